@@ -1,0 +1,21 @@
+// The envelope on the WebSocket transport (Electron IPC carries the same payloads natively).
+import { z } from 'zod';
+
+export const ClientMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('request'), id: z.number().int().nonnegative(), name: z.string().max(100), payload: z.unknown(), token: z.string().max(200).optional() }),
+  z.object({ type: z.literal('subscribe'), events: z.array(z.string().max(100)).max(100) }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+export const BridgeErrorSchema = z.object({
+  code: z.enum(['invalid_message', 'unknown_request', 'invalid_payload', 'forbidden', 'failed']),
+  message: z.string(),
+});
+export type BridgeError = z.infer<typeof BridgeErrorSchema>;
+
+export const ServerMessageSchema = z.union([
+  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), payload: z.unknown() }),
+  z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(false), error: BridgeErrorSchema }),
+  z.object({ type: z.literal('event'), name: z.string(), payload: z.unknown() }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -1,0 +1,217 @@
+// The live state the station publishes (main owns it; renderer stores are projections of it).
+// Units are in names; every health metric has the {value, unit, status, text} shape.
+import { z } from 'zod';
+import { StationInfoSchema } from './station-info.js';
+
+export const MetricStatusSchema = z.enum(['normal', 'warning', 'critical']);
+export type MetricStatus = z.infer<typeof MetricStatusSchema>;
+
+export const MetricSchema = z.object({
+  value: z.union([z.number(), z.string(), z.boolean(), z.null()]),
+  unit: z.string(),
+  status: MetricStatusSchema,
+  /** human text, e.g. "2.9 Mbps (declared 3.0 Mbps)" */
+  text: z.string(),
+});
+export type Metric = z.infer<typeof MetricSchema>;
+
+export const HealthSchema = z.enum(['Good', 'Fair', 'Poor']);
+export type Health = z.infer<typeof HealthSchema>;
+
+export const AlertSeveritySchema = z.enum(['debug', 'info', 'warning', 'error', 'critical']);
+export type AlertSeverity = z.infer<typeof AlertSeveritySchema>;
+
+export const AlertSchema = z.object({
+  /** Kaltura's alert code (kaltura.md section 7), e.g. 102 NoAudioSignal */
+  code: z.number().int(),
+  name: z.string(),
+  severity: AlertSeveritySchema,
+  entryId: z.string(),
+  streamName: z.string().nullable(),
+  mediaServerIndex: z.number().int().nullable(),
+  raisedAtMs: z.number(),
+  /** what happened and what to do */
+  text: z.string(),
+  arguments: z.record(z.string(), z.string()),
+});
+export type Alert = z.infer<typeof AlertSchema>;
+
+export const StreamLifecycleSchema = z.enum(['authenticating', 'live', 'playable', 'reconnecting', 'ended', 'refused', 'failed']);
+export type StreamLifecycle = z.infer<typeof StreamLifecycleSchema>;
+
+export const InputProbeSchema = z.object({
+  videoCodec: z.string().nullable(),
+  audioCodec: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  frameRateFps: z.number().nullable(),
+  videoBitrateBps: z.number().nullable(),
+  audioBitrateBps: z.number().nullable(),
+  keyframeIntervalSeconds: z.object({ last: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
+  audioSampleRateHz: z.number().nullable(),
+  audioChannels: z.number().nullable(),
+  /** onMetaData as the encoder declared it (scalars only) */
+  declared: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  lastVideoAtMs: z.number().nullable(),
+  lastAudioAtMs: z.number().nullable(),
+  /** media timestamp minus wall clock since the first frame; positive = stream runs ahead */
+  timestampDriftMs: z.number().nullable(),
+  bytesIn: z.number(),
+});
+export type InputProbe = z.infer<typeof InputProbeSchema>;
+
+export const TranscoderStateSchema = z.object({
+  wanted: z.enum(['run', 'stop']),
+  observed: z.enum(['idle', 'starting', 'running', 'stalled', 'exited', 'failed']),
+  pid: z.number().nullable(),
+  restarts: z.number().int(),
+  speed: z.number().nullable(),
+  frameRateFps: z.number().nullable(),
+  droppedFrames: z.number().nullable(),
+  duplicatedFrames: z.number().nullable(),
+  cpuPercent: z.number().nullable(),
+  rssBytes: z.number().nullable(),
+  encoder: z.string().nullable(),
+  lastError: z.string().nullable(),
+  stderrTail: z.array(z.string()),
+});
+export type TranscoderState = z.infer<typeof TranscoderStateSchema>;
+
+export const RenditionStateSchema = z.object({
+  /** ENTRY_<liveParamsId>, Kaltura's StreamName */
+  streamName: z.string(),
+  name: z.string(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  videoCodec: z.string().nullable(),
+  audioCodec: z.string().nullable(),
+  passthrough: z.boolean(),
+  targetVideoBitrateBps: z.number().nullable(),
+  measuredBitrateBps: z.number().nullable(),
+  /** measured bitrate per second-ish sample, oldest first, bounded */
+  bitrateHistoryBps: z.array(z.number()),
+  segmentDurationSeconds: z.number().nullable(),
+  metrics: z.record(z.string(), MetricSchema),
+  playlistUrl: z.string(),
+});
+export type RenditionState = z.infer<typeof RenditionStateSchema>;
+
+export const RegistrationStateSchema = z.object({
+  status: z.enum(['none', 'authenticated', 'broadcasting', 'playable', 'unregistered', 'error']),
+  lastKeepAliveAtMs: z.number().nullable(),
+  lastError: z.string().nullable(),
+});
+export type RegistrationState = z.infer<typeof RegistrationStateSchema>;
+
+export const IngestStreamSchema = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  partnerId: z.number(),
+  /** ENTRY_N as published */
+  streamName: z.string(),
+  /** 0 primary, 1 backup */
+  mediaServerIndex: z.number().int(),
+  sourceAddress: z.string(),
+  state: StreamLifecycleSchema,
+  stateSinceMs: z.number(),
+  connectedAtMs: z.number(),
+  endedAtMs: z.number().nullable(),
+  /** why it was refused, failed or ended */
+  reason: z.string().nullable(),
+  probe: InputProbeSchema.nullable(),
+  metrics: z.record(z.string(), MetricSchema),
+  transcoder: TranscoderStateSchema.nullable(),
+  renditions: z.array(RenditionStateSchema),
+  registration: RegistrationStateSchema,
+  masterPlaylistUrl: z.string().nullable(),
+});
+export type IngestStream = z.infer<typeof IngestStreamSchema>;
+
+export const UploadItemSchema = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  fileName: z.string(),
+  sequence: z.number().int(),
+  durationSeconds: z.number(),
+  sizeBytes: z.number(),
+  state: z.enum(['recording', 'pending', 'uploading', 'done', 'failed']),
+  percent: z.number(),
+  reason: z.string().nullable(),
+  isLastChunk: z.boolean(),
+});
+export type UploadItem = z.infer<typeof UploadItemSchema>;
+
+export const RecordingStateSchema = z.object({
+  enabled: z.boolean(),
+  active: z.boolean(),
+  reason: z.string().nullable(),
+  items: z.array(UploadItemSchema),
+});
+export type RecordingState = z.infer<typeof RecordingStateSchema>;
+
+export const EntryStateSchema = z.object({
+  entryId: z.string(),
+  partnerId: z.number(),
+  name: z.string(),
+  health: HealthSchema,
+  healthReason: z.string(),
+  streams: z.array(IngestStreamSchema),
+  alerts: z.array(AlertSchema),
+  recording: RecordingStateSchema,
+  dvrEnabled: z.boolean(),
+  firstSeenAtMs: z.number(),
+  lastEventAtMs: z.number(),
+});
+export type EntryState = z.infer<typeof EntryStateSchema>;
+
+export const KalturaStatusSchema = z.object({
+  mode: z.enum(['sandbox', 'saas', 'onprem', 'ecdn']),
+  serviceUrl: z.string(),
+  partnerId: z.number(),
+  ks: z.object({
+    state: z.enum(['none', 'valid', 'renewing', 'expired', 'error']),
+    validUntilMs: z.number().nullable(),
+    lastRenewalAtMs: z.number().nullable(),
+    lastError: z.string().nullable(),
+  }),
+  api: z.object({
+    reachable: z.boolean().nullable(),
+    lastOkAtMs: z.number().nullable(),
+    lastError: z.string().nullable(),
+    lastLatencyMs: z.number().nullable(),
+  }),
+});
+export type KalturaStatus = z.infer<typeof KalturaStatusSchema>;
+
+export const SystemStatusSchema = z.object({
+  cpuPercent: z.number().nullable(),
+  rssBytes: z.number(),
+  loadAverage1m: z.number(),
+  cores: z.number(),
+  memoryTotalBytes: z.number(),
+  memoryFreeBytes: z.number(),
+  ffmpegCount: z.number(),
+  ffmpegCpuPercent: z.number().nullable(),
+  ffmpegRssBytes: z.number().nullable(),
+});
+export type SystemStatus = z.infer<typeof SystemStatusSchema>;
+
+export const StationEventSchema = z.object({
+  id: z.number().int(),
+  timeMs: z.number(),
+  severity: z.enum(['info', 'warning', 'error']),
+  /** connection, refusal, ffmpeg, ks, registration, api, upload, alert, settings, station */
+  kind: z.string(),
+  entryId: z.string().nullable(),
+  message: z.string(),
+});
+export type StationEvent = z.infer<typeof StationEventSchema>;
+
+export const SnapshotSchema = z.object({
+  info: StationInfoSchema,
+  entries: z.array(EntryStateSchema),
+  kaltura: KalturaStatusSchema,
+  system: SystemStatusSchema,
+  events: z.array(StationEventSchema),
+});
+export type Snapshot = z.infer<typeof SnapshotSchema>;

@@ -1,0 +1,24 @@
+// What the station says about itself: version, where it listens, which FFmpeg it uses.
+import { z } from 'zod';
+
+export const FfmpegInfoSchema = z.object({
+  status: z.enum(['ok', 'missing', 'broken']),
+  path: z.string().nullable(),
+  /** where the binary came from: the setting, FFMPEG_PATH, PATH, or the bundled npm package */
+  source: z.enum(['setting', 'env', 'path', 'bundled']).nullable(),
+  version: z.string().nullable(),
+  /** for missing/broken: what went wrong and how to fix it */
+  message: z.string().nullable(),
+});
+export type FfmpegInfo = z.infer<typeof FfmpegInfoSchema>;
+
+export const StationInfoSchema = z.object({
+  name: z.literal('kLive Station'),
+  version: z.string(),
+  startedAtMs: z.number(),
+  hostname: z.string(),
+  rtmpUrl: z.string(),
+  httpUrl: z.string(),
+  ffmpeg: FfmpegInfoSchema,
+});
+export type StationInfo = z.infer<typeof StationInfoSchema>;
