@@ -1,0 +1,42 @@
+// The narrow interface the rest of the station uses to talk to Kaltura (ARCHITECTURE.md: depend on
+// narrow interfaces). The mode-aware implementation (media-server partner impersonating p, or eCDN)
+// lives beside it; ingest, transcode and recording see only this.
+
+/** The KalturaLiveStreamEntry fields the station uses (kaltura.md 4.1). */
+export interface LiveStreamEntry {
+  id: string;
+  partnerId: number;
+  name: string;
+  conversionProfileId: number | null;
+  /** DVRStatus: 0 disabled, 1 enabled */
+  dvrStatus: number;
+  /** minutes */
+  dvrWindow: number | null;
+  /** RecordStatus: 0 disabled, 1 appended, 2 per session */
+  recordStatus: number;
+  recordedEntryId: string | null;
+  /** ms; Kaltura default 6000 */
+  segmentDuration: number | null;
+  explicitLive: boolean | null;
+}
+
+export type MediaServerIndex = 0 | 1;
+
+export interface AuthenticateArgs {
+  partnerId: number;
+  entryId: string;
+  token: string;
+  mediaServerIndex: MediaServerIndex;
+}
+
+export interface KalturaApi {
+  /** liveStream.authenticate(e, t, hostname, i), impersonating p in media-server mode. Not retried blindly. */
+  authenticate(args: AuthenticateArgs): Promise<LiveStreamEntry>;
+  getLiveStream(partnerId: number, entryId: string): Promise<LiveStreamEntry>;
+  /** wowza_liveConversionProfile.serve: the XML text of the ladder for ENTRY_N */
+  serveConversionProfile(args: { partnerId: number; streamName: string; extraParams: Record<string, string> }): Promise<string>;
+  registerMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; status: 'BROADCASTING' | 'PLAYABLE'; shouldCreateRecordedEntry?: boolean }): Promise<LiveStreamEntry>;
+  unregisterMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex }): Promise<void>;
+  /** beacon.add with relatedObjectType ENTRY_BEACON; privateData is a JSON string with no secrets */
+  addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void>;
+}
