@@ -5,6 +5,14 @@ import { defineEvent, defineRequest } from './define.js';
 import { StationInfoSchema } from '../station-info.js';
 import { EntryStateSchema, KalturaStatusSchema, SnapshotSchema, StationEventSchema, SystemStatusSchema } from '../state.js';
 import { KalturaSettingsSchema, MediaSettingsSchema, PublicSettingsSchema } from '../settings.js';
+import {
+  ConversionProfileSchema,
+  CreateSandboxEntryRequestSchema,
+  EntryRefRequestSchema,
+  PublishDetailsSchema,
+  SandboxEntrySchema,
+  UpdateSandboxEntryRequestSchema,
+} from '../sandbox.js';
 
 /** settings.update input: any subset of the settings, plus the write-only admin secret. */
 export const SettingsUpdateSchema = z
@@ -81,6 +89,50 @@ export const requests = {
     response: z.array(StationEventSchema),
     mutates: false,
     description: 'recent station events, newest last, optionally for one entry or one severity',
+  }),
+  'sandbox.listEntries': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(SandboxEntrySchema),
+    mutates: false,
+    description: 'the built-in sandbox live entries (never their stream tokens); [] when not in sandbox mode',
+  }),
+  'sandbox.listProfiles': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(ConversionProfileSchema),
+    mutates: false,
+    description: 'the sandbox live conversion profiles an entry can use',
+  }),
+  'sandbox.createEntry': defineRequest({
+    request: CreateSandboxEntryRequestSchema,
+    response: SandboxEntrySchema,
+    mutates: true,
+    description: 'create a sandbox live entry (fails with a clear message outside sandbox mode)',
+  }),
+  'sandbox.updateEntry': defineRequest({
+    request: UpdateSandboxEntryRequestSchema,
+    response: SandboxEntrySchema,
+    mutates: true,
+    description: 'rename a sandbox entry, change its conversion profile, turn DVR or recording on/off',
+  }),
+  'sandbox.deleteEntry': defineRequest({
+    request: EntryRefRequestSchema,
+    response: z.object({ entryId: z.string() }),
+    mutates: true,
+    description: 'delete a sandbox live entry',
+  }),
+  'sandbox.regenerateToken': defineRequest({
+    request: EntryRefRequestSchema,
+    response: SandboxEntrySchema,
+    mutates: true,
+    description: 'give a sandbox entry a new stream token (encoders using the old one are refused from now on)',
+  }),
+  'connect.getPublishDetails': defineRequest({
+    request: EntryRefRequestSchema,
+    response: PublishDetailsSchema,
+    // gated like a mutation: a LAN viewer without the access token must not learn stream tokens
+    mutates: true,
+    description:
+      'THE ONE PLACE A STREAM TOKEN IS SHOWN ON PURPOSE: the OBS server URL (with t=token) and stream key for one entry, primary and backup, for the producer to paste into the encoder',
   }),
 } as const;
 
