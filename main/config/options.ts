@@ -40,7 +40,7 @@ interface FileConfig {
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : path.join(os.homedir(), '.local', 'share');
+  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : path.join(env.HOME ?? os.homedir(), '.local', 'share');
   return path.join(base, 'klive-station');
 }
 
