@@ -1,0 +1,150 @@
+// The Electron entry point (package.json "main" after tsc): one instance, the station started in this
+// process with the same options code as the headless CLI (data in userData), one hardened window on
+// klive://app/, the bridge over IPC, secrets in safeStorage, a live indicator, and a clean quit.
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import { parseCommandLine } from '../config/options.js';
+import { UsageError } from '../config/errors.js';
+import { PortInUseError } from '../http/errors.js';
+import { consoleSink, createLogger } from '../log/logger.js';
+import type { NativeImage } from 'electron';
+import type { Logger } from '../log/logger.js';
+import { fileSink } from '../log/file-sink.js';
+import { findAppPaths } from '../station/app-paths.js';
+import { Station } from '../station/station.js';
+import type { StationDeps } from '../station/station.js';
+import type { SecretStore } from '../config/secret-store.js';
+import { PLAIN_SECRETS_FILE } from '../config/file-secret-store.js';
+import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
+import { registerBridgeIpc } from './ipc.js';
+import { liveQuitMessage, QuitController } from './lifecycle.js';
+import { packagedFfmpegPath, stationEnv } from './packaged-resources.js';
+import { installAppQuitHooks, installWindowQuitHooks } from './quit-hooks.js';
+import { askSecretFallback, ElectronSecretStore } from './secret-store.js';
+import { installSessionSecurity } from './security.js';
+import { assertStationForShell } from './station-shell.js';
+import { LiveIndicator } from './tray.js';
+import { TRAY_ICONS } from './tray-icons.js';
+import { createMainWindow } from './window.js';
+
+// Must happen before 'ready': klive:// becomes a secure, standard origin.
+registerAppScheme(protocol);
+
+if (!app.requestSingleInstanceLock()) {
+  // a second launch: the first instance focuses its window (see 'second-instance'); this one leaves
+  app.exit(0);
+} else {
+  let win: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (!win || win.isDestroyed()) return;
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  });
+  app.on('activate', () => win?.show());
+  // the window's close handler decides about quitting; closing it must not end the app by itself
+  app.on('window-all-closed', () => undefined);
+  app
+    .whenReady()
+    .then(() => startShell((w) => (win = w)))
+    .catch((e: unknown) => fatal('kLive Station could not start', e));
+}
+
+function fatal(title: string, e: unknown, logger?: Logger): void {
+  const raw = e instanceof Error ? e.message : String(e);
+  const message = logger ? logger.redactor.redact(raw) : raw;
+  logger?.error(title, { error: message });
+  dialog.showErrorBox(title, message);
+  app.exit(e instanceof UsageError || e instanceof PortInUseError ? 2 : 1);
+}
+
+async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> {
+  // Same options code as the CLI; no argv (Chromium adds its own switches), KLIVE_* env still applies.
+  const env = process.env;
+  const options = parseCommandLine([], { ...env, KLIVE_DATA_DIR: env.KLIVE_DATA_DIR || app.getPath('userData') }).options;
+  const file = fileSink({ dir: path.join(options.dataDir, 'logs') });
+  const logger = createLogger({ level: options.logLevel, sinks: [consoleSink(), file] });
+  const shellLog = logger.child('electron');
+  const paths = findAppPaths();
+
+  installSessionSecurity(session.defaultSession, shellLog);
+  handleAppProtocol(protocol, paths.rendererDir);
+
+  const secrets = new ElectronSecretStore({ safeStorage, dataDir: options.dataDir, logger: shellLog, onSecret: (v) => logger.redactor.addSecret(v) });
+  // StationDeps gains `secrets: SecretStore` when the integrator wires it; passing it now is harmless
+  const deps: StationDeps & { secrets: SecretStore } = {
+    options,
+    logger,
+    paths,
+    env: stationEnv(env, app.isPackaged ? packagedFfmpegPath() : null),
+    secrets,
+  };
+  const station = new Station(deps);
+  assertStationForShell(station);
+
+  let win: BrowserWindow | null = null;
+  const controller = new QuitController({
+    station,
+    logger: shellLog,
+    exit: (code) => {
+      file.close();
+      app.exit(code);
+    },
+    confirmQuitWhileLive: async (live) => {
+      const text = liveQuitMessage(live);
+      const options = { type: 'warning' as const, buttons: ['Keep streaming', 'Stop and quit'], defaultId: 0, cancelId: 0, noLink: true, title: 'Streams are live', ...text };
+      const result = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      return result.response === 1;
+    },
+  });
+  installAppQuitHooks({ app, powerMonitor, controller, platform: process.platform, onSignal: (signal, handler) => process.on(signal, handler) });
+
+  try {
+    const info = await station.start();
+    shellLog.info('station ready', { rtmpUrl: info.rtmpUrl, httpUrl: info.httpUrl, dataDir: options.dataDir });
+  } catch (e) {
+    await station.close().catch(() => undefined);
+    file.close();
+    fatal('kLive Station could not start', e, shellLog);
+    return;
+  }
+
+  win = createMainWindow({
+    BrowserWindow,
+    preloadPath: path.join(paths.root, 'dist', 'preload', 'preload.cjs'),
+    openExternal: (url) => shell.openExternal(url),
+    logger: shellLog,
+  });
+  setWindow(win);
+  installWindowQuitHooks(win, { controller, platform: process.platform });
+  registerBridgeIpc({ ipcMain, host: station.bridgeHost(), getWindow: () => win, logger: shellLog.child('ipc') });
+
+  const images = {
+    idle: trayImage(TRAY_ICONS.idle),
+    live: trayImage(TRAY_ICONS.live),
+  };
+  const indicator = new LiveIndicator({
+    createTray: (image) => new Tray(image),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    images,
+    onShowWindow: () => win?.show(),
+    onQuit: () => void controller.requestQuit('app-quit'),
+    setTitle: (title) => {
+      if (win && !win.isDestroyed()) win.setTitle(title);
+    },
+  });
+  indicator.update(station.liveStreamCount());
+  station.onLiveCountChange((n) => indicator.update(n));
+
+  if (secrets.needsFallbackChoice()) {
+    win.once('ready-to-show', () => {
+      void secrets.chooseFallback(() => askSecretFallback(dialog, win, path.join(options.dataDir, PLAIN_SECRETS_FILE)));
+    });
+  }
+}
+
+function trayImage(urls: { x1: string; x2: string }): NativeImage {
+  const image = nativeImage.createFromDataURL(urls.x1);
+  image.addRepresentation({ scaleFactor: 2, dataURL: urls.x2 });
+  return image;
+}

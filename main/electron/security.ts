@@ -1,0 +1,66 @@
+// Owns the window's security policy: the CSP header on our pages, no navigation away from the app,
+// no new windows (http(s) links go to the user's browser), no webviews, and every permission denied.
+import type { Session, WebContents } from 'electron';
+import { RENDERER_CSP } from '../http/static-files.js';
+import type { Logger } from '../log/logger.js';
+import { isAppUrl, isExternalWebUrl } from './app-url.js';
+
+type HeaderMap = Record<string, string[]>;
+
+/** Adds the CSP to responses for our own pages; other responses (HLS from 127.0.0.1) pass unchanged. */
+export function withAppCsp(url: string, headers: HeaderMap | undefined): HeaderMap | undefined {
+  if (!isAppUrl(url)) return headers;
+  const out: HeaderMap = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (key.toLowerCase() !== 'content-security-policy') out[key] = value;
+  }
+  out['Content-Security-Policy'] = [RENDERER_CSP];
+  return out;
+}
+
+export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, logger: Logger): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    const responseHeaders = withAppCsp(details.url, details.responseHeaders);
+    callback(responseHeaders ? { responseHeaders } : {});
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback) => {
+    logger.warn('permission request denied', { permission });
+    callback(false);
+  });
+  session.setPermissionCheckHandler(() => false);
+}
+
+export interface ContentsSecurityDeps {
+  openExternal: (url: string) => Promise<void>;
+  logger: Logger;
+}
+
+type GuardedContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
+
+export function installContentsSecurity(contents: GuardedContents, deps: ContentsSecurityDeps): void {
+  const { logger } = deps;
+  const sendOut = (url: string, why: string): void => {
+    if (isExternalWebUrl(url)) {
+      deps.openExternal(url).catch((e: unknown) => logger.warn('could not open link in the browser', { url, error: (e as Error).message }));
+    } else {
+      logger.warn(`${why} refused`, { url });
+    }
+  };
+  // The app is one page; any navigation (a clicked link, a drag-dropped file, a redirect) leaves it.
+  contents.on('will-navigate', (event, url) => {
+    event.preventDefault();
+    sendOut(url, 'navigation');
+  });
+  contents.on('will-redirect', (event, url) => {
+    event.preventDefault();
+    logger.warn('redirect refused', { url });
+  });
+  contents.on('will-attach-webview', (event) => {
+    event.preventDefault();
+    logger.warn('webview refused');
+  });
+  contents.setWindowOpenHandler(({ url }) => {
+    sendOut(url, 'new window');
+    return { action: 'deny' };
+  });
+}
