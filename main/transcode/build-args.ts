@@ -1,0 +1,184 @@
+// Owns the pure translation of a Ladder into ONE FFmpeg argv per ingest stream (media.md 2.1): decode once,
+// split, scale and encode per rung, copy passthrough rungs, aligned key frames, HLS variants per StreamName.
+// No I/O here: tests compare whole argv arrays.
+import path from 'node:path';
+import type { Ladder } from '../../shared/ladder.js';
+import {
+  type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VariantPlan, type VideoEncoder, type VideoPlan,
+  planTranscode,
+} from './plan.js';
+
+export type { EncodeOptions, HlsOutput, TranscodeInput, VideoEncoder } from './plan.js';
+
+const DEFAULT_PRESET = 'veryfast';
+/** Kaltura's longest segment is 20 s: a source-following GOP must never be cut by the encoder before that */
+const MAX_GOP_SECONDS = 20;
+const FALLBACK_FPS = 30;
+
+export function buildFfmpegArgs(ladder: Ladder, input: TranscodeInput, output: HlsOutput, options: EncodeOptions): string[] {
+  return buildFfmpegArgsFromPlan(planTranscode(ladder, input, output, options), input, output, options);
+}
+
+export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInput, output: HlsOutput, options: EncodeOptions): string[] {
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-stats_period', '1'];
+  if (options.encoder === 'h264_vaapi') args.push('-vaapi_device', options.vaapiDevice ?? '/dev/dri/renderD128');
+  if (input.readRealtime) args.push('-re');
+  args.push('-i', input.url);
+
+  const encoded = plan.variants.filter((v) => v.video && !v.video.copy);
+  const filter = filterGraph(plan, encoded, options.encoder);
+  if (filter) args.push('-filter_complex', filter);
+
+  // Maps: every video first (in ladder order), then audio, so that v:N and a:N count in that order.
+  const videoLabels = new Map<VariantPlan, number>();
+  let encodedIndex = 0;
+  let videoIndex = 0;
+  for (const variant of plan.variants) {
+    if (!variant.video) continue;
+    args.push('-map', variant.video.copy ? '0:v:0' : `[v${encodedIndex++}]`);
+    videoLabels.set(variant, videoIndex++);
+  }
+  const audioIndexes = new Map<VariantPlan, number>();
+  let audioIndex = 0;
+  if (plan.audioGroup) {
+    args.push('-map', '0:a:0');
+    audioIndex++;
+  } else {
+    for (const variant of plan.variants) {
+      if (!variant.audio) continue;
+      args.push('-map', '0:a:0');
+      audioIndexes.set(variant, audioIndex++);
+    }
+  }
+
+  for (const variant of plan.variants) {
+    const index = videoLabels.get(variant);
+    if (index === undefined || !variant.video) continue;
+    args.push(...videoCodecArgs(variant.video, index, plan, options, input));
+  }
+  if (plan.audioGroup) args.push(...audioCodecArgs(plan.audioGroup.audio, 0));
+  for (const variant of plan.variants) {
+    const index = audioIndexes.get(variant);
+    if (index !== undefined && variant.audio) args.push(...audioCodecArgs(variant.audio, index));
+  }
+  if (options.threads !== undefined) args.push('-threads', String(options.threads));
+
+  const flags = ['independent_segments'];
+  if (output.deleteOldSegments) flags.push('delete_segments');
+  if (output.appendToExisting) flags.push('append_list', 'discont_start');
+  args.push(
+    '-f', 'hls',
+    '-hls_time', formatNumber(output.segmentDurationSeconds),
+    '-hls_list_size', String(output.playlistSize),
+    '-hls_flags', flags.join('+'),
+    '-hls_segment_type', 'mpegts',
+    '-start_number', String(output.startNumber ?? 0),
+    '-var_stream_map', varStreamMap(plan, videoLabels, audioIndexes),
+    '-hls_segment_filename', path.join(output.dir, '%v', 'seg_%05d.ts'),
+    path.join(output.dir, '%v', 'index.m3u8'),
+  );
+  return args;
+}
+
+function filterGraph(plan: TranscodePlan, encoded: VariantPlan[], encoder: VideoEncoder): string | null {
+  if (encoded.length === 0) return null;
+  const head = '[0:v:0]';
+  // the ladder's Deinterlace is applied once, before the split
+  const pre = plan.deinterlace ? ['yadif'] : [];
+  const branches = encoded.map((_v, i) => `[v${i}]`);
+  const parts: string[] = [];
+  const sources = encoded.length === 1 ? [head] : encoded.map((_v, i) => `[s${i}]`);
+  if (encoded.length > 1) parts.push(`${head}${[...pre, `split=${encoded.length}`].join(',')}${sources.join('')}`);
+  encoded.forEach((variant, i) => {
+    const video = variant.video as VideoPlan;
+    const chain: string[] = encoded.length === 1 ? [...pre] : [];
+    if (video.scale) chain.push(video.scale);
+    if (video.keepOneFrameIn > 1) {
+      // select instead of fps: in 'source' mode it must keep the source's key frames, which fps would drop
+      chain.push(plan.keyFrameMode === 'source' ? `select='key+not(mod(n,${video.keepOneFrameIn}))'` : `select='not(mod(n,${video.keepOneFrameIn}))'`);
+    }
+    chain.push(...pixelFormat(encoder));
+    parts.push(`${sources[i]}${chain.join(',')}${branches[i]}`);
+  });
+  return parts.join(';');
+}
+
+function pixelFormat(encoder: VideoEncoder): string[] {
+  if (encoder === 'h264_vaapi') return ['format=nv12', 'hwupload'];
+  if (encoder === 'h264_qsv') return ['format=nv12'];
+  return ['format=yuv420p'];
+}
+
+function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, options: EncodeOptions, input: TranscodeInput): string[] {
+  const s = `:v:${index}`;
+  if (video.copy) return [`-c${s}`, 'copy'];
+  const encoder = options.encoder;
+  const preset = options.preset ?? DEFAULT_PRESET;
+  const args = [`-c${s}`, encoder];
+  const profile = video.profile ?? 'main';
+  switch (encoder) {
+    case 'libx264':
+      args.push(`-preset${s}`, preset, `-tune${s}`, 'zerolatency', `-profile${s}`, profile);
+      break;
+    case 'h264_nvenc':
+      args.push(`-preset${s}`, nvencPreset(preset), `-tune${s}`, 'll', `-profile${s}`, profile, `-rc${s}`, video.constantBitrate ? 'cbr' : 'vbr', `-forced-idr${s}`, '1');
+      break;
+    case 'h264_qsv':
+      args.push(`-preset${s}`, qsvPreset(preset), `-profile${s}`, profile);
+      break;
+    case 'h264_vaapi':
+      args.push(`-profile${s}`, profile === 'baseline' ? 'constrained_baseline' : profile, `-rc_mode${s}`, video.constantBitrate ? 'CBR' : 'VBR');
+      break;
+    case 'h264_videotoolbox':
+      args.push(`-profile${s}`, profile, `-realtime${s}`, '1');
+      break;
+  }
+  args.push(`-b${s}`, String(video.bitrateBps), `-maxrate${s}`, String(video.maxrateBps), `-bufsize${s}`, String(video.bufsizeBps));
+  if (encoder === 'libx264') {
+    if (video.constantBitrate) args.push(`-x264-params${s}`, 'nal-hrd=cbr');
+    args.push(`-sc_threshold${s}`, '0');
+  }
+  const fps = video.frameRateFps ?? (input.frameRateFps ?? FALLBACK_FPS);
+  if (plan.keyFrameMode === 'source') {
+    args.push(`-g${s}`, String(Math.round(fps * MAX_GOP_SECONDS)), `-force_key_frames${s}`, 'source');
+  } else {
+    const seg = plan.segmentDurationSeconds;
+    args.push(`-g${s}`, String(Math.max(1, Math.round(fps * seg * 2))), `-force_key_frames${s}`, `expr:gte(t,n_forced*${formatNumber(seg)})`);
+  }
+  return args;
+}
+
+function audioCodecArgs(audio: { copy: boolean; bitrateBps: number | null }, index: number): string[] {
+  const s = `:a:${index}`;
+  if (audio.copy) return [`-c${s}`, 'copy'];
+  return [`-c${s}`, 'aac', `-b${s}`, String(audio.bitrateBps ?? 96_000)];
+}
+
+function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>, audioIndexes: Map<VariantPlan, number>): string {
+  const entries = plan.variants.map((variant) => {
+    const parts: string[] = [];
+    const v = videoLabels.get(variant);
+    if (v !== undefined) parts.push(`v:${v}`);
+    const a = audioIndexes.get(variant);
+    if (a !== undefined) parts.push(`a:${a}`);
+    if (variant.usesAudioGroup && plan.audioGroup) parts.push(`agroup:${plan.audioGroup.groupId}`);
+    parts.push(`name:${variant.streamName}`);
+    return parts.join(',');
+  });
+  if (plan.audioGroup) entries.push(`a:0,agroup:${plan.audioGroup.groupId},name:${plan.audioGroup.streamName}`);
+  return entries.join(' ');
+}
+
+/** x264 preset names -> NVENC p1 (fastest) .. p7 */
+function nvencPreset(preset: string): string {
+  const table: Record<string, string> = { ultrafast: 'p1', superfast: 'p2', veryfast: 'p3', faster: 'p3', fast: 'p4', medium: 'p4', slow: 'p5', slower: 'p6', veryslow: 'p7' };
+  return table[preset] ?? 'p3';
+}
+
+function qsvPreset(preset: string): string {
+  return ['veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'].includes(preset) ? preset : 'veryfast';
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+}
