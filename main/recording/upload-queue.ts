@@ -1,0 +1,424 @@
+// Owns the durable upload queue: every finished recording segment becomes an item in
+// DATA/recordings/queue.json and is delivered to Kaltura strictly in order per entry, once:
+// uploadToken.add (token id persisted before any byte), resumable chunked upload (resuming from what
+// Kaltura holds after a crash), then appendRecording (or setRecordedContent). Transport failures are
+// retried with capped exponential backoff; API refusals mark the item failed and keep its file.
+//
+// Once-only: `appendSent` is persisted before appendRecording is sent. If the answer is lost (crash,
+// timeout), the item's upload token decides: Kaltura closes a token when a resource consumed it, so
+// a consumed token means the append happened (item done), an open one means it did not (send again).
+// A token can be consumed once, so even a wrong guess cannot attach the same segment twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import type { UploadItem } from '../../shared/state.js';
+import type { MediaServerIndex } from '../kaltura/api.js';
+import { isAbortError, systemClock } from './clock.js';
+import type { Clock } from './clock.js';
+import { loadQueueFile, saveQueueFile } from './queue-store.js';
+import type { QueueFile, QueuedSegment } from './queue-store.js';
+import { classifyFailure, describeFailure } from './uploader.js';
+import type { RecordingUploader } from './uploader.js';
+
+export interface UploadQueueOptions {
+  /** the station's data folder; the queue lives in DATA/recordings/queue.json */
+  dataDir: string;
+  uploader: RecordingUploader;
+  logger: Logger;
+  clock?: Clock;
+  /** bytes per uploadToken.upload call; default 1 MiB */
+  chunkBytes?: number;
+  /** first retry delay after a transport failure; doubles up to retryMaxMs. Defaults 1 s and 60 s */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** remove a segment file once Kaltura confirmed it; default false (files are kept) */
+  deleteAfterUpload?: boolean;
+  /** appendRecording (legacy, default) or setRecordedContent (Kaltura's newer recording) */
+  recordingApi?: 'appendRecording' | 'setRecordedContent';
+  /** done items remembered per entry (older ones leave queue.json, not the disk); default 200 */
+  keepDoneItems?: number;
+  /** minimum time between progress notifications of one item; default 250 ms */
+  progressIntervalMs?: number;
+}
+
+export interface SegmentToUpload {
+  entryId: string;
+  partnerId: number;
+  mediaServerIndex: MediaServerIndex;
+  assetId?: string | null;
+  sessionId: string;
+  filePath: string;
+  sequence: number;
+  durationSeconds: number;
+  sizeBytes: number;
+}
+
+export type UploadQueueListener = (entryId: string, items: UploadItem[]) => void;
+
+type Outcome = 'done' | 'waiting';
+
+export function queueFilePath(dataDir: string): string {
+  return path.join(dataDir, 'recordings', 'queue.json');
+}
+
+function sessionKey(entryId: string, sessionId: string): string {
+  return `${entryId}/${sessionId}`;
+}
+
+export class UploadQueue {
+  private readonly file: QueueFile;
+  private readonly filePath: string;
+  private readonly clock: Clock;
+  private readonly chunkBytes: number;
+  private readonly listeners = new Set<UploadQueueListener>();
+  /** items whose byte count must be asked from Kaltura before continuing (after a load or a failure) */
+  private readonly needsSync = new Set<string>();
+  private readonly progressBytes = new Map<string, number>();
+  private readonly lastProgressAtMs = new Map<string, number>();
+  private readonly workers = new Map<string, Promise<void>>();
+  private readonly wakeGeneration = new Map<string, number>();
+  private readonly wakers = new Map<string, () => void>();
+  private abort: AbortController | null = null;
+
+  constructor(private readonly options: UploadQueueOptions) {
+    if (options.chunkBytes !== undefined && (!Number.isInteger(options.chunkBytes) || options.chunkBytes < 1)) {
+      throw new Error(`upload chunkBytes must be a positive integer, got ${options.chunkBytes}; use e.g. 1048576 (1 MiB)`);
+    }
+    this.clock = options.clock ?? systemClock();
+    this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
+    this.filePath = queueFilePath(options.dataDir);
+    const loaded = loadQueueFile(this.filePath);
+    if (loaded.problem) options.logger.error(loaded.problem);
+    this.file = loaded.file;
+    // The recorders that fed sessions open at the last run are gone: those sessions are over, so
+    // their last segment can be appended with isLastChunk.
+    if (this.file.openSessions.length > 0) {
+      options.logger.info('closing recording sessions left open by the previous run', { sessions: this.file.openSessions.length });
+      this.file.openSessions = [];
+    }
+    for (const item of this.file.items) if (item.state === 'pending' || item.state === 'uploading') this.needsSync.add(item.id);
+    this.persist();
+  }
+
+  /** Starts delivering (idempotent). */
+  start(): void {
+    if (this.abort) return;
+    this.abort = new AbortController();
+    for (const entryId of new Set(this.file.items.map((i) => i.entryId))) this.ensureWorker(entryId);
+  }
+
+  /** Stops delivering: aborts calls in flight and waits for the workers. Progress on disk stays valid. */
+  async stop(): Promise<void> {
+    const abort = this.abort;
+    if (!abort) return;
+    abort.abort();
+    for (const wake of this.wakers.values()) wake();
+    await Promise.allSettled([...this.workers.values()]);
+    this.workers.clear();
+    this.abort = null;
+  }
+
+  /** A recorder started a session: its newest segment is held back from append until the session ends. */
+  openSession(entryId: string, sessionId: string): void {
+    const key = sessionKey(entryId, sessionId);
+    if (!this.file.openSessions.includes(key)) this.file.openSessions.push(key);
+    this.persist();
+  }
+
+  /** The session's recorder stopped: its last segment is appended with isLastChunk. */
+  closeSession(entryId: string, sessionId: string): void {
+    const key = sessionKey(entryId, sessionId);
+    this.file.openSessions = this.file.openSessions.filter((k) => k !== key);
+    this.persist();
+    this.wake(entryId);
+  }
+
+  enqueue(segment: SegmentToUpload): QueuedSegment {
+    if (!Number.isInteger(segment.sizeBytes) || segment.sizeBytes < 0) {
+      throw new Error(`segment ${segment.filePath} has an invalid size ${segment.sizeBytes}; pass the file's size in bytes`);
+    }
+    const id = `${segment.entryId}:${segment.sessionId}:${String(segment.sequence).padStart(6, '0')}`;
+    const existing = this.file.items.find((i) => i.id === id);
+    if (existing) {
+      this.options.logger.warn('segment already queued; ignoring the duplicate', { id });
+      return { ...existing };
+    }
+    const item: QueuedSegment = {
+      id,
+      entryId: segment.entryId,
+      partnerId: segment.partnerId,
+      mediaServerIndex: segment.mediaServerIndex,
+      assetId: segment.assetId ?? null,
+      sessionId: segment.sessionId,
+      filePath: segment.filePath,
+      sequence: segment.sequence,
+      durationSeconds: segment.durationSeconds,
+      sizeBytes: segment.sizeBytes,
+      state: 'pending',
+      tokenId: null,
+      uploadedBytes: 0,
+      isLastChunk: false,
+      appendSent: false,
+      reason: null,
+      attempts: 0,
+      enqueuedAtMs: this.clock.now(),
+      doneAtMs: null,
+      fileDeleted: false,
+    };
+    this.file.items.push(item);
+    this.persist();
+    this.publish(item.entryId);
+    if (this.abort) this.ensureWorker(item.entryId);
+    this.wake(item.entryId);
+    return { ...item };
+  }
+
+  /** Copies of the queued items, in delivery order. */
+  list(entryId?: string): QueuedSegment[] {
+    return this.file.items.filter((i) => entryId === undefined || i.entryId === entryId).map((i) => ({ ...i }));
+  }
+
+  /** The UI projection (shared/state.ts UploadItem) of one entry's queue. */
+  uploadItems(entryId: string): UploadItem[] {
+    return this.file.items.filter((i) => i.entryId === entryId).map((i) => this.toUploadItem(i));
+  }
+
+  onChange(listener: UploadQueueListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private toUploadItem(item: QueuedSegment): UploadItem {
+    const sent = item.state === 'done' ? item.sizeBytes : (this.progressBytes.get(item.id) ?? item.uploadedBytes);
+    const percent = item.sizeBytes > 0 ? Math.min(100, Math.round((sent / item.sizeBytes) * 1000) / 10) : item.state === 'done' ? 100 : 0;
+    return {
+      id: item.id,
+      entryId: item.entryId,
+      fileName: path.basename(item.filePath),
+      sequence: item.sequence,
+      durationSeconds: item.durationSeconds,
+      sizeBytes: item.sizeBytes,
+      state: item.state,
+      percent,
+      reason: item.reason,
+      isLastChunk: item.isLastChunk,
+    };
+  }
+
+  private persist(): void {
+    saveQueueFile(this.filePath, this.file);
+  }
+
+  private publish(entryId: string): void {
+    if (this.listeners.size === 0) return;
+    const items = this.uploadItems(entryId);
+    for (const listener of this.listeners) {
+      try {
+        listener(entryId, items);
+      } catch (e) {
+        this.options.logger.warn('upload queue listener threw', { error: (e as Error).message });
+      }
+    }
+  }
+
+  private wake(entryId: string): void {
+    this.wakeGeneration.set(entryId, (this.wakeGeneration.get(entryId) ?? 0) + 1);
+    this.wakers.get(entryId)?.();
+  }
+
+  private waitForWake(entryId: string, sinceGeneration: number, signal: AbortSignal): Promise<void> {
+    if ((this.wakeGeneration.get(entryId) ?? 0) !== sinceGeneration || signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.wakers.set(entryId, () => {
+        this.wakers.delete(entryId);
+        resolve();
+      });
+    });
+  }
+
+  private ensureWorker(entryId: string): void {
+    const abort = this.abort;
+    if (!abort || this.workers.has(entryId)) return;
+    const worker = this.runEntry(entryId, abort.signal).catch((e: unknown) => {
+      this.options.logger.error('upload worker stopped unexpectedly', { entryId, error: (e as Error).message });
+    });
+    this.workers.set(entryId, worker);
+  }
+
+  private nextItem(entryId: string): QueuedSegment | undefined {
+    return this.file.items.find((i) => i.entryId === entryId && (i.state === 'pending' || i.state === 'uploading'));
+  }
+
+  private async runEntry(entryId: string, signal: AbortSignal): Promise<void> {
+    const baseMs = this.options.retryBaseMs ?? 1000;
+    const maxMs = this.options.retryMaxMs ?? 60_000;
+    let backoffMs = 0;
+    while (!signal.aborted) {
+      const generation = this.wakeGeneration.get(entryId) ?? 0;
+      const item = this.nextItem(entryId);
+      if (!item) {
+        await this.waitForWake(entryId, generation, signal);
+        continue;
+      }
+      try {
+        const outcome = await this.deliver(item, signal);
+        backoffMs = 0;
+        if (outcome === 'waiting') await this.waitForWake(entryId, generation, signal);
+      } catch (e) {
+        if (signal.aborted || isAbortError(e)) return;
+        this.needsSync.add(item.id);
+        this.progressBytes.delete(item.id);
+        item.attempts += 1;
+        if (classifyFailure(e) === 'permanent') {
+          this.fail(item, describeFailure(e));
+          continue;
+        }
+        backoffMs = backoffMs === 0 ? baseMs : Math.min(maxMs, backoffMs * 2);
+        item.reason = `${describeFailure(e)}; retrying in ${Math.round(backoffMs / 100) / 10} s`;
+        this.options.logger.warn('segment upload will be retried', { id: item.id, attempt: item.attempts, reason: describeFailure(e), retryInMs: backoffMs });
+        this.persist();
+        this.publish(entryId);
+        try {
+          await this.clock.sleep(backoffMs, signal);
+        } catch {
+          return;
+        }
+      }
+    }
+  }
+
+  private fail(item: QueuedSegment, reason: string): void {
+    item.state = 'failed';
+    item.reason = `${reason}. The file is kept at ${item.filePath}.`;
+    this.options.logger.error('segment could not be delivered to Kaltura', { id: item.id, reason });
+    this.persist();
+    this.publish(item.entryId);
+  }
+
+  /** A later segment exists (so this one is not the session's last) or the session is over. */
+  private appendable(item: QueuedSegment): { ok: boolean; isLastChunk: boolean } {
+    const index = this.file.items.indexOf(item);
+    const later = this.file.items.slice(index + 1).filter((i) => i.entryId === item.entryId);
+    const laterInSession = later.some((i) => i.sessionId === item.sessionId);
+    if (laterInSession) return { ok: true, isLastChunk: false };
+    const sessionOpen = this.file.openSessions.includes(sessionKey(item.entryId, item.sessionId));
+    if (sessionOpen && later.length === 0) return { ok: false, isLastChunk: false };
+    return { ok: true, isLastChunk: true };
+  }
+
+  private async deliver(item: QueuedSegment, signal: AbortSignal): Promise<Outcome> {
+    const uploader = this.options.uploader;
+    const who = { partnerId: item.partnerId, signal };
+    if (item.state === 'pending') {
+      item.state = 'uploading';
+      this.persist();
+      this.publish(item.entryId);
+    }
+    if (item.sizeBytes === 0) {
+      this.fail(item, 'the segment file is empty (FFmpeg wrote no media)');
+      return 'done';
+    }
+    if (!item.tokenId) {
+      const { tokenId } = await uploader.createUploadToken({ ...who, fileName: path.basename(item.filePath), fileSizeBytes: item.sizeBytes });
+      item.tokenId = tokenId;
+      item.uploadedBytes = 0;
+      this.needsSync.delete(item.id);
+      this.persist();
+    }
+    const tokenId = item.tokenId;
+    if (this.needsSync.has(item.id) || item.appendSent) {
+      const status = await uploader.getUploadToken({ ...who, tokenId });
+      if (status.consumed && item.appendSent) {
+        this.options.logger.info('the append whose answer was lost did reach Kaltura (its upload token is closed)', { id: item.id });
+        this.finish(item);
+        return 'done';
+      }
+      if (status.consumed) {
+        // closed or expired without our append: the token is useless, start over with a new one
+        this.options.logger.warn('upload token is no longer usable; uploading the segment again with a new token', { id: item.id });
+        item.tokenId = null;
+        item.uploadedBytes = 0;
+        this.persist();
+        return this.deliver(item, signal);
+      }
+      item.uploadedBytes = Math.min(status.uploadedBytes, item.sizeBytes);
+      item.appendSent = false;
+      this.needsSync.delete(item.id);
+      this.persist();
+    }
+    while (item.uploadedBytes < item.sizeBytes) {
+      const startByte = item.uploadedBytes;
+      const endByte = Math.min(item.sizeBytes, startByte + this.chunkBytes);
+      const result = await uploader.uploadChunk({
+        ...who,
+        tokenId,
+        filePath: item.filePath,
+        startByte,
+        endByte,
+        finalChunk: endByte === item.sizeBytes,
+        onProgress: (sentBytes) => this.progress(item, startByte + sentBytes),
+      });
+      if (result.uploadedBytes <= startByte) {
+        throw new Error(`Kaltura holds ${result.uploadedBytes} bytes of token ${tokenId} after a chunk ending at byte ${endByte}`);
+      }
+      item.uploadedBytes = Math.min(result.uploadedBytes, item.sizeBytes);
+      this.progressBytes.delete(item.id);
+      item.reason = null;
+      this.persist();
+      this.publish(item.entryId);
+    }
+    const append = this.appendable(item);
+    if (!append.ok) return 'waiting';
+    item.isLastChunk = append.isLastChunk;
+    item.appendSent = true;
+    this.persist();
+    const common = { ...who, entryId: item.entryId, mediaServerIndex: item.mediaServerIndex, tokenId, durationSeconds: item.durationSeconds };
+    if (this.options.recordingApi === 'setRecordedContent') {
+      if (!uploader.setRecordedContent) throw new Error('recordingApi is setRecordedContent but the uploader does not implement it');
+      await uploader.setRecordedContent(common);
+    } else {
+      await uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk });
+    }
+    this.finish(item);
+    return 'done';
+  }
+
+  private progress(item: QueuedSegment, sentBytes: number): void {
+    this.progressBytes.set(item.id, Math.min(sentBytes, item.sizeBytes));
+    const nowMs = this.clock.now();
+    if (nowMs - (this.lastProgressAtMs.get(item.id) ?? -Infinity) < (this.options.progressIntervalMs ?? 250)) return;
+    this.lastProgressAtMs.set(item.id, nowMs);
+    this.publish(item.entryId);
+  }
+
+  private finish(item: QueuedSegment): void {
+    item.state = 'done';
+    item.reason = null;
+    item.doneAtMs = this.clock.now();
+    item.uploadedBytes = item.sizeBytes;
+    this.progressBytes.delete(item.id);
+    this.lastProgressAtMs.delete(item.id);
+    // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
+    this.persist();
+    this.options.logger.info('segment delivered to Kaltura', { id: item.id, isLastChunk: item.isLastChunk });
+    if (this.options.deleteAfterUpload) {
+      try {
+        fs.unlinkSync(item.filePath);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('could not delete an uploaded segment', { file: item.filePath, error: (e as Error).message });
+      }
+      item.fileDeleted = true;
+    }
+    this.prune(item.entryId);
+    this.persist();
+    this.publish(item.entryId);
+  }
+
+  private prune(entryId: string): void {
+    const keep = this.options.keepDoneItems ?? 200;
+    const done = this.file.items.filter((i) => i.entryId === entryId && i.state === 'done');
+    if (done.length <= keep) return;
+    const drop = new Set(done.slice(0, done.length - keep).map((i) => i.id));
+    this.file.items = this.file.items.filter((i) => !drop.has(i.id));
+  }
+}

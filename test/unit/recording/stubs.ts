@@ -1,0 +1,123 @@
+// Test doubles for the recording queue: a fake clock that records requested sleeps, and an
+// in-memory Kaltura uploadToken/appendRecording that can be taken down, made to hang or to refuse.
+import fs from 'node:fs';
+import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { abortError } from '../../../main/recording/clock.js';
+import type { Clock } from '../../../main/recording/clock.js';
+import type { RecordingUploader, UploadTokenStatus } from '../../../main/recording/uploader.js';
+
+export class FakeClock implements Clock {
+  nowMs = 1_000_000;
+  readonly sleeps: number[] = [];
+  private timers: Array<{ atMs: number; resolve: () => void }> = [];
+  now(): number {
+    return this.nowMs;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError());
+      const timer = { atMs: this.nowMs + ms, resolve };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', () => {
+        this.timers = this.timers.filter((t) => t !== timer);
+        reject(abortError());
+      });
+    });
+  }
+  get pendingTimers(): number {
+    return this.timers.length;
+  }
+  advance(ms: number): void {
+    this.nowMs += ms;
+    const due = this.timers.filter((t) => t.atMs <= this.nowMs);
+    this.timers = this.timers.filter((t) => t.atMs > this.nowMs);
+    for (const t of due) t.resolve();
+  }
+}
+
+export interface AppendCall {
+  entryId: string;
+  tokenId: string;
+  durationSeconds: number;
+  isLastChunk: boolean;
+  mediaServerIndex: number;
+  bytes: Buffer;
+  api: 'appendRecording' | 'setRecordedContent';
+}
+
+export class StubKaltura implements RecordingUploader {
+  down = false;
+  /** a chunk starting at this byte never answers (until aborted): the process "dies" mid-chunk */
+  hangChunkAtByte: number | null = null;
+  hanging = false;
+  /** appendRecording applies but its answer is lost once */
+  loseNextAppendAnswer = false;
+  refuseAppend: string | null = null;
+  readonly tokens = new Map<string, { data: Buffer; consumed: boolean }>();
+  readonly appends: AppendCall[] = [];
+  readonly calls: string[] = [];
+  private nextToken = 1;
+  onFirstChunk: (() => void) | null = null;
+
+  private check(call: string): void {
+    this.calls.push(call);
+    if (this.down) throw new KalturaTransportError('network', 'connect ECONNREFUSED 127.0.0.1', call);
+  }
+
+  async createUploadToken(): Promise<{ tokenId: string }> {
+    this.check('uploadToken.add');
+    const tokenId = `1_tok${this.nextToken++}`;
+    this.tokens.set(tokenId, { data: Buffer.alloc(0), consumed: false });
+    return { tokenId };
+  }
+
+  async getUploadToken(a: { tokenId: string }): Promise<UploadTokenStatus> {
+    this.check('uploadToken.get');
+    const t = this.tokens.get(a.tokenId);
+    if (!t) throw new KalturaApiError('UPLOAD_TOKEN_NOT_FOUND', 'Upload token not found', {}, 'uploadToken.get');
+    return { uploadedBytes: t.data.length, consumed: t.consumed };
+  }
+
+  async uploadChunk(a: { tokenId: string; filePath: string; startByte: number; endByte: number; finalChunk: boolean; signal?: AbortSignal; onProgress?(n: number): void }): Promise<{ uploadedBytes: number }> {
+    this.check('uploadToken.upload');
+    this.onFirstChunk?.();
+    this.onFirstChunk = null;
+    if (this.hangChunkAtByte === a.startByte) {
+      this.hanging = true;
+      return new Promise((_resolve, reject) => a.signal?.addEventListener('abort', () => reject(abortError())));
+    }
+    const t = this.tokens.get(a.tokenId);
+    if (!t || t.consumed) throw new KalturaApiError('UPLOAD_TOKEN_INVALID_STATUS', 'bad token status', {}, 'uploadToken.upload');
+    if (a.startByte !== t.data.length) throw new KalturaApiError('UPLOAD_TOKEN_RESUMING_INVALID_POSITION', `resumeAt ${a.startByte} but holds ${t.data.length}`, {}, 'uploadToken.upload');
+    const chunk = fs.readFileSync(a.filePath).subarray(a.startByte, a.endByte);
+    a.onProgress?.(chunk.length);
+    t.data = Buffer.concat([t.data, chunk]);
+    return { uploadedBytes: t.data.length };
+  }
+
+  private consume(tokenId: string): Buffer {
+    const t = this.tokens.get(tokenId);
+    if (!t) throw new KalturaApiError('UPLOAD_TOKEN_NOT_FOUND', 'Upload token not found', {}, 'liveStream.appendRecording');
+    if (t.consumed) throw new KalturaApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY', 'token already used', {}, 'liveStream.appendRecording');
+    t.consumed = true;
+    return t.data;
+  }
+
+  async appendRecording(a: { entryId: string; tokenId: string; durationSeconds: number; isLastChunk: boolean; mediaServerIndex: number }): Promise<void> {
+    this.check('liveStream.appendRecording');
+    if (this.refuseAppend) throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.appendRecording');
+    const bytes = this.consume(a.tokenId);
+    this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk, mediaServerIndex: a.mediaServerIndex, bytes, api: 'appendRecording' });
+    if (this.loseNextAppendAnswer) {
+      this.loseNextAppendAnswer = false;
+      throw new KalturaTransportError('timeout', 'no answer within 30000 ms', 'liveStream.appendRecording');
+    }
+  }
+
+  async setRecordedContent(a: { entryId: string; tokenId: string; durationSeconds: number; mediaServerIndex: number }): Promise<void> {
+    this.check('liveStream.setRecordedContent');
+    const bytes = this.consume(a.tokenId);
+    this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: false, mediaServerIndex: a.mediaServerIndex, bytes, api: 'setRecordedContent' });
+  }
+}
