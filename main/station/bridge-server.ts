@@ -1,0 +1,117 @@
+// Owns the transport-independent bridge: looks a request up in the shared contract, validates its
+// payload, refuses mutations from untrusted callers, calls the integrator's handler, checks the
+// response (dev/test) and fans validated events out to every transport (IPC and WebSocket).
+import type { z } from 'zod';
+import { events as eventDefs, requests as requestDefs, type EventName, type EventPayload, type RequestName, type RequestPayload, type ResponsePayload } from '../../shared/bridge/contract.js';
+import type { Redactor } from '../log/redact.js';
+import type { Logger } from '../log/logger.js';
+import { BridgeCallError, type BridgeHost, type CallerContext } from './bridge-host.js';
+import type { RegistryChange } from './registry-types.js';
+
+export type BridgeHandlers = { [N in RequestName]: (payload: RequestPayload<N>, caller: CallerContext) => Promise<ResponsePayload<N>> };
+
+export type BridgeListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+
+export interface BridgeHostOptions {
+  /** check handler responses and event payloads against the contract (dev and test; costs CPU on big snapshots) */
+  validateOutgoing?: boolean;
+  redactor?: Redactor;
+  logger?: Logger;
+}
+
+export interface StationBridgeHost extends BridgeHost {
+  /** sends a validated event to every subscriber (transports) */
+  emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+}
+
+/** "kaltura.ksExpirySeconds: Too small: expected number to be >=20; limit: ..." for every issue. */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(payload)'}: ${i.message}`)
+    .join('; ');
+}
+
+function isRequestName(name: string): name is RequestName {
+  return Object.prototype.hasOwnProperty.call(requestDefs, name);
+}
+
+export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOptions = {}): StationBridgeHost {
+  const listeners = new Set<BridgeListener>();
+  const validate = options.validateOutgoing ?? process.env.NODE_ENV !== 'production';
+  const redact = (text: string): string => options.redactor?.redact(text) ?? text;
+
+  return {
+    async handle(name: string, payload: unknown, caller: CallerContext): Promise<unknown> {
+      if (!isRequestName(name)) {
+        throw new BridgeCallError('unknown_request', `unknown request "${String(name).slice(0, 100)}"; the station knows: ${Object.keys(requestDefs).join(', ')}`);
+      }
+      const def = requestDefs[name];
+      if (def.mutates && !caller.trusted) {
+        throw new BridgeCallError('forbidden', `"${name}" changes the station and needs the access token: open the UI from the station computer, or use the token printed at start / stored in the data dir (access-token)`);
+      }
+      const parsed = (def.request as z.ZodType).safeParse(payload ?? {});
+      if (!parsed.success) throw new BridgeCallError('invalid_payload', `invalid payload for "${name}": ${formatIssues(parsed.error)}`);
+      const handler = handlers[name] as (p: unknown, c: CallerContext) => Promise<unknown>;
+      let result: unknown;
+      try {
+        result = await handler(parsed.data, caller);
+      } catch (e) {
+        if (e instanceof BridgeCallError) throw e;
+        const message = redact(e instanceof Error ? e.message : String(e));
+        options.logger?.warn('bridge request failed', { request: name, error: message });
+        throw new BridgeCallError('failed', `${name} failed: ${message}`);
+      }
+      if (validate) {
+        const checked = (def.response as z.ZodType).safeParse(result);
+        if (!checked.success) {
+          options.logger?.error('bridge handler returned a response outside the contract', { request: name, issues: formatIssues(checked.error) });
+          throw new BridgeCallError('failed', `${name} returned a response outside the contract: ${formatIssues(checked.error)}`);
+        }
+      }
+      return result;
+    },
+
+    subscribe(listener: BridgeListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+      if (validate) {
+        const checked = (eventDefs[name].payload as z.ZodType).safeParse(payload);
+        if (!checked.success) {
+          options.logger?.error('dropped an event outside the contract', { event: name, issues: formatIssues(checked.error) });
+          return;
+        }
+      }
+      for (const l of listeners) {
+        try {
+          l(name, payload);
+        } catch (e) {
+          options.logger?.warn('bridge listener failed', { event: name, error: (e as Error).message });
+        }
+      }
+    },
+  };
+}
+
+/** Forwards the registry's changes as bridge events; returns the unsubscribe. */
+export function forwardRegistryEvents(subscribe: (l: (c: RegistryChange) => void) => () => void, host: StationBridgeHost): () => void {
+  return subscribe((c) => {
+    switch (c.type) {
+      case 'entry':
+        return host.emit('state.entry', c.entry);
+      case 'entryRemoved':
+        return host.emit('state.entryRemoved', { entryId: c.entryId });
+      case 'kaltura':
+        return host.emit('state.kaltura', c.kaltura);
+      case 'system':
+        return host.emit('state.system', c.system);
+      case 'event':
+        return host.emit('state.event', c.event);
+      case 'info':
+        return host.emit('station.info', c.info);
+    }
+  });
+}
