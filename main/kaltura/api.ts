@@ -40,3 +40,29 @@ export interface KalturaApi {
   /** beacon.add with relatedObjectType ENTRY_BEACON; privateData is a JSON string with no secrets */
   addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void>;
 }
+
+/** A node of entryServerNode.list (kaltura.md 4.1): who is registered for the entry, with which status. */
+export interface EntryServerNodeInfo {
+  id: number;
+  entryId: string;
+  serverNodeId: number;
+  /** EntryServerNodeStatus: -1 error, 0 stopped, 1 playable, 2 broadcasting, 3 authenticated, 4 marked for deletion */
+  status: number;
+  /** 0 primary, 1 backup */
+  serverType: number;
+  updatedAt: number | null;
+}
+
+/** Reads beside the narrow interface: liveness as Kaltura sees it (for the UI and the sandbox tests). */
+export interface KalturaLiveApi extends KalturaApi {
+  isLive(args: { partnerId: number; entryId: string }): Promise<boolean>;
+  listEntryServerNodes(args: { partnerId: number; entryId: string }): Promise<EntryServerNodeInfo[]>;
+}
+
+/** What the recording upload queue needs (kaltura.md 4: uploadToken + appendRecording / setRecordedContent). */
+export interface KalturaRecordingApi {
+  /** uploadToken.add + uploadToken.upload of a file on disk, in chunks (resumable); returns the upload token id */
+  uploadFile(args: { partnerId: number; filePath: string; chunkBytes?: number; onProgress?: (uploadedBytes: number, totalBytes: number) => void }): Promise<string>;
+  appendRecording(args: { partnerId: number; entryId: string; assetId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; isLastChunk: boolean }): Promise<LiveStreamEntry>;
+  setRecordedContent(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; recordedEntryId?: string | null }): Promise<LiveStreamEntry>;
+}
