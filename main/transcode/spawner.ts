@@ -1,0 +1,74 @@
+// Owns how an FFmpeg process is started and signalled: spawn(bin, argv) with no shell, detached into its own
+// process group (so the whole group can be killed), pipes on stdin/stdout/stderr, and a minimal environment.
+import { spawn } from 'node:child_process';
+
+export interface ChildHandle {
+  readonly pid: number | null;
+  /** e.g. 'q' to ask FFmpeg to finish cleanly; ignored once stdin is closed */
+  writeStdin(text: string): void;
+  onStdout(fn: (chunk: string) => void): void;
+  onStderr(fn: (chunk: string) => void): void;
+  /** once, after the process is gone (or failed to start: code null, signal null) */
+  onExit(fn: (code: number | null, signal: string | null) => void): void;
+  onError(fn: (error: Error) => void): void;
+  /** signals the whole process group; a group that is already gone is fine */
+  killGroup(signal: NodeJS.Signals): void;
+}
+
+export interface Spawner {
+  spawn(bin: string, args: string[]): ChildHandle;
+}
+
+/** FFmpeg needs no secrets and almost no environment: pass only what finding libraries/devices needs. */
+export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'LD_LIBRARY_PATH', 'DYLD_LIBRARY_PATH', 'LIBVA_DRIVER_NAME', 'LIBVA_DRIVERS_PATH', 'SystemRoot', 'TEMP', 'TMP'];
+  const out: NodeJS.ProcessEnv = {};
+  for (const key of keep) if (env[key] !== undefined) out[key] = env[key];
+  return out;
+}
+
+export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
+  return {
+    spawn(bin, args) {
+      const child = spawn(bin, args, { detached: process.platform !== 'win32', stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
+      child.stdout.setEncoding('utf8');
+      child.stderr.setEncoding('utf8');
+      // a write after FFmpeg closed stdin raises EPIPE on the stream: not an error of ours
+      child.stdin.on('error', () => undefined);
+      let exited = false;
+      const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+      const finish = (code: number | null, signal: string | null): void => {
+        if (exited) return;
+        exited = true;
+        for (const fn of exitListeners) fn(code, signal);
+      };
+      child.on('exit', (code, signal) => finish(code, signal));
+      child.on('error', () => {
+        // spawn failure (ENOENT/EACCES): no 'exit' follows
+        if (child.pid === undefined) finish(null, null);
+      });
+      return {
+        get pid() {
+          return child.pid ?? null;
+        },
+        writeStdin(text) {
+          if (child.stdin.writable) child.stdin.write(text);
+        },
+        onStdout: (fn) => void child.stdout.on('data', fn),
+        onStderr: (fn) => void child.stderr.on('data', fn),
+        onExit: (fn) => void exitListeners.push(fn),
+        onError: (fn) => void child.on('error', fn),
+        killGroup(signal) {
+          const pid = child.pid;
+          if (pid === undefined || exited) return;
+          try {
+            if (process.platform === 'win32') child.kill(signal);
+            else process.kill(-pid, signal);
+          } catch {
+            // ESRCH: the group is already gone
+          }
+        },
+      };
+    },
+  };
+}

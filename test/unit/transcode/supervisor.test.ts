@@ -1,0 +1,235 @@
+// FFmpeg supervision with a fake spawner and a manual clock: backoff, watchdog, stop escalation, generations.
+import { describe, expect, it } from 'vitest';
+import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
+import type { ChildHandle, Spawner } from '../../../main/transcode/spawner.js';
+import { ManualClock } from '../../../main/station/clock.js';
+import { silentLogger } from '../../../main/log/logger.js';
+import type { ProgressSample } from '../../../main/transcode/progress.js';
+
+class FakeChild implements ChildHandle {
+  stdin: string[] = [];
+  signals: string[] = [];
+  private out: Array<(c: string) => void> = [];
+  private err: Array<(c: string) => void> = [];
+  private exits: Array<(code: number | null, signal: string | null) => void> = [];
+  constructor(readonly pid: number, readonly args: string[]) {}
+  writeStdin(text: string): void {
+    this.stdin.push(text);
+  }
+  onStdout(fn: (c: string) => void): void {
+    this.out.push(fn);
+  }
+  onStderr(fn: (c: string) => void): void {
+    this.err.push(fn);
+  }
+  onExit(fn: (code: number | null, signal: string | null) => void): void {
+    this.exits.push(fn);
+  }
+  onError(): void {}
+  killGroup(signal: NodeJS.Signals): void {
+    this.signals.push(signal);
+  }
+  progress(frame: number): void {
+    for (const fn of this.out) fn(`frame=${frame}\nfps=15\nspeed=1.0x\nprogress=continue\n`);
+  }
+  stderr(text: string): void {
+    for (const fn of this.err) fn(text);
+  }
+  exit(code: number | null, signal: string | null = null): void {
+    for (const fn of this.exits) fn(code, signal);
+  }
+}
+
+function setup(overrides: Partial<SupervisorOptions> = {}) {
+  const clock = new ManualClock();
+  const children: FakeChild[] = [];
+  const spawner: Spawner = {
+    spawn: (_bin, args) => {
+      const child = new FakeChild(1000 + children.length, args);
+      children.push(child);
+      return child;
+    },
+  };
+  const states: SupervisorState[] = [];
+  const samples: Array<{ sample: ProgressSample; generation: number }> = [];
+  const ended: number[] = [];
+  const gaveUp: string[] = [];
+  const supervisor = new FfmpegSupervisor({
+    bin: '/usr/bin/ffmpeg',
+    argsForRun: (run) => (run === 0 ? ['first'] : ['restart', String(run)]),
+    spawner,
+    clock,
+    logger: silentLogger(),
+    events: {
+      state: (s) => states.push(s),
+      progress: (sample, generation) => samples.push({ sample, generation }),
+      inputEnded: (g) => ended.push(g),
+      gaveUp: (reason) => gaveUp.push(reason),
+    },
+    watchdogMs: 10_000,
+    startupTimeoutMs: 20_000,
+    backoffInitialMs: 1_000,
+    backoffMaxMs: 8_000,
+    stableRunMs: 30_000,
+    stopTimeoutMs: 5_000,
+    ...overrides,
+  });
+  const last = (): FakeChild => {
+    const c = children[children.length - 1];
+    if (!c) throw new Error('no child');
+    return c;
+  };
+  return { clock, children, supervisor, states, samples, ended, gaveUp, last };
+}
+
+describe('FfmpegSupervisor', () => {
+  it('goes starting -> running on the first progress block and passes samples with the generation', () => {
+    const { supervisor, last, samples } = setup();
+    supervisor.start();
+    expect(supervisor.getState()).toMatchObject({ wanted: 'run', observed: 'starting', generation: 1, pid: 1000 });
+    last().progress(10);
+    expect(supervisor.getState().observed).toBe('running');
+    expect(samples).toEqual([{ sample: expect.objectContaining({ frame: 10 }), generation: 1 }]);
+  });
+
+  it('restarts a failed FFmpeg with capped exponential backoff, continuing the playlists, and resets after a stable run', () => {
+    const { supervisor, children, clock, last } = setup();
+    supervisor.start();
+    const delays: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      last().exit(1);
+      expect(supervisor.getState().observed).toBe('failed');
+      const before = children.length;
+      let waited = 0;
+      while (children.length === before) {
+        clock.advance(250);
+        waited += 250;
+      }
+      delays.push(waited);
+    }
+    expect(delays).toEqual([1000, 2000, 4000, 8000, 8000]);
+    expect(children.map((c) => c.args[0])).toEqual(['first', 'restart', 'restart', 'restart', 'restart', 'restart']);
+    expect(supervisor.getState().restarts).toBe(5);
+    // a stable run (progress for >= 30 s) resets the backoff
+    for (let t = 0; t <= 31; t++) {
+      last().progress(t * 15);
+      clock.advance(1_000);
+    }
+    last().exit(1);
+    const before = children.length;
+    clock.advance(999);
+    expect(children.length).toBe(before);
+    clock.advance(1);
+    expect(children.length).toBe(before + 1);
+  });
+
+  it('watchdog: no progress for 10 s -> stalled, SIGKILL of the group, then a restart', () => {
+    const { supervisor, clock, children, last } = setup();
+    supervisor.start();
+    last().progress(1);
+    clock.advance(9_999);
+    expect(last().signals).toEqual([]);
+    clock.advance(1);
+    expect(supervisor.getState().observed).toBe('stalled');
+    expect(last().signals).toEqual(['SIGKILL']);
+    expect(supervisor.getState().lastError).toMatch(/stopped making progress for 10 s/);
+    last().exit(null, 'SIGKILL');
+    clock.advance(1_000);
+    expect(children).toHaveLength(2);
+    expect(supervisor.getState().observed).toBe('starting');
+  });
+
+  it('startup timeout: no first progress within 20 s counts as a stall', () => {
+    const { supervisor, clock, last } = setup();
+    supervisor.start();
+    clock.advance(19_999);
+    expect(last().signals).toEqual([]);
+    clock.advance(1);
+    expect(last().signals).toEqual(['SIGKILL']);
+    expect(supervisor.getState().lastError).toMatch(/no progress within 20 s of starting/);
+  });
+
+  it('stop: q first, SIGINT after 5 s, SIGKILL after 10 s; resolves on exit; no restart', async () => {
+    const { supervisor, clock, children, last } = setup();
+    supervisor.start();
+    last().progress(1);
+    const stopped = supervisor.stop();
+    expect(last().stdin).toEqual(['q']);
+    clock.advance(5_000);
+    expect(last().signals).toEqual(['SIGINT']);
+    clock.advance(5_000);
+    expect(last().signals).toEqual(['SIGINT', 'SIGKILL']);
+    last().exit(null, 'SIGKILL');
+    await stopped;
+    expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'exited', pid: null });
+    clock.advance(60_000);
+    expect(children).toHaveLength(1);
+  });
+
+  it('stop that FFmpeg honours with q sends no signal', async () => {
+    const { supervisor, clock, last } = setup();
+    supervisor.start();
+    const stopped = supervisor.stop();
+    last().exit(0);
+    await stopped;
+    clock.advance(20_000);
+    expect(last().signals).toEqual([]);
+  });
+
+  it('stop during a pending restart cancels it', () => {
+    const { supervisor, clock, children, last } = setup();
+    supervisor.start();
+    last().exit(1);
+    void supervisor.stop();
+    clock.advance(60_000);
+    expect(children).toHaveLength(1);
+    expect(supervisor.getState().observed).toBe('exited');
+  });
+
+  it('a clean exit while running means the input ended: no restart, inputEnded fired', () => {
+    const { supervisor, clock, children, ended, last } = setup();
+    supervisor.start();
+    last().progress(1);
+    last().exit(0);
+    clock.advance(60_000);
+    expect(children).toHaveLength(1);
+    expect(ended).toEqual([1]);
+    expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'exited' });
+  });
+
+  it('ignores output and exits of a replaced generation', () => {
+    const { supervisor, clock, children, samples } = setup();
+    supervisor.start();
+    const old = children[0] as FakeChild;
+    old.exit(1);
+    clock.advance(1_000);
+    expect(supervisor.getState().generation).toBe(2);
+    old.progress(99);
+    old.stderr('late noise\n');
+    old.exit(1);
+    expect(samples).toEqual([]);
+    expect(supervisor.getState()).toMatchObject({ observed: 'starting', generation: 2, stderrTail: [] });
+  });
+
+  it('keeps the stderr tail bounded and puts its end into the error', () => {
+    const { supervisor, last } = setup({ stderrLines: 3 });
+    supervisor.start();
+    last().stderr('one\ntwo\nthree\nfour\n[rtmp] Connection refu');
+    last().stderr('sed\n');
+    expect(supervisor.getState().stderrTail).toEqual(['three', 'four', '[rtmp] Connection refused']);
+    last().exit(1);
+    expect(supervisor.getState().lastError).toMatch(/^FFmpeg exited with code 1 after 0 s: three \| four \| \[rtmp\] Connection refused$/);
+  });
+
+  it('gives up after maxConsecutiveFailures', () => {
+    const { supervisor, clock, children, gaveUp, last } = setup({ maxConsecutiveFailures: 2 });
+    supervisor.start();
+    last().exit(1);
+    clock.advance(1_000);
+    last().exit(1);
+    clock.advance(60_000);
+    expect(children).toHaveLength(2);
+    expect(gaveUp).toHaveLength(1);
+    expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'failed' });
+  });
+});
