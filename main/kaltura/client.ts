@@ -160,7 +160,7 @@ export class KalturaClient {
     return this.withRetries(callName, options, async (ks) => {
       const form = new FormData();
       form.append('json', JSON.stringify(dropNulls({ ...params, ...this.common(ks, options.partnerId) })));
-      form.append('fileData', new Blob([file.data], { type: file.contentType ?? 'application/octet-stream' }), file.fileName);
+      form.append('fileData', new Blob([new Uint8Array(file.data)], { type: file.contentType ?? 'application/octet-stream' }), file.fileName);
       return this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { Accept: 'application/json' }, body: form }, ks));
     });
   }
