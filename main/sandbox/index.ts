@@ -1,0 +1,106 @@
+// Owns the sandbox's public face: startSandbox() (the embedded local Kaltura api_v3 on loopback, used by
+// the station when no account is configured and by tests) and runSandboxCommand() (`station sandbox`).
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { KsAgeTable } from './dispatch/auth.js';
+import type { DispatchDeps } from './dispatch/dispatch.js';
+import { Faults, type FaultControl } from './faults.js';
+import { createSandboxServer } from './http.js';
+import { SandboxStore } from './model/store.js';
+import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model/types.js';
+
+export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type UpdateEntryInput } from './model/store.js';
+export type { CorruptFileReport } from './model/persist.js';
+export type { FaultState, FaultControl } from './faults.js';
+export type { BeaconRecord, EntryRecord, NodeRecord, RecordingRecord, UploadTokenRecord } from './model/types.js';
+export { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID } from './model/types.js';
+export { DEFAULT_PROFILE_ID, PASSTHROUGH_PROFILE_ID } from './model/profiles.js';
+
+export interface SandboxOptions {
+  /** the station's data dir; the sandbox keeps its files in DATA/sandbox */
+  dataDir: string;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** 0 = any free port */
+  port?: number;
+  /** where encoders publish, e.g. rtmp://127.0.0.1:1935/kLive (used in the entries' broadcasting URLs) */
+  rtmpBaseUrl: string;
+  logger: Logger;
+  /** ms clock; injectable for the 120 s registration expiry and KS expiry */
+  now?: () => number;
+  /** for the errorRate fault; default Math.random */
+  random?: () => number;
+}
+
+export interface SandboxHandle {
+  /** e.g. http://127.0.0.1:PORT: give it to the Kaltura client as serviceUrl */
+  serviceUrl: string;
+  port: number;
+  mediaServerPartnerId: -5;
+  /** the partner's admin secret (generated per install); never log it */
+  adminSecret(partnerId: number): string | undefined;
+  faults: FaultControl;
+  store: SandboxStore;
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
+  const host = options.host ?? '127.0.0.1';
+  const now = options.now ?? Date.now;
+  const logger = options.logger.child('sandbox');
+  if (!/^rtmps?:\/\/[^/\s]+\/\S*$/.test(options.rtmpBaseUrl)) {
+    throw new Error(`sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`);
+  }
+  const store = new SandboxStore(path.join(options.dataDir, 'sandbox'), logger, now);
+  const faults = new Faults(options.random);
+  const deps: DispatchDeps = {
+    store,
+    logger,
+    now,
+    rtmpBaseUrl: options.rtmpBaseUrl,
+    ksAges: new KsAgeTable(),
+    ksLifetimeSeconds: () => faults.current.ksLifetimeSeconds,
+  };
+  const sandboxServer = createSandboxServer({ deps, faults, logger });
+  const port = await new Promise<number>((resolve, reject) => {
+    const server = sandboxServer.server;
+    const onError = (err: NodeJS.ErrnoException): void => {
+      if (err.code === 'EADDRINUSE') reject(new Error(`sandbox port ${options.port ?? 0} on ${host} is already in use; choose another with --port N (0 = any free port)`));
+      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${host}: that address is not on this machine; use 127.0.0.1`));
+      else reject(err);
+    };
+    server.once('error', onError);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : 0);
+    });
+  });
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  const serviceUrl = `http://${urlHost}:${port}`;
+  logger.info(`sandbox api_v3 listening at ${serviceUrl}`);
+  let closing: Promise<void> | null = null;
+  return {
+    serviceUrl,
+    port,
+    mediaServerPartnerId: MEDIA_SERVER_PARTNER_ID,
+    adminSecret: (partnerId) => store.adminSecret(partnerId),
+    faults,
+    store,
+    close: () => (closing ??= sandboxServer.close()),
+  };
+}
+
+/** `npm run station -- sandbox --port N`: starts the sandbox and prints one line with its service URL. */
+export async function runSandboxCommand(args: { dataDir: string; host: string; port: number; logger: Logger; rtmpBaseUrl?: string; out?: (line: string) => void }): Promise<SandboxHandle> {
+  const handle = await startSandbox({
+    dataDir: args.dataDir,
+    host: args.host,
+    port: args.port,
+    logger: args.logger,
+    rtmpBaseUrl: args.rtmpBaseUrl ?? 'rtmp://127.0.0.1:1935/kLive',
+  });
+  const line = `kLive sandbox api_v3 at ${handle.serviceUrl} (partner ${SEED_PARTNER_ID}, entry ${SEED_ENTRY_ID}; admin secrets in ${path.join(args.dataDir, 'sandbox', 'secrets.json')})`;
+  (args.out ?? ((l: string) => process.stdout.write(l + '\n')))(line);
+  return handle;
+}

@@ -1,0 +1,362 @@
+// Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
+// and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from '../../log/logger.js';
+import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
+import { SandboxApiError } from '../errors.js';
+import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
+import { DEFAULT_PROFILE_ID, defaultConversionProfiles, defaultLiveParams } from './profiles.js';
+import {
+  ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
+  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveParams, type NodeRecord, type RecordingRecord,
+  type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+} from './types.js';
+
+/** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
+export const NODE_EXPIRY_MS = 120_000;
+const MAX_BEACONS = 2000;
+
+export interface CreateEntryInput {
+  partnerId?: number;
+  name: string;
+  conversionProfileId?: number;
+  dvr?: boolean;
+  record?: boolean;
+  /** a fixed id (tests: 0_abcd1234); must match /^[01]_[a-z0-9]{8}$/ */
+  id?: string;
+  streamPassword?: string;
+}
+
+export interface UpdateEntryInput {
+  name?: string;
+  conversionProfileId?: number;
+  dvr?: boolean;
+  dvrWindowMinutes?: number;
+  record?: boolean;
+  segmentDurationMs?: number;
+}
+
+export class SandboxStore {
+  private readonly corruptFiles: CorruptFileReport[] = [];
+  private state: SandboxState;
+  private secrets: SandboxSecrets;
+
+  constructor(
+    readonly dir: string,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {
+    this.secrets = this.loadSecrets();
+    this.state = this.loadState();
+    for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
+  }
+
+  get uploadsDir(): string {
+    return path.join(this.dir, 'uploads');
+  }
+
+  private get statePath(): string {
+    return path.join(this.dir, 'state.json');
+  }
+
+  private get secretsPath(): string {
+    return path.join(this.dir, 'secrets.json');
+  }
+
+  private nowSeconds(): number {
+    return Math.floor(this.now() / 1000);
+  }
+
+  private loadSecrets(): SandboxSecrets {
+    const loaded = loadJson(this.secretsPath, SecretsSchema, this.now());
+    if (loaded.kind === 'ok') return loaded.value;
+    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
+    const secrets: SandboxSecrets = {
+      adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },
+    };
+    writeJsonAtomic(this.secretsPath, secrets, 0o600);
+    return secrets;
+  }
+
+  private loadState(): SandboxState {
+    const loaded = loadJson(this.statePath, SandboxStateSchema, this.now());
+    if (loaded.kind === 'ok') return loaded.value;
+    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
+    const state = this.seed();
+    writeJsonAtomic(this.statePath, state);
+    return state;
+  }
+
+  private reportCorrupt(report: CorruptFileReport): void {
+    this.corruptFiles.push(report);
+    this.logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
+  }
+
+  private seed(): SandboxState {
+    const nowS = this.nowSeconds();
+    const state: SandboxState = {
+      version: 1,
+      partners: [
+        { id: SEED_PARTNER_ID, name: 'Sandbox partner', ksMaxExpirySeconds: 86400 },
+        { id: MEDIA_SERVER_PARTNER_ID, name: 'Media server', ksMaxExpirySeconds: 86400 },
+      ],
+      liveParams: defaultLiveParams(),
+      conversionProfiles: defaultConversionProfiles(nowS),
+      entries: [],
+      nodes: [],
+      uploadTokens: [],
+      recordings: [],
+      beacons: [],
+      nextSeq: 1,
+    };
+    for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
+    writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
+    state.entries.push(this.newEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state));
+    return state;
+  }
+
+  save(): void {
+    writeJsonAtomic(this.statePath, this.state);
+  }
+
+  nextSeq(): number {
+    return this.state.nextSeq++;
+  }
+
+  /** Files found unreadable at start-up (moved aside, reported with logger.error). */
+  corruption(): readonly CorruptFileReport[] {
+    return this.corruptFiles;
+  }
+
+  // ---- partners ----
+
+  partners(): readonly { id: number; name: string }[] {
+    return this.state.partners.map((p) => ({ id: p.id, name: p.name }));
+  }
+
+  partner(id: number): { id: number; name: string; ksMaxExpirySeconds: number } | undefined {
+    return this.state.partners.find((p) => p.id === id);
+  }
+
+  adminSecret(partnerId: number): string | undefined {
+    return this.state.partners.some((p) => p.id === partnerId) ? this.secrets.adminSecrets[String(partnerId)] : undefined;
+  }
+
+  // ---- profiles ----
+
+  profileRecords(): readonly ConversionProfileRecord[] {
+    return this.state.conversionProfiles;
+  }
+
+  profileRecord(id: number): ConversionProfileRecord | undefined {
+    return this.state.conversionProfiles.find((p) => p.id === id);
+  }
+
+  liveParams(id: number): LiveParams | undefined {
+    return this.state.liveParams.find((p) => p.id === id);
+  }
+
+  /** For the UI (shared/sandbox.ts ConversionProfile). */
+  listProfiles(): ConversionProfile[] {
+    return this.state.conversionProfiles.map((p) => ({ id: p.id, name: p.name, description: p.description, isDefault: p.isDefault }));
+  }
+
+  // ---- entries ----
+
+  entries(): readonly EntryRecord[] {
+    return this.state.entries;
+  }
+
+  entry(id: string): EntryRecord | undefined {
+    return ENTRY_ID_PATTERN.test(id) ? this.state.entries.find((e) => e.id === id) : undefined;
+  }
+
+  /** The UI's view of an entry: never the stream token. */
+  toSandboxEntry(entry: EntryRecord): SandboxEntry {
+    return {
+      entryId: entry.id,
+      partnerId: entry.partnerId,
+      name: entry.name,
+      conversionProfileId: entry.conversionProfileId,
+      dvrEnabled: entry.dvrStatus === 1,
+      recordingEnabled: entry.recordStatus !== 0,
+      createdAtMs: entry.createdAtSeconds * 1000,
+      tokenUpdatedAtMs: entry.tokenUpdatedAtMs,
+    };
+  }
+
+  createEntry(input: CreateEntryInput): EntryRecord {
+    const entry = this.newEntry(input, this.state);
+    this.state.entries.push(entry);
+    this.save();
+    return entry;
+  }
+
+  private newEntry(input: CreateEntryInput, state: SandboxState): EntryRecord {
+    const partnerId = input.partnerId ?? SEED_PARTNER_ID;
+    if (!state.partners.some((p) => p.id === partnerId && p.id >= 0)) throw new Error(`unknown sandbox partner ${partnerId}: use partner ${SEED_PARTNER_ID}`);
+    const name = input.name.trim();
+    if (name.length === 0) throw new Error('an entry needs a name: give it one, e.g. "Rehearsal stream"');
+    const conversionProfileId = input.conversionProfileId ?? DEFAULT_PROFILE_ID;
+    if (!state.conversionProfiles.some((p) => p.id === conversionProfileId)) {
+      throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [conversionProfileId]);
+    }
+    let id = input.id;
+    if (id !== undefined) {
+      if (!ENTRY_ID_PATTERN.test(id)) throw new Error(`entry id "${id}" is not of the form 0_xxxxxxxx (0 or 1, "_", 8 lower-case letters or digits)`);
+      if (state.entries.some((e) => e.id === id)) throw new Error(`entry ${id} already exists: choose another id or omit it`);
+    } else {
+      do id = `0_${randomAlnum(8)}`;
+      while (state.entries.some((e) => e.id === id));
+    }
+    const nowS = this.nowSeconds();
+    return {
+      id, partnerId, name, description: '', userId: '', streamPassword: input.streamPassword ?? randomHex(4), conversionProfileId,
+      dvrStatus: input.dvr ? 1 : 0, dvrWindow: 120, recordStatus: input.record ? 1 : 0, segmentDuration: 6000,
+      explicitLive: false, viewMode: 1, createdAtSeconds: nowS, updatedAtSeconds: nowS, tokenUpdatedAtMs: this.now(),
+      firstBroadcast: null, lastBroadcast: null, currentBroadcastStartTime: 0, lastBroadcastEndTime: 0,
+      recordedEntryId: null, redirectEntryId: null, lengthInMsecs: 0,
+    };
+  }
+
+  updateEntry(id: string, patch: UpdateEntryInput): EntryRecord {
+    const entry = this.mustEntry(id);
+    if (patch.name !== undefined) {
+      if (patch.name.trim().length === 0) throw new Error('an entry name cannot be empty');
+      entry.name = patch.name.trim();
+    }
+    if (patch.conversionProfileId !== undefined) {
+      if (!this.profileRecord(patch.conversionProfileId)) throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
+      entry.conversionProfileId = patch.conversionProfileId;
+    }
+    if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
+    if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
+    if (patch.record !== undefined) entry.recordStatus = patch.record ? 1 : 0;
+    if (patch.segmentDurationMs !== undefined) entry.segmentDuration = patch.segmentDurationMs;
+    entry.updatedAtSeconds = this.nowSeconds();
+    this.save();
+    return entry;
+  }
+
+  /** Mutates an entry through a callback (services), then persists. */
+  mutateEntry(id: string, change: (entry: EntryRecord) => void): EntryRecord {
+    const entry = this.mustEntry(id);
+    change(entry);
+    entry.updatedAtSeconds = this.nowSeconds();
+    this.save();
+    return entry;
+  }
+
+  deleteEntry(id: string): void {
+    this.mustEntry(id);
+    this.state.entries = this.state.entries.filter((e) => e.id !== id);
+    this.state.nodes = this.state.nodes.filter((n) => n.entryId !== id);
+    this.save();
+  }
+
+  regenerateToken(id: string): string {
+    return this.mutateEntry(id, (e) => {
+      e.streamPassword = randomHex(4);
+      e.tokenUpdatedAtMs = this.now();
+    }).streamPassword;
+  }
+
+  /** The stream token, for the main process only (publish details); never send it to logs. */
+  entryToken(id: string): string | undefined {
+    return this.entry(id)?.streamPassword;
+  }
+
+  private mustEntry(id: string): EntryRecord {
+    const entry = this.entry(id);
+    if (!entry) throw new SandboxApiError('ENTRY_ID_NOT_FOUND', [id]);
+    return entry;
+  }
+
+  // ---- entry server nodes ----
+
+  /** Live nodes; registrations not renewed for NODE_EXPIRY_MS are dropped first. */
+  nodes(): readonly NodeRecord[] {
+    const cutoff = this.now() - NODE_EXPIRY_MS;
+    const kept = this.state.nodes.filter((n) => n.renewedAtMs >= cutoff);
+    if (kept.length !== this.state.nodes.length) {
+      this.state.nodes = kept;
+      this.save();
+    }
+    return this.state.nodes;
+  }
+
+  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number): NodeRecord {
+    const nowS = this.nowSeconds();
+    let node = this.nodes().find((n) => n.entryId === entry.id && n.serverType === serverType);
+    if (!node) {
+      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now() };
+      this.state.nodes.push(node);
+    }
+    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now() });
+    this.save();
+    return node;
+  }
+
+  removeNode(nodeId: number): void {
+    this.state.nodes = this.state.nodes.filter((n) => n.id !== nodeId);
+    this.save();
+  }
+
+  // ---- uploads, recordings, beacons ----
+
+  uploadTokens(): readonly UploadTokenRecord[] {
+    return this.state.uploadTokens;
+  }
+
+  uploadToken(id: string): UploadTokenRecord | undefined {
+    return this.state.uploadTokens.find((t) => t.id === id);
+  }
+
+  updateUploadToken(id: string, change: (token: UploadTokenRecord) => void): UploadTokenRecord {
+    const token = this.uploadToken(id);
+    if (!token) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
+    change(token);
+    token.updatedAtSeconds = this.nowSeconds();
+    this.save();
+    return token;
+  }
+
+  addUploadToken(token: UploadTokenRecord): void {
+    this.state.uploadTokens.push(token);
+    this.save();
+  }
+
+  recordings(): readonly RecordingRecord[] {
+    return this.state.recordings;
+  }
+
+  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs'>): RecordingRecord {
+    const full = { ...record, seq: this.nextSeq(), atMs: this.now() };
+    this.state.recordings.push(full);
+    this.save();
+    return full;
+  }
+
+  beacons(): readonly BeaconRecord[] {
+    return this.state.beacons;
+  }
+
+  addBeacon(beacon: Omit<BeaconRecord, 'seq' | 'atMs'>): BeaconRecord {
+    const full = { ...beacon, seq: this.nextSeq(), atMs: this.now() };
+    this.state.beacons.push(full);
+    if (this.state.beacons.length > MAX_BEACONS) this.state.beacons.splice(0, this.state.beacons.length - MAX_BEACONS);
+    this.save();
+    return full;
+  }
+}
+
+export function randomHex(bytes: number): string {
+  return crypto.randomBytes(bytes).toString('hex');
+}
+
+function randomAlnum(length: number): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const bytes = crypto.randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}

@@ -1,0 +1,22 @@
+// Owns looking up a live entry for a call: the id shape is checked before anything else (no path
+// tricks reach the store or the disk), then partner visibility (-5 and KS-less optional calls see all).
+import { SandboxApiError } from '../errors.js';
+import type { ActionContext } from '../dispatch/types.js';
+import { entryToApi } from '../model/api-objects.js';
+import { ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, type EntryRecord } from '../model/types.js';
+import type { ApiObject } from '../wire/serialize.js';
+
+export function findEntry(ctx: ActionContext, entryId: string): EntryRecord {
+  if (!ENTRY_ID_PATTERN.test(entryId)) throw new SandboxApiError('ENTRY_ID_NOT_FOUND', [entryId]);
+  const entry = ctx.store.entry(entryId);
+  if (!entry) throw new SandboxApiError('ENTRY_ID_NOT_FOUND', [entryId]);
+  const partnerId = ctx.session.partnerId;
+  if (partnerId !== null && partnerId !== MEDIA_SERVER_PARTNER_ID && partnerId !== entry.partnerId) {
+    throw new SandboxApiError('ENTRY_ID_NOT_FOUND', [entryId]);
+  }
+  return entry;
+}
+
+export function entryResult(ctx: ActionContext, entry: EntryRecord, objectType?: string): ApiObject {
+  return entryToApi(entry, ctx.store, { admin: ctx.session.isAdmin, rtmpBaseUrl: ctx.rtmpBaseUrl }, objectType);
+}

@@ -1,0 +1,57 @@
+// Owns the session service (kaltura.md 3.7): session.start with a partner's admin secret, emitting a KS v2
+// capped at the partner's ksMaxExpirySeconds; session.get for the current KS.
+import crypto from 'node:crypto';
+import { generateKsV2 } from '../../kaltura/ks.js';
+import { SandboxApiError } from '../errors.js';
+import type { ServiceDef } from '../dispatch/types.js';
+import { optEnum, optInt, optString, reqInt, reqString } from '../wire/params.js';
+
+const DEFAULT_EXPIRY_SECONDS = 86400;
+
+function secretsEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a);
+  const bb = Buffer.from(b);
+  return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+}
+
+export const sessionService: ServiceDef = {
+  start: {
+    access: 'none',
+    run(ctx) {
+      const secret = reqString(ctx.params, 'secret');
+      const partnerId = reqInt(ctx.params, 'partnerId');
+      const userId = optString(ctx.params, 'userId') ?? '';
+      const type = (optEnum(ctx.params, 'type', [0, 2], 'KalturaSessionType') ?? 0) as 0 | 2;
+      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
+      const privileges = optString(ctx.params, 'privileges') ?? '';
+      const partner = ctx.store.partner(partnerId);
+      if (!partner) throw new SandboxApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED');
+      const adminSecret = ctx.store.adminSecret(partnerId);
+      if (!adminSecret || !secretsEqual(secret, adminSecret)) throw new SandboxApiError('START_SESSION_ERROR', [partnerId]);
+      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      const ks = generateKsV2({
+        secret: adminSecret,
+        partnerId,
+        userId,
+        type,
+        privileges,
+        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+      });
+      ctx.onKsIssued(ks);
+      return ks;
+    },
+  },
+  get: {
+    access: 'any',
+    run(ctx) {
+      return {
+        ks: ctx.session.ks,
+        sessionType: ctx.session.sessionType,
+        partnerId: ctx.session.ksPartnerId,
+        userId: ctx.session.userId,
+        privileges: ctx.session.privileges,
+        objectType: 'KalturaSessionInfo',
+      };
+    },
+  },
+};
