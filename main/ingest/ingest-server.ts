@@ -171,6 +171,11 @@ export class IngestServer {
     return this.adapter.port;
   }
 
+  /** Open RTMP connections of any kind (diagnostics; bounded by maxConnections). */
+  get connectionCount(): number {
+    return this.adapter.connectionCount;
+  }
+
   /** Kaltura calls made by the gate so far (diagnostics). */
   get kalturaCallCount(): number {
     return this.gate.callCount;
