@@ -1,0 +1,55 @@
+// Picks the bridge transport: the Electron preload's window.klive when present, else a WebSocket to
+// ws(s)://<page host>/bridge carrying the access token the station injected into index.html.
+import type { KliveBridge } from '../../../shared/bridge/api.js';
+import { WsBridgeClient } from './ws-client.js';
+import type { ConnectionStatus } from './ws-client.js';
+
+export interface BridgeConnection {
+  readonly bridge: KliveBridge;
+  /** 'ipc' in the Electron window, 'ws' in a browser */
+  readonly transport: 'ipc' | 'ws';
+  /** false when a browser page has no access token: mutations will be refused */
+  readonly canMutate: boolean;
+  getStatus(): ConnectionStatus;
+  onStatus(listener: (status: ConnectionStatus) => void): () => void;
+  close(): void;
+}
+
+export interface BrowserEnv {
+  klive?: KliveBridge;
+  location: { protocol: string; host: string };
+  document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
+}
+
+export function readAccessToken(doc: BrowserEnv['document']): string | null {
+  const value = doc.querySelector('meta[name="klive-access-token"]')?.getAttribute('content')?.trim();
+  return value ? value : null;
+}
+
+export function bridgeUrl(location: BrowserEnv['location']): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`;
+}
+
+export function connectBridge(env: BrowserEnv): BridgeConnection {
+  const preload = env.klive;
+  if (preload) {
+    return {
+      bridge: preload,
+      transport: 'ipc',
+      canMutate: true,
+      getStatus: () => 'open',
+      onStatus: () => () => undefined,
+      close: () => undefined,
+    };
+  }
+  const accessToken = readAccessToken(env.document);
+  const client = new WsBridgeClient({ url: bridgeUrl(env.location), accessToken });
+  return {
+    bridge: client,
+    transport: 'ws',
+    canMutate: accessToken !== null,
+    getStatus: () => client.getStatus(),
+    onStatus: (listener) => client.onStatus(listener),
+    close: () => client.close(),
+  };
+}

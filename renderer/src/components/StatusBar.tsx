@@ -1,0 +1,71 @@
+// The status bar: KS validity with renew-now, Kaltura API reachability, CPU and memory, FFmpeg version
+// (or a clear warning when FFmpeg is missing), and the bridge connection state.
+import { useState } from 'react';
+import { useApp, useKaltura, useSystem, useUi } from '../state/context.js';
+import { apiSummary, ksSummary } from '../state/selectors.js';
+import { formatBytes, formatPercent } from '../lib/format.js';
+import { describeError } from '../state/sync.js';
+import { ToneBadge } from './ToneBadge.js';
+
+export function StatusBar() {
+  const { connection, stores } = useApp();
+  const status = useKaltura((s) => s.status);
+  const system = useSystem((s) => s.system);
+  const ffmpeg = useSystem((s) => s.info?.ffmpeg ?? null);
+  const nowMs = useUi((s) => s.nowMs);
+  const link = useUi((s) => s.connection);
+  const [renewError, setRenewError] = useState<string | null>(null);
+  const [renewing, setRenewing] = useState(false);
+  const ks = ksSummary(status?.ks, nowMs);
+  const api = apiSummary(status?.api);
+
+  const renew = async () => {
+    setRenewing(true);
+    setRenewError(null);
+    try {
+      stores.kaltura.getState().setKs(await connection.bridge.request['kaltura.renewKs']({}));
+    } catch (error) {
+      setRenewError(`Renew failed: ${describeError(error)}`);
+    } finally {
+      setRenewing(false);
+    }
+  };
+
+  return (
+    <footer className="status-bar" aria-label="Station status">
+      <span data-testid="status-connection">
+        <ToneBadge tone={link === 'open' ? 'good' : link === 'closed' ? 'poor' : 'fair'} text={link === 'open' ? 'Station connected' : link === 'closed' ? 'Disconnected: reload the page' : 'Reconnecting to the station…'} />
+      </span>
+      {status && <span className="muted">{status.mode === 'sandbox' ? 'Sandbox' : status.serviceUrl}</span>}
+      <span data-testid="status-ks">
+        <ToneBadge tone={ks.tone} text={ks.text} />
+      </span>
+      <button type="button" className="small" onClick={() => void renew()} disabled={renewing || !status} data-testid="status-renew-ks">
+        {renewing ? 'Renewing…' : 'Renew now'}
+      </button>
+      {renewError && (
+        <span className="text-poor" role="alert">
+          {renewError}
+        </span>
+      )}
+      <span data-testid="status-api">
+        <ToneBadge tone={api.tone} text={api.text} />
+      </span>
+      <span className="spacer" />
+      <span data-testid="status-cpu">CPU {formatPercent(system?.cpuPercent ?? null)}</span>
+      <span data-testid="status-memory">
+        RAM {system ? `${formatBytes(system.memoryTotalBytes - system.memoryFreeBytes)} / ${formatBytes(system.memoryTotalBytes)}` : '—'}
+      </span>
+      <span>FFmpeg ×{system?.ffmpegCount ?? 0}</span>
+      <span data-testid="status-ffmpeg">
+        {ffmpeg === null ? (
+          '—'
+        ) : ffmpeg.status === 'ok' ? (
+          <span title={ffmpeg.path ?? undefined}>FFmpeg {ffmpeg.version ?? ''}</span>
+        ) : (
+          <ToneBadge tone="poor" text={`FFmpeg ${ffmpeg.status}: ${ffmpeg.message ?? 'set its path in Settings'}`} />
+        )}
+      </span>
+    </footer>
+  );
+}
