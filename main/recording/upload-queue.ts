@@ -17,6 +17,7 @@ import { isAbortError, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
+import { deliverSegment } from './segment-delivery.js';
 import { classifyFailure, describeFailure } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
 
@@ -54,8 +55,6 @@ export interface SegmentToUpload {
 }
 
 export type UploadQueueListener = (entryId: string, items: UploadItem[]) => void;
-
-type Outcome = 'done' | 'waiting';
 
 export function queueFilePath(dataDir: string): string {
   return path.join(dataDir, 'recordings', 'queue.json');
@@ -306,9 +305,7 @@ export class UploadQueue {
     return { ok: true, isLastChunk: true };
   }
 
-  private async deliver(item: QueuedSegment, signal: AbortSignal): Promise<Outcome> {
-    const uploader = this.options.uploader;
-    const who = { partnerId: item.partnerId, signal };
+  private async deliver(item: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
     if (item.state === 'pending') {
       item.state = 'uploading';
       this.persist();
@@ -318,67 +315,23 @@ export class UploadQueue {
       this.fail(item, 'the segment file is empty (FFmpeg wrote no media)');
       return 'done';
     }
-    if (!item.tokenId) {
-      const { tokenId } = await uploader.createUploadToken({ ...who, fileName: path.basename(item.filePath), fileSizeBytes: item.sizeBytes });
-      item.tokenId = tokenId;
-      item.uploadedBytes = 0;
-      this.needsSync.delete(item.id);
-      this.persist();
-    }
-    const tokenId = item.tokenId;
-    if (this.needsSync.has(item.id) || item.appendSent) {
-      const status = await uploader.getUploadToken({ ...who, tokenId });
-      if (status.consumed && item.appendSent) {
-        this.options.logger.info('the append whose answer was lost did reach Kaltura (its upload token is closed)', { id: item.id });
-        this.finish(item);
-        return 'done';
-      }
-      if (status.consumed) {
-        // closed or expired without our append: the token is useless, start over with a new one
-        this.options.logger.warn('upload token is no longer usable; uploading the segment again with a new token', { id: item.id });
-        item.tokenId = null;
-        item.uploadedBytes = 0;
+    const outcome = await deliverSegment(item, {
+      uploader: this.options.uploader,
+      chunkBytes: this.chunkBytes,
+      recordingApi: this.options.recordingApi ?? 'appendRecording',
+      signal,
+      logger: this.options.logger,
+      needsSync: this.needsSync.has(item.id),
+      save: () => {
+        this.needsSync.delete(item.id);
+        this.progressBytes.delete(item.id);
         this.persist();
-        return this.deliver(item, signal);
-      }
-      item.uploadedBytes = Math.min(status.uploadedBytes, item.sizeBytes);
-      item.appendSent = false;
-      this.needsSync.delete(item.id);
-      this.persist();
-    }
-    while (item.uploadedBytes < item.sizeBytes) {
-      const startByte = item.uploadedBytes;
-      const endByte = Math.min(item.sizeBytes, startByte + this.chunkBytes);
-      const result = await uploader.uploadChunk({
-        ...who,
-        tokenId,
-        filePath: item.filePath,
-        startByte,
-        endByte,
-        finalChunk: endByte === item.sizeBytes,
-        onProgress: (sentBytes) => this.progress(item, startByte + sentBytes),
-      });
-      if (result.uploadedBytes <= startByte) {
-        throw new Error(`Kaltura holds ${result.uploadedBytes} bytes of token ${tokenId} after a chunk ending at byte ${endByte}`);
-      }
-      item.uploadedBytes = Math.min(result.uploadedBytes, item.sizeBytes);
-      this.progressBytes.delete(item.id);
-      item.reason = null;
-      this.persist();
-      this.publish(item.entryId);
-    }
-    const append = this.appendable(item);
-    if (!append.ok) return 'waiting';
-    item.isLastChunk = append.isLastChunk;
-    item.appendSent = true;
-    this.persist();
-    const common = { ...who, entryId: item.entryId, mediaServerIndex: item.mediaServerIndex, tokenId, durationSeconds: item.durationSeconds };
-    if (this.options.recordingApi === 'setRecordedContent') {
-      if (!uploader.setRecordedContent) throw new Error('recordingApi is setRecordedContent but the uploader does not implement it');
-      await uploader.setRecordedContent(common);
-    } else {
-      await uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk });
-    }
+        this.publish(item.entryId);
+      },
+      progress: (sentBytes) => this.progress(item, sentBytes),
+      appendable: () => this.appendable(item),
+    });
+    if (outcome === 'waiting') return 'waiting';
     this.finish(item);
     return 'done';
   }

@@ -58,6 +58,14 @@ export interface RecordingUploader {
   }): Promise<void>;
 }
 
+/** A setup problem on our side (missing asset id, a segment changed on disk): retrying cannot help. */
+export class RecordingConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordingConfigError';
+  }
+}
+
 /** Kaltura codes that mean "try again later" rather than "this can never succeed". */
 const RETRYABLE_API_CODES = new Set(['INVALID_KS', 'EXPIRED_KS', 'KS_EXPIRED', 'INTERNAL_SERVERL_ERROR', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 /** Local file problems that no retry will fix. */
@@ -68,6 +76,9 @@ export type FailureKind = 'retry' | 'permanent';
 export function classifyFailure(e: unknown): FailureKind {
   if (e instanceof KalturaTransportError) return 'retry';
   if (e instanceof KalturaApiError) return RETRYABLE_API_CODES.has(e.code) ? 'retry' : 'permanent';
+  if (e instanceof RecordingConfigError) return 'permanent';
+  // the station's mode does not allow this partner (eCDN): no retry will change that
+  if (e instanceof Error && e.name === 'KalturaModeError') return 'permanent';
   const code = (e as NodeJS.ErrnoException | null)?.code;
   if (typeof code === 'string' && PERMANENT_FS_CODES.has(code)) return 'permanent';
   // anything else (a socket reset surfacing as a plain Error) is treated as transient

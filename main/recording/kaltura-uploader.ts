@@ -1,0 +1,82 @@
+// Owns adapting the station's Kaltura client (main/kaltura) to the RecordingUploader the upload queue
+// needs: uploadToken.add/get/upload (one chunk read from disk per call) and liveStream.appendRecording /
+// setRecordedContent with a KalturaUploadedFileTokenResource. Impersonation follows the Kaltura mode.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { KalturaClient } from '../kaltura/client.js';
+import type { Impersonate } from '../kaltura/actions.js';
+import { liveStreamAppendRecording, liveStreamSetRecordedContent, uploadTokenAdd, uploadTokenUpload } from '../kaltura/actions.js';
+import { parseUploadToken } from '../kaltura/types.js';
+import { RecordingConfigError } from './uploader.js';
+import type { RecordingUploader, UploadTokenStatus } from './uploader.js';
+
+/** UploadTokenStatus CLOSED 3 (a resource used it), TIMED_OUT 4, DELETED 5: the token takes no more bytes. */
+const TOKEN_UNUSABLE_STATUSES = new Set([3, 4, 5]);
+
+export interface KalturaUploaderDeps {
+  client: KalturaClient;
+  /** KalturaService.impersonationFor: the partner to impersonate for a stream of partnerId (null = the KS's own) */
+  impersonationFor(partnerId: number): Impersonate;
+  /** the live asset appendRecording attaches to, when the queue item has none (e.g. the entry's recording_anchor asset) */
+  resolveAssetId?(a: { partnerId: number; entryId: string }): Promise<string>;
+  /** recordedEntryId for setRecordedContent, if the station tracks it */
+  recordedEntryId?(a: { partnerId: number; entryId: string }): string | null;
+}
+
+export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUploader {
+  const { client } = deps;
+  return {
+    async createUploadToken(a) {
+      const token = await uploadTokenAdd(client, { fileName: a.fileName, fileSizeBytes: a.fileSizeBytes }, deps.impersonationFor(a.partnerId));
+      return { tokenId: token.id };
+    },
+    async getUploadToken(a): Promise<UploadTokenStatus> {
+      const raw = await client.call('uploadtoken', 'get', { uploadTokenId: a.tokenId }, { partnerId: deps.impersonationFor(a.partnerId), idempotent: true });
+      const token = parseUploadToken(raw, 'uploadtoken.get');
+      return { uploadedBytes: token.uploadedFileSize ?? 0, consumed: TOKEN_UNUSABLE_STATUSES.has(token.status) };
+    },
+    async uploadChunk(a) {
+      const length = a.endByte - a.startByte;
+      const data = Buffer.alloc(length);
+      const handle = await fs.open(a.filePath, 'r');
+      try {
+        const { bytesRead } = await handle.read(data, 0, length, a.startByte);
+        if (bytesRead !== length) throw new RecordingConfigError(`segment ${a.filePath} is shorter than queued (${a.startByte + bytesRead} bytes); it changed after it was finished`);
+      } finally {
+        await handle.close();
+      }
+      const token = await uploadTokenUpload(
+        client,
+        { uploadTokenId: a.tokenId, data, fileName: path.basename(a.filePath), resume: a.startByte > 0, resumeAtBytes: a.startByte, finalChunk: a.finalChunk },
+        deps.impersonationFor(a.partnerId),
+      );
+      a.onProgress?.(length);
+      return { uploadedBytes: token.uploadedFileSize ?? a.endByte };
+    },
+    async appendRecording(a) {
+      let assetId = a.assetId;
+      if (assetId === null) {
+        if (!deps.resolveAssetId) throw new RecordingConfigError(`appendRecording for ${a.entryId} needs the entry's live asset id; pass assetId when queueing or give the uploader resolveAssetId`);
+        assetId = await deps.resolveAssetId({ partnerId: a.partnerId, entryId: a.entryId });
+      }
+      await liveStreamAppendRecording(
+        client,
+        { entryId: a.entryId, assetId, mediaServerIndex: a.mediaServerIndex, resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId }, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk },
+        deps.impersonationFor(a.partnerId),
+      );
+    },
+    async setRecordedContent(a) {
+      await liveStreamSetRecordedContent(
+        client,
+        {
+          entryId: a.entryId,
+          mediaServerIndex: a.mediaServerIndex,
+          resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId },
+          durationSeconds: a.durationSeconds,
+          recordedEntryId: deps.recordedEntryId?.({ partnerId: a.partnerId, entryId: a.entryId }) ?? null,
+        },
+        deps.impersonationFor(a.partnerId),
+      );
+    },
+  };
+}

@@ -1,0 +1,346 @@
+// Owns recording one ingest stream to disk: one FFmpeg (own process group) that copies the source
+// into MPEG-TS segments under DATA/recordings/<entryId>/<sessionId>/, each cut on a keyframe and
+// playable alone. A segment is reported once FFmpeg lists it in its CSV segment list (or, after a
+// crash, once ffprobe can read it), so a killed FFmpeg costs at most the unfinished tail seconds.
+// Restarts continue the numbering; free disk space is checked before and while recording.
+import { spawn as nodeSpawn } from 'node:child_process';
+import type { ChildProcess, SpawnOptions } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
+import type { DiskSpace, StatfsFn } from './disk-space.js';
+import { ffprobeDuration } from './probe.js';
+import type { ProbeDurationFn } from './probe.js';
+import { SEGMENT_PATTERN, nextSegmentNumber, parseSegmentList, segmentFileName, segmentSequence, sessionDirectory } from './segment-files.js';
+
+export type SpawnFn = (bin: string, argv: string[], options: SpawnOptions) => ChildProcess;
+
+export interface FinishedSegment {
+  entryId: string;
+  sessionId: string;
+  filePath: string;
+  sequence: number;
+  durationSeconds: number;
+  sizeBytes: number;
+}
+
+export interface DiskLowAlert {
+  kind: 'disk-low';
+  entryId: string;
+  directory: string;
+  freeBytes: number;
+  marginBytes: number;
+  message: string;
+}
+
+export interface RecorderState {
+  wanted: 'run' | 'stop';
+  observed: 'idle' | 'starting' | 'recording' | 'restarting' | 'stopped' | 'failed';
+  pid: number | null;
+  restarts: number;
+  /** why it stopped or failed, e.g. the disk-low message */
+  reason: string | null;
+  segmentsFinished: number;
+}
+
+export interface SegmentRecorderOptions {
+  ffmpegPath: string;
+  /** default: ffprobe beside ffmpegPath, else `ffprobe` on PATH */
+  ffprobePath?: string;
+  dataDir: string;
+  entryId: string;
+  sessionId: string;
+  /** FFmpeg input argv, e.g. rtmpPullInput('rtmp://127.0.0.1:1935/kLive/0_abc_1') */
+  input: string[];
+  /** FFmpeg argv between input and the segment muxer; default copies video and audio */
+  codecArgs?: string[];
+  /** default 900 (15 minutes); at least 1 */
+  segmentSeconds?: number;
+  /** stop recording below this much free space; default 500 MiB */
+  minFreeBytes?: number;
+  /** or below this share of the disk, whichever is larger; default 0 */
+  minFreePercent?: number;
+  diskCheckIntervalMs?: number;
+  listPollIntervalMs?: number;
+  /** after 'q', wait this long before SIGKILL; default 5000 */
+  stopTimeoutMs?: number;
+  restartBaseMs?: number;
+  restartMaxMs?: number;
+  logger: Logger;
+  spawn?: SpawnFn;
+  statfs?: StatfsFn;
+  probeDuration?: ProbeDurationFn;
+  onSegment(segment: FinishedSegment): void;
+  onAlert?(alert: DiskLowAlert): void;
+  onStateChange?(state: RecorderState): void;
+}
+
+/** Input argv for pulling the primary ingest over RTMP; a stalled source ends FFmpeg after 10 s. */
+export function rtmpPullInput(url: string): string[] {
+  return ['-rw_timeout', '10000000', '-i', url];
+}
+
+const DEFAULT_CODEC_ARGS = ['-map', '0:v?', '-map', '0:a?', '-c', 'copy'];
+const STABLE_RUN_MS = 30_000;
+
+interface Run {
+  generation: number;
+  child: ChildProcess;
+  startNumber: number;
+  listPath: string;
+  listOffset: number;
+  startedAtMs: number;
+  exited: Promise<void>;
+  stderrTail: string[];
+}
+
+export class SegmentRecorder {
+  readonly directory: string;
+  private readonly spawnFn: SpawnFn;
+  private readonly statfs: StatfsFn;
+  private readonly probe: ProbeDurationFn;
+  private readonly reported = new Set<number>();
+  private run: Run | null = null;
+  private generation = 0;
+  private current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0 };
+  private pollTimer: NodeJS.Timeout | null = null;
+  private diskTimer: NodeJS.Timeout | null = null;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private restartDelayMs = 0;
+  private cancelRestart: (() => void) | null = null;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SegmentRecorderOptions) {
+    const seconds = options.segmentSeconds ?? 900;
+    if (!(seconds >= 1)) throw new Error(`segmentSeconds must be at least 1, got ${seconds}; the default is 900 (15 minutes)`);
+    if (options.input.length === 0) throw new Error('the recorder needs an FFmpeg input, e.g. rtmpPullInput(url)');
+    this.directory = sessionDirectory(options.dataDir, options.entryId, options.sessionId);
+    this.spawnFn = options.spawn ?? nodeSpawn;
+    this.statfs = options.statfs ?? statfsDiskSpace;
+    this.probe = options.probeDuration ?? ffprobeDuration(options.ffprobePath ?? defaultFfprobePath(options.ffmpegPath));
+  }
+
+  state(): RecorderState {
+    return { ...this.current };
+  }
+
+  /** Starts recording unless the disk is already below the margin (then onAlert fires and it stays stopped). */
+  async start(): Promise<void> {
+    if (this.current.wanted === 'run') return;
+    fs.mkdirSync(this.directory, { recursive: true });
+    this.update({ wanted: 'run', reason: null });
+    if (await this.diskIsLow()) return;
+    this.diskTimer = setInterval(() => void this.checkDiskWhileRecording(), this.options.diskCheckIntervalMs ?? 5000);
+    this.spawnRun();
+  }
+
+  /** Stops FFmpeg ('q', then SIGKILL of its group) and resolves once every finished segment was reported. */
+  async stop(reason: string | null = null): Promise<void> {
+    this.update({ wanted: 'stop', ...(reason ? { reason } : {}) });
+    this.clearTimers();
+    const run = this.run;
+    if (run) this.terminate(run);
+    await this.loop;
+    if (this.current.observed !== 'failed') this.update({ observed: 'stopped', pid: null });
+  }
+
+  private update(patch: Partial<RecorderState>): void {
+    this.current = { ...this.current, ...patch };
+    this.options.onStateChange?.(this.state());
+  }
+
+  private clearTimers(): void {
+    if (this.diskTimer) clearInterval(this.diskTimer);
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.diskTimer = null;
+    this.restartTimer = null;
+    this.cancelRestart?.();
+  }
+
+  private async diskIsLow(): Promise<boolean> {
+    let space: DiskSpace;
+    try {
+      space = await this.statfs(this.directory);
+    } catch (e) {
+      this.options.logger.warn('cannot read free disk space; recording continues', { directory: this.directory, error: (e as Error).message });
+      return false;
+    }
+    const margin = marginBytes(space, { minFreeBytes: this.options.minFreeBytes ?? 500 * 1024 * 1024, minFreePercent: this.options.minFreePercent ?? 0 });
+    if (space.freeBytes >= margin) return false;
+    const message = `Recording of ${this.options.entryId} stopped: only ${formatBytes(space.freeBytes)} free on the disk of ${this.directory} (minimum ${formatBytes(margin)}). Free some space or choose another data folder; finished segments are kept.`;
+    this.options.logger.error(message);
+    this.options.onAlert?.({ kind: 'disk-low', entryId: this.options.entryId, directory: this.directory, freeBytes: space.freeBytes, marginBytes: margin, message });
+    this.update({ wanted: 'stop', reason: message });
+    this.clearTimers();
+    return true;
+  }
+
+  private async checkDiskWhileRecording(): Promise<void> {
+    if (this.current.wanted !== 'run') return;
+    if (await this.diskIsLow()) {
+      const run = this.run;
+      if (run) this.terminate(run);
+    }
+  }
+
+  private spawnRun(): void {
+    const generation = ++this.generation;
+    const startNumber = nextSegmentNumber(this.directory);
+    const listPath = path.join(this.directory, `list_${String(startNumber).padStart(6, '0')}.csv`);
+    const argv = [
+      '-hide_banner', '-loglevel', 'warning',
+      ...this.options.input,
+      ...(this.options.codecArgs ?? DEFAULT_CODEC_ARGS),
+      '-f', 'segment',
+      '-segment_time', String(this.options.segmentSeconds ?? 900),
+      '-reset_timestamps', '1',
+      '-segment_format', 'mpegts',
+      '-segment_list', listPath,
+      '-segment_list_type', 'csv',
+      '-segment_start_number', String(startNumber),
+      path.join(this.directory, SEGMENT_PATTERN),
+    ];
+    this.options.logger.info('recording starts', { entryId: this.options.entryId, sessionId: this.options.sessionId, startNumber });
+    const child = this.spawnFn(this.options.ffmpegPath, argv, {
+      detached: true,
+      stdio: ['pipe', 'ignore', 'pipe'],
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    const stderrTail: string[] = [];
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      for (const line of chunk.split('\n')) if (line.trim()) stderrTail.push(line.trim());
+      stderrTail.splice(0, Math.max(0, stderrTail.length - 20));
+    });
+    child.stdin?.on('error', () => {
+      // FFmpeg gone before it read 'q': the exit handler takes over
+    });
+    const exited = new Promise<void>((resolve) => {
+      child.once('error', (e) => {
+        stderrTail.push(`cannot start ${this.options.ffmpegPath}: ${e.message}`);
+        resolve();
+      });
+      child.once('exit', () => resolve());
+    });
+    const run: Run = { generation, child, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
+    this.run = run;
+    this.update({ observed: 'recording', pid: child.pid ?? null });
+    this.pollTimer = setInterval(() => this.readList(run), this.options.listPollIntervalMs ?? 500);
+    this.loop = this.afterExit(run);
+  }
+
+  private terminate(run: Run): void {
+    if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+    try {
+      run.child.stdin?.end('q');
+    } catch {
+      // stdin already closed
+    }
+    const timer = setTimeout(() => killGroup(run.child), this.options.stopTimeoutMs ?? 5000);
+    void run.exited.then(() => clearTimeout(timer));
+  }
+
+  private readList(run: Run): void {
+    let text: string;
+    try {
+      const fd = fs.openSync(run.listPath, 'r');
+      try {
+        const size = fs.fstatSync(fd).size;
+        if (size <= run.listOffset) return;
+        const buffer = Buffer.alloc(size - run.listOffset);
+        fs.readSync(fd, buffer, 0, buffer.length, run.listOffset);
+        text = buffer.toString('utf8');
+      } finally {
+        fs.closeSync(fd);
+      }
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('cannot read the segment list', { error: (e as Error).message });
+      return;
+    }
+    const { entries, consumedChars } = parseSegmentList(text);
+    run.listOffset += Buffer.byteLength(text.slice(0, consumedChars));
+    for (const entry of entries) this.report(entry.sequence, entry.durationSeconds);
+  }
+
+  private report(sequence: number, durationSeconds: number): void {
+    if (this.reported.has(sequence)) return;
+    const filePath = path.join(this.directory, segmentFileName(sequence));
+    let sizeBytes: number;
+    try {
+      sizeBytes = fs.statSync(filePath).size;
+    } catch {
+      this.options.logger.warn('a listed segment is missing on disk', { filePath });
+      return;
+    }
+    this.reported.add(sequence);
+    this.update({ segmentsFinished: this.current.segmentsFinished + 1 });
+    this.options.onSegment({ entryId: this.options.entryId, sessionId: this.options.sessionId, filePath, sequence, durationSeconds, sizeBytes });
+  }
+
+  /** After FFmpeg exits: report what it listed, then the unlisted tail it was writing (if playable). */
+  private async afterExit(run: Run): Promise<void> {
+    await run.exited;
+    if (this.pollTimer) clearInterval(this.pollTimer);
+    this.pollTimer = null;
+    this.readList(run);
+    const tail = fs
+      .readdirSync(this.directory)
+      .map((name) => ({ name, sequence: segmentSequence(name) }))
+      .filter((f): f is { name: string; sequence: number } => f.sequence !== null && f.sequence >= run.startNumber && !this.reported.has(f.sequence))
+      .sort((a, b) => a.sequence - b.sequence);
+    for (const file of tail) {
+      const filePath = path.join(this.directory, file.name);
+      if (fs.statSync(filePath).size === 0) {
+        fs.rmSync(filePath, { force: true });
+        continue;
+      }
+      const durationSeconds = await this.probe(filePath);
+      if (durationSeconds === null) {
+        this.options.logger.warn('an unfinished segment is not playable; it is kept but not uploaded', { filePath });
+        continue;
+      }
+      this.report(file.sequence, durationSeconds);
+    }
+    const code = run.child.exitCode;
+    const signal = run.child.signalCode;
+    if (this.run === run) this.run = null;
+    if (run.generation !== this.generation) return;
+    if (this.current.wanted !== 'run') {
+      this.update({ observed: 'stopped', pid: null });
+      return;
+    }
+    const why = `FFmpeg exited (${signal ?? `code ${code}`})${run.stderrTail.length ? `: ${run.stderrTail.slice(-3).join(' | ')}` : ''}`;
+    const baseMs = this.options.restartBaseMs ?? 1000;
+    this.restartDelayMs = Date.now() - run.startedAtMs > STABLE_RUN_MS || this.restartDelayMs === 0 ? baseMs : Math.min(this.options.restartMaxMs ?? 30_000, this.restartDelayMs * 2);
+    this.options.logger.warn('recording FFmpeg exited; restarting', { entryId: this.options.entryId, reason: why, restartInMs: this.restartDelayMs });
+    this.update({ observed: 'restarting', pid: null, reason: why, restarts: this.current.restarts + 1 });
+    await new Promise<void>((resolve) => {
+      this.restartTimer = setTimeout(resolve, this.restartDelayMs);
+      this.cancelRestart = resolve;
+    });
+    this.cancelRestart = null;
+    if (this.current.wanted !== 'run') return;
+    if (await this.diskIsLow()) return;
+    this.spawnRun();
+    await this.loop;
+  }
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export function defaultFfprobePath(ffmpegPath: string): string {
+  const candidate = path.join(path.dirname(ffmpegPath), path.basename(ffmpegPath).replace(/ffmpeg/, 'ffprobe'));
+  return candidate !== ffmpegPath && fs.existsSync(candidate) ? candidate : 'ffprobe';
+}
