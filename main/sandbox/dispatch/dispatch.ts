@@ -18,6 +18,8 @@ export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   livestream: { ...liveStreamService, ...liveStreamMediaService },
   uploadtoken: uploadTokenService,
   beacon: beaconService,
+  // the generated clients call plugin services as {plugin}_{service}
+  beacon_beacon: beaconService,
   entryservernode: entryServerNodeService,
   conversionprofile: conversionProfileService,
   wowza_liveconversionprofile: wowzaLiveConversionProfileService,
