@@ -50,7 +50,7 @@ export function liveStreamAuthenticate(
 ): Promise<LiveStreamEntry> {
   return client
     .call(
-      'liveStream',
+      'livestream',
       'authenticate',
       { entryId: args.entryId, token: args.token, hostname: args.hostname, mediaServerIndex: String(args.mediaServerIndex), applicationName: args.applicationName ?? null },
       { partnerId, idempotent: false },
@@ -66,7 +66,7 @@ export function liveStreamRegisterMediaServer(
 ): Promise<LiveStreamEntry> {
   return client
     .call(
-      'liveStream',
+      'livestream',
       'registerMediaServer',
       {
         entryId: args.entryId,
@@ -99,7 +99,7 @@ export function liveStreamAppendRecording(
 ): Promise<LiveStreamEntry> {
   return client
     .call(
-      'liveStream',
+      'livestream',
       'appendRecording',
       { entryId: args.entryId, assetId: args.assetId, mediaServerIndex: String(args.mediaServerIndex), resource: args.resource, duration: args.durationSeconds, isLastChunk: args.isLastChunk ?? false },
       { partnerId, idempotent: false },
@@ -115,7 +115,7 @@ export function liveStreamSetRecordedContent(
 ): Promise<LiveStreamEntry> {
   return client
     .call(
-      'liveStream',
+      'livestream',
       'setRecordedContent',
       {
         entryId: args.entryId,
@@ -147,7 +147,7 @@ export function uploadTokenUpload(
   const resume = args.resume ?? false;
   return client
     .upload(
-      'uploadToken',
+      'uploadtoken',
       'upload',
       { uploadTokenId: args.uploadTokenId, resume, finalChunk: args.finalChunk ?? true, resumeAt: resume ? (args.resumeAtBytes ?? 0) : -1 },
       { data: args.data, fileName: args.fileName },
