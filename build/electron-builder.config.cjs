@@ -38,6 +38,8 @@ module.exports = {
     '!**/*.d.ts',
     // the FFmpeg binaries are resources (executable), never inside the asar
     '!node_modules/@ffmpeg-installer/{linux,darwin,win32}-*{,/**/*}',
+    // type declarations pulled in by production packages (e.g. @types/node) are never needed at runtime
+    '!node_modules/@types{,/**/*}',
   ],
   asar: true,
   extraMetadata: {
