@@ -86,10 +86,11 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   const urlBag = unflatten([...route.pairs, ...url.searchParams.entries()]);
   let bag: ParamBag = urlBag;
   let format: Format = formatOf(optString(urlBag, 'format') ?? '2') ?? 'xml';
+  // a JSON client whose body cannot be read still gets its error as JSON
+  if (contentType.toLowerCase().startsWith('application/json') && optString(urlBag, 'format') === null) format = 'json';
   try {
     const limits = options.limits ?? DEFAULT_BODY_LIMITS;
     const body = await readBody(req, isMultipart(contentType) ? limits.maxUploadBytes : limits.maxBodyBytes);
-    if (contentType.toLowerCase().startsWith('application/json') && optString(urlBag, 'format') === null) format = 'json';
     bag = mergeBags(parseBody(body, contentType), urlBag);
   } catch (e) {
     if (!(e instanceof SandboxApiError)) throw e;
