@@ -1,0 +1,115 @@
+// Owns the promise that no FFmpeg outlives the station, even after a crash: every running FFmpeg pid is recorded
+// (with its /proc start time) in DATA/run/ffmpeg-pids.json, and reapOrphans() at start ends the recorded ones that
+// are still alive, are still the same process (start time) and are still FFmpeg (cmdline).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from '../log/logger.js';
+import { linuxProcReader, type ProcReader } from './proc-stats.js';
+
+export interface PidRecord {
+  pid: number;
+  /** /proc/<pid>/stat starttime; null when it could not be read */
+  startTimeTicks: number | null;
+  /** what it transcodes, for the log */
+  label: string;
+  recordedAtMs: number;
+}
+
+export interface ReapResult {
+  killed: number[];
+  /** recorded pids that were gone, reused by another program, or not FFmpeg */
+  skipped: number[];
+}
+
+export interface PidRegistryOptions {
+  /** DATA/run/ffmpeg-pids.json */
+  file: string;
+  logger: Logger;
+  proc?: ProcReader;
+  /** signals a process group; default process.kill(-pid) */
+  killGroup?: (pid: number, signal: NodeJS.Signals) => void;
+  now?: () => number;
+}
+
+export function defaultPidFile(dataDir: string): string {
+  return path.join(dataDir, 'run', 'ffmpeg-pids.json');
+}
+
+export class PidRegistry {
+  private readonly proc: ProcReader;
+  private readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
+
+  constructor(private readonly options: PidRegistryOptions) {
+    this.proc = options.proc ?? linuxProcReader();
+    this.killGroup = options.killGroup ?? defaultKillGroup;
+  }
+
+  add(pid: number, label: string): void {
+    const records = this.read().filter((r) => r.pid !== pid);
+    records.push({ pid, startTimeTicks: this.proc.stat(pid)?.startTimeTicks ?? null, label, recordedAtMs: (this.options.now ?? Date.now)() });
+    this.write(records);
+  }
+
+  remove(pid: number): void {
+    const records = this.read();
+    const kept = records.filter((r) => r.pid !== pid);
+    if (kept.length !== records.length) this.write(kept);
+  }
+
+  list(): PidRecord[] {
+    return this.read();
+  }
+
+  /** At station start: end FFmpeg processes a previous (crashed) run left behind, then forget them all. */
+  reapOrphans(): ReapResult {
+    const result: ReapResult = { killed: [], skipped: [] };
+    for (const record of this.read()) {
+      if (this.isOurFfmpeg(record)) {
+        this.options.logger.warn('ending an FFmpeg left behind by a previous run', { pid: record.pid, label: record.label });
+        this.killGroup(record.pid, 'SIGKILL');
+        result.killed.push(record.pid);
+      } else {
+        result.skipped.push(record.pid);
+      }
+    }
+    this.write([]);
+    return result;
+  }
+
+  private isOurFfmpeg(record: PidRecord): boolean {
+    const stat = this.proc.stat(record.pid);
+    if (!stat || stat.state === 'Z') return false;
+    if (record.startTimeTicks !== null && stat.startTimeTicks !== record.startTimeTicks) return false;
+    const argv0 = this.proc.cmdline(record.pid)?.[0];
+    return argv0 !== undefined && /ffmpeg(\.exe)?$/i.test(path.basename(argv0));
+  }
+
+  private read(): PidRecord[] {
+    try {
+      const parsed = JSON.parse(fs.readFileSync(this.options.file, 'utf8')) as unknown;
+      if (!Array.isArray(parsed)) return [];
+      return parsed.filter((r): r is PidRecord => typeof r === 'object' && r !== null && Number.isInteger((r as PidRecord).pid) && (r as PidRecord).pid > 1);
+    } catch {
+      return [];
+    }
+  }
+
+  private write(records: PidRecord[]): void {
+    fs.mkdirSync(path.dirname(this.options.file), { recursive: true });
+    const tmp = `${this.options.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(records, null, 2));
+    fs.renameSync(tmp, this.options.file);
+  }
+}
+
+function defaultKillGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
