@@ -9,7 +9,7 @@ import { APP_HOST, APP_SCHEME } from './app-url.js';
 /** Must run before app 'ready': makes klive: a standard, secure origin that may use fetch. */
 export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPrivileged'>): void {
   protocol.registerSchemesAsPrivileged([
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   ]);
 }
 

@@ -67,7 +67,7 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
   const shellLog = logger.child('electron');
   const paths = findAppPaths();
 
-  installSessionSecurity(session.defaultSession, shellLog);
+  const sessionSecurity = installSessionSecurity(session.defaultSession, shellLog);
   handleAppProtocol(protocol, paths.rendererDir);
 
   const secrets = new ElectronSecretStore({ safeStorage, dataDir: options.dataDir, logger: shellLog, onSecret: (v) => logger.redactor.addSecret(v) });
@@ -102,6 +102,9 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
   try {
     const info = await station.start();
     shellLog.info('station ready', { rtmpUrl: info.rtmpUrl, httpUrl: info.httpUrl, dataDir: options.dataDir });
+    // the window previews HLS from the station's HTTP server: loopback under both names
+    const port = new URL(info.httpUrl).port;
+    for (const host of ['127.0.0.1', 'localhost']) sessionSecurity.allowPreviewOrigin(`http://${host}:${port}`);
   } catch (e) {
     await station.close().catch(() => undefined);
     file.close();

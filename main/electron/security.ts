@@ -3,7 +3,7 @@
 import type { Session, WebContents } from 'electron';
 import { RENDERER_CSP } from '../http/static-files.js';
 import type { Logger } from '../log/logger.js';
-import { isAppUrl, isExternalWebUrl } from './app-url.js';
+import { APP_ORIGIN, isAppUrl, isExternalWebUrl } from './app-url.js';
 
 type HeaderMap = Record<string, string[]>;
 
@@ -18,9 +18,35 @@ export function withAppCsp(url: string, headers: HeaderMap | undefined): HeaderM
   return out;
 }
 
-export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, logger: Logger): void {
+/**
+ * The window (origin klive://app) previews HLS from the station's own HTTP server on loopback, which is
+ * cross-origin for it: responses from an allowed preview origin are marked readable by our origin only.
+ */
+export function withPreviewCors(url: string, headers: HeaderMap | undefined, previewOrigins: ReadonlySet<string>): HeaderMap | undefined {
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return headers;
+  }
+  if (!previewOrigins.has(origin)) return headers;
+  const out: HeaderMap = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (!key.toLowerCase().startsWith('access-control-allow-')) out[key] = value;
+  }
+  out['Access-Control-Allow-Origin'] = [APP_ORIGIN];
+  return out;
+}
+
+export interface SessionSecurity {
+  /** lets the window read responses from this origin (the station's HTTP server, e.g. http://127.0.0.1:8080) */
+  allowPreviewOrigin(origin: string): void;
+}
+
+export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, logger: Logger): SessionSecurity {
+  const previewOrigins = new Set<string>();
   session.webRequest.onHeadersReceived((details, callback) => {
-    const responseHeaders = withAppCsp(details.url, details.responseHeaders);
+    const responseHeaders = withPreviewCors(details.url, withAppCsp(details.url, details.responseHeaders), previewOrigins);
     callback(responseHeaders ? { responseHeaders } : {});
   });
   session.setPermissionRequestHandler((_contents, permission, callback) => {
@@ -28,6 +54,13 @@ export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'se
     callback(false);
   });
   session.setPermissionCheckHandler(() => false);
+  return {
+    allowPreviewOrigin(origin: string): void {
+      const parsed = new URL(origin);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`preview origin ${origin} must be http(s)`);
+      previewOrigins.add(parsed.origin);
+    },
+  };
 }
 
 export interface ContentsSecurityDeps {

@@ -21,7 +21,7 @@ describe('klive://app protocol', () => {
   it('registers klive as a standard, secure scheme', () => {
     const registerSchemesAsPrivileged = vi.fn();
     registerAppScheme({ registerSchemesAsPrivileged } as unknown as Protocol);
-    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'klive', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'klive', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
   });
 
   it('maps files under the renderer root, with the CSP and a MIME type', () => {

@@ -80,3 +80,18 @@ describe('permissions', () => {
     expect(sink.lines.filter((l) => l.includes('permission request denied'))).toHaveLength(6);
   });
 });
+
+describe('HLS preview from the station', () => {
+  it('lets only our origin read responses from allowed preview origins', () => {
+    const { session, state } = fakeSession();
+    const security = installSessionSecurity(session, createLogger({ sinks: [] }));
+    security.allowPreviewOrigin('http://127.0.0.1:8080');
+    const cb = vi.fn();
+    state.headers?.({ url: 'http://127.0.0.1:8080/hls/0_abc/master.m3u8', responseHeaders: { 'access-control-allow-origin': ['*'], 'Content-Type': ['application/vnd.apple.mpegurl'] } }, cb);
+    expect(cb).toHaveBeenCalledWith({ responseHeaders: { 'Content-Type': ['application/vnd.apple.mpegurl'], 'Access-Control-Allow-Origin': ['klive://app'] } });
+    const other = vi.fn();
+    state.headers?.({ url: 'http://127.0.0.1:9999/hls/x.m3u8', responseHeaders: {} }, other);
+    expect(other).toHaveBeenCalledWith({ responseHeaders: {} });
+    expect(() => security.allowPreviewOrigin('file:///x')).toThrow(/must be http/);
+  });
+});
