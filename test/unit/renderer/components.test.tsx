@@ -1,0 +1,211 @@
+// @vitest-environment jsdom
+// Components on a fake bridge: the live list (order, health, refusals, empty state, keyboard), entry detail
+// (ladder rows, drift tone), settings (client and server errors), connect (publish details), status bar, theme.
+import { afterEach, describe, expect, it } from 'vitest';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { AppProvider } from '../../../renderer/src/state/context.js';
+import { applySnapshot, createStores } from '../../../renderer/src/state/stores.js';
+import type { Stores } from '../../../renderer/src/state/stores.js';
+import { LiveEntries } from '../../../renderer/src/screens/LiveEntries.js';
+import { EntryDetail } from '../../../renderer/src/screens/EntryDetail.js';
+import { SettingsScreen } from '../../../renderer/src/screens/Settings.js';
+import { ConnectScreen } from '../../../renderer/src/screens/Connect.js';
+import { StatusBar } from '../../../renderer/src/components/StatusBar.js';
+import { App, THEME_STORAGE_KEY } from '../../../renderer/src/App.js';
+import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
+import type { Handlers } from './fixtures.js';
+import { makeConnection, makeEntry, makeFakeBridge, makeInfo, makeRendition, makeSnapshot, makeStream, T0 } from './fixtures.js';
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+});
+
+function renderWith(ui: ReactNode, handlers: Handlers = {}, setup?: (stores: Stores) => void) {
+  const bridge = makeFakeBridge(handlers);
+  const connection = makeConnection(bridge);
+  const stores = createStores({ theme: 'dark', nowMs: T0 + 65_000 });
+  setup?.(stores);
+  const result = render(
+    <AppProvider stores={stores} connection={connection}>
+      {ui}
+    </AppProvider>,
+  );
+  return { ...result, stores, bridge };
+}
+
+const settings = { ...structuredClone(DEFAULT_SETTINGS), adminSecretStored: false };
+
+describe('LiveEntries', () => {
+  it('lists entries problems first with health, uptime and the refusal reason', () => {
+    const entries = [
+      makeEntry({ entryId: '0_goodgood', name: 'Good one' }),
+      makeEntry({ entryId: '0_poorpoor', name: 'Poor one', health: 'Poor', healthReason: 'no audio for 12 s' }),
+      makeEntry({
+        entryId: '0_refused1',
+        name: 'Refused one',
+        health: 'Fair',
+        streams: [makeStream({ entryId: '0_refused1', state: 'refused', reason: 'Kaltura refused the token: copy the Server URL again' })],
+      }),
+    ];
+    renderWith(<LiveEntries />, {}, (stores) => applySnapshot(stores, makeSnapshot({ entries })));
+    const rows = screen.getAllByTestId(/^entry-row-/).map((r) => r.dataset.testid);
+    expect(rows).toEqual(['entry-row-0_poorpoor', 'entry-row-0_refused1', 'entry-row-0_goodgood']);
+    const poor = screen.getByTestId('entry-row-0_poorpoor');
+    expect(within(poor).getByTestId('entry-health').textContent).toContain('Poor');
+    expect(within(poor).getByTestId('entry-health-reason').textContent).toBe('no audio for 12 s');
+    expect(within(poor).getByTestId('uptime').textContent).toBe('1:05');
+    expect(within(screen.getByTestId('entry-row-0_refused1')).getByTestId('refusal-reason').textContent).toBe('Kaltura refused the token: copy the Server URL again');
+  });
+
+  it('re-sorts when a delta makes an entry unhealthy, and opens the detail with the keyboard', () => {
+    const { stores } = renderWith(<LiveEntries />, {}, (s) =>
+      applySnapshot(s, makeSnapshot({ entries: [makeEntry({ entryId: '0_aaaaaaaa', name: 'A' }), makeEntry({ entryId: '0_bbbbbbbb', name: 'B' })] })),
+    );
+    expect(screen.getAllByTestId(/^entry-row-/)[0]?.dataset.testid).toBe('entry-row-0_aaaaaaaa');
+    act(() => stores.entries.getState().upsert(makeEntry({ entryId: '0_bbbbbbbb', name: 'B', health: 'Fair', healthReason: 'GOP 6 s' })));
+    const first = screen.getAllByTestId(/^entry-row-/)[0];
+    expect(first?.dataset.testid).toBe('entry-row-0_bbbbbbbb');
+    fireEvent.keyDown(first as HTMLElement, { key: 'Enter' });
+    expect(stores.ui.getState()).toMatchObject({ view: 'detail', selectedEntryId: '0_bbbbbbbb' });
+  });
+
+  it('shows how to connect OBS when there are no entries', () => {
+    renderWith(<LiveEntries />, {}, (stores) => applySnapshot(stores, makeSnapshot({ entries: [], info: makeInfo({ rtmpUrl: 'rtmp://10.0.0.5:1935/kLive' }) })));
+    const empty = screen.getByTestId('live-empty');
+    expect(empty.textContent).toContain('rtmp://10.0.0.5:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=TOKEN');
+    expect(empty.textContent).toContain('0_rkij47dr_1');
+  });
+});
+
+describe('EntryDetail', () => {
+  it('shows each rendition with its measured bitrate, coloured when it drifts from the target', () => {
+    const stream = makeStream({
+      masterPlaylistUrl: null,
+      renditions: [
+        makeRendition({ streamName: '0_rkij47dr_33', name: 'HD/720', targetVideoBitrateBps: 2_500_000, measuredBitrateBps: 1_400_000 }),
+        makeRendition({ streamName: '0_rkij47dr_34', name: 'SD', targetVideoBitrateBps: 900_000, measuredBitrateBps: 910_000 }),
+      ],
+    });
+    renderWith(<EntryDetail />, {}, (stores) => {
+      applySnapshot(stores, makeSnapshot({ entries: [makeEntry({ streams: [stream] })] }));
+      stores.ui.getState().openEntry('0_rkij47dr');
+    });
+    const hd = within(screen.getByTestId('rendition-row-0_rkij47dr_33')).getByTestId('measured-bitrate');
+    expect(hd.textContent).toBe('1.40 Mbps');
+    expect(hd.dataset.tone).toBe('fair');
+    expect(screen.getByTestId('rendition-row-0_rkij47dr_33').textContent).toContain('−44% vs target');
+    expect(within(screen.getByTestId('rendition-row-0_rkij47dr_34')).getByTestId('measured-bitrate').dataset.tone).toBe('good');
+    expect(screen.getByTestId('metric-videoBitrate').textContent).toContain('4.95 Mbps (declared 5.00 Mbps)');
+    expect(screen.getByTestId('registration-status').textContent).toContain('playable');
+  });
+
+  it('explains a refused stream instead of showing an empty ladder', () => {
+    renderWith(<EntryDetail />, {}, (stores) => {
+      applySnapshot(stores, makeSnapshot({ entries: [makeEntry({ health: 'Poor', streams: [makeStream({ state: 'refused', reason: 'LIVE_STREAM_INVALID_TOKEN: copy the URL again' })] })] }));
+      stores.ui.getState().openEntry('0_rkij47dr');
+    });
+    expect(screen.getByTestId('refusal-reason').textContent).toBe('LIVE_STREAM_INVALID_TOKEN: copy the URL again');
+    expect(screen.queryByTestId('ladder-table')).toBeNull();
+  });
+});
+
+describe('SettingsScreen', () => {
+  it('validates on the client first and does not call the station with a bad form', () => {
+    const { bridge } = renderWith(<SettingsScreen />, {}, (stores) => stores.settings.getState().set(settings));
+    fireEvent.change(screen.getByTestId('settings-mode'), { target: { value: 'saas' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    expect(screen.getByTestId('settings-error-serviceUrl').textContent).toMatch(/service URL/);
+    expect(screen.getByTestId('settings-error-adminSecret').textContent).toMatch(/admin secret/);
+    expect(bridge.calls.filter((c) => c.name === 'settings.update')).toEqual([]);
+  });
+
+  it('shows the station’s field errors next to the fields, and never shows the stored secret', async () => {
+    const { bridge } = renderWith(
+      <SettingsScreen />,
+      { 'settings.update': () => ({ ok: false, errors: [{ path: 'kaltura.serviceUrl', message: 'No Kaltura api_v3 answered at this URL: check the address.' }] }) },
+      (stores) => stores.settings.getState().set({ ...settings, adminSecretStored: true }),
+    );
+    const secret = screen.getByTestId('settings-adminSecret') as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    expect(secret.value).toBe('');
+    expect(secret.placeholder).toContain('stored');
+    fireEvent.change(screen.getByTestId('settings-mode'), { target: { value: 'saas' } });
+    fireEvent.change(screen.getByTestId('settings-serviceUrl'), { target: { value: 'https://kaltura.example.com' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-error-serviceUrl').textContent).toBe('No Kaltura api_v3 answered at this URL: check the address.'));
+    expect(bridge.calls.find((c) => c.name === 'settings.update')?.payload).toEqual({ kaltura: { mode: 'saas', serviceUrl: 'https://kaltura.example.com' } });
+  });
+
+  it('runs Test connection and shows the answer', async () => {
+    renderWith(<SettingsScreen />, { 'kaltura.testConnection': () => ({ ok: false, message: 'Invalid KS: check the admin secret', latencyMs: 40 }) }, (stores) => stores.settings.getState().set(settings));
+    fireEvent.click(screen.getByTestId('settings-test-connection'));
+    await waitFor(() => expect(screen.getByTestId('settings-test-result').textContent).toContain('Invalid KS: check the admin secret'));
+  });
+});
+
+describe('ConnectScreen', () => {
+  const sandboxEntry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
+  const handlers: Handlers = {
+    'sandbox.listEntries': () => [sandboxEntry],
+    'sandbox.listProfiles': () => [],
+    'connect.getPublishDetails': ({ entryId }) => ({
+      entryId,
+      partnerId: 102,
+      primary: { serverUrl: `rtmp://127.0.0.1:1935/kLive/?p=102&e=${entryId}&i=0&t=dj94kfit`, streamKey: `${entryId}_1` },
+      backup: { serverUrl: `rtmp://127.0.0.1:1935/kLive/?p=102&e=${entryId}&i=1&t=dj94kfit`, streamKey: `${entryId}_1` },
+    }),
+  };
+
+  it('shows the server URL and stream key of the first sandbox entry', async () => {
+    renderWith(<ConnectScreen />, handlers, (stores) => applySnapshot(stores, makeSnapshot({ entries: [] })));
+    await waitFor(() => expect((screen.getByTestId('connect-server-url') as HTMLInputElement).value).toBe('rtmp://127.0.0.1:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit'));
+    expect((screen.getByTestId('connect-stream-key') as HTMLInputElement).value).toBe('0_rkij47dr_1');
+    expect(screen.getByTestId('connect-ffmpeg-command').textContent).toContain('0_rkij47dr_1?p=102');
+  });
+
+  it('builds the values locally for a typed entry id and token', async () => {
+    const { bridge } = renderWith(<ConnectScreen />, handlers, (stores) => applySnapshot(stores, makeSnapshot({ entries: [] })));
+    await waitFor(() => expect(screen.getByTestId('connect-entry')).toBeTruthy());
+    fireEvent.change(screen.getByTestId('connect-entry'), { target: { value: '__manual__' } });
+    fireEvent.change(screen.getByTestId('connect-manual-entryId'), { target: { value: '1_abcdefgh' } });
+    fireEvent.change(screen.getByTestId('connect-manual-partnerId'), { target: { value: '555' } });
+    fireEvent.change(screen.getByTestId('connect-manual-token'), { target: { value: 'cafe1234' } });
+    expect((screen.getByTestId('connect-server-url') as HTMLInputElement).value).toBe('rtmp://127.0.0.1:1935/kLive/?p=555&e=1_abcdefgh&i=0&t=cafe1234');
+    expect((screen.getByTestId('connect-stream-key') as HTMLInputElement).value).toBe('1_abcdefgh_1');
+    expect(bridge.calls.filter((c) => c.name === 'connect.getPublishDetails').map((c) => c.payload)).toEqual([{ entryId: '0_rkij47dr' }]);
+  });
+});
+
+describe('StatusBar', () => {
+  it('warns clearly when FFmpeg is missing and renews the KS on demand', async () => {
+    const { bridge, stores } = renderWith(
+      <StatusBar />,
+      { 'kaltura.renewKs': () => ({ state: 'valid', validUntilMs: T0 + 2 * 86_400_000, lastRenewalAtMs: T0, lastError: null }) },
+      (s) =>
+        applySnapshot(
+          s,
+          makeSnapshot({ info: makeInfo({ ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'FFmpeg not found: install it or set its path in Settings' } }) }),
+        ),
+    );
+    expect(screen.getByTestId('status-ffmpeg').textContent).toContain('FFmpeg missing: FFmpeg not found: install it or set its path in Settings');
+    expect(screen.getByTestId('status-ks').textContent).toContain('KS valid until');
+    fireEvent.click(screen.getByTestId('status-renew-ks'));
+    await waitFor(() => expect(stores.kaltura.getState().status?.ks.validUntilMs).toBe(T0 + 2 * 86_400_000));
+    expect(bridge.calls.map((c) => c.name)).toEqual(['kaltura.renewKs']);
+  });
+});
+
+describe('App', () => {
+  it('toggles and persists the theme', () => {
+    const { stores } = renderWith(<App />, {}, (s) => applySnapshot(s, makeSnapshot({ entries: [] })));
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    fireEvent.click(screen.getByTestId('theme-toggle'));
+    expect(stores.ui.getState().theme).toBe('light');
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
+    fireEvent.click(screen.getByTestId('nav-events'));
+    expect(stores.ui.getState().view).toBe('events');
+  });
+});
