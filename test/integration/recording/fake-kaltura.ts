@@ -50,7 +50,7 @@ function tokenJson(t: FakeToken): Bag {
 async function readParams(req: http.IncomingMessage, body: Buffer): Promise<{ params: Bag; file: Buffer | null }> {
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
-    const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+    const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
     const json = form.get('json');
     const file = form.get('fileData');
     return { params: typeof json === 'string' ? (JSON.parse(json) as Bag) : {}, file: file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : null };
