@@ -92,7 +92,16 @@ export function App() {
           ))}
         </nav>
         <span className="spacer" />
-        {mode !== 'open' && <span className="text-fair" role="status">Reconnecting…</span>}
+        {mode === 'reconnecting' && (
+          <span className="text-fair" role="status">
+            ! Reconnecting…
+          </span>
+        )}
+        {mode === 'unauthorized' && (
+          <span className="text-poor" role="alert">
+            ✕ This page needs the station's access token: open the address the station printed.
+          </span>
+        )}
         <button
           type="button"
           className="theme-toggle"

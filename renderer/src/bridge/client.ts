@@ -17,17 +17,25 @@ export interface BridgeConnection {
 
 export interface BrowserEnv {
   klive?: KliveBridge;
-  location: { protocol: string; host: string };
+  location: { protocol: string; host: string; search?: string };
   document: { querySelector(selector: string): { getAttribute(name: string): string | null } | null };
 }
 
-export function readAccessToken(doc: BrowserEnv['document']): string | null {
-  const value = doc.querySelector('meta[name="klive-access-token"]')?.getAttribute('content')?.trim();
-  return value ? value : null;
+/**
+ * The access token: injected as <meta name="klive-access-token"> for loopback page loads, or carried in the
+ * page address (?token=...) that the station prints for LAN use.
+ */
+export function readAccessToken(doc: BrowserEnv['document'], search = ''): string | null {
+  const meta = doc.querySelector('meta[name="klive-access-token"]')?.getAttribute('content')?.trim();
+  if (meta) return meta;
+  const fromQuery = new URLSearchParams(search).get('token')?.trim();
+  return fromQuery ? fromQuery : null;
 }
 
-export function bridgeUrl(location: BrowserEnv['location']): string {
-  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`;
+/** ws(s)://<page host>/bridge, with the token so a LAN client is trusted from the handshake on. */
+export function bridgeUrl(location: BrowserEnv['location'], accessToken: string | null = null): string {
+  const base = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/bridge`;
+  return accessToken ? `${base}?token=${encodeURIComponent(accessToken)}` : base;
 }
 
 export function connectBridge(env: BrowserEnv): BridgeConnection {
@@ -42,8 +50,8 @@ export function connectBridge(env: BrowserEnv): BridgeConnection {
       close: () => undefined,
     };
   }
-  const accessToken = readAccessToken(env.document);
-  const client = new WsBridgeClient({ url: bridgeUrl(env.location), accessToken });
+  const accessToken = readAccessToken(env.document, env.location.search ?? '');
+  const client = new WsBridgeClient({ url: bridgeUrl(env.location, accessToken), accessToken });
   return {
     bridge: client,
     transport: 'ws',

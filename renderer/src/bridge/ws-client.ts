@@ -14,7 +14,7 @@ export interface SocketLike {
   close(code?: number, reason?: string): void;
   onopen: ((ev: unknown) => void) | null;
   onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: unknown) => void) | null;
+  onclose: ((ev: { code?: number }) => void) | null;
   onerror: ((ev: unknown) => void) | null;
 }
 
@@ -23,7 +23,11 @@ export interface Timers {
   clearTimeout(handle: unknown): void;
 }
 
-export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/** 'unauthorized': the station closed with 4401 (a LAN page without the access token): retrying cannot help */
+export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
+
+/** The close code the station uses for a client that must present the access token. */
+export const CLOSE_UNAUTHORIZED = 4401;
 
 export interface WsBridgeOptions {
   url: string;
@@ -128,9 +132,15 @@ export class WsBridgeClient implements KliveBridge {
     socket.onerror = () => {
       // a close event always follows; reconnecting happens there
     };
-    socket.onclose = () => {
+    socket.onclose = (ev) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      if (ev.code === CLOSE_UNAUTHORIZED) {
+        this.stopped = true;
+        this.failAll('disconnected', 'The station wants its access token: open the address the station printed (it ends in ?token=...).');
+        this.setStatus('unauthorized');
+        return;
+      }
       this.failAll('disconnected', 'Lost the connection to the station while waiting for an answer; it is reconnecting, try again in a moment.');
       if (this.stopped) return;
       this.setStatus('reconnecting');

@@ -6,6 +6,15 @@ import { apiSummary, ksSummary } from '../state/selectors.js';
 import { formatBytes, formatPercent } from '../lib/format.js';
 import { describeError } from '../state/sync.js';
 import { ToneBadge } from './ToneBadge.js';
+import type { ConnectionStatus } from '../bridge/ws-client.js';
+
+const LINK_TEXT: Record<ConnectionStatus, string> = {
+  open: 'Station connected',
+  connecting: 'Connecting to the station…',
+  reconnecting: 'Reconnecting to the station…',
+  unauthorized: 'Access token required: open the address the station printed (…?token=…)',
+  closed: 'Disconnected: reload the page',
+};
 
 export function StatusBar() {
   const { connection, stores } = useApp();
@@ -34,7 +43,7 @@ export function StatusBar() {
   return (
     <footer className="status-bar" aria-label="Station status">
       <span data-testid="status-connection">
-        <ToneBadge tone={link === 'open' ? 'good' : link === 'closed' ? 'poor' : 'fair'} text={link === 'open' ? 'Station connected' : link === 'closed' ? 'Disconnected: reload the page' : 'Reconnecting to the station…'} />
+        <ToneBadge tone={link === 'open' ? 'good' : link === 'closed' || link === 'unauthorized' ? 'poor' : 'fair'} text={LINK_TEXT[link]} />
       </span>
       {status && <span className="muted">{status.mode === 'sandbox' ? 'Sandbox' : status.serviceUrl}</span>}
       <span data-testid="status-ks">

@@ -12,7 +12,7 @@ class FakeSocket implements SocketLike {
   closed = false;
   onopen: ((ev: unknown) => void) | null = null;
   onmessage: ((ev: { data: unknown }) => void) | null = null;
-  onclose: ((ev: unknown) => void) | null = null;
+  onclose: ((ev: { code?: number }) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
   constructor(readonly url: string) {}
   send(data: string): void {
@@ -29,9 +29,9 @@ class FakeSocket implements SocketLike {
   serverSends(message: unknown): void {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  drop(): void {
+  drop(code = 1006): void {
     this.readyState = 3;
-    this.onclose?.({});
+    this.onclose?.({ code });
   }
   requests(): { id: number; name: string; payload: unknown; token?: string }[] {
     return this.sent.filter((m): m is { type: 'request'; id: number; name: string; payload: unknown; token?: string } => (m as { type: string }).type === 'request');
@@ -206,6 +206,14 @@ describe('WsBridgeClient', () => {
     expect(timers.delays()).toEqual([500]);
   });
 
+  it('stops retrying when the station says the access token is missing (4401)', () => {
+    const { client, timers, current } = setup(null);
+    current().open();
+    current().drop(4401);
+    expect(client.getStatus()).toBe('unauthorized');
+    expect(timers.delays()).toEqual([]);
+  });
+
   it('close() stops reconnecting and rejects new requests', async () => {
     const { client, timers, current } = setup();
     current().open();
@@ -222,15 +230,16 @@ describe('connectBridge', () => {
     querySelector: (selector: string) => (selector === 'meta[name="klive-access-token"]' && token !== null ? { getAttribute: (n: string) => (n === 'content' ? token : null) } : null),
   });
 
-  it('reads the access token from the meta tag', () => {
+  it('reads the access token from the meta tag, else from the page address', () => {
     expect(readAccessToken(doc('abc'))).toBe('abc');
-    expect(readAccessToken(doc('  '))).toBeNull();
+    expect(readAccessToken(doc('abc'), '?token=other')).toBe('abc');
+    expect(readAccessToken(doc('  '), '?token=fromurl')).toBe('fromurl');
     expect(readAccessToken(doc(null))).toBeNull();
   });
 
-  it('derives ws:// or wss:// from the page', () => {
+  it('derives ws:// or wss:// from the page and carries the token in the handshake', () => {
     expect(bridgeUrl({ protocol: 'http:', host: '192.168.1.5:8080' })).toBe('ws://192.168.1.5:8080/bridge');
-    expect(bridgeUrl({ protocol: 'https:', host: 'station.local' })).toBe('wss://station.local/bridge');
+    expect(bridgeUrl({ protocol: 'https:', host: 'station.local' }, 'a b')).toBe('wss://station.local/bridge?token=a%20b');
   });
 
   it('uses the Electron preload when window.klive is present', () => {
