@@ -174,11 +174,3 @@ export function serveConversionProfile(client: KalturaClient, args: { streamName
   if (args.extraParams && Object.keys(args.extraParams).length > 0) pairs.push(['extraParams', JSON.stringify(args.extraParams)]);
   return client.getFile('wowza_liveConversionProfile', 'serve', pairs, { idempotent: true });
 }
-
-/** uploadToken.add then uploadToken.upload of the whole file (small files; large ones go in chunks). */
-export async function uploadSmallFile(client: KalturaClient, args: { data: Uint8Array; fileName: string }, partnerId: Impersonate): Promise<UploadToken> {
-  // multipart multirequests are not supported by every server; two calls keep it portable
-  const token = await uploadTokenAdd(client, { fileName: args.fileName, fileSizeBytes: args.data.byteLength }, partnerId);
-  return uploadTokenUpload(client, { uploadTokenId: token.id, data: args.data, fileName: args.fileName }, partnerId);
-}
-
