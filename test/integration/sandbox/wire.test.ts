@@ -19,7 +19,7 @@ interface Answer {
   text: string;
 }
 
-async function call(pathAndQuery: string, init: { body?: string | Buffer; contentType?: string; method?: string } = {}): Promise<Answer> {
+async function call(pathAndQuery: string, init: { body?: string; contentType?: string; method?: string } = {}): Promise<Answer> {
   const res = await fetch(sandbox.serviceUrl + pathAndQuery, {
     method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
     ...(init.body !== undefined ? { body: init.body } : {}),
