@@ -1,16 +1,16 @@
 // Owns the public surface of RTMP ingest: the server, its events, URL parsing, the gate and the probe.
 export { IngestServer } from './ingest-server.js';
+export type { IngestServerDeps } from './ingest-server.js';
 export type {
   ActiveStream,
   IngestEvents,
   IngestOptions,
-  IngestServerDeps,
   ProbeEvent,
   StreamAcceptedEvent,
   StreamEndReason,
   StreamEndedEvent,
   StreamRefusedEvent,
-} from './ingest-server.js';
+} from './events.js';
 export { parseBroadcast, describeUrlRefusal, redactedConnectionUrl, HOST_FORM_PARTNER_ID } from './broadcast-url.js';
 export type { BroadcastParams, BroadcastUrlForm, ConnectInput, ParseResult, UrlRefusal } from './broadcast-url.js';
 export { IngestGate } from './gate.js';

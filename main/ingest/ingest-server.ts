@@ -3,33 +3,13 @@
 // within a grace period and takeovers of dead connections are reported as typed events.
 import type { AuthenticateArgs, LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
-import type { InputProbe } from '../../shared/state.js';
+import type { ActiveStream, IngestEvents, IngestOptions, StreamEndReason } from './events.js';
 import { parseBroadcast, redactedConnectionUrl, type BroadcastParams } from './broadcast-url.js';
 import { FlvProbe } from './flv-probe.js';
 import { IngestGate } from './gate.js';
 import { NmsAdapter, type PublishRequest } from './nms-adapter.js';
-import { refusalFromUrl, type AlertCode, type Refusal, type RefusalReason } from './refusals.js';
+import { refusalFromUrl, type Refusal } from './refusals.js';
 import { TypedEmitter } from './typed-emitter.js';
-
-export interface IngestOptions {
-  /** RTMP application encoders publish to (default kLive) */
-  appName?: string;
-  successTtlMs?: number;
-  failureBlockMs?: number;
-  /** a publisher returning within this time resumes the same stream session (default 10 s) */
-  resumeGraceMs?: number;
-  /** a live publisher silent this long may be replaced by a new one on the same name (default 5 s) */
-  deadPublisherAfterMs?: number;
-  /** a live publisher silent this long is closed (default 30 s) */
-  publisherIdleTimeoutMs?: number;
-  stallAfterMs?: number;
-  probeIntervalMs?: number;
-  probeWindowMs?: number;
-  maxConnections?: number;
-  handshakeTimeoutMs?: number;
-  maxMessageBytes?: number;
-  allowRemotePlay?: boolean;
-}
 
 export interface IngestServerDeps {
   host: string;
@@ -40,79 +20,6 @@ export interface IngestServerDeps {
   authenticate: (args: AuthenticateArgs) => Promise<LiveStreamEntry>;
   now?: () => number;
   options?: IngestOptions;
-}
-
-export interface StreamAcceptedEvent {
-  /** stable across resumes: the entry session the station keeps going */
-  streamId: string;
-  connectionId: string;
-  entryId: string;
-  partnerId: number;
-  streamName: string;
-  suffix: number;
-  mediaServerIndex: MediaServerIndex;
-  sourceAddress: string;
-  entry: LiveStreamEntry;
-  connectedAtMs: number;
-  resumed: boolean;
-  /** what FFmpeg reads */
-  pullUrl: string;
-  connectionUrl: string;
-}
-
-export interface StreamRefusedEvent {
-  entryId: string | null;
-  partnerId: number | null;
-  streamName: string | null;
-  mediaServerIndex: MediaServerIndex | null;
-  sourceAddress: string;
-  reason: RefusalReason;
-  alertCode: AlertCode;
-  kalturaCode: string | null;
-  message: string;
-  /** true when refused locally because of an earlier failure (Kaltura not asked) */
-  blocked: boolean;
-  connectionUrl: string;
-  atMs: number;
-}
-
-export type StreamEndReason = 'publisher-left' | 'replaced' | 'idle-timeout' | 'station-stopping';
-
-export interface StreamEndedEvent {
-  streamId: string;
-  connectionId: string;
-  entryId: string;
-  streamName: string;
-  mediaServerIndex: MediaServerIndex;
-  reason: StreamEndReason;
-  atMs: number;
-}
-
-export interface ProbeEvent {
-  streamId: string;
-  probe: InputProbe;
-  videoStalled: boolean;
-  audioStalled: boolean;
-}
-
-export interface IngestEvents extends Record<string, unknown> {
-  streamAccepted: StreamAcceptedEvent;
-  streamRefused: StreamRefusedEvent;
-  streamEnded: StreamEndedEvent;
-  probe: ProbeEvent;
-}
-
-export interface ActiveStream {
-  streamId: string;
-  connectionId: string;
-  entryId: string;
-  partnerId: number;
-  streamName: string;
-  suffix: number;
-  mediaServerIndex: MediaServerIndex;
-  sourceAddress: string;
-  connectedAtMs: number;
-  pullUrl: string;
 }
 
 interface LiveStream extends ActiveStream {
@@ -154,6 +61,7 @@ export class IngestServer {
       handshakeTimeoutMs: o.handshakeTimeoutMs,
       maxMessageBytes: o.maxMessageBytes,
       allowRemotePlay: o.allowRemotePlay,
+      maxReaderBacklogBytes: o.maxReaderBacklogBytes,
       hooks: {
         onPublish: (req) => {
           this.onPublish(req).catch((error: unknown) => {
@@ -317,7 +225,7 @@ export class IngestServer {
     refusal: Refusal,
     blocked: boolean,
   ): void {
-    this.adapter.refuse(req.connectionId);
+    this.adapter.refuse(req.connectionId, `${refusal.reason}: ${refusal.message}`);
     this.deps.logger.warn('publish refused', { reason: refusal.reason, alertCode: refusal.alertCode, message: refusal.message, from: req.sourceAddress, url: connectionUrl });
     this.emitter.emit('streamRefused', {
       entryId: who.entryId,

@@ -38,6 +38,9 @@ interface NmsRtmp {
   onConnect(msg: unknown): void;
   onPublish(msg: unknown): void;
   packetAlloc(): void;
+  respondPublish(): void;
+  sendStatusMessage(streamId: number, level: string, code: string, description: string): void;
+  streamId: number;
   parserPacket: { header: { length: number } };
   inPackets: Map<number, unknown>;
   inChunkSize: number;
@@ -102,6 +105,8 @@ export interface NmsAdapterOptions {
   maxChunkStreams?: number;
   /** allow readers from other hosts (default false: only this machine may pull) */
   allowRemotePlay?: boolean;
+  /** a reader whose unsent backlog passes this is closed (default 32 MiB) */
+  maxReaderBacklogBytes?: number;
 }
 
 type Phase = 'handshake' | 'gate' | 'accepted' | 'refused' | 'playing' | 'closed';
@@ -134,6 +139,7 @@ export class NmsAdapter {
   private readonly appName: string;
   private readonly internalApp: string;
   private readonly now: () => number;
+  private readonly maxReaderBacklogBytes: number;
   private readonly conns = new Map<string, Conn>();
   private server: net.Server | null = null;
   private unrouteLogs: (() => void) | null = null;
@@ -146,6 +152,7 @@ export class NmsAdapter {
     this.appName = options.appName ?? 'kLive';
     this.internalApp = `${this.appName}-${this.tag}`;
     this.now = options.now ?? Date.now;
+    this.maxReaderBacklogBytes = options.maxReaderBacklogBytes ?? 32 * 1024 * 1024;
   }
 
   get port(): number {
@@ -217,6 +224,7 @@ export class NmsAdapter {
     if (conn.socket.destroyed || conn.socket.writableEnded) return false;
     if (conn.session.broadcast.publisher) return false;
     conn.phase = 'accepted';
+    this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.original.onPush();
     if (!conn.session.isPublisher) return false;
     const held = conn.held;
@@ -225,12 +233,24 @@ export class NmsAdapter {
     return true;
   }
 
-  /** Refuses a waiting publisher: its media is dropped and the socket is closed within about a second. */
-  refuse(connectionId: string): void {
+  /**
+   * Refuses a waiting publisher: it gets NetStream.Publish.Denied with `description` (shown by FFmpeg
+   * as "Server error: ..."; must not contain secrets), its media is dropped and the socket closes
+   * within about a second.
+   */
+  refuse(connectionId: string, description = 'publish refused'): void {
     const conn = this.conns.get(connectionId);
     if (!conn || conn.phase === 'closed') return;
+    const wasWaiting = conn.phase === 'gate';
     conn.phase = 'refused';
     conn.held = [];
+    if (wasWaiting && !conn.socket.destroyed) {
+      try {
+        conn.session.rtmp.sendStatusMessage(conn.session.rtmp.streamId, 'error', 'NetStream.Publish.Denied', description);
+      } catch {
+        // the socket is closing anyway
+      }
+    }
     this.endSoon(conn.socket);
   }
 
@@ -324,7 +344,14 @@ export class NmsAdapter {
       if (conn.phase !== 'handshake') throw new BadInputError('second publish or play on one connection');
       if (conn.app === null) throw new BadInputError('publish before connect');
       conn.publishName = name;
-      proto.onPublish.call(rtmp, msg);
+      // NMS answers NetStream.Publish.Start before any hook runs; we hold that answer back until the
+      // gate accepts, so an encoder does not start sending (FFmpeg, OBS wait for it) on a refused stream.
+      rtmp.respondPublish = () => {};
+      try {
+        proto.onPublish.call(rtmp, msg);
+      } finally {
+        delete (rtmp as Partial<NmsRtmp>).respondPublish;
+      }
     };
     session.onConnect = (req: NmsConnectReq) => {
       conn.connectReq = req;
@@ -403,6 +430,14 @@ export class NmsAdapter {
   private forward(conn: Conn, packet: NmsPacket): void {
     this.options.hooks.onMedia(conn.id, packet.codec_type, packet.dts, packet.size, packet.data);
     conn.original.onPacket(packet);
+    // A reader that stops reading would make Node buffer the stream for it without bound.
+    for (const reader of conn.session.broadcast.subscribers.values()) {
+      const socket = reader.socket;
+      if (socket && !socket.destroyed && socket.writableLength > this.maxReaderBacklogBytes) {
+        this.options.logger.warn('closing a reader that does not keep up', { backlogBytes: socket.writableLength });
+        socket.destroy();
+      }
+    }
   }
 
   /** NMS keeps readers attached and the publish alive for 30 s; we end both at once. */

@@ -48,7 +48,7 @@ describe('publish gate (integration)', () => {
     { name: 'server index i=7', args: (p) => obsFormArgs(p, 10, `${ENTRY}_1`, query(ENTRY, TOKEN, '7')), reason: 'bad-url', alertCode: -1, calls: 0 },
   ];
   for (const c of refusals) {
-    it(`refuses ${c.name}: socket closed fast, nothing reaches readers, token never shown`, async () => {
+    it(`refuses ${c.name}: told why, socket closed fast, nothing registered, token never shown`, async () => {
       h = await startHarness();
       const pub = h.spawnFfmpeg(c.args(h.port));
       const refused = await waitFor(() => h?.events.streamRefused[0], { timeoutMs: 15_000, what: 'streamRefused' });
@@ -56,6 +56,10 @@ describe('publish gate (integration)', () => {
       expect(refused).toMatchObject({ reason: c.reason, alertCode: c.alertCode, sourceAddress: '127.0.0.1' });
       const code = await pub.exited;
       expect(code).not.toBe(0);
+      // FFmpeg prints the NetStream.Publish.Denied description (and, on its own, its URL)
+      const serverError = pub.stderr().split('\n').find((l) => l.includes('Server error'));
+      expect(serverError).toContain(c.reason);
+      expect(serverError).not.toContain(TOKEN);
       expect(Date.now() - refusedAt).toBeLessThan(2500);
       expect(h.events.streamAccepted).toHaveLength(0);
       expect(h.server.activeStreams()).toHaveLength(0);
@@ -65,4 +69,21 @@ describe('publish gate (integration)', () => {
       expect(h.lines.join('\n')).not.toMatch(/dj94kfit|wrongtok/);
     });
   }
+
+  it('costs one Kaltura call for an encoder reconnect loop with a wrong token', async () => {
+    h = await startHarness();
+    for (let i = 0; i < 3; i++) {
+      await h.spawnFfmpeg(obsFormArgs(h.port, 10, `${ENTRY}_1`, query(ENTRY, 'wrongtok'))).exited;
+    }
+    await waitFor(() => (h?.events.streamRefused.length ?? 0) >= 3, { timeoutMs: 5000, what: 'three refusals' });
+    expect(h.calls).toHaveLength(1);
+    expect(h.events.streamRefused.map((r) => [r.reason, r.blocked])).toEqual([
+      ['wrong-token', false],
+      ['wrong-token', true],
+      ['wrong-token', true],
+    ]);
+    // The right token from the same encoder is still blocked until the window ends (kaltura.md 1.4).
+    await h.spawnFfmpeg(obsFormArgs(h.port, 10)).exited;
+    expect(h.calls).toHaveLength(1);
+  });
 });

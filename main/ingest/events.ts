@@ -1,0 +1,100 @@
+// Owns the types of the ingest surface: options, the typed events the station subscribes to, and
+// the shape of an active stream.
+import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
+import type { InputProbe } from '../../shared/state.js';
+import type { AlertCode, RefusalReason } from './refusals.js';
+
+export interface IngestOptions {
+  /** RTMP application encoders publish to (default kLive) */
+  appName?: string;
+  successTtlMs?: number;
+  failureBlockMs?: number;
+  /** a publisher returning within this time resumes the same stream session (default 10 s) */
+  resumeGraceMs?: number;
+  /** a live publisher silent this long may be replaced by a new one on the same name (default 5 s) */
+  deadPublisherAfterMs?: number;
+  /** a live publisher silent this long is closed (default 30 s) */
+  publisherIdleTimeoutMs?: number;
+  stallAfterMs?: number;
+  probeIntervalMs?: number;
+  probeWindowMs?: number;
+  maxConnections?: number;
+  handshakeTimeoutMs?: number;
+  maxMessageBytes?: number;
+  allowRemotePlay?: boolean;
+  /** a reader whose unsent backlog passes this is closed (default 32 MiB) */
+  maxReaderBacklogBytes?: number;
+}
+
+export interface StreamAcceptedEvent {
+  /** stable across resumes: the entry session the station keeps going */
+  streamId: string;
+  connectionId: string;
+  entryId: string;
+  partnerId: number;
+  streamName: string;
+  suffix: number;
+  mediaServerIndex: MediaServerIndex;
+  sourceAddress: string;
+  entry: LiveStreamEntry;
+  connectedAtMs: number;
+  resumed: boolean;
+  /** what FFmpeg reads */
+  pullUrl: string;
+  connectionUrl: string;
+}
+
+export interface StreamRefusedEvent {
+  entryId: string | null;
+  partnerId: number | null;
+  streamName: string | null;
+  mediaServerIndex: MediaServerIndex | null;
+  sourceAddress: string;
+  reason: RefusalReason;
+  alertCode: AlertCode;
+  kalturaCode: string | null;
+  message: string;
+  /** true when refused locally because of an earlier failure (Kaltura not asked) */
+  blocked: boolean;
+  connectionUrl: string;
+  atMs: number;
+}
+
+export type StreamEndReason = 'publisher-left' | 'replaced' | 'idle-timeout' | 'station-stopping';
+
+export interface StreamEndedEvent {
+  streamId: string;
+  connectionId: string;
+  entryId: string;
+  streamName: string;
+  mediaServerIndex: MediaServerIndex;
+  reason: StreamEndReason;
+  atMs: number;
+}
+
+export interface ProbeEvent {
+  streamId: string;
+  probe: InputProbe;
+  videoStalled: boolean;
+  audioStalled: boolean;
+}
+
+export interface IngestEvents extends Record<string, unknown> {
+  streamAccepted: StreamAcceptedEvent;
+  streamRefused: StreamRefusedEvent;
+  streamEnded: StreamEndedEvent;
+  probe: ProbeEvent;
+}
+
+export interface ActiveStream {
+  streamId: string;
+  connectionId: string;
+  entryId: string;
+  partnerId: number;
+  streamName: string;
+  suffix: number;
+  mediaServerIndex: MediaServerIndex;
+  sourceAddress: string;
+  connectedAtMs: number;
+  pullUrl: string;
+}
