@@ -5,7 +5,10 @@ import type { Alert, EntryState, KalturaStatus, RecordingState, RegistrationStat
 import type { StationInfo } from '../../shared/station-info.js';
 import type { Ladder } from '../../shared/ladder.js';
 import type { Redactor } from '../log/redact.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock } from './clock.js';
+import { CoalescingThrottle } from './change-throttle.js';
+import { alertEvent, apiEvent, ksEvent, registrationEvent, restartTexts } from './status-events.js';
+import { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
 import type { ProbeInput, StreamAcceptedInput, StreamAuthenticatingInput, StreamEndedInput, StreamRefusedInput, TranscodeStateInput } from './inputs.js';
 import { applyLifecycle, isFinished, isOnAir, type LifecycleEvent } from './lifecycle.js';
@@ -40,22 +43,19 @@ export interface RegistryOptions {
 }
 
 const REFUSALS_KEPT = 100;
+const KALTURA_KEY = 'kaltura';
+const SYSTEM_KEY = 'system';
 
 export class StationRegistry {
   private readonly entries = new Map<string, EntryRecord>();
   private readonly byStreamId = new Map<string, StreamRecord>();
-  private readonly refusalRing: RefusalRecord[] = [];
-  private readonly auth: AuthCounts = new Map();
+  private readonly ledger: AuthLedger;
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly alertListeners = new Set<(t: AlertTransition) => void>();
-  private readonly dirty = new Set<string>();
-  private kalturaDirty = false;
-  private systemDirty = false;
+  private readonly throttle: CoalescingThrottle;
   private info: StationInfo;
   private kaltura: KalturaStatus;
   private systemStatus: SystemStatus = IDLE_SYSTEM;
-  private flushTimer: TimerHandle | null = null;
-  private lastFlushMs = -Infinity;
   private readonly unsubscribeEvents: () => void;
   private readonly o: Required<Omit<RegistryOptions, 'info' | 'kaltura' | 'alertTiming'>> & { alertTiming: Record<number, HysteresisOptions> | undefined };
 
@@ -73,6 +73,8 @@ export class StationRegistry {
     };
     this.info = options.info;
     this.kaltura = options.kaltura;
+    this.ledger = new AuthLedger(options.redactor, REFUSALS_KEPT);
+    this.throttle = new CoalescingThrottle(options.clock, this.o.publishIntervalMs, (keys) => this.publish(keys));
     this.unsubscribeEvents = options.events.subscribe((event) => this.emit({ type: 'event', event }));
   }
 
@@ -95,12 +97,12 @@ export class StationRegistry {
 
   /** The last 100 refusals, oldest first, connection URLs already redacted (for /diagnostics/errors). */
   refusals(): readonly RefusalRecord[] {
-    return this.refusalRing;
+    return this.ledger.refusals();
   }
 
   /** Authentication outcomes by result ('accepted', or the Kaltura code / alert code of a refusal). */
   authResults(): AuthCounts {
-    return this.auth;
+    return this.ledger.counts;
   }
 
   subscribe(listener: (change: RegistryChange) => void): () => void {
@@ -141,7 +143,7 @@ export class StationRegistry {
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 118);
     this.transition(rec, 'accepted', i.connectedAtMs);
     this.byStreamId.set(i.streamId, rec);
-    this.count('accepted');
+    this.ledger.accepted();
     this.o.events.add({
       severity: 'info',
       kind: 'connection',
@@ -152,10 +154,7 @@ export class StationRegistry {
   }
 
   streamRefused(i: StreamRefusedInput): void {
-    const connectionUrl = this.o.redactor.redact(i.connectionUrl);
-    this.refusalRing.push({ atMs: i.atMs, connectionUrl, message: this.o.redactor.redact(i.reason), ip: i.sourceAddress, entryId: i.entryId, alertCode: i.alertCode, kalturaCode: i.kalturaCode });
-    if (this.refusalRing.length > REFUSALS_KEPT) this.refusalRing.splice(0, this.refusalRing.length - REFUSALS_KEPT);
-    this.count(i.kalturaCode ?? (i.alertCode !== null ? String(i.alertCode) : 'invalid_url'));
+    this.ledger.refused(i);
     this.o.events.add({
       severity: 'warning',
       kind: 'refusal',
@@ -257,17 +256,9 @@ export class StationRegistry {
     const candidates = [...entry.streams.values()].filter((r) => r.stream.mediaServerIndex === i.mediaServerIndex && !r.key.endsWith('@refused'));
     const rec = candidates.find((r) => isOnAir(r.lifecycle.state)) ?? candidates.sort((a, b) => b.lifecycle.sinceMs - a.lifecycle.sinceMs)[0];
     if (!rec) return;
-    const prev = rec.stream.registration;
+    const event = registrationEvent(i.entryId, i.mediaServerIndex, rec.stream.registration, i.state);
     rec.stream.registration = i.state;
-    if (prev.status !== i.state.status || (i.state.lastError && i.state.lastError !== prev.lastError)) {
-      const failed = i.state.status === 'error';
-      this.o.events.add({
-        severity: failed ? 'error' : 'info',
-        kind: 'registration',
-        entryId: i.entryId,
-        message: failed ? `Registration of ${i.entryId} (index ${i.mediaServerIndex}) failed: ${i.state.lastError ?? 'unknown error'}` : `Registered ${i.entryId} (index ${i.mediaServerIndex}) as ${i.state.status.toUpperCase()}`,
-      });
-    }
+    if (event) this.o.events.add(event);
     this.markDirty(i.entryId);
   }
 
@@ -277,28 +268,16 @@ export class StationRegistry {
   }
 
   ksState(ks: KalturaStatus['ks']): void {
-    const prev = this.kaltura.ks;
+    const event = ksEvent(this.kaltura.ks, ks);
     this.kaltura = { ...this.kaltura, ks };
-    if (ks.state !== prev.state || ks.lastRenewalAtMs !== prev.lastRenewalAtMs) {
-      if (ks.state === 'valid') {
-        this.o.events.add({ severity: 'info', kind: 'ks', entryId: null, message: `KS ${prev.state === 'none' ? 'created' : 'renewed'}${ks.validUntilMs ? `, valid until ${new Date(ks.validUntilMs).toISOString()}` : ''}` });
-      } else if (ks.state === 'error' || ks.state === 'expired') {
-        this.o.events.add({ severity: 'error', kind: 'ks', entryId: null, message: `KS ${ks.state}: ${ks.lastError ?? 'no detail'}` });
-      }
-    }
+    if (event) this.o.events.add(event);
     this.markKaltura();
   }
 
   apiState(api: KalturaStatus['api']): void {
-    const prev = this.kaltura.api;
+    const event = apiEvent(this.kaltura.api, api);
     this.kaltura = { ...this.kaltura, api };
-    if (api.reachable !== prev.reachable || (api.lastError !== null && api.lastError !== prev.lastError)) {
-      if (api.reachable === false || (api.lastError !== null && api.lastError !== prev.lastError)) {
-        this.o.events.add({ severity: 'error', kind: 'api', entryId: null, message: `Kaltura API error: ${api.lastError ?? 'unreachable'}` });
-      } else if (api.reachable) {
-        this.o.events.add({ severity: 'info', kind: 'api', entryId: null, message: `Kaltura API reachable${api.lastLatencyMs !== null ? ` (${Math.round(api.lastLatencyMs)} ms)` : ''}` });
-      }
-    }
+    if (event) this.o.events.add(event);
     this.markKaltura();
   }
 
@@ -311,8 +290,7 @@ export class StationRegistry {
 
   system(status: SystemStatus): void {
     this.systemStatus = status;
-    this.systemDirty = true;
-    this.scheduleFlush();
+    this.throttle.mark(SYSTEM_KEY);
   }
 
   setInfo(info: StationInfo): void {
@@ -344,32 +322,18 @@ export class StationRegistry {
       }
       if (entry.streams.size === 0 && !entry.recording.active && !entry.recording.items.some((it) => it.state === 'uploading' || it.state === 'pending')) {
         this.entries.delete(entry.entryId);
-        this.dirty.add(entry.entryId);
-        this.scheduleFlush();
+        this.markDirty(entry.entryId);
       }
     }
   }
 
   /** Publishes what is pending now (tests, and the station before it stops). */
   flush(): void {
-    this.flushTimer?.cancel();
-    this.flushTimer = null;
-    this.lastFlushMs = this.o.clock.nowMs();
-    const ids = [...this.dirty];
-    this.dirty.clear();
-    for (const id of ids) {
-      const rec = this.entries.get(id);
-      this.emit(rec ? { type: 'entry', entry: toEntryState(rec) } : { type: 'entryRemoved', entryId: id });
-    }
-    if (this.kalturaDirty) this.emit({ type: 'kaltura', kaltura: this.kaltura });
-    if (this.systemDirty) this.emit({ type: 'system', system: this.systemStatus });
-    this.kalturaDirty = false;
-    this.systemDirty = false;
+    this.throttle.flush();
   }
 
   dispose(): void {
-    this.flushTimer?.cancel();
-    this.flushTimer = null;
+    this.throttle.dispose();
     this.unsubscribeEvents();
     this.listeners.clear();
     this.alertListeners.clear();
@@ -429,9 +393,10 @@ export class StationRegistry {
   }
 
   private ffmpegRestarted(entry: EntryRecord, rec: StreamRecord, t: TranscoderState, now: number): void {
-    this.o.events.add({ severity: 'warning', kind: 'ffmpeg', entryId: entry.entryId, message: `FFmpeg for ${rec.stream.streamName} restarted (restart ${t.restarts})${t.lastError ? `: ${t.lastError}` : ''}` });
+    const texts = restartTexts(rec.stream.streamName, t);
+    this.o.events.add({ severity: 'warning', kind: 'ffmpeg', entryId: entry.entryId, message: texts.event });
     this.clearTransient(rec, (a) => a.code === 100);
-    const alert = makeAlert(100, { entryId: entry.entryId, streamName: rec.stream.streamName, mediaServerIndex: rec.stream.mediaServerIndex }, now, `FFmpeg restarted ${t.restarts} time(s)${t.lastError ? ` (${t.lastError})` : ''}: viewers saw a short interruption; if it repeats, check the encoder's output and the station's CPU`, String(t.restarts));
+    const alert = makeAlert(100, { entryId: entry.entryId, streamName: rec.stream.streamName, mediaServerIndex: rec.stream.mediaServerIndex }, now, texts.alert, String(t.restarts));
     rec.transient.push({ alert, untilMs: now + this.o.restartAlertMs });
     this.publishAlerts(entry, { raised: [alert], cleared: [] });
   }
@@ -445,13 +410,10 @@ export class StationRegistry {
   }
 
   private publishAlerts(entry: EntryRecord, changes: AlertChanges): void {
-    for (const alert of changes.raised) {
-      this.o.events.add({ severity: alert.severity === 'error' || alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warning' : 'info', kind: 'alert', entryId: entry.entryId, message: `${alert.code} ${alert.name}: ${alert.text}` });
-      for (const l of this.alertListeners) l({ kind: 'raised', alert, partnerId: entry.partnerId });
-    }
-    for (const alert of changes.cleared) {
-      this.o.events.add({ severity: 'info', kind: 'alert', entryId: entry.entryId, message: `${alert.code} ${alert.name} cleared` });
-      for (const l of this.alertListeners) l({ kind: 'cleared', alert, partnerId: entry.partnerId });
+    const all = [...changes.raised.map((alert) => ['raised', alert] as const), ...changes.cleared.map((alert) => ['cleared', alert] as const)];
+    for (const [kind, alert] of all) {
+      this.o.events.add(alertEvent(kind, alert));
+      for (const l of this.alertListeners) l({ kind, alert, partnerId: entry.partnerId });
     }
     if (changes.raised.length + changes.cleared.length > 0) this.markDirty(entry.entryId);
   }
@@ -461,24 +423,24 @@ export class StationRegistry {
     this.markDirty(entry.entryId);
   }
 
-  private count(result: string): void {
-    this.auth.set(result, (this.auth.get(result) ?? 0) + 1);
-  }
-
   private markDirty(entryId: string): void {
-    this.dirty.add(entryId);
-    this.scheduleFlush();
+    this.throttle.mark(`entry:${entryId}`);
   }
 
   private markKaltura(): void {
-    this.kalturaDirty = true;
-    this.scheduleFlush();
+    this.throttle.mark(KALTURA_KEY);
   }
 
-  private scheduleFlush(): void {
-    if (this.flushTimer) return;
-    const waitMs = Math.max(0, this.lastFlushMs + this.o.publishIntervalMs - this.o.clock.nowMs());
-    this.flushTimer = this.o.clock.setTimer(() => this.flush(), waitMs);
+  private publish(keys: string[]): void {
+    for (const key of keys) {
+      if (key === KALTURA_KEY) this.emit({ type: 'kaltura', kaltura: this.kaltura });
+      else if (key === SYSTEM_KEY) this.emit({ type: 'system', system: this.systemStatus });
+      else {
+        const id = key.slice('entry:'.length);
+        const rec = this.entries.get(id);
+        this.emit(rec ? { type: 'entry', entry: toEntryState(rec) } : { type: 'entryRemoved', entryId: id });
+      }
+    }
   }
 
   private emit(change: RegistryChange): void {
