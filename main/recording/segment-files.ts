@@ -65,7 +65,7 @@ export function parseSegmentList(text: string): { entries: SegmentListEntry[]; c
     const endSeconds = Number(parts[2]);
     const sequence = segmentSequence(path.basename(fileName));
     if (sequence === null || !Number.isFinite(startSeconds) || !Number.isFinite(endSeconds)) continue;
-    entries.push({ fileName: path.basename(fileName), sequence, startSeconds, endSeconds, durationSeconds: Math.max(0, endSeconds - startSeconds) });
+    entries.push({ fileName: path.basename(fileName), sequence, startSeconds, endSeconds, durationSeconds: Math.max(0, Math.round((endSeconds - startSeconds) * 1e6) / 1e6) });
   }
   return { entries, consumedChars: lastNewline + 1 };
 }

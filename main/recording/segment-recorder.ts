@@ -12,7 +12,8 @@ import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
 import type { DiskSpace, StatfsFn } from './disk-space.js';
 import { ffprobeDuration } from './probe.js';
 import type { ProbeDurationFn } from './probe.js';
-import { SEGMENT_PATTERN, nextSegmentNumber, parseSegmentList, segmentFileName, segmentSequence, sessionDirectory } from './segment-files.js';
+import { buildRecorderArgs } from './recorder-args.js';
+import { nextSegmentNumber, parseSegmentList, segmentFileName, segmentSequence, sessionDirectory } from './segment-files.js';
 
 export type SpawnFn = (bin: string, argv: string[], options: SpawnOptions) => ChildProcess;
 
@@ -76,12 +77,8 @@ export interface SegmentRecorderOptions {
   onStateChange?(state: RecorderState): void;
 }
 
-/** Input argv for pulling the primary ingest over RTMP; a stalled source ends FFmpeg after 10 s. */
-export function rtmpPullInput(url: string): string[] {
-  return ['-rw_timeout', '10000000', '-i', url];
-}
+export { rtmpPullInput } from './recorder-args.js';
 
-const DEFAULT_CODEC_ARGS = ['-map', '0:v?', '-map', '0:a?', '-c', 'copy'];
 const STABLE_RUN_MS = 30_000;
 
 interface Run {
@@ -188,19 +185,7 @@ export class SegmentRecorder {
     const generation = ++this.generation;
     const startNumber = nextSegmentNumber(this.directory);
     const listPath = path.join(this.directory, `list_${String(startNumber).padStart(6, '0')}.csv`);
-    const argv = [
-      '-hide_banner', '-loglevel', 'warning',
-      ...this.options.input,
-      ...(this.options.codecArgs ?? DEFAULT_CODEC_ARGS),
-      '-f', 'segment',
-      '-segment_time', String(this.options.segmentSeconds ?? 900),
-      '-reset_timestamps', '1',
-      '-segment_format', 'mpegts',
-      '-segment_list', listPath,
-      '-segment_list_type', 'csv',
-      '-segment_start_number', String(startNumber),
-      path.join(this.directory, SEGMENT_PATTERN),
-    ];
+    const argv = buildRecorderArgs({ input: this.options.input, ...(this.options.codecArgs ? { codecArgs: this.options.codecArgs } : {}), segmentSeconds: this.options.segmentSeconds ?? 900, directory: this.directory, listPath, startNumber });
     this.options.logger.info('recording starts', { entryId: this.options.entryId, sessionId: this.options.sessionId, startNumber });
     const child = this.spawnFn(this.options.ffmpegPath, argv, {
       detached: true,
