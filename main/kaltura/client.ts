@@ -190,7 +190,10 @@ export class KalturaClient {
   }
 
   private common(ks: string | null, partnerId: number | null | undefined): Params {
-    return { format: 1, ks, clientTag: this.options.clientTag, partnerId: partnerId ?? null };
+    const common: Params = { format: 1, ks, clientTag: this.options.clientTag };
+    // only when impersonating: session.start's own partnerId argument must survive the merge
+    if (partnerId !== null && partnerId !== undefined) common.partnerId = partnerId;
+    return common;
   }
 
   private scrub(text: string, ks: string | null): string {

@@ -9,6 +9,8 @@ import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/sta
 import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
 import { systemClock } from '../../../main/station/clock.js';
+import { sessionStart } from '../../../main/kaltura/actions.js';
+import { readKs } from '../../../main/kaltura/ks.js';
 import { DEFAULT_SETTINGS, type KalturaSettings } from '../../../shared/settings.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 
@@ -59,6 +61,17 @@ describe('Kaltura layer against the sandbox', () => {
     const result = await k.service.testConnection();
     expect(result).toMatchObject({ ok: true });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('session.start returns a KS our reader verifies with the partner secret; a wrong secret is START_SESSION_ERROR', async () => {
+    const k = stack();
+    const secret = sandbox.adminSecret(SEED_PARTNER_ID) ?? 'missing';
+    const ks = await sessionStart(k.client, { secret, partnerId: SEED_PARTNER_ID, userId: 'admin', type: 2, expirySeconds: 600 });
+    const read = readKs(ks, (p) => (p === SEED_PARTNER_ID ? [secret] : []), Math.floor(Date.now() / 1000));
+    expect(read.ok && read.session).toMatchObject({ partnerId: SEED_PARTNER_ID, userId: 'admin', type: 2 });
+    const bad = await sessionStart(k.client, { secret: '0'.repeat(32), partnerId: SEED_PARTNER_ID }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ name: 'KalturaApiError', code: 'START_SESSION_ERROR' });
+    expect((bad as Error).message).not.toContain(secret);
   });
 
   it('a wrong admin secret: the KS is reported rejected with the fix', async () => {

@@ -250,3 +250,12 @@ describe('getFile (serve)', () => {
     await expect(client.getFile('wowza_liveConversionProfile', 'serve', [], { idempotent: true })).rejects.toMatchObject({ kind: 'invalid-response' });
   });
 });
+
+describe('action arguments named like common params', () => {
+  // regression: the common partnerId (null when not impersonating) overwrote session.start's partnerId argument
+  it("keeps session.start's partnerId argument when not impersonating", async () => {
+    const { client, requests } = makeClient([() => jsonResponse('djJ8xyz')]);
+    await client.call('session', 'start', { secret: 's', partnerId: 102, type: 2 }, { idempotent: true });
+    expect(requests[0]?.json).toMatchObject({ partnerId: 102, secret: 's', type: 2 });
+  });
+});
