@@ -8,6 +8,8 @@ export interface IngestOptions {
   /** RTMP application encoders publish to (default kLive) */
   appName?: string;
   successTtlMs?: number;
+  /** an unanswered Kaltura authenticate counts as unreachable after this (default 15 s) */
+  authTimeoutMs?: number;
   failureBlockMs?: number;
   /** a publisher returning within this time resumes the same stream session (default 10 s) */
   resumeGraceMs?: number;

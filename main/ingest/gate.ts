@@ -4,6 +4,7 @@
 // reconnect loop with a wrong token costs at most one Kaltura call per window.
 import { createHash } from 'node:crypto';
 import type { AuthenticateArgs, LiveStreamEntry } from '../kaltura/api.js';
+import { KalturaTransportError } from '../kaltura/errors.js';
 import type { BroadcastParams } from './broadcast-url.js';
 import { refusalFromAuthError, type Refusal } from './refusals.js';
 
@@ -16,6 +17,8 @@ export interface GateOptions {
   failureBlockMs?: number;
   /** bound on remembered failures/successes, so a flood of distinct sources cannot grow memory */
   maxRemembered?: number;
+  /** an authenticate call not answered within this is a transport failure (default 15 s) */
+  authTimeoutMs?: number;
 }
 
 export type GateDecision =
@@ -89,12 +92,15 @@ export class IngestGate {
   private async ask(params: BroadcastParams, entryKey: string, failureKey: string, tokenHash: string): Promise<GateDecision> {
     this.kalturaCalls += 1;
     try {
-      const entry = await this.options.authenticate({
-        partnerId: params.partnerId,
-        entryId: params.entryId,
-        token: params.token,
-        mediaServerIndex: params.mediaServerIndex,
-      });
+      const entry = await withTimeout(
+        this.options.authenticate({
+          partnerId: params.partnerId,
+          entryId: params.entryId,
+          token: params.token,
+          mediaServerIndex: params.mediaServerIndex,
+        }),
+        this.options.authTimeoutMs ?? 15_000,
+      );
       this.successes.set(entryKey, { entry, tokenHash, atMs: this.now() });
       this.failures.delete(failureKey);
       return { ok: true, entry, cached: false };
@@ -113,6 +119,15 @@ export class IngestGate {
     trimOldest(this.successes, this.maxRemembered);
     trimOldest(this.failures, this.maxRemembered);
   }
+}
+
+/** The encoder waits for the gate: a hung call must not hold it forever. */
+function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new KalturaTransportError('timeout', `liveStream.authenticate did not answer within ${timeoutMs} ms`, 'liveStream.authenticate')), timeoutMs);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function trimOldest<V>(map: Map<string, V>, max: number): void {

@@ -50,7 +50,8 @@ export class IngestServer {
       probeIntervalMs: o.probeIntervalMs ?? 1000,
     };
     this.emitter = new TypedEmitter((name, error) => deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }));
-    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs });
+    validateDeps(deps);
+    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, authTimeoutMs: o.authTimeoutMs });
     this.adapter = new NmsAdapter({
       host: deps.host,
       port: deps.port,
@@ -282,4 +283,22 @@ export class IngestServer {
 /** The name a stream is fanned out under: ENTRY_N for the primary, ENTRY_N-b for the backup. */
 function internalName(streamName: string, mediaServerIndex: MediaServerIndex): string {
   return mediaServerIndex === 1 ? `${streamName}-b` : streamName;
+}
+
+function validateDeps(deps: IngestServerDeps): void {
+  if (!Number.isInteger(deps.port) || deps.port < 0 || deps.port > 65_535) {
+    throw new Error(`RTMP port ${String(deps.port)} is not a port number: choose 0-65535 with --rtmp-port N (or KLIVE_RTMP_PORT=N)`);
+  }
+  if (typeof deps.host !== 'string' || deps.host.trim() === '') {
+    throw new Error('RTMP host is empty: set the address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for the LAN)');
+  }
+  if (typeof deps.authenticate !== 'function') {
+    throw new Error('IngestServer needs an authenticate function (KalturaApi.authenticate): wire it from the station');
+  }
+  const o = deps.options ?? {};
+  for (const [name, value] of Object.entries(o)) {
+    if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
+      throw new Error(`ingest option ${name}=${value} must be a non-negative number`);
+    }
+  }
 }

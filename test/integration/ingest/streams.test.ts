@@ -77,6 +77,20 @@ describe('ingest streams (integration)', () => {
     expect(third.exitCode()).toBeUndefined();
   });
 
+  it('closes a publisher that went silent and releases its reader', async () => {
+    h = await startHarness({ publisherIdleTimeoutMs: 2000 });
+    const pub = h.spawnFfmpeg(keyFormArgs(h.port, 30));
+    const accepted = await waitFor(() => h?.events.streamAccepted[0], { timeoutMs: 15_000, what: 'accepted' });
+    const reader = h.spawnFfmpeg(readerArgs(accepted.pullUrl));
+    await new Promise((r) => setTimeout(r, 1000));
+    process.kill(pub.child.pid ?? 0, 'SIGSTOP');
+    const ended = await waitFor(() => h?.events.streamEnded[0], { timeoutMs: 8000, what: 'idle end' });
+    expect(ended).toMatchObject({ streamId: accepted.streamId, reason: 'idle-timeout' });
+    const code = await Promise.race([reader.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 3000))]);
+    expect(code).not.toBe('hung');
+    process.kill(pub.child.pid ?? 0, 'SIGKILL');
+  });
+
   it('reports a reconnect within the grace period as a resume of the same stream, and not after it', async () => {
     h = await startHarness({ resumeGraceMs: 3000 });
     await h.spawnFfmpeg(keyFormArgs(h.port, 2)).exited;

@@ -105,3 +105,14 @@ describe('IngestGate', () => {
     });
   }
 });
+
+describe('IngestGate timeout', () => {
+  it('treats an unanswered authenticate as Kaltura unreachable, and blocks', async () => {
+    const calls: number[] = [];
+    const gate = new IngestGate({ authTimeoutMs: 50, authenticate: () => new Promise<LiveStreamEntry>(() => calls.push(1)) });
+    const r = await gate.check(params(), 'a');
+    expect(r).toMatchObject({ ok: false, blocked: false, refusal: { reason: 'kaltura-unreachable', alertCode: -1 } });
+    expect(await gate.check(params(), 'a')).toMatchObject({ ok: false, blocked: true });
+    expect(calls).toHaveLength(1);
+  });
+});
