@@ -1,0 +1,38 @@
+// Owns the few direct touches of HLS files on disk besides FFmpeg's own writing: closing a playlist that FFmpeg
+// could not close (killed) with #EXT-X-ENDLIST, and reading the first finished segment for its codec strings.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseMediaPlaylist } from './hls-playlist.js';
+import { VARIANT_PLAYLIST } from './hls-master.js';
+
+/** Appends #EXT-X-ENDLIST when the playlist exists and lacks it; returns true when it had to. */
+export function ensureEndList(playlistFile: string): boolean {
+  let text: string;
+  try {
+    text = fs.readFileSync(playlistFile, 'utf8');
+  } catch {
+    return false;
+  }
+  if (/#EXT-X-ENDLIST\s*$/.test(text) || !text.startsWith('#EXTM3U')) return false;
+  fs.appendFileSync(playlistFile, (text.endsWith('\n') ? '' : '\n') + '#EXT-X-ENDLIST\n');
+  return true;
+}
+
+/** The bytes of the first segment the folder's playlist lists (at most 256 KiB), or null. */
+export function firstSegmentBytes(folderDir: string, maxBytes = 256 * 1024): Buffer | null {
+  try {
+    const playlist = parseMediaPlaylist(fs.readFileSync(path.join(folderDir, VARIANT_PLAYLIST), 'utf8'));
+    const first = playlist.segments[0];
+    if (!first) return null;
+    const fd = fs.openSync(path.join(folderDir, path.basename(first.uri)), 'r');
+    try {
+      const buffer = Buffer.alloc(maxBytes);
+      const read = fs.readSync(fd, buffer, 0, maxBytes, 0);
+      return buffer.subarray(0, read);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
