@@ -3,11 +3,12 @@
 import { memo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEntries, useSandbox, useSystem, useUi, useApp } from '../state/context.js';
-import { healthText, healthTone, inputSummary, mainStream, refusalReason, sortEntryIds, streamIndicator, streamStateText, worstAlertSeverity } from '../state/selectors.js';
+import { healthText, healthTone, inputSummary, mainStream, refusalReason, sortEntryIds, streamIndicator, worstAlertSeverity } from '../state/selectors.js';
 import type { StreamIndicator } from '../state/selectors.js';
 import { ToneBadge } from '../components/ToneBadge.js';
 import { Uptime } from '../components/Uptime.js';
 import { buildPublishDetails } from '../../../shared/sandbox.js';
+import { formatBitrate, formatFps, formatResolution } from '../lib/format.js';
 
 export function LiveEntries() {
   const ids = useEntries(useShallow((s) => sortEntryIds(s.byId)));
@@ -24,9 +25,7 @@ export function LiveEntries() {
           <tr>
             <th scope="col">Health</th>
             <th scope="col">Entry</th>
-            <th scope="col">Partner</th>
-            <th scope="col">Encoders</th>
-            <th scope="col">State</th>
+            <th scope="col">Encoders · state</th>
             <th scope="col">Uptime</th>
             <th scope="col">Input</th>
             <th scope="col">Alerts</th>
@@ -70,21 +69,25 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
     >
       <td>
         <ToneBadge tone={healthTone(entry.health)} text={entry.health} testId="entry-health" title={healthText(entry)} />
-        {entry.healthReason && <div className="cell-sub" data-testid="entry-health-reason">{entry.healthReason}</div>}
+        {entry.healthReason && (
+          <div className="cell-sub" data-testid="entry-health-reason" title={entry.healthReason}>
+            {entry.healthReason}
+          </div>
+        )}
       </td>
       <td>
-        <div className="entry-name">{entry.name}</div>
-        <div className="cell-sub mono">{entryId}</div>
+        <div className="entry-name" title={entry.name}>
+          {entry.name}
+        </div>
+        <div className="cell-sub mono">
+          {entryId} · partner {entry.partnerId}
+        </div>
       </td>
-      <td className="mono">{entry.partnerId}</td>
-      <td>
+      <td className="state-cell" data-testid="entry-state" data-state={stream?.state ?? 'none'}>
         <div className="pill-stack">
           <IndicatorPill indicator={streamIndicator(entry, 0)} />
           <IndicatorPill indicator={streamIndicator(entry, 1)} />
         </div>
-      </td>
-      <td className="state-cell">
-        {stream ? streamStateText(stream.state) : 'No stream'}
         {refusal && (
           <div className="cell-sub text-poor" data-testid="refusal-reason">
             {refusal}
@@ -92,8 +95,17 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
         )}
       </td>
       <td className="mono">{stream && stream.state !== 'ended' && stream.state !== 'refused' ? <Uptime sinceMs={stream.connectedAtMs} /> : '—'}</td>
-      <td className="mono nowrap" data-testid="entry-input">
-        {inputSummary(stream)}
+      <td className="mono nowrap" data-testid="entry-input" title={inputSummary(stream)}>
+        {stream?.probe ? (
+          <>
+            <div>
+              {formatResolution(stream.probe.width, stream.probe.height)} · {formatFps(stream.probe.frameRateFps)}
+            </div>
+            <div className="cell-sub">{formatBitrate(stream.probe.videoBitrateBps)}</div>
+          </>
+        ) : (
+          '—'
+        )}
       </td>
       <td>
         {entry.alerts.length === 0 ? (

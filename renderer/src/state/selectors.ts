@@ -115,7 +115,7 @@ export function streamTone(state: IngestStream['state']): Tone {
 export function streamIndicator(entry: EntryState, mediaServerIndex: 0 | 1): StreamIndicator {
   const label = mediaServerIndex === 0 ? 'Primary' : 'Backup';
   const stream = streamFor(entry, mediaServerIndex);
-  if (!stream) return { label, text: 'No stream', tone: 'idle' };
+  if (!stream) return { label, text: 'none', tone: 'idle' };
   return { label, text: streamStateText(stream.state), tone: streamTone(stream.state) };
 }
 

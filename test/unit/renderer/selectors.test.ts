@@ -71,7 +71,7 @@ describe('entry texts', () => {
     expect(streamIndicator(entry, 0)).toEqual({ label: 'Primary', text: 'Ended', tone: 'idle' });
     expect(streamIndicator(entry, 1)).toEqual({ label: 'Backup', text: 'Live', tone: 'good' });
     expect(mainStream(entry)?.id).toBe('b');
-    expect(streamIndicator(makeEntry({ streams: [] }), 1)).toEqual({ label: 'Backup', text: 'No stream', tone: 'idle' });
+    expect(streamIndicator(makeEntry({ streams: [] }), 1)).toEqual({ label: 'Backup', text: 'none', tone: 'idle' });
   });
 
   it('inputSummary reads the probe', () => {
