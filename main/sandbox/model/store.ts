@@ -15,7 +15,8 @@ import {
 
 /** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
 export const NODE_EXPIRY_MS = 120_000;
-const MAX_BEACONS = 2000;
+// beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
+const MAX_BEACONS = 500;
 
 export interface CreateEntryInput {
   partnerId?: number;

@@ -21,7 +21,7 @@ interface KalturaModule {
   Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: { log(m: string): void; debug(m: string): void }): void };
   Client: new (config: { serviceUrl: string }) => KClient;
   services: Record<'session' | 'liveStream' | 'uploadToken' | 'beacon' | 'entryServerNode' | 'conversionProfile', Record<string, Action>>;
-  objects: Record<'LiveStreamEntry' | 'UploadToken' | 'UploadedFileTokenResource' | 'Beacon' | 'LiveEntryServerNodeFilter', new (props: Record<string, unknown>) => object>;
+  objects: Record<'LiveStreamEntry' | 'UploadToken' | 'UploadedFileTokenResource' | 'ServerFileResource' | 'Beacon' | 'LiveEntryServerNodeFilter' | 'LiveStreamEntryFilter', new (props: Record<string, unknown>) => object>;
 }
 interface ListResult {
   objects: Record<string, unknown>[];
@@ -131,6 +131,11 @@ describe('sandbox with the official kaltura-client', () => {
     const regenerated = (await svc.liveStream.regenerateStreamToken!(added.id).execute(c)) as Record<string, unknown>;
     expect(regenerated.streamPassword).not.toBe(added.streamPassword);
     expect(sandbox.store.entry(added.id as string)?.name).toBe('Keynote 2');
+    const listed = (await svc.liveStream.listAction!(new obj.LiveStreamEntryFilter({ idIn: `${added.id as string},0_rkij47dr` })).execute(c)) as ListResult;
+    expect(listed.totalCount).toBe(2);
+    expect(listed.objects.map((e) => e.id).sort()).toEqual([added.id, '0_rkij47dr'].sort());
+    expect(await svc.liveStream.deleteAction!(added.id).execute(c)).toBeNull();
+    await expect(svc.liveStream.get!(added.id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
   });
 
   it('media server: authenticate, registerMediaServer, entryServerNode.list, isLive, unregisterMediaServer', async () => {
@@ -180,6 +185,16 @@ describe('sandbox with the official kaltura-client', () => {
     expect(recordings).toHaveLength(1);
     expect(recordings[0]).toMatchObject({ action: 'appendRecording', entryId: '0_rkij47dr', uploadTokenId: token.id, durationSeconds: 12.5, isLastChunk: true, fileSizeBytes: 24 });
     expect(fs.readFileSync(recordings[0]?.storedFilePath as string, 'utf8')).toBe('first-chunk|second-chunk');
+
+    // setRecordedContent: the liveDVR path; a backup index is a no-op
+    await svc.liveStream.setRecordedContent!('0_rkij47dr', '1', new obj.ServerFileResource({ localFilePath: '/nonexistent/rec.mp4' }), 30).execute(ms);
+    expect(sandbox.store.recordings()).toHaveLength(1);
+    await svc.liveStream.setRecordedContent!('0_rkij47dr', '0', new obj.ServerFileResource({ localFilePath: '/nonexistent/rec.mp4' }), 30).execute(ms);
+    expect(sandbox.store.recordings()[1]).toMatchObject({ action: 'setRecordedContent', localFilePath: '/nonexistent/rec.mp4', durationSeconds: 30, fileSizeBytes: null });
+    expect(sandbox.store.recordings()[1]?.seq).toBeGreaterThan(sandbox.store.recordings()[0]?.seq as number);
+    // an unfinished token cannot be used as a recording
+    const pending = (await svc.uploadToken.add!(new obj.UploadToken({})).execute(ms)) as Record<string, unknown>;
+    await expect(svc.liveStream.appendRecording!('0_rkij47dr', 'a1', '0', new obj.UploadedFileTokenResource({ token: pending.id }), 1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FULLY_UPLOADED' });
 
     await svc.beacon.add!(new obj.Beacon({ relatedObjectType: '4', eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}' }), true).execute(ms);
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: 102, eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}', shouldLog: true });
