@@ -42,7 +42,8 @@ function StreamPicker({ entry, streamId, onPick }: { entry: EntryState; streamId
   );
 }
 
-function Registration({ stream, nowMs }: { stream: IngestStream; nowMs: number }) {
+function Registration({ stream }: { stream: IngestStream }) {
+  const nowMs = useUi((s) => s.nowMs);
   const r = stream.registration;
   const tone = r.status === 'error' ? 'poor' : r.status === 'playable' || r.status === 'broadcasting' ? 'good' : 'idle';
   return (
@@ -89,7 +90,6 @@ function Recording({ entry }: { entry: EntryState }) {
 export function EntryDetail() {
   const { stores } = useApp();
   const entryId = useUi((s) => s.selectedEntryId);
-  const nowMs = useUi((s) => s.nowMs);
   const entry = useEntries((s) => (entryId ? s.byId[entryId] : undefined));
   const events = useEvents(useShallow((s) => (entryId ? filterEvents(s.list, { entryId, severity: null }).slice(0, 50) : [])));
   const [pickedStreamId, setPickedStreamId] = useState<string | null>(null);
@@ -172,7 +172,7 @@ export function EntryDetail() {
             </div>
           </div>
           <div className="panels">
-            <Registration stream={stream} nowMs={nowMs} />
+            <Registration stream={stream} />
             <Recording entry={entry} />
           </div>
         </>
