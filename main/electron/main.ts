@@ -1,6 +1,7 @@
 // The Electron entry point (package.json "main" after tsc): one instance, the station started in this
 // process with the same options code as the headless CLI (data in userData), one hardened window on
 // klive://app/, the bridge over IPC, secrets in safeStorage, a live indicator, and a clean quit.
+import fs from 'node:fs';
 import path from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
 import { parseCommandLine } from '../config/options.js';
@@ -23,7 +24,7 @@ import { installAppQuitHooks, installWindowQuitHooks } from './quit-hooks.js';
 import { askSecretFallback, ElectronSecretStore } from './secret-store.js';
 import { installSessionSecurity } from './security.js';
 import { assertStationForShell } from './station-shell.js';
-import { LiveIndicator } from './tray.js';
+import { LiveIndicator, liveStatus } from './tray.js';
 import { TRAY_ICONS } from './tray-icons.js';
 import { createMainWindow } from './window.js';
 
@@ -112,9 +113,16 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
     return;
   }
 
+  const preloadPath = path.join(paths.root, 'dist', 'preload', 'preload.cjs');
+  if (!fs.existsSync(preloadPath)) {
+    await station.close().catch(() => undefined);
+    file.close();
+    fatal('kLive Station is not fully built', new Error(`${preloadPath} is missing: run \`npm run build:preload\` (vite build --config build/preload.vite.config.ts)`), shellLog);
+    return;
+  }
   win = createMainWindow({
     BrowserWindow,
-    preloadPath: path.join(paths.root, 'dist', 'preload', 'preload.cjs'),
+    preloadPath,
     openExternal: (url) => shell.openExternal(url),
     logger: shellLog,
   });
@@ -126,18 +134,27 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
     idle: trayImage(TRAY_ICONS.idle),
     live: trayImage(TRAY_ICONS.live),
   };
-  const indicator = new LiveIndicator({
-    createTray: (image) => new Tray(image),
-    buildMenu: (template) => Menu.buildFromTemplate(template),
-    images,
-    onShowWindow: () => win?.show(),
-    onQuit: () => void controller.requestQuit('app-quit'),
-    setTitle: (title) => {
-      if (win && !win.isDestroyed()) win.setTitle(title);
-    },
-  });
-  indicator.update(station.liveStreamCount());
-  station.onLiveCountChange((n) => indicator.update(n));
+  const setTitle = (title: string): void => {
+    if (win && !win.isDestroyed()) win.setTitle(title);
+  };
+  let showLive: (n: number) => void;
+  try {
+    const indicator = new LiveIndicator({
+      createTray: (image) => new Tray(image),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      images,
+      onShowWindow: () => win?.show(),
+      onQuit: () => void controller.requestQuit('app-quit'),
+      setTitle,
+    });
+    showLive = (n) => indicator.update(n);
+  } catch (e) {
+    // some desktops have no tray area: the window title still says what is live
+    shellLog.warn('no tray icon; the window title shows the live status', { error: (e as Error).message });
+    showLive = (n) => setTitle(liveStatus(n).title);
+  }
+  showLive(station.liveStreamCount());
+  station.onLiveCountChange((n) => showLive(n));
 
   if (secrets.needsFallbackChoice()) {
     win.once('ready-to-show', () => {

@@ -108,6 +108,11 @@ vi.mock('../../../main/station/station.js', () => {
   return { Station, displayHost: (x: string) => x };
 });
 
+// the app root is a temp dir, so the test does not depend on a built dist/
+vi.mock('../../../main/station/app-paths.js', () => ({
+  findAppPaths: () => ({ root: h.state.appRoot as string, rendererDir: `${h.state.appRoot as string}/dist/renderer`, version: '0.1.0' }),
+}));
+
 type FakeStation = { calls: string[]; live: number; deps: { options: { dataDir: string }; secrets: { describe(): string }; env: NodeJS.ProcessEnv } };
 type Electron = typeof ElectronModule & { ipcMain: { handlers: Map<string, unknown> } };
 
@@ -118,7 +123,10 @@ beforeEach(() => {
   vi.resetModules();
   h.order.length = 0;
   userData = tempDir('klive-userdata-');
-  h.state = { userData };
+  const appRoot = path.join(userData, 'app');
+  fs.mkdirSync(path.join(appRoot, 'dist', 'preload'), { recursive: true });
+  fs.writeFileSync(path.join(appRoot, 'dist', 'preload', 'preload.cjs'), '// stand-in');
+  h.state = { userData, appRoot };
   h.windows.length = 0;
   signalHandlers = [];
   vi.spyOn(process, 'on').mockImplementation(((event: string, handler: () => void) => {
@@ -163,10 +171,11 @@ describe('Electron entry', () => {
     const station = h.state.station as FakeStation;
     expect(station.calls).toEqual(['start']);
     expect(station.deps.options.dataDir).toBe(path.resolve(userData));
+    expect(station.deps.env).not.toBe(process.env);
     expect(station.deps.secrets.describe()).toBe('encrypted');
     const prefs = win.options.webPreferences as Record<string, unknown>;
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    expect(prefs.preload).toMatch(/dist[/\\]preload[/\\]preload\.cjs$/);
+    expect(prefs.preload).toBe(path.join(h.state.appRoot as string, 'dist', 'preload', 'preload.cjs'));
     expect(win.loadURL).toHaveBeenCalledWith('klive://app/index.html');
     expect([...electron.ipcMain.handlers.keys()].sort()).toEqual(Object.keys(requests).map(requestChannel).sort());
     expect(electron.session.defaultSession.setPermissionRequestHandler).toHaveBeenCalled();
@@ -214,5 +223,15 @@ describe('Electron entry', () => {
     expect(electron.app.exit).toHaveBeenCalledWith(2);
     expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toContain('port 8080 on 127.0.0.1 is already in use');
     expect(h.windows).toHaveLength(0);
+  });
+
+  it('refuses to open a window without the built preload, naming the command that builds it', async () => {
+    fs.rmSync(path.join(h.state.appRoot as string, 'dist', 'preload', 'preload.cjs'));
+    const electron = await boot();
+    await waitFor(() => vi.mocked(electron.app.exit).mock.calls.length > 0, { what: 'app.exit' });
+    expect(electron.app.exit).toHaveBeenCalledWith(1);
+    expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toMatch(/preload\.cjs is missing: run `npm run build:preload`/);
+    expect(h.windows).toHaveLength(0);
+    expect((h.state.station as FakeStation).calls).toEqual(['start', 'close']);
   });
 });
