@@ -1,0 +1,137 @@
+// Owns recording per live entry: one SegmentRecorder per recorded stream, its finished segments fed to
+// the durable UploadQueue, the session opened and closed around it (so the last segment carries
+// isLastChunk), and the RecordingState (shared/state.ts) the station publishes for each entry.
+import fs from 'node:fs';
+import type { Logger } from '../log/logger.js';
+import type { MediaServerIndex } from '../kaltura/api.js';
+import type { RecordingState } from '../../shared/state.js';
+import { sessionDirectory } from './segment-files.js';
+import { SegmentRecorder } from './segment-recorder.js';
+import type { DiskLowAlert, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
+import type { UploadQueue } from './upload-queue.js';
+
+export interface RecorderLike {
+  start(): Promise<void>;
+  stop(reason?: string | null): Promise<void>;
+  state(): RecorderState;
+}
+
+export interface RecordingServiceOptions {
+  dataDir: string;
+  ffmpegPath: string;
+  ffprobePath?: string;
+  queue: UploadQueue;
+  logger: Logger;
+  /** default 900 (15 minutes) */
+  segmentSeconds?: number;
+  minFreeBytes?: number;
+  minFreePercent?: number;
+  now?: () => number;
+  /** injected in tests; default builds a SegmentRecorder */
+  createRecorder?: (options: SegmentRecorderOptions) => RecorderLike;
+  onAlert?(alert: DiskLowAlert): void;
+  onChange?(entryId: string, state: RecordingState): void;
+}
+
+export interface StartRecordingArgs {
+  entryId: string;
+  partnerId: number;
+  mediaServerIndex: MediaServerIndex;
+  /** the live asset appendRecording attaches to (null: the uploader resolves it) */
+  assetId?: string | null;
+  /** FFmpeg input argv, e.g. rtmpPullInput('rtmp://127.0.0.1:PORT/kLive/ENTRY_1') */
+  input: string[];
+}
+
+interface Session {
+  sessionId: string;
+  recorder: RecorderLike;
+  closed: boolean;
+}
+
+/** e.g. 20261125T034012Z: sortable, one folder per recording session. */
+export function sessionIdAt(nowMs: number): string {
+  return new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+export class RecordingService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: RecordingServiceOptions) {
+    this.unsubscribe = options.queue.onChange((entryId) => this.publish(entryId));
+  }
+
+  /** Starts recording an entry (a second call while it records is ignored). */
+  async start(args: StartRecordingArgs): Promise<void> {
+    const existing = this.sessions.get(args.entryId);
+    if (existing && existing.recorder.state().wanted === 'run') return;
+    const base = sessionIdAt((this.options.now ?? Date.now)());
+    let sessionId = base;
+    // a restart within the same second gets its own folder and queue session
+    for (let n = 2; fs.existsSync(sessionDirectory(this.options.dataDir, args.entryId, sessionId)); n++) sessionId = `${base}-${n}`;
+    const session: Session = { sessionId, recorder: null as unknown as RecorderLike, closed: false };
+    const recorderOptions: SegmentRecorderOptions = {
+      ffmpegPath: this.options.ffmpegPath,
+      ...(this.options.ffprobePath ? { ffprobePath: this.options.ffprobePath } : {}),
+      dataDir: this.options.dataDir,
+      entryId: args.entryId,
+      sessionId,
+      input: args.input,
+      ...(this.options.segmentSeconds !== undefined ? { segmentSeconds: this.options.segmentSeconds } : {}),
+      ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
+      ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),
+      logger: this.options.logger.child('recording'),
+      onSegment: (segment) => {
+        this.options.queue.enqueue({ ...segment, partnerId: args.partnerId, mediaServerIndex: args.mediaServerIndex, assetId: args.assetId ?? null });
+      },
+      onAlert: (alert) => this.options.onAlert?.(alert),
+      onStateChange: (state) => {
+        // a recorder that stopped by itself (disk low) ends its session too
+        if (state.wanted === 'stop' && state.observed === 'stopped') this.closeSession(args.entryId, session);
+        this.publish(args.entryId);
+      },
+    };
+    session.recorder = (this.options.createRecorder ?? ((o) => new SegmentRecorder(o)))(recorderOptions);
+    this.sessions.set(args.entryId, session);
+    this.options.queue.openSession(args.entryId, sessionId);
+    await session.recorder.start();
+    if (session.recorder.state().wanted === 'stop') this.closeSession(args.entryId, session);
+    this.publish(args.entryId);
+  }
+
+  /** Stops an entry's recording; resolves once its last segment is queued with isLastChunk. */
+  async stop(entryId: string): Promise<void> {
+    const session = this.sessions.get(entryId);
+    if (!session) return;
+    await session.recorder.stop();
+    this.closeSession(entryId, session);
+    this.publish(entryId);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.sessions.keys()].map((entryId) => this.stop(entryId)));
+    this.unsubscribe();
+  }
+
+  state(entryId: string): RecordingState {
+    const session = this.sessions.get(entryId);
+    const recorder = session?.recorder.state();
+    return {
+      enabled: session !== undefined,
+      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed',
+      reason: recorder?.reason ?? null,
+      items: this.options.queue.uploadItems(entryId),
+    };
+  }
+
+  private closeSession(entryId: string, session: Session): void {
+    if (session.closed) return;
+    session.closed = true;
+    this.options.queue.closeSession(entryId, session.sessionId);
+  }
+
+  private publish(entryId: string): void {
+    this.options.onChange?.(entryId, this.state(entryId));
+  }
+}
