@@ -43,6 +43,8 @@ export interface KalturaClientOptions {
   nowMs?: () => number;
   onCall?: (info: CallInfo) => void;
   logger?: Logger;
+  /** scrubs error texts; defaults to the logger's (which knows the registered secrets) */
+  redactor?: Redactor;
 }
 
 export interface CallOptions {
@@ -117,7 +119,7 @@ export class KalturaClient {
     this.nowMs = options.nowMs ?? Date.now;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.retry = options.retry ?? DEFAULT_RETRY;
-    this.redactor = options.logger?.redactor ?? new Redactor();
+    this.redactor = options.redactor ?? options.logger?.redactor ?? new Redactor();
   }
 
   /** service.action with a JSON bag; resolves with the decoded result, rejects with KalturaApiError/KalturaTransportError. */

@@ -28,6 +28,7 @@ import {
 } from './actions.js';
 import { uploadFileInChunks } from './upload.js';
 import type { KalturaMode } from '../../shared/settings.js';
+import { Redactor } from '../log/redact.js';
 
 /** The media-server partner (kaltura.md 2.4): its KS may act for any partner on the liveStream media-server actions. */
 export const MEDIA_SERVER_PARTNER_ID = -5;
@@ -41,6 +42,8 @@ export interface KalturaServiceOptions {
   client: KalturaClient;
   /** RTMP application name sent to registerMediaServer */
   applicationName?: string;
+  /** masks secrets in beacon privateData (the logger's redactor knows the admin secret) */
+  redactor?: Redactor;
 }
 
 export interface ConnectionTestResult {
@@ -52,12 +55,14 @@ export interface ConnectionTestResult {
 export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
   private readonly client: KalturaClient;
   private readonly applicationName: string;
+  private readonly redactor: Redactor;
 
   constructor(private readonly options: KalturaServiceOptions) {
     if (!Number.isSafeInteger(options.partnerId)) throw new Error(`Kaltura partnerId must be an integer, got ${String(options.partnerId)}`);
     if (options.hostname.trim() === '') throw new Error('Kaltura hostname is empty: set kaltura.hostname to the registered server-node name of this station');
     this.client = options.client;
     this.applicationName = options.applicationName ?? 'kLive';
+    this.redactor = options.redactor ?? new Redactor();
   }
 
   get isEcdn(): boolean {
@@ -125,8 +130,10 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
     );
   }
 
+  /** privateData is redacted once more here: the original module leaked the stream token through beacons. */
   addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void> {
-    return this.run(() => beaconAdd(this.client, { entryId: args.entryId, eventType: args.eventType, privateData: args.privateData }, this.impersonationFor(args.partnerId)));
+    const privateData = this.redactor.redact(args.privateData);
+    return this.run(() => beaconAdd(this.client, { entryId: args.entryId, eventType: args.eventType, privateData }, this.impersonationFor(args.partnerId)));
   }
 
   isLive(args: { partnerId: number; entryId: string }): Promise<boolean> {

@@ -7,6 +7,7 @@ import { KsSupervisor } from './ks-supervisor.js';
 import { KalturaService } from './service.js';
 import { sessionGet } from './actions.js';
 import { systemClock, type Clock } from '../station/clock.js';
+import { Redactor } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
 import type { KalturaSettings } from '../../shared/settings.js';
 import type { KalturaStatus } from '../../shared/state.js';
@@ -53,7 +54,8 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
   if (options.adminSecret.trim() === '') {
     throw new Error(`no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in the settings`);
   }
-  options.logger?.redactor.addSecret(options.adminSecret);
+  const redactor = options.logger?.redactor ?? new Redactor();
+  redactor.addSecret(options.adminSecret);
   const api = new ApiHealth(() => clock.nowMs());
   let client: KalturaClient | null = null;
   const requireClient = (): KalturaClient => {
@@ -74,6 +76,7 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
     serviceUrl,
     clientTag: kalturaClientTag(options.version),
     getKs: () => ks.currentKs(),
+    redactor,
     regenerateKs: () => ks.renewNow(),
     timeoutMs: settings.requestTimeoutMs,
     nowMs: () => clock.nowMs(),
@@ -91,6 +94,7 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
     partnerId: settings.partnerId,
     hostname: settings.hostname.trim() === '' ? os.hostname() : settings.hostname,
     client,
+    redactor,
   });
   const status = (): KalturaStatus => ({ mode: settings.mode, serviceUrl, partnerId: settings.partnerId, ks: ks.status(), api: api.status() });
   const listeners = new Set<(status: KalturaStatus) => void>();

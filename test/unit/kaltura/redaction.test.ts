@@ -77,3 +77,50 @@ describe('secret redaction', () => {
     expect(() => createKalturaStack({ ...base, settings: { ...base.settings, serviceUrl: '' } })).toThrow(/kaltura.serviceUrl is empty/);
   });
 });
+
+describe('beacons and status', () => {
+  it('beacon privateData is redacted before it leaves (KS, token fields, the admin secret)', async () => {
+    const stub = stubFetch([], () => jsonResponse(true));
+    const stack = createKalturaStack({
+      settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas', serviceUrl: 'http://127.0.0.1:9', hostname: 'station-1' },
+      adminSecret: SECRET,
+      version: '0',
+      clock: new ManualClock(),
+      fetch: stub.fetch,
+      verifyKs: false,
+    });
+    stack.start();
+    const ks = stack.ks.currentKs() ?? 'missing';
+    const privateData = JSON.stringify({ alerts: [{ Arguments: { entryId: '0_abcd1234', t: 'dj94kfit', parameter: `rtmp://h/kLive/?p=1&t=dj94kfit ${ks} ${SECRET}` }, Code: 111 }] });
+    await stack.service.addBeacon({ partnerId: 102, entryId: '0_abcd1234', eventType: '0_healthData', privateData });
+    const sent = String((stub.requests[0]?.json?.beacon as { privateData?: string }).privateData);
+    expect(sent).toContain('"Code":111');
+    expect(sent).not.toContain('dj94kfit');
+    expect(sent).not.toContain(ks);
+    expect(sent).not.toContain(SECRET);
+    stack.stop();
+  });
+
+  it('onChange reports KS validity and API reachability changes', async () => {
+    let down = false;
+    const stub = stubFetch([], () => (down ? Promise.reject(new TypeError('fetch failed')) : jsonResponse({ partnerId: -5, objectType: 'KalturaSessionInfo' })));
+    const stack = createKalturaStack({
+      settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas', serviceUrl: 'http://127.0.0.1:9', hostname: 'station-1' },
+      adminSecret: SECRET,
+      version: '0',
+      clock: new ManualClock(),
+      fetch: stub.fetch,
+      sleep: async () => undefined,
+    });
+    const seen: Array<{ ks: string; reachable: boolean | null }> = [];
+    stack.onChange((s) => seen.push({ ks: s.ks.state, reachable: s.api.reachable }));
+    stack.start();
+    await flush();
+    expect(seen.at(-1)).toEqual({ ks: 'valid', reachable: true });
+    down = true;
+    await stack.service.testConnection();
+    expect(seen.at(-1)).toEqual({ ks: 'valid', reachable: false });
+    expect(stack.status().api.lastError).toMatch(/could not reach http:\/\/127.0.0.1:9/);
+    stack.stop();
+  });
+});
