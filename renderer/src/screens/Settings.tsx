@@ -34,10 +34,12 @@ export function SettingsScreen() {
   const loadError = useSettings((s) => s.loadError);
   if (loadError) return <p className="field-error" role="alert">{loadError}</p>;
   if (!settings) return <p className="muted">Loading settings…</p>;
+  // a new key after a save resets the form to what the station stored (and clears the typed secret)
   return <SettingsEditor key={JSON.stringify(settings)} saved={settings} />;
 }
 
 function SettingsEditor({ saved }: { saved: PublicSettings }) {
+  const justSaved = useSettings((s) => s.justSaved);
   const { connection, stores } = useApp();
   const info = useSystem((s) => s.info);
   const [form, setForm] = useState<SettingsForm>(() => formFromSettings(saved));
@@ -53,6 +55,7 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
   const errors: FormErrors = { ...(touched ? clientErrors : {}), ...serverErrors };
   const set = <K extends SettingsField>(field: K, value: SettingsForm[K]) => {
     setSavedNote(null);
+    if (justSaved) stores.settings.getState().set(saved);
     setForm((f) => ({ ...f, [field]: value }));
   };
   const inputProps = (field: SettingsField) => ({
@@ -74,7 +77,7 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
     try {
       const result = await connection.bridge.request['settings.update'](update);
       if (result.ok) {
-        stores.settings.getState().set(result.settings);
+        stores.settings.getState().set(result.settings, true);
       } else {
         const mapped = mapServerErrors(result.errors);
         setServerErrors(mapped.fields);
@@ -208,6 +211,11 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
           </button>
           {touched && Object.keys(clientErrors).length > 0 && <span className="text-poor">Fix the fields marked above, then save again.</span>}
           {savedNote && <span className="muted">{savedNote}</span>}
+          {justSaved && !savedNote && (
+            <span data-testid="settings-saved">
+              <ToneBadge tone="good" text="Saved" />
+            </span>
+          )}
         </div>
       </form>
     </section>

@@ -38,7 +38,9 @@ export interface SystemState {
 export interface SettingsState {
   settings: PublicSettings | null;
   loadError: string | null;
-  set(settings: PublicSettings): void;
+  /** the last change came from a save in this window (the form says "Saved" until edited) */
+  justSaved: boolean;
+  set(settings: PublicSettings, justSaved?: boolean): void;
   setLoadError(message: string | null): void;
 }
 
@@ -139,7 +141,8 @@ export function createSettingsStore(): StoreApi<SettingsState> {
   return createStore<SettingsState>()((set) => ({
     settings: null,
     loadError: null,
-    set: (settings) => set({ settings, loadError: null }),
+    justSaved: false,
+    set: (settings, justSaved = false) => set({ settings, loadError: null, justSaved }),
     setLoadError: (loadError) => set({ loadError }),
   }));
 }

@@ -138,6 +138,19 @@ describe('SettingsScreen', () => {
     expect(bridge.calls.find((c) => c.name === 'settings.update')?.payload).toEqual({ kaltura: { mode: 'saas', serviceUrl: 'https://kaltura.example.com' } });
   });
 
+  it('saves a valid change, stores what the station returned and says so', async () => {
+    const { stores } = renderWith(
+      <SettingsScreen />,
+      { 'settings.update': (update) => ({ ok: true, settings: { ...settings, media: { ...settings.media, ...update.media } } }) },
+      (s) => s.settings.getState().set(settings),
+    );
+    fireEvent.change(screen.getByTestId('settings-defaultSegmentDurationSeconds'), { target: { value: '4' } });
+    fireEvent.click(screen.getByTestId('settings-save'));
+    await waitFor(() => expect(screen.getByTestId('settings-saved').textContent).toContain('Saved'));
+    expect(stores.settings.getState().settings?.media.defaultSegmentDurationSeconds).toBe(4);
+    expect((screen.getByTestId('settings-defaultSegmentDurationSeconds') as HTMLInputElement).value).toBe('4');
+  });
+
   it('runs Test connection and shows the answer', async () => {
     renderWith(<SettingsScreen />, { 'kaltura.testConnection': () => ({ ok: false, message: 'Invalid KS: check the admin secret', latencyMs: 40 }) }, (stores) => stores.settings.getState().set(settings));
     fireEvent.click(screen.getByTestId('settings-test-connection'));
