@@ -1,13 +1,13 @@
-// Owns who may read the ops endpoints (/metrics, /diagnostics): loopback always; other hosts only with
+// Owns who may read the ops endpoints (/metrics, /diagnostics): loopback (by a loopback Host name) always; others only with
 // the access token (Authorization: Bearer <token> or ?token=), since they show IPs and stream details.
 import type http from 'node:http';
-import { isLoopbackAddress, tokensEqual } from '../station/access-token.js';
+import { isLocalRequest, tokensEqual } from '../station/access-token.js';
 
 export type OpsAccess = (req: http.IncomingMessage, url: URL) => boolean;
 
 export function opsAccess(accessToken: string, remoteAddressOf: (req: http.IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress): OpsAccess {
   return (req, url) => {
-    if (isLoopbackAddress(remoteAddressOf(req))) return true;
+    if (isLocalRequest(remoteAddressOf(req), req.headers.host)) return true;
     const header = req.headers.authorization;
     const bearer = header ? /^Bearer\s+(\S+)$/i.exec(header)?.[1] : undefined;
     return tokensEqual(bearer ?? url.searchParams.get('token'), accessToken);

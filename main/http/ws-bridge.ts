@@ -9,7 +9,7 @@ import { events as eventDefs, type EventName } from '../../shared/bridge/contrac
 import type { Snapshot } from '../../shared/state.js';
 import type { Logger } from '../log/logger.js';
 import { BridgeCallError, type BridgeHost } from '../station/bridge-host.js';
-import { isLoopbackAddress, tokensEqual } from '../station/access-token.js';
+import { isLocalRequest, tokensEqual } from '../station/access-token.js';
 import type { StationHttpServer } from './server.js';
 
 export const BRIDGE_PATH = '/bridge';
@@ -76,7 +76,7 @@ export class WsBridgeServer {
     const presented = url.searchParams.get('token') ?? bearer(req.headers.authorization);
     const trusted = tokensEqual(presented, this.options.accessToken);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!trusted && !isLoopbackAddress(remote)) {
+      if (!trusted && !isLocalRequest(remote, req.headers.host)) {
         this.options.logger.warn('refused a bridge client without the access token', { address: remote });
         ws.close(CLOSE_UNAUTHORIZED, 'access token required: open the URL printed by the station with ?token=<access token>');
         return;

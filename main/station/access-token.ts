@@ -46,16 +46,38 @@ export function isLoopbackAddress(address: string | undefined | null): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4);
 }
 
+/**
+ * Whether a Host header names this machine's loopback (localhost, 127.x, [::1]). A loopback peer with
+ * another Host is a browser tricked by DNS rebinding (evil.example resolving to 127.0.0.1): it gets no
+ * loopback privileges.
+ */
+export function isLoopbackHost(hostHeader: string | undefined): boolean {
+  if (!hostHeader) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${hostHeader}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
+  return isLoopbackAddress(hostname.replace(/^\[|\]$/g, ''));
+}
+
+/** A request from this machine, addressed to this machine by a loopback name. */
+export function isLocalRequest(remoteAddress: string | undefined, hostHeader: string | undefined): boolean {
+  return isLoopbackAddress(remoteAddress) && isLoopbackHost(hostHeader);
+}
+
 export const ACCESS_TOKEN_META = 'klive-access-token';
 
 /**
- * The transformIndex for StaticServeOptions: pages served to loopback get
+ * The transformIndex for StaticServeOptions: pages served to loopback (by a loopback Host name) get
  * <meta name="klive-access-token" content="..."> so the local UI can change settings; LAN viewers get the page untouched.
  */
 export function createIndexTransform(token: string, remoteAddressOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress): (html: string, req: IncomingMessage) => string {
   if (!TOKEN_PATTERN.test(token)) throw new Error('the access token must be 32 hex characters (see loadOrCreateAccessToken)');
   return (html, req) => {
-    if (!isLoopbackAddress(remoteAddressOf(req))) return html;
+    if (!isLocalRequest(remoteAddressOf(req), req.headers.host)) return html;
     const meta = `<meta name="${ACCESS_TOKEN_META}" content="${token}">`;
     const headClose = html.search(/<\/head>/i);
     return headClose >= 0 ? html.slice(0, headClose) + meta + html.slice(headClose) : meta + html;

@@ -124,6 +124,14 @@ describe('WebSocket bridge', () => {
     expect(withToken.closeCode).toBeNull();
   });
 
+  it('treats a loopback peer that addressed another host name (DNS rebinding) like a remote client', async () => {
+    const r = await rig();
+    const c = await Client.open(r.url, { Host: 'evil.example', Origin: 'http://evil.example' });
+    await waitFor(() => c.closeCode !== null, { what: 'close' });
+    expect(c.closeCode).toBe(CLOSE_UNAUTHORIZED);
+    expect(c.messages).toEqual([]);
+  });
+
   it('refuses pages from another origin, accepts the station own origin', async () => {
     const r = await rig();
     const foreign = new WebSocket(r.url, { headers: { Origin: 'http://evil.example' } });
