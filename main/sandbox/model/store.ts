@@ -1,33 +1,23 @@
 // Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
 // and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
-import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
 import { SandboxApiError } from '../errors.js';
 import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
-import { DEFAULT_PROFILE_ID, defaultConversionProfiles, defaultLiveParams } from './profiles.js';
+import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
 import {
   ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
   type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveParams, type NodeRecord, type RecordingRecord,
   type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
+export { randomHex, type CreateEntryInput } from './entry-factory.js';
+
 /** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
 export const NODE_EXPIRY_MS = 120_000;
 // beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
 const MAX_BEACONS = 500;
-
-export interface CreateEntryInput {
-  partnerId?: number;
-  name: string;
-  conversionProfileId?: number;
-  dvr?: boolean;
-  record?: boolean;
-  /** a fixed id (tests: 0_abcd1234); must match /^[01]_[a-z0-9]{8}$/ */
-  id?: string;
-  streamPassword?: string;
-}
 
 export interface UpdateEntryInput {
   name?: string;
@@ -95,25 +85,10 @@ export class SandboxStore {
   }
 
   private seed(): SandboxState {
-    const nowS = this.nowSeconds();
-    const state: SandboxState = {
-      version: 1,
-      partners: [
-        { id: SEED_PARTNER_ID, name: 'Sandbox partner', ksMaxExpirySeconds: 86400 },
-        { id: MEDIA_SERVER_PARTNER_ID, name: 'Media server', ksMaxExpirySeconds: 86400 },
-      ],
-      liveParams: defaultLiveParams(),
-      conversionProfiles: defaultConversionProfiles(nowS),
-      entries: [],
-      nodes: [],
-      uploadTokens: [],
-      recordings: [],
-      beacons: [],
-      nextSeq: 1,
-    };
+    const state = seedState(this.nowSeconds());
     for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
     writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
-    state.entries.push(this.newEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state));
+    state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, this.now()));
     return state;
   }
 
@@ -188,37 +163,10 @@ export class SandboxStore {
   }
 
   createEntry(input: CreateEntryInput): EntryRecord {
-    const entry = this.newEntry(input, this.state);
+    const entry = buildEntry(input, this.state, this.now());
     this.state.entries.push(entry);
     this.save();
     return entry;
-  }
-
-  private newEntry(input: CreateEntryInput, state: SandboxState): EntryRecord {
-    const partnerId = input.partnerId ?? SEED_PARTNER_ID;
-    if (!state.partners.some((p) => p.id === partnerId && p.id >= 0)) throw new Error(`unknown sandbox partner ${partnerId}: use partner ${SEED_PARTNER_ID}`);
-    const name = input.name.trim();
-    if (name.length === 0) throw new Error('an entry needs a name: give it one, e.g. "Rehearsal stream"');
-    const conversionProfileId = input.conversionProfileId ?? DEFAULT_PROFILE_ID;
-    if (!state.conversionProfiles.some((p) => p.id === conversionProfileId)) {
-      throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [conversionProfileId]);
-    }
-    let id = input.id;
-    if (id !== undefined) {
-      if (!ENTRY_ID_PATTERN.test(id)) throw new Error(`entry id "${id}" is not of the form 0_xxxxxxxx (0 or 1, "_", 8 lower-case letters or digits)`);
-      if (state.entries.some((e) => e.id === id)) throw new Error(`entry ${id} already exists: choose another id or omit it`);
-    } else {
-      do id = `0_${randomAlnum(8)}`;
-      while (state.entries.some((e) => e.id === id));
-    }
-    const nowS = this.nowSeconds();
-    return {
-      id, partnerId, name, description: '', userId: '', streamPassword: input.streamPassword ?? randomHex(4), conversionProfileId,
-      dvrStatus: input.dvr ? 1 : 0, dvrWindow: 120, recordStatus: input.record ? 1 : 0, segmentDuration: 6000,
-      explicitLive: false, viewMode: 1, createdAtSeconds: nowS, updatedAtSeconds: nowS, tokenUpdatedAtMs: this.now(),
-      firstBroadcast: null, lastBroadcast: null, currentBroadcastStartTime: 0, lastBroadcastEndTime: 0,
-      recordedEntryId: null, redirectEntryId: null, lengthInMsecs: 0,
-    };
   }
 
   updateEntry(id: string, patch: UpdateEntryInput): EntryRecord {
@@ -350,14 +298,4 @@ export class SandboxStore {
     this.save();
     return full;
   }
-}
-
-export function randomHex(bytes: number): string {
-  return crypto.randomBytes(bytes).toString('hex');
-}
-
-function randomAlnum(length: number): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = crypto.randomBytes(length);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
