@@ -96,7 +96,7 @@ export function parseBroadcast(input: ConnectInput, expectedApp = 'kLive'): Pars
   const app = applicationName(input.app);
   const q = input.publishName.indexOf('?');
   const streamName = q >= 0 ? input.publishName.slice(0, q) : input.publishName;
-  partial.streamName = streamName === '' ? null : streamName;
+  partial.streamName = streamName === '' ? null : maskTokens(streamName);
   if (app !== expectedApp) return refuse({ kind: 'wrong-application', application: app, expected: expectedApp });
 
   // Precedence (kaltura.md 1.2): app/tcUrl query first, then the publish-name query; host form fills gaps.
@@ -151,7 +151,10 @@ export function parseBroadcast(input: ConnectInput, expectedApp = 'kLive'): Pars
 
 /** A human message for a URL refusal: what is wrong and how to fix it. Never includes the token. */
 export function describeUrlRefusal(r: UrlRefusal): string {
-  const clip = (v: string): string => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+  const clip = (raw: string): string => {
+    const v = maskTokens(raw);
+    return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}...` : v);
+  };
   switch (r.kind) {
     case 'wrong-application':
       return `unknown RTMP application ${clip(r.application)}: publish to rtmp://HOST/${r.expected}/?p=PARTNER&e=ENTRY&i=0&t=TOKEN`;
@@ -172,13 +175,18 @@ export function describeUrlRefusal(r: UrlRefusal): string {
   }
 }
 
+/** A mistyped key such as `ENTRY_1&t=TOKEN` must not carry the token into messages or events. */
+function maskTokens(text: string): string {
+  return text.replace(/(^|[?&;/])(t|token|ks)=[^&;/]*/gi, '$1$2=<redacted>');
+}
+
 /** The connection URL for records and the UI: server URL + stream name + query, the token masked. */
 export function redactedConnectionUrl(input: ConnectInput): string {
   const tcUrl = input.tcUrl && /^[a-z]+:\/\//i.test(input.tcUrl) ? input.tcUrl : `rtmp://unknown/${input.app}`;
   const base = (tcUrl.split('?')[0] ?? '').replace(/\/+$/, '');
   const name = input.publishName.split('?')[0] ?? '';
   const queries = [queryOf(input.app) || queryOf(tcUrl), queryOf(input.publishName)].filter((x) => x !== '').map(redactQuery);
-  return `${base}/${name}${queries.length > 0 ? `?${queries.join('&')}` : ''}`;
+  return maskTokens(`${base}/${name}${queries.length > 0 ? `?${queries.join('&')}` : ''}`);
 }
 
 function redactQuery(query: string): string {

@@ -63,6 +63,20 @@ describe('parseBroadcast', () => {
   });
 });
 
+describe('a mistyped key carrying the token', () => {
+  it('never shows the token in the message or the partial record', () => {
+    const r = parseBroadcast({ app: 'kLive', tcUrl: null, publishName: '0_rkij47dr_1&p=102&e=0_rkij47dr&i=0&t=dj94kfit' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(JSON.stringify(r.partial)).not.toContain('dj94kfit');
+    expect(describeUrlRefusal(r.refusal)).not.toContain('dj94kfit');
+    expect(redactedConnectionUrl({ app: 'kLive', tcUrl: 'rtmp://h/kLive', publishName: '0_rkij47dr_1&t=dj94kfit' })).toBe('rtmp://h/kLive/0_rkij47dr_1&t=<redacted>');
+    const bad = parseBroadcast({ app: `kLive/?${Q}`, tcUrl: null, publishName: '0_rkij47dr_1&t=dj94kfit' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(describeUrlRefusal(bad.refusal)).toContain('t=<redacted>');
+  });
+});
+
 describe('redactedConnectionUrl', () => {
   it('masks the token in both forms', () => {
     expect(redactedConnectionUrl({ app: `kLive/?${Q}`, tcUrl: `rtmp://h:1935/kLive/?${Q}`, publishName: '0_rkij47dr_1' })).toBe(
