@@ -60,6 +60,21 @@ export class PidRegistry {
     return this.read();
   }
 
+  /**
+   * Last resort, synchronous (usable in process.on('exit') after SIGTERM): kill every recorded FFmpeg that is still
+   * ours. The normal path is TranscodeSession.stop(), which ends FFmpeg cleanly and removes its record.
+   */
+  killAll(): number[] {
+    const killed: number[] = [];
+    for (const record of this.read()) {
+      if (!this.isOurFfmpeg(record)) continue;
+      this.killGroup(record.pid, 'SIGKILL');
+      killed.push(record.pid);
+    }
+    this.write([]);
+    return killed;
+  }
+
   /** At station start: end FFmpeg processes a previous (crashed) run left behind, then forget them all. */
   reapOrphans(): ReapResult {
     const result: ReapResult = { killed: [], skipped: [] };

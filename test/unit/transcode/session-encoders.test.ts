@@ -1,0 +1,131 @@
+// TranscodeSession decisions with stubs (Kaltura refusals, ladder refusals, resume with a discontinuity),
+// and hardware encoder detection/fallback with a fake test-encode runner.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TranscodeSession } from '../../../main/transcode/transcode-session.js';
+import { chooseEncoder, detectHardwareEncoders, testEncodeArgs } from '../../../main/transcode/encoders.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { serveExtraParams, javaDouble } from '../../../main/kaltura/serve-ladder-params.js';
+import type { ChildHandle, Spawner } from '../../../main/transcode/spawner.js';
+import { ManualClock } from '../../../main/station/clock.js';
+import { silentLogger } from '../../../main/log/logger.js';
+import { SHARED_DIR, tempDir } from '../../helpers/net.js';
+
+const xml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
+
+function fakeSpawner() {
+  const spawned: Array<{ args: string[]; exit: (code: number) => void }> = [];
+  const spawner: Spawner = {
+    spawn(_bin, args) {
+      let onExit: (code: number | null, signal: string | null) => void = () => undefined;
+      const child: ChildHandle = {
+        pid: null,
+        writeStdin: (t) => {
+          if (t === 'q') onExit(0, null);
+        },
+        onStdout: () => undefined,
+        onStderr: () => undefined,
+        onExit: (fn) => (onExit = fn),
+        onError: () => undefined,
+        killGroup: () => onExit(null, 'SIGKILL'),
+      };
+      spawned.push({ args, exit: (code) => onExit(code, null) });
+      return child;
+    },
+  };
+  return { spawner, spawned };
+}
+
+function session(serve: () => Promise<string>, dir: string, extra: { resumed?: boolean } = {}) {
+  const { spawner, spawned } = fakeSpawner();
+  const s = new TranscodeSession({
+    entryId: '0_abcd1234', partnerId: 102, streamName: '0_abcd1234_1', hlsRootDir: dir, pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', probeAtStart: null,
+    entry: { segmentDurationMs: 6000, dvrEnabled: true, dvrWindowMinutes: 2 }, ffmpegPath: '/usr/bin/ffmpeg', encoder: 'libx264',
+    kaltura: { serveConversionProfile: serve }, logger: silentLogger(), spawner, clock: new ManualClock(), ...extra,
+  });
+  const failed: Array<{ reason: string; kalturaCode: string | null }> = [];
+  const ended: string[] = [];
+  s.on('failed', (f) => failed.push(f));
+  s.on('ended', (e) => ended.push(e.reason));
+  return { s, spawned, failed, ended };
+}
+
+describe('TranscodeSession', () => {
+  it('reports a Kaltura refusal with its code and spawns nothing', async () => {
+    const dir = tempDir();
+    const { s, spawned, failed } = session(() => Promise.reject(new KalturaApiError('INGEST_NOT_FOUND_IN_CONVERSION_PROFILE', 'Ingest "0_abcd1234_9" is not in conversion profile')), dir);
+    expect(await s.start()).toBe(false);
+    expect(failed).toEqual([{ kalturaCode: 'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE', reason: expect.stringMatching(/\(INGEST_NOT_FOUND_IN_CONVERSION_PROFILE\): Ingest "0_abcd1234_9" is not in conversion profile/) }]);
+    expect(spawned).toHaveLength(0);
+    const t = session(() => Promise.reject(new KalturaTransportError('timeout', 'serve timed out after 10 s')), dir);
+    expect(await t.s.start()).toBe(false);
+    expect(t.failed[0]).toEqual({ kalturaCode: null, reason: expect.stringMatching(/serve timed out/) });
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses an empty serve answer (Kaltura errors inside serve give an empty body)', async () => {
+    const dir = tempDir();
+    const { s, failed, spawned } = session(() => Promise.resolve(''), dir);
+    expect(await s.start()).toBe(false);
+    expect(failed[0]?.reason).toMatch(/ladder refused for 0_abcd1234_1: Kaltura returned an empty conversion profile/);
+    expect(spawned).toHaveLength(0);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('uses the entry segment duration and DVR window, and a resume continues the playlists after a discontinuity', async () => {
+    const dir = tempDir();
+    const { s, spawned, ended } = session(() => Promise.resolve(xml), dir);
+    expect(await s.start()).toBe(true);
+    const first = spawned[0]?.args ?? [];
+    expect(first[first.indexOf('-hls_time') + 1]).toBe('6');
+    expect(first[first.indexOf('-hls_list_size') + 1]).toBe('20');
+    expect(first[first.indexOf('-hls_flags') + 1]).toBe('independent_segments+delete_segments');
+    spawned[0]?.exit(0);
+    expect(ended).toEqual(['input-ended']);
+    s.resume();
+    const second = spawned[1]?.args ?? [];
+    expect(second[second.indexOf('-hls_flags') + 1]).toBe('independent_segments+delete_segments+append_list+discont_start');
+    await s.stop();
+    expect(ended).toEqual(['input-ended', 'stopped']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('builds serve extraParams like the Wowza module: strings, kbps, upper-cased codec ids', () => {
+    expect(javaDouble(1280)).toBe('1280.0');
+    expect(javaDouble(29.97)).toBe('29.97');
+    expect(serveExtraParams(null)).toEqual({});
+    expect(serveExtraParams({
+      videoCodec: 'H.264', audioCodec: 'AAC', width: 1280, height: 720, frameRateFps: 29.97, videoBitrateBps: 2_500_000, audioBitrateBps: 128_000,
+      keyframeIntervalSeconds: { last: 2, min: 2, max: 2 }, audioSampleRateHz: 48000, audioChannels: 2, declared: { framerate: 30 },
+      lastVideoAtMs: null, lastAudioAtMs: null, timestampDriftMs: null, bytesIn: 0,
+    })).toEqual({ audiodatarate: '128.0', videodatarate: '2500.0', width: '1280.0', height: '720.0', framerate: '30.0', videocodecidstring: 'H264', audiocodecidstring: 'AAC' });
+  });
+});
+
+describe('hardware encoders', () => {
+  it('runs one real test encode per candidate and keeps the ones that pass', async () => {
+    const runs: string[][] = [];
+    const detection = await detectHardwareEncoders({
+      ffmpegPath: '/usr/bin/ffmpeg',
+      run: async (_bin, args) => {
+        runs.push(args);
+        const encoder = args[args.indexOf('-c:v') + 1];
+        return encoder === 'h264_qsv' ? { ok: true, detail: '' } : { ok: false, detail: `Cannot load ${encoder}` };
+      },
+    });
+    expect(detection.working).toEqual(['h264_qsv']);
+    expect(detection.failures.h264_nvenc).toBe('Cannot load h264_nvenc');
+    expect(runs).toHaveLength(4);
+    expect(testEncodeArgs('h264_vaapi')).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'error', '-vaapi_device', '/dev/dri/renderD128', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '1', '-vf', 'format=nv12,hwupload', '-c:v', 'h264_vaapi', '-f', 'null', '-']);
+  });
+
+  it('falls back to libx264 with an alert naming the failure and the fix', () => {
+    const detection = { working: ['h264_qsv' as const], failures: { h264_nvenc: 'No NVENC capable devices found' } };
+    expect(chooseEncoder('h264_qsv', detection)).toEqual({ encoder: 'h264_qsv', alert: null });
+    expect(chooseEncoder('libx264', null)).toEqual({ encoder: 'libx264', alert: null });
+    const fallback = chooseEncoder('h264_nvenc', detection);
+    expect(fallback.encoder).toBe('libx264');
+    expect(fallback.alert).toMatch(/h264_nvenc failed its test encode \(No NVENC capable devices found\).*libx264.*Settings/);
+  });
+});
