@@ -31,15 +31,29 @@ export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'sender
   return null;
 }
 
+function frameUrl(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): string | null {
+  try {
+    return event.senderFrame?.url ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** Registers every request handler and starts forwarding events; returns a function that undoes both. */
 export function registerBridgeIpc(deps: BridgeIpcDeps): () => void {
   const { ipcMain, host, logger } = deps;
   const names = requestNames();
   for (const name of names) {
     ipcMain.handle(requestChannel(name), async (event, payload: unknown): Promise<IpcReply> => {
-      const problem = senderProblem(event, deps.getWindow());
+      let problem: string | null;
+      try {
+        problem = senderProblem(event, deps.getWindow());
+      } catch {
+        // reading a disposed frame throws: it cannot be our live main frame
+        problem = 'sender frame is gone';
+      }
       if (problem) {
-        logger.warn('IPC request refused: untrusted sender', { request: name, problem, url: event.senderFrame?.url ?? null });
+        logger.warn('IPC request refused: untrusted sender', { request: name, problem, url: frameUrl(event) });
         return { ok: false, error: { code: 'forbidden', message: `"${name}" may only be called by the kLive Station window` } };
       }
       try {

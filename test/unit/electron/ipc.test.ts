@@ -141,3 +141,18 @@ describe('bridge IPC', () => {
     expect(win.webContents.send).toHaveBeenCalledTimes(Object.keys(events).length);
   });
 });
+
+describe('bridge IPC with a disposed frame', () => {
+  it('refuses a call whose sender frame throws when read', async () => {
+    const { call, handled } = setup();
+    const disposed = {
+      get url(): string {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+      processId: 7,
+      routingId: 1,
+    };
+    await expect(call(firstRequest, {}, { senderFrame: disposed as FakeFrame })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(handled).toHaveLength(0);
+  });
+});
