@@ -30,9 +30,10 @@ export function entryHealth(alerts: readonly Alert[], streams: readonly IngestSt
   if (refused && onAir.length === 0) return { health: 'Poor', reason: `A publish was refused: ${refused.reason ?? 'no reason given'}` };
   const reconnecting = byState('reconnecting');
   if (reconnecting) return { health: 'Fair', reason: `${reconnecting.streamName} disconnected (${reconnecting.reason ?? 'connection closed'}); waiting for the encoder to reconnect` };
-  const info = first ? ` (${first.name})` : '';
-  if (onAir.some((s) => s.state === 'playable')) return { health: 'Good', reason: `Playable; all checks pass${info}` };
-  if (onAir.length > 0) return { health: 'Good', reason: `Live, preparing the first HLS segments${info}` };
+  // only info-level alerts remain: Good, but say what they noticed
+  const note = first ? `; note: ${first.text}` : '';
+  if (onAir.some((s) => s.state === 'playable')) return { health: 'Good', reason: first ? `Playable${note}` : 'Playable; all checks pass' };
+  if (onAir.length > 0) return { health: 'Good', reason: `Live, preparing the first HLS segments${note}` };
   const authenticating = byState('authenticating');
   if (authenticating) return { health: 'Good', reason: 'Authenticating the stream with Kaltura' };
   const ended = byState('ended');
