@@ -94,7 +94,7 @@ export class FlvProbe {
       // Enhanced RTMP: [isExHeader|frameType(3)|packetType(4)] + FourCC
       const frameType = (b0 >> 4) & 0x07;
       const packetType = b0 & 0x0f;
-      if (size >= 5) this.videoCodec = fourccName(data.toString('latin1', 1, 5));
+      if (size >= 5) this.videoCodec = fourccName(data.readUInt32BE(1));
       isFrame = (packetType === 1 || packetType === 3) && frameType !== 5;
       isKey = isFrame && frameType === 1;
     } else {
@@ -134,7 +134,7 @@ export class FlvProbe {
     const soundFormat = b0 >> 4;
     if (soundFormat === 9) {
       // Enhanced RTMP audio: [9|packetType(4)] + FourCC
-      if (size >= 5) this.audioCodec = fourccName(data.toString('latin1', 1, 5));
+      if (size >= 5) this.audioCodec = fourccName(data.readUInt32BE(1));
       if ((b0 & 0x0f) === 1) this.markMedia(dts, nowMs);
       return;
     }
@@ -229,8 +229,15 @@ export class FlvProbe {
   }
 }
 
-function fourccName(fourcc: string): string {
-  return FOURCC_NAMES[fourcc] ?? fourcc.replace(/[^\x20-\x7e]/g, '?');
+const FOURCC_BY_CODE = new Map(Object.entries(FOURCC_NAMES).map(([fourcc, name]) => [Buffer.from(fourcc, 'latin1').readUInt32BE(0), name]));
+
+/** Reads the FourCC as a number: no string is made per tag for known codecs. */
+function fourccName(code: number): string {
+  const known = FOURCC_BY_CODE.get(code);
+  if (known) return known;
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(code >>> 0, 0);
+  return b.toString('latin1').replace(/[^\x20-\x7e]/g, '?');
 }
 
 function round2(v: number): number {
