@@ -151,7 +151,8 @@ export function uploadTokenUpload(
       'upload',
       { uploadTokenId: args.uploadTokenId, resume, finalChunk: args.finalChunk ?? true, resumeAt: resume ? (args.resumeAtBytes ?? 0) : -1 },
       { data: args.data, fileName: args.fileName },
-      { partnerId, idempotent: true },
+      // a chunk may take a while on a slow uplink: allow for 32 KB/s on top of the usual timeout
+      { partnerId, idempotent: true, minTimeoutMs: 30_000 + Math.ceil(args.data.byteLength / 32) },
     )
     .then((raw) => parseUploadToken(raw, 'uploadtoken.upload'));
 }

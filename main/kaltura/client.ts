@@ -54,6 +54,8 @@ export interface CallOptions {
   idempotent: boolean;
   /** use this KS instead of the current one, with no regeneration on INVALID_KS (checking a fresh KS) */
   ks?: string;
+  /** at least this long per attempt (uploads: the configured timeout is sized for small calls) */
+  minTimeoutMs?: number;
 }
 
 export interface MultiRequestItem {
@@ -137,7 +139,7 @@ export class KalturaClient {
    * `{1:result:id}` (1-based ordinal of the executed request) are passed through to the server.
    */
   multirequest(items: readonly MultiRequestItem[], options: CallOptions): Promise<MultiResult[]> {
-    if (items.length === 0) throw new Error('multirequest needs at least one request');
+    if (items.length === 0) return Promise.reject(new Error('multirequest needs at least one request'));
     const callName = `multirequest(${items.map((i) => `${i.service}.${i.action}`.toLowerCase()).join(',')})`;
     const url = `${this.serviceUrl}/api_v3/service/multirequest`;
     return this.withRetries(callName, options, async (ks) => {
@@ -163,7 +165,7 @@ export class KalturaClient {
       const form = new FormData();
       form.append('json', JSON.stringify(dropNulls({ ...params, ...this.common(ks, options.partnerId) })));
       form.append('fileData', new Blob([new Uint8Array(file.data)], { type: file.contentType ?? 'application/octet-stream' }), file.fileName);
-      return this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { Accept: 'application/json' }, body: form }, ks));
+      return this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { Accept: 'application/json' }, body: form }, ks, options.minTimeoutMs));
     });
   }
 
@@ -251,9 +253,16 @@ export class KalturaClient {
     }
   }
 
-  private async send(callName: string, url: string, init: RequestInit, ks: string | null): Promise<{ text: string; contentType: string; headers: Headers; ks: string | null }> {
+  private async send(
+    callName: string,
+    url: string,
+    init: RequestInit,
+    ks: string | null,
+    minTimeoutMs = 0,
+  ): Promise<{ text: string; contentType: string; headers: Headers; ks: string | null }> {
+    const timeoutMs = Math.max(this.timeoutMs, minTimeoutMs);
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.timeoutMs);
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     const origin = new URL(url).origin;
     try {
       const response = await this.fetchFn(url, { ...init, signal: controller.signal });
@@ -275,7 +284,7 @@ export class KalturaClient {
     } catch (error) {
       if (error instanceof KalturaApiError || error instanceof KalturaTransportError) throw error;
       if (controller.signal.aborted) {
-        throw new KalturaTransportError('timeout', `Kaltura ${callName} got no answer from ${origin} within ${this.timeoutMs} ms: check the network or raise the request timeout`, callName);
+        throw new KalturaTransportError('timeout', `Kaltura ${callName} got no answer from ${origin} within ${timeoutMs} ms: check the network or raise the request timeout`, callName);
       }
       const cause = (error as { cause?: { code?: unknown } }).cause;
       const code = cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';

@@ -259,3 +259,20 @@ describe('action arguments named like common params', () => {
     expect(requests[0]?.json).toMatchObject({ partnerId: 102, secret: 's', type: 2 });
   });
 });
+
+describe('upload timeouts', () => {
+  it('minTimeoutMs stretches the timeout of one call (a slow chunk) and only that call', async () => {
+    const slow: Responder = (_req, signal) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => resolve(jsonResponse({ id: 'tok1' })), 60);
+        signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new DOMException('aborted', 'AbortError'));
+        });
+      });
+    const { client } = makeClient([slow, slow], { timeoutMs: 20 });
+    const file = { data: new Uint8Array(4), fileName: 'a.mp4' };
+    await expect(client.upload('uploadtoken', 'upload', {}, file, { idempotent: false, minTimeoutMs: 1_000 })).resolves.toEqual({ id: 'tok1' });
+    await expect(client.upload('uploadtoken', 'upload', {}, file, { idempotent: false })).rejects.toMatchObject({ kind: 'timeout', message: expect.stringContaining('within 20 ms') });
+  });
+});
