@@ -10,7 +10,7 @@ import { ConnectScreen } from './screens/Connect.js';
 import { SettingsScreen } from './screens/Settings.js';
 import { SandboxScreen } from './screens/Sandbox.js';
 import { EventsScreen } from './screens/Events.js';
-import { StatusBar } from './components/StatusBar.js';
+import { FfmpegWarning, StatusBar } from './components/StatusBar.js';
 
 export const THEME_STORAGE_KEY = 'klive.theme';
 
@@ -113,6 +113,7 @@ export function App() {
         </button>
       </header>
       <main className="app-main" data-testid="app-shell">
+        <FfmpegWarning />
         <Screen view={view} />
       </main>
       <StatusBar />

@@ -16,6 +16,18 @@ const LINK_TEXT: Record<ConnectionStatus, string> = {
   closed: 'Disconnected: reload the page',
 };
 
+/** Shown above every screen while FFmpeg is missing or broken: nothing can be transcoded until it is fixed. */
+export function FfmpegWarning() {
+  const ffmpeg = useSystem((s) => s.info?.ffmpeg ?? null);
+  if (!ffmpeg || ffmpeg.status === 'ok') return null;
+  return (
+    <div className="banner banner--poor" role="alert" data-testid="ffmpeg-warning">
+      <strong>✕ FFmpeg {ffmpeg.status}.</strong> {ffmpeg.message ?? 'The station cannot transcode.'} Streams are refused until this is fixed: install FFmpeg or set its
+      path in Settings.
+    </div>
+  );
+}
+
 export function StatusBar() {
   const { connection, stores } = useApp();
   const status = useKaltura((s) => s.status);
@@ -72,7 +84,7 @@ export function StatusBar() {
         ) : ffmpeg.status === 'ok' ? (
           <span title={ffmpeg.path ?? undefined}>FFmpeg {ffmpeg.version ?? ''}</span>
         ) : (
-          <ToneBadge tone="poor" text={`FFmpeg ${ffmpeg.status}: ${ffmpeg.message ?? 'set its path in Settings'}`} />
+          <ToneBadge tone="poor" text={`FFmpeg ${ffmpeg.status}`} title={ffmpeg.message ?? 'set its path in Settings'} />
         )}
       </span>
     </footer>

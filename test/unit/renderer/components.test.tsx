@@ -202,7 +202,7 @@ describe('StatusBar', () => {
           makeSnapshot({ info: makeInfo({ ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'FFmpeg not found: install it or set its path in Settings' } }) }),
         ),
     );
-    expect(screen.getByTestId('status-ffmpeg').textContent).toContain('FFmpeg missing: FFmpeg not found: install it or set its path in Settings');
+    expect(screen.getByTestId('status-ffmpeg').textContent).toContain('FFmpeg missing');
     expect(screen.getByTestId('status-ks').textContent).toContain('KS valid until');
     fireEvent.click(screen.getByTestId('status-renew-ks'));
     await waitFor(() => expect(stores.kaltura.getState().status?.ks.validUntilMs).toBe(T0 + 2 * 86_400_000));
@@ -211,6 +211,14 @@ describe('StatusBar', () => {
 });
 
 describe('App', () => {
+  it('puts a banner with the fix above every screen while FFmpeg is missing', () => {
+    renderWith(<App />, {}, (s) =>
+      applySnapshot(s, makeSnapshot({ entries: [], info: makeInfo({ ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'FFmpeg not found on PATH.' } }) })),
+    );
+    expect(screen.getByTestId('ffmpeg-warning').textContent).toContain('FFmpeg not found on PATH.');
+    expect(screen.getByTestId('ffmpeg-warning').textContent).toContain('set its path in Settings');
+  });
+
   it('toggles and persists the theme', () => {
     const { stores } = renderWith(<App />, {}, (s) => applySnapshot(s, makeSnapshot({ entries: [] })));
     expect(document.documentElement.dataset.theme).toBe('dark');
