@@ -1,7 +1,7 @@
 // Integration: the segment recorder with real FFmpeg: a killed FFmpeg loses no finished segment and the
 // restart continues the numbering; a nearly full disk (a 3 MiB tmpfs) raises the alert, stops the
 // recording cleanly and leaves only playable MPEG-TS segments.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -92,6 +92,26 @@ describe('SegmentRecorder', () => {
     const onDisk = fs.readdirSync(r.directory).filter((f) => f.endsWith('.ts')).sort();
     expect(onDisk).toEqual(segments.map((s) => path.basename(s.filePath)).sort());
     expect(r.state().observed).toBe('stopped');
+  });
+
+  it('kills the whole process group when FFmpeg ignores q', async () => {
+    const dataDir = tempDir('klive-recorder-data-');
+    // a stand-in that ignores stdin and termination signals, with a child of its own
+    const r = recorder({ dataDir, stopTimeoutMs: 300, onSegment: () => undefined, spawn: (_bin, _argv, options) => spawn('/bin/sh', ['-c', 'trap "" INT TERM; sleep 600 & wait'], options) });
+    await r.start();
+    const pid = r.state().pid!;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await r.stop();
+    expect(r.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
+    const groupAlive = (): boolean => {
+      try {
+        process.kill(-pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(() => !groupAlive(), { timeoutMs: 5000, what: 'the process group to be gone' });
   });
 
   it('raises the disk alert, stops cleanly and leaves only playable segments when the disk fills', async (ctx) => {
