@@ -30,7 +30,7 @@ function orderForJson(value: ApiValue): unknown {
 export function phpJson(value: unknown): string {
   return JSON.stringify(value)
     .replace(/\//g, '\\/')
-    .replace(/[\u007f-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+    .replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
 }
 
 export function errorJson(error: SandboxApiError): Record<string, unknown> {

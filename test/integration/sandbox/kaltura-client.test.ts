@@ -200,6 +200,23 @@ describe('sandbox with the official kaltura-client', () => {
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: 102, eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}', shouldLog: true });
   });
 
+  it('resumable upload: a chunk beyond the end waits until the gap is filled; a finished token takes no more chunks', async () => {
+    const ms = mediaServerClient();
+    const [a, b, c] = [Buffer.from('AAAA'), Buffer.from('BBB'), Buffer.from('CC')];
+    const token = (await svc.uploadToken.add!(new obj.UploadToken({ fileSize: 9 })).execute(ms)) as Record<string, unknown>;
+    await svc.uploadToken.upload!(token.id, a, false, false, -1).execute(ms);
+    const early = (await svc.uploadToken.upload!(token.id, c, true, false, 7).execute(ms)) as Record<string, unknown>;
+    expect(early).toMatchObject({ uploadedFileSize: 4, status: 1 });
+    const filled = (await svc.uploadToken.upload!(token.id, b, true, false, 4).execute(ms)) as Record<string, unknown>;
+    expect(filled).toMatchObject({ uploadedFileSize: 9 });
+    expect(await svc.uploadToken.upload!(token.id, Buffer.alloc(0), true, true, 9).execute(ms)).toMatchObject({ status: 2, uploadedFileSize: 9 });
+    await expect(svc.uploadToken.upload!(token.id, a, false, true, -1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD' });
+    await expect(svc.uploadToken.get!('0_' + 'f'.repeat(32)).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FOUND', message: 'Upload token not found' });
+    await svc.liveStream.appendRecording!('0_rkij47dr', 'asset2', '0', new obj.UploadedFileTokenResource({ token: token.id }), 3).execute(ms);
+    const last = sandbox.store.recordings().at(-1);
+    expect(fs.readFileSync(last?.storedFilePath as string, 'utf8')).toBe('AAAABBBCC');
+  });
+
   it('multirequest: results in order, {1:result:...} references, errors inline, file upload inside', async () => {
     const ms = mediaServerClient();
     const results = (await svc.liveStream.get!('0_rkij47dr')
