@@ -35,8 +35,10 @@ export interface StreamRefusedInput {
   streamName: string | null;
   mediaServerIndex: number | null;
   sourceAddress: string;
-  /** safe text (no token): why, and what to do */
+  /** ingest's typed reason ('wrong-token', ...) or, without `message`, the human text */
   reason: string;
+  /** safe text (no token): why, and what to do; shown to the user when present */
+  message?: string;
   /** Kaltura alert code (111 invalid token, 113 entry not found, ...) or null when none applies */
   alertCode: number | null;
   kalturaCode: string | null;
@@ -49,8 +51,21 @@ export interface StreamEndedInput {
   streamId: string;
   entryId: string;
   streamName: string;
+  /** ingest's StreamEndReason ('publisher-left', 'replaced', 'idle-timeout', 'station-stopping') or free text */
   reason: string;
   atMs: number;
+}
+
+const END_REASON_TEXT: Record<string, string> = {
+  'publisher-left': 'the encoder stopped publishing',
+  replaced: 'a new connection for the same stream took over',
+  'idle-timeout': 'no data from the encoder for too long; the station closed the connection',
+  'station-stopping': 'the station is stopping',
+};
+
+/** The words for an end reason, and whether the stream is over at once (no reconnect grace). */
+export function describeEnd(reason: string): { text: string; final: boolean } {
+  return { text: END_REASON_TEXT[reason] ?? reason, final: reason === 'station-stopping' };
 }
 
 export interface ProbeInput {

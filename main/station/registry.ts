@@ -10,7 +10,7 @@ import { CoalescingThrottle } from './change-throttle.js';
 import { alertEvent, apiEvent, ksEvent, registrationEvent, restartTexts } from './status-events.js';
 import { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
-import type { ProbeInput, StreamAcceptedInput, StreamAuthenticatingInput, StreamEndedInput, StreamRefusedInput, TranscodeStateInput } from './inputs.js';
+import { describeEnd, type ProbeInput, type StreamAcceptedInput, type StreamAuthenticatingInput, type StreamEndedInput, type StreamRefusedInput, type TranscodeStateInput } from './inputs.js';
 import { applyLifecycle, isFinished, isOnAir, type LifecycleEvent } from './lifecycle.js';
 import { assessInput, DEFAULT_INPUT_THRESHOLDS, type InputThresholds } from './health/input-health.js';
 import { assessTranscode, DEFAULT_TRANSCODE_THRESHOLDS, type TranscodeThresholds } from './health/rendition-health.js';
@@ -154,12 +154,13 @@ export class StationRegistry {
   }
 
   streamRefused(i: StreamRefusedInput): void {
-    this.ledger.refused(i);
+    const text = i.message ?? i.reason;
+    this.ledger.refused({ ...i, reason: text });
     this.o.events.add({
       severity: 'warning',
       kind: 'refusal',
       entryId: i.entryId,
-      message: `Refused ${i.streamName ?? 'a publish'}${i.entryId ? ` for ${i.entryId}` : ''} from ${i.sourceAddress}: ${i.reason}`,
+      message: `Refused ${i.streamName ?? 'a publish'}${i.entryId ? ` for ${i.entryId}` : ''} from ${i.sourceAddress}: ${text}`,
     });
     if (i.entryId === null) return;
     const entry = this.ensureEntry(i.entryId, i.partnerId ?? 0, i.atMs);
@@ -170,12 +171,12 @@ export class StationRegistry {
     if (existing && isOnAir(existing.lifecycle.state)) key = `${key}@refused`;
     const rec = this.ensureStream(entry, key, { id: `refused-${i.atMs}`, entryId: i.entryId, partnerId: i.partnerId ?? entry.partnerId, streamName: i.streamName ?? '(no stream name)', mediaServerIndex: index, sourceAddress: i.sourceAddress, atMs: i.atMs });
     if (rec.lifecycle.state !== 'authenticating') this.restartRecord(rec, rec.stream.id, i.sourceAddress, i.atMs);
-    rec.stream.reason = i.reason;
+    rec.stream.reason = text;
     rec.stream.endedAtMs = i.atMs;
     this.transition(rec, 'refused', i.atMs);
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 126);
     if (i.alertCode !== null) {
-      const alert = makeAlert(i.alertCode, { entryId: i.entryId, streamName: i.streamName, mediaServerIndex: i.mediaServerIndex }, i.atMs, i.reason, i.streamName ?? '');
+      const alert = makeAlert(i.alertCode, { entryId: i.entryId, streamName: i.streamName, mediaServerIndex: i.mediaServerIndex }, i.atMs, text, i.streamName ?? '');
       alert.arguments.alertType = i.kalturaCode ?? alert.name;
       rec.transient.push({ alert, untilMs: null });
       this.publishAlerts(entry, { raised: [alert], cleared: [] });
@@ -186,13 +187,14 @@ export class StationRegistry {
   streamEnded(i: StreamEndedInput): void {
     const rec = this.byStreamId.get(i.streamId);
     if (!rec || rec.stream.id !== i.streamId) return;
-    rec.stream.reason = i.reason;
+    const end = describeEnd(i.reason);
+    rec.stream.reason = end.text;
     rec.stream.endedAtMs = i.atMs;
     const entry = this.entries.get(rec.stream.entryId);
-    this.transition(rec, 'disconnected', i.atMs);
+    this.transition(rec, end.final ? 'ended' : 'disconnected', i.atMs);
     if (entry) {
       this.publishAlerts(entry, { raised: [], cleared: rec.alerts.clearAll() });
-      this.o.events.add({ severity: 'info', kind: 'connection', entryId: i.entryId, message: `${i.streamName} disconnected: ${i.reason}` });
+      this.o.events.add({ severity: 'info', kind: 'connection', entryId: i.entryId, message: `${i.streamName} disconnected: ${end.text}` });
       this.touch(entry, i.atMs);
     }
   }
