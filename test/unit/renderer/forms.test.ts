@@ -71,3 +71,17 @@ describe('publish details', () => {
     expect(errors.token).toMatch(/cannot contain spaces/);
   });
 });
+
+describe('preview and sparkline helpers', () => {
+  it('resolves the master playlist against the page origin, or the station URL for the Electron window', async () => {
+    const { previewUrl } = await import('../../../renderer/src/screens/HlsPreview.js');
+    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'http://192.168.1.10:8080', 'http://127.0.0.1:8080/')).toBe('http://192.168.1.10:8080/hls/0_rkij47dr/master.m3u8');
+    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'klive://app', 'http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/hls/0_rkij47dr/master.m3u8');
+  });
+
+  it('scales sparkline points into the box, newest at the right', async () => {
+    const { sparklinePoints } = await import('../../../renderer/src/components/Sparkline.js');
+    expect(sparklinePoints([0, 50, 100], 100, 22, 100)).toBe('0.0,21.0 50.0,11.0 100.0,1.0');
+    expect(sparklinePoints([], 100, 22, 100)).toBe('');
+  });
+});
