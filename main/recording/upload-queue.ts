@@ -7,17 +7,19 @@
 // Once-only: `appendSent` is persisted before appendRecording is sent. If the answer is lost (crash,
 // timeout), the item's upload token decides: Kaltura closes a token when a resource consumed it, so
 // a consumed token means the append happened (item done), an open one means it did not (send again).
-// A token can be consumed once, so even a wrong guess cannot attach the same segment twice.
+// This relies on the server closing a token once a resource used it (uploadToken status CLOSED 3),
+// as Kaltura does; a server that leaves it FULL_UPLOAD would receive that one append a second time.
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
 import { isAbortError, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
+import { appendDecision, pruneDone, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
 import { deliverSegment } from './segment-delivery.js';
+export { queueFilePath } from './queue-model.js';
 import { classifyFailure, describeFailure } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
 
@@ -55,14 +57,6 @@ export interface SegmentToUpload {
 }
 
 export type UploadQueueListener = (entryId: string, items: UploadItem[]) => void;
-
-export function queueFilePath(dataDir: string): string {
-  return path.join(dataDir, 'recordings', 'queue.json');
-}
-
-function sessionKey(entryId: string, sessionId: string): string {
-  return `${entryId}/${sessionId}`;
-}
 
 export class UploadQueue {
   private readonly file: QueueFile;
@@ -179,29 +173,12 @@ export class UploadQueue {
 
   /** The UI projection (shared/state.ts UploadItem) of one entry's queue. */
   uploadItems(entryId: string): UploadItem[] {
-    return this.file.items.filter((i) => i.entryId === entryId).map((i) => this.toUploadItem(i));
+    return this.file.items.filter((i) => i.entryId === entryId).map((i) => toUploadItem(i, this.progressBytes.get(i.id) ?? i.uploadedBytes));
   }
 
   onChange(listener: UploadQueueListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
-  }
-
-  private toUploadItem(item: QueuedSegment): UploadItem {
-    const sent = item.state === 'done' ? item.sizeBytes : (this.progressBytes.get(item.id) ?? item.uploadedBytes);
-    const percent = item.sizeBytes > 0 ? Math.min(100, Math.round((sent / item.sizeBytes) * 1000) / 10) : item.state === 'done' ? 100 : 0;
-    return {
-      id: item.id,
-      entryId: item.entryId,
-      fileName: path.basename(item.filePath),
-      sequence: item.sequence,
-      durationSeconds: item.durationSeconds,
-      sizeBytes: item.sizeBytes,
-      state: item.state,
-      percent,
-      reason: item.reason,
-      isLastChunk: item.isLastChunk,
-    };
   }
 
   private persist(): void {
@@ -294,17 +271,6 @@ export class UploadQueue {
     this.publish(item.entryId);
   }
 
-  /** A later segment exists (so this one is not the session's last) or the session is over. */
-  private appendable(item: QueuedSegment): { ok: boolean; isLastChunk: boolean } {
-    const index = this.file.items.indexOf(item);
-    const later = this.file.items.slice(index + 1).filter((i) => i.entryId === item.entryId);
-    const laterInSession = later.some((i) => i.sessionId === item.sessionId);
-    if (laterInSession) return { ok: true, isLastChunk: false };
-    const sessionOpen = this.file.openSessions.includes(sessionKey(item.entryId, item.sessionId));
-    if (sessionOpen && later.length === 0) return { ok: false, isLastChunk: false };
-    return { ok: true, isLastChunk: true };
-  }
-
   private async deliver(item: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
     if (item.state === 'pending') {
       item.state = 'uploading';
@@ -329,7 +295,7 @@ export class UploadQueue {
         this.publish(item.entryId);
       },
       progress: (sentBytes) => this.progress(item, sentBytes),
-      appendable: () => this.appendable(item),
+      appendable: () => appendDecision(this.file, item),
     });
     if (outcome === 'waiting') return 'waiting';
     this.finish(item);
@@ -362,16 +328,8 @@ export class UploadQueue {
       }
       item.fileDeleted = true;
     }
-    this.prune(item.entryId);
+    pruneDone(this.file, item.entryId, this.options.keepDoneItems ?? 200);
     this.persist();
     this.publish(item.entryId);
-  }
-
-  private prune(entryId: string): void {
-    const keep = this.options.keepDoneItems ?? 200;
-    const done = this.file.items.filter((i) => i.entryId === entryId && i.state === 'done');
-    if (done.length <= keep) return;
-    const drop = new Set(done.slice(0, done.length - keep).map((i) => i.id));
-    this.file.items = this.file.items.filter((i) => !drop.has(i.id));
   }
 }

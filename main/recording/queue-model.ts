@@ -1,0 +1,52 @@
+// Owns the pure rules over the queue's data: where the file lives, when a segment may be appended
+// (and whether it is its session's last), the UI projection (UploadItem), and forgetting old done items.
+import path from 'node:path';
+import type { UploadItem } from '../../shared/state.js';
+import type { QueueFile, QueuedSegment } from './queue-store.js';
+
+export function queueFilePath(dataDir: string): string {
+  return path.join(dataDir, 'recordings', 'queue.json');
+}
+
+export function sessionKey(entryId: string, sessionId: string): string {
+  return `${entryId}/${sessionId}`;
+}
+
+/**
+ * A segment may be appended once a later segment of its entry exists or its session is over: only
+ * then is it known whether it is the session's last (isLastChunk).
+ */
+export function appendDecision(file: QueueFile, item: QueuedSegment): { ok: boolean; isLastChunk: boolean } {
+  const index = file.items.indexOf(item);
+  const later = file.items.slice(index + 1).filter((i) => i.entryId === item.entryId);
+  if (later.some((i) => i.sessionId === item.sessionId)) return { ok: true, isLastChunk: false };
+  const sessionOpen = file.openSessions.includes(sessionKey(item.entryId, item.sessionId));
+  if (sessionOpen && later.length === 0) return { ok: false, isLastChunk: false };
+  return { ok: true, isLastChunk: true };
+}
+
+/** sentBytes: bytes Kaltura holds or that are on their way (progress inside a chunk). */
+export function toUploadItem(item: QueuedSegment, sentBytes: number): UploadItem {
+  const sent = item.state === 'done' ? item.sizeBytes : sentBytes;
+  const percent = item.sizeBytes > 0 ? Math.min(100, Math.round((sent / item.sizeBytes) * 1000) / 10) : item.state === 'done' ? 100 : 0;
+  return {
+    id: item.id,
+    entryId: item.entryId,
+    fileName: path.basename(item.filePath),
+    sequence: item.sequence,
+    durationSeconds: item.durationSeconds,
+    sizeBytes: item.sizeBytes,
+    state: item.state,
+    percent,
+    reason: item.reason,
+    isLastChunk: item.isLastChunk,
+  };
+}
+
+/** Keeps the newest `keep` done items of the entry in the file (their segment files are not touched). */
+export function pruneDone(file: QueueFile, entryId: string, keep: number): void {
+  const done = file.items.filter((i) => i.entryId === entryId && i.state === 'done');
+  if (done.length <= keep) return;
+  const drop = new Set(done.slice(0, done.length - keep).map((i) => i.id));
+  file.items = file.items.filter((i) => !drop.has(i.id));
+}
