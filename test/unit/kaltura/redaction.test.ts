@@ -7,6 +7,8 @@ import { ManualClock } from '../../../main/station/clock.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 import { apiException, flush, jsonResponse, stubFetch, type RecordedRequest } from './stub-fetch.js';
 import type { CallInfo } from '../../../main/kaltura/client.js';
+import { KalturaStatusSchema } from '../../../shared/state.js';
+import { ConnectionTestResultSchema } from '../../../shared/bridge/contract.js';
 
 const SECRET = 'f3e2d1c0b9a8f3e2d1c0b9a8f3e2d1c0';
 
@@ -121,6 +123,10 @@ describe('beacons and status', () => {
     await stack.service.testConnection();
     expect(seen.at(-1)).toEqual({ ks: 'valid', reachable: false });
     expect(stack.status().api.lastError).toMatch(/could not reach http:\/\/127.0.0.1:9/);
+    // the shapes the bridge publishes
+    expect(() => KalturaStatusSchema.parse(stack.status())).not.toThrow();
+    expect(ConnectionTestResultSchema.parse(await stack.service.testConnection())).toMatchObject({ ok: false, latencyMs: null });
+    expect(KalturaStatusSchema.shape.ks.parse(await stack.ks.renewNow())).toMatchObject({ state: 'valid' });
     stack.stop();
   });
 });
