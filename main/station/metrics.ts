@@ -11,13 +11,14 @@ export interface MetricsSources {
   nowMs: () => number;
 }
 
+/** The Kaltura client's per-attempt CallInfo (main/kaltura/client.ts onCall) fits this as it is. */
 export interface ApiCallObservation {
-  /** service.action, e.g. liveStream.authenticate */
+  /** service.action, e.g. livestream.authenticate */
   call: string;
   durationMs: number;
-  outcome: 'ok' | 'api_error' | 'transport_error';
-  /** Kaltura error code or transport kind; null when ok */
-  code: string | null;
+  outcome: 'ok' | 'api-error' | 'transport-error';
+  /** Kaltura error code or transport kind; absent/null when ok */
+  code?: string | null;
 }
 
 const HEALTH_VALUE = { Good: 0, Fair: 1, Poor: 2 } as const;

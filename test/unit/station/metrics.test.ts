@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { register as globalRegister } from 'prom-client';
 import { StationMetrics } from '../../../main/station/metrics.js';
 import { parsePrometheusText } from './prom-text.js';
+import type { CallInfo } from '../../../main/kaltura/client.js';
 import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
 
 function liveRig(): { metrics: StationMetrics; r: ReturnType<typeof makeRegistry> } {
@@ -16,8 +17,8 @@ function liveRig(): { metrics: StationMetrics; r: ReturnType<typeof makeRegistry
   });
   r.registry.streamRefused({ entryId: '0_zzzzzzzz', partnerId: 102, streamName: '0_zzzzzzzz_1', mediaServerIndex: 0, sourceAddress: '127.0.0.1', reason: 'wrong token "x\\y"', alertCode: 111, kalturaCode: 'LIVE_STREAM_INVALID_TOKEN', connectionUrl: 'rtmp://h/kLive?t=abc', atMs: r.clock.nowMs() });
   r.registry.ksState({ state: 'valid', validUntilMs: r.clock.nowMs() + 3_600_000, lastRenewalAtMs: r.clock.nowMs(), lastError: null });
-  metrics.recordApiCall({ call: 'liveStream.authenticate', durationMs: 120, outcome: 'ok', code: null });
-  metrics.recordApiCall({ call: 'liveStream.authenticate', durationMs: 80, outcome: 'api_error', code: 'LIVE_STREAM_INVALID_TOKEN' });
+  metrics.recordApiCall({ call: 'liveStream.authenticate', durationMs: 120, outcome: 'ok' });
+  metrics.recordApiCall({ call: 'liveStream.authenticate', durationMs: 80, outcome: 'api-error', code: 'LIVE_STREAM_INVALID_TOKEN' });
   return { metrics, r };
 }
 
@@ -43,13 +44,23 @@ describe('StationMetrics', () => {
     expect(value(fams, 'klive_ks_seconds_to_expiry')).toBe(3600);
     expect(value(fams, 'klive_kaltura_api_call_duration_seconds_count', { call: 'liveStream.authenticate', outcome: 'ok' })).toBe(1);
     expect(value(fams, 'klive_kaltura_api_call_duration_seconds_bucket', { call: 'liveStream.authenticate', outcome: 'ok', le: '0.25' })).toBe(1);
-    expect(value(fams, 'klive_kaltura_api_calls_total', { outcome: 'api_error', code: 'LIVE_STREAM_INVALID_TOKEN' })).toBe(1);
+    expect(value(fams, 'klive_kaltura_api_calls_total', { outcome: 'api-error', code: 'LIVE_STREAM_INVALID_TOKEN' })).toBe(1);
     expect(value(fams, 'klive_alerts_active', { entry_id: '0_zzzzzzzz', code: '111' })).toBe(1);
     expect(value(fams, 'klive_entry_health', { entry_id: '0_zzzzzzzz' })).toBe(2);
     expect(value(fams, 'klive_streams', { state: 'refused' })).toBe(1);
     expect(fams.get('klive_kaltura_api_call_duration_seconds')?.type).toBe('histogram');
     expect(fams.get('klive_auth_results_total')?.type).toBe('counter');
     expect(text).not.toContain('abc');
+  });
+
+  it('takes the Kaltura client onCall info as it is', async () => {
+    const { metrics } = liveRig();
+    const info: CallInfo = { call: 'session.start', durationMs: 30_000, outcome: 'transport-error', code: 'timeout', message: 'no answer in 30 s' };
+    metrics.recordApiCall(info);
+    const fams = parsePrometheusText(await metrics.render());
+    expect(value(fams, 'klive_kaltura_api_calls_total', { call: 'session.start', outcome: 'transport-error', code: 'timeout' })).toBe(1);
+    expect(value(fams, 'klive_kaltura_api_call_duration_seconds_bucket', { call: 'session.start', le: '10' })).toBe(0);
+    expect(value(fams, 'klive_kaltura_api_call_duration_seconds_bucket', { call: 'session.start', le: '30' })).toBe(1);
   });
 
   it('uses its own registry, not the global default one', async () => {
