@@ -1,6 +1,6 @@
 // The app shell: header with navigation and theme toggle, the current screen, the status bar.
 // Owns the one-second clock and the theme persistence; screens read everything else from the stores.
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import type { ReactNode } from 'react';
 import { useApp, useUi } from './state/context.js';
 import type { Theme, View } from './state/stores.js';
@@ -66,6 +66,19 @@ export function App() {
       // storage may be disabled; the theme still applies for this session
     }
   }, [theme]);
+
+  // keyboard users land on the new screen's heading instead of the top of the page
+  const firstView = useRef(true);
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    const heading = document.querySelector<HTMLElement>('.app-main h2');
+    if (!heading) return;
+    if (!heading.hasAttribute('tabindex')) heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }, [view]);
 
   const active: View = view === 'detail' ? 'live' : view;
   return (

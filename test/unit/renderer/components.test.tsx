@@ -228,5 +228,6 @@ describe('App', () => {
     expect(localStorage.getItem(THEME_STORAGE_KEY)).toBe('light');
     fireEvent.click(screen.getByTestId('nav-events'));
     expect(stores.ui.getState().view).toBe('events');
+    expect(document.activeElement?.textContent).toBe('Events');
   });
 });
