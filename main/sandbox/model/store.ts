@@ -1,5 +1,6 @@
 // Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
 // and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
@@ -61,7 +62,11 @@ export class SandboxStore {
 
   private loadSecrets(): SandboxSecrets {
     const loaded = loadJson(this.secretsPath, SecretsSchema, this.now());
-    if (loaded.kind === 'ok') return loaded.value;
+    if (loaded.kind === 'ok') {
+      // a copied or restored file may have lost its mode: secrets stay owner-only
+      fs.chmodSync(this.secretsPath, 0o600);
+      return loaded.value;
+    }
     if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
     const secrets: SandboxSecrets = {
       adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },

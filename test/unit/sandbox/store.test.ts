@@ -43,13 +43,15 @@ describe('SandboxStore', () => {
     expect(sink.lines.join('\n')).not.toContain(store.adminSecret(-5));
   });
 
-  it('keeps entries and secrets across restarts', () => {
-    const { open } = setup();
+  it('keeps entries and secrets across restarts (and tightens the secrets file mode)', () => {
+    const { dir, open } = setup();
     const first = open();
     const created = first.createEntry({ name: 'Town hall', dvr: true, record: true });
     const secret = first.adminSecret(102);
+    fs.chmodSync(path.join(dir, 'sandbox', 'secrets.json'), 0o644);
     const second = open();
     expect(second.adminSecret(102)).toBe(secret);
+    expect(fs.statSync(path.join(dir, 'sandbox', 'secrets.json')).mode & 0o777).toBe(0o600);
     expect(second.entry(created.id)).toMatchObject({ name: 'Town hall', dvrStatus: 1, recordStatus: 1 });
     expect(second.entries()).toHaveLength(2);
   });
