@@ -284,7 +284,9 @@ export class StationRegistry {
   }
 
   recording(entryId: string, state: RecordingState): void {
-    const entry = this.entries.get(entryId);
+    // uploads can outlive the stream (or a restart): keep such an entry visible while work remains
+    const busy = state.active || state.items.some((it) => it.state !== 'done');
+    const entry = this.entries.get(entryId) ?? (busy ? this.ensureEntry(entryId, 0, this.o.clock.nowMs()) : undefined);
     if (!entry) return;
     entry.recording = state;
     this.markDirty(entryId);

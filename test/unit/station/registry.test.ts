@@ -167,3 +167,19 @@ describe('StationRegistry', () => {
     expect(kinds).toEqual(expect.arrayContaining(['registration:info', 'ks:info', 'api:error', 'connection:info']));
   });
 });
+
+describe('StationRegistry recording', () => {
+  it('keeps an entry with pending uploads visible, and lets it go when they are done', () => {
+    const r = makeRegistry();
+    const item = { id: 'u1', entryId: '0_upload01', fileName: 'a.mp4', sequence: 1, durationSeconds: 900, sizeBytes: 1e8, state: 'pending' as const, percent: 0, reason: null, isLastChunk: true };
+    r.registry.recording('0_upload01', { enabled: true, active: false, reason: null, items: [item] });
+    expect(r.registry.entry('0_upload01')?.recording.items).toHaveLength(1);
+    r.registry.tick();
+    expect(r.registry.entry('0_upload01')).not.toBeNull();
+    r.registry.recording('0_upload01', { enabled: true, active: false, reason: null, items: [{ ...item, state: 'done', percent: 100 }] });
+    r.registry.tick();
+    expect(r.registry.entry('0_upload01')).toBeNull();
+    r.registry.recording('0_nothing1', { enabled: true, active: false, reason: null, items: [] });
+    expect(r.registry.entry('0_nothing1')).toBeNull();
+  });
+});
