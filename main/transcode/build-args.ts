@@ -138,6 +138,8 @@ function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, op
     if (video.constantBitrate) args.push(`-x264-params${s}`, 'nal-hrd=cbr');
     args.push(`-sc_threshold${s}`, '0');
   }
+  // keep select's timestamps: the default (cfr at the link's rate) would duplicate every dropped frame back (5.1+)
+  if (video.keepOneFrameIn > 1) args.push(`-fps_mode${s}`, 'vfr');
   const fps = video.frameRateFps ?? (input.frameRateFps ?? FALLBACK_FPS);
   if (plan.keyFrameMode === 'source') {
     args.push(`-g${s}`, String(Math.round(fps * MAX_GOP_SECONDS)), `-force_key_frames${s}`, 'source');

@@ -1,6 +1,8 @@
 // Owns the RFC 6381 codec strings of the master playlist: read from what FFmpeg really wrote (the H.264 SPS and
 // the ADTS header inside a finished MPEG-TS segment), with a computed fallback from profile, size and fps.
 
+import { parseH264SpsSize } from '../ingest/h264-sps.js';
+
 const TS_PACKET = 188;
 
 /** Payloads of the first packets of a TS file, per PID, in order (enough to reach the first SPS and ADTS frame). */
@@ -25,16 +27,31 @@ export function tsPayloadsByPid(ts: Uint8Array, maxPackets = 400): Map<number, U
   return out;
 }
 
-/** 'avc1.PPCCLL' from the first SPS NAL unit (type 7) found in the segment, or null */
-export function readAvcCodecFromTs(ts: Uint8Array): string | null {
+/** The first SPS NAL unit (type 7, from its header byte to the next start code) in the segment, or null */
+export function findSpsInTs(ts: Uint8Array): Uint8Array | null {
   for (const payload of tsPayloadsByPid(ts).values()) {
     for (let i = 0; i + 6 < payload.length; i++) {
       if (payload[i] === 0 && payload[i + 1] === 0 && payload[i + 2] === 1 && ((payload[i + 3] as number) & 0x9f) === 7) {
-        return 'avc1.' + [payload[i + 4], payload[i + 5], payload[i + 6]].map((b) => (b as number).toString(16).padStart(2, '0')).join('');
+        let end = i + 4;
+        while (end + 2 < payload.length && !(payload[end] === 0 && payload[end + 1] === 0 && ((payload[end + 2] as number) <= 1))) end++;
+        return payload.subarray(i + 3, end + 2 < payload.length ? end : payload.length);
       }
     }
   }
   return null;
+}
+
+/** 'avc1.PPCCLL' (profile, constraint flags, level of the SPS) from the segment, or null */
+export function readAvcCodecFromTs(ts: Uint8Array): string | null {
+  const sps = findSpsInTs(ts);
+  if (!sps || sps.length < 4) return null;
+  return 'avc1.' + [sps[1], sps[2], sps[3]].map((b) => (b as number).toString(16).padStart(2, '0')).join('');
+}
+
+/** The coded picture size of the segment's SPS (cropping applied), or null */
+export function readAvcSizeFromTs(ts: Uint8Array): { width: number; height: number } | null {
+  const sps = findSpsInTs(ts);
+  return sps ? parseH264SpsSize(sps) : null;
 }
 
 /** 'mp4a.40.<objectType>' from the first ADTS header found in the segment, or null */

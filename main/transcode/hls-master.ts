@@ -17,6 +17,9 @@ export interface ObservedVariant {
   avcCodec?: string | null;
   aacCodec?: string | null;
   measuredBitrateBps?: number | null;
+  /** picture size read from the segment's SPS: fills RESOLUTION when the input size was unknown */
+  width?: number | null;
+  height?: number | null;
 }
 
 export interface MasterVariant {
@@ -74,8 +77,8 @@ function masterVariant(variant: VariantPlan, seen: ObservedVariant | undefined, 
     uri: `${variant.streamName}/${VARIANT_PLAYLIST}`,
     bandwidthBps: peak,
     averageBandwidthBps: average,
-    width: video?.width ?? null,
-    height: video?.height ?? null,
+    width: video ? (video.width ?? seen?.width ?? null) : null,
+    height: video ? (video.height ?? seen?.height ?? null) : null,
     frameRateFps: video?.frameRateFps ?? null,
     codecs,
     audioGroupId: variant.usesAudioGroup && audio ? audio.groupId : null,

@@ -46,6 +46,7 @@ interface Track {
 
 export class HlsMeter {
   private readonly tracks = new Map<string, Track>();
+  private readonly sizes = new Map<string, { width: number; height: number }>();
 
   constructor(
     private readonly dir: string,
@@ -71,6 +72,11 @@ export class HlsMeter {
   /** true once every playlist lists at least one segment */
   allHaveSegments(): boolean {
     return this.folders().every((folder) => (this.tracks.get(folder)?.segments ?? 0) > 0 || this.scan(folder) > 0);
+  }
+
+  /** the picture size read from a real segment, for renditions whose size could not be planned */
+  setObservedSize(folder: string, width: number, height: number): void {
+    this.sizes.set(folder, { width, height });
   }
 
   /** measured bitrate of a folder (variant or audio group), for the master playlist */
@@ -120,8 +126,8 @@ export class HlsMeter {
     return {
       streamName: variant.streamName,
       name: variant.name,
-      width: video?.width ?? null,
-      height: video?.height ?? null,
+      width: video ? (video.width ?? this.sizes.get(variant.streamName)?.width ?? null) : null,
+      height: video ? (video.height ?? this.sizes.get(variant.streamName)?.height ?? null) : null,
       videoCodec: video ? (video.copy ? 'copy' : 'h264') : null,
       audioCodec: variant.audio ? (variant.audio.copy ? 'copy' : 'aac') : variant.usesAudioGroup ? 'aac (shared)' : null,
       passthrough: video?.copy ?? false,

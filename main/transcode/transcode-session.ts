@@ -13,7 +13,7 @@ import { TypedEmitter } from '../ingest/typed-emitter.js';
 import type { Logger } from '../log/logger.js';
 import { systemClock, type Clock, type TimerHandle } from '../station/clock.js';
 import { buildFfmpegArgsFromPlan } from './build-args.js';
-import { readAacCodecFromTs, readAvcCodecFromTs } from './hls-codecs.js';
+import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
 import { MASTER_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
 import { ensureEndList, firstSegmentBytes } from './hls-files.js';
@@ -222,7 +222,10 @@ export class TranscodeSession {
     const observed = new Map<string, ObservedVariant>();
     for (const folder of meter.folders()) {
       const bytes = firstSegmentBytes(path.join(this.dir, folder));
+      const size = bytes ? readAvcSizeFromTs(bytes) : null;
+      if (size) meter.setObservedSize(folder, size.width, size.height);
       observed.set(folder, {
+        ...size,
         avcCodec: bytes ? readAvcCodecFromTs(bytes) : null,
         aacCodec: bytes ? readAacCodecFromTs(bytes) : null,
         measuredBitrateBps: meter.measuredBps(folder),
@@ -239,6 +242,8 @@ export class TranscodeSession {
     this.tick?.cancel();
     this.tick = null;
     if (this.plan && this.meter) {
+      // a short input can end between two ticks: the master must still be written
+      if (!this.playable && this.meter.allHaveSegments()) this.becomePlayable(this.plan, this.meter);
       for (const folder of this.meter.folders()) ensureEndList(path.join(this.dir, folder, 'index.m3u8'));
       this.emitState();
     }

@@ -16,6 +16,7 @@ const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
 const FFPROBE = '/usr/bin/ffprobe';
 const ENTRY = '0_abcd1234';
 const defaultXml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
+const cbrXml = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-cbr-skip-h263.xml'), 'utf8');
 const passthroughXml = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'), 'utf8');
 
 let workDir = '';
@@ -134,6 +135,29 @@ describe('TranscodeSession with real FFmpeg', () => {
     for (const list of lists) {
       list.segments.slice(0, -1).forEach((s, i) => expect(Math.abs(s.durationSeconds - (reference[i]?.durationSeconds ?? 0))).toBeLessThan(0.1));
     }
+  });
+
+  it('CBR + SkipFrameCount + deinterlace + H.263 ladder with no probe: fixed key-frame interval, sizes read from the SPS', async () => {
+    const session = makeSession(cbrXml, { probeAtStart: null, readRealtime: false });
+    let ended = false;
+    let playable = false;
+    session.on('playable', () => (playable = true));
+    session.on('ended', () => (ended = true));
+    expect(await session.start()).toBe(true);
+    await waitFor(() => ended, { timeoutMs: 60_000, what: 'the ladder to finish' });
+    expect(playable).toBe(true);
+    const master = fs.readFileSync(path.join(workDir, 'hls', ENTRY, 'master.m3u8'), 'utf8');
+    expect(master).toContain('#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud"');
+    expect(master).toMatch(/RESOLUTION=640x360,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",AUDIO="aud"\n0_abcd1234_40/);
+    expect(master).toMatch(/RESOLUTION=320x180,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2",AUDIO="aud"\n0_abcd1234_41/);
+    const lists = ['0_abcd1234_40', '0_abcd1234_41'].map((n) => playlist(n));
+    expect(lists[0]?.segments.length).toBe(lists[1]?.segments.length);
+    expect(lists[0]?.segments.slice(0, -1).every((s) => Math.abs(s.durationSeconds - 2) < 0.1)).toBe(true);
+    expect(playlist('audio').ended).toBe(true);
+    // every other frame: about half as many frames in the skip rung's first segment
+    const count = (name: string): number => Number(execFileSync(FFPROBE, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path.join(variantDir(name), 'seg_00001.ts')], { encoding: 'utf8' }).trim().split('\n')[0]);
+    expect(count('0_abcd1234_41')).toBe(30);
+    expect(count('0_abcd1234_40')).toBe(15);
   });
 
   it('passthrough ladder is a remux: the source encoder\'s own SEI survives and no discontinuity on a first run', async () => {

@@ -85,7 +85,7 @@ describe('buildFfmpegArgs', () => {
       '-map', '[v0]', '-map', '[v1]', '-map', '0:a:0',
       '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high',
       '-b:v:0', '1000000', '-maxrate:v:0', '1000000', '-bufsize:v:0', '1500000', '-x264-params:v:0', 'nal-hrd=cbr', '-sc_threshold:v:0', '0',
-      '-g:v:0', '60', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
+      '-fps_mode:v:0', 'vfr', '-g:v:0', '60', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
       ...x264(1, 'baseline', 300000, 321000, 450000), '-g:v:1', '120', '-force_key_frames:v:1', 'expr:gte(t,n_forced*2)',
       '-c:a:0', 'aac', '-b:a:0', '128000',
       ...hlsTail('v:0,agroup:aud,name:0_abcd1234_40 v:1,agroup:aud,name:0_abcd1234_41 a:0,agroup:aud,name:audio'),
@@ -99,6 +99,7 @@ describe('buildFfmpegArgs', () => {
     rung.video.skipFrameCount = 1;
     const args = buildFfmpegArgs(ladder, input, output, { encoder: 'libx264' });
     expect(args[args.indexOf('-filter_complex') + 1]).toContain("[s0]scale=480:-2,select='key+not(mod(n,2))',format=yuv420p[v0]");
+    expect(args.slice(args.indexOf('-fps_mode:v:1'), args.indexOf('-fps_mode:v:1') + 4)).toEqual(['-fps_mode:v:1', 'vfr', '-g:v:1', '300']);
   });
 
   it('hardware encoder variant: h264_nvenc with its own preset and rate-control names', () => {
@@ -108,7 +109,7 @@ describe('buildFfmpegArgs', () => {
       '-filter_complex', "[0:v:0]yadif,split=2[s0][s1];[s0]scale=-2:360,select='not(mod(n,2))',format=yuv420p[v0];[s1]scale=320:-2,format=yuv420p[v1]",
       '-map', '[v0]', '-map', '[v1]',
       '-c:v:0', 'h264_nvenc', '-preset:v:0', 'p3', '-tune:v:0', 'll', '-profile:v:0', 'high', '-rc:v:0', 'cbr', '-forced-idr:v:0', '1',
-      '-b:v:0', '1000000', '-maxrate:v:0', '1000000', '-bufsize:v:0', '1500000', '-g:v:0', '60', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
+      '-b:v:0', '1000000', '-maxrate:v:0', '1000000', '-bufsize:v:0', '1500000', '-fps_mode:v:0', 'vfr', '-g:v:0', '60', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
       '-c:v:1', 'h264_nvenc', '-preset:v:1', 'p3', '-tune:v:1', 'll', '-profile:v:1', 'baseline', '-rc:v:1', 'vbr', '-forced-idr:v:1', '1',
       '-b:v:1', '300000', '-maxrate:v:1', '321000', '-bufsize:v:1', '450000', '-g:v:1', '120', '-force_key_frames:v:1', 'expr:gte(t,n_forced*2)',
       ...hlsTail('v:0,name:0_abcd1234_40 v:1,name:0_abcd1234_41'),

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computedAvcCodec, readAacCodecFromTs, readAvcCodecFromTs } from '../../../main/transcode/hls-codecs.js';
+import { computedAvcCodec, readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from '../../../main/transcode/hls-codecs.js';
 import { masterFromPlan, renderMasterPlaylist } from '../../../main/transcode/hls-master.js';
 import { HlsMeter, bitrateMetric, segmentMetric } from '../../../main/transcode/hls-meter.js';
 import { parseMediaPlaylist, playlistSizeFor, segmentSecondsFor } from '../../../main/transcode/hls-playlist.js';
@@ -20,6 +20,7 @@ describe('codec strings', () => {
     const ts = fs.readFileSync(path.join(fixtures, 'tiny-main-aac.mpegts'));
     expect(readAvcCodecFromTs(ts)).toBe('avc1.4d400a');
     expect(readAacCodecFromTs(ts)).toBe('mp4a.40.2');
+    expect(readAvcSizeFromTs(ts)).toEqual({ width: 64, height: 36 });
     expect(readAvcCodecFromTs(Buffer.from('not a transport stream'))).toBeNull();
   });
 
@@ -73,6 +74,13 @@ describe('master playlist', () => {
       '0_abcd1234_35/index.m3u8',
       '',
     ].join('\n'));
+  });
+
+  it('takes RESOLUTION from the real segment when the input size was unknown', () => {
+    const plan = planTranscode(defaultLadder(), { ...input, width: null, height: null }, output, { encoder: 'libx264' });
+    const master = masterFromPlan(plan, new Map([['0_abcd1234_33', { width: 480, height: 270 }]]));
+    expect(master.variants.map((v) => [v.width, v.height])).toEqual([[null, null], [480, 270], [null, null], [null, null]]);
+    expect(renderMasterPlaylist(master)).toContain('RESOLUTION=480x270,FRAME-RATE=30.000,CODECS=');
   });
 
   it('declares the shared audio group once and references it from every variant', () => {

@@ -68,6 +68,21 @@ describe('PidRegistry', () => {
     }
   });
 
+  it('killAll (last resort on exit) kills only recorded processes that are still our FFmpeg', () => {
+    const dir = tempDir();
+    try {
+      const killed: number[] = [];
+      const registry = new PidRegistry({ file: path.join(dir, 'p.json'), logger: silentLogger(), proc: fakeProc({ 200: { start: 1, argv0: 'ffmpeg' }, 201: { start: 1, argv0: 'node' } }), killGroup: (pid) => killed.push(pid) });
+      registry.add(200, 'a');
+      registry.add(201, 'b');
+      expect(registry.killAll()).toEqual([200]);
+      expect(killed).toEqual([200]);
+      expect(registry.list()).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('survives a missing or corrupt file and never records pid 0 or 1', () => {
     const dir = tempDir();
     try {
