@@ -295,7 +295,8 @@ export class SegmentRecorder {
       this.update({ observed: 'stopped', pid: null });
       return;
     }
-    const why = `FFmpeg exited (${signal ?? `code ${code}`})${run.stderrTail.length ? `: ${run.stderrTail.slice(-3).join(' | ')}` : ''}`;
+    // the reason reaches the UI: FFmpeg's stderr may quote the input URL, so it goes through the redactor
+    const why = this.options.logger.redactor.redact(`FFmpeg exited (${signal ?? `code ${code}`})${run.stderrTail.length ? `: ${run.stderrTail.slice(-3).join(' | ')}` : ''}`);
     const baseMs = this.options.restartBaseMs ?? 1000;
     this.restartDelayMs = Date.now() - run.startedAtMs > STABLE_RUN_MS || this.restartDelayMs === 0 ? baseMs : Math.min(this.options.restartMaxMs ?? 30_000, this.restartDelayMs * 2);
     this.options.logger.warn('recording FFmpeg exited; restarting', { entryId: this.options.entryId, reason: why, restartInMs: this.restartDelayMs });

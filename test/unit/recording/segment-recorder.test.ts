@@ -1,0 +1,134 @@
+// Unit tests of SegmentRecorder with a fake FFmpeg child, a fake statfs and a fake ffprobe: segments are
+// reported from the CSV list, the unlisted tail after a crash is probed, the disk margin refuses a start,
+// and FFmpeg's stderr is redacted before it becomes the state's reason.
+import type { ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { silentLogger } from '../../../main/log/logger.js';
+import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
+import type { DiskLowAlert, FinishedSegment, SegmentRecorderOptions } from '../../../main/recording/segment-recorder.js';
+import { tempDir, waitFor } from '../../helpers/net.js';
+
+class FakeChild extends EventEmitter {
+  readonly stdin = new PassThrough();
+  readonly stderr = new PassThrough();
+  readonly pid = 999_999;
+  exitCode: number | null = null;
+  signalCode: NodeJS.Signals | null = null;
+  constructor(readonly argv: string[]) {
+    super();
+    // 'q' on stdin: exit cleanly like FFmpeg
+    this.stdin.on('data', (d: Buffer) => {
+      if (d.toString().includes('q')) this.exit(0);
+    });
+  }
+  exit(code: number): void {
+    if (this.exitCode !== null) return;
+    this.exitCode = code;
+    this.emit('exit', code, null);
+  }
+  kill(): boolean {
+    this.exit(137);
+    return true;
+  }
+}
+
+const recorders: SegmentRecorder[] = [];
+afterEach(async () => {
+  await Promise.all(recorders.splice(0).map((r) => r.stop()));
+});
+
+function setup(more: Partial<SegmentRecorderOptions> = {}) {
+  const dataDir = tempDir('klive-recorder-unit-');
+  const children: FakeChild[] = [];
+  const segments: FinishedSegment[] = [];
+  const alerts: DiskLowAlert[] = [];
+  const recorder = new SegmentRecorder({
+    ffmpegPath: '/usr/bin/ffmpeg',
+    dataDir,
+    entryId: '0_rkij47dr',
+    sessionId: 's1',
+    input: ['-i', 'rtmp://127.0.0.1:1935/kLive/0_rkij47dr_1'],
+    segmentSeconds: 4,
+    listPollIntervalMs: 20,
+    restartBaseMs: 60_000,
+    logger: silentLogger(),
+    statfs: async () => ({ freeBytes: 10 * 1024 ** 3, totalBytes: 100 * 1024 ** 3 }),
+    probeDuration: async (file) => (fs.statSync(file).size > 10 ? 1.5 : null),
+    spawn: (_bin, argv) => {
+      const child = new FakeChild(argv);
+      children.push(child);
+      return child as unknown as ChildProcess;
+    },
+    onSegment: (s) => segments.push(s),
+    onAlert: (a) => alerts.push(a),
+    ...more,
+  });
+  recorders.push(recorder);
+  const listPath = (child: FakeChild): string => child.argv[child.argv.indexOf('-segment_list') + 1]!;
+  return { dataDir, recorder, children, segments, alerts, listPath };
+}
+
+describe('SegmentRecorder (fake FFmpeg)', () => {
+  it('reports each segment once FFmpeg lists it, with the listed duration and the file size', async () => {
+    const { recorder, children, segments, listPath } = setup();
+    await recorder.start();
+    const child = children[0]!;
+    expect(child.argv).toContain('-segment_start_number');
+    fs.writeFileSync(path.join(recorder.directory, 'seg_000000.ts'), Buffer.alloc(1000));
+    fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(500));
+    fs.writeFileSync(listPath(child), 'seg_000000.ts,0.000000,4.000000\n');
+    await waitFor(() => segments.length === 1, { what: 'the listed segment' });
+    expect(segments[0]).toMatchObject({ sequence: 0, durationSeconds: 4, sizeBytes: 1000, entryId: '0_rkij47dr', sessionId: 's1' });
+    // the segment being written is not reported until it is listed (or FFmpeg is gone)
+    await new Promise((r) => setTimeout(r, 100));
+    expect(segments).toHaveLength(1);
+  });
+
+  it('after a crash reports the playable unlisted tail, drops an empty one, and restarts numbering after both', async () => {
+    const { recorder, children, segments, listPath } = setup({ restartBaseMs: 10 });
+    await recorder.start();
+    const first = children[0]!;
+    fs.writeFileSync(path.join(recorder.directory, 'seg_000000.ts'), Buffer.alloc(1000));
+    fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(300));
+    fs.writeFileSync(path.join(recorder.directory, 'seg_000002.ts'), Buffer.alloc(0));
+    fs.writeFileSync(listPath(first), 'seg_000000.ts,0.000000,4.000000\n');
+    first.stderr.write('rtmp://127.0.0.1:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit: Connection reset\n');
+    await new Promise((r) => setTimeout(r, 50));
+    first.exit(1);
+    await waitFor(() => children.length === 2, { what: 'the restart' });
+    expect(segments.map((s) => [s.sequence, s.durationSeconds])).toEqual([[0, 4], [1, 1.5]]);
+    expect(fs.existsSync(path.join(recorder.directory, 'seg_000002.ts'))).toBe(false);
+    const second = children[1]!;
+    expect(second.argv[second.argv.indexOf('-segment_start_number') + 1]).toBe('2');
+    expect(listPath(second)).not.toBe(listPath(first));
+    expect(recorder.state().restarts).toBe(1);
+    expect(recorder.state().reason).toContain('Connection reset');
+    expect(recorder.state().reason).not.toContain('dj94kfit');
+  });
+
+  it('does not start below the disk margin, and says how much is free and what to do', async () => {
+    const { recorder, children, alerts } = setup({ statfs: async () => ({ freeBytes: 100 * 1024 ** 2, totalBytes: 100 * 1024 ** 3 }), minFreePercent: 1 });
+    await recorder.start();
+    expect(children).toHaveLength(0);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.marginBytes).toBeCloseTo(1024 ** 3, -3);
+    expect(alerts[0]!.message).toMatch(/only 100\.0 MiB free .*minimum 1\.0 GiB.*Free some space or choose another data folder/);
+    expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'idle' });
+  });
+
+  it('stops cleanly with q', async () => {
+    const { recorder, children } = setup();
+    await recorder.start();
+    await recorder.stop();
+    expect(children[0]!.exitCode).toBe(0);
+    expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
+  });
+
+  it('rejects a segment length below one second', () => {
+    expect(() => setup({ segmentSeconds: 0.5 })).toThrow(/segmentSeconds must be at least 1/);
+  });
+});
