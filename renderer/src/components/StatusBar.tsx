@@ -75,7 +75,7 @@ export function StatusBar() {
       <span className="spacer" />
       <span data-testid="status-cpu">CPU {formatPercent(system?.cpuPercent ?? null)}</span>
       <span data-testid="status-memory">
-        RAM {system ? `${formatBytes(system.memoryTotalBytes - system.memoryFreeBytes)} / ${formatBytes(system.memoryTotalBytes)}` : '—'}
+        RAM {system && system.memoryTotalBytes > 0 ? `${formatBytes(system.memoryTotalBytes - system.memoryFreeBytes)} / ${formatBytes(system.memoryTotalBytes)}` : '—'}
       </span>
       <span>FFmpeg ×{system?.ffmpegCount ?? 0}</span>
       <span data-testid="status-ffmpeg">

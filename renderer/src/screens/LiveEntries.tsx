@@ -69,7 +69,7 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
     >
       <td>
         <ToneBadge tone={healthTone(entry.health)} text={entry.health} testId="entry-health" title={healthText(entry)} />
-        {entry.healthReason && (
+        {entry.healthReason && entry.healthReason !== refusal && (
           <div className="cell-sub" data-testid="entry-health-reason" title={entry.healthReason}>
             {entry.healthReason}
           </div>
