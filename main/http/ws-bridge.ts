@@ -27,6 +27,8 @@ export interface WsBridgeOptions {
   maxBufferedBytes?: number;
   /** origins allowed besides the station's own (e.g. the Vite dev server) */
   extraOrigins?: string[];
+  /** a client that does not answer a ping within this long is dropped (default 30 s) */
+  heartbeatMs?: number;
   /** test seam: the peer address (default req.socket.remoteAddress) */
   remoteAddressOf?: (req: http.IncomingMessage) => string | undefined;
 }
@@ -39,6 +41,7 @@ interface Client {
   events: Set<string> | null;
   stale: boolean;
   invalidMessages: number;
+  alive: boolean;
 }
 
 export class WsBridgeServer {
@@ -47,12 +50,26 @@ export class WsBridgeServer {
   private readonly unsubscribe: () => void;
   private readonly path: string;
   private readonly maxBufferedBytes: number;
+  private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly options: WsBridgeOptions) {
     this.path = options.path ?? BRIDGE_PATH;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 64 * 1024, clientTracking: false });
     this.unsubscribe = options.host.subscribe((name, payload) => this.broadcast(name, payload));
+    // laptops sleep and Wi-Fi drops: find clients that went away without a close
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients) {
+        if (!c.alive) {
+          c.ws.terminate();
+          this.clients.delete(c);
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+    }, options.heartbeatMs ?? 30_000);
+    this.heartbeat.unref();
   }
 
   attach(server: StationHttpServer): void {
@@ -88,6 +105,7 @@ export class WsBridgeServer {
 
   close(): Promise<void> {
     this.unsubscribe();
+    clearInterval(this.heartbeat);
     for (const c of this.clients) c.ws.terminate();
     this.clients.clear();
     return new Promise((resolve) => this.wss.close(() => resolve()));
@@ -104,8 +122,9 @@ export class WsBridgeServer {
   }
 
   private accept(ws: WebSocket, trusted: boolean): void {
-    const client: Client = { ws, trusted, events: null, stale: false, invalidMessages: 0 };
+    const client: Client = { ws, trusted, events: null, stale: false, invalidMessages: 0, alive: true };
     this.clients.add(client);
+    ws.on('pong', () => (client.alive = true));
     ws.on('close', () => this.clients.delete(client));
     ws.on('error', (e) => this.options.logger.debug('bridge client error', { error: e.message }));
     ws.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));

@@ -16,6 +16,8 @@ export interface StreamRecord {
   ladder: Ladder | null;
   targetSegmentSeconds: number;
   lastProbeAtMs: number | null;
+  /** the first segments were ready in this run: a resumed publish returns to playable, not live */
+  playableSeen: boolean;
   /** alerts that are not condition-driven (100 EntryRestarted, a refusal) with when they lapse (null = until cleared) */
   transient: { alert: Alert; untilMs: number | null }[];
 }
@@ -66,6 +68,7 @@ export function newStreamRecord(
     ladder: null,
     targetSegmentSeconds,
     lastProbeAtMs: null,
+    playableSeen: false,
     transient: [],
   };
 }

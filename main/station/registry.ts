@@ -142,6 +142,8 @@ export class StationRegistry {
     rec.targetSegmentSeconds = segmentMs !== null && segmentMs >= 1000 && segmentMs <= 20_000 ? segmentMs / 1000 : this.o.defaultSegmentSeconds;
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 118);
     this.transition(rec, 'accepted', i.connectedAtMs);
+    // the transcode run survived the reconnect: its HLS is still being served
+    if (rec.playableSeen) this.transition(rec, 'playable', i.connectedAtMs);
     this.byStreamId.set(i.streamId, rec);
     this.ledger.accepted();
     this.o.events.add({
@@ -236,6 +238,7 @@ export class StationRegistry {
     const rec = this.live(streamId);
     if (!rec) return;
     if (masterPlaylistUrl) rec.stream.masterPlaylistUrl = masterPlaylistUrl;
+    rec.playableSeen = true;
     if (this.transition(rec, 'playable', this.o.clock.nowMs())) {
       this.o.events.add({ severity: 'info', kind: 'ffmpeg', entryId: rec.stream.entryId, message: `${rec.stream.streamName} is playable (first HLS segments ready)` });
     }
@@ -371,6 +374,7 @@ export class StationRegistry {
     Object.assign(rec.stream, { id, sourceAddress, connectedAtMs: atMs, endedAtMs: null, reason: null, probe: null, metrics: {}, transcoder: null, renditions: [], masterPlaylistUrl: null });
     rec.ladder = null;
     rec.lastProbeAtMs = null;
+    rec.playableSeen = false;
   }
 
   private transition(rec: StreamRecord, event: LifecycleEvent, atMs: number): boolean {

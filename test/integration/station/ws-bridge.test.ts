@@ -31,7 +31,7 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function rig(remoteAddress?: string): Promise<Rig> {
+async function rig(remoteAddress?: string, heartbeatMs?: number): Promise<Rig> {
   const dir = tempDir();
   const token = loadOrCreateAccessToken(dir);
   const clock = systemClock();
@@ -42,7 +42,7 @@ async function rig(remoteAddress?: string): Promise<Rig> {
   const http = new StationHttpServer({ host: '127.0.0.1', port, renderer: { root: dir }, logger: silentLogger() });
   const host = createBridgeHost(stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => registry.snapshot() }), { validateOutgoing: true });
   const off = forwardRegistryEvents((l) => registry.subscribe(l), host);
-  const ws = new WsBridgeServer({ host, accessToken: token, getSnapshot: () => registry.snapshot(), logger: silentLogger(), ...(remoteAddress ? { remoteAddressOf: () => remoteAddress } : {}) });
+  const ws = new WsBridgeServer({ host, accessToken: token, getSnapshot: () => registry.snapshot(), logger: silentLogger(), ...(remoteAddress ? { remoteAddressOf: () => remoteAddress } : {}), ...(heartbeatMs ? { heartbeatMs } : {}) });
   ws.attach(http);
   await http.listen();
   const close = async (): Promise<void> => {
@@ -156,6 +156,20 @@ describe('WebSocket bridge', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     const bad = await c.request('events.list', { limit: 'all' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('limit') } });
+  });
+
+  it('drops a client that stops answering pings', async () => {
+    const r = await rig(undefined, 150);
+    const healthy = await Client.open(r.url);
+    // autoPong off: the client behaves like a laptop that went to sleep
+    const ws = new WebSocket(r.url, { autoPong: false });
+    const c = new Client(ws);
+    await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
+    await waitFor(() => c.closeCode !== null, { what: 'server-side drop', timeoutMs: 5000 });
+    expect(c.closeCode).toBe(1006);
+    // a client that answers pings stays
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(healthy.closeCode).toBeNull();
   });
 
   it('closes a connection that sends more than the size limit', async () => {

@@ -44,6 +44,20 @@ describe('StationRegistry', () => {
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('live');
   });
 
+  it('a resumed publish of a stream that was playable is playable again (same transcode run)', () => {
+    const r = makeRegistry();
+    accept(r);
+    r.registry.playable('s1');
+    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher-left', atMs: r.clock.nowMs() });
+    r.clock.advance(2000);
+    accept(r, { resumed: true });
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('playable');
+    // a fresh (not resumed) publish starts over at live
+    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher-left', atMs: r.clock.nowMs() });
+    accept(r, { streamId: 's3', resumed: false });
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's3', state: 'live' });
+  });
+
   it('keeps a refused publish visible with its reason, raises the auth alert, and redacts the token', () => {
     const r = makeRegistry();
     const transitions: AlertTransition[] = [];
