@@ -66,7 +66,7 @@ export interface TranscodeSessionEvents extends Record<string, unknown> {
   /** ladder refused, Kaltura error (with its code), or FFmpeg gave up */
   failed: { reason: string; kalturaCode: string | null };
   /** FFmpeg finished: stop() or the input ended; the playlists carry #EXT-X-ENDLIST */
-  ended: { reason: 'stopped' | 'input-ended' };
+  ended: { reason: 'stopped' | 'input-ended'; playlistsClosedByStation: number };
 }
 
 const FAST_TICK_MS = 250;
@@ -239,15 +239,18 @@ export class TranscodeSession {
   }
 
   private finish(reason: 'stopped' | 'input-ended'): void {
+    let closed = 0;
     this.tick?.cancel();
     this.tick = null;
     if (this.plan && this.meter) {
       // a short input can end between two ticks: the master must still be written
       if (!this.playable && this.meter.allHaveSegments()) this.becomePlayable(this.plan, this.meter);
-      for (const folder of this.meter.folders()) ensureEndList(path.join(this.dir, folder, 'index.m3u8'));
+      // FFmpeg writes #EXT-X-ENDLIST when it ends cleanly; after a SIGKILL the station closes the playlists itself
+      for (const folder of this.meter.folders()) if (ensureEndList(path.join(this.dir, folder, 'index.m3u8'))) closed++;
+      if (closed > 0) this.options.logger.warn('closed playlists FFmpeg left open', { streamName: this.options.streamName, playlists: closed });
       this.emitState();
     }
-    this.emitter.emit('ended', { reason });
+    this.emitter.emit('ended', { reason, playlistsClosedByStation: closed });
   }
 
   private fail(reason: string, kalturaCode: string | null): false {

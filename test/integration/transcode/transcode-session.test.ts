@@ -192,7 +192,11 @@ describe('TranscodeSession with real FFmpeg', () => {
     await waitFor(() => playlist('0_abcd1234_36').discontinuities >= 1 && playlist('0_abcd1234_36').segments.some((s) => s.discontinuity), { timeoutMs: 20_000, what: 'a discontinuity after the restart' });
     const beforeStop = playlist('0_abcd1234_36');
     expect(beforeStop.ended).toBe(false);
+    let closedByStation = -1;
+    session.on('ended', (e) => (closedByStation = e.playlistsClosedByStation));
     await session.stop();
+    // FFmpeg itself wrote ENDLIST on 'q'
+    expect(closedByStation).toBe(0);
     expect(playlist('0_abcd1234_36').ended).toBe(true);
     for (const pid of pids) await waitFor(() => !alive(pid), { timeoutMs: 5_000, what: `FFmpeg ${pid} to be gone` });
     expect(JSON.parse(fs.readFileSync(pidsFile, 'utf8'))).toEqual([]);

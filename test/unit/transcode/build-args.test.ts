@@ -123,6 +123,17 @@ describe('buildFfmpegArgs', () => {
     expect(args).toContain('constrained_baseline');
   });
 
+  it('an audio-only rendition (Video Disable) gets its own audio and no video map', () => {
+    const ladder = defaultLadder();
+    const source = ladder.renditions[0];
+    if (!source) throw new Error('fixture changed');
+    source.video = null;
+    const args = buildFfmpegArgs(ladder, input, output, { encoder: 'libx264' });
+    expect(args.filter((a, i) => args[i - 1] === '-map')).toEqual(['[v0]', '[v1]', '[v2]', '0:a:0', '0:a:0', '0:a:0', '0:a:0']);
+    expect(args[args.indexOf('-var_stream_map') + 1]).toBe('a:0,name:0_abcd1234_32 v:0,a:1,name:0_abcd1234_33 v:1,a:2,name:0_abcd1234_34 v:2,a:3,name:0_abcd1234_35');
+    expect(args).not.toContain('-c:v:3');
+  });
+
   it('a video-only stream drops audio; a stream without media is refused clearly', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-passthrough-ingest2.xml'), { ...input, hasAudio: false }, output, { encoder: 'libx264' });
     expect(args).not.toContain('0:a:0');

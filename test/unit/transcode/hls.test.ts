@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computedAvcCodec, readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from '../../../main/transcode/hls-codecs.js';
 import { masterFromPlan, renderMasterPlaylist } from '../../../main/transcode/hls-master.js';
+import { ensureEndList, firstSegmentBytes } from '../../../main/transcode/hls-files.js';
 import { HlsMeter, bitrateMetric, segmentMetric } from '../../../main/transcode/hls-meter.js';
 import { parseMediaPlaylist, playlistSizeFor, segmentSecondsFor } from '../../../main/transcode/hls-playlist.js';
 import { planTranscode, type TranscodePlan } from '../../../main/transcode/plan.js';
@@ -53,6 +54,25 @@ describe('media playlists', () => {
     expect(segmentSecondsFor(null)).toBe(2);
     expect(segmentSecondsFor(500)).toBe(2);
     expect(segmentSecondsFor(25_000)).toBe(2);
+  });
+});
+
+describe('hls files', () => {
+  it('closes a playlist FFmpeg left open, once, and reads the first listed segment', () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, 'index.m3u8');
+      fs.writeFileSync(file, '#EXTM3U\n#EXTINF:2.0,\nseg_00007.ts');
+      fs.writeFileSync(path.join(dir, 'seg_00007.ts'), 'abc');
+      expect(ensureEndList(file)).toBe(true);
+      expect(ensureEndList(file)).toBe(false);
+      expect(fs.readFileSync(file, 'utf8')).toBe('#EXTM3U\n#EXTINF:2.0,\nseg_00007.ts\n#EXT-X-ENDLIST\n');
+      expect(firstSegmentBytes(dir)?.toString()).toBe('abc');
+      expect(ensureEndList(path.join(dir, 'missing.m3u8'))).toBe(false);
+      expect(firstSegmentBytes(path.join(dir, 'missing'))).toBeNull();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
