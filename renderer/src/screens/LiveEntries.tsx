@@ -1,6 +1,6 @@
 // The live-entries list: one row per entry, problems first. The list subscribes only to the order of ids;
 // each row subscribes to its own entry, so a delta for one entry re-renders one row.
-import { memo } from 'react';
+import { memo, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEntries, useSandbox, useSystem, useUi, useApp } from '../state/context.js';
 import { healthText, healthTone, inputSummary, mainStream, refusalReason, sortEntryIds, streamIndicator, worstAlertSeverity } from '../state/selectors.js';
@@ -9,6 +9,7 @@ import { ToneBadge } from '../components/ToneBadge.js';
 import { Uptime } from '../components/Uptime.js';
 import { buildPublishDetails } from '../../../shared/sandbox.js';
 import { formatBitrate, formatFps, formatResolution } from '../lib/format.js';
+import { loadSandbox } from '../state/sync.js';
 
 export function LiveEntries() {
   const ids = useEntries(useShallow((s) => sortEntryIds(s.byId)));
@@ -126,9 +127,15 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
 });
 
 function EmptyState() {
+  const { connection, stores } = useApp();
   const info = useSystem((s) => s.info);
+  const loaded = useSandbox((s) => s.entries !== null);
   const sample = useSandbox((s) => s.entries?.[0] ?? null);
-  const openConnect = useApp().stores.ui.getState().openConnect;
+  const openConnect = stores.ui.getState().openConnect;
+  useEffect(() => {
+    // the example uses a real sandbox entry id when there is one ([] outside sandbox mode)
+    if (!loaded) void loadSandbox(connection, stores);
+  }, [connection, stores, loaded]);
   const rtmpUrl = info?.rtmpUrl ?? 'rtmp://localhost:1935/kLive';
   const example = buildPublishDetails({ rtmpUrl, partnerId: sample?.partnerId ?? 102, entryId: sample?.entryId ?? '0_rkij47dr', token: 'TOKEN' });
   return (

@@ -231,3 +231,71 @@ describe('App', () => {
     expect(document.activeElement?.textContent).toBe('Events');
   });
 });
+
+describe('SandboxScreen', () => {
+  const entry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
+  const profiles = [
+    { id: 1, name: 'Default', description: 'source + 3', isDefault: true },
+    { id: 2, name: 'Passthrough only', description: 'source', isDefault: false },
+  ];
+
+  it('creates, updates and deletes entries through the bridge', async () => {
+    const { SandboxScreen } = await import('../../../renderer/src/screens/Sandbox.js');
+    const { bridge } = renderWith(
+      <SandboxScreen />,
+      {
+        'sandbox.listEntries': () => [entry],
+        'sandbox.listProfiles': () => profiles,
+        'sandbox.createEntry': (req) => ({ ...entry, entryId: '0_newentry', name: req.name, conversionProfileId: req.conversionProfileId ?? 1, dvrEnabled: req.dvrEnabled ?? false }),
+        'sandbox.updateEntry': (req) => ({ ...entry, ...req }),
+        'sandbox.deleteEntry': ({ entryId }) => ({ entryId }),
+      },
+      (s) => s.settings.getState().set(settings),
+    );
+    await waitFor(() => expect(screen.getByTestId('sandbox-row-0_rkij47dr')).toBeTruthy());
+
+    fireEvent.click(screen.getByTestId('sandbox-create'));
+    expect(screen.getByTestId('sandbox-error-name').textContent).toContain('give the entry a name');
+    fireEvent.change(screen.getByTestId('sandbox-new-name'), { target: { value: 'Second stage' } });
+    fireEvent.change(screen.getByTestId('sandbox-new-profile'), { target: { value: '2' } });
+    fireEvent.click(screen.getByTestId('sandbox-create'));
+    await waitFor(() => expect(screen.getByTestId('sandbox-row-0_newentry')).toBeTruthy());
+    expect(bridge.calls.find((c) => c.name === 'sandbox.createEntry')?.payload).toEqual({ name: 'Second stage', conversionProfileId: 2, dvrEnabled: false, recordingEnabled: false });
+
+    const row = screen.getByTestId('sandbox-row-0_rkij47dr');
+    fireEvent.click(within(row).getByTestId('sandbox-dvr'));
+    await waitFor(() => expect((within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-dvr') as HTMLInputElement).checked).toBe(true));
+    expect(bridge.calls.find((c) => c.name === 'sandbox.updateEntry')?.payload).toEqual({ entryId: '0_rkij47dr', dvrEnabled: true });
+
+    fireEvent.click(within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-delete'));
+    expect(bridge.calls.some((c) => c.name === 'sandbox.deleteEntry')).toBe(false);
+    fireEvent.click(within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('sandbox-row-0_rkij47dr')).toBeNull());
+  });
+});
+
+describe('EventsScreen', () => {
+  it('filters the log by severity and entry, newest first', async () => {
+    const { EventsScreen } = await import('../../../renderer/src/screens/Events.js');
+    const { makeEvent } = await import('./fixtures.js');
+    renderWith(<EventsScreen />, {}, (s) =>
+      applySnapshot(
+        s,
+        makeSnapshot({
+          entries: [makeEntry({ entryId: '0_aaaaaaaa', name: 'A' }), makeEntry({ entryId: '0_bbbbbbbb', name: 'B' })],
+          events: [
+            makeEvent(1, { entryId: '0_aaaaaaaa', severity: 'info' }),
+            makeEvent(2, { entryId: '0_bbbbbbbb', severity: 'error' }),
+            makeEvent(3, { entryId: '0_aaaaaaaa', severity: 'error' }),
+          ],
+        }),
+      ),
+    );
+    const ids = () => screen.getAllByTestId(/^event-\d+$/).map((e) => e.dataset.testid);
+    expect(ids()).toEqual(['event-3', 'event-2', 'event-1']);
+    fireEvent.change(screen.getByTestId('events-filter-severity'), { target: { value: 'error' } });
+    expect(ids()).toEqual(['event-3', 'event-2']);
+    fireEvent.change(screen.getByTestId('events-filter-entry'), { target: { value: '0_bbbbbbbb' } });
+    expect(ids()).toEqual(['event-2']);
+  });
+});
