@@ -2,10 +2,11 @@
 // the durable UploadQueue, the session opened and closed around it (so the last segment carries
 // isLastChunk), and the RecordingState (shared/state.ts) the station publishes for each entry.
 import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
-import type { RecordingState } from '../../shared/state.js';
-import { sessionDirectory } from './segment-files.js';
+import type { RecordingState, UploadItem } from '../../shared/state.js';
+import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';
 import type { DiskLowAlert, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
 import type { UploadQueue } from './upload-queue.js';
@@ -52,6 +53,18 @@ interface Session {
 /** e.g. 20261125T034012Z: sortable, one folder per recording session. */
 export function sessionIdAt(nowMs: number): string {
   return new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The segment being written, shown before it joins the upload queue. */
+function recordingItem(entryId: string, filePath: string): UploadItem {
+  let sizeBytes = 0;
+  try {
+    sizeBytes = fs.statSync(filePath).size;
+  } catch {
+    // FFmpeg has not created it yet
+  }
+  const fileName = path.basename(filePath);
+  return { id: `${entryId}:recording:${fileName}`, entryId, fileName, sequence: segmentSequence(fileName) ?? 0, durationSeconds: 0, sizeBytes, state: 'recording', percent: 0, reason: null, isLastChunk: false };
 }
 
 export class RecordingService {
@@ -121,7 +134,7 @@ export class RecordingService {
       enabled: session !== undefined,
       active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed',
       reason: recorder?.reason ?? null,
-      items: this.options.queue.uploadItems(entryId),
+      items: [...this.options.queue.uploadItems(entryId), ...(recorder?.currentSegmentPath ? [recordingItem(entryId, recorder.currentSegmentPath)] : [])],
     };
   }
 

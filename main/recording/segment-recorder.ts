@@ -43,6 +43,8 @@ export interface RecorderState {
   /** why it stopped or failed, e.g. the disk-low message */
   reason: string | null;
   segmentsFinished: number;
+  /** the segment FFmpeg is writing now (null when not recording) */
+  currentSegmentPath: string | null;
 }
 
 export interface SegmentRecorderOptions {
@@ -100,7 +102,7 @@ export class SegmentRecorder {
   private readonly reported = new Set<number>();
   private run: Run | null = null;
   private generation = 0;
-  private current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0 };
+  private current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0, currentSegmentPath: null };
   private pollTimer: NodeJS.Timeout | null = null;
   private diskTimer: NodeJS.Timeout | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -139,7 +141,7 @@ export class SegmentRecorder {
     const run = this.run;
     if (run) this.terminate(run);
     await this.loop;
-    if (this.current.observed !== 'failed') this.update({ observed: 'stopped', pid: null });
+    if (this.current.observed !== 'failed') this.update({ observed: 'stopped', pid: null, currentSegmentPath: null });
   }
 
   private update(patch: Partial<RecorderState>): void {
@@ -210,7 +212,7 @@ export class SegmentRecorder {
     });
     const run: Run = { generation, child, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
     this.run = run;
-    this.update({ observed: 'recording', pid: child.pid ?? null });
+    this.update({ observed: 'recording', pid: child.pid ?? null, currentSegmentPath: path.join(this.directory, segmentFileName(startNumber)) });
     this.pollTimer = setInterval(() => this.readList(run), this.options.listPollIntervalMs ?? 500);
     this.loop = this.afterExit(run);
   }
@@ -259,7 +261,8 @@ export class SegmentRecorder {
       return;
     }
     this.reported.add(sequence);
-    this.update({ segmentsFinished: this.current.segmentsFinished + 1 });
+    const writing = this.run && this.current.observed === 'recording' ? path.join(this.directory, segmentFileName(sequence + 1)) : null;
+    this.update({ segmentsFinished: this.current.segmentsFinished + 1, currentSegmentPath: writing });
     this.options.onSegment({ entryId: this.options.entryId, sessionId: this.options.sessionId, filePath, sequence, durationSeconds, sizeBytes });
   }
 
@@ -292,7 +295,7 @@ export class SegmentRecorder {
     if (this.run === run) this.run = null;
     if (run.generation !== this.generation) return;
     if (this.current.wanted !== 'run') {
-      this.update({ observed: 'stopped', pid: null });
+      this.update({ observed: 'stopped', pid: null, currentSegmentPath: null });
       return;
     }
     // the reason reaches the UI: FFmpeg's stderr may quote the input URL, so it goes through the redactor
@@ -300,7 +303,7 @@ export class SegmentRecorder {
     const baseMs = this.options.restartBaseMs ?? 1000;
     this.restartDelayMs = Date.now() - run.startedAtMs > STABLE_RUN_MS || this.restartDelayMs === 0 ? baseMs : Math.min(this.options.restartMaxMs ?? 30_000, this.restartDelayMs * 2);
     this.options.logger.warn('recording FFmpeg exited; restarting', { entryId: this.options.entryId, reason: why, restartInMs: this.restartDelayMs });
-    this.update({ observed: 'restarting', pid: null, reason: why, restarts: this.current.restarts + 1 });
+    this.update({ observed: 'restarting', pid: null, reason: why, restarts: this.current.restarts + 1, currentSegmentPath: null });
     await new Promise<void>((resolve) => {
       this.restartTimer = setTimeout(resolve, this.restartDelayMs);
       this.cancelRestart = resolve;

@@ -12,7 +12,7 @@ import { tempDir } from '../../helpers/net.js';
 import { StubKaltura } from './stubs.js';
 
 class FakeRecorder implements RecorderLike {
-  current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0 };
+  current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0, currentSegmentPath: null };
   constructor(readonly options: SegmentRecorderOptions) {}
   set(patch: Partial<RecorderState>): void {
     this.current = { ...this.current, ...patch };
@@ -78,6 +78,8 @@ describe('RecordingService', () => {
     expect(file().openSessions).toEqual(['0_rkij47dr/20261125T034012Z']);
     expect(service.state(START.entryId)).toMatchObject({ enabled: true, active: true, reason: null });
     expect(service.state(START.entryId).items.map((i) => i.state)).toEqual(['pending', 'pending']);
+    r.set({ currentSegmentPath: `${r.options.dataDir}/recordings/x/seg_000002.ts` });
+    expect(service.state(START.entryId).items.at(-1)).toMatchObject({ state: 'recording', fileName: 'seg_000002.ts', sequence: 2, sizeBytes: 0, percent: 0 });
     await service.stop(START.entryId);
     expect(file().openSessions).toEqual([]);
     expect(published.at(-1)?.[1]).toMatchObject({ active: false });

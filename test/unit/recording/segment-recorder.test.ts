@@ -78,11 +78,13 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     await recorder.start();
     const child = children[0]!;
     expect(child.argv).toContain('-segment_start_number');
+    expect(recorder.state().currentSegmentPath).toBe(path.join(recorder.directory, 'seg_000000.ts'));
     fs.writeFileSync(path.join(recorder.directory, 'seg_000000.ts'), Buffer.alloc(1000));
     fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(500));
     fs.writeFileSync(listPath(child), 'seg_000000.ts,0.000000,4.000000\n');
     await waitFor(() => segments.length === 1, { what: 'the listed segment' });
     expect(segments[0]).toMatchObject({ sequence: 0, durationSeconds: 4, sizeBytes: 1000, entryId: '0_rkij47dr', sessionId: 's1' });
+    expect(recorder.state().currentSegmentPath).toBe(path.join(recorder.directory, 'seg_000001.ts'));
     // the segment being written is not reported until it is listed (or FFmpeg is gone)
     await new Promise((r) => setTimeout(r, 100));
     expect(segments).toHaveLength(1);
@@ -125,6 +127,7 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     await recorder.start();
     await recorder.stop();
     expect(children[0]!.exitCode).toBe(0);
+    expect(recorder.state().currentSegmentPath).toBeNull();
     expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
   });
 
