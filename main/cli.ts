@@ -1,13 +1,14 @@
 // The headless entry point: `npm run station` (and `npm run station -- sandbox --port N`).
 // Prints one line with the URLs when ready; SIGINT/SIGTERM stop it cleanly; bad input exits 2 with one line.
 import path from 'node:path';
-import { parseCommandLine, USAGE } from './config/options.js';
+import { parseCommandLine, USAGE, type StationOptions } from './config/options.js';
 import { UsageError } from './config/errors.js';
-import { consoleSink, createLogger } from './log/logger.js';
+import { consoleSink, createLogger, type Logger } from './log/logger.js';
 import { fileSink } from './log/file-sink.js';
 import { PortInUseError } from './http/errors.js';
 import { Station } from './station/station.js';
 import { findAppPaths } from './station/app-paths.js';
+import { runSandboxCommand } from './sandbox/index.js';
 
 async function main(): Promise<number> {
   let parsed;
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const file = fileSink({ dir: path.join(options.dataDir, 'logs') });
   const logger = createLogger({ level: options.logLevel, sinks: [consoleSink(), file] });
+  if (parsed.command === 'sandbox') return runSandbox(options, parsed.sandboxPort ?? 0, logger, () => file.close());
   const station = new Station({ options, logger, paths: findAppPaths(), env: process.env });
 
   let stopping: Promise<void> | null = null;
@@ -60,6 +62,27 @@ async function main(): Promise<number> {
     }
     process.stderr.write(`klive-station: failed to start: ${logger.redactor.redact((e as Error).message)}\n`);
     return 1;
+  }
+}
+
+/** `npm run station -- sandbox --port N`: only the Kaltura-compatible sandbox, for tests and other tools. */
+async function runSandbox(options: StationOptions, port: number, logger: Logger, closeLog: () => void): Promise<number> {
+  try {
+    const handle = await runSandboxCommand({ dataDir: options.dataDir, host: options.host, port, logger, rtmpBaseUrl: `rtmp://${options.host}:${options.rtmpPort}/kLive`, out: (line) => process.stdout.write(line + '\n') });
+    const stop = (): void => {
+      void handle.close().finally(() => {
+        closeLog();
+        process.exit(0);
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+    return -1;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(code === 'EADDRINUSE' ? `klive-station: sandbox port ${port} is already in use; choose another with --port N\n` : `klive-station: sandbox failed to start: ${logger.redactor.redact((e as Error).message)}\n`);
+    closeLog();
+    return code === 'EADDRINUSE' ? 2 : 1;
   }
 }
 

@@ -1,69 +1,360 @@
-// The composition root: constructs every part of the station, starts them in order and stops them
-// in reverse. The same class runs under plain Node (cli.ts) and inside Electron (main/electron).
+// The composition root: constructs every part of the station, starts them in order and stops them in
+// reverse. The same class runs under plain Node (cli.ts) and inside Electron (main/electron), which sees
+// it through StationForShell. Parts talk through their events; this file only connects them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StationOptions } from '../config/options.js';
+import { SettingsStore } from '../config/settings-store.js';
+import type { SecretStore } from '../config/secret-store.js';
+import { FileSecretStore } from '../config/file-secret-store.js';
 import type { Logger } from '../log/logger.js';
 import { StationHttpServer } from '../http/server.js';
+import { createHlsRoute } from '../http/hls-route.js';
+import { IngestServer } from '../ingest/index.js';
+import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { locateFfmpeg } from '../transcode/ffmpeg-locate.js';
+import { chooseEncoder, detectHardwareEncoders, type EncoderDetection } from '../transcode/encoders.js';
+import { PidRegistry, defaultPidFile } from '../transcode/pid-registry.js';
+import { UploadQueue } from '../recording/upload-queue.js';
+import { RecordingService } from '../recording/recording-service.js';
+import type { InputProbe } from '../../shared/state.js';
+import type { Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { AppPaths } from './app-paths.js';
+import type { BridgeHost } from './bridge-host.js';
+import { createBridgeHandlers } from './bridge-handlers.js';
+import type { StationBridgeHost } from './bridge-server.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadOrCreateAccessToken, createIndexTransform } from './access-token.js';
+import { KalturaRuntime } from './kaltura-runtime.js';
+import { StationMonitor } from './monitor.js';
+import { StreamPipeline } from './stream-pipeline.js';
 
 export interface StationDeps {
   options: StationOptions;
   logger: Logger;
   paths: AppPaths;
   env: NodeJS.ProcessEnv;
-  now?: () => number;
+  /** where the Kaltura admin secret lives; default a 0600 file in the data dir (headless) */
+  secrets?: SecretStore;
+  clock?: Clock;
+  /** tuning for tests and benches */
+  tuning?: StationTuning;
+}
+
+export interface StationTuning {
+  resumeGraceMs?: number;
+  keepAliveIntervalMs?: number;
+  x264Preset?: string;
+  /** skip the one-second hardware encoder test encodes at start */
+  skipEncoderDetection?: boolean;
 }
 
 export class Station {
   private readonly http: StationHttpServer;
+  private readonly clock: Clock;
+  private readonly settings: SettingsStore;
+  private readonly secrets: SecretStore;
+  private readonly pids: PidRegistry;
+  private readonly kaltura: KalturaRuntime;
+  private readonly monitor: StationMonitor;
+  private readonly ingest: IngestServer;
+  private readonly queue: UploadQueue;
+  private recording: RecordingService | null = null;
+  private readonly pipelines = new Map<string, StreamPipeline>();
+  private readonly latestProbes = new Map<string, InputProbe>();
+  private readonly liveListeners = new Set<(n: number) => void>();
+  private readonly accessToken: string;
+  private bridge: StationBridgeHost | null = null;
   private info: StationInfo;
+  private encoders: EncoderDetection | null = null;
+  private lastLiveCount = 0;
   private started = false;
+  private closed = false;
 
   constructor(private readonly deps: StationDeps) {
     const { options, logger, paths } = deps;
-    this.http = new StationHttpServer({ host: options.host, port: options.httpPort, renderer: { root: paths.rendererDir }, logger: logger.child('http') });
+    fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
+    this.clock = deps.clock ?? systemClock();
+    this.settings = new SettingsStore(options.dataDir);
+    this.secrets = deps.secrets ?? new FileSecretStore(options.dataDir);
+    this.accessToken = loadOrCreateAccessToken(options.dataDir);
+    logger.redactor.addSecret(this.accessToken);
+    const rtmpUrl = `rtmp://${displayHost(options.host)}:${options.rtmpPort}/kLive`;
     this.info = {
       name: 'kLive Station',
       version: paths.version,
-      startedAtMs: (deps.now ?? Date.now)(),
-      hostname: os.hostname(),
-      rtmpUrl: `rtmp://${displayHost(options.host)}:${options.rtmpPort}/kLive`,
+      startedAtMs: this.clock.nowMs(),
+      hostname: this.kalturaHostname(this.settings.get()),
+      rtmpUrl,
       httpUrl: `http://${displayHost(options.host)}:${options.httpPort}/`,
       ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'not detected yet' },
     };
+    this.http = new StationHttpServer({
+      host: options.host,
+      port: options.httpPort,
+      renderer: { root: paths.rendererDir, transformIndex: createIndexTransform(this.accessToken) },
+      logger: logger.child('http'),
+    });
+    this.pids = new PidRegistry({ file: defaultPidFile(options.dataDir), logger: logger.child('pids') });
+    this.kaltura = new KalturaRuntime({
+      dataDir: options.dataDir,
+      version: paths.version,
+      rtmpBaseUrl: () => rtmpUrl,
+      secrets: this.secrets,
+      logger,
+      onStatus: (status) => {
+        this.monitor.registry.kalturaConfig(status);
+        this.monitor.registry.ksState(status.ks);
+        this.monitor.registry.apiState(status.api);
+      },
+      onCall: (call) => this.monitor.metrics.recordApiCall(call),
+    });
+    this.monitor = new StationMonitor({
+      logger,
+      dataDir: options.dataDir,
+      info: this.info,
+      kaltura: this.kaltura.status(),
+      kalturaApi: () => (this.kaltura.configured ? this.kaltura.api : null),
+      beaconsEnabled: () => this.settings.get().kaltura.beaconsEnabled,
+      ffmpegPids: () => this.pids.list().map((r) => r.pid),
+      me: () => this.info.hostname,
+      clock: this.clock,
+      registry: { defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds, ...(deps.tuning?.resumeGraceMs !== undefined ? { reconnectGraceMs: deps.tuning.resumeGraceMs } : {}) },
+    });
+    this.queue = new UploadQueue({
+      dataDir: options.dataDir,
+      uploader: this.kaltura.uploader,
+      logger: logger.child('uploads'),
+      deleteAfterUpload: this.settings.get().media.deleteRecordingsAfterUpload,
+    });
+    this.ingest = new IngestServer({
+      host: options.host,
+      port: options.rtmpPort,
+      dataDir: options.dataDir,
+      logger: logger.child('ingest'),
+      authenticate: (a) => this.kaltura.api.authenticate(a),
+      now: () => this.clock.nowMs(),
+      ...(deps.tuning?.resumeGraceMs !== undefined ? { options: { resumeGraceMs: deps.tuning.resumeGraceMs } } : {}),
+    });
+    this.wireIngest();
   }
 
   getInfo(): StationInfo {
     return this.info;
   }
 
+  bridgeHost(): BridgeHost {
+    if (!this.bridge) throw new Error('the station is not started: call start() before bridgeHost()');
+    return this.bridge;
+  }
+
+  liveStreamCount(): number {
+    return [...this.pipelines.values()].filter((p) => p.live).length;
+  }
+
+  onLiveCountChange(cb: (n: number) => void): () => void {
+    this.liveListeners.add(cb);
+    return () => this.liveListeners.delete(cb);
+  }
+
   async start(): Promise<StationInfo> {
     const { options, logger, env } = this.deps;
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    fs.mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
-    const ffmpeg = await locateFfmpeg({ settingPath: '', env });
-    if (ffmpeg.status === 'ok') logger.info('using FFmpeg', { path: ffmpeg.path, source: ffmpeg.source, version: ffmpeg.version });
-    else logger.warn(ffmpeg.message ?? 'FFmpeg unavailable');
+    if (this.settings.loadProblem) logger.error(this.settings.loadProblem);
+    const reaped = this.pids.reapOrphans();
+    if (reaped.killed.length > 0) logger.warn('ended FFmpeg processes left by a previous run', { pids: reaped.killed });
+    await this.detectFfmpeg();
     await this.http.listen();
-    this.info = {
-      ...this.info,
-      ffmpeg,
-      httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`,
-    };
+    await this.ingest.start();
+    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, rtmpUrl: `rtmp://${displayHost(options.host)}:${this.ingest.port}/kLive` };
+    this.monitor.registry.setInfo(this.info);
+    this.bridge = this.monitor.createBridgeHost(
+      createBridgeHandlers({
+        info: () => this.info,
+        registry: this.monitor.registry,
+        events: this.monitor.events,
+        settings: this.settings,
+        secrets: this.secrets,
+        kaltura: this.kaltura,
+        logger,
+        applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
+      }),
+    );
+    this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
+    for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
+    this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
+    await this.kaltura.configure(this.settings.get().kaltura);
+    this.queue.start();
+    this.monitor.start();
+    if (this.settings.loadProblem) this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
+    if (!this.deps.tuning?.skipEncoderDetection) void this.detectEncoders();
+    void env;
     this.started = true;
     this.http.setReady(true);
     return this.info;
   }
 
-  async stop(): Promise<void> {
-    if (!this.started) return;
-    this.started = false;
+  /** Tells Kaltura this station no longer serves its entries (every pipeline's registration). */
+  async unregisterAll(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((p) => p.unregister()));
+  }
+
+  /** Ends every FFmpeg cleanly (playlists get #EXT-X-ENDLIST). */
+  async stopTranscoders(): Promise<void> {
+    await Promise.all([...this.pipelines.values()].map((p) => p.stopTranscoder()));
+  }
+
+  /** Closes the segments being recorded and saves the upload queue. */
+  async flushRecordings(): Promise<void> {
+    await this.recording?.stopAll();
+    await this.queue.stop();
+  }
+
+  /** Releases everything; after unregisterAll/stopTranscoders/flushRecordings when stopping cleanly. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     this.http.setReady(false);
+    await this.ingest.stop().catch((e: unknown) => this.deps.logger.error('ingest stop failed', { error: (e as Error).message }));
+    await Promise.all([...this.pipelines.values()].map((p) => p.finish()));
+    this.pipelines.clear();
+    this.pids.killAll();
+    await this.monitor.stop().catch(() => undefined);
+    await this.kaltura.stop();
     await this.http.close();
+  }
+
+  /** The clean stop: unregister, stop FFmpeg, flush recordings, then close. */
+  async stop(): Promise<void> {
+    if (this.started) {
+      await this.unregisterAll();
+      await this.stopTranscoders();
+      await this.flushRecordings();
+    }
+    await this.close();
+  }
+
+  private wireIngest(): void {
+    const registry = this.monitor.registry;
+    this.ingest.on('streamAccepted', (event) => {
+      registry.streamAccepted(event);
+      this.onAccepted(event);
+    });
+    this.ingest.on('streamRefused', (event) => registry.streamRefused(event));
+    this.ingest.on('streamEnded', (event) => {
+      registry.streamEnded(event);
+      this.latestProbes.delete(event.streamId);
+      this.pipelines.get(event.streamId)?.publisherLeft(event.reason === 'station-stopping');
+      this.notifyLiveCount();
+    });
+    this.ingest.on('probe', (event) => {
+      this.latestProbes.set(event.streamId, event.probe);
+      registry.probe(event);
+    });
+  }
+
+  private onAccepted(event: StreamAcceptedEvent): void {
+    const existing = this.pipelines.get(event.streamId);
+    if (existing && event.resumed) {
+      existing.resume(event);
+      this.notifyLiveCount();
+      return;
+    }
+    if (existing) void existing.finish();
+    const pipeline = new StreamPipeline(event, {
+      registry: this.monitor.registry,
+      kaltura: this.kaltura.api,
+      hlsRootDir: this.hlsRootDir(),
+      ffmpegPath: () => this.info.ffmpeg.path,
+      encoder: () => this.chooseEncoder(),
+      recording: this.recording,
+      pidRegistry: this.pids,
+      clock: this.clock,
+      logger: this.deps.logger,
+      latestProbe: (id) => this.latestProbes.get(id) ?? null,
+      resumeGraceMs: this.deps.tuning?.resumeGraceMs ?? 10_000,
+      ...(this.deps.tuning?.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs } : {}),
+      ...(this.deps.tuning?.x264Preset ? { preset: this.deps.tuning.x264Preset } : {}),
+    });
+    this.pipelines.set(event.streamId, pipeline);
+    pipeline.start();
+    this.notifyLiveCount();
+    this.prunePipelines();
+  }
+
+  /** Finished pipelines leave the map so a long event does not accumulate them. */
+  private prunePipelines(): void {
+    for (const [id, p] of this.pipelines) if (p.isFinished) this.pipelines.delete(id);
+  }
+
+  private notifyLiveCount(): void {
+    const n = this.liveStreamCount();
+    if (n === this.lastLiveCount) return;
+    this.lastLiveCount = n;
+    for (const cb of [...this.liveListeners]) cb(n);
+  }
+
+  private chooseEncoder(): ReturnType<typeof chooseEncoder>['encoder'] {
+    const choice = chooseEncoder(this.settings.get().media.videoEncoder, this.encoders);
+    if (choice.alert) this.monitor.events.add({ severity: 'warning', kind: 'ffmpeg', message: choice.alert });
+    return choice.encoder;
+  }
+
+  private async detectFfmpeg(): Promise<void> {
+    const { logger, env } = this.deps;
+    const ffmpeg = await locateFfmpeg({ settingPath: this.settings.get().media.ffmpegPath, env });
+    if (ffmpeg.status === 'ok') logger.info('using FFmpeg', { path: ffmpeg.path, source: ffmpeg.source, version: ffmpeg.version });
+    else logger.warn(ffmpeg.message ?? 'FFmpeg unavailable');
+    this.info = { ...this.info, ffmpeg };
+    this.recording = this.createRecordingService(ffmpeg.path);
+    if (this.started) this.monitor.registry.setInfo(this.info);
+  }
+
+  /** Recording needs FFmpeg; rebuilt when the FFmpeg in use changes (no recording is running then). */
+  private createRecordingService(ffmpegPath: string | null): RecordingService | null {
+    if (!ffmpegPath) return null;
+    const { options, logger } = this.deps;
+    return new RecordingService({
+      dataDir: options.dataDir,
+      ffmpegPath,
+      queue: this.queue,
+      logger,
+      segmentSeconds: this.settings.get().media.recordingSegmentSeconds,
+      now: () => this.clock.nowMs(),
+      onAlert: (alert) => this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
+      onChange: (entryId, state) => this.monitor.registry.recording(entryId, state),
+    });
+  }
+
+  private async detectEncoders(): Promise<void> {
+    if (!this.info.ffmpeg.path) return;
+    try {
+      this.encoders = await detectHardwareEncoders({ ffmpegPath: this.info.ffmpeg.path });
+      if (this.encoders.working.length > 0) this.deps.logger.info('hardware encoders available', { encoders: this.encoders.working });
+    } catch (e) {
+      this.deps.logger.warn('hardware encoder detection failed', { error: (e as Error).message });
+    }
+  }
+
+  private async applySettings(previous: Settings, next: Settings, secretChanged: boolean): Promise<void> {
+    if (secretChanged || JSON.stringify(previous.kaltura) !== JSON.stringify(next.kaltura)) {
+      this.info = { ...this.info, hostname: this.kalturaHostname(next) };
+      this.monitor.registry.setInfo(this.info);
+      await this.kaltura.configure(next.kaltura);
+    }
+    if (previous.media.ffmpegPath !== next.media.ffmpegPath) {
+      await this.detectFfmpeg();
+      void this.detectEncoders();
+    }
+  }
+
+  private kalturaHostname(settings: Settings): string {
+    return settings.kaltura.hostname.trim() === '' ? os.hostname() : settings.kaltura.hostname;
+  }
+
+  private hlsRootDir(): string {
+    return path.join(this.deps.options.dataDir, 'hls');
   }
 }
 

@@ -14,7 +14,12 @@ export interface CreateEntryInput {
   /** a fixed id (tests: 0_abcd1234); must match /^[01]_[a-z0-9]{8}$/ */
   id?: string;
   streamPassword?: string;
+  /** HLS segment length; default 2 s (Kaltura's default is 6 s, too slow to go live on a laptop) */
+  segmentDurationMs?: number;
 }
+
+/** Sandbox entries are made for a laptop: 2 s segments make the preview playable in about 2.5 s. */
+export const LAPTOP_SEGMENT_MS = 2000;
 
 export function seedState(nowSeconds: number): SandboxState {
   return {
@@ -54,7 +59,7 @@ export function buildEntry(input: CreateEntryInput, state: SandboxState, nowMs: 
   const nowS = Math.floor(nowMs / 1000);
   return {
     id, partnerId, name, description: '', userId: '', streamPassword: input.streamPassword ?? randomHex(4), conversionProfileId,
-    dvrStatus: input.dvr ? 1 : 0, dvrWindow: 120, recordStatus: input.record ? 1 : 0, segmentDuration: 6000,
+    dvrStatus: input.dvr ? 1 : 0, dvrWindow: 120, recordStatus: input.record ? 1 : 0, segmentDuration: input.segmentDurationMs ?? LAPTOP_SEGMENT_MS,
     explicitLive: false, viewMode: 1, createdAtSeconds: nowS, updatedAtSeconds: nowS, tokenUpdatedAtMs: nowMs,
     firstBroadcast: null, lastBroadcast: null, currentBroadcastStartTime: 0, lastBroadcastEndTime: 0,
     recordedEntryId: null, redirectEntryId: null, lengthInMsecs: 0,

@@ -1,0 +1,123 @@
+// Owns the answers to every bridge request (shared/bridge/contract.ts), for both transports. Each handler
+// is small and delegates: live state to the registry, settings to the settings store, Kaltura to the
+// runtime, sandbox entries to the sandbox store. Errors are thrown as BridgeCallError with a message that
+// says what to do; no secret ever appears in a response.
+import { BridgeCallError } from './bridge-host.js';
+import type { BridgeHandlers } from './bridge-server.js';
+import type { StationRegistry } from './registry.js';
+import type { EventsLog } from './events-log.js';
+import type { KalturaRuntime } from './kaltura-runtime.js';
+import type { SettingsStore } from '../config/settings-store.js';
+import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
+import type { Logger } from '../log/logger.js';
+import { buildPublishDetails } from '../../shared/sandbox.js';
+import type { PublicSettings, Settings } from '../../shared/settings.js';
+import type { StationInfo } from '../../shared/station-info.js';
+import type { SandboxHandle } from '../sandbox/index.js';
+
+export interface BridgeHandlerDeps {
+  info: () => StationInfo;
+  registry: StationRegistry;
+  events: EventsLog;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  kaltura: KalturaRuntime;
+  logger: Logger;
+  /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
+  applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
+}
+
+export function publicSettings(settings: Settings, secrets: SecretStore): PublicSettings {
+  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null };
+}
+
+export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
+  const sandbox = (): SandboxHandle => {
+    const handle = d.kaltura.sandbox;
+    if (!handle) throw new BridgeCallError('failed', 'The built-in sandbox is not running: sandbox entries exist only in Sandbox mode (Settings → Kaltura mode).');
+    return handle;
+  };
+  const sandboxEntry = (entryId: string) => {
+    const entry = sandbox().store.entry(entryId);
+    if (!entry) throw new BridgeCallError('failed', `Sandbox entry ${entryId} does not exist: pick one from the list or create it.`);
+    return entry;
+  };
+  return {
+    'station.getInfo': async () => d.info(),
+    'state.getSnapshot': async () => d.registry.snapshot(),
+    'settings.get': async () => publicSettings(d.settings.get(), d.secrets),
+    'settings.update': async (update) => {
+      const previous = d.settings.get();
+      const { adminSecret, ...rest } = update;
+      const secretProvided = adminSecret !== undefined && adminSecret !== '';
+      const result = d.settings.update(rest, { adminSecretStored: d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
+      if (!result.ok) return result;
+      let secretChanged = false;
+      if (adminSecret !== undefined) {
+        if (adminSecret === '') d.secrets.delete(ADMIN_SECRET_NAME);
+        else {
+          d.logger.redactor.addSecret(adminSecret);
+          d.secrets.set(ADMIN_SECRET_NAME, adminSecret);
+        }
+        secretChanged = true;
+      }
+      d.events.add({ severity: 'info', kind: 'settings', message: `Settings saved${secretChanged ? ' (admin secret updated)' : ''}` });
+      await d.applySettings(previous, result.settings, secretChanged);
+      return { ok: true, settings: publicSettings(result.settings, d.secrets) };
+    },
+    'kaltura.testConnection': async () => d.kaltura.testConnection(),
+    'kaltura.renewKs': async () => d.kaltura.renewKs(),
+    'events.list': async (filter) => d.events.list(filter),
+    'sandbox.listEntries': async () => {
+      const handle = d.kaltura.sandbox;
+      return handle ? handle.store.entries().map((e) => handle.store.toSandboxEntry(e)) : [];
+    },
+    'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
+    'sandbox.createEntry': async (req) => {
+      const { store } = sandbox();
+      const entry = store.createEntry({
+        name: req.name,
+        ...(req.conversionProfileId !== undefined ? { conversionProfileId: req.conversionProfileId } : {}),
+        ...(req.dvrEnabled !== undefined ? { dvr: req.dvrEnabled } : {}),
+        ...(req.recordingEnabled !== undefined ? { record: req.recordingEnabled } : {}),
+      });
+      d.events.add({ severity: 'info', kind: 'settings', entryId: entry.id, message: `Sandbox entry "${entry.name}" created` });
+      return store.toSandboxEntry(entry);
+    },
+    'sandbox.updateEntry': async (req) => {
+      const { store } = sandbox();
+      sandboxEntry(req.entryId);
+      const entry = store.updateEntry(req.entryId, {
+        ...(req.name !== undefined ? { name: req.name } : {}),
+        ...(req.conversionProfileId !== undefined ? { conversionProfileId: req.conversionProfileId } : {}),
+        ...(req.dvrEnabled !== undefined ? { dvr: req.dvrEnabled } : {}),
+        ...(req.recordingEnabled !== undefined ? { record: req.recordingEnabled } : {}),
+      });
+      return store.toSandboxEntry(entry);
+    },
+    'sandbox.deleteEntry': async ({ entryId }) => {
+      const { store } = sandbox();
+      const entry = sandboxEntry(entryId);
+      store.deleteEntry(entryId);
+      d.events.add({ severity: 'info', kind: 'settings', entryId, message: `Sandbox entry "${entry.name}" deleted` });
+      return { entryId };
+    },
+    'sandbox.regenerateToken': async ({ entryId }) => {
+      const { store } = sandbox();
+      sandboxEntry(entryId);
+      store.regenerateToken(entryId);
+      d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Stream token regenerated: encoders using the old one will be refused' });
+      return store.toSandboxEntry(sandboxEntry(entryId));
+    },
+    'connect.getPublishDetails': async ({ entryId }) => {
+      const handle = d.kaltura.sandbox;
+      if (handle) {
+        const entry = sandboxEntry(entryId);
+        const token = handle.store.entryToken(entryId);
+        if (!token) throw new BridgeCallError('failed', `Sandbox entry ${entryId} has no stream token: regenerate it.`);
+        return buildPublishDetails({ rtmpUrl: d.info().rtmpUrl, partnerId: entry.partnerId, entryId, token });
+      }
+      throw new BridgeCallError('failed', 'With a Kaltura account, copy the entry\'s stream token from KMC (Live entry → Live Ingest Settings) and type it on the Connect screen together with the entry id and partner id.');
+    },
+  } satisfies BridgeHandlers;
+}
