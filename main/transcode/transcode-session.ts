@@ -69,7 +69,8 @@ export interface TranscodeSessionEvents extends Record<string, unknown> {
   ended: { reason: 'stopped' | 'input-ended'; playlistsClosedByStation: number };
 }
 
-const FAST_TICK_MS = 250;
+/** before playable: poll often, the master is due as soon as every rendition has a segment */
+const FAST_TICK_MS = 100;
 const TICK_MS = 1_000;
 
 export class TranscodeSession {

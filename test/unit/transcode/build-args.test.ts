@@ -14,6 +14,7 @@ const fixtureLadder = (name: string): Ladder => ladderOf(path.join(REPO_ROOT, 't
 
 const input: TranscodeInput = { url: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', frameRateFps: 30, width: 1280, height: 720, hasAudio: true, hasVideo: true, audioCodec: 'AAC' };
 const output: HlsOutput = { dir: '/data/hls/0_abcd1234', segmentDurationSeconds: 2, playlistSize: 6, deleteOldSegments: true };
+const LIVE_INPUT = ['-fpsprobesize', '0', '-analyzeduration', '1000000', '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1'];
 const HEAD = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-stats_period', '1'];
 const hlsTail = (map: string, flags = 'independent_segments+delete_segments', listSize = '6', dir = '/data/hls/0_abcd1234'): string[] => [
   '-f', 'hls', '-hls_time', '2', '-hls_list_size', listSize, '-hls_flags', flags, '-hls_segment_type', 'mpegts', '-start_number', '0',
@@ -27,7 +28,7 @@ const x264 = (i: number, profile: string, b: number, max: number, buf: number, p
 describe('buildFfmpegArgs', () => {
   it('default ladder: copy the source, scale three rungs after one decode, follow source key frames, audio per variant', () => {
     expect(buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264' })).toEqual([
-      ...HEAD, '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+      ...HEAD, ...LIVE_INPUT,
       '-filter_complex', '[0:v:0]split=3[s0][s1][s2];[s0]scale=480:-2,format=yuv420p[v0];[s1]scale=640:-2,format=yuv420p[v1];[s2]scale=640:-2,format=yuv420p[v2]',
       '-map', '0:v:0', '-map', '[v0]', '-map', '[v1]', '-map', '[v2]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
       '-c:v:0', 'copy',
@@ -37,6 +38,11 @@ describe('buildFfmpegArgs', () => {
       '-c:a:0', 'aac', '-b:a:0', '96000', '-c:a:1', 'aac', '-b:a:1', '64000', '-c:a:2', 'aac', '-b:a:2', '64000', '-c:a:3', 'aac', '-b:a:3', '64000',
       ...hlsTail('v:0,a:0,name:0_abcd1234_32 v:1,a:1,name:0_abcd1234_33 v:2,a:2,name:0_abcd1234_34 v:3,a:3,name:0_abcd1234_35'),
     ]);
+  });
+
+  it('probes a live pull briefly, a file (tests, benches) normally', () => {
+    const args = buildFfmpegArgs(defaultLadder(), { ...input, url: '/tmp/source.flv', readRealtime: true }, output, { encoder: 'libx264' });
+    expect(args.slice(8, 11)).toEqual(['-re', '-i', '/tmp/source.flv']);
   });
 
   it('never upscales: a 320x180 source keeps its size; an unknown size uses min()', () => {
@@ -49,7 +55,7 @@ describe('buildFfmpegArgs', () => {
   it('passthrough profile: a remux with no filter graph and no video encode, DVR-sized playlist, restart appends', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-passthrough-ingest2.xml'), { ...input, readRealtime: true }, { ...output, playlistSize: 3600, appendToExisting: true, startNumber: 12 }, { encoder: 'libx264' });
     expect(args).toEqual([
-      ...HEAD, '-re', '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+      ...HEAD, '-re', ...LIVE_INPUT,
       '-map', '0:v:0', '-map', '0:a:0',
       '-c:v:0', 'copy', '-c:a:0', 'aac', '-b:a:0', '96000',
       '-f', 'hls', '-hls_time', '2', '-hls_list_size', '3600', '-hls_flags', 'independent_segments+delete_segments+append_list+discont_start',
@@ -61,7 +67,7 @@ describe('buildFfmpegArgs', () => {
   it('audio passthrough on every rung: one shared audio group copied once', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-source-aac-passthru.xml'), input, output, { encoder: 'libx264', preset: 'ultrafast', threads: 2 });
     expect(args).toEqual([
-      ...HEAD, '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+      ...HEAD, ...LIVE_INPUT,
       '-filter_complex', '[0:v:0]scale=-2:270,format=yuv420p[v0]',
       '-map', '0:v:0', '-map', '[v0]', '-map', '0:a:0',
       '-c:v:0', 'copy',
@@ -80,7 +86,7 @@ describe('buildFfmpegArgs', () => {
   it('CBR + SkipFrameCount + deinterlace with no passthrough rung: fixed key-frame interval, every other frame', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), input, output, { encoder: 'libx264' });
     expect(args).toEqual([
-      ...HEAD, '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+      ...HEAD, ...LIVE_INPUT,
       '-filter_complex', "[0:v:0]yadif,split=2[s0][s1];[s0]scale=-2:360,select='not(mod(n,2))',format=yuv420p[v0];[s1]scale=320:-2,format=yuv420p[v1]",
       '-map', '[v0]', '-map', '[v1]', '-map', '0:a:0',
       '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high',
@@ -105,7 +111,7 @@ describe('buildFfmpegArgs', () => {
   it('hardware encoder variant: h264_nvenc with its own preset and rate-control names', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), { ...input, hasAudio: false }, output, { encoder: 'h264_nvenc' });
     expect(args).toEqual([
-      ...HEAD, '-i', 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+      ...HEAD, ...LIVE_INPUT,
       '-filter_complex', "[0:v:0]yadif,split=2[s0][s1];[s0]scale=-2:360,select='not(mod(n,2))',format=yuv420p[v0];[s1]scale=320:-2,format=yuv420p[v1]",
       '-map', '[v0]', '-map', '[v1]',
       '-c:v:0', 'h264_nvenc', '-preset:v:0', 'p3', '-tune:v:0', 'll', '-profile:v:0', 'high', '-rc:v:0', 'cbr', '-forced-idr:v:0', '1',
