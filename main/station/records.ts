@@ -31,6 +31,8 @@ export interface EntryRecord {
   lastEventAtMs: number;
   streams: Map<string, StreamRecord>;
   recording: RecordingState;
+  /** entry-level conditions (109/110 backup only) */
+  alerts: StreamAlerts;
 }
 
 export const EMPTY_REGISTRATION: RegistrationState = { status: 'none', lastKeepAliveAtMs: null, lastError: null };
@@ -89,7 +91,7 @@ function orderStreams(streams: IngestStream[]): IngestStream[] {
 
 export function toEntryState(rec: EntryRecord): EntryState {
   const streams = orderStreams([...rec.streams.values()].map((s) => ({ ...s.stream, state: s.lifecycle.state, stateSinceMs: s.lifecycle.sinceMs })));
-  const alerts = sortAlerts([...rec.streams.values()].flatMap(recordAlerts));
+  const alerts = sortAlerts([...[...rec.streams.values()].flatMap(recordAlerts), ...rec.alerts.active()]);
   const { health, reason } = entryHealth(alerts, streams);
   return {
     entryId: rec.entryId,

@@ -11,7 +11,8 @@ import { describeEnd, type ProbeInput, type StreamAcceptedInput, type StreamAuth
 import { applyLifecycle, isFinished, isOnAir, type LifecycleEvent } from './lifecycle.js';
 import { assessInput, type InputThresholds } from './health/input-health.js';
 import { assessTranscode, type TranscodeThresholds } from './health/rendition-health.js';
-import { makeAlert, type AlertChanges } from './health/stream-alerts.js';
+import { makeAlert, StreamAlerts, type AlertChanges } from './health/stream-alerts.js';
+import { backupOnlyConditions } from './health/entry-conditions.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
 import { EMPTY_RECORDING, newStreamRecord, streamKey, toEntryState, type EntryRecord, type StreamRecord } from './records.js';
 import type { AlertTransition } from './registry-types.js';
@@ -209,6 +210,8 @@ export class StreamBook {
   expire(): void {
     const now = this.o.clock.nowMs();
     for (const entry of [...this.entries.values()]) {
+      const onAir = [...entry.streams.values()].filter((r) => isOnAir(r.lifecycle.state)).map((r) => r.stream.mediaServerIndex);
+      this.publishAlerts(entry, entry.alerts.evaluate(backupOnlyConditions(entry.entryId, onAir, entry.recording.enabled), now));
       for (const rec of [...entry.streams.values()]) {
         const { state, sinceMs } = rec.lifecycle;
         if (state === 'reconnecting' && now - sinceMs >= this.o.reconnectGraceMs) {
@@ -235,7 +238,7 @@ export class StreamBook {
   private ensureEntry(entryId: string, partnerId: number, atMs: number): EntryRecord {
     let entry = this.entries.get(entryId);
     if (!entry) {
-      entry = { entryId, partnerId, name: entryId, dvrEnabled: false, firstSeenAtMs: atMs, lastEventAtMs: atMs, streams: new Map(), recording: EMPTY_RECORDING };
+      entry = { entryId, partnerId, name: entryId, dvrEnabled: false, firstSeenAtMs: atMs, lastEventAtMs: atMs, streams: new Map(), recording: EMPTY_RECORDING, alerts: new StreamAlerts({ entryId, streamName: null, mediaServerIndex: 1 }, this.o.alertTiming) };
       this.entries.set(entryId, entry);
     }
     return entry;

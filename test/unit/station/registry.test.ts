@@ -197,3 +197,21 @@ describe('StationRegistry recording', () => {
     expect(r.registry.entry('0_nothing1')).toBeNull();
   });
 });
+
+describe('StationRegistry backup-only alerts', () => {
+  it('raises 109 when only the backup is on air and clears it when the primary returns', () => {
+    const r = makeRegistry();
+    accept(r, { streamId: 'b1', streamName: '0_rkij47dr_1', mediaServerIndex: 1 });
+    for (let t = 0; t < 7; t++) {
+      r.clock.advance(1000);
+      r.registry.tick();
+    }
+    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => `${a.code} ${a.name}`)).toEqual(['109 BackupOnlyStreamNoRecording']);
+    accept(r, { streamId: 'p1', streamName: '0_rkij47dr_1', mediaServerIndex: 0 });
+    for (let t = 0; t < 7; t++) {
+      r.clock.advance(1000);
+      r.registry.tick();
+    }
+    expect(r.registry.entry('0_rkij47dr')?.alerts.filter((a) => a.code === 109)).toEqual([]);
+  });
+});
