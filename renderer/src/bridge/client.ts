@@ -1,7 +1,9 @@
 // Picks the bridge transport: the Electron preload's window.klive when present, else a WebSocket to
 // ws(s)://<page host>/bridge carrying the access token the station injected into index.html.
-import type { KliveBridge } from '../../../shared/bridge/api.js';
-import { WsBridgeClient } from './ws-client.js';
+import type { BridgeEvents, BridgeRequests, KliveBridge } from '../../../shared/bridge/api.js';
+import { events as eventDefs, requests as requestDefs } from '../../../shared/bridge/contract.js';
+import type { EventName, RequestName } from '../../../shared/bridge/contract.js';
+import { BridgeRequestError, WsBridgeClient } from './ws-client.js';
 import type { ConnectionStatus } from './ws-client.js';
 
 export interface BridgeConnection {
@@ -38,11 +40,41 @@ export function bridgeUrl(location: BrowserEnv['location'], accessToken: string 
   return accessToken ? `${base}?token=${encodeURIComponent(accessToken)}` : base;
 }
 
+/**
+ * Wraps the preload's bridge so IPC answers and events are checked against the contract like WebSocket ones:
+ * a mismatch (e.g. a stale preload) becomes a clear error instead of a crash deep in a component.
+ */
+export function validatingBridge(inner: KliveBridge): KliveBridge {
+  const request: Record<string, (payload: unknown) => Promise<unknown>> = {};
+  for (const name of Object.keys(requestDefs) as RequestName[]) {
+    const call = inner.request[name] as unknown as ((payload: unknown) => Promise<unknown>) | undefined;
+    request[name] = async (payload) => {
+      if (!call) throw new BridgeRequestError('unknown_request', `The station window does not offer ${name}: restart the app after updating it.`);
+      const checked = requestDefs[name].response.safeParse(await call(payload));
+      if (!checked.success) throw new BridgeRequestError('invalid_response', `The station's answer to ${name} did not match the contract: restart the app after updating it.`);
+      return checked.data;
+    };
+  }
+  const on: Record<string, (listener: (payload: unknown) => void) => () => void> = {};
+  for (const name of Object.keys(eventDefs) as EventName[]) {
+    const subscribe = inner.on[name] as unknown as ((listener: (payload: unknown) => void) => () => void) | undefined;
+    on[name] = (listener) => {
+      if (!subscribe) return () => undefined;
+      return subscribe((payload) => {
+        const checked = eventDefs[name].payload.safeParse(payload);
+        if (checked.success) listener(checked.data);
+        else console.warn(`kLive bridge: ignored a malformed '${name}' event`);
+      });
+    };
+  }
+  return { request: request as unknown as BridgeRequests, on: on as unknown as BridgeEvents };
+}
+
 export function connectBridge(env: BrowserEnv): BridgeConnection {
   const preload = env.klive;
   if (preload) {
     return {
-      bridge: preload,
+      bridge: validatingBridge(preload),
       transport: 'ipc',
       canMutate: true,
       getStatus: () => 'open',

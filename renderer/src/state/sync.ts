@@ -4,8 +4,10 @@ import type { BridgeConnection } from '../bridge/client.js';
 import { applySnapshot } from './stores.js';
 import type { Stores } from './stores.js';
 
+/** The message of an error for the user; the preload's "[code] " prefix (IPC keeps only messages) is dropped. */
 export function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/^\[[a-z_]+\]\s*/, '');
 }
 
 export function attachBridge(connection: BridgeConnection, stores: Stores): () => void {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeRequestError, WsBridgeClient } from '../../../renderer/src/bridge/ws-client.js';
 import type { SocketLike, Timers } from '../../../renderer/src/bridge/ws-client.js';
 import { bridgeUrl, connectBridge, readAccessToken } from '../../../renderer/src/bridge/client.js';
+import { describeError } from '../../../renderer/src/state/sync.js';
 import { makeEntry, makeFakeBridge, makeInfo, makeSnapshot } from './fixtures.js';
 
 class FakeSocket implements SocketLike {
@@ -242,12 +243,25 @@ describe('connectBridge', () => {
     expect(bridgeUrl({ protocol: 'https:', host: 'station.local' }, 'a b')).toBe('wss://station.local/bridge?token=a%20b');
   });
 
-  it('uses the Electron preload when window.klive is present', () => {
-    const klive = makeFakeBridge();
+  it('uses the Electron preload when window.klive is present, validating its answers and events', async () => {
+    const klive = makeFakeBridge({ 'station.getInfo': () => makeInfo(), 'state.getSnapshot': () => ({ entries: 'nope' }) as never });
     const connection = connectBridge({ klive, location: { protocol: 'file:', host: '' }, document: doc(null) });
     expect(connection.transport).toBe('ipc');
-    expect(connection.bridge).toBe(klive);
     expect(connection.canMutate).toBe(true);
     expect(connection.getStatus()).toBe('open');
+    await expect(connection.bridge.request['station.getInfo']({})).resolves.toEqual(makeInfo());
+    await expect(connection.bridge.request['state.getSnapshot']({})).rejects.toMatchObject({ code: 'invalid_response' });
+    const got: string[] = [];
+    const off = connection.bridge.on['state.entry']((e) => got.push(e.entryId));
+    klive.emit('state.entry', makeEntry({ entryId: '0_aaaaaaaa' }));
+    klive.emit('state.entry', { entryId: 'broken' } as never);
+    off();
+    klive.emit('state.entry', makeEntry({ entryId: '0_bbbbbbbb' }));
+    expect(got).toEqual(['0_aaaaaaaa']);
+  });
+
+  it('shows IPC errors without the preload\'s [code] prefix', () => {
+    expect(describeError(new Error('[forbidden] needs the access token'))).toBe('needs the access token');
+    expect(describeError(new Error('plain'))).toBe('plain');
   });
 });
