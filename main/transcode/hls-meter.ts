@@ -17,6 +17,8 @@ const AVERAGE_OVER_SEGMENTS = 3;
 export interface MeterFs {
   readText(file: string): string | null;
   sizeBytes(file: string): number | null;
+  /** changes whenever the file is rewritten (mtime + size); null when missing */
+  version(file: string): string | null;
 }
 
 export const nodeMeterFs: MeterFs = {
@@ -34,9 +36,19 @@ export const nodeMeterFs: MeterFs = {
       return null;
     }
   },
+  version: (file) => {
+    try {
+      const stat = fs.statSync(file);
+      return `${stat.mtimeMs}:${stat.size}:${stat.ino}`;
+    } catch {
+      return null;
+    }
+  },
 };
 
 interface Track {
+  /** playlist version last parsed: a DVR playlist can hold thousands of lines, parse it only when rewritten */
+  version: string | null;
   seen: Set<string>;
   recentBps: number[];
   historyBps: number[];
@@ -86,7 +98,12 @@ export class HlsMeter {
   }
 
   private scan(folder: string): number {
-    const text = this.files.readText(path.join(this.dir, folder, VARIANT_PLAYLIST));
+    const file = path.join(this.dir, folder, VARIANT_PLAYLIST);
+    const version = this.files.version(file);
+    const known = this.tracks.get(folder);
+    if (version === null) return 0;
+    if (known && known.version === version) return known.segments;
+    const text = this.files.readText(file);
     if (text === null) return 0;
     let playlist;
     try {
@@ -94,8 +111,9 @@ export class HlsMeter {
     } catch {
       return 0;
     }
-    const track = this.tracks.get(folder) ?? { seen: new Set<string>(), recentBps: [], historyBps: [], lastDurations: [], segments: 0 };
+    const track = known ?? { version: null, seen: new Set<string>(), recentBps: [], historyBps: [], lastDurations: [], segments: 0 };
     this.tracks.set(folder, track);
+    track.version = version;
     track.segments = playlist.segments.length;
     for (const segment of playlist.segments) {
       if (track.seen.has(segment.uri)) continue;
