@@ -37,6 +37,8 @@ export interface StationMonitorOptions {
   clock?: Clock;
   registry?: Partial<Omit<RegistryOptions, 'clock' | 'info' | 'kaltura' | 'events' | 'redactor'>>;
   beaconIntervalMs?: number;
+  /** how long stop() waits for the last beacons (default 3 s) */
+  beaconFlushOnStopMs?: number;
   tickIntervalMs?: number;
   systemProbes?: SystemProbes;
 }
@@ -110,14 +112,17 @@ export class StationMonitor {
     this.events.add({ severity: 'info', kind: 'station', message: `kLive Station ${this.o.info.version} started` });
   }
 
-  /** Stops timers, sends pending beacons (bounded by the API timeout), closes transports and the events file. */
+  /** Stops timers, sends pending beacons (waiting at most beaconFlushOnStopMs), closes transports and the events file. One-shot. */
   async stop(): Promise<void> {
     this.tickTimer?.cancel();
     this.tickTimer = null;
     this.sampler.stop();
     this.beacons.stop();
     this.registry.flush();
-    await this.beacons.flush();
+    // last beacons are best effort: a hanging Kaltura must not hold up quitting
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.beacons.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.beaconFlushOnStopMs ?? 3000)))]);
+    clearTimeout(timer);
     for (const c of this.cleanups.splice(0).reverse()) await c();
     this.registry.dispose();
     this.events.close();

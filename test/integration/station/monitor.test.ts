@@ -20,6 +20,25 @@ afterEach(async () => {
 });
 
 describe('StationMonitor', () => {
+  it('stop() does not wait for a hanging Kaltura beyond beaconFlushOnStopMs', async () => {
+    const monitor = new StationMonitor({
+      logger: createLogger({ sinks: [] }),
+      dataDir: null,
+      info: INFO,
+      kaltura: KALTURA,
+      kalturaApi: () => ({ addBeacon: () => new Promise<void>(() => undefined) }),
+      beaconsEnabled: () => true,
+      ffmpegPids: () => [],
+      me: () => 'x',
+      beaconFlushOnStopMs: 100,
+    });
+    monitor.start();
+    monitor.registry.streamRefused({ entryId: '0_rkij47dr', partnerId: 1, streamName: '0_rkij47dr_1', mediaServerIndex: 0, sourceAddress: '127.0.0.1', reason: 'wrong token', alertCode: 111, kalturaCode: null, connectionUrl: 'rtmp://x', atMs: Date.now() });
+    const startedMs = Date.now();
+    await monitor.stop();
+    expect(Date.now() - startedMs).toBeLessThan(5000);
+  });
+
   it('carries a refused publish to the UI, diagnostics, metrics and a beacon, without the token anywhere', async () => {
     const dataDir = tempDir();
     const sink = memorySink();
