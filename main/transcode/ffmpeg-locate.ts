@@ -18,6 +18,12 @@ export interface FfmpegLocateInput {
 type Source = NonNullable<FfmpegInfo['source']>;
 
 export function bundledFfmpegPath(): string | null {
+  // the packaged desktop app carries FFmpeg as an extra resource (build/electron-builder.config.cjs)
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath;
+  if (resourcesPath) {
+    const packaged = path.join(resourcesPath, 'ffmpeg', process.platform === 'win32' ? 'ffmpeg.exe' : 'ffmpeg');
+    if (fs.existsSync(packaged)) return packaged;
+  }
   try {
     const require = createRequire(import.meta.url);
     const installer = require('@ffmpeg-installer/ffmpeg') as { path?: string };
