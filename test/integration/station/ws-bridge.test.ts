@@ -95,6 +95,18 @@ describe('WebSocket bridge', () => {
     expect(delta.type === 'event' && (delta.payload as { entryId: string }).entryId).toBe('0_rkij47dr');
   });
 
+  it('a subscribe message narrows the events a client gets', async () => {
+    const r = await rig();
+    const c = await Client.open(r.url);
+    await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
+    c.ws.send(JSON.stringify({ type: 'subscribe', events: ['state.event', 'no.such.event'] }));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    r.registry.streamAccepted({ streamId: 's1', entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', entry: liveEntry(), connectedAtMs: Date.now(), resumed: false });
+    await waitFor(() => c.events('state.event').length > 0, { what: 'event line' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(c.events('state.entry')).toEqual([]);
+  });
+
   it('a client without the token cannot change settings; one with the token can', async () => {
     const r = await rig();
     const anon = await Client.open(r.url);
