@@ -109,7 +109,8 @@ export class StreamBook {
     rec.stream.endedAtMs = i.atMs;
     this.transition(rec, 'refused', i.atMs);
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 126);
-    if (i.alertCode !== null) {
+    // a URL missing its arguments never reached Kaltura: Wowza sent no beacon for it either (kaltura.md 1.3)
+    if (i.alertCode !== null && i.reason !== 'bad-url') {
       const alert = makeAlert(i.alertCode, { entryId: i.entryId, streamName: i.streamName, mediaServerIndex: i.mediaServerIndex }, i.atMs, text, i.streamName ?? '');
       alert.arguments.alertType = i.kalturaCode ?? alert.name;
       rec.transient.push({ alert, untilMs: null });

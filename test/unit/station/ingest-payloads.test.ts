@@ -35,6 +35,13 @@ describe('registry inputs from ingest events', () => {
     expect(r.registry.refusals()[0]?.message).toBe(refused.message);
   });
 
+  it('a malformed URL is shown and counted but raises no alert (so no beacon)', () => {
+    const r = makeRegistry();
+    r.registry.streamRefused({ entryId: '0_rkij47dr', partnerId: null, streamName: '0_rkij47dr_1', mediaServerIndex: null, sourceAddress: '127.0.0.1', reason: 'bad-url', alertCode: -1, kalturaCode: null, message: 'the broadcast URL lacks t=: copy it again', connectionUrl: 'rtmp://x/kLive/?e=0_rkij47dr', atMs: r.clock.nowMs() });
+    expect(r.registry.entry('0_rkij47dr')).toMatchObject({ alerts: [], health: 'Poor', streams: [{ state: 'refused', reason: 'the broadcast URL lacks t=: copy it again' }] });
+    expect(r.registry.authResults().get('-1')).toBe(1);
+  });
+
   it('a station stop ends the stream at once, without a reconnect grace', () => {
     const r = makeRegistry();
     r.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: r.clock.nowMs() });
