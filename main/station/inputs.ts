@@ -2,7 +2,6 @@
 // parts emit, so the composition root forwards them without translating.
 import type { LiveStreamEntry } from '../kaltura/api.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
-import type { Ladder } from '../../shared/ladder.js';
 
 /** RTMP connect/publish seen, Kaltura authenticate in flight (optional: ingest may skip it). */
 export interface StreamAuthenticatingInput {
@@ -78,4 +77,3 @@ export interface TranscodeStateInput {
   renditions: RenditionState[];
 }
 
-export type { Ladder };
