@@ -87,6 +87,9 @@ export class TranscodeSession {
   private resumeNext: boolean;
   private closed = false;
   private runningPid: number | null = null;
+  private started = false;
+  /** ended was emitted and no resume came since: stop() then has nothing new to report */
+  private endedReported = false;
   private lastStateAtMs: number | null = null;
 
   constructor(private readonly options: TranscodeSessionOptions) {
@@ -111,6 +114,8 @@ export class TranscodeSession {
   /** serve -> Ladder -> FFmpeg. Resolves once FFmpeg is spawned, or after failed was emitted (returns false). */
   async start(): Promise<boolean> {
     const { logger } = this.options;
+    if (this.started) throw new Error(`TranscodeSession for ${this.options.streamName} was already started; use resume() after a reconnect`);
+    this.started = true;
     let xml: string;
     try {
       xml = await this.options.kaltura.serveConversionProfile({ partnerId: this.options.partnerId, streamName: this.options.streamName, extraParams: serveExtraParams(this.options.probeAtStart) });
@@ -140,6 +145,7 @@ export class TranscodeSession {
   resume(): void {
     if (this.closed || !this.plan || !this.supervisor) return;
     this.resumeNext = true;
+    this.endedReported = false;
     this.supervisor.start();
     this.scheduleTick();
   }
@@ -240,6 +246,8 @@ export class TranscodeSession {
   }
 
   private finish(reason: 'stopped' | 'input-ended'): void {
+    if (this.endedReported) return;
+    this.endedReported = true;
     let closed = 0;
     this.tick?.cancel();
     this.tick = null;

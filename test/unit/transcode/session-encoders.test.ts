@@ -86,8 +86,22 @@ describe('TranscodeSession', () => {
     s.resume();
     const second = spawned[1]?.args ?? [];
     expect(second[second.indexOf('-hls_flags') + 1]).toBe('independent_segments+delete_segments+append_list+discont_start');
+    await expect(s.start()).rejects.toThrow(/already started; use resume\(\)/);
     await s.stop();
     expect(ended).toEqual(['input-ended', 'stopped']);
+    await s.stop();
+    expect(ended).toEqual(['input-ended', 'stopped']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports ended once when the input ended and the stream is then stopped without a resume', async () => {
+    const dir = tempDir();
+    const { s, spawned, ended } = session(() => Promise.resolve(xml), dir);
+    await s.start();
+    spawned[0]?.exit(0);
+    await s.stop();
+    expect(ended).toEqual(['input-ended']);
+    expect(spawned).toHaveLength(1);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
