@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IngestServer } from '../../../main/ingest/index.js';
 import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
 import { silentLogger } from '../../../main/log/logger.js';
-import { TranscodeSession } from '../../../main/transcode/transcode-session.js';
+import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
 import { parseMediaPlaylist } from '../../../main/transcode/hls-playlist.js';
 import { freePort, SHARED_DIR, tempDir, waitFor } from '../../helpers/net.js';
 import { startPublisher, type Publisher } from '../../helpers/publisher.js';
@@ -33,6 +33,7 @@ describe('live RTMP -> transcode', () => {
     let session: TranscodeSession | null = null;
     let playableAtMs: number | null = null;
     let ended: string | null = null;
+    const states: TranscodeStateEvent[] = [];
     ingest.on('streamAccepted', (e) => {
       session = new TranscodeSession({
         entryId: e.entryId, partnerId: e.partnerId, streamName: e.streamName, hlsRootDir: path.join(dataDir, 'hls'), pullUrl: e.pullUrl, probeAtStart: null,
@@ -44,6 +45,7 @@ describe('live RTMP -> transcode', () => {
       cleanups.push(() => s.stop());
       s.on('playable', () => (playableAtMs = Date.now()));
       s.on('ended', (end) => (ended = end.reason));
+      s.on('state', (state) => states.push(state));
       void s.start();
     });
 
@@ -56,6 +58,15 @@ describe('live RTMP -> transcode', () => {
     expect(master.match(/#EXT-X-STREAM-INF:/g)).toHaveLength(4);
     expect(master).toContain('RESOLUTION=640x360');
     expect(master).toContain('RESOLUTION=480x270');
+
+    // metering while live: FFmpeg's own CPU/RSS from /proc, progress from -progress, bitrate from segments
+    await waitFor(() => states.some((st) => st.transcoder.observed === 'running' && st.transcoder.cpuPercent !== null && st.renditions.every((r) => r.measuredBitrateBps !== null)), { timeoutMs: 20_000, what: 'a fully metered state' });
+    const metered = states.filter((st) => st.transcoder.cpuPercent !== null).at(-1);
+    expect(metered?.transcoder).toMatchObject({ wanted: 'run', observed: 'running', encoder: 'libx264', restarts: 0 });
+    expect(metered?.transcoder.rssBytes).toBeGreaterThan(1_000_000);
+    expect(metered?.transcoder.speed).toBeGreaterThan(0);
+    expect(metered?.renditions.map((r) => r.streamName)).toEqual([32, 33, 34, 35].map((id) => `${ENTRY}_${id}`));
+    expect(metered?.renditions[1]).toMatchObject({ width: 480, height: 270, targetVideoBitrateBps: 400_000, passthrough: false });
 
     await publisher.exited;
     await waitFor(() => ended, { timeoutMs: 40_000, what: 'the transcode to end after the publisher left' });
