@@ -51,7 +51,7 @@ async function main(): Promise<number> {
 
   try {
     const info = await station.start();
-    process.stdout.write(`kLive Station ${info.version} ready: RTMP ${info.rtmpUrl}  UI ${info.httpUrl}  (data: ${options.dataDir})\n`);
+    process.stdout.write(`kLive Station ${info.version} ready: RTMP ${info.rtmpUrl}  UI ${station.uiUrlForHumans()}  (data: ${options.dataDir})\n`);
     return -1;
   } catch (e) {
     await station.stop().catch(() => undefined);

@@ -87,6 +87,8 @@ export const RenditionStateSchema = z.object({
   audioCodec: z.string().nullable(),
   passthrough: z.boolean(),
   targetVideoBitrateBps: z.number().nullable(),
+  /** video + audio targets: what measuredBitrateBps (segment bytes, audio included) is judged against */
+  targetTotalBitrateBps: z.number().nullable().optional(),
   measuredBitrateBps: z.number().nullable(),
   /** measured bitrate per second-ish sample, oldest first, bounded */
   bitrateHistoryBps: z.array(z.number()),

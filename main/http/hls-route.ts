@@ -7,7 +7,8 @@ import type { Logger } from '../log/logger.js';
 import type { HttpRoute } from './server.js';
 
 export const HLS_PREFIX = '/hls/';
-const ENTRY_ID = /^[01]_[a-z0-9]{8}$/;
+/** an entry id, optionally with the ingest suffix of a non-primary stream (0_rkij47dr-b1, 0_rkij47dr-p2) */
+const ENTRY_ID = /^[01]_[a-zA-Z0-9]{8}(-[bp]\d{1,3})?$/;
 const FOLDER = /^[A-Za-z0-9_-]{1,64}$/;
 const SEGMENT = /^seg_\d{1,10}\.ts$/;
 

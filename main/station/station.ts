@@ -51,6 +51,8 @@ export interface StationTuning {
   skipEncoderDetection?: boolean;
 }
 
+const DEFAULT_RESUME_GRACE_MS = 10_000;
+
 export class Station {
   private readonly http: StationHttpServer;
   private readonly clock: Clock;
@@ -121,7 +123,7 @@ export class Station {
       ffmpegPids: () => this.pids.list().map((r) => r.pid),
       me: () => this.info.hostname,
       clock: this.clock,
-      registry: { defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds, ...(deps.tuning?.resumeGraceMs !== undefined ? { reconnectGraceMs: deps.tuning.resumeGraceMs } : {}) },
+      registry: { defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds, reconnectGraceMs: this.resumeGraceMs() },
     });
     this.queue = new UploadQueue({
       dataDir: options.dataDir,
@@ -136,7 +138,7 @@ export class Station {
       logger: logger.child('ingest'),
       authenticate: (a) => this.kaltura.api.authenticate(a),
       now: () => this.clock.nowMs(),
-      ...(deps.tuning?.resumeGraceMs !== undefined ? { options: { resumeGraceMs: deps.tuning.resumeGraceMs } } : {}),
+      options: { resumeGraceMs: this.resumeGraceMs() },
     });
     this.wireIngest();
   }
@@ -273,7 +275,7 @@ export class Station {
       clock: this.clock,
       logger: this.deps.logger,
       latestProbe: (id) => this.latestProbes.get(id) ?? null,
-      resumeGraceMs: this.deps.tuning?.resumeGraceMs ?? 10_000,
+      resumeGraceMs: this.resumeGraceMs(),
       ...(this.deps.tuning?.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs } : {}),
       ...(this.deps.tuning?.x264Preset ? { preset: this.deps.tuning.x264Preset } : {}),
     });
@@ -353,9 +355,23 @@ export class Station {
     return settings.kaltura.hostname.trim() === '' ? os.hostname() : settings.kaltura.hostname;
   }
 
+  /** One grace period for ingest (resume), registry (reconnecting) and pipeline (finalise). */
+  private resumeGraceMs(): number {
+    return this.deps.tuning?.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
+  }
+
+  /** The UI address to print: with the access token when the station is reachable from the LAN. */
+  uiUrlForHumans(): string {
+    return isLoopbackBind(this.deps.options.host) ? this.info.httpUrl : `${this.info.httpUrl}?token=${this.accessToken}`;
+  }
+
   private hlsRootDir(): string {
     return path.join(this.deps.options.dataDir, 'hls');
   }
+}
+
+function isLoopbackBind(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
 /** The address a user types: loopback for wildcard binds. */

@@ -144,6 +144,7 @@ export class StreamPipeline {
       partnerId: event.partnerId,
       streamName: event.streamName,
       hlsRootDir: deps.hlsRootDir,
+      outputId: hlsOutputId(event),
       pullUrl: event.pullUrl,
       probeAtStart: deps.latestProbe(event.streamId),
       entry: { segmentDurationMs: event.entry.segmentDuration, dvrEnabled: event.entry.dvrStatus === 1, dvrWindowMinutes: event.entry.dvrWindow },
@@ -185,4 +186,10 @@ export class StreamPipeline {
       .start({ entryId: event.entryId, partnerId: event.partnerId, mediaServerIndex: event.mediaServerIndex, assetId: this.sourceAssetId, input: rtmpPullInput(event.pullUrl) })
       .catch((e: unknown) => deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }));
   }
+}
+
+/** The primary's first ingest owns /hls/<entryId>/; a backup or another ingest stream gets its own folder. */
+export function hlsOutputId(event: Pick<StreamAcceptedEvent, 'entryId' | 'mediaServerIndex' | 'suffix'>): string {
+  if (event.mediaServerIndex === 0 && event.suffix === 1) return event.entryId;
+  return `${event.entryId}-${event.mediaServerIndex === 1 ? 'b' : 'p'}${event.suffix}`;
 }

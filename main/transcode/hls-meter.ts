@@ -150,6 +150,7 @@ export class HlsMeter {
       audioCodec: variant.audio ? (variant.audio.copy ? 'copy' : 'aac') : variant.usesAudioGroup ? 'aac (shared)' : null,
       passthrough: video?.copy ?? false,
       targetVideoBitrateBps: target,
+      targetTotalBitrateBps: target === null ? null : target + audioTarget,
       measuredBitrateBps: measured,
       bitrateHistoryBps: [...(track?.historyBps ?? [])],
       segmentDurationSeconds,

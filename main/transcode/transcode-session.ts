@@ -45,6 +45,11 @@ export interface TranscodeSessionOptions {
   clock?: Clock;
   pidRegistry?: PidRegistry | null;
   procReader?: ProcReader;
+  /**
+   * HLS folder (and URL segment) for this ingest; default the entry id. A backup or a second ingest stream of
+   * the same entry must not write into the primary's playlists: e.g. 0_rkij47dr-b1 for the backup's _1.
+   */
+  outputId?: string;
   /** the playlists continue an earlier run of this stream (publisher reconnected within the grace period) */
   resumed?: boolean;
   /** -re on the input: tests and benches reading a file */
@@ -94,7 +99,7 @@ export class TranscodeSession {
 
   constructor(private readonly options: TranscodeSessionOptions) {
     this.clock = options.clock ?? systemClock();
-    this.dir = path.join(options.hlsRootDir, options.entryId);
+    this.dir = path.join(options.hlsRootDir, this.outputId);
     this.resumeNext = options.resumed ?? false;
     this.emitter = new TypedEmitter((name, error) => options.logger.error('transcode listener failed', { event: name, error: String(error) }));
   }
@@ -103,8 +108,13 @@ export class TranscodeSession {
     return this.emitter.on(name, fn);
   }
 
+  /** the HLS folder under hlsRootDir: the entry id for its primary source, a suffixed id for other ingests */
+  get outputId(): string {
+    return this.options.outputId ?? this.options.entryId;
+  }
+
   get masterUrl(): string {
-    return `/hls/${this.options.entryId}/${MASTER_PLAYLIST}`;
+    return `/hls/${this.outputId}/${MASTER_PLAYLIST}`;
   }
 
   getPlan(): TranscodePlan | null {
@@ -136,7 +146,7 @@ export class TranscodeSession {
       throw e;
     }
     if (!this.resumeNext) this.clearOutput(this.plan);
-    this.meter = new HlsMeter(this.dir, this.plan, `/hls/${this.options.entryId}`);
+    this.meter = new HlsMeter(this.dir, this.plan, `/hls/${this.outputId}`);
     this.runSupervisor(this.plan);
     return true;
   }

@@ -62,9 +62,12 @@ export function assessTranscode(
     if (r.measuredBitrateBps === null) {
       m.bitrate = unknownMetric('bps');
     } else if (r.targetVideoBitrateBps && !r.passthrough) {
-      const ratio = r.measuredBitrateBps / r.targetVideoBitrateBps;
+      // segment bytes carry the audio too: compare with video + audio when the meter knows it
+      const target = r.targetTotalBitrateBps ?? r.targetVideoBitrateBps;
+      const ratio = r.measuredBitrateBps / target;
       const off = ratio > t.bitrateMismatchRatio || ratio < 1 / t.bitrateMismatchRatio;
-      m.bitrate = metric(r.measuredBitrateBps, 'bps', off ? 'warning' : 'normal', `${formatBitrate(r.measuredBitrateBps)} (target ${formatBitrate(r.targetVideoBitrateBps)})`);
+      const withAudio = target !== r.targetVideoBitrateBps ? ' with audio' : '';
+      m.bitrate = metric(r.measuredBitrateBps, 'bps', off ? 'warning' : 'normal', `${formatBitrate(r.measuredBitrateBps)} (target ${formatBitrate(target)}${withAudio})`);
     } else {
       m.bitrate = metric(r.measuredBitrateBps, 'bps', 'normal', `${formatBitrate(r.measuredBitrateBps)}${r.passthrough ? ' (passthrough)' : ''}`);
     }

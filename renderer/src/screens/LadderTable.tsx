@@ -7,7 +7,7 @@ import { formatBitrate, formatResolution, formatSpeed } from '../lib/format.js';
 import { bitrateDrift } from '../state/selectors.js';
 
 const RenditionRow = memo(function RenditionRow({ rendition, speed }: { rendition: RenditionState; speed: number | null }) {
-  const drift = rendition.passthrough ? null : bitrateDrift(rendition.targetVideoBitrateBps, rendition.measuredBitrateBps);
+  const drift = rendition.passthrough ? null : bitrateDrift(rendition.targetTotalBitrateBps ?? rendition.targetVideoBitrateBps, rendition.measuredBitrateBps);
   return (
     <tr data-testid={`rendition-row-${rendition.streamName}`} className={drift ? `drift--${drift.tone}` : undefined}>
       <th scope="row">
