@@ -65,6 +65,15 @@ export const DEFAULT_SETTINGS: Settings = {
   },
 };
 
+/** Which video encoders work with the FFmpeg in use (each tested with a one-second encode at start). */
+export const EncoderAvailabilitySchema = z.object({
+  state: z.enum(['detecting', 'done', 'no-ffmpeg']),
+  working: z.array(z.enum(VIDEO_ENCODERS)),
+  /** encoder -> why its test encode failed */
+  failures: z.record(z.string(), z.string()),
+});
+export type EncoderAvailability = z.infer<typeof EncoderAvailabilitySchema>;
+
 /** What the renderer sees: the settings plus whether a secret is stored, never the secret. */
 export const PublicSettingsSchema = SettingsSchema.extend({
   adminSecretStored: z.boolean(),

@@ -11,7 +11,7 @@ import type { SettingsStore } from '../config/settings-store.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
 import { buildPublishDetails } from '../../shared/sandbox.js';
-import type { PublicSettings, Settings } from '../../shared/settings.js';
+import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { SandboxHandle } from '../sandbox/index.js';
 
@@ -23,6 +23,7 @@ export interface BridgeHandlerDeps {
   secrets: SecretStore;
   kaltura: KalturaRuntime;
   logger: Logger;
+  encoders: () => EncoderAvailability;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
@@ -65,6 +66,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       await d.applySettings(previous, result.settings, secretChanged);
       return { ok: true, settings: publicSettings(result.settings, d.secrets) };
     },
+    'media.listEncoders': async () => d.encoders(),
     'kaltura.testConnection': async () => d.kaltura.testConnection(),
     'kaltura.renewKs': async () => d.kaltura.renewKs(),
     'events.list': async (filter) => d.events.list(filter),

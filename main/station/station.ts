@@ -19,7 +19,7 @@ import { PidRegistry, defaultPidFile } from '../transcode/pid-registry.js';
 import { UploadQueue } from '../recording/upload-queue.js';
 import { RecordingService } from '../recording/recording-service.js';
 import type { InputProbe } from '../../shared/state.js';
-import type { Settings } from '../../shared/settings.js';
+import type { EncoderAvailability, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { AppPaths } from './app-paths.js';
 import type { BridgeHost } from './bridge-host.js';
@@ -180,6 +180,7 @@ export class Station {
         secrets: this.secrets,
         kaltura: this.kaltura,
         logger,
+        encoders: () => this.encoderAvailability(),
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
       }),
     );
@@ -327,6 +328,12 @@ export class Station {
       onAlert: (alert) => this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
       onChange: (entryId, state) => this.monitor.registry.recording(entryId, state),
     });
+  }
+
+  private encoderAvailability(): EncoderAvailability {
+    if (!this.info.ffmpeg.path) return { state: 'no-ffmpeg', working: [], failures: {} };
+    if (!this.encoders) return { state: 'detecting', working: ['libx264'], failures: {} };
+    return { state: 'done', working: ['libx264', ...this.encoders.working.filter((e) => e !== 'libx264')], failures: this.encoders.failures as Record<string, string> };
   }
 
   private async detectEncoders(): Promise<void> {

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { defineEvent, defineRequest } from './define.js';
 import { StationInfoSchema } from '../station-info.js';
 import { EntryStateSchema, KalturaStatusSchema, SnapshotSchema, StationEventSchema, SystemStatusSchema } from '../state.js';
-import { KalturaSettingsSchema, MediaSettingsSchema, PublicSettingsSchema } from '../settings.js';
+import { EncoderAvailabilitySchema, KalturaSettingsSchema, MediaSettingsSchema, PublicSettingsSchema } from '../settings.js';
 import {
   ConversionProfileSchema,
   CreateSandboxEntryRequestSchema,
@@ -70,6 +70,12 @@ export const requests = {
     response: SettingsUpdateResultSchema,
     mutates: true,
     description: 'merge a partial update into the settings; returns the new settings or field errors',
+  }),
+  'media.listEncoders': defineRequest({
+    request: z.object({}).strict(),
+    response: EncoderAvailabilitySchema,
+    mutates: false,
+    description: 'which video encoders passed their test encode with the FFmpeg in use (libx264 always, when FFmpeg works)',
   }),
   'kaltura.testConnection': defineRequest({
     request: z.object({}).strict(),

@@ -3,7 +3,7 @@
 import { useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { KALTURA_MODES, VIDEO_ENCODERS } from '../../../shared/settings.js';
-import type { KalturaMode, PublicSettings, VideoEncoder } from '../../../shared/settings.js';
+import type { EncoderAvailability, KalturaMode, PublicSettings, VideoEncoder } from '../../../shared/settings.js';
 import type { ConnectionTestResult } from '../../../shared/bridge/contract.js';
 import { useApp, useSettings, useSystem } from '../state/context.js';
 import { describeError } from '../state/sync.js';
@@ -49,6 +49,18 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
   const [saving, setSaving] = useState(false);
   const [savedNote, setSavedNote] = useState<string | null>(null);
   const [test, setTest] = useState<ConnectionTestResult | 'running' | null>(null);
+  const [encoders, setEncoders] = useState<EncoderAvailability | null>(null);
+  useEffect(() => {
+    let stale = false;
+    // an older station (or a test bridge) may not answer this: the list then stays "testing…"
+    Promise.resolve()
+      .then(() => connection.bridge.request['media.listEncoders']({}))
+      .then((a) => !stale && setEncoders(a))
+      .catch(() => undefined);
+    return () => {
+      stale = true;
+    };
+  }, [connection]);
   useEffect(() => setServerErrors({}), [form]);
 
   const clientErrors = validateSettingsForm(form, saved.adminSecretStored);
@@ -169,8 +181,8 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
           <Field field="videoEncoder" label="Video encoder" errors={errors} hint="libx264 works everywhere; hardware encoders need a matching GPU and FFmpeg build.">
             <select {...inputProps('videoEncoder')} data-testid="settings-videoEncoder" value={form.videoEncoder} onChange={(e) => set('videoEncoder', e.target.value as VideoEncoder)}>
               {VIDEO_ENCODERS.map((v) => (
-                <option key={v} value={v}>
-                  {v}
+                <option key={v} value={v} disabled={encoderUsable(encoders, v) === false && v !== form.videoEncoder}>
+                  {encoderLabel(encoders, v)}
                 </option>
               ))}
             </select>
@@ -220,4 +232,18 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
       </form>
     </section>
   );
+}
+
+/** null while unknown; false when the station's test encode failed (or no FFmpeg). */
+function encoderUsable(a: EncoderAvailability | null, encoder: VideoEncoder): boolean | null {
+  if (!a || a.state === 'detecting') return encoder === 'libx264' ? true : null;
+  return a.working.includes(encoder);
+}
+
+function encoderLabel(a: EncoderAvailability | null, encoder: VideoEncoder): string {
+  const usable = encoderUsable(a, encoder);
+  if (usable === true) return encoder === 'libx264' ? 'libx264 (CPU, always available)' : `${encoder} (detected)`;
+  if (usable === null) return `${encoder} (testing…)`;
+  if (a?.state === 'no-ffmpeg') return `${encoder} (no FFmpeg)`;
+  return `${encoder} (not available on this machine)`;
 }
