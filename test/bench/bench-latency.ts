@@ -1,0 +1,97 @@
+// Owns two latency benches: the authentication decision on the wire (RTMP publish -> NetStream.Publish.Start,
+// cold and cached) and publish start -> first playable segment of every rendition of the default ladder.
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { rtmpPublish } from './rtmp-client.js';
+import { PARTNER_ID, publishLive, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface AuthResult {
+  coldMs: Summary;
+  cachedMs: Summary;
+  codes: string[];
+}
+
+export async function benchAuth(runs: number): Promise<AuthResult> {
+  const dataDir = tempDir('klive-bench-auth-');
+  const entries = seedEntries(dataDir, runs, 'passthrough', 'au');
+  const station = await startStationChild(dataDir);
+  const cold: number[] = [];
+  const cached: number[] = [];
+  const codes: string[] = [];
+  try {
+    for (const e of entries) {
+      const app = `kLive/?p=${PARTNER_ID}&e=${e.entryId}&i=0&t=${e.token}`;
+      const first = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
+      codes.push(first.code);
+      if (first.code === 'NetStream.Publish.Start') cold.push(first.elapsedMs);
+      first.socket.destroy();
+      await sleep(1500);
+      const second = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
+      codes.push(second.code);
+      if (second.code === 'NetStream.Publish.Start') cached.push(second.elapsedMs);
+      second.socket.destroy();
+      await sleep(300);
+    }
+  } finally {
+    await station.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { coldMs: summarize(cold), cachedMs: summarize(cached), codes };
+}
+
+export interface PlayableResult {
+  /** publisher start -> master.m3u8 (every rendition has a first segment) */
+  masterSeconds: Summary;
+  /** publisher start -> the last rendition's first segment file */
+  allRenditionsSeconds: Summary;
+  renditions: number;
+}
+
+export async function benchPlayable(runs: number): Promise<PlayableResult> {
+  const dataDir = tempDir('klive-bench-play-');
+  const entries = seedEntries(dataDir, runs, 'default', 'pl');
+  const station = await startStationChild(dataDir);
+  const master: number[] = [];
+  const all: number[] = [];
+  let renditions = 0;
+  try {
+    for (const e of entries) {
+      const dir = path.join(dataDir, 'hls', e.entryId);
+      const t0 = performance.now();
+      const pub = publishLive(station.rtmpPort, e, { width: 640, height: 360, fps: 30, kbps: 1000 });
+      try {
+        const masterFile = path.join(dir, 'master.m3u8');
+        let lastFirstSegmentAt = 0;
+        const firstSeen = new Map<string, number>();
+        await waitUntil(() => {
+          const now = performance.now();
+          if (fs.existsSync(dir)) {
+            for (const v of fs.readdirSync(dir)) {
+              if (firstSeen.has(v) || !fs.statSync(path.join(dir, v)).isDirectory()) continue;
+              if (fs.readdirSync(path.join(dir, v)).some((f) => f.endsWith('.ts'))) {
+                firstSeen.set(v, now);
+                lastFirstSegmentAt = now;
+              }
+            }
+          }
+          return fs.existsSync(masterFile);
+        }, 60_000, `master playlist of ${e.entryId}`, 25);
+        const masterAt = performance.now();
+        master.push((masterAt - t0) / 1000);
+        const variants = [...fs.readFileSync(masterFile, 'utf8').matchAll(/^(.+)\/index\.m3u8$/gm)].map((m) => m[1] as string);
+        renditions = variants.length;
+        const allSeen = variants.every((v) => firstSeen.has(v));
+        all.push(((allSeen ? lastFirstSegmentAt : masterAt) - t0) / 1000);
+      } finally {
+        await pub.stop();
+      }
+      await sleep(1000);
+    }
+  } finally {
+    await station.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { masterSeconds: summarize(master), allRenditionsSeconds: summarize(all), renditions };
+}

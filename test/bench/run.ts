@@ -1,0 +1,155 @@
+// Owns `npm run bench`: runs every bench on this machine (loopback only, bounded), prints a table and
+// writes bench-results/latest.json. `--quick` runs fewer repetitions, shorter holds and capacity steps 20/30.
+// Figures are printed, never asserted.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchAuth, benchPlayable, type AuthResult, type PlayableResult } from './bench-latency.js';
+import { benchCpuRatio, type CpuRatioResult } from './bench-cpu.js';
+import { benchCapacity, type CapacityResult } from './bench-capacity.js';
+import { benchRenderer, type RendererResult } from './bench-renderer.js';
+import { makeSourceFile, tempDir } from './harness.js';
+import { fmt } from './stats.js';
+
+interface Plan {
+  mode: 'quick' | 'default';
+  authRuns: number;
+  playableRuns: number;
+  cpuRuns: number;
+  cpuWindowSeconds: number;
+  capacitySteps: number[];
+  holdSeconds: number;
+  memorySteps: number[];
+  rendererWindowSeconds: number;
+}
+
+const PLANS: Record<Plan['mode'], Plan> = {
+  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, cpuRuns: 1, cpuWindowSeconds: 8, capacitySteps: [20, 30], holdSeconds: 10, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
+  default: { mode: 'default', authRuns: 5, playableRuns: 3, cpuRuns: 3, cpuWindowSeconds: 15, capacitySteps: [20, 35, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
+};
+
+interface Results {
+  mode: Plan['mode'];
+  startedAt: string;
+  durationSeconds: number;
+  machine: { cpus: number; model: string; memGiB: number; node: string };
+  auth?: AuthResult;
+  playable?: PlayableResult;
+  cpuRatio?: CpuRatioResult;
+  capacity?: CapacityResult;
+  renderer?: RendererResult;
+  errors: Record<string, string>;
+}
+
+function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out: string } {
+  let mode: Plan['mode'] = 'default';
+  let only: Set<string> | null = null;
+  let out = path.join(process.cwd(), 'bench-results', 'latest.json');
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') mode = 'quick';
+    else if (a === '--only') only = new Set((argv[++i] ?? '').split(','));
+    else if (a === '--out') out = path.resolve(argv[++i] ?? out);
+    else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run bench [-- --quick] [--only auth,playable,cpu,capacity,renderer] [--out FILE]');
+      process.exit(0);
+    } else {
+      console.error(`unknown bench option "${a}": use --quick, --only auth,playable,cpu,capacity,renderer, or --out FILE`);
+      process.exit(2);
+    }
+  }
+  return { plan: PLANS[mode], only, out };
+}
+
+async function section<T>(name: string, enabled: boolean, results: Results, run: () => Promise<T>): Promise<T | undefined> {
+  if (!enabled) return undefined;
+  const t0 = Date.now();
+  console.log(`\n[bench] ${name} ...`);
+  try {
+    const r = await run();
+    console.log(`[bench] ${name} done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return r;
+  } catch (e) {
+    results.errors[name] = (e as Error).message;
+    console.error(`[bench] ${name} failed: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function table(r: Results): string {
+  const rows: Array<[string, string]> = [];
+  const n = (x: number | undefined, d = 1): string => (x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
+  if (r.auth) {
+    rows.push(['Auth decision, cold (ms, connect -> Publish.Start)', fmt(r.auth.coldMs)]);
+    rows.push(['Auth decision, cached (ms, 2nd publish < 10 s)', fmt(r.auth.cachedMs)]);
+  }
+  if (r.playable) {
+    rows.push([`Publish -> master.m3u8, ${r.playable.renditions} renditions (s)`, fmt(r.playable.masterSeconds, 2)]);
+    rows.push(['Publish -> first segment of every rendition (s)', fmt(r.playable.allRenditionsSeconds, 2)]);
+  }
+  if (r.cpuRatio) {
+    rows.push([`Station CPU-s over ${r.cpuRatio.windowSeconds} s (Node + FFmpeg)`, fmt(r.cpuRatio.stationCpuSeconds, 2)]);
+    rows.push([`Same FFmpeg argv alone, CPU-s over ${r.cpuRatio.windowSeconds} s`, fmt(r.cpuRatio.ffmpegAloneCpuSeconds, 2)]);
+    rows.push(['CPU ratio station / FFmpeg alone', fmt(r.cpuRatio.ratio, 2)]);
+  }
+  if (r.capacity) {
+    const c = r.capacity;
+    rows.push(['Main-process RSS idle (MiB)', n(c.idleMainRssMiB)]);
+    for (const m of c.memory) rows.push([`Main-process RSS, ${m.streams} live (MiB)`, n(m.mainRssMiB)]);
+    for (const s of c.steps) {
+      rows.push([`Passthrough ${s.streams} streams, ${s.holdSeconds} s hold`, `${s.ok ? 'held' : `fell behind: ${s.problem ?? ''}`}; ${n(s.stationCores, 2)} cores (${n((s.stationCores / s.streams) * 100, 2)} %/stream), main RSS ${n(s.mainRssPerStreamMiB, 2)} MiB/stream, tree ${n(s.treeRssPerStreamMiB, 1)} MiB/stream, slowest publisher ${s.slowestPublisherSpeed ?? 'n/a'}x`]);
+    }
+    rows.push(['Passthrough capacity (largest step held)', `${c.capacity}${c.steps.every((s) => s.ok) ? ' (every step held; the limit is higher)' : ''}`]);
+  }
+  if (r.renderer) {
+    rows.push([`Renderer event -> DOM (ms, ${r.renderer.rows} rows, ${r.renderer.events} events)`, fmt(r.renderer.eventToDomMs, 1)]);
+    rows.push(['Renderer frame time (ms, rAF deltas)', fmt(r.renderer.frameMs, 1)]);
+    if (r.renderer.note) rows.push(['Renderer note', r.renderer.note]);
+  }
+  for (const [k, v] of Object.entries(r.errors)) rows.push([`${k} FAILED`, v]);
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n');
+}
+
+async function main(): Promise<void> {
+  const { plan, only, out } = parseArgs(process.argv.slice(2));
+  const on = (name: string): boolean => only === null || only.has(name);
+  const t0 = Date.now();
+  const results: Results = {
+    mode: plan.mode,
+    startedAt: new Date(t0).toISOString(),
+    durationSeconds: 0,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10, node: process.version },
+    errors: {},
+  };
+  const work = tempDir('klive-bench-src-');
+  const source360 = path.join(work, 'src-360p-1mbps.flv');
+  makeSourceFile(source360, { width: 640, height: 360, fps: 30, kbps: 1000, seconds: 20 });
+  try {
+    results.auth = await section('auth', on('auth'), results, () => benchAuth(plan.authRuns));
+    results.playable = await section('playable', on('playable'), results, () => benchPlayable(plan.playableRuns));
+    results.cpuRatio = await section('cpu', on('cpu'), results, () => benchCpuRatio(plan.cpuRuns, plan.cpuWindowSeconds, source360));
+    const wantRenderer = on('renderer');
+    if (on('capacity') || wantRenderer) {
+      results.capacity = await section('capacity', true, results, () =>
+        benchCapacity(on('capacity') ? plan.capacitySteps : [], plan.holdSeconds, plan.memorySteps, source360, (l) => console.log(l), async (n, httpUrl) => {
+          if (n !== 20 || !wantRenderer) return;
+          results.renderer = await section('renderer', true, results, () => benchRenderer(httpUrl, plan.rendererWindowSeconds, 20));
+        }),
+      );
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  results.durationSeconds = Math.round((Date.now() - t0) / 1000);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nkLive Station bench (${plan.mode}, ${results.machine.cpus} x ${results.machine.model}, ${results.durationSeconds} s): median ±half-range (n runs)\n`);
+  console.log(table(results));
+  console.log(`\nwrote ${out}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
