@@ -150,13 +150,14 @@ export function variantPlaylists(dataDir: string, entryId: string): string[] {
   }
 }
 
-/** Sum of klive_kaltura_api_calls_total samples matching every given label. */
+/** Sum of klive_kaltura_api_calls_total samples whose labels contain each given value (call names are lower case). */
 export async function apiCalls(httpUrl: string, labels: Record<string, string> = {}): Promise<number> {
   const text = await (await fetch(`${httpUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith('klive_kaltura_api_calls_total{')) continue;
-    if (!Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) continue;
+    const found = new Map([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2] ?? '']));
+    if (!Object.entries(labels).every(([k, v]) => (found.get(k) ?? '').includes(v))) continue;
     sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return sum;
