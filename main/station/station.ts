@@ -162,7 +162,7 @@ export class Station {
   }
 
   async start(): Promise<StationInfo> {
-    const { options, logger, env } = this.deps;
+    const { options, logger } = this.deps;
     if (this.settings.loadProblem) logger.error(this.settings.loadProblem);
     const reaped = this.pids.reapOrphans();
     if (reaped.killed.length > 0) logger.warn('ended FFmpeg processes left by a previous run', { pids: reaped.killed });
@@ -192,7 +192,6 @@ export class Station {
     this.monitor.start();
     if (this.settings.loadProblem) this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
     if (!this.deps.tuning?.skipEncoderDetection) void this.detectEncoders();
-    void env;
     this.started = true;
     this.http.setReady(true);
     return this.info;
