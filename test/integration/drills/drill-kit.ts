@@ -44,7 +44,10 @@ export async function startDrillStation(o: { tuning?: StationTuning; settings?: 
     httpUrl: `http://127.0.0.1:${httpPort}`,
     logs: sink.lines,
     snapshot: async () => (await station.bridgeHost().handle('state.getSnapshot', {}, { transport: 'ipc', trusted: true })) as Snapshot,
-    stop: () => station.stop(),
+    stop: async () => {
+      await station.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
