@@ -4,7 +4,7 @@
 // playlist advancing. It stops at the first step where a stream falls behind.
 import fs from 'node:fs';
 import path from 'node:path';
-import { cpuOver, processTree, rssBytes } from './proc.js';
+import { cpuOver, ownCpuSeconds, processTree, rssBytes } from './proc.js';
 import { publishFile, seedEntries, sleep, startStationChild, tempDir, waitUntil, type BenchEntry, type BenchPublisher } from './harness.js';
 
 export interface CapacityStep {
@@ -14,6 +14,8 @@ export interface CapacityStep {
   problem: string | null;
   /** station tree (Node + FFmpeg) CPU during the hold, in cores */
   stationCores: number;
+  /** the Node main process alone (ingest relay, probes, metrics), in cores */
+  mainCores: number;
   /** Node main process RSS */
   mainRssMiB: number;
   /** (main RSS - idle main RSS) / streams */
@@ -98,13 +100,15 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       try {
         await grow(n);
       } catch (e) {
-        result.steps.push({ streams: n, holdSeconds, ok: false, problem: (e as Error).message, stationCores: Number.NaN, mainRssMiB: rssBytes(st.pid) / MiB, mainRssPerStreamMiB: Number.NaN, treeRssPerStreamMiB: Number.NaN, slowestPublisherSpeed: null });
+        result.steps.push({ streams: n, holdSeconds, ok: false, problem: (e as Error).message, stationCores: Number.NaN, mainCores: Number.NaN, mainRssMiB: rssBytes(st.pid) / MiB, mainRssPerStreamMiB: Number.NaN, treeRssPerStreamMiB: Number.NaN, slowestPublisherSpeed: null });
         break;
       }
       await sleep(3000);
       const live = entries.slice(0, n);
       const before = live.map((e) => variantPlaylists(hlsDir, e.entryId).map(lastSegment));
+      const mainBefore = ownCpuSeconds(st.pid);
       const cpuSeconds = await cpuOver(st.pid, holdSeconds * 1000);
+      const mainCpuSeconds = ownCpuSeconds(st.pid) - mainBefore;
       const after = live.map((e) => variantPlaylists(hlsDir, e.entryId).map(lastSegment));
       const stalled = live.filter((_, i) => {
         const b = before[i] ?? [];
@@ -126,13 +130,14 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
         ok: problems.length === 0,
         problem: problems.length > 0 ? problems.join('; ') : null,
         stationCores: cpuSeconds / holdSeconds,
+        mainCores: mainCpuSeconds / holdSeconds,
         mainRssMiB: mainRss / MiB,
         mainRssPerStreamMiB: (mainRss / MiB - result.idleMainRssMiB) / n,
         treeRssPerStreamMiB: treeRss(st.pid) / MiB / n,
         slowestPublisherSpeed: slowest,
       };
       result.steps.push(step);
-      log(`  capacity: ${n} streams held ${holdSeconds} s: ${step.ok ? 'ok' : `FELL BEHIND: ${step.problem}`}; station ${step.stationCores.toFixed(2)} cores, main RSS ${step.mainRssMiB.toFixed(1)} MiB (${step.mainRssPerStreamMiB.toFixed(2)} MiB/stream), tree ${step.treeRssPerStreamMiB.toFixed(1)} MiB/stream`);
+      log(`  capacity: ${n} streams held ${holdSeconds} s: ${step.ok ? 'ok' : `FELL BEHIND: ${step.problem}`}; station ${step.stationCores.toFixed(2)} cores (Node ${step.mainCores.toFixed(2)}), main RSS ${step.mainRssMiB.toFixed(1)} MiB (${step.mainRssPerStreamMiB.toFixed(2)} MiB/stream), tree ${step.treeRssPerStreamMiB.toFixed(1)} MiB/stream`);
       if (!step.ok) break;
       result.capacity = n;
     }

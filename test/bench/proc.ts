@@ -82,6 +82,17 @@ export function commName(pid: number): string {
   }
 }
 
+/** CPU-seconds of one process alone (its own threads, not its children). */
+export function ownCpuSeconds(pid: number): number {
+  try {
+    const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(rest[11] ?? 0) + Number(rest[12] ?? 0)) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** Sleeps while sampling the tree's CPU; returns CPU-seconds used over the window. */
 export async function cpuOver(rootPid: number, windowMs: number): Promise<number> {
   const before = treeCpuSeconds(rootPid);

@@ -24,7 +24,7 @@ interface Plan {
 }
 
 const PLANS: Record<Plan['mode'], Plan> = {
-  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, cpuRuns: 1, cpuWindowSeconds: 8, capacitySteps: [20, 30], holdSeconds: 10, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
+  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, cpuRuns: 1, cpuWindowSeconds: 6, capacitySteps: [20, 30], holdSeconds: 8, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
   default: { mode: 'default', authRuns: 5, playableRuns: 3, cpuRuns: 3, cpuWindowSeconds: 15, capacitySteps: [20, 35, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
 };
 
@@ -97,12 +97,12 @@ function table(r: Results): string {
     rows.push(['Main-process RSS idle (MiB)', n(c.idleMainRssMiB)]);
     for (const m of c.memory) rows.push([`Main-process RSS, ${m.streams} live (MiB)`, n(m.mainRssMiB)]);
     for (const s of c.steps) {
-      rows.push([`Passthrough ${s.streams} streams, ${s.holdSeconds} s hold`, `${s.ok ? 'held' : `fell behind: ${s.problem ?? ''}`}; ${n(s.stationCores, 2)} cores (${n((s.stationCores / s.streams) * 100, 2)} %/stream), main RSS ${n(s.mainRssPerStreamMiB, 2)} MiB/stream, tree ${n(s.treeRssPerStreamMiB, 1)} MiB/stream, slowest publisher ${s.slowestPublisherSpeed ?? 'n/a'}x`]);
+      rows.push([`Passthrough ${s.streams} streams, ${s.holdSeconds} s hold`, `${s.ok ? 'held' : `fell behind: ${s.problem ?? ''}`}; ${n(s.stationCores, 2)} cores, Node ${n(s.mainCores, 2)} (${n((s.stationCores / s.streams) * 100, 2)} % of a core/stream), main RSS ${n(s.mainRssPerStreamMiB, 2)} MiB/stream, tree ${n(s.treeRssPerStreamMiB, 1)} MiB/stream, slowest publisher ${s.slowestPublisherSpeed ?? 'n/a'}x`]);
     }
     rows.push(['Passthrough capacity (largest step held)', `${c.capacity}${c.steps.every((s) => s.ok) ? ' (every step held; the limit is higher)' : ''}`]);
   }
   if (r.renderer) {
-    rows.push([`Renderer event -> DOM (ms, ${r.renderer.rows} rows, ${r.renderer.events} events)`, fmt(r.renderer.eventToDomMs, 1)]);
+    rows.push([`Renderer event -> DOM (ms, ${r.renderer.rows} rows, ${r.renderer.eventToDomMs.n}/${r.renderer.events} events changed the DOM)`, fmt(r.renderer.eventToDomMs, 1)]);
     rows.push(['Renderer frame time (ms, rAF deltas)', fmt(r.renderer.frameMs, 1)]);
     if (r.renderer.note) rows.push(['Renderer note', r.renderer.note]);
   }

@@ -69,7 +69,7 @@ describe('drill: FFmpeg killed with SIGKILL mid-stream', () => {
     const firstStartMs = segmentEndMs(watched, first.uri) - first.durationSeconds * 1000;
     const gapSeconds = (firstStartMs - lastBeforeEndMs) / 1000;
     const segmentSeconds = lastBefore?.durationSeconds ?? 2;
-    console.log(`[drill] FFmpeg restart ${restartMs} ms after SIGKILL; media gap ≈ ${gapSeconds.toFixed(2)} s (segment ${segmentSeconds} s)`);
+    console.log(`[drill] FFmpeg restart ${restartMs} ms after SIGKILL; media gap ≈ ${Math.max(0, gapSeconds).toFixed(2)} s (segment ${segmentSeconds} s)`);
     // segment numbers continue: at most the one segment being written at the kill is skipped
     const num = (uri: string): number => Number(/(\d+)\.ts$/.exec(uri)?.[1] ?? Number.NaN);
     expect(num(first.uri) - num((lastBefore as { uri: string }).uri)).toBeGreaterThanOrEqual(1);
