@@ -28,8 +28,10 @@ export interface SandboxStateView {
   recordings: Array<Record<string, unknown>>;
 }
 
-export async function startInProcessStation(tuning: StationTuning = {}): Promise<InProcessStation> {
+export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown> } = {}): Promise<InProcessStation> {
   const dataDir = tempDir('klive-pipeline-');
+  // settings as a user would have saved them before this start (merged with defaults on load)
+  if (setup.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(setup.settings));
   const rtmpPort = await freePort();
   const httpPort = await freePort();
   const sink = memorySink(5000);
