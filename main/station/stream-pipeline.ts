@@ -172,7 +172,11 @@ export class StreamPipeline {
         deps.registry.playable(id, masterUrl);
         this.keeper.markPlayable();
       }),
-      session.on('failed', ({ reason }) => deps.registry.transcodeFailed(id, reason)),
+      session.on('failed', ({ reason }) => {
+        deps.registry.transcodeFailed(id, reason);
+        // nothing is served for this stream (no ladder, or FFmpeg gave up): Kaltura must not send viewers here
+        void this.keeper.stop();
+      }),
     );
     await session.start();
   }
