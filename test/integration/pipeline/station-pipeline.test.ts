@@ -88,6 +88,22 @@ describe('station pipeline with the sandbox', () => {
     await waitFor(() => s.sandboxState().nodes.filter((n) => n.entryId === ENTRY).length === 0, { timeoutMs: 15_000, what: 'unregister' });
   });
 
+  it('refuses to serve an ingest the conversion profile does not have, says why, and unregisters', async () => {
+    const token = s.sandboxState().entries.find((e) => e.id === ENTRY)?.streamPassword as string;
+    const second = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token, streamName: `${ENTRY}_2` }, { durationSeconds: 8 });
+    try {
+      const failed = await waitFor(async () => {
+        const x = await s.snapshot();
+        return x.entries.find((e) => e.entryId === ENTRY)?.streams.find((st) => st.streamName === `${ENTRY}_2` && st.state === 'failed');
+      }, { timeoutMs: 20_000, what: 'the _2 stream to fail' });
+      expect(failed.reason).toContain('INGEST_NOT_FOUND_IN_CONVERSION_PROFILE');
+      await waitFor(() => s.sandboxState().nodes.filter((n) => n.entryId === ENTRY).length === 0, { timeoutMs: 15_000, what: 'unregister after the refusal' });
+    } finally {
+      await second.stop();
+    }
+  });
+
+  // last: a refusal blocks the same (entry, index, address) for 30 s
   it('refuses a wrong token and shows the reason without the token', async () => {
     const bad = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: 'deadbeef' }, { durationSeconds: 5 });
     try {
