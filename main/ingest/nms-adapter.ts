@@ -89,6 +89,13 @@ export interface NmsAdapterHooks {
   onPublisherClosed(connectionId: string): void;
 }
 
+/**
+ * Every live stream holds several RTMP connections: the publisher's, the transcoder's pull and the recorder's
+ * pull (a backup stream as many again). 64 capped the station at 32 unrecorded streams (the 33rd stream's
+ * transcoder was dropped at the door); 50+ streams need 150+. Idle floods are bounded by the handshake timeout.
+ */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
 export interface NmsAdapterOptions {
   host: string;
   port: number;
@@ -168,7 +175,7 @@ export class NmsAdapter {
     if (this.server) return;
     const { host, port, logger } = this.options;
     const server = net.createServer((socket) => this.onSocket(socket));
-    server.maxConnections = this.options.maxConnections ?? 64;
+    server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     server.on('drop', () => this.onDrop());
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
