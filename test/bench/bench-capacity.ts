@@ -83,7 +83,7 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       added.push(e);
       await sleep(100);
     }
-    await waitUntil(() => added.every((e) => fs.existsSync(path.join(hlsDir, e.entryId, 'master.m3u8'))), 60_000 + n * 1000, `${n} streams to be playable`, 250);
+    await waitUntil(() => added.every((e) => fs.existsSync(path.join(hlsDir, e.entryId, 'master.m3u8'))), 30_000 + n * 500, `${n} streams to be playable`, 250);
   };
   try {
     await sleep(3000);
@@ -100,7 +100,10 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       try {
         await grow(n);
       } catch (e) {
-        result.steps.push({ streams: n, holdSeconds, ok: false, problem: (e as Error).message, stationCores: Number.NaN, mainCores: Number.NaN, mainRssMiB: rssBytes(st.pid) / MiB, mainRssPerStreamMiB: Number.NaN, treeRssPerStreamMiB: Number.NaN, slowestPublisherSpeed: null });
+        const playable = entries.slice(0, n).filter((x) => fs.existsSync(path.join(hlsDir, x.entryId, 'master.m3u8'))).length;
+        const problem = `${(e as Error).message} (${playable}/${n} playable; station log tail: ${st.logTail(3).join(' | ').slice(0, 600)})`;
+        log(`  capacity: ${n} streams: ${problem}`);
+        result.steps.push({ streams: n, holdSeconds, ok: false, problem, stationCores: Number.NaN, mainCores: Number.NaN, mainRssMiB: rssBytes(st.pid) / MiB, mainRssPerStreamMiB: Number.NaN, treeRssPerStreamMiB: Number.NaN, slowestPublisherSpeed: null });
         break;
       }
       await sleep(3000);

@@ -68,6 +68,8 @@ export interface StationChild {
   rtmpPort: number;
   httpPort: number;
   httpUrl: string;
+  /** the last lines the station printed (warn level and up) */
+  logTail(lines?: number): string[];
   stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startStationChild(dataDir: string): Promise<StationChild> 
     rtmpPort,
     httpPort,
     httpUrl: `http://127.0.0.1:${httpPort}`,
+    logTail: (lines = 5) => out.trim().split('\n').slice(-lines),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const t = setTimeout(() => child.kill('SIGKILL'), 20_000);

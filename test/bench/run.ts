@@ -25,7 +25,7 @@ interface Plan {
 
 const PLANS: Record<Plan['mode'], Plan> = {
   quick: { mode: 'quick', authRuns: 3, playableRuns: 2, cpuRuns: 1, cpuWindowSeconds: 6, capacitySteps: [20, 30], holdSeconds: 8, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
-  default: { mode: 'default', authRuns: 5, playableRuns: 3, cpuRuns: 3, cpuWindowSeconds: 15, capacitySteps: [20, 35, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
+  default: { mode: 'default', authRuns: 5, playableRuns: 3, cpuRuns: 3, cpuWindowSeconds: 12, capacitySteps: [25, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
 };
 
 interface Results {
