@@ -2,6 +2,7 @@
 // and every live stream holds the publisher's connection plus the transcoder's pull (and the recorder's),
 // so the 33rd passthrough stream's transcoder was dropped at the door and never became playable. Pins: the
 // default cap admits 50 recorded streams (3 connections each) at once.
+import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IngestServer } from '../../../main/ingest/index.js';
@@ -12,10 +13,12 @@ import { sleep } from './drill-kit.js';
 
 const sockets: net.Socket[] = [];
 let server: IngestServer | null = null;
+const dataDir = tempDir('klive-cap-');
 
 afterAll(async () => {
   for (const s of sockets) s.destroy();
   await server?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('ingest default connection cap (regression: 64 capped the station at 32 streams)', () => {
@@ -24,7 +27,7 @@ describe('ingest default connection cap (regression: 64 capped the station at 32
     server = new IngestServer({
       host: '127.0.0.1',
       port: await freePort(),
-      dataDir: tempDir('klive-cap-'),
+      dataDir,
       logger: silentLogger(),
       authenticate: () => Promise.reject(new Error('not used')),
     });
