@@ -7,7 +7,7 @@ import { randomHex } from '../model/store.js';
 import { NodeStatus, type EntryRecord } from '../model/types.js';
 import { optBool, optEnum, optNumber, optString, reqBag, reqString } from '../wire/params.js';
 import { entryResult, findEntry } from './entry-access.js';
-import { resolveRecordingResource } from './upload-token.js';
+import { closeUsedToken, resolveRecordingResource } from './upload-token.js';
 
 const NODE_STATUSES = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
@@ -119,6 +119,7 @@ export const liveStreamMediaService: ServiceDef = {
       if (duration === null) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['duration']);
       const isLastChunk = optBool(ctx.params, 'isLastChunk') ?? false;
       ctx.store.addRecording({ action: 'appendRecording', entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: index, assetId, ...resource, durationSeconds: duration, isLastChunk });
+      closeUsedToken(ctx, resource);
       if (index === 0) ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs += Math.round(duration * 1000)));
       return entryResult(ctx, entry);
     },
@@ -133,6 +134,7 @@ export const liveStreamMediaService: ServiceDef = {
       if (duration === null) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['duration']);
       if (index !== 0) return entryResult(ctx, entry);
       ctx.store.addRecording({ action: 'setRecordedContent', entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: index, assetId: null, ...resource, durationSeconds: duration, isLastChunk: true });
+      closeUsedToken(ctx, resource);
       ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs = Math.round(duration * 1000)));
       return entryResult(ctx, entry);
     },

@@ -10,7 +10,7 @@ import type { RecordingRecord, UploadTokenRecord } from '../model/types.js';
 import { getRaw, optBag, optBool, optNumber, optString, reqString, UploadedFile, type ParamBag } from '../wire/params.js';
 
 const TOKEN_ID_PATTERN = /^[01]_[0-9a-f]{32}$/;
-const Status = { PENDING: 0, PARTIAL_UPLOAD: 1, FULL_UPLOAD: 2 } as const;
+const Status = { PENDING: 0, PARTIAL_UPLOAD: 1, FULL_UPLOAD: 2, CLOSED: 3 } as const;
 
 function findToken(ctx: ActionContext, id: string): UploadTokenRecord {
   if (!TOKEN_ID_PATTERN.test(id)) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
@@ -139,4 +139,9 @@ export function resolveRecordingResource(ctx: ActionContext, resource: ParamBag)
     return { uploadTokenId: null, localFilePath, storedFilePath: null, fileSizeBytes: size };
   }
   throw new SandboxApiError('RESOURCE_TYPE_NOT_SUPPORTED', [type || '(none)']);
+}
+
+/** A resource used the token (Kaltura's closeUploadTokenById): it takes no more bytes and cannot be used again. */
+export function closeUsedToken(ctx: ActionContext, resource: ResourceFields): void {
+  if (resource.uploadTokenId) ctx.store.updateUploadToken(resource.uploadTokenId, (t) => (t.status = Status.CLOSED));
 }
