@@ -83,7 +83,7 @@ export class Station {
     this.secrets = deps.secrets ?? new FileSecretStore(options.dataDir);
     this.accessToken = loadOrCreateAccessToken(options.dataDir);
     logger.redactor.addSecret(this.accessToken);
-    const rtmpUrl = `rtmp://${displayHost(options.host)}:${options.rtmpPort}/kLive`;
+    const rtmpUrl = `rtmp://${encoderHost(options.host)}:${options.rtmpPort}/kLive`;
     this.info = {
       name: 'kLive Station',
       version: paths.version,
@@ -169,7 +169,7 @@ export class Station {
     await this.detectFfmpeg();
     await this.http.listen();
     await this.ingest.start();
-    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, rtmpUrl: `rtmp://${displayHost(options.host)}:${this.ingest.port}/kLive` };
+    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
     this.monitor.registry.setInfo(this.info);
     this.bridge = this.monitor.createBridgeHost(
       createBridgeHandlers({
@@ -368,7 +368,9 @@ export class Station {
 
   /** The UI address to print: with the access token when the station is reachable from the LAN. */
   uiUrlForHumans(): string {
-    return isLoopbackBind(this.deps.options.host) ? this.info.httpUrl : `${this.info.httpUrl}?token=${this.accessToken}`;
+    const { host } = this.deps.options;
+    if (isLoopbackBind(host)) return this.info.httpUrl;
+    return `http://${encoderHost(host)}:${this.http.port}/?token=${this.accessToken}`;
   }
 
   private hlsRootDir(): string {
@@ -380,7 +382,20 @@ function isLoopbackBind(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
-/** The address a user types: loopback for wildcard binds. */
+/**
+ * The address an encoder or a LAN browser should use: for a wildcard bind (the station exposed to the LAN)
+ * the machine's first LAN IPv4 address, so the Connect screen's URL works from another machine too.
+ */
+export function encoderHost(host: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
+  if (host !== '0.0.0.0' && host !== '::') return displayHost(host);
+  for (const list of Object.values(interfaces)) {
+    const lan = list?.find((i) => i.family === 'IPv4' && !i.internal);
+    if (lan) return lan.address;
+  }
+  return '127.0.0.1';
+}
+
+/** The address a user on this machine types: loopback for wildcard binds. */
 export function displayHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
