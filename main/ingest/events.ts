@@ -28,21 +28,10 @@ export interface IngestOptions {
   maxReaderBacklogBytes?: number;
 }
 
-export interface StreamAcceptedEvent {
-  /** stable across resumes: the entry session the station keeps going */
-  streamId: string;
-  connectionId: string;
-  entryId: string;
-  partnerId: number;
-  streamName: string;
-  suffix: number;
-  mediaServerIndex: MediaServerIndex;
-  sourceAddress: string;
+/** An accepted publish: the active stream, plus what Kaltura said about the entry. */
+export interface StreamAcceptedEvent extends ActiveStream {
   entry: LiveStreamEntry;
-  connectedAtMs: number;
   resumed: boolean;
-  /** what FFmpeg reads */
-  pullUrl: string;
   connectionUrl: string;
 }
 
@@ -89,6 +78,7 @@ export interface IngestEvents extends Record<string, unknown> {
 }
 
 export interface ActiveStream {
+  /** stable across resumes: the entry session the station keeps going */
   streamId: string;
   connectionId: string;
   entryId: string;
@@ -98,5 +88,6 @@ export interface ActiveStream {
   mediaServerIndex: MediaServerIndex;
   sourceAddress: string;
   connectedAtMs: number;
+  /** what FFmpeg reads */
   pullUrl: string;
 }
