@@ -24,8 +24,14 @@ export interface IngestOptions {
   handshakeTimeoutMs?: number;
   maxMessageBytes?: number;
   allowRemotePlay?: boolean;
-  /** a reader whose unsent backlog passes this is closed (default 32 MiB) */
+  /** an RTMP reader whose unsent backlog passes this is closed (default 32 MiB) */
   maxReaderBacklogBytes?: number;
+  /** a feed reader (the station's FFmpeg) past this backlog loses frames up to a key frame (default 16 MiB) */
+  maxFeedBacklogBytes?: number;
+  /** longest pause between reads of an accepted publisher, in ms (default 200; 0 = on every arrival); see read-pacer.ts */
+  readBatchMs?: number;
+  /** ...but on every arrival for this long after it was accepted (default 10 s: the first segments come at once) */
+  readBatchAfterMs?: number;
 }
 
 /** An accepted publish: the active stream, plus what Kaltura said about the entry. */
@@ -88,6 +94,6 @@ export interface ActiveStream {
   mediaServerIndex: MediaServerIndex;
   sourceAddress: string;
   connectedAtMs: number;
-  /** what FFmpeg reads */
+  /** where a tool on this machine can pull the stream over RTMP (the station's own FFmpeg reads the ingest feed) */
   pullUrl: string;
 }

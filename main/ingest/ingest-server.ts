@@ -3,8 +3,10 @@
 // within a grace period and takeovers of dead connections are reported as typed events.
 import type { AuthenticateArgs, LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
+import { delayToGridMs } from '../station/clock.js';
 import type { ActiveStream, IngestEvents, IngestOptions, StreamEndReason } from './events.js';
 import { parseBroadcast, redactedConnectionUrl, type BroadcastParams } from './broadcast-url.js';
+import { FlvFeed, type FeedSink, type MediaFeed } from './flv-feed.js';
 import { FlvProbe } from './flv-probe.js';
 import { IngestGate } from './gate.js';
 import { NmsAdapter, type PublishRequest } from './nms-adapter.js';
@@ -25,6 +27,8 @@ export interface IngestServerDeps {
 interface LiveStream extends ActiveStream {
   key: string;
   probe: FlvProbe;
+  /** the station's own readers (transcoder, recorder): FLV over a pipe */
+  feed: FlvFeed;
   endReason: StreamEndReason | null;
 }
 
@@ -38,6 +42,7 @@ export class IngestServer {
   private readonly byConnection = new Map<string, LiveStream>();
   private readonly recentlyEnded = new Map<string, { streamId: string; endedAtMs: number }>();
   private tick: NodeJS.Timeout | null = null;
+  private ticking = false;
   private nextStreamNumber = 1;
 
   constructor(private readonly deps: IngestServerDeps) {
@@ -63,6 +68,8 @@ export class IngestServer {
       maxMessageBytes: o.maxMessageBytes,
       allowRemotePlay: o.allowRemotePlay,
       maxReaderBacklogBytes: o.maxReaderBacklogBytes,
+      readBatchMs: o.readBatchMs,
+      readBatchAfterMs: o.readBatchAfterMs,
       hooks: {
         onPublish: (req) => {
           this.onPublish(req).catch((error: unknown) => {
@@ -70,7 +77,12 @@ export class IngestServer {
             this.adapter.refuse(req.connectionId);
           });
         },
-        onMedia: (id, type, dts, size, data) => this.byConnection.get(id)?.probe.onTag(type, dts, size, data),
+        onMedia: (id, type, dts, size, data) => {
+          const stream = this.byConnection.get(id);
+          if (!stream) return;
+          stream.probe.onTag(type, dts, size, data);
+          stream.feed.push(type, dts, data, size);
+        },
         onPublisherClosed: (id) => this.onPublisherClosed(id),
       },
     });
@@ -97,13 +109,27 @@ export class IngestServer {
   /** Listens on host:port. Throws PortInUseError when the port is taken; the process keeps running. */
   async start(): Promise<void> {
     await this.adapter.start();
-    this.tick = setInterval(() => this.onTick(), this.opts.probeIntervalMs);
+    this.ticking = true;
+    this.scheduleTick();
+  }
+
+  /** probes on the wall-clock grid, with the station's other per-second work (delayToGridMs) */
+  private scheduleTick(): void {
+    if (!this.ticking) return;
+    this.tick = setTimeout(() => {
+      try {
+        this.onTick();
+      } finally {
+        this.scheduleTick();
+      }
+    }, delayToGridMs(this.now(), this.opts.probeIntervalMs));
     this.tick.unref();
   }
 
   /** Closes every connection (publishers, readers, pending) and the listener. */
   async stop(): Promise<void> {
-    if (this.tick) clearInterval(this.tick);
+    this.ticking = false;
+    if (this.tick) clearTimeout(this.tick);
     this.tick = null;
     for (const stream of this.live.values()) stream.endReason = 'station-stopping';
     await this.adapter.stop();
@@ -112,6 +138,22 @@ export class IngestServer {
   /** The URL FFmpeg reads for ENTRY_N (the backup, i=1, is a separate stream). */
   pullUrl(streamName: string, mediaServerIndex: MediaServerIndex = 0): string {
     return this.adapter.pullUrl(internalName(streamName, mediaServerIndex));
+  }
+
+  /**
+   * The FLV feed of ENTRY_N (index 1: its backup) for the station's own FFmpeg readers. Each attach() reaches the
+   * stream live at that moment (a resumed publish is a new connection); with none live the sink is ended at once.
+   */
+  feed(streamName: string, mediaServerIndex: MediaServerIndex = 0): MediaFeed {
+    const key = internalName(streamName, mediaServerIndex);
+    return {
+      attach: (sink: FeedSink) => {
+        const stream = this.live.get(key);
+        if (stream) return stream.feed.attach(sink);
+        if (!sink.destroyed) sink.end();
+        return () => undefined;
+      },
+    };
   }
 
   activeStreams(): ActiveStream[] {
@@ -197,6 +239,13 @@ export class IngestServer {
       pullUrl: this.adapter.pullUrl(key),
       key,
       probe: new FlvProbe({ now: this.now, stallAfterMs: this.deps.options?.stallAfterMs, windowMs: this.deps.options?.probeWindowMs }),
+      feed: new FlvFeed({
+        maxBacklogBytes: this.deps.options?.maxFeedBacklogBytes,
+        onReaderLagging: ({ lagging, backlogBytes, droppedTags }) => {
+          if (lagging) this.deps.logger.warn('an FFmpeg reading this stream fell behind: dropping frames until it catches up', { streamName: params.streamName, index: params.mediaServerIndex, backlogBytes });
+          else this.deps.logger.info('an FFmpeg reading this stream caught up', { streamName: params.streamName, index: params.mediaServerIndex, droppedTags });
+        },
+      }),
       endReason: null,
     };
     this.live.set(key, stream);
@@ -247,6 +296,7 @@ export class IngestServer {
   private onPublisherClosed(connectionId: string): void {
     const stream = this.byConnection.get(connectionId);
     if (!stream) return;
+    stream.feed.end();
     this.byConnection.delete(connectionId);
     if (this.live.get(stream.key) === stream) this.live.delete(stream.key);
     const nowMs = this.now();

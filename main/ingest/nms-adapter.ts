@@ -13,6 +13,7 @@ import net from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { PortInUseError } from '../http/errors.js';
 import { applicationName } from './broadcast-url.js';
+import { ReadPacer } from './read-pacer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -49,6 +50,8 @@ interface NmsRtmp {
 interface NmsBroadcast {
   publisher: unknown;
   subscribers: Map<string, { close(): void; socket?: net.Socket }>;
+  rtmpGopCache: Set<Buffer> | null;
+  flvGopCache: Set<Buffer> | null;
   _finishPublish?: () => void;
 }
 
@@ -114,7 +117,19 @@ export interface NmsAdapterOptions {
   allowRemotePlay?: boolean;
   /** a reader whose unsent backlog passes this is closed (default 32 MiB) */
   maxReaderBacklogBytes?: number;
+  /**
+   * longest pause between two reads of an accepted publisher, in ms (default 200; 0 = read every arrival).
+   * The pause follows the stream's rate (see read-pacer.ts): HLS segments are seconds long, so a batch adds
+   * nothing a viewer notices, and it saves the station most of its wakeups.
+   */
+  readBatchMs?: number;
+  /** for this long after it was accepted a publisher is read on every arrival, so the first segments are not delayed (default 10 s) */
+  readBatchAfterMs?: number;
 }
+
+/** see NmsAdapterOptions.readBatchMs */
+export const DEFAULT_READ_BATCH_MS = 200;
+export const DEFAULT_READ_BATCH_AFTER_MS = 10_000;
 
 type Phase = 'handshake' | 'gate' | 'accepted' | 'refused' | 'playing' | 'closed';
 
@@ -131,6 +146,10 @@ interface Conn {
   lastDataAtMs: number;
   held: NmsPacket[];
   timer: NodeJS.Timeout | null;
+  /** while set, the publisher's socket is paused until the next batch */
+  batchTimer: NodeJS.Timeout | null;
+  /** set once accepted: how long to pause between reads */
+  pacer: ReadPacer | null;
   closeWaiters: Array<() => void>;
   original: { onConnect: (req: NmsConnectReq) => void; onPush: () => void; onPlay: () => void; onPacket: (p: NmsPacket) => void };
 }
@@ -147,6 +166,8 @@ export class NmsAdapter {
   private readonly internalApp: string;
   private readonly now: () => number;
   private readonly maxReaderBacklogBytes: number;
+  private readonly readBatchMs: number;
+  private readonly readBatchAfterMs: number;
   private readonly conns = new Map<string, Conn>();
   private server: net.Server | null = null;
   private unrouteLogs: (() => void) | null = null;
@@ -160,6 +181,8 @@ export class NmsAdapter {
     this.internalApp = `${this.appName}-${this.tag}`;
     this.now = options.now ?? Date.now;
     this.maxReaderBacklogBytes = options.maxReaderBacklogBytes ?? 32 * 1024 * 1024;
+    this.readBatchMs = options.readBatchMs ?? DEFAULT_READ_BATCH_MS;
+    this.readBatchAfterMs = options.readBatchAfterMs ?? DEFAULT_READ_BATCH_AFTER_MS;
   }
 
   get port(): number {
@@ -174,7 +197,9 @@ export class NmsAdapter {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port, logger } = this.options;
-    const server = net.createServer((socket) => this.onSocket(socket));
+    // highWaterMark 0: a paused socket holds nothing in Node and asks for nothing more (see stopReading), so a
+    // publisher paused between batches (read-pacer.ts) does not wake the station for every TCP segment.
+    const server = net.createServer({ highWaterMark: 0 }, (socket) => this.onSocket(socket));
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     server.on('drop', () => this.onDrop());
     await new Promise<void>((resolve, reject) => {
@@ -231,6 +256,7 @@ export class NmsAdapter {
     if (conn.socket.destroyed || conn.socket.writableEnded) return false;
     if (conn.session.broadcast.publisher) return false;
     conn.phase = 'accepted';
+    conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
     this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.original.onPush();
     if (!conn.session.isPublisher) return false;
@@ -304,6 +330,8 @@ export class NmsAdapter {
       lastDataAtMs: this.now(),
       held: [],
       timer: null,
+      batchTimer: null,
+      pacer: null,
       closeWaiters: [],
       original: { onConnect: session.onConnect, onPush: session.onPush, onPlay: session.onPlay, onPacket: session.onPacket },
     };
@@ -369,6 +397,7 @@ export class NmsAdapter {
     session.onData = (data: Buffer) => {
       if (conn.phase === 'closed' || conn.socket.destroyed) return;
       conn.lastDataAtMs = this.now();
+      conn.pacer?.onRead(data.length, conn.lastDataAtMs);
       try {
         originalOnData(data);
       } catch (error) {
@@ -377,11 +406,13 @@ export class NmsAdapter {
       }
       const chunk = rtmp.inChunkSize;
       if (!(chunk >= 1 && chunk <= 0x7fffffff)) this.kill(conn, `absurd RTMP chunk size ${chunk}`);
+      else if (conn.phase === 'accepted') this.pauseUntilNextBatch(conn);
     };
     session.onClose = () => {
       const wasPhase = conn.phase;
       conn.phase = 'closed';
       if (conn.timer) clearTimeout(conn.timer);
+      if (conn.batchTimer) clearTimeout(conn.batchTimer);
       conn.held = [];
       try {
         originalOnClose();
@@ -396,6 +427,19 @@ export class NmsAdapter {
         for (const resolve of conn.closeWaiters.splice(0)) resolve();
       }
     };
+  }
+
+  /** Leaves what arrives next in the kernel's buffer until the next batch (see read-pacer.ts). */
+  private pauseUntilNextBatch(conn: Conn): void {
+    if (!conn.pacer || conn.batchTimer) return;
+    const pauseMs = conn.pacer.pauseMs(conn.lastDataAtMs);
+    if (pauseMs <= 0) return;
+    conn.socket.pause();
+    stopReading(conn.socket);
+    conn.batchTimer = setTimeout(() => {
+      conn.batchTimer = null;
+      if (!conn.socket.destroyed) conn.socket.resume();
+    }, pauseMs);
   }
 
   private onPush(conn: Conn): void {
@@ -436,6 +480,15 @@ export class NmsAdapter {
 
   private forward(conn: Conn, packet: NmsPacket): void {
     this.options.hooks.onMedia(conn.id, packet.codec_type, packet.dts, packet.size, packet.data);
+    const broadcast = conn.session.broadcast;
+    // NMS copies each packet twice (an RTMP and an FLV message) and keeps a GOP cache of each, all for RTMP
+    // readers. The station's own FFmpeg reads the ingest's feed, so with no RTMP reader NMS keeps only the
+    // headers: an RTMP reader that attaches later gets them and starts at the next key frame.
+    if (broadcast.subscribers.size === 0 && packet.flags !== 0 && packet.flags !== 2 && packet.flags !== 5) {
+      broadcast.rtmpGopCache = null;
+      broadcast.flvGopCache = null;
+      return;
+    }
     conn.original.onPacket(packet);
     // A reader that stops reading would make Node buffer the stream for it without bound.
     for (const reader of conn.session.broadcast.subscribers.values()) {
@@ -476,6 +529,20 @@ export class NmsAdapter {
     socket.end();
     setTimeout(() => socket.destroy(), 1000).unref();
   }
+}
+
+/**
+ * pause() alone leaves the socket's handle reading: the next arrival still wakes the station, and only then does
+ * Node stop the handle. Node stops it at once on pause() for its own `onread` sockets (net.js: `_handle.reading =
+ * false; _handle.readStop()`), and resume() starts it again (Socket#_read -> tryReadStart). We do the same for a
+ * paused publisher; with highWaterMark 0 nothing in the stream machinery starts it early. Where the handle is not
+ * there to stop, pausing still works, with one wakeup more per batch.
+ */
+function stopReading(socket: net.Socket): void {
+  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
+  if (!handle || handle.reading !== true || typeof handle.readStop !== 'function') return;
+  handle.reading = false;
+  handle.readStop();
 }
 
 function delay(ms: number): Promise<void> {
