@@ -1,6 +1,7 @@
 // Owns the recorder's FFmpeg argv (pure): input, stream copy, and the segment muxer writing MPEG-TS
 // segments (a crash leaves a playable file, unlike MP4) plus a CSV list that says when each one is finished.
 import path from 'node:path';
+import { FEED_INPUT_URL } from '../ingest/flv-feed.js';
 import { SEGMENT_PATTERN } from './segment-files.js';
 
 /** Video and audio copied as published: recording costs no encoding. */
@@ -29,6 +30,11 @@ export function buildRecorderArgs(a: RecorderArgsInput): string[] {
     '-segment_start_number', String(a.startNumber),
     path.join(a.directory, SEGMENT_PATTERN),
   ];
+}
+
+/** Input argv for the ingest's FLV feed on fd 3 (the station's own recordings). */
+export function feedInput(): string[] {
+  return ['-f', 'flv', '-i', FEED_INPUT_URL];
 }
 
 /** Input argv for pulling the primary ingest over RTMP; a stalled source ends FFmpeg after 10 s. */

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
@@ -40,8 +41,10 @@ export interface StartRecordingArgs {
   mediaServerIndex: MediaServerIndex;
   /** the live asset appendRecording attaches to (null: the uploader resolves it) */
   assetId?: string | null;
-  /** FFmpeg input argv, e.g. rtmpPullInput('rtmp://127.0.0.1:PORT/kLive/ENTRY_1') */
+  /** FFmpeg input argv: feedInput() with `feed` (the station), or e.g. rtmpPullInput('rtmp://127.0.0.1:PORT/kLive/ENTRY_1') */
   input: string[];
+  /** the ingest's feed of the stream, for feedInput() */
+  feed?: MediaFeed;
 }
 
 interface Session {
@@ -91,6 +94,7 @@ export class RecordingService {
       entryId: args.entryId,
       sessionId,
       input: args.input,
+      ...(args.feed ? { feed: args.feed } : {}),
       ...(this.options.segmentSeconds !== undefined ? { segmentSeconds: this.options.segmentSeconds } : {}),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
       ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),

@@ -7,7 +7,10 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Writable } from 'node:stream';
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { Logger } from '../log/logger.js';
+import { delayToGridMs } from '../station/clock.js';
 import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
 import type { DiskSpace, StatfsFn } from './disk-space.js';
 import { ffprobeDuration } from './probe.js';
@@ -54,8 +57,10 @@ export interface SegmentRecorderOptions {
   dataDir: string;
   entryId: string;
   sessionId: string;
-  /** FFmpeg input argv, e.g. rtmpPullInput('rtmp://127.0.0.1:1935/kLive/0_abc_1') */
+  /** FFmpeg input argv: feedInput() with `feed`, or e.g. rtmpPullInput('rtmp://127.0.0.1:1935/kLive/0_abc_1') */
   input: string[];
+  /** the ingest's feed of the stream, written to each FFmpeg run's fd 3 (its input argv reads pipe:3) */
+  feed?: MediaFeed;
   /** FFmpeg argv between input and the segment muxer; default copies video and audio */
   codecArgs?: string[];
   /** default 900 (15 minutes); at least 1 */
@@ -79,13 +84,15 @@ export interface SegmentRecorderOptions {
   onStateChange?(state: RecorderState): void;
 }
 
-export { rtmpPullInput } from './recorder-args.js';
+export { feedInput, rtmpPullInput } from './recorder-args.js';
 
 const STABLE_RUN_MS = 30_000;
 
 interface Run {
   generation: number;
   child: ChildProcess;
+  /** ends the feed for this run (its detach, then the end of its pipe) */
+  endFeed: () => void;
   startNumber: number;
   listPath: string;
   listOffset: number;
@@ -131,6 +138,7 @@ export class SegmentRecorder {
     this.update({ wanted: 'run', reason: null });
     if (await this.diskIsLow()) return;
     this.diskTimer = setInterval(() => void this.checkDiskWhileRecording(), this.options.diskCheckIntervalMs ?? 5000);
+    this.diskTimer.unref?.();
     this.spawnRun();
   }
 
@@ -189,11 +197,13 @@ export class SegmentRecorder {
     const listPath = path.join(this.directory, `list_${String(startNumber).padStart(6, '0')}.csv`);
     const argv = buildRecorderArgs({ input: this.options.input, ...(this.options.codecArgs ? { codecArgs: this.options.codecArgs } : {}), segmentSeconds: this.options.segmentSeconds ?? 900, directory: this.directory, listPath, startNumber });
     this.options.logger.info('recording starts', { entryId: this.options.entryId, sessionId: this.options.sessionId, startNumber });
+    const feed = this.options.feed;
     const child = this.spawnFn(this.options.ffmpegPath, argv, {
       detached: true,
-      stdio: ['pipe', 'ignore', 'pipe'],
+      stdio: feed ? ['pipe', 'ignore', 'pipe', 'pipe'] : ['pipe', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH ?? '' },
     });
+    const endFeed = this.attachFeed(child, feed);
     const stderrTail: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
@@ -209,16 +219,46 @@ export class SegmentRecorder {
         resolve();
       });
       child.once('exit', () => resolve());
-    });
-    const run: Run = { generation, child, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
+    }).finally(endFeed);
+    const run: Run = { generation, child, endFeed, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
     this.run = run;
     this.update({ observed: 'recording', pid: child.pid ?? null, currentSegmentPath: path.join(this.directory, segmentFileName(startNumber)) });
-    this.pollTimer = setInterval(() => this.readList(run), this.options.listPollIntervalMs ?? 500);
+    this.pollList(run);
     this.loop = this.afterExit(run);
+  }
+
+  /** the CSV list on the station's time grid (delayToGridMs), so it shares the per-second wakeup */
+  private pollList(run: Run): void {
+    const periodMs = this.options.listPollIntervalMs ?? 500;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null;
+      if (this.run !== run) return;
+      this.readList(run);
+      this.pollList(run);
+    }, delayToGridMs(Date.now(), periodMs));
+  }
+
+  /** Writes the feed into the child's fd 3; returns what ends it (detach and close the pipe: FFmpeg then finishes). */
+  private attachFeed(child: ChildProcess, feed: MediaFeed | undefined): () => void {
+    const sink = feed ? ((child.stdio[3] as Writable | null | undefined) ?? null) : null;
+    if (!feed || !sink) return () => undefined;
+    sink.on('error', () => {
+      // FFmpeg closed its input (exited): the exit handler takes over
+    });
+    const detach = feed.attach(sink);
+    let ended = false;
+    return () => {
+      if (ended) return;
+      ended = true;
+      detach();
+      if (!sink.destroyed) sink.end();
+    };
   }
 
   private terminate(run: Run): void {
     if (run.child.exitCode !== null || run.child.signalCode !== null) return;
+    // the end of a fed input finishes the last segment as cleanly as 'q'
+    run.endFeed();
     try {
       run.child.stdin?.end('q');
     } catch {
@@ -269,7 +309,7 @@ export class SegmentRecorder {
   /** After FFmpeg exits: report what it listed, then the unlisted tail it was writing (if playable). */
   private async afterExit(run: Run): Promise<void> {
     await run.exited;
-    if (this.pollTimer) clearInterval(this.pollTimer);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
     this.pollTimer = null;
     this.readList(run);
     const tail = fs

@@ -275,6 +275,7 @@ export class Station {
       clock: this.clock,
       logger: this.deps.logger,
       latestProbe: (id) => this.latestProbes.get(id) ?? null,
+      feedFor: (e) => this.ingest.feed(e.streamName, e.mediaServerIndex),
       resumeGraceMs: this.resumeGraceMs(),
       ...(this.deps.tuning?.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs } : {}),
       ...(this.deps.tuning?.x264Preset ? { preset: this.deps.tuning.x264Preset } : {}),

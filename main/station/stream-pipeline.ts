@@ -3,11 +3,12 @@
 // source of an entry that records, its recording. Feeds every part's events into the registry.
 // A publisher that leaves gets a grace period to come back before the session is finalised.
 import type { StreamAcceptedEvent } from '../ingest/events.js';
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { KalturaApi } from '../kaltura/api.js';
 import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
 import type { RecordingService } from '../recording/recording-service.js';
-import { rtmpPullInput } from '../recording/recorder-args.js';
+import { feedInput } from '../recording/recorder-args.js';
 import type { PidRegistry } from '../transcode/pid-registry.js';
 import type { VideoEncoder } from '../transcode/plan.js';
 import { TranscodeSession } from '../transcode/transcode-session.js';
@@ -27,6 +28,8 @@ export interface StreamPipelineDeps {
   logger: Logger;
   /** the latest probe of this stream (for the serve extraParams) */
   latestProbe: (streamId: string) => InputProbe | null;
+  /** the ingest's FLV feed of this stream (its ENTRY_N and index): what FFmpeg reads */
+  feedFor: (event: StreamAcceptedEvent) => MediaFeed;
   /** how long a publisher may be gone before the session is finalised (matches the ingest's grace) */
   resumeGraceMs: number;
   keepAliveIntervalMs?: number;
@@ -145,7 +148,7 @@ export class StreamPipeline {
       streamName: event.streamName,
       hlsRootDir: deps.hlsRootDir,
       outputId: hlsOutputId(event),
-      pullUrl: event.pullUrl,
+      feed: deps.feedFor(event),
       probeAtStart: deps.latestProbe(event.streamId),
       entry: { segmentDurationMs: event.entry.segmentDuration, dvrEnabled: event.entry.dvrStatus === 1, dvrWindowMinutes: event.entry.dvrWindow },
       ffmpegPath,
@@ -187,7 +190,7 @@ export class StreamPipeline {
     if (!wantsRecording || !deps.recording || this.recording || this.sourceAssetId === null) return;
     this.recording = true;
     deps.recording
-      .start({ entryId: event.entryId, partnerId: event.partnerId, mediaServerIndex: event.mediaServerIndex, assetId: this.sourceAssetId, input: rtmpPullInput(event.pullUrl) })
+      .start({ entryId: event.entryId, partnerId: event.partnerId, mediaServerIndex: event.mediaServerIndex, assetId: this.sourceAssetId, input: feedInput(), feed: deps.feedFor(event) })
       .catch((e: unknown) => deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }));
   }
 }

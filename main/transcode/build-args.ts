@@ -23,8 +23,9 @@ export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInp
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-stats_period', '1'];
   if (options.encoder === 'h264_vaapi') args.push('-vaapi_device', options.vaapiDevice ?? '/dev/dri/renderD128');
   if (input.readRealtime) args.push('-re');
-  // a live pull: the FLV sequence headers arrive first, so long stream probing only delays the first segment
-  if (/^rtmps?:\/\//.test(input.url)) args.push('-fpsprobesize', '0', '-analyzeduration', '1000000');
+  if (input.format) args.push('-f', input.format);
+  // a live input: the FLV sequence headers arrive first, so long stream probing only delays the first segment
+  if (input.live ?? /^rtmps?:\/\//.test(input.url)) args.push('-fpsprobesize', '0', '-analyzeduration', '1000000');
   args.push('-i', input.url);
 
   const encoded = plan.variants.filter((v) => v.video && !v.video.copy);

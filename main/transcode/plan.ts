@@ -7,8 +7,12 @@ export type VideoEncoder = 'libx264' | 'h264_nvenc' | 'h264_vaapi' | 'h264_qsv' 
 export const HARDWARE_ENCODERS: readonly VideoEncoder[] = ['h264_nvenc', 'h264_vaapi', 'h264_qsv', 'h264_videotoolbox'];
 
 export interface TranscodeInput {
-  /** rtmp://127.0.0.1:PORT/kLive/ENTRY_1, or a file path in tests */
+  /** FEED_INPUT_URL (pipe:3, the station's live feed), rtmp://..., or a file path in tests */
   url: string;
+  /** -f before -i, e.g. 'flv' for the feed pipe (nothing to probe a format from) */
+  format?: string;
+  /** a live input (feed or RTMP): its FLV sequence headers come first, so probing is kept short */
+  live?: boolean;
   frameRateFps: number | null;
   width: number | null;
   height: number | null;

@@ -1,9 +1,14 @@
 // Owns how an FFmpeg process is started and signalled: spawn(bin, argv) with no shell, detached into its own
-// process group (so the whole group can be killed), pipes on stdin/stdout/stderr, and a minimal environment.
+// process group (so the whole group can be killed), pipes on stdin/stdout/stderr (plus fd 3 for a media feed),
+// and a minimal environment.
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
+import type { FeedSink } from '../ingest/flv-feed.js';
 
 export interface ChildHandle {
   readonly pid: number | null;
+  /** the write end of fd 3 when spawned with { feed: true } (FFmpeg reads flv-feed's FEED_INPUT_URL) */
+  readonly feedSink: FeedSink | null;
   /** e.g. 'q' to ask FFmpeg to finish cleanly; ignored once stdin is closed */
   writeStdin(text: string): void;
   onStdout(fn: (chunk: string) => void): void;
@@ -15,8 +20,13 @@ export interface ChildHandle {
   killGroup(signal: NodeJS.Signals): void;
 }
 
+export interface SpawnOptions {
+  /** open fd 3 as a pipe the station writes the input into */
+  feed?: boolean;
+}
+
 export interface Spawner {
-  spawn(bin: string, args: string[]): ChildHandle;
+  spawn(bin: string, args: string[], options?: SpawnOptions): ChildHandle;
 }
 
 /** FFmpeg needs no secrets and almost no environment: pass only what finding libraries/devices needs. */
@@ -29,12 +39,15 @@ export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 
 export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
   return {
-    spawn(bin, args) {
-      const child = spawn(bin, args, { detached: process.platform !== 'win32', stdio: ['pipe', 'pipe', 'pipe'], env, windowsHide: true });
-      child.stdout.setEncoding('utf8');
-      child.stderr.setEncoding('utf8');
-      // a write after FFmpeg closed stdin raises EPIPE on the stream: not an error of ours
-      child.stdin.on('error', () => undefined);
+    spawn(bin, args, options = {}) {
+      const stdio: Array<'pipe' | 'ignore'> = options.feed ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+      const child = spawn(bin, args, { detached: process.platform !== 'win32', stdio, env, windowsHide: true });
+      child.stdout?.setEncoding('utf8');
+      child.stderr?.setEncoding('utf8');
+      // a write after FFmpeg closed stdin (or its input pipe) raises EPIPE on the stream: not an error of ours
+      child.stdin?.on('error', () => undefined);
+      const feedSink = options.feed ? ((child.stdio[3] as Writable | null) ?? null) : null;
+      feedSink?.on('error', () => undefined);
       let exited = false;
       const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
       const finish = (code: number | null, signal: string | null): void => {
@@ -51,11 +64,12 @@ export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
         get pid() {
           return child.pid ?? null;
         },
+        feedSink,
         writeStdin(text) {
-          if (child.stdin.writable) child.stdin.write(text);
+          if (child.stdin?.writable) child.stdin.write(text);
         },
-        onStdout: (fn) => void child.stdout.on('data', fn),
-        onStderr: (fn) => void child.stderr.on('data', fn),
+        onStdout: (fn) => void child.stdout?.on('data', fn),
+        onStderr: (fn) => void child.stderr?.on('data', fn),
         onExit: (fn) => void exitListeners.push(fn),
         onError: (fn) => void child.on('error', fn),
         killGroup(signal) {

@@ -2,6 +2,7 @@
 // state (run|stop) apart from the observed one; restart only while wanted, with capped exponential backoff reset
 // after a stable run; a progress watchdog; stop with 'q', then SIGINT, then SIGKILL of the process group.
 // Every callback carries the generation id of the run it belongs to, so a replaced run cannot change state.
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { Clock, TimerHandle } from '../station/clock.js';
 import type { Logger } from '../log/logger.js';
 import { ProgressParser, type ProgressSample } from './progress.js';
@@ -41,6 +42,8 @@ export interface SupervisorOptions {
   bin: string;
   /** argv for run N (0 = first start; later runs continue the playlists) */
   argsForRun(runIndex: number): string[];
+  /** the input, written to each run's fd 3 (its argv reads FEED_INPUT_URL); without it FFmpeg opens its own input */
+  feed?: MediaFeed;
   spawner: Spawner;
   clock: Clock;
   logger: Logger;
@@ -65,6 +68,7 @@ export class FfmpegSupervisor {
   private generation = 0;
   private runIndex = 0;
   private child: ChildHandle | null = null;
+  private detachFeed: (() => void) | null = null;
   private restarts = 0;
   private consecutiveFailures = 0;
   private lastError: string | null = null;
@@ -116,6 +120,8 @@ export class FfmpegSupervisor {
     if (this.stopTimers.length === 0) {
       const stopMs = this.options.stopTimeoutMs ?? 5_000;
       this.options.logger.debug('stopping FFmpeg with q', { generation: this.generation });
+      // the end of a fed input finishes FFmpeg as cleanly as 'q' (last segments, #EXT-X-ENDLIST)
+      this.endFeed(child);
       child.writeStdin('q');
       this.stopTimers.push(this.options.clock.setTimer(() => {
         this.options.logger.warn('FFmpeg ignored q; sending SIGINT', { generation: this.generation });
@@ -136,8 +142,10 @@ export class FfmpegSupervisor {
     this.stderr.clear();
     this.firstProgressAtMs = null;
     this.runStartedAtMs = this.options.clock.nowMs();
-    const child = this.options.spawner.spawn(this.options.bin, args);
+    const feed = this.options.feed;
+    const child = this.options.spawner.spawn(this.options.bin, args, feed ? { feed: true } : {});
     this.child = child;
+    if (feed && child.feedSink) this.detachFeed = feed.attach(child.feedSink);
     const parser = new ProgressParser();
     child.onStdout((chunk) => {
       if (generation !== this.generation) return;
@@ -179,6 +187,8 @@ export class FfmpegSupervisor {
 
   private onExit(code: number | null, signal: string | null, generation: number): void {
     if (generation !== this.generation) return;
+    this.detachFeed?.();
+    this.detachFeed = null;
     this.watchdog?.cancel();
     this.watchdog = null;
     for (const t of this.stopTimers) t.cancel();
@@ -225,6 +235,12 @@ export class FfmpegSupervisor {
       this.restarts++;
       this.spawn();
     }, delayMs);
+  }
+
+  private endFeed(child: ChildHandle): void {
+    this.detachFeed?.();
+    this.detachFeed = null;
+    if (child.feedSink && !child.feedSink.destroyed) child.feedSink.end();
   }
 
   private setObserved(observed: Observed): void {

@@ -5,13 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Ladder } from '../../shared/ladder.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
+import { FEED_INPUT_URL, type MediaFeed } from '../ingest/flv-feed.js';
 import type { KalturaApi } from '../kaltura/api.js';
 import { isKalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
 import { LadderError, parseServeLadder } from '../kaltura/serve-ladder.js';
 import { serveExtraParams } from '../kaltura/serve-ladder-params.js';
 import { TypedEmitter } from '../ingest/typed-emitter.js';
 import type { Logger } from '../log/logger.js';
-import { systemClock, type Clock, type TimerHandle } from '../station/clock.js';
+import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../station/clock.js';
 import { buildFfmpegArgsFromPlan } from './build-args.js';
 import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
 import { MASTER_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
@@ -32,7 +33,10 @@ export interface TranscodeSessionOptions {
   streamName: string;
   /** DATA/hls; this session writes DATA/hls/<entryId>/ */
   hlsRootDir: string;
-  pullUrl: string;
+  /** the ingest's feed of this stream (the station), written to each FFmpeg run's fd 3 */
+  feed?: MediaFeed;
+  /** or an input FFmpeg opens itself: an RTMP pull or a file (tests, benches); ignored when feed is set */
+  pullUrl?: string;
   probeAtStart: InputProbe | null;
   entry: { segmentDurationMs: number | null; dvrEnabled: boolean; dvrWindowMinutes: number | null };
   ffmpegPath: string;
@@ -98,6 +102,7 @@ export class TranscodeSession {
   private lastStateAtMs: number | null = null;
 
   constructor(private readonly options: TranscodeSessionOptions) {
+    if (!options.feed && !options.pullUrl) throw new Error(`TranscodeSession for ${options.streamName} needs an input: the ingest feed or a pull URL`);
     this.clock = options.clock ?? systemClock();
     this.dir = path.join(options.hlsRootDir, this.outputId);
     this.resumeNext = options.resumed ?? false;
@@ -177,6 +182,7 @@ export class TranscodeSession {
         const append = run > 0 || this.resumeNext;
         return buildFfmpegArgsFromPlan(plan, this.input(), this.output(append), this.encodeOptions());
       },
+      ...(this.options.feed ? { feed: this.options.feed } : {}),
       spawner: this.options.spawner ?? nodeSpawner(),
       clock: this.clock,
       logger: logger.child('ffmpeg'),
@@ -215,7 +221,7 @@ export class TranscodeSession {
       this.onTick();
       const state = this.supervisor?.getState();
       if (state && (state.wanted === 'run' || state.pid !== null)) this.scheduleTick();
-    }, this.playable ? TICK_MS : FAST_TICK_MS);
+    }, delayToGridMs(this.clock.nowMs(), this.playable ? TICK_MS : FAST_TICK_MS));
   }
 
   private onTick(): void {
@@ -287,8 +293,10 @@ export class TranscodeSession {
 
   private input(): TranscodeInput {
     const probe = this.options.probeAtStart;
+    const feed = this.options.feed !== undefined;
     return {
-      url: this.options.pullUrl,
+      url: feed ? FEED_INPUT_URL : (this.options.pullUrl as string),
+      ...(feed ? { format: 'flv', live: true } : {}),
       frameRateFps: probe?.frameRateFps ?? null,
       width: probe?.width ?? null,
       height: probe?.height ?? null,

@@ -15,12 +15,12 @@ export interface CpuRatioResult {
   ratio: Summary;
 }
 
-/** The station's argv with its RTMP input replaced by the file (looped, real time) and its HLS dir by `outDir`. */
+/** The station's argv with its input (feed pipe or RTMP) replaced by the file (looped, real time) and its HLS dir by `outDir`. */
 export function aloneArgv(stationArgv: string[], file: string, hlsDir: string, outDir: string): string[] {
   const out: string[] = [];
   for (let i = 0; i < stationArgv.length; i++) {
     const a = stationArgv[i] as string;
-    if (a === '-i' && /^rtmps?:\/\//.test(stationArgv[i + 1] ?? '')) {
+    if (a === '-i' && /^(rtmps?:\/\/|pipe:)/.test(stationArgv[i + 1] ?? '')) {
       out.push('-re', '-stream_loop', '-1', '-i', file);
       i += 1;
       continue;

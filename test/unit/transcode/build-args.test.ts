@@ -40,6 +40,13 @@ describe('buildFfmpegArgs', () => {
     ]);
   });
 
+  it("the station's own input: the ingest feed as FLV on fd 3, probed as briefly as a live pull", () => {
+    const feedInput: TranscodeInput = { ...input, url: 'pipe:3', format: 'flv', live: true };
+    const fromFeed = buildFfmpegArgs(defaultLadder(), feedInput, output, { encoder: 'libx264' });
+    const fromRtmp = buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264' });
+    expect(fromFeed).toEqual([...HEAD, '-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', '1000000', '-i', 'pipe:3', ...fromRtmp.slice(HEAD.length + LIVE_INPUT.length)]);
+  });
+
   it('probes a live pull briefly, a file (tests, benches) normally', () => {
     const args = buildFfmpegArgs(defaultLadder(), { ...input, url: '/tmp/source.flv', readRealtime: true }, output, { encoder: 'libx264' });
     expect(args.slice(8, 11)).toEqual(['-re', '-i', '/tmp/source.flv']);

@@ -21,6 +21,7 @@ function fakeSpawner() {
       let onExit: (code: number | null, signal: string | null) => void = () => undefined;
       const child: ChildHandle = {
         pid: null,
+        feedSink: null,
         writeStdin: (t) => {
           if (t === 'q') onExit(0, null);
         },

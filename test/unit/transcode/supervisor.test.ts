@@ -1,18 +1,36 @@
 // FFmpeg supervision with a fake spawner and a manual clock: backoff, watchdog, stop escalation, generations.
 import { describe, expect, it } from 'vitest';
 import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
-import type { ChildHandle, Spawner } from '../../../main/transcode/spawner.js';
+import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/transcode/spawner.js';
+import type { FeedSink, MediaFeed } from '../../../main/ingest/flv-feed.js';
 import { ManualClock } from '../../../main/station/clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { ProgressSample } from '../../../main/transcode/progress.js';
 
+class FakeSink implements FeedSink {
+  chunks: string[] = [];
+  ended = false;
+  destroyed = false;
+  writableLength = 0;
+  write(chunk: Buffer): boolean {
+    this.chunks.push(chunk.toString());
+    return true;
+  }
+  end(): void {
+    this.ended = true;
+  }
+}
+
 class FakeChild implements ChildHandle {
   stdin: string[] = [];
   signals: string[] = [];
+  readonly feedSink: FakeSink | null;
   private out: Array<(c: string) => void> = [];
   private err: Array<(c: string) => void> = [];
   private exits: Array<(code: number | null, signal: string | null) => void> = [];
-  constructor(readonly pid: number, readonly args: string[]) {}
+  constructor(readonly pid: number, readonly args: string[], readonly options: SpawnOptions = {}) {
+    this.feedSink = options.feed ? new FakeSink() : null;
+  }
   writeStdin(text: string): void {
     this.stdin.push(text);
   }
@@ -44,8 +62,8 @@ function setup(overrides: Partial<SupervisorOptions> = {}) {
   const clock = new ManualClock();
   const children: FakeChild[] = [];
   const spawner: Spawner = {
-    spawn: (_bin, args) => {
-      const child = new FakeChild(1000 + children.length, args);
+    spawn: (_bin, args, options) => {
+      const child = new FakeChild(1000 + children.length, args, options);
       children.push(child);
       return child;
     },
@@ -231,5 +249,72 @@ describe('FfmpegSupervisor', () => {
     expect(children).toHaveLength(2);
     expect(gaveUp).toHaveLength(1);
     expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'failed' });
+  });
+
+  it('without a feed FFmpeg opens its own input: no fd 3 is asked for', () => {
+    const { supervisor, last } = setup();
+    supervisor.start();
+    expect(last().options).toEqual({});
+    expect(last().feedSink).toBeNull();
+  });
+
+  describe('with a feed', () => {
+    /** a feed that records which sinks are attached and writes each new one its name */
+    function recordingFeed() {
+      const attached: FakeSink[] = [];
+      let attaches = 0;
+      const feed: MediaFeed = {
+        attach(sink) {
+          const s = sink as FakeSink;
+          attached.push(s);
+          s.write(Buffer.from(`start ${++attaches}`));
+          return () => attached.splice(attached.indexOf(s), 1);
+        },
+      };
+      return { feed, attached };
+    }
+
+    it('attaches every run to its own fd 3 and detaches it when that run exits', () => {
+      const { feed, attached } = recordingFeed();
+      const { supervisor, clock, children, last } = setup({ feed });
+      supervisor.start();
+      const first = last();
+      expect(first.options).toEqual({ feed: true });
+      expect(attached).toEqual([first.feedSink]);
+      expect(first.feedSink?.chunks).toEqual(['start 1']);
+      first.exit(1);
+      expect(attached).toEqual([]);
+      clock.advance(1_000);
+      expect(children).toHaveLength(2);
+      // the restarted FFmpeg gets its own pipe, fed from the start (the feed's header and GOP)
+      expect(attached).toEqual([last().feedSink]);
+      expect(last().feedSink?.chunks).toEqual(['start 2']);
+    });
+
+    it('stop ends the input (the end of a feed finishes FFmpeg like q) and sends q', async () => {
+      const { feed, attached } = recordingFeed();
+      const { supervisor, last } = setup({ feed });
+      supervisor.start();
+      last().progress(1);
+      const stopped = supervisor.stop();
+      expect(attached).toEqual([]);
+      expect(last().feedSink?.ended).toBe(true);
+      expect(last().stdin).toEqual(['q']);
+      last().exit(0);
+      await stopped;
+      expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'exited' });
+    });
+
+    it('a run that ends because the feed ended (publisher left) is the input ending, not a failure', () => {
+      const { feed } = recordingFeed();
+      const { supervisor, clock, children, ended, last } = setup({ feed });
+      supervisor.start();
+      last().progress(1);
+      last().feedSink?.end();
+      last().exit(0);
+      clock.advance(60_000);
+      expect(children).toHaveLength(1);
+      expect(ended).toEqual([1]);
+    });
   });
 });
