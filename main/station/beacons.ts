@@ -5,7 +5,7 @@ import type { KalturaApi } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redact.js';
 import type { Alert } from '../../shared/state.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
 import { SEVERITY_RANK } from './health/alert-catalog.js';
 import type { AlertTransition } from './registry-types.js';
 
@@ -76,10 +76,10 @@ export class BeaconSender {
     if (this.timer) return;
     const loop = (): void => {
       void this.flush().finally(() => {
-        if (this.timer) this.timer = this.o.clock.setTimer(loop, this.o.flushIntervalMs ?? 10_000);
+        if (this.timer) this.timer = this.o.clock.setTimer(loop, delayToGridMs(this.o.clock.nowMs(), this.o.flushIntervalMs ?? 10_000));
       });
     };
-    this.timer = this.o.clock.setTimer(loop, this.o.flushIntervalMs ?? 10_000);
+    this.timer = this.o.clock.setTimer(loop, delayToGridMs(this.o.clock.nowMs(), this.o.flushIntervalMs ?? 10_000));
   }
 
   /** Stops the timer; call flush() first to send what is pending. */

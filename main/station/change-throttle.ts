@@ -1,6 +1,6 @@
 // Owns coalescing of published changes: keys marked dirty are flushed together at most once per
 // interval, so a stream probed 1x/s and transcoded 1x/s still costs subscribers a few messages per second.
-import type { Clock, TimerHandle } from './clock.js';
+import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
 
 export class CoalescingThrottle {
   private readonly dirty = new Set<string>();
@@ -16,8 +16,11 @@ export class CoalescingThrottle {
   mark(key: string): void {
     this.dirty.add(key);
     if (this.timer) return;
-    const waitMs = Math.max(0, this.lastFlushMs + this.intervalMs - this.clock.nowMs());
-    this.timer = this.clock.setTimer(() => this.flush(), waitMs);
+    // at most one flush per interval, on the interval's grid (see delayToGridMs)
+    const nowMs = this.clock.nowMs();
+    const dueMs = Math.max(nowMs, this.lastFlushMs + this.intervalMs);
+    const alignedMs = dueMs % this.intervalMs === 0 ? dueMs : dueMs + delayToGridMs(dueMs, this.intervalMs);
+    this.timer = this.clock.setTimer(() => this.flush(), alignedMs - nowMs);
   }
 
   flush(): void {
@@ -29,9 +32,14 @@ export class CoalescingThrottle {
     if (keys.length > 0) this.onFlush(keys);
   }
 
-  dispose(): void {
+  /** forgets what is pending (nobody listens any more) */
+  clear(): void {
     this.timer?.cancel();
     this.timer = null;
     this.dirty.clear();
+  }
+
+  dispose(): void {
+    this.clear();
   }
 }

@@ -12,7 +12,7 @@ import { createMetricsRoute } from '../http/metrics-route.js';
 import { createDiagnosticsRoute } from '../http/diagnostics-route.js';
 import { opsAccess } from '../http/ops-access.js';
 import { WsBridgeServer, type WsBridgeOptions } from '../http/ws-bridge.js';
-import { systemClock, type Clock, type TimerHandle } from './clock.js';
+import { delayToGridMs, systemClock, type Clock, type TimerHandle } from './clock.js';
 import { EventsLog } from './events-log.js';
 import { StationRegistry, type RegistryOptions } from './registry.js';
 import { StationMetrics } from './metrics.js';
@@ -104,9 +104,9 @@ export class StationMonitor {
       } catch (e) {
         this.o.logger.error('state tick failed', { error: (e as Error).message });
       }
-      if (this.tickTimer) this.tickTimer = this.clock.setTimer(tick, tickMs);
+      if (this.tickTimer) this.tickTimer = this.clock.setTimer(tick, delayToGridMs(this.clock.nowMs(), tickMs));
     };
-    this.tickTimer = this.clock.setTimer(tick, tickMs);
+    this.tickTimer = this.clock.setTimer(tick, delayToGridMs(this.clock.nowMs(), tickMs));
     this.sampler.start((s) => this.registry.system(s), tickMs);
     this.beacons.start();
     this.events.add({ severity: 'info', kind: 'station', message: `kLive Station ${this.o.info.version} started` });

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { SystemStatus } from '../../shared/state.js';
-import type { Clock, TimerHandle } from './clock.js';
+import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
 
 export interface ProcessStats {
   pid: number;
@@ -126,11 +126,11 @@ export class SystemSampler {
       try {
         onSample(this.sample());
       } finally {
-        if (this.timer) this.timer = this.clock.setTimer(loop, intervalMs);
+        if (this.timer) this.timer = this.clock.setTimer(loop, delayToGridMs(this.clock.nowMs(), intervalMs));
       }
     };
     this.sample();
-    this.timer = this.clock.setTimer(loop, intervalMs);
+    this.timer = this.clock.setTimer(loop, delayToGridMs(this.clock.nowMs(), intervalMs));
   }
 
   stop(): void {
