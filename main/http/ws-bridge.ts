@@ -47,7 +47,8 @@ interface Client {
 export class WsBridgeServer {
   private readonly wss: WebSocketServer;
   private readonly clients = new Set<Client>();
-  private readonly unsubscribe: () => void;
+  /** subscribed to the bridge host only while a client is connected: no client, no event work */
+  private unsubscribe: (() => void) | null = null;
   private readonly path: string;
   private readonly maxBufferedBytes: number;
   private readonly heartbeat: NodeJS.Timeout;
@@ -56,13 +57,12 @@ export class WsBridgeServer {
     this.path = options.path ?? BRIDGE_PATH;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 64 * 1024, clientTracking: false });
-    this.unsubscribe = options.host.subscribe((name, payload) => this.broadcast(name, payload));
     // laptops sleep and Wi-Fi drops: find clients that went away without a close
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) {
         if (!c.alive) {
           c.ws.terminate();
-          this.clients.delete(c);
+          this.removeClient(c);
           continue;
         }
         c.alive = false;
@@ -104,7 +104,8 @@ export class WsBridgeServer {
   }
 
   close(): Promise<void> {
-    this.unsubscribe();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
     clearInterval(this.heartbeat);
     for (const c of this.clients) c.ws.terminate();
     this.clients.clear();
@@ -124,11 +125,19 @@ export class WsBridgeServer {
   private accept(ws: WebSocket, trusted: boolean): void {
     const client: Client = { ws, trusted, events: null, stale: false, invalidMessages: 0, alive: true };
     this.clients.add(client);
+    this.unsubscribe ??= this.options.host.subscribe((name, payload) => this.broadcast(name, payload));
     ws.on('pong', () => (client.alive = true));
-    ws.on('close', () => this.clients.delete(client));
+    ws.on('close', () => this.removeClient(client));
     ws.on('error', (e) => this.options.logger.debug('bridge client error', { error: e.message }));
     ws.on('message', (data, isBinary) => void this.onMessage(client, data, isBinary));
     this.sendSnapshot(client);
+  }
+
+  private removeClient(client: Client): void {
+    this.clients.delete(client);
+    if (this.clients.size > 0) return;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
   }
 
   private sendSnapshot(client: Client): void {

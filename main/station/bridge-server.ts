@@ -13,7 +13,7 @@ export type BridgeHandlers = { [N in RequestName]: (payload: RequestPayload<N>, 
 export type BridgeListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export interface BridgeHostOptions {
-  /** check handler responses and event payloads against the contract (dev and test; costs CPU on big snapshots) */
+  /** check handler responses and event payloads against the contract (default: under test only; the renderer checks what it receives in any case) */
   validateOutgoing?: boolean;
   redactor?: Redactor;
   logger?: Logger;
@@ -22,6 +22,11 @@ export interface BridgeHostOptions {
 export interface StationBridgeHost extends BridgeHost {
   /** sends a validated event to every subscriber (transports) */
   emit<E extends EventName>(name: E, payload: EventPayload<E>): void;
+  /**
+   * Runs `start` while the host has at least one subscriber (its result stops it): a source of events does no
+   * work while no window or browser is connected. Returns the function that removes it for good.
+   */
+  whileListened(start: () => () => void): () => void;
 }
 
 /** "kaltura.ksExpirySeconds: Too small: expected number to be >=20; limit: ..." for every issue. */
@@ -38,7 +43,19 @@ function isRequestName(name: string): name is RequestName {
 
 export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOptions = {}): StationBridgeHost {
   const listeners = new Set<BridgeListener>();
-  const validate = options.validateOutgoing ?? process.env.NODE_ENV !== 'production';
+  const sources = new Map<() => () => void, (() => void) | null>();
+  const startSources = (): void => {
+    for (const [start, stop] of sources) if (!stop) sources.set(start, start());
+  };
+  const stopSources = (): void => {
+    for (const [start, stop] of sources) {
+      stop?.();
+      sources.set(start, null);
+    }
+  };
+  // the renderer checks every event and answer against the contract itself; main checks its own output under
+  // test, where a mistake should fail loudly, and not in a live station, where it costs CPU on every change
+  const validate = options.validateOutgoing ?? process.env.NODE_ENV === 'test';
   const redact = (text: string): string => options.redactor?.redact(text) ?? text;
 
   return {
@@ -74,10 +91,23 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
 
     subscribe(listener: BridgeListener): () => void {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      if (listeners.size === 1) startSources();
+      return () => {
+        if (listeners.delete(listener) && listeners.size === 0) stopSources();
+      };
+    },
+
+    whileListened(start: () => () => void): () => void {
+      sources.set(start, listeners.size > 0 ? start() : null);
+      return () => {
+        sources.get(start)?.();
+        sources.delete(start);
+      };
     },
 
     emit<E extends EventName>(name: E, payload: EventPayload<E>): void {
+      // nothing leaves without a listener: checking the contract then would only cost CPU on every state change
+      if (listeners.size === 0) return;
       if (validate) {
         const checked = (eventDefs[name].payload as z.ZodType).safeParse(payload);
         if (!checked.success) {
@@ -96,9 +126,9 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
   };
 }
 
-/** Forwards the registry's changes as bridge events; returns the unsubscribe. */
+/** Forwards the registry's changes as bridge events while anything listens to the host; returns the unsubscribe. */
 export function forwardRegistryEvents(subscribe: (l: (c: RegistryChange) => void) => () => void, host: StationBridgeHost): () => void {
-  return subscribe((c) => {
+  return host.whileListened(() => subscribe((c) => {
     switch (c.type) {
       case 'entry':
         return host.emit('state.entry', c.entry);
@@ -113,5 +143,5 @@ export function forwardRegistryEvents(subscribe: (l: (c: RegistryChange) => void
       case 'info':
         return host.emit('station.info', c.info);
     }
-  });
+  }));
 }

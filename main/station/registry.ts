@@ -75,7 +75,7 @@ export class StationRegistry {
     this.book = new StreamBook({
       ...this.o,
       ledger: this.ledger,
-      markDirty: (entryId) => this.throttle.mark(`entry:${entryId}`),
+      markDirty: (entryId) => this.mark(`entry:${entryId}`),
       onAlert: (t) => {
         for (const l of this.alertListeners) l(t);
       },
@@ -109,9 +109,12 @@ export class StationRegistry {
     return this.ledger.counts;
   }
 
+  /** Changes after this call (a new subscriber reads snapshot() first); with no subscriber nothing is published. */
   subscribe(listener: (change: RegistryChange) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => {
+      if (this.listeners.delete(listener) && this.listeners.size === 0) this.throttle.clear();
+    };
   }
 
   /** Every alert raise and clear as it happens (beacons, metrics). */
@@ -190,7 +193,7 @@ export class StationRegistry {
 
   system(status: SystemStatus): void {
     this.systemStatus = status;
-    this.throttle.mark(SYSTEM_KEY);
+    this.mark(SYSTEM_KEY);
   }
 
   setInfo(info: StationInfo): void {
@@ -220,7 +223,12 @@ export class StationRegistry {
   // ---- internals ----
 
   private markKaltura(): void {
-    this.throttle.mark(KALTURA_KEY);
+    this.mark(KALTURA_KEY);
+  }
+
+  /** nothing to coalesce for nobody: the state itself is always current (snapshot()) */
+  private mark(key: string): void {
+    if (this.listeners.size > 0) this.throttle.mark(key);
   }
 
   private publish(keys: string[]): void {

@@ -38,6 +38,8 @@ export function defaultPidFile(dataDir: string): string {
 export class PidRegistry {
   private readonly proc: ProcReader;
   private readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
+  /** the file's content once read: this registry is its only writer, and list() is asked every second */
+  private records: PidRecord[] | null = null;
 
   constructor(private readonly options: PidRegistryOptions) {
     this.proc = options.proc ?? linuxProcReader();
@@ -100,6 +102,11 @@ export class PidRegistry {
   }
 
   private read(): PidRecord[] {
+    this.records ??= this.readFile();
+    return [...this.records];
+  }
+
+  private readFile(): PidRecord[] {
     try {
       const parsed = JSON.parse(fs.readFileSync(this.options.file, 'utf8')) as unknown;
       if (!Array.isArray(parsed)) return [];
@@ -110,6 +117,7 @@ export class PidRegistry {
   }
 
   private write(records: PidRecord[]): void {
+    this.records = [...records];
     fs.mkdirSync(path.dirname(this.options.file), { recursive: true });
     const tmp = `${this.options.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(records, null, 2));

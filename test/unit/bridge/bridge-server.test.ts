@@ -94,4 +94,41 @@ describe('createBridgeHost', () => {
     r.clock.advance(300);
     expect(got).not.toContain('state.system');
   });
+
+  it('follows the registry only while a transport listens: no entry state is built for nobody', () => {
+    const host = createBridgeHost(stubHandlers({}), { validateOutgoing: true });
+    const r = makeRegistry();
+    let registryListeners = 0;
+    const off = forwardRegistryEvents((l) => {
+      registryListeners++;
+      const unsubscribe = r.registry.subscribe(l);
+      return () => {
+        registryListeners--;
+        unsubscribe();
+      };
+    }, host);
+    expect(registryListeners).toBe(0);
+    const got: string[] = [];
+    const stopA = host.subscribe((name) => got.push(`a:${name}`));
+    const stopB = host.subscribe((name) => got.push(`b:${name}`));
+    expect(registryListeners).toBe(1);
+    r.registry.system({ ...r.registry.snapshot().system, rssBytes: 1 });
+    r.clock.advance(300);
+    expect(got).toEqual(['a:state.system', 'b:state.system']);
+    stopA();
+    expect(registryListeners).toBe(1);
+    stopB();
+    expect(registryListeners).toBe(0);
+    r.registry.system({ ...r.registry.snapshot().system, rssBytes: 2 });
+    r.clock.advance(300);
+    expect(got).toHaveLength(2);
+    // the next client starts from a snapshot and follows again
+    host.subscribe((name) => got.push(`c:${name}`));
+    r.registry.system({ ...r.registry.snapshot().system, rssBytes: 3 });
+    r.clock.advance(300);
+    expect(got.slice(2)).toEqual(['c:state.system']);
+    off();
+    expect(registryListeners).toBe(0);
+  });
 });
+

@@ -167,6 +167,23 @@ describe('StationRegistry', () => {
     expect(changes.some((c) => c.type === 'event')).toBe(true);
   });
 
+  it('coalesces nothing while nobody subscribes (no timers, no entry states built), and the state stays current', () => {
+    const r = makeRegistry({ publishIntervalMs: 250 });
+    accept(r);
+    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 7 }) });
+    expect(r.clock.pendingTimers).toBe(0);
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]?.probe?.bytesIn).toBe(7);
+    const changes: RegistryChange[] = [];
+    const off = r.registry.subscribe((c) => changes.push(c));
+    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 8 }) });
+    r.clock.advance(250);
+    expect(changes.filter((c) => c.type === 'entry')).toHaveLength(1);
+    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 9 }) });
+    off();
+    // the change pending when the last subscriber left is dropped with it
+    expect(r.clock.pendingTimers).toBe(0);
+  });
+
   it('registration, KS and API changes land in the state and the events log', () => {
     const r = makeRegistry();
     accept(r);
