@@ -1,7 +1,8 @@
 // Owns the station's own readers of one accepted stream (its transcoder and recorder): the stream as FLV bytes
 // written to a pipe that FFmpeg reads with `-f flv -i pipe:3`. Against a loopback RTMP pull this saves the RTMP
 // chunking, the TCP round trip, and FFmpeg's per-chunk reads (hundreds of syscalls a second per reader).
-// The tags of one publisher read are written as one chunk, so a reader wakes once per batch, not once per frame.
+// Tags are buffered until flush(), which the ingest calls after each read of the publisher's socket: a reader gets
+// one write (and wakes once) per batch, not per frame.
 // A reader that joins late (a restarted FFmpeg) first gets the FLV header, metadata, sequence headers and the
 // current GOP, so it starts decoding on a key frame at once. A reader that falls too far behind loses frames up to
 // the next key frame instead of making the station buffer without bound.
@@ -77,7 +78,6 @@ export class FlvFeed implements MediaFeed {
   private slabUsed = 0;
   private pending: Buffer[] = [];
   private pendingKinds: TagKind[] = [];
-  private flushScheduled = false;
   private ended = false;
   private hasAudio = false;
   private hasVideo = false;
@@ -97,8 +97,7 @@ export class FlvFeed implements MediaFeed {
 
   /**
    * One tag of the publisher (type 8 audio, 9 video, 18 script) with its RTMP timestamp in ms. `data` may be a
-   * reused buffer longer than `size`: it is copied here. Tags pushed in one turn of the event loop reach the
-   * readers as one write.
+   * reused buffer longer than `size`: it is copied here. It reaches the readers at the next flush().
    */
   push(type: number, timestampMs: number, data: Buffer, size: number): void {
     if (this.ended || size < 1) return;
@@ -109,10 +108,6 @@ export class FlvFeed implements MediaFeed {
     if (this.readers.size === 0) return;
     this.pending.push(tag);
     this.pendingKinds.push(kind);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      queueMicrotask(() => this.flush());
-    }
   }
 
   /** Adds a reader: it gets the header, metadata, sequence headers and current GOP, then the live tags. */
@@ -149,7 +144,6 @@ export class FlvFeed implements MediaFeed {
 
   /** Writes the tags pushed since the last flush: one chunk per reader. */
   flush(): void {
-    this.flushScheduled = false;
     if (this.pending.length === 0) return;
     const tags = this.pending;
     const kinds = this.pendingKinds;

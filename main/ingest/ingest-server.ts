@@ -83,6 +83,7 @@ export class IngestServer {
           stream.probe.onTag(type, dts, size, data);
           stream.feed.push(type, dts, data, size);
         },
+        onMediaBatch: (id) => this.byConnection.get(id)?.feed.flush(),
         onPublisherClosed: (id) => this.onPublisherClosed(id),
       },
     });
@@ -218,16 +219,11 @@ export class IngestServer {
   }
 
   private accept(req: PublishRequest, params: BroadcastParams, key: string, entry: LiveStreamEntry, connectionUrl: string): void {
-    if (!this.adapter.accept(req.connectionId, key)) {
-      const refusal: Refusal = { reason: 'stream-busy', alertCode: 126, kalturaCode: null, message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds` };
-      return this.refuse(req, connectionUrl, params, refusal, false);
-    }
     const nowMs = this.now();
     const previous = this.recentlyEnded.get(key);
     const resumed = previous !== undefined && nowMs - previous.endedAtMs <= this.opts.resumeGraceMs;
-    this.recentlyEnded.delete(key);
     const stream: LiveStream = {
-      streamId: resumed && previous ? previous.streamId : `${key}~${(this.nextStreamNumber++).toString(36)}`,
+      streamId: resumed && previous ? previous.streamId : `${key}~${this.nextStreamNumber.toString(36)}`,
       connectionId: req.connectionId,
       entryId: params.entryId,
       partnerId: entry.partnerId,
@@ -248,8 +244,17 @@ export class IngestServer {
       }),
       endReason: null,
     };
-    this.live.set(key, stream);
+    // the headers an encoder sent before it was accepted are released inside adapter.accept(): the probe and the
+    // feed must already be listening, or the station's FFmpeg would start without the sequence headers
     this.byConnection.set(req.connectionId, stream);
+    if (!this.adapter.accept(req.connectionId, key)) {
+      this.byConnection.delete(req.connectionId);
+      const refusal: Refusal = { reason: 'stream-busy', alertCode: 126, kalturaCode: null, message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds` };
+      return this.refuse(req, connectionUrl, params, refusal, false);
+    }
+    if (!(resumed && previous)) this.nextStreamNumber++;
+    this.recentlyEnded.delete(key);
+    this.live.set(key, stream);
     this.deps.logger.info(resumed ? 'stream resumed' : 'stream accepted', { entryId: params.entryId, streamName: params.streamName, index: params.mediaServerIndex, from: req.sourceAddress, form: params.form });
     this.emitter.emit('streamAccepted', {
       streamId: stream.streamId,

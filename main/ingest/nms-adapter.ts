@@ -13,6 +13,7 @@ import net from 'node:net';
 import type { Logger } from '../log/logger.js';
 import { PortInUseError } from '../http/errors.js';
 import { applicationName } from './broadcast-url.js';
+import { PacedReader, sharedReadBuffer } from './paced-reader.js';
 import { ReadPacer } from './read-pacer.js';
 
 const require = createRequire(import.meta.url);
@@ -88,6 +89,8 @@ export interface NmsAdapterHooks {
   onPublish(request: PublishRequest): void;
   /** An FLV tag of an accepted publisher, before it is fanned out. `data` is NMS's buffer: read, never keep. */
   onMedia(connectionId: string, type: number, dts: number, size: number, data: Buffer): void;
+  /** A read of an accepted publisher's socket was parsed: the tags of that batch are all out (onMedia). */
+  onMediaBatch(connectionId: string): void;
   /** An accepted publisher's connection closed; its readers were already told to close. */
   onPublisherClosed(connectionId: string): void;
 }
@@ -146,10 +149,9 @@ interface Conn {
   lastDataAtMs: number;
   held: NmsPacket[];
   timer: NodeJS.Timeout | null;
-  /** while set, the publisher's socket is paused until the next batch */
-  batchTimer: NodeJS.Timeout | null;
-  /** set once accepted: how long to pause between reads */
+  /** set once accepted: how often its socket is read (pacer), and the batches themselves (reader) */
   pacer: ReadPacer | null;
+  reader: PacedReader | null;
   closeWaiters: Array<() => void>;
   original: { onConnect: (req: NmsConnectReq) => void; onPush: () => void; onPlay: () => void; onPacket: (p: NmsPacket) => void };
 }
@@ -168,6 +170,7 @@ export class NmsAdapter {
   private readonly maxReaderBacklogBytes: number;
   private readonly readBatchMs: number;
   private readonly readBatchAfterMs: number;
+  private readonly readBuffer = sharedReadBuffer();
   private readonly conns = new Map<string, Conn>();
   private server: net.Server | null = null;
   private unrouteLogs: (() => void) | null = null;
@@ -197,8 +200,8 @@ export class NmsAdapter {
   async start(): Promise<void> {
     if (this.server) return;
     const { host, port, logger } = this.options;
-    // highWaterMark 0: a paused socket holds nothing in Node and asks for nothing more (see stopReading), so a
-    // publisher paused between batches (read-pacer.ts) does not wake the station for every TCP segment.
+    // highWaterMark 0: a paused socket holds nothing in Node and asks its handle for nothing more, so a publisher
+    // read in batches (paced-reader.ts) does not wake the station for every TCP segment.
     const server = net.createServer({ highWaterMark: 0 }, (socket) => this.onSocket(socket));
     server.maxConnections = this.options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
     server.on('drop', () => this.onDrop());
@@ -257,12 +260,14 @@ export class NmsAdapter {
     if (conn.session.broadcast.publisher) return false;
     conn.phase = 'accepted';
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
+    conn.reader = new PacedReader({ socket: conn.socket, pacer: conn.pacer, onData: (chunk) => conn.session.onData(chunk), now: this.now, buffer: this.readBuffer });
     this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.original.onPush();
     if (!conn.session.isPublisher) return false;
     const held = conn.held;
     conn.held = [];
     for (const packet of held) this.forward(conn, packet);
+    this.options.hooks.onMediaBatch(conn.id);
     return true;
   }
 
@@ -330,8 +335,8 @@ export class NmsAdapter {
       lastDataAtMs: this.now(),
       held: [],
       timer: null,
-      batchTimer: null,
       pacer: null,
+      reader: null,
       closeWaiters: [],
       original: { onConnect: session.onConnect, onPush: session.onPush, onPlay: session.onPlay, onPacket: session.onPacket },
     };
@@ -406,13 +411,16 @@ export class NmsAdapter {
       }
       const chunk = rtmp.inChunkSize;
       if (!(chunk >= 1 && chunk <= 0x7fffffff)) this.kill(conn, `absurd RTMP chunk size ${chunk}`);
-      else if (conn.phase === 'accepted') this.pauseUntilNextBatch(conn);
+      else if (conn.phase === 'accepted') {
+        this.options.hooks.onMediaBatch(conn.id);
+        conn.reader?.afterData(conn.lastDataAtMs);
+      }
     };
     session.onClose = () => {
       const wasPhase = conn.phase;
       conn.phase = 'closed';
       if (conn.timer) clearTimeout(conn.timer);
-      if (conn.batchTimer) clearTimeout(conn.batchTimer);
+      conn.reader?.stop();
       conn.held = [];
       try {
         originalOnClose();
@@ -427,19 +435,6 @@ export class NmsAdapter {
         for (const resolve of conn.closeWaiters.splice(0)) resolve();
       }
     };
-  }
-
-  /** Leaves what arrives next in the kernel's buffer until the next batch (see read-pacer.ts). */
-  private pauseUntilNextBatch(conn: Conn): void {
-    if (!conn.pacer || conn.batchTimer) return;
-    const pauseMs = conn.pacer.pauseMs(conn.lastDataAtMs);
-    if (pauseMs <= 0) return;
-    conn.socket.pause();
-    stopReading(conn.socket);
-    conn.batchTimer = setTimeout(() => {
-      conn.batchTimer = null;
-      if (!conn.socket.destroyed) conn.socket.resume();
-    }, pauseMs);
   }
 
   private onPush(conn: Conn): void {
@@ -529,20 +524,6 @@ export class NmsAdapter {
     socket.end();
     setTimeout(() => socket.destroy(), 1000).unref();
   }
-}
-
-/**
- * pause() alone leaves the socket's handle reading: the next arrival still wakes the station, and only then does
- * Node stop the handle. Node stops it at once on pause() for its own `onread` sockets (net.js: `_handle.reading =
- * false; _handle.readStop()`), and resume() starts it again (Socket#_read -> tryReadStart). We do the same for a
- * paused publisher; with highWaterMark 0 nothing in the stream machinery starts it early. Where the handle is not
- * there to stop, pausing still works, with one wakeup more per batch.
- */
-function stopReading(socket: net.Socket): void {
-  const handle = (socket as unknown as { _handle?: { reading?: boolean; readStop?: () => number } | null })._handle;
-  if (!handle || handle.reading !== true || typeof handle.readStop !== 'function') return;
-  handle.reading = false;
-  handle.readStop();
 }
 
 function delay(ms: number): Promise<void> {

@@ -4,8 +4,9 @@
 // kernel's receive buffer. A pause is sized from the stream's measured rate so that a batch stays well inside the
 // smallest receive window a system opens a connection with (Linux: 128 KiB buffer, 64 KiB window): the encoder is
 // never slowed down, a 1 Mbps stream is read a few times a second and a 20 Mbps one every ~10 ms. Pauses end on the
-// wall-clock grid of a step that divides a second, so the batches of all streams and the station's per-second work
-// share their wakeups.
+// wall-clock grid of their step, so the batches of all streams and the station's per-second work share their
+// wakeups; a single pause may reach 1.5 steps (delayToGridMs), which still fits the window, and on average a
+// pause is one step.
 import { delayToGridMs } from '../station/clock.js';
 
 export interface ReadPacerOptions {
@@ -18,8 +19,11 @@ export interface ReadPacerOptions {
 }
 
 export const DEFAULT_BATCH_BYTES = 32 * 1024;
-/** pause lengths, each a divisor of a second (and of the others above it where it can be) */
-const GRID_STEPS_MS = [10, 20, 25, 40, 50, 80, 100, 125, 200, 250, 500, 1000];
+/**
+ * pause lengths: fine enough that a stream's pause is never much shorter than its rate allows, and few enough
+ * that streams of similar rates share their wakeups (most divide a second or two)
+ */
+const GRID_STEPS_MS = [10, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, 125, 150, 175, 200, 250, 500, 1000];
 const RATE_WINDOW_MS = 1000;
 /** a partial window this long already says the rate went up (shorter ones mostly see a key frame's burst) */
 const MIN_PARTIAL_WINDOW_MS = 500;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type { MediaFeed } from '../ingest/flv-feed.js';
+import { pipeSink } from '../ingest/pipe-sink.js';
 import type { Logger } from '../log/logger.js';
 import { delayToGridMs } from '../station/clock.js';
 import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
@@ -240,11 +241,12 @@ export class SegmentRecorder {
 
   /** Writes the feed into the child's fd 3; returns what ends it (detach and close the pipe: FFmpeg then finishes). */
   private attachFeed(child: ChildProcess, feed: MediaFeed | undefined): () => void {
-    const sink = feed ? ((child.stdio[3] as Writable | null | undefined) ?? null) : null;
-    if (!feed || !sink) return () => undefined;
-    sink.on('error', () => {
+    const pipe = feed ? ((child.stdio[3] as Writable | null | undefined) ?? null) : null;
+    if (!feed || !pipe) return () => undefined;
+    pipe.on('error', () => {
       // FFmpeg closed its input (exited): the exit handler takes over
     });
+    const sink = pipeSink(pipe);
     const detach = feed.attach(sink);
     let ended = false;
     return () => {

@@ -22,15 +22,16 @@ export function systemClock(): Clock {
 }
 
 /**
- * Delay from `nowMs` to the next multiple of `periodMs` on the wall clock. Periodic work scheduled this way (every
- * stream's meters and probes, the monitor, the publishers' read batches) falls on the same instants, so one wakeup
- * of the process serves all of it instead of one wakeup per timer: on a laptop (and in a VM) a wakeup costs more
- * than the work it does.
+ * Delay from `nowMs` to the next multiple of `periodMs` on the wall clock that is at least half a period away.
+ * Periodic work scheduled this way (every stream's meters and probes, the monitor, the publishers' read batches)
+ * falls on the same instants, so one wakeup of the process serves all of it instead of one wakeup per timer: on a
+ * laptop (and in a VM) a wakeup costs more than the work it does. The half period keeps a timer that fired a
+ * millisecond early (timers run on the monotonic clock, this on the wall clock) from firing again at once.
  */
 export function delayToGridMs(nowMs: number, periodMs: number): number {
   if (!(periodMs > 0)) return 0;
-  const rest = nowMs % periodMs;
-  return rest === 0 ? periodMs : periodMs - rest;
+  const delay = periodMs - (nowMs % periodMs);
+  return delay < periodMs / 2 ? delay + periodMs : delay;
 }
 
 /** A clock that only moves when told to: for tests of throttling, hysteresis and retention. */

@@ -139,8 +139,8 @@ function track(child: ChildProcess): BenchPublisher {
 }
 
 /** Loops a pre-encoded FLV into the station in real time without re-encoding. */
-export function publishFile(file: string, rtmpPort: number, e: BenchEntry, extra: string[] = []): BenchPublisher {
-  const args = ['-hide_banner', '-loglevel', 'error', '-stats_period', '2', '-progress', 'pipe:2', '-nostdin', '-re', '-stream_loop', '-1', '-i', file, ...extra, '-c', 'copy', '-f', 'flv', ...obsTargetArgs(rtmpPort, e)];
+export function publishFile(file: string, rtmpPort: number, e: BenchEntry, extra: string[] = [], statsPeriodSeconds = 2): BenchPublisher {
+  const args = ['-hide_banner', '-loglevel', 'error', '-stats_period', String(statsPeriodSeconds), '-progress', 'pipe:2', '-nostdin', '-re', '-stream_loop', '-1', '-i', file, ...extra, '-c', 'copy', '-f', 'flv', ...obsTargetArgs(rtmpPort, e)];
   return track(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 
@@ -156,16 +156,29 @@ export function publishLive(rtmpPort: number, e: BenchEntry, o: { width: number;
   return track(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 
-/** Encodes a test-pattern FLV once (H.264 + AAC, 2 s GOP) for the file publishers. */
-export function makeSourceFile(file: string, o: { width: number; height: number; fps: number; kbps: number; seconds: number }): void {
+/** Encodes a test-pattern FLV once (H.264 + AAC, 2 s GOP) for the file publishers; `cbr` pads to the exact rate. */
+export function makeSourceFile(file: string, o: { width: number; height: number; fps: number; kbps: number; seconds: number; cbr?: boolean }): void {
   if (fs.existsSync(file)) return;
   const r = spawnSync('ffmpeg', [
     '-hide_banner', '-loglevel', 'error', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-t', String(o.seconds), '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(o.fps * 2), '-keyint_min', String(o.fps * 2), '-sc_threshold', '0',
-    '-b:v', `${o.kbps}k`, '-maxrate', `${o.kbps}k`, '-bufsize', `${o.kbps * 2}k`, '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', file,
+    '-t', String(o.seconds), '-c:v', 'libx264', '-preset', o.cbr ? 'ultrafast' : 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(o.fps * 2), '-keyint_min', String(o.fps * 2), '-sc_threshold', '0',
+    '-b:v', `${o.kbps}k`, '-maxrate', `${o.kbps}k`, '-bufsize', `${o.cbr ? o.kbps : o.kbps * 2}k`, ...(o.cbr ? ['-minrate', `${o.kbps}k`, '-x264-params', 'nal-hrd=cbr'] : []),
+    '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', file,
   ], { stdio: ['ignore', 'ignore', 'pipe'] });
   if (r.status !== 0) throw new Error(`could not make the bench source ${file}: ${r.stderr?.toString() ?? ''}`);
+}
+
+/** The last speed= of a publisher's -progress output (FFmpeg's average since it started; 1 = real time). */
+export function publisherSpeed(progress: string): number | null {
+  const last = [...progress.matchAll(/speed=\s*([\d.]+)x/g)].at(-1)?.[1];
+  return last === undefined ? null : Number(last);
+}
+
+/** The last out_time_us= of a publisher's -progress output: how much media it has sent, in µs. */
+export function publisherMediaUs(progress: string): number | null {
+  const last = [...progress.matchAll(/out_time_us=(\d+)/g)].at(-1)?.[1];
+  return last === undefined ? null : Number(last);
 }
 
 /** FFmpeg children of the station (pids whose parent is the station). */

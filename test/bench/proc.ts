@@ -93,6 +93,18 @@ export function ownCpuSeconds(pid: number): number {
   }
 }
 
+/** Voluntary + involuntary context switches of one process so far: how often it slept and woke. */
+export function contextSwitches(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const voluntary = /^voluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    const involuntary = /^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status);
+    return Number(voluntary?.[1] ?? 0) + Number(involuntary?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
 /** Sleeps while sampling the tree's CPU; returns CPU-seconds used over the window. */
 export async function cpuOver(rootPid: number, windowMs: number): Promise<number> {
   const before = treeCpuSeconds(rootPid);

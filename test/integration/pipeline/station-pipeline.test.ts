@@ -37,6 +37,23 @@ function ffprobe(file: string): { width: number; height: number; codec: string; 
   return (JSON.parse(out) as { streams: Array<{ width: number; height: number; codec_name: string; profile: string }> }).streams.map((x) => ({ width: x.width, height: x.height, codec: x.codec_name, profile: x.profile }));
 }
 
+/** argv of this process's FFmpeg children that write HLS (the station's transcoders) */
+function transcoderArgvs(): string[][] {
+  const out: string[][] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== process.pid) continue;
+      const argv = fs.readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
+      if (argv.includes('-hls_time')) out.push(argv);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
 function segmentDurations(playlist: string): number[] {
   return [...fs.readFileSync(playlist, 'utf8').matchAll(/#EXTINF:([\d.]+)/g)].map((m) => Number(m[1]));
 }
@@ -54,6 +71,12 @@ describe('station pipeline with the sandbox', () => {
     expect(variants).toEqual(['0_rkij47dr_32', '0_rkij47dr_33', '0_rkij47dr_34', '0_rkij47dr_35']);
     expect(text).toMatch(/AVERAGE-BANDWIDTH=\d+/);
     expect(text).toMatch(/CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"/);
+
+    // the transcoder reads the ingest's feed on fd 3; nothing pulls the stream over RTMP
+    const argvs = transcoderArgvs();
+    expect(argvs).toHaveLength(1);
+    expect(argvs[0]?.slice(argvs[0].indexOf('-i') - 6, argvs[0].indexOf('-i') + 2)).toEqual(['-f', 'flv', '-fpsprobesize', '0', '-analyzeduration', '1000000', '-i', 'pipe:3']);
+    expect(argvs[0]?.join(' ')).not.toContain('rtmp://');
 
     // served over HTTP with the right type
     const res = await fetch(`${s.httpUrl}/hls/${ENTRY}/master.m3u8`);

@@ -87,8 +87,6 @@ function push(feed: FlvFeed, type: number, ts: number, body: Buffer): void {
   reused.fill(0xdd);
 }
 
-const flushMicrotasks = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 describe('classifyTag', () => {
   it('reads legacy FLV and Enhanced RTMP kinds from the first bytes', () => {
     expect(classifyTag(9, AVC_HEADER, AVC_HEADER.length)).toBe('video-header');
@@ -121,7 +119,7 @@ describe('flvTag / flvHeader', () => {
 });
 
 describe('FlvFeed', () => {
-  it('gives a reader the header, metadata without @setDataFrame and the sequence headers, then live tags as FLV', async () => {
+  it('gives a reader the header, metadata without @setDataFrame and the sequence headers, then live tags as FLV', () => {
     const feed = new FlvFeed();
     push(feed, 18, 0, metadata(['width', 'videocodecid', 'audiocodecid']));
     push(feed, 9, 0, AVC_HEADER);
@@ -131,7 +129,7 @@ describe('FlvFeed', () => {
     push(feed, 9, 0, avc(true, 300, 1));
     push(feed, 8, 23, aac(20, 2));
     push(feed, 9, 0xfffffff0 + 33, avc(false, 100, 3)); // past 2^32 ms: the tag keeps the low 32 bits
-    await flushMicrotasks();
+    feed.flush();
     const { flags, tags } = parseFlv(sink.bytes());
     expect(flags).toBe(5);
     // headers in the order node-media-server replays them to a new RTMP reader: metadata, audio, video
@@ -161,28 +159,30 @@ describe('FlvFeed', () => {
     expect(c.bytes()[4]).toBe(0);
   });
 
-  it('writes the tags of one turn of the event loop as one chunk', async () => {
+  it('writes the tags pushed since the last flush (one read of the publisher) as one chunk', () => {
     const feed = new FlvFeed();
     const sink = new Sink();
     feed.attach(sink);
     sink.writes = [];
     for (let i = 0; i < 10; i++) push(feed, 8, i * 23, aac(200, i));
     expect(sink.writes).toHaveLength(0);
-    await flushMicrotasks();
+    feed.flush();
+    feed.flush();
+    feed.flush();
     expect(sink.writes).toHaveLength(1);
     push(feed, 8, 230, aac(200));
-    await flushMicrotasks();
+    feed.flush();
     expect(sink.writes).toHaveLength(2);
     // bigger than a slab and mixed with small ones: still every byte, in order
     push(feed, 9, 0, avc(true, 100_000, 7));
     push(feed, 8, 253, aac(300, 8));
     push(feed, 9, 33, avc(false, 70_000, 9));
-    await flushMicrotasks();
+    feed.flush();
     const { tags } = parseFlv(Buffer.concat([flvHeader({ audio: true, video: true }), ...sink.writes]));
     expect(tags.slice(-3).map((t) => [t.type, t.body.length, t.body[5]])).toEqual([[9, 100_000, 7], [8, 300, 8], [9, 70_000, 9]]);
   });
 
-  it('starts a late reader (a restarted FFmpeg) on the current GOP: key frame first, audio of the GOP included', async () => {
+  it('starts a late reader (a restarted FFmpeg) on the current GOP: key frame first, audio of the GOP included', () => {
     const feed = new FlvFeed();
     push(feed, 9, 0, AVC_HEADER);
     push(feed, 8, 0, AAC_HEADER);
@@ -191,7 +191,7 @@ describe('FlvFeed', () => {
     push(feed, 9, 2000, avc(true, 50, 3));
     push(feed, 8, 2010, aac(10, 4));
     push(feed, 9, 2033, avc(false, 20, 5));
-    await flushMicrotasks();
+    feed.flush();
     const sink = new Sink();
     feed.attach(sink);
     const { tags } = parseFlv(sink.bytes());
@@ -199,7 +199,7 @@ describe('FlvFeed', () => {
     expect(tags[2]?.body[5]).toBe(3);
   });
 
-  it('makes a reader that joins without a usable GOP wait for the next key frame', async () => {
+  it('makes a reader that joins without a usable GOP wait for the next key frame', () => {
     const feed = new FlvFeed({ maxGopBytes: 100 });
     push(feed, 9, 0, AVC_HEADER);
     push(feed, 9, 0, avc(true, 60));
@@ -210,12 +210,12 @@ describe('FlvFeed', () => {
     push(feed, 8, 70, aac(10));
     push(feed, 9, 100, avc(true, 10, 6));
     push(feed, 8, 110, aac(10));
-    await flushMicrotasks();
+    feed.flush();
     const { tags } = parseFlv(sink.bytes());
     expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([[9, 0], [9, 100], [8, 110]]);
   });
 
-  it('drops frames for a reader that fell behind until a key frame once half its backlog drained, and says so once', async () => {
+  it('drops frames for a reader that fell behind until a key frame once half its backlog drained, and says so once', () => {
     const events: Array<{ lagging: boolean; droppedTags: number }> = [];
     const feed = new FlvFeed({ maxBacklogBytes: 1000, onReaderLagging: (e) => events.push({ lagging: e.lagging, droppedTags: e.droppedTags }) });
     push(feed, 9, 0, AVC_HEADER);
@@ -225,23 +225,23 @@ describe('FlvFeed', () => {
     sink.writableLength = 5000; // FFmpeg stopped reading
     push(feed, 9, 0, avc(true, 50));
     push(feed, 8, 10, aac(10));
-    await flushMicrotasks();
+    feed.flush();
     expect(sink.writes).toEqual([]);
     expect(events).toEqual([{ lagging: true, droppedTags: 0 }]);
     push(feed, 9, 33, avc(false, 50));
     push(feed, 9, 2000, avc(true, 50)); // a key frame, but the backlog is still high
-    await flushMicrotasks();
+    feed.flush();
     sink.writableLength = 400; // drained below half
     push(feed, 9, 2033, avc(false, 50)); // not a key frame: still dropped
     push(feed, 9, 4000, avc(true, 50, 9));
     push(feed, 8, 4010, aac(10));
-    await flushMicrotasks();
+    feed.flush();
     const tags = parseFlv(Buffer.concat([flvHeader({ audio: true, video: true }), ...sink.writes])).tags;
     expect(tags.map((t) => t.timestampMs)).toEqual([4000, 4010]);
     expect(events).toEqual([{ lagging: true, droppedTags: 0 }, { lagging: false, droppedTags: 5 }]);
   });
 
-  it('passes sequence headers to a lagging reader (a new encoder configuration must not be lost)', async () => {
+  it('passes sequence headers to a lagging reader (a new encoder configuration must not be lost)', () => {
     const feed = new FlvFeed({ maxBacklogBytes: 10 });
     const sink = new Sink();
     feed.attach(sink);
@@ -249,12 +249,12 @@ describe('FlvFeed', () => {
     sink.writableLength = 100;
     push(feed, 9, 0, AVC_HEADER);
     push(feed, 9, 0, avc(false, 10));
-    await flushMicrotasks();
+    feed.flush();
     const tags = parseFlv(Buffer.concat([flvHeader({ audio: false, video: true }), ...sink.writes])).tags;
     expect(tags.map((t) => t.body.length)).toEqual([AVC_HEADER.length]);
   });
 
-  it('ends every reader when the publisher leaves, after what was pending, and ends a reader attaching later at once', async () => {
+  it('ends every reader when the publisher leaves, after what was pending, and ends a reader attaching later at once', () => {
     const feed = new FlvFeed();
     const sink = new Sink();
     const detach = feed.attach(sink);
@@ -263,7 +263,7 @@ describe('FlvFeed', () => {
     expect(sink.ended).toBe(true);
     expect(parseFlv(sink.bytes()).tags).toHaveLength(1);
     push(feed, 8, 23, aac(10));
-    await flushMicrotasks();
+    feed.flush();
     expect(parseFlv(sink.bytes()).tags).toHaveLength(1);
     detach();
     const late = new Sink();
@@ -273,7 +273,7 @@ describe('FlvFeed', () => {
     expect(feed.readerCount).toBe(0);
   });
 
-  it('forgets a detached or destroyed reader', async () => {
+  it('forgets a detached or destroyed reader', () => {
     const feed = new FlvFeed();
     const a = new Sink();
     const b = new Sink();
@@ -282,7 +282,7 @@ describe('FlvFeed', () => {
     detachA();
     b.destroyed = true;
     push(feed, 8, 0, aac(10));
-    await flushMicrotasks();
+    feed.flush();
     expect(feed.readerCount).toBe(0);
     expect(a.writes).toHaveLength(1);
     expect(b.writes).toHaveLength(1);

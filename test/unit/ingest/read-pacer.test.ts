@@ -15,10 +15,12 @@ function feedRate(pacer: ReadPacer, kbps: number, seconds: number, from = T0): n
 }
 
 describe('delayToGridMs', () => {
-  it('is the time to the next multiple of the period, a whole period on a grid point', () => {
+  it('is the time to the next multiple of the period at least half a period away', () => {
     expect(delayToGridMs(1_000_250, 1000)).toBe(750);
     expect(delayToGridMs(1_001_000, 1000)).toBe(1000);
-    expect(delayToGridMs(1_000_079, 80)).toBe(1);
+    // a timer that fired a millisecond before its grid point must not fire again a millisecond later
+    expect(delayToGridMs(1_000_079, 80)).toBe(81);
+    expect(delayToGridMs(1_000_700, 1000)).toBe(1300);
     expect(delayToGridMs(5, 0)).toBe(0);
   });
 });
@@ -54,8 +56,8 @@ describe('ReadPacer', () => {
     const t = feedRate(pacer, 3000, 3) + 7;
     expect(pacer.stepMs(t)).toBe(80);
     expect((t + pacer.pauseMs(t)) % 80).toBe(0);
-    expect(pacer.pauseMs(t)).toBeGreaterThan(0);
-    expect(pacer.pauseMs(t)).toBeLessThanOrEqual(80);
+    expect(pacer.pauseMs(t)).toBeGreaterThanOrEqual(40);
+    expect(pacer.pauseMs(t)).toBeLessThan(120);
   });
 
   it('shortens pauses as soon as the rate goes up, before a full window was measured', () => {
@@ -63,7 +65,9 @@ describe('ReadPacer', () => {
     let t = feedRate(pacer, 1000, 3);
     expect(pacer.stepMs(t)).toBe(200);
     t = feedRate(pacer, 8000, 0.6, t);
-    expect(pacer.stepMs(t)).toBeLessThanOrEqual(25);
+    // 8 Mbps = 1000 bytes/ms: a pause may gather at most 32 KiB
+    expect(pacer.stepMs(t)).toBeGreaterThan(0);
+    expect(pacer.stepMs(t) * 1000).toBeLessThanOrEqual(DEFAULT_BATCH_BYTES);
   });
 
   it('maxPauseMs 0 turns pacing off', () => {

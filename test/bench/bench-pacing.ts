@@ -1,0 +1,60 @@
+// Owns the pacing bench: a publisher at a given bitrate into a passthrough entry, past the station's unpaced start,
+// measured by how much media it got through per second of wall time (1.00 = the station never slowed the encoder
+// down, whatever its batches) and by what the station's Node process spent and how often it woke up.
+import fs from 'node:fs';
+import path from 'node:path';
+import { contextSwitches, ownCpuSeconds } from './proc.js';
+import { makeSourceFile, publishFile, publisherMediaUs, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
+
+export interface PacingStep {
+  mbps: number;
+  /** media seconds the publisher sent per wall second over the window */
+  publisherRealtime: number | null;
+  nodeCorePercent: number;
+  nodeSwitchesPerSecond: number;
+}
+
+export interface PacingResult {
+  windowSeconds: number;
+  steps: PacingStep[];
+}
+
+/** The station reads every arrival for its first 10 s: measure after that. */
+const PAST_START_SECONDS = 12;
+
+export async function benchPacing(rates: number[], windowSeconds: number, workDir: string, log: (line: string) => void): Promise<PacingResult> {
+  const steps: PacingStep[] = [];
+  for (const mbps of rates) {
+    const source = path.join(workDir, `cbr-${mbps}mbps.flv`);
+    makeSourceFile(source, { width: 640, height: 360, fps: 30, kbps: mbps * 1000, seconds: 20, cbr: true });
+    const dataDir = tempDir('klive-bench-pace-');
+    const [entry] = seedEntries(dataDir, 1, 'passthrough', 'pc');
+    if (!entry) throw new Error('no entry seeded');
+    const st = await startStationChild(dataDir);
+    const pub = publishFile(source, st.rtmpPort, entry, [], 0.5);
+    try {
+      await waitUntil(() => fs.existsSync(path.join(dataDir, 'hls', entry.entryId, 'master.m3u8')), 60_000, 'the station to be playable');
+      await sleep(PAST_START_SECONDS * 1000);
+      const t0 = Date.now();
+      const m0 = publisherMediaUs(pub.stderr());
+      const n0 = ownCpuSeconds(st.pid);
+      const s0 = contextSwitches(st.pid);
+      await sleep(windowSeconds * 1000);
+      const wallS = (Date.now() - t0) / 1000;
+      const m1 = publisherMediaUs(pub.stderr());
+      const step: PacingStep = {
+        mbps,
+        publisherRealtime: m0 !== null && m1 !== null ? (m1 - m0) / 1e6 / wallS : null,
+        nodeCorePercent: ((ownCpuSeconds(st.pid) - n0) / wallS) * 100,
+        nodeSwitchesPerSecond: (contextSwitches(st.pid) - s0) / wallS,
+      };
+      steps.push(step);
+      log(`[bench] pacing ${mbps} Mbps: publisher ${step.publisherRealtime?.toFixed(3) ?? 'n/a'}x real time, Node ${step.nodeCorePercent.toFixed(2)} % of a core, ${step.nodeSwitchesPerSecond.toFixed(0)} wakeups/s`);
+    } finally {
+      await pub.stop();
+      await st.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+  return { windowSeconds, steps };
+}
