@@ -19,6 +19,27 @@ export interface PacingResult {
   steps: PacingStep[];
 }
 
+/**
+ * Media seconds per wall second between the first and the last progress report seen while sampling for windowMs
+ * (each report is timed when it changes, polled every 50 ms: ±50 ms over the window instead of ± a report period).
+ */
+async function mediaProgress(read: () => number | null, windowMs: number): Promise<number | null> {
+  const end = Date.now() + windowMs;
+  let last = read();
+  let first: { atMs: number; mediaUs: number } | null = null;
+  let latest: { atMs: number; mediaUs: number } | null = null;
+  while (Date.now() < end) {
+    await sleep(50);
+    const now = read();
+    if (now === null || now === last) continue;
+    last = now;
+    latest = { atMs: Date.now(), mediaUs: now };
+    first ??= latest;
+  }
+  if (!first || !latest || latest.atMs - first.atMs < windowMs / 2) return null;
+  return (latest.mediaUs - first.mediaUs) / 1000 / (latest.atMs - first.atMs);
+}
+
 /** The station reads every arrival for its first 10 s: measure after that. */
 const PAST_START_SECONDS = 12;
 
@@ -35,16 +56,14 @@ export async function benchPacing(rates: number[], windowSeconds: number, workDi
     try {
       await waitUntil(() => fs.existsSync(path.join(dataDir, 'hls', entry.entryId, 'master.m3u8')), 60_000, 'the station to be playable');
       await sleep(PAST_START_SECONDS * 1000);
-      const t0 = Date.now();
-      const m0 = publisherMediaUs(pub.stderr());
       const n0 = ownCpuSeconds(st.pid);
       const s0 = contextSwitches(st.pid);
-      await sleep(windowSeconds * 1000);
+      const t0 = Date.now();
+      const progress = await mediaProgress(() => publisherMediaUs(pub.stderr()), windowSeconds * 1000);
       const wallS = (Date.now() - t0) / 1000;
-      const m1 = publisherMediaUs(pub.stderr());
       const step: PacingStep = {
         mbps,
-        publisherRealtime: m0 !== null && m1 !== null ? (m1 - m0) / 1e6 / wallS : null,
+        publisherRealtime: progress,
         nodeCorePercent: ((ownCpuSeconds(st.pid) - n0) / wallS) * 100,
         nodeSwitchesPerSecond: (contextSwitches(st.pid) - s0) / wallS,
       };
