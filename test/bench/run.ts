@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchAuth, benchPlayable, type AuthResult, type PlayableResult } from './bench-latency.js';
 import { benchCpuRatio, type CpuRatioResult } from './bench-cpu.js';
-import { benchPacing, type PacingResult } from './bench-pacing.js';
+import { benchPacing, kib, type PacingResult } from './bench-pacing.js';
 import { benchCapacity, type CapacityResult } from './bench-capacity.js';
 import { benchRenderer, type RendererResult } from './bench-renderer.js';
 import { makeSourceFile, tempDir } from './harness.js';
@@ -105,7 +105,7 @@ function table(r: Results): string {
   }
   if (r.pacing) {
     for (const p of r.pacing.steps) {
-      rows.push([`Paced ingest at ${p.mbps} Mbps (${r.pacing.windowSeconds} s)`, `publisher ${p.publisherRealtime === null ? 'n/a' : p.publisherRealtime.toFixed(3)}x real time; Node ${n(p.nodeCorePercent, 2)} % of a core, ${n(p.nodeSwitchesPerSecond, 0)} wakeups/s`]);
+      rows.push([`Paced ingest at ${p.mbps} Mbps (${r.pacing.windowSeconds} s)`, `publisher ${p.publisherRealtime === null ? 'n/a' : p.publisherRealtime.toFixed(3)}x real time, backlog max ${kib(p.backlogMaxBytes)} (growth ${kib(p.backlogGrowthBytes)}); Node ${n(p.nodeCorePercent, 2)} % of a core, ${n(p.nodeSwitchesPerSecond, 0)} wakeups/s`]);
     }
   }
   if (r.capacity) {
