@@ -8,6 +8,7 @@ import { IngestServer } from '../../../main/ingest/index.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { keyFormArgs, startHarness, stubKaltura, type Harness } from './harness.js';
+import { amfString } from '../../helpers/flv.js';
 
 let h: Harness | null = null;
 const sockets: net.Socket[] = [];
@@ -65,13 +66,6 @@ function chunk(type: number, payload: Buffer, declaredLength = payload.length): 
   return Buffer.concat([header, payload]);
 }
 
-function amfString(s: string): Buffer {
-  const b = Buffer.alloc(3 + s.length);
-  b[0] = 2;
-  b.writeUInt16BE(s.length, 1);
-  b.write(s, 3, 'latin1');
-  return b;
-}
 
 function amfNumber(n: number): Buffer {
   const b = Buffer.alloc(9);

@@ -4,17 +4,10 @@
 // end of the publisher ends every reader.
 import { describe, expect, it } from 'vitest';
 import { classifyTag, FlvFeed, flvHeader, flvTag, type FeedSink } from '../../../main/ingest/flv-feed.js';
+import { AAC_HEADER, AVC_HEADER_320x180, amfString } from '../../helpers/flv.js';
 
-const AVC_HEADER = Buffer.from('17000000000142c00cffe100176742c00cda05067e7c0440000003004000000783c50aa801000468ce0fc8', 'hex');
-const AAC_HEADER = Buffer.from('af001208', 'hex');
+const AVC_HEADER = AVC_HEADER_320x180;
 
-function amfString(s: string): Buffer {
-  const b = Buffer.alloc(3 + s.length);
-  b[0] = 2;
-  b.writeUInt16BE(s.length, 1);
-  b.write(s, 3, 'latin1');
-  return b;
-}
 function metadata(keys: string[], wrapped = true): Buffer {
   const parts = [...(wrapped ? [amfString('@setDataFrame')] : []), amfString('onMetaData'), Buffer.from([8, 0, 0, 0, keys.length])];
   for (const k of keys) {

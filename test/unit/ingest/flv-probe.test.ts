@@ -4,21 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { decodeScriptData } from '../../../main/ingest/amf0.js';
 import { FlvProbe } from '../../../main/ingest/flv-probe.js';
 import { parseH264SpsSize } from '../../../main/ingest/h264-sps.js';
+import { AAC_HEADER, AVC_HEADER_320x180, amfString } from '../../helpers/flv.js';
 
 // SPS NAL units written by libx264 (ffmpeg testsrc2, -preset ultrafast)
 const SPS_320x180 = Buffer.from('6742c00cda05067e7c0440000003004000000783c50aa8', 'hex');
 const SPS_1920x1080 = Buffer.from('6742c028da01e0089f970110000003001000000301e0f1832a', 'hex');
-// FLV AVC sequence header tag body as FFmpeg sends it for 320x180, and an AAC LC 44.1 kHz mono config
-const AVC_HEADER = Buffer.from('17000000000142c00cffe100176742c00cda05067e7c0440000003004000000783c50aa801000468ce0fc8', 'hex');
-const AAC_HEADER = Buffer.from('af001208', 'hex');
+const AVC_HEADER = AVC_HEADER_320x180;
 
-function amfString(s: string): Buffer {
-  const b = Buffer.alloc(3 + s.length);
-  b[0] = 2;
-  b.writeUInt16BE(s.length, 1);
-  b.write(s, 3, 'latin1');
-  return b;
-}
 function amfKey(s: string): Buffer {
   return amfString(s).subarray(1);
 }
