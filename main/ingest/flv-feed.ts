@@ -91,10 +91,6 @@ export class FlvFeed implements MediaFeed {
     return this.readers.size;
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
   /**
    * One tag of the publisher (type 8 audio, 9 video, 18 script) with its RTMP timestamp in ms. `data` may be a
    * reused buffer longer than `size`: it is copied here. It reaches the readers at the next flush().

@@ -47,18 +47,17 @@ export class PacedReader {
     const socket = this.o.socket;
     // paused with highWaterMark 0, Node's stream machinery asks the handle for nothing until resume()
     socket.pause();
+    // Node stops the handle like this on pause() for its `onread` sockets (net.js); resume() starts it again
     const handle = handleOf(socket);
-    if (handle && Number.isInteger(handle.fd) && (handle.fd as number) >= 0 && handle.reading === true && typeof handle.readStop === 'function') {
+    const stopped = handle?.reading === true && typeof handle.readStop === 'function';
+    if (stopped) {
       handle.reading = false;
-      handle.readStop();
+      handle.readStop?.();
+    }
+    if (stopped && typeof handle.fd === 'number' && handle.fd >= 0) {
       this.direct = true;
       this.schedule(pauseMs);
       return;
-    }
-    if (handle && handle.reading === true && typeof handle.readStop === 'function') {
-      // Node stops the handle like this on pause() for its `onread` sockets (net.js); resume() starts it again
-      handle.reading = false;
-      handle.readStop();
     }
     this.timer = setTimeout(() => {
       this.timer = null;

@@ -7,6 +7,17 @@ import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { FeedSink } from './flv-feed.js';
 
+/**
+ * The feed's sink on a child's fd 3 (stdio[3] of a spawn with a fourth 'pipe'), or null when there is none. A
+ * write after the child closed it raises EPIPE on the stream: the child's exit is handled by whoever spawned it.
+ */
+export function childFeedSink(stdio3: unknown): FeedSink | null {
+  const stream = (stdio3 as Writable | null | undefined) ?? null;
+  if (!stream) return null;
+  stream.on('error', () => undefined);
+  return pipeSink(stream);
+}
+
 export function pipeSink(stream: Writable): FeedSink {
   const fdOf = (): number => {
     const fd = (stream as unknown as { _handle?: { fd?: number } | null })._handle?.fd;

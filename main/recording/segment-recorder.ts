@@ -7,9 +7,8 @@ import { spawn as nodeSpawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Writable } from 'node:stream';
 import type { MediaFeed } from '../ingest/flv-feed.js';
-import { pipeSink } from '../ingest/pipe-sink.js';
+import { childFeedSink } from '../ingest/pipe-sink.js';
 import type { Logger } from '../log/logger.js';
 import { delayToGridMs } from '../station/clock.js';
 import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
@@ -241,12 +240,8 @@ export class SegmentRecorder {
 
   /** Writes the feed into the child's fd 3; returns what ends it (detach and close the pipe: FFmpeg then finishes). */
   private attachFeed(child: ChildProcess, feed: MediaFeed | undefined): () => void {
-    const pipe = feed ? ((child.stdio[3] as Writable | null | undefined) ?? null) : null;
-    if (!feed || !pipe) return () => undefined;
-    pipe.on('error', () => {
-      // FFmpeg closed its input (exited): the exit handler takes over
-    });
-    const sink = pipeSink(pipe);
+    const sink = feed ? childFeedSink(child.stdio[3]) : null;
+    if (!feed || !sink) return () => undefined;
     const detach = feed.attach(sink);
     let ended = false;
     return () => {

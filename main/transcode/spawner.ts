@@ -2,9 +2,8 @@
 // process group (so the whole group can be killed), pipes on stdin/stdout/stderr (plus fd 3 for a media feed),
 // and a minimal environment.
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import type { FeedSink } from '../ingest/flv-feed.js';
-import { pipeSink } from '../ingest/pipe-sink.js';
+import { childFeedSink } from '../ingest/pipe-sink.js';
 
 export interface ChildHandle {
   readonly pid: number | null;
@@ -47,9 +46,7 @@ export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
       child.stderr?.setEncoding('utf8');
       // a write after FFmpeg closed stdin (or its input pipe) raises EPIPE on the stream: not an error of ours
       child.stdin?.on('error', () => undefined);
-      const feedPipe = options.feed ? ((child.stdio[3] as Writable | null) ?? null) : null;
-      feedPipe?.on('error', () => undefined);
-      const feedSink = feedPipe ? pipeSink(feedPipe) : null;
+      const feedSink = options.feed ? childFeedSink(child.stdio[3]) : null;
       let exited = false;
       const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
       const finish = (code: number | null, signal: string | null): void => {
