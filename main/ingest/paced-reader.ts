@@ -2,8 +2,9 @@
 // costs a wakeup, two epoll changes, a fresh 64 KiB buffer and two entries into JavaScript per batch. Where the
 // socket has a file descriptor (Linux, macOS) the libuv handle is stopped instead and each batch is read(2) calls
 // straight into one shared buffer, handed to `onData` synchronously (the RTMP parser copies what it keeps): one
-// wakeup and one entry into JavaScript per batch, shared by every stream on the same grid step. Without a
-// descriptor (Windows) the socket is paused and resumed around each batch.
+// wakeup and one entry into JavaScript per batch, shared by every stream on the same grid step. Such a read returns
+// all that was queued, which is what lets the pacer learn the connection's receive window. Without a descriptor
+// (Windows) the socket is paused and resumed around each batch, and the pacer keeps to its smallest budget.
 import fs from 'node:fs';
 import type net from 'node:net';
 import type { ReadPacer } from './read-pacer.js';
@@ -102,7 +103,7 @@ export class PacedReader {
       if (this.stopped || socket.destroyed) return;
       if (n < buffer.length) break;
     }
-    const pauseMs = this.o.pacer.pauseMs(this.o.now());
+    const pauseMs = this.o.pacer.pauseMs(this.o.now(), true);
     if (pauseMs > 0) {
       this.schedule(pauseMs);
       return;
