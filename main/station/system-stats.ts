@@ -1,9 +1,10 @@
 // Owns sampling CPU and memory: the station process (process.cpuUsage deltas, RSS), each FFmpeg pid
-// it is given (/proc/<pid>/stat and statm, Linux; null elsewhere) and the machine (load, memory).
+// it is given (/proc/<pid>/stat, Linux; null elsewhere) and the machine (load, memory).
 // Sampled once per second by a timer the station starts and stops.
 import fs from 'node:fs';
 import os from 'node:os';
 import type { SystemStatus } from '../../shared/state.js';
+import { parseProcStat } from '../transcode/proc-stats.js';
 import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
 
 export interface ProcessStats {
@@ -26,6 +27,9 @@ export interface SystemProbes {
 }
 
 export function nodeSystemProbes(): SystemProbes {
+  // fixed while the station runs: read once, not every second (each is a syscall or a /proc/meminfo parse)
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  const totalBytes = os.totalmem();
   return {
     readProcFile(path) {
       try {
@@ -37,29 +41,13 @@ export function nodeSystemProbes(): SystemProbes {
     cpuUsage: () => process.cpuUsage(),
     rssBytes: () => process.memoryUsage.rss(),
     loadAverage1m: () => os.loadavg()[0] ?? 0,
-    cores: () => os.availableParallelism?.() ?? os.cpus().length,
-    memoryTotalBytes: () => os.totalmem(),
+    cores: () => cores,
+    memoryTotalBytes: () => totalBytes,
     memoryFreeBytes: () => os.freemem(),
     // USER_HZ is 100 on every Linux the station targets; 4 KiB pages on x86-64 and most arm64 builds
     clockTicksPerSecond: 100,
     pageSizeBytes: 4096,
   };
-}
-
-/** utime + stime in clock ticks from /proc/<pid>/stat (fields 14 and 15; the name in parens may hold spaces). */
-export function parseProcStatTicks(stat: string): number | null {
-  const close = stat.lastIndexOf(')');
-  if (close < 0) return null;
-  const fields = stat.slice(close + 2).trim().split(/\s+/);
-  const utime = Number(fields[11]);
-  const stime = Number(fields[12]);
-  return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : null;
-}
-
-/** resident pages from /proc/<pid>/statm (second field). */
-export function parseStatmResidentPages(statm: string): number | null {
-  const resident = Number(statm.trim().split(/\s+/)[1]);
-  return Number.isFinite(resident) ? resident : null;
 }
 
 export class SystemSampler {
@@ -86,12 +74,12 @@ export class SystemSampler {
 
     const stats = new Map<number, ProcessStats>();
     for (const pid of new Set(this.pids())) {
-      const stat = this.probes.readProcFile(`/proc/${pid}/stat`);
-      const statm = this.probes.readProcFile(`/proc/${pid}/statm`);
-      if (stat === null || statm === null) continue;
-      const ticks = parseProcStatTicks(stat);
-      const pages = parseStatmResidentPages(statm);
-      if (ticks === null || pages === null) continue;
+      // stat alone has CPU ticks and the resident set: one file per pid a second
+      const text = this.probes.readProcFile(`/proc/${pid}/stat`);
+      const stat = text === null ? null : parseProcStat(text);
+      if (stat === null || !Number.isFinite(stat.rssPages)) continue;
+      const ticks = stat.utimeTicks + stat.stimeTicks;
+      const pages = stat.rssPages;
       const prev = this.lastTicks.get(pid);
       const pct = prev && now > prev.atMs ? round1(((ticks - prev.ticks) / this.probes.clockTicksPerSecond / ((now - prev.atMs) / 1000)) * 100) : null;
       this.lastTicks.set(pid, { ticks, atMs: now });

@@ -1,9 +1,11 @@
-// Owns reading a process's CPU and memory from Linux /proc: pure parsers of /proc/<pid>/stat and status,
+// Owns reading a process's CPU and memory from Linux /proc: pure parsers of /proc/<pid>/stat and cmdline,
 // a reader, and a meter turning two CPU samples into a percentage of one core. Elsewhere: null (unknown).
 import fs from 'node:fs';
 
 /** USER_HZ: 100 on every mainstream Linux architecture */
 export const CLOCK_TICKS_PER_SECOND = 100;
+/** the unit of stat's rss field: 4 KiB on x86-64 and most arm64 builds (as system-stats.ts assumes for statm) */
+export const PAGE_SIZE_BYTES = 4096;
 
 export interface ProcStat {
   pid: number;
@@ -30,12 +32,6 @@ export function parseProcStat(text: string): ProcStat | null {
   return stat;
 }
 
-/** VmRSS from /proc/<pid>/status, in bytes */
-export function parseProcStatusRssBytes(text: string): number | null {
-  const m = /^VmRSS:\s+(\d+)\s*kB/m.exec(text);
-  return m ? Number(m[1]) * 1024 : null;
-}
-
 /** argv of /proc/<pid>/cmdline (NUL-separated) */
 export function parseCmdline(text: string): string[] {
   return text.split('\0').filter((s) => s !== '');
@@ -43,7 +39,6 @@ export function parseCmdline(text: string): string[] {
 
 export interface ProcReader {
   stat(pid: number): ProcStat | null;
-  rssBytes(pid: number): number | null;
   cmdline(pid: number): string[] | null;
 }
 
@@ -59,10 +54,6 @@ export function linuxProcReader(root = '/proc'): ProcReader {
     stat: (pid) => {
       const text = read(pid, 'stat');
       return text === null ? null : parseProcStat(text);
-    },
-    rssBytes: (pid) => {
-      const text = read(pid, 'status');
-      return text === null ? null : parseProcStatusRssBytes(text);
     },
     cmdline: (pid) => {
       const text = read(pid, 'cmdline');
@@ -95,7 +86,8 @@ export class ProcessMeter {
       cpuPercent = cpuPercentBetween(last.ticks, ticks, nowMs - last.atMs);
     }
     this.last = { atMs: nowMs, ticks, startTimeTicks: stat.startTimeTicks };
-    return { cpuPercent, rssBytes: this.reader.rssBytes(this.pid) };
+    // one file a second: the resident set is in stat too (status would be a second open, read and parse)
+    return { cpuPercent, rssBytes: Number.isFinite(stat.rssPages) ? stat.rssPages * PAGE_SIZE_BYTES : null };
   }
 }
 

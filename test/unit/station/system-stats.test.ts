@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../main/station/clock.js';
-import { parseProcStatTicks, parseStatmResidentPages, SystemSampler, type SystemProbes } from '../../../main/station/system-stats.js';
+import { SystemSampler, type SystemProbes } from '../../../main/station/system-stats.js';
 
 function fakeProbes(files: Map<string, string>, cpu: { user: number; system: number }): SystemProbes {
   return {
@@ -19,15 +19,9 @@ function fakeProbes(files: Map<string, string>, cpu: { user: number; system: num
 const stat = (ticksUser: number, ticksSys: number): string => `4242 (ffmpeg -i x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 ${ticksUser} ${ticksSys} 0 0 20 0 3 0 100 1000000 2500 18446744073709551615`;
 
 describe('system stats', () => {
-  it('parses utime+stime even when the command name has spaces and parens', () => {
-    expect(parseProcStatTicks('12 (a) b)) R 1 2 3 4 5 6 7 8 9 10 150 50 0')).toBe(200);
-    expect(parseProcStatTicks(stat(70, 30))).toBe(100);
-    expect(parseStatmResidentPages('30000 2500 400 10 0 5000 0')).toBe(2500);
-  });
-
-  it('computes station and FFmpeg CPU from deltas, RSS from statm, and forgets gone pids', () => {
+  it('computes station and FFmpeg CPU from deltas, RSS from stat, and forgets gone pids', () => {
     const clock = new ManualClock();
-    const files = new Map([['/proc/4242/stat', stat(100, 0)], ['/proc/4242/statm', '1 2500 0 0 0 0 0']]);
+    const files = new Map([['/proc/4242/stat', stat(100, 0)]]);
     const cpu = { user: 0, system: 0 };
     let pids = [4242];
     const sampler = new SystemSampler(clock, () => pids, fakeProbes(files, cpu));

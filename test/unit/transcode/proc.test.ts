@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ProcessMeter, cpuPercentBetween, parseCmdline, parseProcStat, parseProcStatusRssBytes, type ProcReader, type ProcStat } from '../../../main/transcode/proc-stats.js';
+import { PAGE_SIZE_BYTES, ProcessMeter, cpuPercentBetween, parseCmdline, parseProcStat, type ProcReader, type ProcStat } from '../../../main/transcode/proc-stats.js';
 import { PidRegistry } from '../../../main/transcode/pid-registry.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir } from '../../helpers/net.js';
@@ -15,20 +15,18 @@ describe('/proc parsers', () => {
     expect(parseProcStat('garbage')).toBeNull();
   });
 
-  it('parses VmRSS and cmdline', () => {
-    expect(parseProcStatusRssBytes('Name:\tffmpeg\nVmPeak:\t 9 kB\nVmRSS:\t  155000 kB\n')).toBe(155_000 * 1024);
-    expect(parseProcStatusRssBytes('Name:\tkthreadd\n')).toBeNull();
+  it('parses cmdline', () => {
     expect(parseCmdline('/usr/bin/ffmpeg\0-i\0in.flv\0')).toEqual(['/usr/bin/ffmpeg', '-i', 'in.flv']);
   });
 
   it('meters CPU % of one core between samples, ignoring a reused pid', () => {
     expect(cpuPercentBetween(100, 180, 1000)).toBe(80);
-    let stat: ProcStat = { pid: 1, comm: 'ffmpeg', state: 'S', utimeTicks: 100, stimeTicks: 0, startTimeTicks: 5, rssPages: 1 };
-    const reader: ProcReader = { stat: () => stat, rssBytes: () => 1024, cmdline: () => ['ffmpeg'] };
+    let stat: ProcStat = { pid: 1, comm: 'ffmpeg', state: 'S', utimeTicks: 100, stimeTicks: 0, startTimeTicks: 5, rssPages: 3 };
+    const reader: ProcReader = { stat: () => stat, cmdline: () => ['ffmpeg'] };
     const meter = new ProcessMeter(reader, 1);
-    expect(meter.sample(0)).toEqual({ cpuPercent: null, rssBytes: 1024 });
+    expect(meter.sample(0)).toEqual({ cpuPercent: null, rssBytes: 3 * PAGE_SIZE_BYTES });
     stat = { ...stat, utimeTicks: 150, stimeTicks: 25 };
-    expect(meter.sample(1000)).toEqual({ cpuPercent: 75, rssBytes: 1024 });
+    expect(meter.sample(1000)).toEqual({ cpuPercent: 75, rssBytes: 3 * PAGE_SIZE_BYTES });
     stat = { ...stat, startTimeTicks: 6, utimeTicks: 1 };
     expect(meter.sample(2000).cpuPercent).toBeNull();
   });
@@ -41,7 +39,6 @@ describe('PidRegistry', () => {
         const p = procs[pid];
         return p ? { pid, comm: 'x', state: p.state ?? 'S', utimeTicks: 0, stimeTicks: 0, startTimeTicks: p.start, rssPages: 0 } : null;
       },
-      rssBytes: () => null,
       cmdline: (pid) => (procs[pid] ? [procs[pid].argv0, '-i', 'x'] : null),
     };
   }
