@@ -1,6 +1,7 @@
 // The ingest feed with real FFmpeg on both sides: a publisher read in paced batches (from its first second here) and
 // FFmpeg readers on fd 3, as the transcoder and recorder read it. Every frame arrives, a reader that joins late starts
-// on a key frame with the sequence headers, and the end of the publisher ends the readers' input.
+// on a key frame with the sequence headers, and the end of the publisher ends the readers' input. Batches start at
+// 32 KiB and grow once the connection's receive window proved larger, without holding the encoder back.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,7 +9,7 @@ import type { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pipeSink } from '../../../main/ingest/pipe-sink.js';
 import { tempDir } from '../../helpers/net.js';
-import { ENTRY, FFMPEG, obsFormArgs, startHarness, type Harness } from './harness.js';
+import { ENTRY, FFMPEG, obsFormArgs, query, startHarness, type Harness } from './harness.js';
 
 const FFPROBE = FFMPEG.replace(/ffmpeg$/, 'ffprobe');
 
@@ -88,6 +89,36 @@ describe('ingest feed (FFmpeg on fd 3)', () => {
     const decode = spawnSync(FFMPEG, ['-v', 'error', '-i', out, '-f', 'null', '-'], { encoding: 'utf8' });
     expect(decode.status).toBe(0);
     expect(decode.stderr).toBe('');
-    fs.rmSync(dir, { recursive: true, force: true });
   }, 30_000);
+
+  it('reads a 3 Mbps publisher in batches that grow with the window the connection proves, and keeps it in real time', async () => {
+    // 20 s of constant 3 Mbps (filler-padded), published as it was recorded, like a live encoder
+    const src = path.join(dir, 'cbr-3mbps.flv');
+    const made = spawnSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-b:v', '3000k', '-maxrate', '3000k', '-minrate', '3000k', '-bufsize', '3000k', '-x264-params', 'nal-hrd=cbr', '-an', '-f', 'flv', src], { encoding: 'utf8' });
+    expect(made.stderr).toBe('');
+    h = await startHarness({ readBatchAfterMs: 0 });
+    const harness = h;
+    const writes: Array<{ atMs: number; bytes: number }> = [];
+    harness.server.on('streamAccepted', () => {
+      // one write per batch read from the publisher
+      harness.server.feed(`${ENTRY}_1`).attach({ write: (chunk) => writes.push({ atMs: Date.now(), bytes: chunk.length }) > 0, end: () => undefined, writableLength: 0, destroyed: false });
+    });
+    const q = query();
+    const startedAtMs = Date.now();
+    const publisher = harness.spawnFfmpeg(['-re', '-i', src, '-c', 'copy', '-rtmp_app', `kLive/?${q}`, '-rtmp_tcurl', `rtmp://127.0.0.1:${harness.port}/kLive/?${q}`, '-rtmp_playpath', `${ENTRY}_1`, '-f', 'flv', `rtmp://127.0.0.1:${harness.port}/kLive`]);
+    expect(await publisher.exited).toBe(0);
+    // the encoder was never held back for long: 20 s of media took about 20 s to send
+    expect((Date.now() - startedAtMs) / 1000).toBeLessThan(22);
+    const first = writes[0]?.atMs ?? 0;
+    const during = (fromS: number, toS: number): number[] => writes.filter((w) => w.atMs - first >= fromS * 1000 && w.atMs - first < toS * 1000).map((w) => w.bytes);
+    const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
+    const early = during(1, 4);
+    const late = during(15, 19);
+    // 32 KiB batches at first (~12 a second); after the window proved larger, at most a batch per 200 ms cap
+    expect(early.length / 3).toBeGreaterThan(8);
+    expect(median(early)).toBeLessThanOrEqual(40 * 1024);
+    expect(late.length / 4).toBeLessThan(7);
+    expect(median(late)).toBeGreaterThan(1.5 * median(early));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 });
