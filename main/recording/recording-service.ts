@@ -9,7 +9,7 @@ import type { MediaServerIndex } from '../kaltura/api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';
-import type { DiskLowAlert, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
+import type { DiskLowAlert, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
 import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {
@@ -29,6 +29,8 @@ export interface RecordingServiceOptions {
   minFreeBytes?: number;
   minFreePercent?: number;
   now?: () => number;
+  /** every recording FFmpeg is recorded here while it runs (the station's PidRegistry) */
+  pids?: PidRecords;
   /** injected in tests; default builds a SegmentRecorder */
   createRecorder?: (options: SegmentRecorderOptions) => RecorderLike;
   onAlert?(alert: DiskLowAlert): void;
@@ -99,6 +101,7 @@ export class RecordingService {
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
       ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),
       logger: this.options.logger.child('recording'),
+      ...(this.options.pids ? { pids: this.options.pids } : {}),
       onSegment: (segment) => {
         this.options.queue.enqueue({ ...segment, partnerId: args.partnerId, mediaServerIndex: args.mediaServerIndex, assetId: args.assetId ?? null });
       },

@@ -50,6 +50,12 @@ export interface RecorderState {
   currentSegmentPath: string | null;
 }
 
+/** where running FFmpeg pids are recorded so a crashed station's leftovers are ended at its next start (PidRegistry) */
+export interface PidRecords {
+  add(pid: number, label: string): void;
+  remove(pid: number): void;
+}
+
 export interface SegmentRecorderOptions {
   ffmpegPath: string;
   /** default: ffprobe beside ffmpegPath, else `ffprobe` on PATH */
@@ -76,6 +82,8 @@ export interface SegmentRecorderOptions {
   restartBaseMs?: number;
   restartMaxMs?: number;
   logger: Logger;
+  /** each run's FFmpeg is recorded here while it runs */
+  pids?: PidRecords;
   spawn?: SpawnFn;
   statfs?: StatfsFn;
   probeDuration?: ProbeDurationFn;
@@ -204,6 +212,8 @@ export class SegmentRecorder {
       env: { PATH: process.env.PATH ?? '' },
     });
     const endFeed = this.attachFeed(child, feed);
+    const pid = child.pid;
+    if (pid !== undefined) this.options.pids?.add(pid, `recording ${this.options.entryId}`);
     const stderrTail: string[] = [];
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
@@ -219,7 +229,10 @@ export class SegmentRecorder {
         resolve();
       });
       child.once('exit', () => resolve());
-    }).finally(endFeed);
+    }).finally(() => {
+      endFeed();
+      if (pid !== undefined) this.options.pids?.remove(pid);
+    });
     const run: Run = { generation, child, endFeed, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
     this.run = run;
     this.update({ observed: 'recording', pid: child.pid ?? null, currentSegmentPath: path.join(this.directory, segmentFileName(startNumber)) });

@@ -324,6 +324,7 @@ export class Station {
       queue: this.queue,
       logger,
       segmentSeconds: this.settings.get().media.recordingSegmentSeconds,
+      pids: this.pids,
       now: () => this.clock.nowMs(),
       onAlert: (alert) => this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
       onChange: (entryId, state) => this.monitor.registry.recording(entryId, state),

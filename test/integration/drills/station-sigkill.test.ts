@@ -50,6 +50,10 @@ describe('drill: the station killed with SIGKILL while live, then started again'
     await waitFor(() => fs.existsSync(path.join(dataDir, 'recordings', 'queue.json')) && queue().items.filter((i) => i.entryId === ENTRY).length >= 2, { timeoutMs: 40_000, intervalMs: 200, what: 'two recorded segments queued' });
     const oldFfmpeg = liveFfmpegUnder(dataDir).filter((p) => p.ppid === first.child.pid).map((p) => p.pid);
     expect(oldFfmpeg.length, 'a transcoder and a recorder').toBeGreaterThanOrEqual(2);
+    // both are in the pid file the next start reaps from, the recorder too: a hung one would not end by itself
+    const recorded = (JSON.parse(fs.readFileSync(path.join(dataDir, 'run', 'ffmpeg-pids.json'), 'utf8')) as Array<{ pid: number; label: string }>);
+    expect(oldFfmpeg.filter((pid) => !recorded.some((r) => r.pid === pid))).toEqual([]);
+    expect(recorded.some((r) => r.label === `recording ${ENTRY}`)).toBe(true);
 
     first.child.kill('SIGKILL');
     await first.stop();

@@ -131,6 +131,32 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
   });
 
+  it('records the FFmpeg pid of each run while it runs, so the recorder of a crashed station is ended at the next start', async () => {
+    const pids = new Map<number, string>();
+    const log: string[] = [];
+    const { recorder, children } = setup({
+      restartBaseMs: 10,
+      pids: {
+        add: (pid, label) => {
+          pids.set(pid, label);
+          log.push(`add ${pid}`);
+        },
+        remove: (pid) => {
+          pids.delete(pid);
+          log.push(`remove ${pid}`);
+        },
+      },
+    });
+    await recorder.start();
+    expect([...pids]).toEqual([[999_999, 'recording 0_rkij47dr']]);
+    children[0]!.exit(1);
+    await waitFor(() => children.length === 2, { what: 'the restart' });
+    // the crashed run was forgotten before its successor was recorded
+    expect(log).toEqual(['add 999999', 'remove 999999', 'add 999999']);
+    await recorder.stop();
+    expect(pids.size).toBe(0);
+  });
+
   it('rejects a segment length below one second', () => {
     expect(() => setup({ segmentSeconds: 0.5 })).toThrow(/segmentSeconds must be at least 1/);
   });
