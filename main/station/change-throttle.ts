@@ -32,14 +32,10 @@ export class CoalescingThrottle {
     if (keys.length > 0) this.onFlush(keys);
   }
 
-  /** forgets what is pending (nobody listens any more) */
+  /** forgets what is pending (nobody listens any more, or the registry is disposed) */
   clear(): void {
     this.timer?.cancel();
     this.timer = null;
     this.dirty.clear();
-  }
-
-  dispose(): void {
-    this.clear();
   }
 }

@@ -214,7 +214,7 @@ export class StationRegistry {
   }
 
   dispose(): void {
-    this.throttle.dispose();
+    this.throttle.clear();
     this.unsubscribeEvents();
     this.listeners.clear();
     this.alertListeners.clear();

@@ -3,8 +3,9 @@
 // reader starts on the current GOP, a reader that falls behind loses frames up to a key frame and recovers, and the
 // end of the publisher ends every reader.
 import { describe, expect, it } from 'vitest';
-import { classifyTag, FlvFeed, flvHeader, flvTag, type FeedSink } from '../../../main/ingest/flv-feed.js';
+import { classifyTag, FlvFeed, flvHeader, flvTag } from '../../../main/ingest/flv-feed.js';
 import { AAC_HEADER, AVC_HEADER_320x180, amfString } from '../../helpers/flv.js';
+import { RecordingSink } from '../../helpers/feed-sink.js';
 
 const AVC_HEADER = AVC_HEADER_320x180;
 
@@ -29,23 +30,6 @@ function aac(bytes: number, fill = 0): Buffer {
   b[0] = 0xaf;
   b[1] = 1;
   return b;
-}
-
-class Sink implements FeedSink {
-  writes: Buffer[] = [];
-  ended = false;
-  destroyed = false;
-  writableLength = 0;
-  write(chunk: Buffer): boolean {
-    this.writes.push(Buffer.from(chunk));
-    return true;
-  }
-  end(): void {
-    this.ended = true;
-  }
-  bytes(): Buffer {
-    return Buffer.concat(this.writes);
-  }
 }
 
 interface Tag {
@@ -117,7 +101,7 @@ describe('FlvFeed', () => {
     push(feed, 18, 0, metadata(['width', 'videocodecid', 'audiocodecid']));
     push(feed, 9, 0, AVC_HEADER);
     push(feed, 8, 0, AAC_HEADER);
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     push(feed, 9, 0, avc(true, 300, 1));
     push(feed, 8, 23, aac(20, 2));
@@ -136,25 +120,25 @@ describe('FlvFeed', () => {
     const videoOnly = new FlvFeed();
     push(videoOnly, 18, 0, metadata(['videocodecid', 'width']));
     push(videoOnly, 8, 0, AAC_HEADER); // metadata wins: FFmpeg's RTMP client would not flag audio either
-    const a = new Sink();
+    const a = new RecordingSink();
     videoOnly.attach(a);
     expect(a.bytes()[4]).toBe(1);
 
     const noMeta = new FlvFeed();
     push(noMeta, 8, 0, AAC_HEADER);
-    const b = new Sink();
+    const b = new RecordingSink();
     noMeta.attach(b);
     expect(b.bytes()[4]).toBe(4);
 
     const nothing = new FlvFeed();
-    const c = new Sink();
+    const c = new RecordingSink();
     nothing.attach(c);
     expect(c.bytes()[4]).toBe(0);
   });
 
   it('writes the tags pushed since the last flush (one read of the publisher) as one chunk', () => {
     const feed = new FlvFeed();
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     sink.writes = [];
     for (let i = 0; i < 10; i++) push(feed, 8, i * 23, aac(200, i));
@@ -185,7 +169,7 @@ describe('FlvFeed', () => {
     push(feed, 8, 2010, aac(10, 4));
     push(feed, 9, 2033, avc(false, 20, 5));
     feed.flush();
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     const { tags } = parseFlv(sink.bytes());
     expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([[8, 0], [9, 0], [9, 2000], [8, 2010], [9, 2033]]);
@@ -197,7 +181,7 @@ describe('FlvFeed', () => {
     push(feed, 9, 0, AVC_HEADER);
     push(feed, 9, 0, avc(true, 60));
     push(feed, 9, 33, avc(false, 60)); // the GOP passed 100 bytes: no use to a late reader
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     push(feed, 9, 66, avc(false, 10));
     push(feed, 8, 70, aac(10));
@@ -212,7 +196,7 @@ describe('FlvFeed', () => {
     const events: Array<{ lagging: boolean; droppedTags: number }> = [];
     const feed = new FlvFeed({ maxBacklogBytes: 1000, onReaderLagging: (e) => events.push({ lagging: e.lagging, droppedTags: e.droppedTags }) });
     push(feed, 9, 0, AVC_HEADER);
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     sink.writes = [];
     sink.writableLength = 5000; // FFmpeg stopped reading
@@ -236,7 +220,7 @@ describe('FlvFeed', () => {
 
   it('passes sequence headers to a lagging reader (a new encoder configuration must not be lost)', () => {
     const feed = new FlvFeed({ maxBacklogBytes: 10 });
-    const sink = new Sink();
+    const sink = new RecordingSink();
     feed.attach(sink);
     sink.writes = [];
     sink.writableLength = 100;
@@ -249,7 +233,7 @@ describe('FlvFeed', () => {
 
   it('ends every reader when the publisher leaves, after what was pending, and ends a reader attaching later at once', () => {
     const feed = new FlvFeed();
-    const sink = new Sink();
+    const sink = new RecordingSink();
     const detach = feed.attach(sink);
     push(feed, 8, 0, aac(10));
     feed.end();
@@ -259,7 +243,7 @@ describe('FlvFeed', () => {
     feed.flush();
     expect(parseFlv(sink.bytes()).tags).toHaveLength(1);
     detach();
-    const late = new Sink();
+    const late = new RecordingSink();
     feed.attach(late);
     expect(late.ended).toBe(true);
     expect(late.writes).toEqual([]);
@@ -268,8 +252,8 @@ describe('FlvFeed', () => {
 
   it('forgets a detached or destroyed reader', () => {
     const feed = new FlvFeed();
-    const a = new Sink();
-    const b = new Sink();
+    const a = new RecordingSink();
+    const b = new RecordingSink();
     const detachA = feed.attach(a);
     feed.attach(b);
     detachA();

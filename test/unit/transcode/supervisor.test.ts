@@ -2,34 +2,21 @@
 import { describe, expect, it } from 'vitest';
 import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
 import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/transcode/spawner.js';
-import type { FeedSink, MediaFeed } from '../../../main/ingest/flv-feed.js';
+import type { MediaFeed } from '../../../main/ingest/flv-feed.js';
 import { ManualClock } from '../../../main/station/clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { ProgressSample } from '../../../main/transcode/progress.js';
-
-class FakeSink implements FeedSink {
-  chunks: string[] = [];
-  ended = false;
-  destroyed = false;
-  writableLength = 0;
-  write(chunk: Buffer): boolean {
-    this.chunks.push(chunk.toString());
-    return true;
-  }
-  end(): void {
-    this.ended = true;
-  }
-}
+import { RecordingSink } from '../../helpers/feed-sink.js';
 
 class FakeChild implements ChildHandle {
   stdin: string[] = [];
   signals: string[] = [];
-  readonly feedSink: FakeSink | null;
+  readonly feedSink: RecordingSink | null;
   private out: Array<(c: string) => void> = [];
   private err: Array<(c: string) => void> = [];
   private exits: Array<(code: number | null, signal: string | null) => void> = [];
   constructor(readonly pid: number, readonly args: string[], readonly options: SpawnOptions = {}) {
-    this.feedSink = options.feed ? new FakeSink() : null;
+    this.feedSink = options.feed ? new RecordingSink() : null;
   }
   writeStdin(text: string): void {
     this.stdin.push(text);
@@ -261,11 +248,11 @@ describe('FfmpegSupervisor', () => {
   describe('with a feed', () => {
     /** a feed that records which sinks are attached and writes each new one its name */
     function recordingFeed() {
-      const attached: FakeSink[] = [];
+      const attached: RecordingSink[] = [];
       let attaches = 0;
       const feed: MediaFeed = {
         attach(sink) {
-          const s = sink as FakeSink;
+          const s = sink as RecordingSink;
           attached.push(s);
           s.write(Buffer.from(`start ${++attaches}`));
           return () => attached.splice(attached.indexOf(s), 1);
@@ -281,14 +268,14 @@ describe('FfmpegSupervisor', () => {
       const first = last();
       expect(first.options).toEqual({ feed: true });
       expect(attached).toEqual([first.feedSink]);
-      expect(first.feedSink?.chunks).toEqual(['start 1']);
+      expect(first.feedSink?.writes.map(String)).toEqual(['start 1']);
       first.exit(1);
       expect(attached).toEqual([]);
       clock.advance(1_000);
       expect(children).toHaveLength(2);
       // the restarted FFmpeg gets its own pipe, fed from the start (the feed's header and GOP)
       expect(attached).toEqual([last().feedSink]);
-      expect(last().feedSink?.chunks).toEqual(['start 2']);
+      expect(last().feedSink?.writes.map(String)).toEqual(['start 2']);
     });
 
     it('stop ends the input (the end of a feed finishes FFmpeg like q) and sends q', async () => {
