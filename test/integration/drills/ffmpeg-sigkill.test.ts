@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPublisher, type Publisher } from '../../helpers/publisher.js';
 import { waitFor } from '../../helpers/net.js';
 import { killGroups, liveFfmpegUnder, readPlaylist, startDrillStation, variantPlaylists, type DrillStation } from './drill-kit.js';
+import { drillTimeoutMs, recordDrill } from './drill-windows.js';
 
 const ENTRY = '0_rkij47dr';
 let s: DrillStation;
@@ -69,7 +70,7 @@ describe('drill: FFmpeg killed with SIGKILL mid-stream', () => {
     const firstStartMs = segmentEndMs(watched, first.uri) - first.durationSeconds * 1000;
     const gapSeconds = (firstStartMs - lastBeforeEndMs) / 1000;
     const segmentSeconds = lastBefore?.durationSeconds ?? 2;
-    console.log(`[drill] FFmpeg restart ${restartMs} ms after SIGKILL; media gap ≈ ${Math.max(0, gapSeconds).toFixed(2)} s (segment ${segmentSeconds} s)`);
+    recordDrill({ drill: 'ffmpeg-sigkill', windowSeconds: null, summary: `FFmpeg restart ${restartMs} ms after SIGKILL; media gap ≈ ${Math.max(0, gapSeconds).toFixed(2)} s (segment ${segmentSeconds} s)`, figures: { restartMs, mediaGapSeconds: Number(Math.max(0, gapSeconds).toFixed(2)), segmentSeconds } });
     // segment numbers continue: at most the one segment being written at the kill is skipped
     const num = (uri: string): number => Number(/(\d+)\.ts$/.exec(uri)?.[1] ?? Number.NaN);
     expect(num(first.uri) - num((lastBefore as { uri: string }).uri)).toBeGreaterThanOrEqual(1);
@@ -80,5 +81,5 @@ describe('drill: FFmpeg killed with SIGKILL mid-stream', () => {
     // the station reports the restart and the stream is playable again
     const stream = await waitFor(async () => (await s.snapshot()).entries.find((e) => e.entryId === ENTRY)?.streams.find((st) => st.state === 'playable'), { timeoutMs: 15_000, what: 'playable again' });
     expect(stream.state).toBe('playable');
-  });
+  }, drillTimeoutMs(0, 90));
 });

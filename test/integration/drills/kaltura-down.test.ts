@@ -6,8 +6,9 @@ import { startPublisher, type Publisher } from '../../helpers/publisher.js';
 import { waitFor } from '../../helpers/net.js';
 import { PASSTHROUGH_PROFILE_ID } from '../../../main/sandbox/index.js';
 import { killGroups, liveFfmpegUnder, readPlaylist, sleep, startDrillStation, variantPlaylists, type DrillStation } from './drill-kit.js';
+import { drillSeconds, drillTimeoutMs, recordDrill } from './drill-windows.js';
 
-const OUTAGE_SECONDS = Number(process.env['KLIVE_DRILL_OUTAGE_SECONDS'] ?? 15);
+const OUTAGE_SECONDS = drillSeconds('outage');
 let s: DrillStation;
 let publisher: Publisher | null = null;
 
@@ -71,6 +72,6 @@ describe(`drill: Kaltura unreachable for ${OUTAGE_SECONDS} s during a live strea
     expect(seqs).toEqual(seqs.map((_, i) => (seqs[0] ?? 0) + i));
     const recordedSeconds = done.reduce((t, i) => t + i.durationSeconds, 0);
     expect(recordedSeconds).toBeGreaterThanOrEqual(OUTAGE_SECONDS);
-    console.log(`[drill] outage ${OUTAGE_SECONDS} s: ${seen.size} HLS updates during it; ${done.length} recorded segments (${recordedSeconds.toFixed(1)} s) all uploaded; first keep-alive ${keepAliveAfterSeconds.toFixed(1)} s after it`);
-  });
+    recordDrill({ drill: 'kaltura-down', windowSeconds: OUTAGE_SECONDS, summary: `outage ${OUTAGE_SECONDS} s: ${seen.size} HLS updates during it; ${done.length} recorded segments (${recordedSeconds.toFixed(1)} s) all uploaded; first keep-alive ${keepAliveAfterSeconds.toFixed(1)} s after it`, figures: { hlsUpdatesDuringOutage: seen.size, recordedSegments: done.length, recordedSeconds: Number(recordedSeconds.toFixed(1)), sequenceHoles: ((seqs[seqs.length - 1] ?? 0) - (seqs[0] ?? 0) + 1) - seqs.length, keepAliveAfterOutageSeconds: Number(keepAliveAfterSeconds.toFixed(1)) } });
+  }, drillTimeoutMs(OUTAGE_SECONDS, 120));
 });

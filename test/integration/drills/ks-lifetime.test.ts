@@ -7,8 +7,9 @@ import { startPublisher, type Publisher } from '../../helpers/publisher.js';
 import { waitFor } from '../../helpers/net.js';
 import { PASSTHROUGH_PROFILE_ID } from '../../../main/sandbox/index.js';
 import { apiCalls, killGroups, liveFfmpegUnder, sleep, startDrillStation, type DrillStation } from './drill-kit.js';
+import { drillSeconds, drillTimeoutMs, recordDrill } from './drill-windows.js';
 
-const STREAM_SECONDS = Number(process.env['KLIVE_DRILL_KS_STREAM_SECONDS'] ?? 45);
+const STREAM_SECONDS = drillSeconds('ksStream');
 const KS_SECONDS = 20;
 let s: DrillStation;
 let publisher: Publisher | null = null;
@@ -43,7 +44,7 @@ describe(`drill: KS lifetime ${KS_SECONDS} s during a ${STREAM_SECONDS} s stream
     const ok = await apiCalls(s.httpUrl, { outcome: 'ok' });
     const invalidKs = await apiCalls(s.httpUrl, { code: 'INVALID_KS' });
     const failed = (await apiCalls(s.httpUrl)) - ok;
-    console.log(`[drill] KS ${KS_SECONDS} s over ${STREAM_SECONDS} s: ${renewals.size} distinct renewal times, KS states ${[...states].join('/')}, ${ok} API calls ok, ${failed} failed (${invalidKs} INVALID_KS)`);
+    recordDrill({ drill: 'ks-lifetime', windowSeconds: STREAM_SECONDS, summary: `KS ${KS_SECONDS} s over ${STREAM_SECONDS} s: ${renewals.size} distinct renewal times, KS states ${[...states].join('/')}, ${ok} API calls ok, ${failed} failed (${invalidKs} INVALID_KS)`, figures: { ksLifetimeSeconds: KS_SECONDS, renewals: renewals.size, apiCallsOk: ok, apiCallsFailed: failed, invalidKs } });
 
     // the stream lived through several KS lifetimes on renewed KSs
     expect(renewals.size).toBeGreaterThanOrEqual(Math.floor(STREAM_SECONDS / KS_SECONDS));
@@ -53,5 +54,5 @@ describe(`drill: KS lifetime ${KS_SECONDS} s during a ${STREAM_SECONDS} s stream
     expect(failed).toBe(0);
     const stream = (await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams.find((st) => st.state === 'playable');
     expect(stream).toBeDefined();
-  });
+  }, drillTimeoutMs(STREAM_SECONDS, 60));
 });

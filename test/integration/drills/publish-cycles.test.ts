@@ -8,6 +8,7 @@ import { startPublisher } from '../../helpers/publisher.js';
 import { waitFor } from '../../helpers/net.js';
 import { PASSTHROUGH_PROFILE_ID, type EntryRecord } from '../../../main/sandbox/index.js';
 import { killGroups, liveFfmpegUnder, sleep, startDrillStation, type DrillStation } from './drill-kit.js';
+import { drillTimeoutMs, recordDrill } from './drill-windows.js';
 
 const CYCLES = 100;
 let s: DrillStation;
@@ -78,11 +79,11 @@ describe(`drill: ${CYCLES} connect/publish/disconnect cycles`, () => {
     }
     await settled();
     const after = fdCounts();
-    console.log(`[drill] ${CYCLES} cycles (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); at most ${maxFfmpeg} FFmpeg at once; fds ${before.all} -> ${after.all}, sockets ${before.sockets} -> ${after.sockets}`);
+    recordDrill({ drill: 'publish-cycles', windowSeconds: null, summary: `${CYCLES} cycles (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); at most ${maxFfmpeg} FFmpeg at once; fds ${before.all} -> ${after.all}, sockets ${before.sockets} -> ${after.sockets}`, figures: { cycles: CYCLES, maxFfmpegAtOnce: maxFfmpeg, fdsBefore: before.all, fdsAfter: after.all, socketsBefore: before.sockets, socketsAfter: after.sockets } });
 
     expect(codes.get('NetStream.Publish.Start') ?? 0).toBe(CYCLES - CYCLES / 20);
     expect(liveFfmpegUnder(s.dataDir)).toEqual([]);
     expect(after.sockets).toBeLessThanOrEqual(before.sockets);
     expect(after.all).toBeLessThanOrEqual(before.all);
-  });
+  }, drillTimeoutMs(0, 150));
 });

@@ -9,8 +9,9 @@ import { startPublisher, type Publisher } from '../../helpers/publisher.js';
 import { waitFor } from '../../helpers/net.js';
 import { PASSTHROUGH_PROFILE_ID } from '../../../main/sandbox/index.js';
 import { killGroups, liveFfmpegUnder, readPlaylist, sleep, startDrillStation, variantPlaylists, type DrillStation } from './drill-kit.js';
+import { drillSeconds, drillTimeoutMs, recordDrill } from './drill-windows.js';
 
-const FLOOD_SECONDS = Number(process.env['KLIVE_DRILL_FLOOD_SECONDS'] ?? 10);
+const FLOOD_SECONDS = drillSeconds('flood');
 const ATTACKERS = 10;
 let s: DrillStation;
 let publisher: Publisher | null = null;
@@ -85,7 +86,7 @@ describe(`drill: RTMP port flooded with malformed input for ${FLOOD_SECONDS} s w
       await Promise.all(attackers);
     }
     const p = readPlaylist(playlist);
-    console.log(`[drill] ${sessions} malformed sessions in ${FLOOD_SECONDS} s; ${lastSegments.size} distinct last segments; not playable ${notPlayable} times`);
+    recordDrill({ drill: 'rtmp-flood', windowSeconds: FLOOD_SECONDS, summary: `${sessions} malformed sessions in ${FLOOD_SECONDS} s; ${lastSegments.size} distinct last segments; not playable ${notPlayable} times`, figures: { malformedSessions: sessions, distinctLastSegments: lastSegments.size, notPlayable } });
 
     expect(sessions).toBeGreaterThan(FLOOD_SECONDS * 20);
     expect(notPlayable).toBe(0);
@@ -93,5 +94,5 @@ describe(`drill: RTMP port flooded with malformed input for ${FLOOD_SECONDS} s w
     expect(liveFfmpegUnder(s.dataDir).map((x) => x.pid)).toEqual([transcoder?.pid]);
     expect(p?.segments.some((x) => x.discontinuityBefore)).toBe(false);
     expect(publisher.child.exitCode).toBeNull();
-  });
+  }, drillTimeoutMs(FLOOD_SECONDS, 60));
 });

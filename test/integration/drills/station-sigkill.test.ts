@@ -12,6 +12,7 @@ import { silentLogger } from '../../../main/log/logger.js';
 import { PASSTHROUGH_PROFILE_ID, SandboxStore } from '../../../main/sandbox/index.js';
 import { QueueFileSchema, type QueueFile } from '../../../main/recording/queue-store.js';
 import { killGroups, liveFfmpegUnder, writeSettings } from './drill-kit.js';
+import { drillTimeoutMs, recordDrill } from './drill-windows.js';
 
 const dataDir = tempDir('klive-drill-kill-');
 const ENTRY = '0_killdril';
@@ -76,9 +77,9 @@ describe('drill: the station killed with SIGKILL while live, then started again'
       return queuedAtKill.every((k) => ours.find((i) => i.id === k.id)?.state === 'done') ? q : null;
     }, { timeoutMs: 60_000, intervalMs: 500, what: 'every segment queued at the kill uploaded' });
     const appended = (JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'state.json'), 'utf8')) as { recordings: Array<{ entryId: string; action: string; isLastChunk: boolean }> }).recordings.filter((r) => r.entryId === ENTRY && r.action === 'appendRecording');
-    console.log(`[drill] killed with ${queuedAtKill.length} segments queued (${notDoneAtKill.length} not done); after restart ${after.items.filter((i) => i.entryId === ENTRY && i.state === 'done').length} done, ${appended.length} appendRecording calls, open sessions ${after.openSessions.length}`);
+    recordDrill({ drill: 'station-sigkill', windowSeconds: null, summary: `killed with ${queuedAtKill.length} segments queued (${notDoneAtKill.length} not done); after restart ${after.items.filter((i) => i.entryId === ENTRY && i.state === 'done').length} done, ${appended.length} appendRecording calls, open sessions ${after.openSessions.length}`, figures: { queuedAtKill: queuedAtKill.length, notDoneAtKill: notDoneAtKill.length, appendRecordingCalls: appended.length, openSessions: after.openSessions.length } });
     expect(notDoneAtKill.length).toBeGreaterThanOrEqual(1);
     expect(appended.length).toBeGreaterThanOrEqual(queuedAtKill.length);
     expect(after.items.filter((i) => i.entryId === ENTRY && i.state === 'failed')).toEqual([]);
-  });
+  }, drillTimeoutMs(0, 150));
 });

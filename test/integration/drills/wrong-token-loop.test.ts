@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rtmpPublish } from '../../bench/rtmp-client.js';
 import { PASSTHROUGH_PROFILE_ID } from '../../../main/sandbox/index.js';
 import { apiCalls, killGroups, liveFfmpegUnder, sleep, startDrillStation, type DrillStation } from './drill-kit.js';
+import { drillSeconds, drillTimeoutMs, recordDrill } from './drill-windows.js';
 
-const LOOP_SECONDS = Number(process.env['KLIVE_DRILL_LOOP_SECONDS'] ?? 15);
+const LOOP_SECONDS = drillSeconds('loop');
 /** the gate's default local block after a refusal */
 const FAILURE_BLOCK_SECONDS = 30;
 let s: DrillStation;
@@ -64,7 +65,7 @@ describe(`drill: encoder reconnect loop with a wrong token for ${LOOP_SECONDS} s
       await loop;
     }
     const authCalls = (await apiCalls(s.httpUrl, { call: 'livestream.authenticate' })) - authCallsBefore;
-    console.log(`[drill] ${attempts} wrong-token attempts in ${LOOP_SECONDS} s (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); ${authCalls} authenticate calls (incl. the good publisher's); slowest probe ${Math.max(...probeMs)} ms; good publisher accepted ${goodAccepted} times`);
+    recordDrill({ drill: 'wrong-token-loop', windowSeconds: LOOP_SECONDS, summary: `${attempts} wrong-token attempts in ${LOOP_SECONDS} s (${[...codes].map(([c, n]) => `${c}: ${n}`).join(', ')}); ${authCalls} authenticate calls (incl. the good publisher's); slowest probe ${Math.max(...probeMs)} ms; good publisher accepted ${goodAccepted} times`, figures: { attempts, authenticateCalls: authCalls, slowestProbeMs: Math.max(...probeMs), goodAccepted } });
 
     expect(attempts).toBeGreaterThan(LOOP_SECONDS * 3);
     expect(codes.get('NetStream.Publish.Start') ?? 0).toBe(0);
@@ -74,5 +75,5 @@ describe(`drill: encoder reconnect loop with a wrong token for ${LOOP_SECONDS} s
     expect(goodAccepted).toBeGreaterThanOrEqual(Math.floor(LOOP_SECONDS / 3));
     const refusals = (await s.snapshot()).entries.find((e) => e.entryId === victim.id)?.streams ?? [];
     expect(JSON.stringify(refusals)).not.toContain('0000dead');
-  });
+  }, drillTimeoutMs(LOOP_SECONDS, 60));
 });
