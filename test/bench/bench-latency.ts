@@ -49,10 +49,10 @@ export interface PlayableResult {
   renditions: number;
 }
 
-export async function benchPlayable(runs: number): Promise<PlayableResult> {
+export async function benchPlayable(runs: number, env: NodeJS.ProcessEnv = {}): Promise<PlayableResult> {
   const dataDir = tempDir('klive-bench-play-');
   const entries = seedEntries(dataDir, runs, 'default', 'pl');
-  const station = await startStationChild(dataDir);
+  const station = await startStationChild(dataDir, env);
   const master: number[] = [];
   const all: number[] = [];
   let renditions = 0;
