@@ -130,6 +130,7 @@ function requirementsOf(plan: TranscodePlan, options: EncodeOptions): FeatureReq
   const wanted: FeatureRequirement[] = [];
   if (options.encoder === 'libx264') wanted.push('libx264');
   if (options.encoder === 'h264_vaapi') wanted.push('hwupload');
+  if (options.encoder === 'h264_nvenc') wanted.push('nvencPresets');
   if (plan.deinterlace) wanted.push('yadif');
   if (encoded.some((v) => (v.video as VideoPlan).keepOneFrameIn > 1)) wanted.push('select', 'vfrRungs');
   return wanted;

@@ -76,6 +76,8 @@ export const FEATURE_REQUIREMENTS = {
   // the older equivalent of -fps_mode vfr needs a finer encoder time base than the frame rate
   vfrRungs: need('option fps_mode or enc_time_base', 'skip frames (the ladder asks for it)', '4.1', (c) => c.options.has('fps_mode') || (c.options.has('vsync') && c.options.has('enc_time_base'))),
   hwupload: need('filter hwupload', 'encode with VAAPI', '4.0', (c) => c.filters.has('hwupload')),
+  // the argv names NVENC's p1-p7 presets and -tune ll, which came with NVENC SDK 10 in FFmpeg 4.3
+  nvencPresets: need('NVENC presets p1-p7', 'encode with NVENC', '4.3', (c) => atLeast(c.release, 4, 3)),
 } as const;
 
 export type FeatureRequirement = keyof typeof FEATURE_REQUIREMENTS;

@@ -100,7 +100,7 @@ function table(r: Results): string {
   const ffmpegRows = (label: string, playable?: PlayableResult, cpu?: CpuRatioResult): void => {
     if (playable) {
       rows.push([`${label}Publish -> master.m3u8, ${playable.renditions} renditions (s)`, fmt(playable.masterSeconds, 2)]);
-      rows.push([`${label}Publish -> first segment of every rendition (s)`, fmt(playable.allRenditionsSeconds, 2)]);
+      rows.push([`${label}Publish -> first segment listed in every rendition (s)`, fmt(playable.allRenditionsSeconds, 2)]);
     }
     if (!cpu) return;
     const c = cpu;

@@ -210,6 +210,8 @@ describe('buildFfmpegArgs for the FFmpeg in use', () => {
     expect(() => buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264' }, noX264)).toThrow(/it lacks encoder libx264/);
     const noVfr = { ...ffmpeg41, options: new Set([...ffmpeg41.options].filter((o) => o !== 'enc_time_base')) };
     expect(() => buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), input, output, { encoder: 'libx264' }, noVfr)).toThrow(/skip frames .*option fps_mode or enc_time_base, FFmpeg 4\.1\+/);
+    expect(() => buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'h264_nvenc' }, ffmpeg41)).toThrow(/cannot encode with NVENC \(it lacks NVENC presets p1-p7, FFmpeg 4\.3\+ has it\)/);
+    expect(buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'h264_nvenc' }, ffmpeg51)).toContain('p3');
   });
 });
 
