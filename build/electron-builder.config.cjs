@@ -1,18 +1,35 @@
 // electron-builder configuration for kLive Station (npm run dist). Only built code goes into app.asar:
 // dist/node/{main,shared}, dist/preload, dist/renderer, package.json and production node_modules.
-// FFmpeg is copied per platform from @ffmpeg-installer/<os>-<arch> into resources/ffmpeg/ (outside the
-// asar, so it can be executed); main/electron/packaged-resources.ts finds it there. Each platform's
-// @ffmpeg-installer package is an optional dependency that npm installs only on that platform, so build
-// each installer on its own OS/arch (only linux-x64 exists on the Linux build machine).
+// FFmpeg goes into resources/ffmpeg/ (outside the asar, so it can be executed), where
+// main/electron/packaged-resources.ts finds it: the current build the release step fetched into
+// build/ffmpeg/<os>-<arch>/ (node build/ffmpeg/fetch.mjs, pinned by URL and sha256 in build/ffmpeg/manifest.json),
+// else the 2018 build of @ffmpeg-installer/<os>-<arch>. That package is an optional dependency npm installs only
+// on its own platform, so without fetched builds, build each installer on its own OS/arch.
 'use strict';
+
+// electron-builder loads this file as CommonJS
+/* eslint-disable @typescript-eslint/no-require-imports */
+const fs = require('node:fs');
+const path = require('node:path');
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** True when the release step fetched a build for this OS (any arch: then it fetched every arch it ships). */
+function fetchedFfmpeg(os) {
+  const dir = path.join(__dirname, 'ffmpeg');
+  return fs.existsSync(dir) && fs.readdirSync(dir).some((d) => d.startsWith(`${os}-`) && fs.existsSync(path.join(dir, d, 'build.json')));
+}
 
 /** @param {'linux' | 'darwin' | 'win32'} os */
 function ffmpegResource(os) {
+  const exe = os === 'win32' ? '.exe' : '';
+  if (fetchedFfmpeg(os)) {
+    return [{ from: `build/ffmpeg/${os}-\${arch}`, to: 'ffmpeg', filter: [`ffmpeg${exe}`, `ffprobe${exe}`, 'build.json'] }];
+  }
   return [
     {
       from: `node_modules/@ffmpeg-installer/${os}-\${arch}`,
       to: 'ffmpeg',
-      filter: [os === 'win32' ? 'ffmpeg.exe' : 'ffmpeg'],
+      filter: [`ffmpeg${exe}`],
     },
   ];
 }

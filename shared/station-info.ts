@@ -9,6 +9,14 @@ export const FfmpegInfoSchema = z.object({
   version: z.string().nullable(),
   /** for missing/broken: what went wrong and how to fix it */
   message: z.string().nullable(),
+  /** the release it is (or, for a git build, was built after), e.g. "4.1"; absent until its capabilities are read */
+  release: z.string().nullable().optional(),
+  /** what the station needs that it cannot do (none of these has an older equivalent) */
+  lacks: z.array(z.object({ missing: z.string(), impact: z.string(), minRelease: z.string() })).optional(),
+  /** older equivalents the station uses with it, e.g. "-vsync vfr for skipped-frame renditions" */
+  olderEquivalents: z.array(z.string()).optional(),
+  /** too old or lacking: the warning with the fix, shown before any stream arrives */
+  warning: z.string().nullable().optional(),
 });
 export type FfmpegInfo = z.infer<typeof FfmpegInfoSchema>;
 

@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { delayToGridMs } from '../station/clock.js';
 import { formatBytes, marginBytes, statfsDiskSpace } from './disk-space.js';
 import type { DiskSpace, StatfsFn } from './disk-space.js';
-import { ffprobeDuration } from './probe.js';
+import { durationProbeFor } from './probe.js';
 import type { ProbeDurationFn } from './probe.js';
 import { buildRecorderArgs } from './recorder-args.js';
 import { nextSegmentNumber, parseSegmentList, segmentFileName, segmentSequence, sessionDirectory } from './segment-files.js';
@@ -58,7 +58,7 @@ export interface PidRecords {
 
 export interface SegmentRecorderOptions {
   ffmpegPath: string;
-  /** default: ffprobe beside ffmpegPath, else `ffprobe` on PATH */
+  /** default: ffprobe beside ffmpegPath, else ffmpegPath itself (`-i`, its Duration line) */
   ffprobePath?: string;
   dataDir: string;
   entryId: string;
@@ -132,7 +132,7 @@ export class SegmentRecorder {
     this.directory = sessionDirectory(options.dataDir, options.entryId, options.sessionId);
     this.spawnFn = options.spawn ?? nodeSpawn;
     this.statfs = options.statfs ?? statfsDiskSpace;
-    this.probe = options.probeDuration ?? ffprobeDuration(options.ffprobePath ?? defaultFfprobePath(options.ffmpegPath));
+    this.probe = options.probeDuration ?? durationProbeFor(options.ffmpegPath, options.ffprobePath);
   }
 
   state(): RecorderState {
@@ -377,9 +377,4 @@ function killGroup(child: ChildProcess): void {
       // already gone
     }
   }
-}
-
-export function defaultFfprobePath(ffmpegPath: string): string {
-  const candidate = path.join(path.dirname(ffmpegPath), path.basename(ffmpegPath).replace(/ffmpeg/, 'ffprobe'));
-  return candidate !== ffmpegPath && fs.existsSync(candidate) ? candidate : 'ffprobe';
 }

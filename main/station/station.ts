@@ -14,6 +14,8 @@ import { createHlsRoute } from '../http/hls-route.js';
 import { IngestServer } from '../ingest/index.js';
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { locateFfmpeg } from '../transcode/ffmpeg-locate.js';
+import type { FfmpegCapabilities } from '../transcode/ffmpeg-capabilities.js';
+import { readFfmpegCapabilities, withSupport } from '../transcode/ffmpeg-probe.js';
 import { chooseEncoder, detectHardwareEncoders, type EncoderDetection } from '../transcode/encoders.js';
 import { PidRegistry, defaultPidFile } from '../transcode/pid-registry.js';
 import { UploadQueue } from '../recording/upload-queue.js';
@@ -71,6 +73,7 @@ export class Station {
   private bridge: StationBridgeHost | null = null;
   private info: StationInfo;
   private encoders: EncoderDetection | null = null;
+  private ffmpegCaps: FfmpegCapabilities | null = null;
   private lastLiveCount = 0;
   private started = false;
   private closed = false;
@@ -269,6 +272,7 @@ export class Station {
       kaltura: this.kaltura.api,
       hlsRootDir: this.hlsRootDir(),
       ffmpegPath: () => this.info.ffmpeg.path,
+      ffmpegCapabilities: () => this.ffmpegCaps,
       encoder: () => this.chooseEncoder(),
       recording: this.recording,
       pidRegistry: this.pids,
@@ -306,9 +310,18 @@ export class Station {
 
   private async detectFfmpeg(): Promise<void> {
     const { logger, env } = this.deps;
-    const ffmpeg = await locateFfmpeg({ settingPath: this.settings.get().media.ffmpegPath, env });
-    if (ffmpeg.status === 'ok') logger.info('using FFmpeg', { path: ffmpeg.path, source: ffmpeg.source, version: ffmpeg.version });
+    const located = await locateFfmpeg({ settingPath: this.settings.get().media.ffmpegPath, env });
+    this.ffmpegCaps = located.path ? await readFfmpegCapabilities(located.path).catch((e: unknown) => {
+      logger.warn('could not read what the FFmpeg can do; using the modern argv', { error: (e as Error).message });
+      return null;
+    }) : null;
+    const ffmpeg = withSupport(located, this.ffmpegCaps);
+    if (ffmpeg.status === 'ok') logger.info('using FFmpeg', { path: ffmpeg.path, source: ffmpeg.source, version: ffmpeg.version, release: ffmpeg.release ?? null });
     else logger.warn(ffmpeg.message ?? 'FFmpeg unavailable');
+    if (ffmpeg.warning) {
+      logger.warn(ffmpeg.warning);
+      this.monitor.events.add({ severity: 'warning', kind: 'ffmpeg', message: ffmpeg.warning });
+    }
     this.info = { ...this.info, ffmpeg };
     this.recording = this.createRecordingService(ffmpeg.path);
     if (this.started) this.monitor.registry.setInfo(this.info);

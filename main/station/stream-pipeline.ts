@@ -9,6 +9,7 @@ import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
 import type { RecordingService } from '../recording/recording-service.js';
 import { feedInput } from '../recording/recorder-args.js';
+import type { FfmpegCapabilities } from '../transcode/ffmpeg-capabilities.js';
 import type { PidRegistry } from '../transcode/pid-registry.js';
 import type { VideoEncoder } from '../transcode/plan.js';
 import { TranscodeSession } from '../transcode/transcode-session.js';
@@ -21,6 +22,8 @@ export interface StreamPipelineDeps {
   kaltura: KalturaApi;
   hlsRootDir: string;
   ffmpegPath: () => string | null;
+  /** what that FFmpeg can do (null: not read) */
+  ffmpegCapabilities?: () => FfmpegCapabilities | null;
   encoder: () => VideoEncoder;
   recording: RecordingService | null;
   pidRegistry: PidRegistry;
@@ -152,6 +155,7 @@ export class StreamPipeline {
       probeAtStart: deps.latestProbe(event.streamId),
       entry: { segmentDurationMs: event.entry.segmentDuration, dvrEnabled: event.entry.dvrStatus === 1, dvrWindowMinutes: event.entry.dvrWindow },
       ffmpegPath,
+      ffmpeg: deps.ffmpegCapabilities?.() ?? null,
       encoder: deps.encoder(),
       ...(deps.preset ? { preset: deps.preset } : {}),
       kaltura: deps.kaltura,

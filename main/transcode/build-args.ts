@@ -7,6 +7,8 @@ import {
   type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VariantPlan, type VideoEncoder, type VideoPlan,
   planTranscode,
 } from './plan.js';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { assertCapable, dialectOf, type FeatureRequirement, type FfmpegDialect } from './ffmpeg-dialect.js';
 
 export type { EncodeOptions, HlsOutput, TranscodeInput, VideoEncoder } from './plan.js';
 
@@ -15,12 +17,19 @@ const DEFAULT_PRESET = 'veryfast';
 const MAX_GOP_SECONDS = 20;
 const FALLBACK_FPS = 30;
 
-export function buildFfmpegArgs(ladder: Ladder, input: TranscodeInput, output: HlsOutput, options: EncodeOptions): string[] {
-  return buildFfmpegArgsFromPlan(planTranscode(ladder, input, output, options), input, output, options);
+/**
+ * `ffmpeg` is what the FFmpeg in use can do (null: not read, the modern dialect). Throws FfmpegCapabilityError
+ * when the plan needs something that FFmpeg lacks with no older equivalent.
+ */
+export function buildFfmpegArgs(ladder: Ladder, input: TranscodeInput, output: HlsOutput, options: EncodeOptions, ffmpeg: FfmpegCapabilities | null = null): string[] {
+  return buildFfmpegArgsFromPlan(planTranscode(ladder, input, output, options), input, output, options, ffmpeg);
 }
 
-export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInput, output: HlsOutput, options: EncodeOptions): string[] {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1', '-stats_period', '1'];
+export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInput, output: HlsOutput, options: EncodeOptions, ffmpeg: FfmpegCapabilities | null = null): string[] {
+  assertCapable(ffmpeg, requirementsOf(plan, options));
+  const dialect = dialectOf(ffmpeg);
+  const args = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
+  if (dialect.statsPeriod) args.push('-stats_period', '1');
   if (options.encoder === 'h264_vaapi') args.push('-vaapi_device', options.vaapiDevice ?? '/dev/dri/renderD128');
   if (input.readRealtime) args.push('-re');
   if (input.format) args.push('-f', input.format);
@@ -54,10 +63,12 @@ export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInp
     }
   }
 
+  // before 5.1 the sync method is one global option, not per stream (vfr passes every kept frame's timestamp)
+  if (!dialect.fpsMode && encoded.some((v) => (v.video as VideoPlan).keepOneFrameIn > 1)) args.push('-vsync', 'vfr');
   for (const variant of plan.variants) {
     const index = videoLabels.get(variant);
     if (index === undefined || !variant.video) continue;
-    args.push(...videoCodecArgs(variant.video, index, plan, options, input));
+    args.push(...videoCodecArgs(variant.video, index, plan, options, input, dialect));
   }
   if (plan.audioGroup) args.push(...audioCodecArgs(plan.audioGroup.audio, 0));
   for (const variant of plan.variants) {
@@ -76,7 +87,7 @@ export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInp
     '-hls_flags', flags.join('+'),
     '-hls_segment_type', 'mpegts',
     '-start_number', String(output.startNumber ?? 0),
-    '-var_stream_map', varStreamMap(plan, videoLabels, audioIndexes),
+    '-var_stream_map', varStreamMap(plan, videoLabels, audioIndexes, dialect),
     '-hls_segment_filename', path.join(output.dir, '%v', 'seg_%05d.ts'),
     path.join(output.dir, '%v', 'index.m3u8'),
   );
@@ -112,7 +123,30 @@ function pixelFormat(encoder: VideoEncoder): string[] {
   return ['format=yuv420p'];
 }
 
-function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, options: EncodeOptions, input: TranscodeInput): string[] {
+/** What this plan needs of the FFmpeg beyond the basics every stream needs. */
+function requirementsOf(plan: TranscodePlan, options: EncodeOptions): FeatureRequirement[] {
+  const encoded = plan.variants.filter((v) => v.video && !v.video.copy);
+  if (encoded.length === 0) return [];
+  const wanted: FeatureRequirement[] = [];
+  if (options.encoder === 'libx264') wanted.push('libx264');
+  if (options.encoder === 'h264_vaapi') wanted.push('hwupload');
+  if (options.encoder === 'h264_nvenc') wanted.push('nvencPresets');
+  if (plan.deinterlace) wanted.push('yadif');
+  if (encoded.some((v) => (v.video as VideoPlan).keepOneFrameIn > 1)) wanted.push('select', 'vfrRungs');
+  return wanted;
+}
+
+/**
+ * The folder of each var_stream_map entry, in its order: FFmpeg's %v is this folder when it knows variant names,
+ * else the entry's index, and the session links index -> folder (see FfmpegDialect.variantNames).
+ */
+export function variantFolders(plan: TranscodePlan): string[] {
+  const folders = plan.variants.map((v) => v.streamName);
+  if (plan.audioGroup) folders.push(plan.audioGroup.streamName);
+  return folders;
+}
+
+function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, options: EncodeOptions, input: TranscodeInput, dialect: FfmpegDialect): string[] {
   const s = `:v:${index}`;
   if (video.copy) return [`-c${s}`, 'copy'];
   const encoder = options.encoder;
@@ -142,7 +176,9 @@ function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, op
     args.push(`-sc_threshold${s}`, '0');
   }
   // keep select's timestamps: the default (cfr at the link's rate) would duplicate every dropped frame back (5.1+)
-  if (video.keepOneFrameIn > 1) args.push(`-fps_mode${s}`, 'vfr');
+  // before 5.1 (-vsync vfr above): a millisecond time base, else the HLS muxer sums packet durations of the
+  // unthinned frame rate and writes EXTINF at 1/K of the real duration (verified on the bundled 2018 build)
+  if (video.keepOneFrameIn > 1) args.push(...(dialect.fpsMode ? [`-fps_mode${s}`, 'vfr'] : [`-enc_time_base${s}`, '1:1000']));
   const fps = video.frameRateFps ?? (input.frameRateFps ?? FALLBACK_FPS);
   if (plan.keyFrameMode === 'source') {
     args.push(`-g${s}`, String(Math.round(fps * MAX_GOP_SECONDS)), `-force_key_frames${s}`, 'source');
@@ -159,7 +195,8 @@ function audioCodecArgs(audio: { copy: boolean; bitrateBps: number | null }, ind
   return [`-c${s}`, 'aac', `-b${s}`, String(audio.bitrateBps ?? 96_000)];
 }
 
-function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>, audioIndexes: Map<VariantPlan, number>): string {
+function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>, audioIndexes: Map<VariantPlan, number>, dialect: FfmpegDialect): string {
+  const name = (folder: string): string[] => (dialect.variantNames ? [`name:${folder}`] : []);
   const entries = plan.variants.map((variant) => {
     const parts: string[] = [];
     const v = videoLabels.get(variant);
@@ -167,10 +204,10 @@ function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>
     const a = audioIndexes.get(variant);
     if (a !== undefined) parts.push(`a:${a}`);
     if (variant.usesAudioGroup && plan.audioGroup) parts.push(`agroup:${plan.audioGroup.groupId}`);
-    parts.push(`name:${variant.streamName}`);
+    parts.push(...name(variant.streamName));
     return parts.join(',');
   });
-  if (plan.audioGroup) entries.push(`a:0,agroup:${plan.audioGroup.groupId},name:${plan.audioGroup.streamName}`);
+  if (plan.audioGroup) entries.push([`a:0,agroup:${plan.audioGroup.groupId}`, ...name(plan.audioGroup.streamName)].join(','));
   return entries.join(' ');
 }
 

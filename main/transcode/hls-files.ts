@@ -36,3 +36,23 @@ export function firstSegmentBytes(folderDir: string, maxBytes = 256 * 1024): Buf
     return null;
   }
 }
+
+/**
+ * For an FFmpeg that cannot name variants (before 4.2, FfmpegDialect.variantNames): its %v is the variant's index,
+ * so each numbered folder is made a link to the named one the station serves and meters (a junction on Windows,
+ * which needs no privilege). Idempotent; a stale entry of that name is replaced.
+ */
+export function linkNumberedFolders(dir: string, folders: readonly string[]): void {
+  folders.forEach((folder, index) => {
+    const target = path.join(dir, folder);
+    const link = path.join(dir, String(index));
+    fs.mkdirSync(target, { recursive: true });
+    try {
+      if (fs.readlinkSync(link) === target) return;
+    } catch {
+      // absent, or not a link
+    }
+    fs.rmSync(link, { recursive: true, force: true });
+    fs.symlinkSync(target, link, 'junction');
+  });
+}

@@ -13,11 +13,13 @@ import { serveExtraParams } from '../kaltura/serve-ladder-params.js';
 import { TypedEmitter } from '../ingest/typed-emitter.js';
 import type { Logger } from '../log/logger.js';
 import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../station/clock.js';
-import { buildFfmpegArgsFromPlan } from './build-args.js';
+import { buildFfmpegArgsFromPlan, variantFolders } from './build-args.js';
+import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
+import { dialectOf, FfmpegCapabilityError } from './ffmpeg-dialect.js';
 import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
 import { MASTER_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
-import { ensureEndList, firstSegmentBytes } from './hls-files.js';
+import { ensureEndList, firstSegmentBytes, linkNumberedFolders } from './hls-files.js';
 import { playlistSizeFor, segmentSecondsFor } from './hls-playlist.js';
 import type { PidRegistry } from './pid-registry.js';
 import { planTranscode, TranscodePlanError, type HlsOutput, type TranscodeInput, type TranscodePlan, type VideoEncoder } from './plan.js';
@@ -40,6 +42,8 @@ export interface TranscodeSessionOptions {
   probeAtStart: InputProbe | null;
   entry: { segmentDurationMs: number | null; dvrEnabled: boolean; dvrWindowMinutes: number | null };
   ffmpegPath: string;
+  /** what that FFmpeg can do (read at start); null = not read, the modern argv */
+  ffmpeg?: FfmpegCapabilities | null;
   encoder: VideoEncoder;
   preset?: string;
   threads?: number;
@@ -146,11 +150,15 @@ export class TranscodeSession {
       this.emitter.emit('ladder', { ladder, warnings });
       this.plan = planTranscode(ladder, this.input(), this.output(false), this.encodeOptions());
       for (const w of this.plan.warnings) logger.warn(w, { streamName: this.options.streamName });
+      // once before the supervisor: an FFmpeg that cannot run this plan is refused, not restarted in a loop
+      buildFfmpegArgsFromPlan(this.plan, this.input(), this.output(false), this.encodeOptions(), this.options.ffmpeg ?? null);
     } catch (e) {
       if (e instanceof LadderError || e instanceof TranscodePlanError) return this.fail(`ladder refused for ${this.options.streamName}: ${e.message}`, null);
+      if (e instanceof FfmpegCapabilityError) return this.fail(`cannot transcode ${this.options.streamName}: ${e.message}`, null);
       throw e;
     }
     if (!this.resumeNext) this.clearOutput(this.plan);
+    if (!dialectOf(this.options.ffmpeg ?? null).variantNames) linkNumberedFolders(this.dir, variantFolders(this.plan));
     this.meter = new HlsMeter(this.dir, this.plan, `/hls/${this.outputId}`);
     this.runSupervisor(this.plan);
     return true;
@@ -180,7 +188,7 @@ export class TranscodeSession {
       // run 0 continues only when the publish resumed; every restart continues with a discontinuity
       argsForRun: (run) => {
         const append = run > 0 || this.resumeNext;
-        return buildFfmpegArgsFromPlan(plan, this.input(), this.output(append), this.encodeOptions());
+        return buildFfmpegArgsFromPlan(plan, this.input(), this.output(append), this.encodeOptions(), this.options.ffmpeg ?? null);
       },
       ...(this.options.feed ? { feed: this.options.feed } : {}),
       spawner: this.options.spawner ?? nodeSpawner(),
@@ -286,9 +294,9 @@ export class TranscodeSession {
 
   private clearOutput(plan: TranscodePlan): void {
     fs.mkdirSync(this.dir, { recursive: true });
-    const folders = plan.variants.map((v) => v.streamName);
-    if (plan.audioGroup) folders.push(plan.audioGroup.streamName);
-    for (const name of [...folders, MASTER_PLAYLIST]) fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    const folders = variantFolders(plan);
+    // numbered links of an FFmpeg before 4.2 (linkNumberedFolders) go too
+    for (const name of [...folders, ...folders.map((_f, i) => String(i)), MASTER_PLAYLIST]) fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
   }
 
   private input(): TranscodeInput {

@@ -44,14 +44,14 @@ export function aloneArgv(stationArgv: string[], file: string, hlsDir: string, o
   return out;
 }
 
-export async function benchCpuRatio(runs: number, warmupSeconds: number, windows: number, windowSeconds: number, sourceFile: string, log: (line: string) => void): Promise<CpuRatioResult> {
+export async function benchCpuRatio(runs: number, warmupSeconds: number, windows: number, windowSeconds: number, sourceFile: string, log: (line: string) => void, env: NodeJS.ProcessEnv = {}): Promise<CpuRatioResult> {
   const s = { station: [] as number[], node: [] as number[], stationFfmpeg: [] as number[], alone: [] as number[], ratio: [] as number[], ffmpegRatio: [] as number[], switches: [] as number[], speed: [] as number[] };
   for (let run = 0; run < runs; run++) {
     const dataDir = tempDir('klive-bench-cpu-');
     const outDir = tempDir('klive-bench-alone-');
     const [entry] = seedEntries(dataDir, 1, 'default', 'cp');
     if (!entry) throw new Error('no entry seeded');
-    const st = await startStationChild(dataDir);
+    const st = await startStationChild(dataDir, env);
     const hlsDir = path.join(dataDir, 'hls');
     const pub = publishFile(sourceFile, st.rtmpPort, entry);
     let alonePid: number | null = null;

@@ -44,15 +44,15 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
 export interface PlayableResult {
   /** publisher start -> master.m3u8 (every rendition has a first segment) */
   masterSeconds: Summary;
-  /** publisher start -> the last rendition's first segment file */
+  /** publisher start -> the last rendition's playlist listing its first segment */
   allRenditionsSeconds: Summary;
   renditions: number;
 }
 
-export async function benchPlayable(runs: number): Promise<PlayableResult> {
+export async function benchPlayable(runs: number, env: NodeJS.ProcessEnv = {}): Promise<PlayableResult> {
   const dataDir = tempDir('klive-bench-play-');
   const entries = seedEntries(dataDir, runs, 'default', 'pl');
-  const station = await startStationChild(dataDir);
+  const station = await startStationChild(dataDir, env);
   const master: number[] = [];
   const all: number[] = [];
   let renditions = 0;
@@ -70,7 +70,9 @@ export async function benchPlayable(runs: number): Promise<PlayableResult> {
           if (fs.existsSync(dir)) {
             for (const v of fs.readdirSync(dir)) {
               if (firstSeen.has(v) || !fs.statSync(path.join(dir, v)).isDirectory()) continue;
-              if (fs.readdirSync(path.join(dir, v)).some((f) => f.endsWith('.ts'))) {
+              // listed in the rendition's playlist: FFmpeg 4.1 creates a segment's file when it starts it, not when it ends
+              const playlist = path.join(dir, v, 'index.m3u8');
+              if (fs.existsSync(playlist) && fs.readFileSync(playlist, 'utf8').includes('#EXTINF')) {
                 firstSeen.set(v, now);
                 lastFirstSegmentAt = now;
               }

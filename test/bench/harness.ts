@@ -3,6 +3,7 @@
 // (live test pattern, or a pre-encoded file looped with -c copy so 50+ publishers cost no encoding).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -73,12 +74,29 @@ export interface StationChild {
   stop(): Promise<void>;
 }
 
-export async function startStationChild(dataDir: string): Promise<StationChild> {
+/** Which FFmpeg a bench section's station runs: Debian's on PATH, or the bundled 2018 build (FFMPEG_PATH). */
+export interface BenchFfmpeg {
+  label: 'system' | 'bundled';
+  env: NodeJS.ProcessEnv;
+}
+
+export function benchFfmpeg(label: string): BenchFfmpeg {
+  if (label === 'system') return { label, env: {} };
+  if (label === 'bundled') {
+    const bin = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path?: string }).path;
+    if (!bin) throw new Error('@ffmpeg-installer/ffmpeg has no binary for this platform: run npm ci');
+    return { label, env: { FFMPEG_PATH: bin } };
+  }
+  throw new Error(`unknown FFmpeg "${label}" for --ffmpeg: use system, bundled or system,bundled`);
+}
+
+export async function startStationChild(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<StationChild> {
   if (!fs.existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first (npm run bench does)`);
   const rtmpPort = await freePort();
   const httpPort = await freePort();
   const child = spawn(process.execPath, [CLI_PATH, '--data-dir', dataDir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), '--log-level', 'warn'], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));

@@ -1,5 +1,6 @@
 // Owns `npm run bench`: runs every bench on this machine (loopback only, bounded), prints a table and
 // writes bench-results/latest.json. `--quick` runs fewer repetitions, shorter holds and capacity steps 20/30.
+// playable and cpu run once per FFmpeg of --ffmpeg (default: Debian's on PATH, then the bundled 2018 build).
 // Figures are printed, never asserted.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import { benchCpuRatio, type CpuRatioResult } from './bench-cpu.js';
 import { benchPacing, kib, type PacingResult } from './bench-pacing.js';
 import { benchCapacity, type CapacityResult } from './bench-capacity.js';
 import { benchRenderer, type RendererResult } from './bench-renderer.js';
-import { makeSourceFile, tempDir } from './harness.js';
+import { benchFfmpeg, makeSourceFile, tempDir, type BenchFfmpeg } from './harness.js';
 import { fmt } from './stats.js';
 
 interface Plan {
@@ -35,6 +36,8 @@ const PLANS: Record<Plan['mode'], Plan> = {
 
 interface Results {
   mode: Plan['mode'];
+  /** the FFmpeg of every section (system: Debian's on PATH) */
+  ffmpeg?: string;
   startedAt: string;
   durationSeconds: number;
   machine: { cpus: number; model: string; memGiB: number; node: string };
@@ -44,27 +47,32 @@ interface Results {
   pacing?: PacingResult;
   capacity?: CapacityResult;
   renderer?: RendererResult;
+  /** playable and cpu again with another FFmpeg (--ffmpeg system,bundled): the bundled 2018 build beside Debian's */
+  otherFfmpeg?: { label: string; playable?: PlayableResult; cpuRatio?: CpuRatioResult };
   errors: Record<string, string>;
 }
 
-function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out: string } {
+function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out: string; ffmpegs: BenchFfmpeg[] } {
   let mode: Plan['mode'] = 'default';
   let only: Set<string> | null = null;
+  let ffmpegs = 'system,bundled';
   let out = path.join(process.cwd(), 'bench-results', 'latest.json');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') mode = 'quick';
     else if (a === '--only') only = new Set((argv[++i] ?? '').split(','));
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
+    else if (a === '--ffmpeg') ffmpegs = argv[++i] ?? ffmpegs;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only auth,playable,cpu,pacing,capacity,renderer] [--out FILE]');
+      console.log('usage: npm run bench [-- --quick] [--only auth,playable,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]');
+      console.log('  --ffmpeg: playable and cpu run once per FFmpeg (default system,bundled); the other sections use the first');
       process.exit(0);
     } else {
       console.error(`unknown bench option "${a}": use --quick, --only auth,playable,cpu,pacing,capacity,renderer, or --out FILE`);
       process.exit(2);
     }
   }
-  return { plan: PLANS[mode], only, out };
+  return { plan: PLANS[mode], only, out, ffmpegs: ffmpegs.split(',').filter(Boolean).map(benchFfmpeg) };
 }
 
 async function section<T>(name: string, enabled: boolean, results: Results, run: () => Promise<T>): Promise<T | undefined> {
@@ -89,20 +97,23 @@ function table(r: Results): string {
     rows.push(['Auth decision, cold (ms, connect -> Publish.Start)', fmt(r.auth.coldMs)]);
     rows.push(['Auth decision, cached (ms, 2nd publish < 10 s)', fmt(r.auth.cachedMs)]);
   }
-  if (r.playable) {
-    rows.push([`Publish -> master.m3u8, ${r.playable.renditions} renditions (s)`, fmt(r.playable.masterSeconds, 2)]);
-    rows.push(['Publish -> first segment of every rendition (s)', fmt(r.playable.allRenditionsSeconds, 2)]);
-  }
-  if (r.cpuRatio) {
-    const c = r.cpuRatio;
-    rows.push([`Station CPU-s per ${c.windowSeconds} s window (Node + FFmpeg)`, fmt(c.stationCpuSeconds, 2)]);
+  const ffmpegRows = (label: string, playable?: PlayableResult, cpu?: CpuRatioResult): void => {
+    if (playable) {
+      rows.push([`${label}Publish -> master.m3u8, ${playable.renditions} renditions (s)`, fmt(playable.masterSeconds, 2)]);
+      rows.push([`${label}Publish -> first segment listed in every rendition (s)`, fmt(playable.allRenditionsSeconds, 2)]);
+    }
+    if (!cpu) return;
+    const c = cpu;
+    rows.push([`${label}Station CPU-s per ${c.windowSeconds} s window (Node + FFmpeg)`, fmt(c.stationCpuSeconds, 2)]);
     rows.push(['  of which Node', `${fmt(c.nodeCpuSeconds, 3)}; ${fmt(c.nodeSwitchesPerSecond, 0)} wakeups/s`]);
     rows.push(['  of which FFmpeg', fmt(c.stationFfmpegCpuSeconds, 2)]);
     rows.push([`Same FFmpeg argv alone on the file, same windows`, fmt(c.ffmpegAloneCpuSeconds, 2)]);
-    rows.push(['CPU ratio station / FFmpeg alone', fmt(c.ratio, 3)]);
+    rows.push([`${label}CPU ratio station / FFmpeg alone`, fmt(c.ratio, 3)]);
     rows.push(['  FFmpeg on the feed / FFmpeg on the file', fmt(c.ffmpegRatio, 3)]);
     rows.push(['  publisher speed (1 = real time)', fmt(c.publisherSpeed, 2)]);
-  }
+  };
+  ffmpegRows(r.otherFfmpeg ? `[${r.ffmpeg ?? 'system'} FFmpeg] ` : '', r.playable, r.cpuRatio);
+  if (r.otherFfmpeg) ffmpegRows(`[${r.otherFfmpeg.label} FFmpeg] `, r.otherFfmpeg.playable, r.otherFfmpeg.cpuRatio);
   if (r.pacing) {
     for (const p of r.pacing.steps) {
       rows.push([`Paced ingest at ${p.mbps} Mbps (${r.pacing.windowSeconds} s)`, `publisher ${p.publisherRealtime === null ? 'n/a' : p.publisherRealtime.toFixed(3)}x real time, backlog max ${kib(p.backlogMaxBytes)} (growth ${kib(p.backlogGrowthBytes)}); Node ${n(p.nodeCorePercent, 2)} % of a core, ${n(p.nodeSwitchesPerSecond, 0)} wakeups/s`]);
@@ -128,11 +139,14 @@ function table(r: Results): string {
 }
 
 async function main(): Promise<void> {
-  const { plan, only, out } = parseArgs(process.argv.slice(2));
+  const { plan, only, out, ffmpegs } = parseArgs(process.argv.slice(2));
+  const [first, second] = ffmpegs;
+  if (!first) throw new Error('--ffmpeg names no FFmpeg: use system, bundled or system,bundled');
   const on = (name: string): boolean => only === null || only.has(name);
   const t0 = Date.now();
   const results: Results = {
     mode: plan.mode,
+    ffmpeg: first.label,
     startedAt: new Date(t0).toISOString(),
     durationSeconds: 0,
     machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10, node: process.version },
@@ -143,13 +157,19 @@ async function main(): Promise<void> {
   makeSourceFile(source360, { width: 640, height: 360, fps: 30, kbps: 1000, seconds: 20 });
   try {
     results.auth = await section('auth', on('auth'), results, () => benchAuth(plan.authRuns));
-    results.playable = await section('playable', on('playable'), results, () => benchPlayable(plan.playableRuns));
+    results.playable = await section('playable', on('playable'), results, () => benchPlayable(plan.playableRuns, first.env));
     // the issue's target is stated for a 720p30 input into the default ladder
-    results.cpuRatio = await section('cpu', on('cpu'), results, () => {
-      const source720 = path.join(work, 'src-720p30-3mbps.flv');
-      makeSourceFile(source720, { width: 1280, height: 720, fps: 30, kbps: 3000, seconds: 30 });
-      return benchCpuRatio(plan.cpuRuns, plan.cpuWarmupSeconds, plan.cpuWindows, plan.cpuWindowSeconds, source720, (l) => console.log(l));
-    });
+    const source720 = path.join(work, 'src-720p30-3mbps.flv');
+    if (on('cpu')) makeSourceFile(source720, { width: 1280, height: 720, fps: 30, kbps: 3000, seconds: 30 });
+    const cpu = (ff: BenchFfmpeg) => benchCpuRatio(plan.cpuRuns, plan.cpuWarmupSeconds, plan.cpuWindows, plan.cpuWindowSeconds, source720, (l) => console.log(`${l} [${ff.label} FFmpeg]`), ff.env);
+    results.cpuRatio = await section('cpu', on('cpu'), results, () => cpu(first));
+    if (second && (on('playable') || on('cpu'))) {
+      results.otherFfmpeg = {
+        label: second.label,
+        playable: await section(`playable (${second.label} FFmpeg)`, on('playable'), results, () => benchPlayable(plan.playableRuns, second.env)),
+        cpuRatio: await section(`cpu (${second.label} FFmpeg)`, on('cpu'), results, () => cpu(second)),
+      };
+    }
     results.pacing = await section('pacing', on('pacing'), results, () => benchPacing(plan.pacingMbps, plan.pacingWindowSeconds, work, (l) => console.log(l)));
     const wantRenderer = on('renderer');
     if (on('capacity') || wantRenderer) {

@@ -28,7 +28,7 @@ export interface SandboxStateView {
   recordings: Array<Record<string, unknown>>;
 }
 
-export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown> } = {}): Promise<InProcessStation> {
+export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv } = {}): Promise<InProcessStation> {
   const dataDir = tempDir('klive-pipeline-');
   // settings as a user would have saved them before this start (merged with defaults on load)
   if (setup.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(setup.settings));
@@ -40,7 +40,7 @@ export async function startInProcessStation(tuning: StationTuning = {}, setup: {
     options: { dataDir, rtmpPort, httpPort, host: '127.0.0.1', logLevel: 'info' },
     logger,
     paths: findAppPaths(),
-    env: process.env,
+    env: setup.env ?? process.env,
     tuning: { skipEncoderDetection: true, ...tuning },
   });
   await station.start();

@@ -1,5 +1,6 @@
 // Starts the built headless station (dist/node/main/cli.js) as a child process for integration and e2e tests.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { REPO_ROOT, freePort, tempDir } from './net.js';
 
@@ -13,6 +14,13 @@ export interface StationProcess {
   stdout: () => string;
   stderr: () => string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** The FFmpeg of @ffmpeg-installer/ffmpeg (the 2018 static 4.1 build): what a machine without FFmpeg runs. */
+export function bundledFfmpeg(): string {
+  const found = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path?: string }).path;
+  if (!found) throw new Error('@ffmpeg-installer/ffmpeg has no binary for this platform: run npm ci');
+  return found;
 }
 
 export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'node', 'main', 'cli.js');

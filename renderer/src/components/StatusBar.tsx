@@ -1,8 +1,8 @@
-// The status bar: KS validity with renew-now, Kaltura API reachability, CPU and memory, FFmpeg version
-// (or a clear warning when FFmpeg is missing), and the bridge connection state.
+// The status bar: KS validity with renew-now, Kaltura API reachability, CPU and memory, the FFmpeg in use (release,
+// where it came from; a warning when it is missing, too old or lacking), and the bridge connection state.
 import { useState } from 'react';
 import { useApp, useKaltura, useSystem, useUi } from '../state/context.js';
-import { apiSummary, ksSummary } from '../state/selectors.js';
+import { apiSummary, ffmpegSummary, ksSummary } from '../state/selectors.js';
 import { formatBytes, formatPercent } from '../lib/format.js';
 import { describeError } from '../state/sync.js';
 import { ToneBadge } from './ToneBadge.js';
@@ -16,10 +16,22 @@ const LINK_TEXT: Record<ConnectionStatus, string> = {
   closed: 'Disconnected: reload the page',
 };
 
-/** Shown above every screen while FFmpeg is missing or broken: nothing can be transcoded until it is fixed. */
+/**
+ * Shown above every screen while FFmpeg is missing or broken (nothing can be transcoded until it is fixed), or
+ * too old or lacking something (with the fix), before any stream arrives.
+ */
 export function FfmpegWarning() {
   const ffmpeg = useSystem((s) => s.info?.ffmpeg ?? null);
-  if (!ffmpeg || ffmpeg.status === 'ok') return null;
+  if (!ffmpeg) return null;
+  if (ffmpeg.status === 'ok') {
+    if (!ffmpeg.warning) return null;
+    const lacking = (ffmpeg.lacks ?? []).length > 0;
+    return (
+      <div className={`banner ${lacking ? 'banner--poor' : 'banner--fair'}`} role="alert" data-testid="ffmpeg-warning">
+        <strong>{lacking ? '✕' : '⚠'} FFmpeg {ffmpeg.release ?? ffmpeg.version}.</strong> {ffmpeg.warning}
+      </div>
+    );
+  }
   return (
     <div className="banner banner--poor" role="alert" data-testid="ffmpeg-warning">
       <strong>✕ FFmpeg {ffmpeg.status}.</strong> {ffmpeg.message ?? 'The station cannot transcode.'} Streams are refused until this is fixed: install FFmpeg or set its
@@ -32,7 +44,7 @@ export function StatusBar() {
   const { connection, stores } = useApp();
   const status = useKaltura((s) => s.status);
   const system = useSystem((s) => s.system);
-  const ffmpeg = useSystem((s) => s.info?.ffmpeg ?? null);
+  const ffmpeg = ffmpegSummary(useSystem((s) => s.info?.ffmpeg ?? null));
   const nowMs = useUi((s) => s.nowMs);
   const link = useUi((s) => s.connection);
   const [renewError, setRenewError] = useState<string | null>(null);
@@ -79,13 +91,7 @@ export function StatusBar() {
       </span>
       <span>FFmpeg ×{system?.ffmpegCount ?? 0}</span>
       <span data-testid="status-ffmpeg">
-        {ffmpeg === null ? (
-          '—'
-        ) : ffmpeg.status === 'ok' ? (
-          <span title={ffmpeg.path ?? undefined}>FFmpeg {ffmpeg.version ?? ''}</span>
-        ) : (
-          <ToneBadge tone="poor" text={`FFmpeg ${ffmpeg.status}`} title={ffmpeg.message ?? 'set its path in Settings'} />
-        )}
+        {ffmpeg.tone === 'good' ? <span title={ffmpeg.detail}>{ffmpeg.text}</span> : <ToneBadge tone={ffmpeg.tone} text={ffmpeg.text} title={ffmpeg.detail} />}
       </span>
     </footer>
   );

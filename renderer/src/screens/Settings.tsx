@@ -10,6 +10,7 @@ import { describeError } from '../state/sync.js';
 import { formFromSettings, mapServerErrors, settingsUpdateFromForm, validateSettingsForm } from '../lib/settings-form.js';
 import type { FormErrors, SettingsField, SettingsForm } from '../lib/settings-form.js';
 import { ToneBadge } from '../components/ToneBadge.js';
+import { ffmpegSummary } from '../state/selectors.js';
 
 const MODE_LABEL: Record<KalturaMode, string> = { sandbox: 'Sandbox (built-in, offline)', saas: 'Kaltura SaaS', onprem: 'Kaltura on-prem', ecdn: 'eCDN' };
 
@@ -178,6 +179,7 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
           <Field field="ffmpegPath" label="FFmpeg path" errors={errors} hint={`Empty: detect (FFMPEG_PATH, PATH, bundled). In use: ${info?.ffmpeg.path ?? 'none found'}${info?.ffmpeg.version ? ` (${info.ffmpeg.version})` : ''}.`}>
             <input {...inputProps('ffmpegPath')} data-testid="settings-ffmpegPath" value={form.ffmpegPath} spellCheck={false} onChange={(e) => set('ffmpegPath', e.target.value)} />
           </Field>
+          <FfmpegInUse ffmpeg={info?.ffmpeg ?? null} />
           <Field field="videoEncoder" label="Video encoder" errors={errors} hint="libx264 works everywhere; hardware encoders need a matching GPU and FFmpeg build.">
             <select {...inputProps('videoEncoder')} data-testid="settings-videoEncoder" value={form.videoEncoder} onChange={(e) => set('videoEncoder', e.target.value as VideoEncoder)}>
               {VIDEO_ENCODERS.map((v) => (
@@ -246,4 +248,23 @@ function encoderLabel(a: EncoderAvailability | null, encoder: VideoEncoder): str
   if (usable === null) return `${encoder} (testing…)`;
   if (a?.state === 'no-ffmpeg') return `${encoder} (no FFmpeg)`;
   return `${encoder} (not available on this machine)`;
+}
+
+/** The FFmpeg in use: release, where it came from, what it cannot do, and the warning with the fix. */
+function FfmpegInUse(props: { ffmpeg: Parameters<typeof ffmpegSummary>[0] }) {
+  const summary = ffmpegSummary(props.ffmpeg);
+  if (!props.ffmpeg) return null;
+  return (
+    <div className="field" data-testid="settings-ffmpeg-in-use">
+      <ToneBadge tone={summary.tone} text={summary.text} title={summary.detail} />
+      {summary.cannot.length > 0 && (
+        <ul className="hint">
+          {summary.cannot.map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+        </ul>
+      )}
+      {props.ffmpeg.warning && <p className={props.ffmpeg.lacks?.length ? 'text-poor' : 'text-fair'}>{props.ffmpeg.warning}</p>}
+    </div>
+  );
 }

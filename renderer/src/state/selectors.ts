@@ -1,6 +1,7 @@
 // Pure selectors over the store data: ordering (problems first), health and status texts, drift, filters.
 // Components call these through zustand hooks; tests call them directly.
 import type { Alert, AlertSeverity, EntryState, IngestStream, KalturaStatus, MetricStatus, StationEvent } from '../../../shared/state.js';
+import type { FfmpegInfo } from '../../../shared/station-info.js';
 import { formatBitrate, formatClock, formatFps, formatRelative, formatResolution, UNKNOWN } from '../lib/format.js';
 
 export type Tone = 'good' | 'fair' | 'poor' | 'idle';
@@ -195,6 +196,36 @@ export function apiSummary(api: KalturaStatus['api'] | undefined): KsSummary {
   if (!api || api.reachable === null) return { text: 'API: not checked yet', tone: 'idle' };
   if (api.reachable) return { text: `API reachable${api.lastLatencyMs !== null ? ` (${Math.round(api.lastLatencyMs)} ms)` : ''}`, tone: 'good' };
   return { text: `API unreachable${api.lastError ? `: ${api.lastError}` : ''}`, tone: 'poor' };
+}
+
+const FFMPEG_SOURCE: Record<NonNullable<FfmpegInfo['source']>, string> = { setting: 'Settings', env: 'FFMPEG_PATH', path: 'PATH', bundled: 'bundled' };
+
+export interface FfmpegSummary {
+  /** e.g. "FFmpeg 4.1 (bundled)" or "FFmpeg missing" */
+  text: string;
+  tone: Tone;
+  /** where it is, its full version, and what it cannot do */
+  detail: string;
+  /** the lacks, one line each, and the older equivalents in use */
+  cannot: string[];
+}
+
+/** Which FFmpeg the station uses, from where, its version, and what it cannot do (issue 22). */
+export function ffmpegSummary(ffmpeg: FfmpegInfo | null | undefined): FfmpegSummary {
+  if (!ffmpeg) return { text: 'FFmpeg: —', tone: 'idle', detail: '', cannot: [] };
+  if (ffmpeg.status !== 'ok') return { text: `FFmpeg ${ffmpeg.status}`, tone: 'poor', detail: ffmpeg.message ?? 'set its path in Settings', cannot: [] };
+  const from = ffmpeg.source ? FFMPEG_SOURCE[ffmpeg.source] : 'unknown source';
+  const cannot = [
+    ...(ffmpeg.lacks ?? []).map((l) => `cannot ${l.impact}: no ${l.missing} (FFmpeg ${l.minRelease}+)`),
+    ...(ffmpeg.olderEquivalents ?? []).map((e) => `uses ${e}`),
+  ];
+  const lacking = (ffmpeg.lacks ?? []).length > 0;
+  return {
+    text: `FFmpeg ${ffmpeg.release ?? ffmpeg.version ?? ''} (${from})`,
+    tone: lacking ? 'poor' : ffmpeg.warning ? 'fair' : 'good',
+    detail: [`${ffmpeg.path ?? ''} from ${from}, version ${ffmpeg.version ?? 'unknown'}`, ...cannot].join('\n'),
+    cannot,
+  };
 }
 
 /** Entry id -> name for filters and labels. */

@@ -158,6 +158,49 @@ describe('SettingsScreen', () => {
   });
 });
 
+// Issue 22: which FFmpeg is in use, its release, and what it cannot do, shown before any stream arrives.
+const OLD_FFMPEG = {
+  status: 'ok' as const, path: '/app/node_modules/@ffmpeg-installer/linux-x64/ffmpeg', source: 'bundled' as const, version: 'N-47683-g0e8eb07980-static', message: null,
+  release: '4.1', lacks: [], olderEquivalents: ['-vsync vfr for skipped-frame renditions (no -fps_mode, FFmpeg 5.1+)'],
+  warning: 'FFmpeg 4.1 is older than the station is built for (6.0+); it works with older equivalents: -vsync vfr. For the best results install a current FFmpeg (6.x or 7.x).',
+};
+const LACKING_FFMPEG = { ...OLD_FFMPEG, lacks: [{ missing: 'encoder libx264', impact: 'encode H.264 on the CPU', minRelease: '4.0' }], warning: 'FFmpeg 4.1 cannot encode H.264 on the CPU (no encoder libx264; FFmpeg 4.0+). To fix: install a current FFmpeg.' };
+
+describe('the FFmpeg in use', () => {
+  it('Settings and the status bar name the release, where it came from, the older equivalents and the warning with the fix', () => {
+    renderWith(
+      <>
+        <SettingsScreen />
+        <StatusBar />
+      </>,
+      {},
+      (stores) => {
+        stores.settings.getState().set(settings);
+        applySnapshot(stores, makeSnapshot({ info: makeInfo({ ffmpeg: OLD_FFMPEG }) }));
+      },
+    );
+    const inUse = screen.getByTestId('settings-ffmpeg-in-use');
+    expect(inUse.textContent).toContain('FFmpeg 4.1 (bundled)');
+    expect(inUse.textContent).toContain('uses -vsync vfr for skipped-frame renditions');
+    expect(inUse.textContent).toContain('install a current FFmpeg (6.x or 7.x)');
+    const status = screen.getByTestId('status-ffmpeg');
+    expect(status.textContent).toContain('FFmpeg 4.1 (bundled)');
+    expect(status.querySelector('[data-tone]')?.getAttribute('data-tone')).toBe('fair');
+  });
+
+  it('a lacking FFmpeg is a warning above every screen with the fix; a current one says nothing', () => {
+    renderWith(<App />, {}, (s) => applySnapshot(s, makeSnapshot({ entries: [], info: makeInfo({ ffmpeg: LACKING_FFMPEG }) })));
+    const banner = screen.getByTestId('ffmpeg-warning');
+    expect(banner.className).toContain('banner--poor');
+    expect(banner.textContent).toContain('cannot encode H.264 on the CPU (no encoder libx264; FFmpeg 4.0+). To fix: install a current FFmpeg.');
+    expect(screen.getByTestId('status-ffmpeg').textContent).toContain('FFmpeg 4.1 (bundled)');
+    cleanup();
+    renderWith(<App />, {}, (s) => applySnapshot(s, makeSnapshot({ entries: [], info: makeInfo({ ffmpeg: { ...OLD_FFMPEG, release: '7.1', olderEquivalents: [], warning: null, source: 'path' } }) })));
+    expect(screen.queryByTestId('ffmpeg-warning')).toBeNull();
+    expect(screen.getByTestId('status-ffmpeg').textContent).toContain('FFmpeg 7.1 (PATH)');
+  });
+});
+
 describe('ConnectScreen', () => {
   const sandboxEntry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
   const handlers: Handlers = {

@@ -6,6 +6,8 @@ import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import { buildFfmpegArgs, type HlsOutput, type TranscodeInput } from '../../../main/transcode/build-args.js';
 import { planTranscode, TranscodePlanError } from '../../../main/transcode/plan.js';
 import type { Ladder } from '../../../shared/ladder.js';
+import { FfmpegCapabilityError } from '../../../main/transcode/ffmpeg-dialect.js';
+import { recordedCapabilities } from '../../helpers/ffmpeg-fixtures.js';
 import { REPO_ROOT, SHARED_DIR } from '../../helpers/net.js';
 
 const ladderOf = (file: string): Ladder => parseServeLadder(fs.readFileSync(file, 'utf8')).ladder;
@@ -154,3 +156,62 @@ describe('buildFfmpegArgs', () => {
     expect(() => buildFfmpegArgs(defaultLadder(), input, { ...output, segmentDurationSeconds: 0 }, { encoder: 'libx264' })).toThrow(/segment duration 0 s is not positive/);
   });
 });
+
+// Issue 22: the bundled 2018 FFmpeg (4.1) refused -stats_period, -fps_mode and var_stream_map names, so every
+// transcode failed at once and restarted in a loop. The same ladders, as that FFmpeg must be told.
+describe('buildFfmpegArgs for the FFmpeg in use', () => {
+  const ffmpeg41 = recordedCapabilities('ffmpeg4.1-static');
+  const ffmpeg51 = recordedCapabilities('ffmpeg5.1-debian');
+  const OLD_HEAD = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
+
+  it("Debian's 5.1 gets exactly the argv of the unread (modern) case", () => {
+    for (const file of ['serve-cbr-skip-h263.xml', 'serve-source-aac-passthru.xml', 'serve-passthrough-ingest2.xml']) {
+      expect(buildFfmpegArgs(fixtureLadder(file), input, output, { encoder: 'libx264' }, ffmpeg51)).toEqual(buildFfmpegArgs(fixtureLadder(file), input, output, { encoder: 'libx264' }));
+    }
+  });
+
+  it('4.1, default ladder: no -stats_period, numbered variant folders, source key frames as on 5.1', () => {
+    expect(buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264' }, ffmpeg41)).toEqual([
+      ...OLD_HEAD, ...LIVE_INPUT,
+      '-filter_complex', '[0:v:0]split=3[s0][s1][s2];[s0]scale=480:-2,format=yuv420p[v0];[s1]scale=640:-2,format=yuv420p[v1];[s2]scale=640:-2,format=yuv420p[v2]',
+      '-map', '0:v:0', '-map', '[v0]', '-map', '[v1]', '-map', '[v2]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
+      '-c:v:0', 'copy',
+      ...x264(1, 'baseline', 400000, 428000, 600000), '-g:v:1', '600', '-force_key_frames:v:1', 'source',
+      ...x264(2, 'baseline', 600000, 642000, 900000), '-g:v:2', '600', '-force_key_frames:v:2', 'source',
+      ...x264(3, 'main', 900000, 963000, 1350000), '-g:v:3', '600', '-force_key_frames:v:3', 'source',
+      '-c:a:0', 'aac', '-b:a:0', '96000', '-c:a:1', 'aac', '-b:a:1', '64000', '-c:a:2', 'aac', '-b:a:2', '64000', '-c:a:3', 'aac', '-b:a:3', '64000',
+      ...hlsTail('v:0,a:0 v:1,a:1 v:2,a:2 v:3,a:3'),
+    ]);
+  });
+
+  it('4.1, skipped frames: the global -vsync vfr and a millisecond encoder time base instead of -fps_mode', () => {
+    expect(buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), input, output, { encoder: 'libx264' }, ffmpeg41)).toEqual([
+      ...OLD_HEAD, ...LIVE_INPUT,
+      '-filter_complex', "[0:v:0]yadif,split=2[s0][s1];[s0]scale=-2:360,select='not(mod(n,2))',format=yuv420p[v0];[s1]scale=320:-2,format=yuv420p[v1]",
+      '-map', '[v0]', '-map', '[v1]', '-map', '0:a:0',
+      '-vsync', 'vfr',
+      '-c:v:0', 'libx264', '-preset:v:0', 'veryfast', '-tune:v:0', 'zerolatency', '-profile:v:0', 'high',
+      '-b:v:0', '1000000', '-maxrate:v:0', '1000000', '-bufsize:v:0', '1500000', '-x264-params:v:0', 'nal-hrd=cbr', '-sc_threshold:v:0', '0',
+      '-enc_time_base:v:0', '1:1000', '-g:v:0', '60', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
+      ...x264(1, 'baseline', 300000, 321000, 450000), '-g:v:1', '120', '-force_key_frames:v:1', 'expr:gte(t,n_forced*2)',
+      '-c:a:0', 'aac', '-b:a:0', '128000',
+      ...hlsTail('v:0,agroup:aud v:1,agroup:aud a:0,agroup:aud'),
+    ]);
+  });
+
+  it('an FFmpeg without an equivalent is refused before it runs: what is missing, the release that has it, the fix', () => {
+    const noYadif = { ...ffmpeg41, filters: new Set([...ffmpeg41.filters].filter((f) => f !== 'yadif')) };
+    const refuse = () => buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), input, output, { encoder: 'libx264' }, noYadif);
+    expect(refuse).toThrow(FfmpegCapabilityError);
+    expect(refuse).toThrow(/cannot deinterlace \(the ladder asks for it\) \(it lacks filter yadif, FFmpeg 4\.0\+ has it\): install a current FFmpeg \(6\.x or 7\.x/);
+    // a passthrough-only ladder does not encode video: no x264 needed
+    const noX264 = { ...ffmpeg41, encoders: new Set(['aac']) };
+    expect(buildFfmpegArgs(fixtureLadder('serve-passthrough-ingest2.xml'), input, output, { encoder: 'libx264' }, noX264)).toContain('copy');
+    expect(() => buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264' }, noX264)).toThrow(/it lacks encoder libx264/);
+    const noVfr = { ...ffmpeg41, options: new Set([...ffmpeg41.options].filter((o) => o !== 'enc_time_base')) };
+    expect(() => buildFfmpegArgs(fixtureLadder('serve-cbr-skip-h263.xml'), input, output, { encoder: 'libx264' }, noVfr)).toThrow(/skip frames .*option fps_mode or enc_time_base, FFmpeg 4\.1\+/);
+    expect(() => buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'h264_nvenc' }, ffmpeg41)).toThrow(/cannot encode with NVENC \(it lacks NVENC presets p1-p7, FFmpeg 4\.3\+ has it\)/);
+    expect(buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'h264_nvenc' }, ffmpeg51)).toContain('p3');
+  });
+});
+

@@ -1,4 +1,5 @@
-// -progress parsing on output recorded from FFmpeg 5.1 running the default ladder (4 outputs, 8 s at -re).
+// -progress parsing on output recorded from FFmpeg 5.1 running the default ladder (4 outputs, 8 s at -re), and from
+// the bundled 4.1, which has no -stats_period and writes a block every 0.5 s (issue 22).
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,4 +31,14 @@ describe('progress parser', () => {
     const samples = parseProgress('frame=10\r\nfps=N/A\r\nspeed=N/A\r\nnot a key value line\r\nbitrate=N/A\r\nprogress=continue\r\n');
     expect(samples).toEqual([{ frame: 10, fps: null, speed: null, dropFrames: null, dupFrames: null, outTimeUs: null, streamQ: {}, end: false }]);
   });
+
+  it("the bundled 4.1's output: no -stats_period, a block every 0.5 s of media, the same fields", () => {
+    const old = parseProgress(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'progress-ladder-ffmpeg4.1.txt'), 'utf8'));
+    expect(old).toHaveLength(7);
+    expect(old.slice(0, -1).every((x) => !x.end && x.speed !== null && x.frame !== null && Object.keys(x.streamQ).length === 3)).toBe(true);
+    const times = old.map((x) => x.outTimeUs ?? 0);
+    for (let i = 1; i < times.length - 1; i++) expect((times[i] as number) - (times[i - 1] as number)).toBeGreaterThan(400_000);
+    expect(old[old.length - 1]?.end).toBe(true);
+  });
 });
+

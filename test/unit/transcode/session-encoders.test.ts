@@ -10,6 +10,8 @@ import { serveExtraParams, javaDouble } from '../../../main/kaltura/serve-ladder
 import type { ChildHandle, Spawner } from '../../../main/transcode/spawner.js';
 import { ManualClock } from '../../../main/station/clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
+import type { FfmpegCapabilities } from '../../../main/transcode/ffmpeg-capabilities.js';
+import { recordedCapabilities } from '../../helpers/ffmpeg-fixtures.js';
 import { SHARED_DIR, tempDir } from '../../helpers/net.js';
 
 const xml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
@@ -38,7 +40,7 @@ function fakeSpawner() {
   return { spawner, spawned };
 }
 
-function session(serve: () => Promise<string>, dir: string, extra: { resumed?: boolean } = {}) {
+function session(serve: () => Promise<string>, dir: string, extra: { resumed?: boolean; ffmpeg?: FfmpegCapabilities } = {}) {
   const { spawner, spawned } = fakeSpawner();
   const s = new TranscodeSession({
     entryId: '0_abcd1234', partnerId: 102, streamName: '0_abcd1234_1', hlsRootDir: dir, pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', probeAtStart: null,
@@ -53,6 +55,26 @@ function session(serve: () => Promise<string>, dir: string, extra: { resumed?: b
 }
 
 describe('TranscodeSession', () => {
+  // issue 22: an FFmpeg that cannot run the ladder failed every start and was restarted in a loop
+  it('an FFmpeg lacking what the ladder needs fails the stream once, with the fix, and spawns nothing', async () => {
+    const caps = recordedCapabilities('ffmpeg4.1-static');
+    const { s, spawned, failed } = session(async () => xml, tempDir(), { ffmpeg: { ...caps, encoders: new Set(['aac']) } });
+    expect(await s.start()).toBe(false);
+    expect(spawned).toHaveLength(0);
+    expect(failed).toEqual([{ kalturaCode: null, reason: expect.stringMatching(/^cannot transcode 0_abcd1234_1: the FFmpeg in use \(N-47683-g0e8eb07980-static\) cannot encode H\.264 on the CPU \(it lacks encoder libx264, FFmpeg 4\.0\+ has it\): install a current FFmpeg/) }]);
+  });
+
+  it('on 4.1 the session links numbered folders to the named ones before FFmpeg starts and runs its dialect', async () => {
+    const dir = tempDir();
+    const { s, spawned } = session(async () => xml, dir, { ffmpeg: recordedCapabilities('ffmpeg4.1-static') });
+    expect(await s.start()).toBe(true);
+    const out = path.join(dir, '0_abcd1234');
+    expect(['0', '1', '2', '3'].map((i) => fs.readlinkSync(path.join(out, i)))).toEqual(['0_abcd1234_32', '0_abcd1234_33', '0_abcd1234_34', '0_abcd1234_35'].map((n) => path.join(out, n)));
+    expect(spawned[0]?.args).not.toContain('-stats_period');
+    expect(spawned[0]?.args[spawned[0].args.indexOf('-var_stream_map') + 1]).toBe('v:0,a:0 v:1,a:1 v:2,a:2 v:3,a:3');
+    await s.stop();
+  });
+
   it('reports a Kaltura refusal with its code and spawns nothing', async () => {
     const dir = tempDir();
     const { s, spawned, failed } = session(() => Promise.reject(new KalturaApiError('INGEST_NOT_FOUND_IN_CONVERSION_PROFILE', 'Ingest "0_abcd1234_9" is not in conversion profile')), dir);
