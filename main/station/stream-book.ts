@@ -282,7 +282,7 @@ export class StreamBook {
     const entry = this.entries.get(rec.stream.entryId);
     if (!entry || !rec.stream.probe) return;
     const now = this.o.clock.nowMs();
-    const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds);
+    const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds, rec.targetSegmentSeconds);
     rec.stream.metrics = { ...rec.stream.metrics, ...a.metrics };
     if (isOnAir(rec.lifecycle.state)) this.publishAlerts(entry, rec.alerts.evaluate(a.conditions, now));
     this.markDirty(entry.entryId);
