@@ -151,9 +151,10 @@ export class FfmpegSupervisor {
       child.killGroup('SIGKILL');
       return;
     }
+    // armed first: the exit (which cancels it) may come before writeStdin returns
+    this.stopTimers.push(this.options.clock.setTimer(() => child.killGroup('SIGKILL'), this.options.stopTimeoutMs ?? 5_000));
     this.endFeed(child);
     child.writeStdin('q');
-    this.stopTimers.push(this.options.clock.setTimer(() => child.killGroup('SIGKILL'), this.options.stopTimeoutMs ?? 5_000));
   }
 
   private spawn(): void {

@@ -219,9 +219,9 @@ export class TranscodeSession {
       events: {
         spawned: (pid) => {
           this.runningPid = pid;
+          this.gop?.runStarted(this.clock.nowMs());
           if (pid === null) return;
           this.options.pidRegistry?.add(pid, this.options.streamName);
-          this.gop?.runStarted(this.clock.nowMs());
           this.procMeter = new ProcessMeter(this.options.procReader ?? linuxProcReader(), pid);
         },
         exited: () => {
