@@ -2,11 +2,10 @@
 // under the supervisor, write our master playlist once every rendition has a segment, meter it every second, and
 // end it cleanly (ENDLIST). A resumed publish or a restart continues the same playlists after a discontinuity.
 // Where the key frames go follows the encoder's measured GOP (gop-policy.ts): a change of plan replaces FFmpeg.
-import fs from 'node:fs';
 import path from 'node:path';
 import type { Ladder } from '../../shared/ladder.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
-import { FEED_INPUT_URL, type MediaFeed } from '../ingest/flv-feed.js';
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { KalturaApi } from '../kaltura/api.js';
 import { isKalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
 import { LadderError, parseServeLadder } from '../kaltura/serve-ladder.js';
@@ -19,10 +18,10 @@ import { GopPolicy, type GopChange, type GopDecision } from './gop-policy.js';
 import { MASTER_PLAYLIST } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
 import { ensureEndList, writeMaster } from './hls-files.js';
-import { playlistSizeFor, segmentSecondsFor } from './hls-playlist.js';
 import type { PidRegistry } from './pid-registry.js';
 import { planTranscode, TranscodePlanError, type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VideoEncoder } from './plan.js';
 import { linuxProcReader, ProcessMeter, type ProcReader } from './proc-stats.js';
+import { clearSessionOutput, sessionEncodeOptions, sessionInput, sessionOutput } from './session-io.js';
 import type { ProgressSample } from './progress.js';
 import { nodeSpawner, type Spawner } from './spawner.js';
 import { FfmpegSupervisor, type SupervisorOptions } from './supervisor.js';
@@ -334,49 +333,20 @@ export class TranscodeSession {
   }
 
   private clearOutput(plan: TranscodePlan): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const folders = plan.variants.map((v) => v.streamName);
-    if (plan.audioGroup) folders.push(plan.audioGroup.streamName);
-    for (const name of [...folders, MASTER_PLAYLIST]) fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    clearSessionOutput(this.dir, plan);
   }
 
   private input(): TranscodeInput {
     // the latest probe knows more than the one at the start (size, rate), which a later plan change can use
-    const probe = this.options.probe?.() ?? this.options.probeAtStart;
-    const feed = this.options.feed !== undefined;
-    return {
-      url: feed ? FEED_INPUT_URL : (this.options.pullUrl as string),
-      ...(feed ? { format: 'flv', live: true } : {}),
-      frameRateFps: probe?.frameRateFps ?? null,
-      width: probe?.width ?? null,
-      height: probe?.height ?? null,
-      // without a probe assume an ordinary A/V encoder (OBS)
-      hasVideo: probe ? probe.videoCodec !== null : true,
-      hasAudio: probe ? probe.audioCodec !== null : true,
-      audioCodec: probe?.audioCodec ?? null,
-      videoBitrateBps: probe?.videoBitrateBps ?? null,
-      readRealtime: this.options.readRealtime ?? false,
-    };
+    const { feed, pullUrl, readRealtime } = this.options;
+    return sessionInput({ feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) }, this.options.probe?.() ?? this.options.probeAtStart);
   }
 
   private output(append: boolean): HlsOutput {
-    const segmentDurationSeconds = segmentSecondsFor(this.options.entry.segmentDurationMs);
-    return {
-      dir: this.dir,
-      segmentDurationSeconds,
-      playlistSize: playlistSizeFor(segmentDurationSeconds, { enabled: this.options.entry.dvrEnabled, windowMinutes: this.options.entry.dvrWindowMinutes }),
-      deleteOldSegments: true,
-      appendToExisting: append,
-    };
+    return sessionOutput(this.dir, this.options.entry, append);
   }
 
   private encodeOptions(): EncodeOptions {
-    const d = this.decision;
-    return {
-      encoder: this.options.encoder,
-      ...(this.options.preset ? { preset: this.options.preset } : {}),
-      ...(this.options.threads ? { threads: this.options.threads } : {}),
-      ...(d ? { keyFrameMode: d.keyFrameMode, reencodeSourceBps: d.reencodeSourceBps } : {}),
-    };
+    return sessionEncodeOptions(this.options, this.decision);
   }
 }
