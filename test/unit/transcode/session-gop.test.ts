@@ -8,7 +8,7 @@ import type { ChildHandle, Spawner } from '../../../main/transcode/spawner.js';
 import { ManualClock } from '../../../main/station/clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { InputProbe } from '../../../shared/state.js';
-import { SHARED_DIR, tempDir } from '../../helpers/net.js';
+import { REPO_ROOT, SHARED_DIR, tempDir } from '../../helpers/net.js';
 
 const xml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
 const dirs: string[] = [];
@@ -24,7 +24,7 @@ interface Run {
   progress: (outSeconds: number) => void;
 }
 
-function rig() {
+function rig(serveXml = xml) {
   const runs: Run[] = [];
   const spawner: Spawner = {
     spawn(_bin, args) {
@@ -58,7 +58,7 @@ function rig() {
   const s = new TranscodeSession({
     entryId: '0_abcd1234', partnerId: 102, streamName: '0_abcd1234_1', hlsRootDir: dir, pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', probeAtStart: null,
     probe: () => probe, entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null }, ffmpegPath: '/usr/bin/ffmpeg', encoder: 'libx264',
-    kaltura: { serveConversionProfile: () => Promise.resolve(xml) }, logger: silentLogger(), spawner, clock,
+    kaltura: { serveConversionProfile: () => Promise.resolve(serveXml) }, logger: silentLogger(), spawner, clock,
   });
   const states: TranscodeStateEvent[] = [];
   s.on('state', (e) => states.push(e));
@@ -128,6 +128,18 @@ describe('TranscodeSession and the source GOP', () => {
     const last = states[states.length - 1];
     expect(last?.transcoder.keyFrames?.sourceRung).toBe('passthrough-cpu');
     expect(last?.renditions.find((r) => r.streamName === '0_abcd1234_32')?.note).toContain('cannot re-encode it in real time (0.9x)');
+    await s.stop();
+  });
+
+  it('a passthrough-only profile keeps the encoder segments, replaces nothing, and says why', async () => {
+    const { s, runs, clock, states, setProbe } = rig(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'), 'utf8'));
+    await s.start();
+    setProbe({ last: 8.33, sinceLast: 4, count: 3 });
+    clock.advance(2_000);
+    expect(runs).toHaveLength(1);
+    const last = states[states.length - 1];
+    expect(last?.transcoder.keyFrames).toMatchObject({ mode: 'source', sourceRung: 'passthrough-only' });
+    expect(last?.renditions[0]?.note).toBe("segments follow the encoder's key frames (8.3 s): a passthrough-only profile cannot cut them shorter");
     await s.stop();
   });
 });
