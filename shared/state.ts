@@ -47,7 +47,15 @@ export const InputProbeSchema = z.object({
   frameRateFps: z.number().nullable(),
   videoBitrateBps: z.number().nullable(),
   audioBitrateBps: z.number().nullable(),
-  keyframeIntervalSeconds: z.object({ last: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable() }),
+  keyframeIntervalSeconds: z.object({
+    last: z.number().nullable(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    /** media seconds from the last key frame to the last video frame: a long GOP shows before it ends */
+    sinceLast: z.number().nullable().optional(),
+    /** key frames seen since the stream started */
+    count: z.number().int().optional(),
+  }),
   audioSampleRateHz: z.number().nullable(),
   audioChannels: z.number().nullable(),
   /** onMetaData as the encoder declared it (scalars only) */
@@ -59,6 +67,24 @@ export const InputProbeSchema = z.object({
   bytesIn: z.number(),
 });
 export type InputProbe = z.infer<typeof InputProbeSchema>;
+
+/** How the ladder's key frames are placed, and why (main/transcode/gop-policy.ts). */
+export const KeyFramePolicySchema = z.object({
+  /** 'source': rungs cut where the encoder put its key frames (aligned with a passthrough rung); 'interval': one every segment */
+  mode: z.enum(['source', 'interval']),
+  /**
+   * the ladder's passthrough rung: 'passthrough' (aligned), 'reencoded' (long source GOP: encoded at the source's
+   * bitrate), 'passthrough-cpu' (long GOP, but this computer cannot re-encode it in real time), 'passthrough-only'
+   * (no encoded rung: segments follow the encoder), 'none' (the ladder has none)
+   */
+  sourceRung: z.enum(['none', 'passthrough', 'reencoded', 'passthrough-cpu', 'passthrough-only']),
+  /** the encoder's key frame interval as measured (null until known) */
+  sourceGopSeconds: z.number().nullable(),
+  segmentSeconds: z.number(),
+  /** why, in words */
+  text: z.string(),
+});
+export type KeyFramePolicy = z.infer<typeof KeyFramePolicySchema>;
 
 export const TranscoderStateSchema = z.object({
   wanted: z.enum(['run', 'stop']),
@@ -74,6 +100,7 @@ export const TranscoderStateSchema = z.object({
   encoder: z.string().nullable(),
   lastError: z.string().nullable(),
   stderrTail: z.array(z.string()),
+  keyFrames: KeyFramePolicySchema.nullable().optional(),
 });
 export type TranscoderState = z.infer<typeof TranscoderStateSchema>;
 
@@ -95,6 +122,8 @@ export const RenditionStateSchema = z.object({
   segmentDurationSeconds: z.number().nullable(),
   metrics: z.record(z.string(), MetricSchema),
   playlistUrl: z.string(),
+  /** why this rung is not what the ladder asked for (a re-encoded or unaligned source), for the ladder table */
+  note: z.string().nullable().optional(),
 });
 export type RenditionState = z.infer<typeof RenditionStateSchema>;
 

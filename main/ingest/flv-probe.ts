@@ -58,6 +58,7 @@ export class FlvProbe {
   private declared: Record<string, Scalar> = {};
 
   private lastKeyDts: number | null = null;
+  private keyframes = 0;
   private keyIntervalsSeconds: number[] = [];
   private lastVideoAtMs: number | null = null;
   private lastAudioAtMs: number | null = null;
@@ -118,6 +119,7 @@ export class FlvProbe {
     this.lastVideoDts = dts;
     this.markMedia(dts, nowMs);
     if (isKey) {
+      this.keyframes += 1;
       if (this.lastKeyDts !== null && dts > this.lastKeyDts) {
         this.keyIntervalsSeconds.push((dts - this.lastKeyDts) / 1000);
         if (this.keyIntervalsSeconds.length > this.keyframeHistory) this.keyIntervalsSeconds.shift();
@@ -217,6 +219,8 @@ export class FlvProbe {
         last: intervals.length > 0 ? round2(intervals[intervals.length - 1] ?? 0) : null,
         min: intervals.length > 0 ? round2(Math.min(...intervals)) : null,
         max: intervals.length > 0 ? round2(Math.max(...intervals)) : null,
+        sinceLast: this.lastKeyDts !== null && this.lastVideoDts !== null ? round2(Math.max(0, this.lastVideoDts - this.lastKeyDts) / 1000) : null,
+        count: this.keyframes,
       },
       audioSampleRateHz: this.ascRateHz ?? num('audiosamplerate') ?? this.flvRateHz,
       audioChannels: this.ascChannels ?? num('audiochannels') ?? (typeof declaredStereo === 'boolean' ? (declaredStereo ? 2 : 1) : this.flvChannels),

@@ -158,6 +158,13 @@ export class StreamBook {
     const now = this.o.clock.nowMs();
     const before = rec.stream.transcoder?.restarts ?? 0;
     if (s.transcoder.restarts > before) this.ffmpegRestarted(entry, rec, s.transcoder, now);
+    // the ladder changed where its key frames go (a long source GOP came or went, issue 21): say so once
+    const keyFrames = s.transcoder.keyFrames;
+    const was = rec.stream.transcoder?.keyFrames?.sourceRung ?? 'passthrough';
+    const switched = (r: string): boolean => r === 'reencoded' || r === 'passthrough-cpu';
+    if (keyFrames && keyFrames.sourceRung !== was && (switched(keyFrames.sourceRung) || switched(was))) {
+      this.o.events.add({ severity: keyFrames.sourceRung === 'passthrough' ? 'info' : 'warning', kind: 'ffmpeg', entryId: entry.entryId, message: `${rec.stream.streamName}: key frames: ${keyFrames.text}` });
+    }
     const a = assessTranscode(s.transcoder, s.renditions, rec.targetSegmentSeconds, this.o.transcodeThresholds);
     rec.stream.transcoder = s.transcoder;
     rec.stream.renditions = a.renditions;
@@ -282,7 +289,7 @@ export class StreamBook {
     const entry = this.entries.get(rec.stream.entryId);
     if (!entry || !rec.stream.probe) return;
     const now = this.o.clock.nowMs();
-    const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds);
+    const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds, rec.targetSegmentSeconds);
     rec.stream.metrics = { ...rec.stream.metrics, ...a.metrics };
     if (isOnAir(rec.lifecycle.state)) this.publishAlerts(entry, rec.alerts.evaluate(a.conditions, now));
     this.markDirty(entry.entryId);

@@ -153,6 +153,7 @@ export class StreamPipeline {
       outputId: hlsOutputId(event),
       feed: deps.feedFor(event),
       probeAtStart: deps.latestProbe(event.streamId),
+      probe: () => deps.latestProbe(event.streamId),
       entry: { segmentDurationMs: event.entry.segmentDuration, dvrEnabled: event.entry.dvrStatus === 1, dvrWindowMinutes: event.entry.dvrWindow },
       ffmpegPath,
       ffmpeg: deps.ffmpegCapabilities?.() ?? null,

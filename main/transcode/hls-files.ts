@@ -1,9 +1,13 @@
 // Owns the few direct touches of HLS files on disk besides FFmpeg's own writing: closing a playlist that FFmpeg
-// could not close (killed) with #EXT-X-ENDLIST, and reading the first finished segment for its codec strings.
+// could not close (killed) with #EXT-X-ENDLIST, reading the first finished segment for its codec strings, and
+// writing our master playlist from the plan and those segments.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
 import { parseMediaPlaylist } from './hls-playlist.js';
-import { VARIANT_PLAYLIST } from './hls-master.js';
+import { MASTER_PLAYLIST, VARIANT_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
+import type { HlsMeter } from './hls-meter.js';
+import type { TranscodePlan } from './plan.js';
 
 /** Appends #EXT-X-ENDLIST when the playlist exists and lacks it; returns true when it had to. */
 export function ensureEndList(playlistFile: string): boolean {
@@ -55,4 +59,29 @@ export function linkNumberedFolders(dir: string, folders: readonly string[]): vo
     fs.rmSync(link, { recursive: true, force: true });
     fs.symlinkSync(target, link, 'junction');
   });
+}
+
+/**
+ * Writes the master playlist of `dir` (atomically) from the plan and what the first listed segments show; returns
+ * its path. Folders in `planOnly` take the plan's size and codec string: their first segment is from an earlier plan
+ * (the source rung was passed through before it was re-encoded, or the other way round).
+ */
+export function writeMaster(dir: string, plan: TranscodePlan, meter: HlsMeter, planOnly: ReadonlySet<string> = new Set()): string {
+  meter.sample();
+  const observed = new Map<string, ObservedVariant>();
+  for (const folder of meter.folders()) {
+    const bytes = firstSegmentBytes(path.join(dir, folder));
+    const stale = planOnly.has(folder);
+    const size = bytes && !stale ? readAvcSizeFromTs(bytes) : null;
+    if (size) meter.setObservedSize(folder, size.width, size.height);
+    observed.set(folder, {
+      ...size,
+      avcCodec: bytes && !stale ? readAvcCodecFromTs(bytes) : null,
+      aacCodec: bytes ? readAacCodecFromTs(bytes) : null,
+      measuredBitrateBps: stale ? null : meter.measuredBps(folder),
+    });
+  }
+  const masterPath = path.join(dir, MASTER_PLAYLIST);
+  writeFileAtomic(masterPath, renderMasterPlaylist(masterFromPlan(plan, observed)));
+  return masterPath;
 }

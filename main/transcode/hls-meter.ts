@@ -62,11 +62,16 @@ export class HlsMeter {
 
   constructor(
     private readonly dir: string,
-    private readonly plan: TranscodePlan,
+    private plan: TranscodePlan,
     /** e.g. /hls/0_abcd1234 */
     private readonly urlBase: string,
     private readonly files: MeterFs = nodeMeterFs,
   ) {}
+
+  /** the key-frame policy changed the plan (gop-policy.ts): same folders, other targets; the history is kept */
+  setPlan(plan: TranscodePlan): void {
+    this.plan = plan;
+  }
 
   /** folders with a playlist: every variant, plus the shared audio group */
   folders(): string[] {

@@ -46,6 +46,11 @@ export interface EncodeOptions {
   threads?: number;
   /** default: 'source' when a passthrough video rung needs alignment with the source's GOP, else 'interval' */
   keyFrameMode?: KeyFrameMode;
+  /**
+   * the ladder's passthrough video rung is encoded instead, at this bitrate (the source's), with the other rungs'
+   * fixed key frames: for a source whose GOP is too long to cut segments on (gop-policy.ts)
+   */
+  reencodeSourceBps?: number | null;
   /** h264_vaapi render node; default /dev/dri/renderD128 */
   vaapiDevice?: string;
 }
@@ -65,6 +70,8 @@ export interface VideoPlan {
   scale: string | null;
   /** keep 1 of (skipFrameCount+1) frames */
   keepOneFrameIn: number;
+  /** the ladder asked for passthrough; this plan encodes the source instead (EncodeOptions.reencodeSourceBps) */
+  reencodedSource?: boolean;
 }
 
 export interface AudioPlan {
@@ -117,7 +124,7 @@ export function planTranscode(ladder: Ladder, input: TranscodeInput, output: Hls
   const audioIsAac = input.audioCodec === null || input.audioCodec.toUpperCase() === 'AAC' || input.audioCodec.toLowerCase() === 'mp4a';
   const variants: VariantPlan[] = [];
   for (const rendition of ladder.renditions) {
-    const video = input.hasVideo && rendition.video ? planVideo(rendition, input, sourceFps) : null;
+    const video = input.hasVideo && rendition.video ? planVideo(rendition, input, sourceFps, options.reencodeSourceBps ?? null) : null;
     let audio: AudioPlan | null = null;
     if (input.hasAudio && rendition.audio) {
       audio = { copy: rendition.audio.codec === 'copy', bitrateBps: rendition.audio.bitrateBps };
@@ -152,9 +159,17 @@ export function planTranscode(ladder: Ladder, input: TranscodeInput, output: Hls
   return { variants, audioGroup, keyFrameMode, segmentDurationSeconds: output.segmentDurationSeconds, deinterlace: ladder.deinterlace, warnings };
 }
 
-function planVideo(rendition: Rendition, input: TranscodeInput, sourceFps: number | null): VideoPlan {
+function planVideo(rendition: Rendition, input: TranscodeInput, sourceFps: number | null, reencodeSourceBps: number | null): VideoPlan {
   const spec = rendition.video;
   if (!spec) throw new TranscodePlanError(`${rendition.name} has no video`);
+  if (spec.codec === 'copy' && reencodeSourceBps !== null && reencodeSourceBps > 0) {
+    // the source's size and frame rate at the source's bitrate: as close to passthrough as an encode gets
+    const bitrateBps = Math.round(reencodeSourceBps);
+    return {
+      copy: false, profile: 'high', bitrateBps, maxrateBps: Math.round(bitrateBps * MAXRATE_FACTOR), bufsizeBps: Math.round(bitrateBps * BUFSIZE_FACTOR),
+      constantBitrate: false, width: input.width, height: input.height, frameRateFps: sourceFps, scale: null, keepOneFrameIn: 1, reencodedSource: true,
+    };
+  }
   if (spec.codec === 'copy') {
     return { copy: true, profile: null, bitrateBps: input.videoBitrateBps ?? null, maxrateBps: null, bufsizeBps: null, constantBitrate: false, width: input.width, height: input.height, frameRateFps: sourceFps, scale: null, keepOneFrameIn: 1 };
   }

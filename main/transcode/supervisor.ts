@@ -79,6 +79,8 @@ export class FfmpegSupervisor {
   private restartTimer: TimerHandle | null = null;
   private stopTimers: TimerHandle[] = [];
   private stopWaiters: Array<() => void> = [];
+  /** the running process is being replaced by a run with new argv (replace()): its exit is no failure */
+  private replacing = false;
   private readonly stderr: LineRing;
 
   constructor(private readonly options: SupervisorOptions) {
@@ -133,6 +135,26 @@ export class FfmpegSupervisor {
       }, stopMs * 2));
     }
     return promise;
+  }
+
+  /**
+   * Ends the running process and starts the next run at once with fresh argv (argsForRun is asked again): a new
+   * plan, not a failure, so no backoff and no restart counted. 'discard' kills the group (what it had not
+   * written is dropped); 'finish' quits with 'q' (it writes its last segments). Nothing runs: nothing to do.
+   */
+  replace(how: 'discard' | 'finish'): void {
+    const child = this.child;
+    if (this.wanted !== 'run' || !child || this.replacing) return;
+    this.replacing = true;
+    this.options.logger.info('replacing FFmpeg with a new plan', { generation: this.generation, how });
+    if (how === 'discard') {
+      child.killGroup('SIGKILL');
+      return;
+    }
+    // armed first: the exit (which cancels it) may come before writeStdin returns
+    this.stopTimers.push(this.options.clock.setTimer(() => child.killGroup('SIGKILL'), this.options.stopTimeoutMs ?? 5_000));
+    this.endFeed(child);
+    child.writeStdin('q');
   }
 
   private spawn(): void {
@@ -198,6 +220,12 @@ export class FfmpegSupervisor {
     this.options.events?.exited?.(code, signal, generation);
     const waiters = this.stopWaiters;
     this.stopWaiters = [];
+    const replaced = this.replacing;
+    this.replacing = false;
+    if (replaced && this.wanted === 'run') {
+      this.spawn();
+      return;
+    }
     if (this.wanted === 'stop') {
       this.setObserved('exited');
       for (const w of waiters) w();

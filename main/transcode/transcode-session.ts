@@ -1,11 +1,11 @@
 // Owns the transcoding of ONE accepted ingest stream: fetch the ladder from Kaltura (serve), plan it, run FFmpeg
 // under the supervisor, write our master playlist once every rendition has a segment, meter it every second, and
 // end it cleanly (ENDLIST). A resumed publish or a restart continues the same playlists after a discontinuity.
-import fs from 'node:fs';
+// Where the key frames go follows the encoder's measured GOP (gop-policy.ts): a change of plan replaces FFmpeg.
 import path from 'node:path';
 import type { Ladder } from '../../shared/ladder.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
-import { FEED_INPUT_URL, type MediaFeed } from '../ingest/flv-feed.js';
+import type { MediaFeed } from '../ingest/flv-feed.js';
 import type { KalturaApi } from '../kaltura/api.js';
 import { isKalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
 import { LadderError, parseServeLadder } from '../kaltura/serve-ladder.js';
@@ -16,14 +16,14 @@ import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../sta
 import { buildFfmpegArgsFromPlan, variantFolders } from './build-args.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { dialectOf, FfmpegCapabilityError } from './ffmpeg-dialect.js';
-import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
-import { MASTER_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
+import { GopPolicy, type GopChange, type GopDecision } from './gop-policy.js';
+import { MASTER_PLAYLIST } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
-import { ensureEndList, firstSegmentBytes, linkNumberedFolders } from './hls-files.js';
-import { playlistSizeFor, segmentSecondsFor } from './hls-playlist.js';
+import { ensureEndList, linkNumberedFolders, writeMaster } from './hls-files.js';
 import type { PidRegistry } from './pid-registry.js';
-import { planTranscode, TranscodePlanError, type HlsOutput, type TranscodeInput, type TranscodePlan, type VideoEncoder } from './plan.js';
+import { planTranscode, TranscodePlanError, type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VideoEncoder } from './plan.js';
 import { linuxProcReader, ProcessMeter, type ProcReader } from './proc-stats.js';
+import { clearSessionOutput, sessionEncodeOptions, sessionInput, sessionOutput } from './session-io.js';
 import type { ProgressSample } from './progress.js';
 import { nodeSpawner, type Spawner } from './spawner.js';
 import { FfmpegSupervisor, type SupervisorOptions } from './supervisor.js';
@@ -40,6 +40,8 @@ export interface TranscodeSessionOptions {
   /** or an input FFmpeg opens itself: an RTMP pull or a file (tests, benches); ignored when feed is set */
   pullUrl?: string;
   probeAtStart: InputProbe | null;
+  /** the stream's latest probe (once a second): the key-frame policy follows its GOP */
+  probe?: () => InputProbe | null;
   entry: { segmentDurationMs: number | null; dvrEnabled: boolean; dvrWindowMinutes: number | null };
   ffmpegPath: string;
   /** what that FFmpeg can do (read at start); null = not read, the modern argv */
@@ -91,6 +93,15 @@ export class TranscodeSession {
   private readonly clock: Clock;
   private readonly dir: string;
   private plan: TranscodePlan | null = null;
+  private ladder: Ladder | null = null;
+  private gop: GopPolicy | null = null;
+  private decision: GopDecision | null = null;
+  private lastProbe: InputProbe | null = null;
+  /** the plan changed before anything was playable: the next run starts the playlists afresh */
+  private freshNext = false;
+  /** folders whose master entry must come from the plan, not their first segment (the plan changed while playable) */
+  private masterStale: Set<string> | null = null;
+  private sourceStreamName: string | null = null;
   private supervisor: FfmpegSupervisor | null = null;
   private meter: HlsMeter | null = null;
   private procMeter: ProcessMeter | null = null;
@@ -148,6 +159,15 @@ export class TranscodeSession {
       const { ladder, warnings } = parseServeLadder(xml);
       for (const w of warnings) logger.warn(w, { streamName: this.options.streamName });
       this.emitter.emit('ladder', { ladder, warnings });
+      this.ladder = ladder;
+      const asked = planTranscode(ladder, this.input(), this.output(false), this.encodeOptions());
+      this.sourceStreamName = asked.variants.find((v) => v.video?.copy)?.streamName ?? null;
+      this.gop = new GopPolicy({
+        segmentSeconds: asked.segmentDurationSeconds,
+        hasPassthroughVideo: this.sourceStreamName !== null,
+        hasEncodedVideo: asked.variants.some((v) => v.video && !v.video.copy),
+      });
+      this.decision = this.gop.initial(this.options.probeAtStart);
       this.plan = planTranscode(ladder, this.input(), this.output(false), this.encodeOptions());
       for (const w of this.plan.warnings) logger.warn(w, { streamName: this.options.streamName });
       // once before the supervisor: an FFmpeg that cannot run this plan is refused, not restarted in a loop
@@ -158,7 +178,7 @@ export class TranscodeSession {
       throw e;
     }
     if (!this.resumeNext) this.clearOutput(this.plan);
-    if (!dialectOf(this.options.ffmpeg ?? null).variantNames) linkNumberedFolders(this.dir, variantFolders(this.plan));
+    this.linkFolders(this.plan);
     this.meter = new HlsMeter(this.dir, this.plan, `/hls/${this.outputId}`);
     this.runSupervisor(this.plan);
     return true;
@@ -187,8 +207,16 @@ export class TranscodeSession {
       bin: this.options.ffmpegPath,
       // run 0 continues only when the publish resumed; every restart continues with a discontinuity
       argsForRun: (run) => {
-        const append = run > 0 || this.resumeNext;
-        return buildFfmpegArgsFromPlan(plan, this.input(), this.output(append), this.encodeOptions(), this.options.ffmpeg ?? null);
+        const current = this.plan ?? plan;
+        let append = run > 0 || this.resumeNext;
+        if (this.freshNext) {
+          // the plan changed before anything was playable: the old run is gone, its partial output goes with it
+          this.freshNext = false;
+          append = false;
+          this.clearOutput(current);
+          this.meter = new HlsMeter(this.dir, current, `/hls/${this.outputId}`);
+        }
+        return buildFfmpegArgsFromPlan(current, this.input(), this.output(append), this.encodeOptions(), this.options.ffmpeg ?? null);
       },
       ...(this.options.feed ? { feed: this.options.feed } : {}),
       spawner: this.options.spawner ?? nodeSpawner(),
@@ -198,6 +226,7 @@ export class TranscodeSession {
       events: {
         spawned: (pid) => {
           this.runningPid = pid;
+          this.gop?.runStarted(this.clock.nowMs());
           if (pid === null) return;
           this.options.pidRegistry?.add(pid, this.options.streamName);
           this.procMeter = new ProcessMeter(this.options.procReader ?? linuxProcReader(), pid);
@@ -209,6 +238,7 @@ export class TranscodeSession {
         },
         progress: (sample) => {
           this.lastSample = sample;
+          this.gop?.onProgress(sample, this.clock.nowMs());
         },
         inputEnded: () => {
           this.finish('input-ended');
@@ -234,7 +264,12 @@ export class TranscodeSession {
 
   private onTick(): void {
     if (!this.meter || !this.plan || !this.supervisor) return;
+    this.followGop();
     if (!this.playable && this.meter.allHaveSegments()) this.becomePlayable(this.plan, this.meter);
+    if (this.playable && this.masterStale && this.meter.allHaveSegments()) {
+      writeMaster(this.dir, this.plan, this.meter, this.masterStale);
+      this.masterStale = null;
+    }
     if (!this.playable && this.lastStateAtMs !== null && this.clock.nowMs() - this.lastStateAtMs < TICK_MS) return;
     this.lastStateAtMs = this.clock.nowMs();
     this.emitState();
@@ -245,25 +280,38 @@ export class TranscodeSession {
     const renditions = this.meter.sample();
     const sup = this.supervisor.getState();
     const usage = this.procMeter && sup.pid !== null ? this.procMeter.sample(this.clock.nowMs()) : { cpuPercent: null, rssBytes: null };
-    this.emitter.emit('state', { transcoder: transcoderState(sup, sup.observed === 'running' ? this.lastSample : null, usage, this.options.encoder), renditions });
+    const note = this.gop?.sourceNote() ?? null;
+    const transcoder = { ...transcoderState(sup, sup.observed === 'running' ? this.lastSample : null, usage, this.options.encoder), keyFrames: this.gop?.policy() ?? null };
+    this.emitter.emit('state', { transcoder, renditions: renditions.map((r) => (r.streamName === this.sourceStreamName ? { ...r, note } : r)) });
+  }
+
+  /** A new probe: the key-frame policy may change the plan (a long GOP appeared, or went away). */
+  private followGop(): void {
+    const probe = this.options.probe?.() ?? null;
+    if (!this.gop || probe === this.lastProbe) return;
+    this.lastProbe = probe;
+    const change = this.gop.onProbe(probe);
+    if (change) this.applyGopChange(change);
+  }
+
+  private applyGopChange(change: GopChange): void {
+    if (!this.ladder || !this.supervisor || !this.meter) return;
+    this.decision = change.decision;
+    const plan = planTranscode(this.ladder, this.input(), this.output(false), this.encodeOptions());
+    this.options.logger.info(`key frames: ${change.reason}`, { streamName: this.options.streamName, sourceRung: change.decision.sourceRung });
+    this.plan = plan;
+    if (this.playable) {
+      // same playlists, after a discontinuity; the master's entry for the source rung is rewritten from the new plan
+      this.meter.setPlan(plan);
+      this.masterStale = new Set(this.sourceStreamName ? [this.sourceStreamName] : []);
+    } else {
+      this.freshNext = true;
+    }
+    this.supervisor.replace(change.end);
   }
 
   private becomePlayable(plan: TranscodePlan, meter: HlsMeter): void {
-    meter.sample();
-    const observed = new Map<string, ObservedVariant>();
-    for (const folder of meter.folders()) {
-      const bytes = firstSegmentBytes(path.join(this.dir, folder));
-      const size = bytes ? readAvcSizeFromTs(bytes) : null;
-      if (size) meter.setObservedSize(folder, size.width, size.height);
-      observed.set(folder, {
-        ...size,
-        avcCodec: bytes ? readAvcCodecFromTs(bytes) : null,
-        aacCodec: bytes ? readAacCodecFromTs(bytes) : null,
-        measuredBitrateBps: meter.measuredBps(folder),
-      });
-    }
-    const masterPath = path.join(this.dir, MASTER_PLAYLIST);
-    writeFileAtomic(masterPath, renderMasterPlaylist(masterFromPlan(plan, observed)));
+    const masterPath = writeMaster(this.dir, plan, meter);
     this.playable = true;
     this.options.logger.info('ladder playable', { streamName: this.options.streamName, renditions: plan.variants.length });
     this.emitter.emit('playable', { masterUrl: this.masterUrl, masterPath });
@@ -293,42 +341,26 @@ export class TranscodeSession {
   }
 
   private clearOutput(plan: TranscodePlan): void {
-    fs.mkdirSync(this.dir, { recursive: true });
-    const folders = variantFolders(plan);
-    // numbered links of an FFmpeg before 4.2 (linkNumberedFolders) go too
-    for (const name of [...folders, ...folders.map((_f, i) => String(i)), MASTER_PLAYLIST]) fs.rmSync(path.join(this.dir, name), { recursive: true, force: true });
+    clearSessionOutput(this.dir, plan);
+    this.linkFolders(plan);
+  }
+
+  /** an FFmpeg before 4.2 writes numbered folders: link them to the named ones the station serves */
+  private linkFolders(plan: TranscodePlan): void {
+    if (!dialectOf(this.options.ffmpeg ?? null).variantNames) linkNumberedFolders(this.dir, variantFolders(plan));
   }
 
   private input(): TranscodeInput {
-    const probe = this.options.probeAtStart;
-    const feed = this.options.feed !== undefined;
-    return {
-      url: feed ? FEED_INPUT_URL : (this.options.pullUrl as string),
-      ...(feed ? { format: 'flv', live: true } : {}),
-      frameRateFps: probe?.frameRateFps ?? null,
-      width: probe?.width ?? null,
-      height: probe?.height ?? null,
-      // without a probe assume an ordinary A/V encoder (OBS)
-      hasVideo: probe ? probe.videoCodec !== null : true,
-      hasAudio: probe ? probe.audioCodec !== null : true,
-      audioCodec: probe?.audioCodec ?? null,
-      videoBitrateBps: probe?.videoBitrateBps ?? null,
-      readRealtime: this.options.readRealtime ?? false,
-    };
+    // the latest probe knows more than the one at the start (size, rate), which a later plan change can use
+    const { feed, pullUrl, readRealtime } = this.options;
+    return sessionInput({ feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) }, this.options.probe?.() ?? this.options.probeAtStart);
   }
 
   private output(append: boolean): HlsOutput {
-    const segmentDurationSeconds = segmentSecondsFor(this.options.entry.segmentDurationMs);
-    return {
-      dir: this.dir,
-      segmentDurationSeconds,
-      playlistSize: playlistSizeFor(segmentDurationSeconds, { enabled: this.options.entry.dvrEnabled, windowMinutes: this.options.entry.dvrWindowMinutes }),
-      deleteOldSegments: true,
-      appendToExisting: append,
-    };
+    return sessionOutput(this.dir, this.options.entry, append);
   }
 
-  private encodeOptions() {
-    return { encoder: this.options.encoder, ...(this.options.preset ? { preset: this.options.preset } : {}), ...(this.options.threads ? { threads: this.options.threads } : {}) };
+  private encodeOptions(): EncodeOptions {
+    return sessionEncodeOptions(this.options, this.decision);
   }
 }

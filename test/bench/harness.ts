@@ -162,12 +162,13 @@ export function publishFile(file: string, rtmpPort: number, e: BenchEntry, extra
   return track(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 
-/** Live lavfi test pattern + tone, encoded by the publisher (like OBS would). */
-export function publishLive(rtmpPort: number, e: BenchEntry, o: { width: number; height: number; fps: number; kbps: number }): BenchPublisher {
+/** Live lavfi test pattern + tone, encoded by the publisher (like OBS would); a 2 s GOP unless gopFrames says. */
+export function publishLive(rtmpPort: number, e: BenchEntry, o: { width: number; height: number; fps: number; kbps: number; gopFrames?: number }): BenchPublisher {
+  const gop = String(o.gopFrames ?? o.fps * 2);
   const args = [
     '-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
     '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', String(o.fps * 2), '-keyint_min', String(o.fps * 2), '-sc_threshold', '0',
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
     '-b:v', `${o.kbps}k`, '-maxrate', `${o.kbps}k`, '-bufsize', `${o.kbps * 2}k`, '-c:a', 'aac', '-b:a', '64k', '-ar', '44100',
     '-f', 'flv', ...obsTargetArgs(rtmpPort, e),
   ];

@@ -9,6 +9,7 @@ import { benchAuth, benchPlayable, type AuthResult, type PlayableResult } from '
 import { benchCpuRatio, type CpuRatioResult } from './bench-cpu.js';
 import { benchPacing, kib, type PacingResult } from './bench-pacing.js';
 import { benchCapacity, type CapacityResult } from './bench-capacity.js';
+import { benchLongGop, type LongGopResult } from './bench-longgop.js';
 import { benchRenderer, type RendererResult } from './bench-renderer.js';
 import { benchFfmpeg, makeSourceFile, tempDir, type BenchFfmpeg } from './harness.js';
 import { fmt } from './stats.js';
@@ -17,6 +18,8 @@ interface Plan {
   mode: 'quick' | 'default';
   authRuns: number;
   playableRuns: number;
+  longGopRuns: number;
+  longGopHoldSeconds: number;
   cpuRuns: number;
   cpuWarmupSeconds: number;
   cpuWindows: number;
@@ -30,8 +33,8 @@ interface Plan {
 }
 
 const PLANS: Record<Plan['mode'], Plan> = {
-  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, cpuRuns: 1, cpuWarmupSeconds: 15, cpuWindows: 2, cpuWindowSeconds: 8, pacingMbps: [8], pacingWindowSeconds: 8, capacitySteps: [20, 30], holdSeconds: 8, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
-  default: { mode: 'default', authRuns: 5, playableRuns: 3, cpuRuns: 2, cpuWarmupSeconds: 20, cpuWindows: 3, cpuWindowSeconds: 12, pacingMbps: [3, 8, 16], pacingWindowSeconds: 12, capacitySteps: [25, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
+  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, longGopRuns: 1, longGopHoldSeconds: 20, cpuRuns: 1, cpuWarmupSeconds: 15, cpuWindows: 2, cpuWindowSeconds: 8, pacingMbps: [8], pacingWindowSeconds: 8, capacitySteps: [20, 30], holdSeconds: 8, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
+  default: { mode: 'default', authRuns: 5, playableRuns: 3, longGopRuns: 2, longGopHoldSeconds: 40, cpuRuns: 2, cpuWarmupSeconds: 20, cpuWindows: 3, cpuWindowSeconds: 12, pacingMbps: [3, 8, 16], pacingWindowSeconds: 12, capacitySteps: [25, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
 };
 
 interface Results {
@@ -43,6 +46,7 @@ interface Results {
   machine: { cpus: number; model: string; memGiB: number; node: string };
   auth?: AuthResult;
   playable?: PlayableResult;
+  longGop?: LongGopResult;
   cpuRatio?: CpuRatioResult;
   pacing?: PacingResult;
   capacity?: CapacityResult;
@@ -64,11 +68,11 @@ function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out:
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
     else if (a === '--ffmpeg') ffmpegs = argv[++i] ?? ffmpegs;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only auth,playable,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]');
+      console.log('usage: npm run bench [-- --quick] [--only auth,playable,longgop,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]');
       console.log('  --ffmpeg: playable and cpu run once per FFmpeg (default system,bundled); the other sections use the first');
       process.exit(0);
     } else {
-      console.error(`unknown bench option "${a}": use --quick, --only auth,playable,cpu,pacing,capacity,renderer, or --out FILE`);
+      console.error(`unknown bench option "${a}": use --quick, --only auth,playable,longgop,cpu,pacing,capacity,renderer, or --out FILE`);
       process.exit(2);
     }
   }
@@ -96,6 +100,11 @@ function table(r: Results): string {
   if (r.auth) {
     rows.push(['Auth decision, cold (ms, connect -> Publish.Start)', fmt(r.auth.coldMs)]);
     rows.push(['Auth decision, cached (ms, 2nd publish < 10 s)', fmt(r.auth.cachedMs)]);
+  }
+  if (r.longGop) {
+    const g = r.longGop;
+    rows.push([`Long GOP (${g.gopFrames} frames at ${g.fps} fps): publish -> master.m3u8 (s)`, fmt(g.masterSeconds, 2)]);
+    g.renditions.forEach((run, i) => rows.push([`  run ${i + 1}: max segment per rendition (s)`, `${run.map((x) => `${x.name} ${x.maxSeconds.toFixed(2)}`).join(', ')}; aligned ${g.aligned[i] ? 'yes' : 'NO'}, playable ${g.playable[i] ? 'yes' : 'NO'}`]));
   }
   const ffmpegRows = (label: string, playable?: PlayableResult, cpu?: CpuRatioResult): void => {
     if (playable) {
@@ -158,6 +167,7 @@ async function main(): Promise<void> {
   try {
     results.auth = await section('auth', on('auth'), results, () => benchAuth(plan.authRuns));
     results.playable = await section('playable', on('playable'), results, () => benchPlayable(plan.playableRuns, first.env));
+    results.longGop = await section('longgop', on('longgop'), results, () => benchLongGop(plan.longGopRuns, plan.longGopHoldSeconds, (l) => console.log(l)));
     // the issue's target is stated for a 720p30 input into the default ladder
     const source720 = path.join(work, 'src-720p30-3mbps.flv');
     if (on('cpu')) makeSourceFile(source720, { width: 1280, height: 720, fps: 30, kbps: 3000, seconds: 30 });

@@ -44,7 +44,8 @@ function declaredNumber(probe: InputProbe, ...keys: string[]): number | null {
   return null;
 }
 
-export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: number, t: InputThresholds = DEFAULT_INPUT_THRESHOLDS): InputAssessment {
+/** targetSegmentSeconds: the entry's segments; a GOP over 1.5x that is too long too (the ladder re-encodes for it) */
+export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: number, t: InputThresholds = DEFAULT_INPUT_THRESHOLDS, targetSegmentSeconds: number | null = null): InputAssessment {
   const metrics: Record<string, Metric> = {};
   const conditions: AlertCondition[] = [];
   const warm = nowMs - connectedAtMs >= t.warmupMs;
@@ -122,11 +123,16 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
     const status = kf > t.maxKeyframeIntervalSeconds * 2.5 ? 'critical' : kf > t.maxKeyframeIntervalSeconds ? 'warning' : 'normal';
     const range = probe.keyframeIntervalSeconds.min !== null && probe.keyframeIntervalSeconds.max !== null ? ` (${probe.keyframeIntervalSeconds.min.toFixed(1)}-${probe.keyframeIntervalSeconds.max.toFixed(1)} s)` : '';
     metrics.keyframeInterval = metric(kf, 's', status, `every ${formatSeconds(kf)}${range}`);
+  }
+  // 107 as soon as the current GOP outgrows the limit (OBS's default 8.3 s shows after 3-4 s, not after two key frames)
+  const kfSeen = Math.max(kf ?? 0, probe.keyframeIntervalSeconds.sinceLast ?? 0);
+  const kfLimit = targetSegmentSeconds !== null ? Math.min(t.maxKeyframeIntervalSeconds, targetSegmentSeconds * 1.5) : t.maxKeyframeIntervalSeconds;
+  if (kf !== null || kfSeen > 0) {
     conditions.push({
       code: 107,
-      holds: kf > t.maxKeyframeIntervalSeconds,
-      text: `A keyframe only every ${formatSeconds(kf)}: set Keyframe Interval to 2 s in OBS (Settings > Output > Streaming)`,
-      parameter: kf.toFixed(2),
+      holds: kfSeen > kfLimit,
+      text: `The encoder sends a keyframe only every ${kf !== null && kf >= kfSeen ? formatSeconds(kf) : `${formatSeconds(kfSeen)} or more`}: a passed-through source can only be cut there, so the station re-encodes it (more CPU) or its segments get that long. Fix: OBS → Settings → Output → Keyframe Interval: 2 s`,
+      parameter: kfSeen.toFixed(2),
     });
   }
 

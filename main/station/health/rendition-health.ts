@@ -1,5 +1,6 @@
 // Owns the health of one stream's transcode: per rendition measured vs target bitrate and segment
-// duration (123), and for the FFmpeg run its speed (120 when it cannot keep up) and restarts. Pure.
+// duration (123), and for the FFmpeg run its speed (120 when it cannot keep up, or could not re-encode the source
+// rung for a long GOP) and restarts. Pure.
 import type { Metric, RenditionState, TranscoderState } from '../../../shared/state.js';
 import { formatBitrate, formatSeconds, metric, unknownMetric, type AlertCondition } from './metric.js';
 
@@ -46,11 +47,15 @@ export function assessTranscode(
     metrics.encoderSpeed = metric(s, 'x', status, `${s.toFixed(2)}x realtime`);
   }
   const slow = running && transcoder.speed !== null && transcoder.speed < t.speedWarning;
+  // issue 21: the source rung could not be re-encoded in real time for a long GOP, so it passes through unaligned
+  const sourceLimited = transcoder.keyFrames?.sourceRung === 'passthrough-cpu';
   conditions.push({
     code: 120,
-    holds: slow,
-    text: `FFmpeg encodes at ${(transcoder.speed ?? 0).toFixed(2)}x realtime: this computer's CPU cannot keep up with the ladder; use a conversion profile with fewer or smaller renditions, or a hardware encoder in Settings`,
-    parameter: (transcoder.speed ?? 0).toFixed(2),
+    holds: slow || sourceLimited,
+    text: slow || !sourceLimited
+      ? `FFmpeg encodes at ${(transcoder.speed ?? 0).toFixed(2)}x realtime: this computer's CPU cannot keep up with the ladder; use a conversion profile with fewer or smaller renditions, or a hardware encoder in Settings`
+      : `This computer cannot re-encode the source rendition in real time, so it passes through with the encoder's ${transcoder.keyFrames?.sourceGopSeconds?.toFixed(1) ?? 'long'} s segments: set OBS → Settings → Output → Keyframe Interval: 2 s, or use a hardware encoder in Settings`,
+    parameter: sourceLimited && !slow ? 'source' : (transcoder.speed ?? 0).toFixed(2),
   });
   metrics.restarts = metric(transcoder.restarts, 'count', transcoder.restarts > 0 ? 'warning' : 'normal', transcoder.restarts === 0 ? 'no restarts' : `${transcoder.restarts} FFmpeg restart${transcoder.restarts === 1 ? '' : 's'}`);
   metrics.transcoder = metric(transcoder.observed, 'state', transcoder.observed === 'failed' ? 'critical' : transcoder.observed === 'stalled' || transcoder.observed === 'exited' ? 'warning' : 'normal', transcoder.lastError && transcoder.observed !== 'running' ? `${transcoder.observed}: ${transcoder.lastError}` : transcoder.observed);

@@ -164,7 +164,7 @@ export function EntryDetail() {
           <div className="detail-grid">
             <div>
               <h3>Ladder</h3>
-              <LadderTable renditions={stream.renditions} speed={stream.transcoder?.speed ?? null} />
+              <LadderTable renditions={stream.renditions} speed={stream.transcoder?.speed ?? null} keyFrames={stream.transcoder?.keyFrames ?? null} />
             </div>
             <div>
               <h3>Preview</h3>

@@ -101,6 +101,25 @@ describe('EntryDetail', () => {
     expect(screen.getByTestId('registration-status').textContent).toContain('playable');
   });
 
+  // issue 21: with OBS's default 8.3 s GOP the source rung is re-encoded; the producer is told why
+  it('says when the source rendition is re-encoded for a long GOP, on the row and above the ladder', () => {
+    const stream = makeStream({
+      masterPlaylistUrl: null,
+      transcoder: { wanted: 'run', observed: 'running', pid: 4242, restarts: 0, speed: 1, frameRateFps: 30, droppedFrames: 0, duplicatedFrames: 0, cpuPercent: 80, rssBytes: 90e6, encoder: 'libx264', lastError: null, stderrTail: [], keyFrames: { mode: 'interval', sourceRung: 'reencoded', sourceGopSeconds: 8.33, segmentSeconds: 2, text: 'the encoder sends a key frame every 8.3 s: every rendition gets one every 2.0 s and the source is re-encoded at its bitrate (OBS → Settings → Output → Keyframe Interval: 2 s)' } },
+      renditions: [
+        makeRendition({ streamName: '0_rkij47dr_32', name: 'Source', passthrough: false, targetVideoBitrateBps: 2_500_000, measuredBitrateBps: 2_600_000, note: "re-encoded at the source's bitrate: the encoder's key frames come every 8.3 s" }),
+        makeRendition({ streamName: '0_rkij47dr_34', name: 'SD', targetVideoBitrateBps: 900_000, measuredBitrateBps: 910_000 }),
+      ],
+    });
+    renderWith(<EntryDetail />, {}, (stores) => {
+      applySnapshot(stores, makeSnapshot({ entries: [makeEntry({ streams: [stream] })] }));
+      stores.ui.getState().openEntry('0_rkij47dr');
+    });
+    expect(within(screen.getByTestId('rendition-row-0_rkij47dr_32')).getByTestId('rendition-note').textContent).toBe("re-encoded at the source's bitrate: the encoder's key frames come every 8.3 s");
+    expect(within(screen.getByTestId('rendition-row-0_rkij47dr_34')).queryByTestId('rendition-note')).toBeNull();
+    expect(screen.getByTestId('ladder-keyframes').textContent).toContain('Keyframe Interval: 2 s');
+  });
+
   it('explains a refused stream instead of showing an empty ladder', () => {
     renderWith(<EntryDetail />, {}, (stores) => {
       applySnapshot(stores, makeSnapshot({ entries: [makeEntry({ health: 'Poor', streams: [makeStream({ state: 'refused', reason: 'LIVE_STREAM_INVALID_TOKEN: copy the URL again' })] })] }));

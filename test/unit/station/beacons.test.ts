@@ -42,6 +42,13 @@ describe('BeaconSender', () => {
     expect(primary).toEqual({ alerts: [{ Arguments: { entryId: '0_rkij47dr', alertType: 'LIVE_STREAM_INVALID_TOKEN', parameter: '0_rkij47dr_1' }, Time: 2000, Code: 111 }], maxSeverity: 4 });
   });
 
+  it('sends 107 InvalidKeyFrameInterval with the measured interval (issue 21)', async () => {
+    const { sender, calls } = rig();
+    sender.onAlert({ kind: 'raised', alert: makeAlert(107, { ...subject, mediaServerIndex: 0 }, 3000, 'keyframe every 8.3 s', '8.33'), partnerId: 102 });
+    await sender.flush();
+    expect(JSON.parse(calls[0]?.privateData ?? '')).toEqual({ alerts: [{ Arguments: { entryId: '0_rkij47dr', alertType: 'InvalidKeyFrameInterval', parameter: '8.33' }, Time: 3000, Code: 107 }], maxSeverity: 1 });
+  });
+
   it('sends only changes: nothing when nothing changed, an empty set after a clear', async () => {
     const { sender, calls } = rig();
     const a = makeAlert(103, subject, 1000, 'No video', 'video');

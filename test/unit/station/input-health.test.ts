@@ -73,6 +73,28 @@ describe('input health from probe samples', () => {
     expect(a.metrics.timestampDrift?.status).toBe('critical');
   });
 
+  // issue 21: OBS's default keyframe interval (250 frames, 8.3 s at 30 fps)
+  it('raises 107 InvalidKeyFrameInterval while the first long GOP is still running, with the OBS fix', () => {
+    const alerts = new StreamAlerts({ entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', mediaServerIndex: 0 });
+    let raised: { t: number; text: string } | null = null;
+    for (let t = 1; t <= 12 && !raised; t++) {
+      const now = T0 + t * 1000;
+      // one key frame at 0 s, the next not before 8.3 s: only the time since the last one grows
+      const p = probe({ keyframeIntervalSeconds: { last: null, min: null, max: null, sinceLast: t - 0.5, count: 1 }, lastVideoAtMs: now, lastAudioAtMs: now });
+      for (const a of alerts.evaluate(assessInput(p, now, T0, undefined, 2).conditions, now).raised) if (a.code === 107) raised = { t, text: `${a.name}: ${a.text}` };
+    }
+    // over 3 s (1.5 x the 2 s segments) at t=4, raised 6 s later: before the second key frame would have told
+    expect(raised?.t).toBe(10);
+    expect(raised?.text).toMatch(/^InvalidKeyFrameInterval: The encoder sends a keyframe only every .* Fix: OBS → Settings → Output → Keyframe Interval: 2 s$/);
+  });
+
+  it('judges 107 against the entry segments: 3.5 s is too long for 2 s segments, not for 6 s ones', () => {
+    const now = T0 + 10_000;
+    const p = probe({ keyframeIntervalSeconds: { last: 3.5, min: 3.5, max: 3.5, sinceLast: 1, count: 4 }, lastVideoAtMs: now, lastAudioAtMs: now });
+    expect(assessInput(p, now, T0, undefined, 2).conditions.find((c) => c.code === 107)?.holds).toBe(true);
+    expect(assessInput(p, now, T0, undefined, 6).conditions.find((c) => c.code === 107)?.holds).toBe(false);
+  });
+
   it('does not judge fps against the declared rate during warm-up', () => {
     const a = assessInput(probe({ frameRateFps: 10, declared: { framerate: 30 }, lastVideoAtMs: T0 + 1000, lastAudioAtMs: T0 + 1000 }), T0 + 1000, T0);
     expect(a.conditions.find((c) => c.code === 117)?.holds).toBe(false);

@@ -144,6 +144,20 @@ describe('StationRegistry', () => {
     expect(r.registry.entry('0_rkij47dr')?.alerts).toEqual([]);
   });
 
+  // issue 21: the producer sees in Events when the ladder re-encodes the source for a long GOP, and when it stops
+  it('logs a key-frame switch once, not on every state, and no restart alert for it', () => {
+    const r = makeRegistry();
+    accept(r);
+    const kf = (sourceRung: 'passthrough' | 'reencoded') => ({ mode: sourceRung === 'passthrough' ? 'source' as const : 'interval' as const, sourceRung, sourceGopSeconds: 8.33, segmentSeconds: 2, text: `now ${sourceRung}` });
+    r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('passthrough') }), renditions: [] });
+    r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('reencoded') }), renditions: [] });
+    r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('reencoded') }), renditions: [] });
+    r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('passthrough') }), renditions: [] });
+    const lines = r.events.list({ limit: 50 }).filter((e) => e.message.includes('key frames:')).map((e) => `${e.severity} ${e.message}`);
+    expect(lines.sort()).toEqual(['info 0_rkij47dr_1: key frames: now passthrough', 'warning 0_rkij47dr_1: key frames: now reencoded']);
+    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => a.code)).not.toContain(100);
+  });
+
   it('publishes coalesced entry changes at most once per interval', () => {
     const r = makeRegistry({ publishIntervalMs: 250 });
     const changes: RegistryChange[] = [];

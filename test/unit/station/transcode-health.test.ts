@@ -44,6 +44,16 @@ describe('transcode health', () => {
     expect(assessTranscode(transcoder({ speed: 0.6, observed: 'starting' }), [], 2).conditions.find((c) => c.code === 120)?.holds).toBe(false);
   });
 
+  // issue 21: a long source GOP whose re-encode could not keep real time passes the source through, unaligned
+  it('holds 120 ResolutionLimitedByCPU while the source rung passes through because the re-encode was too slow', () => {
+    const keyFrames = { mode: 'interval' as const, sourceRung: 'passthrough-cpu' as const, sourceGopSeconds: 8.33, segmentSeconds: 2, text: '' };
+    const c = assessTranscode(transcoder({ speed: 1.0, keyFrames }), [], 2).conditions.find((x) => x.code === 120);
+    expect(c).toMatchObject({ holds: true, parameter: 'source' });
+    expect(c?.text).toContain("passes through with the encoder's 8.3 s segments: set OBS → Settings → Output → Keyframe Interval: 2 s");
+    const reencoded = assessTranscode(transcoder({ speed: 1.0, keyFrames: { ...keyFrames, sourceRung: 'reencoded' } }), [], 2);
+    expect(reencoded.conditions.find((x) => x.code === 120)?.holds).toBe(false);
+  });
+
   it('passthrough renditions are not judged against a target', () => {
     const a = assessTranscode(transcoder(), [rendition({ passthrough: true, targetVideoBitrateBps: null, measuredBitrateBps: 9_000_000 })], 2);
     expect(a.renditions[0]?.metrics.bitrate).toMatchObject({ status: 'normal', text: '9.0 Mbps (passthrough)' });

@@ -42,6 +42,29 @@ describe('buildFfmpegArgs', () => {
     ]);
   });
 
+  // issue 21: OBS's default GOP (8.3 s) made every segment 8.3 s long while the source passed through
+  it('a long source GOP: the source rung is encoded at the source bitrate and every rung gets a key frame each segment', () => {
+    expect(buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264', keyFrameMode: 'interval', reencodeSourceBps: 2_500_000 })).toEqual([
+      ...HEAD, ...LIVE_INPUT,
+      '-filter_complex', '[0:v:0]split=4[s0][s1][s2][s3];[s0]format=yuv420p[v0];[s1]scale=480:-2,format=yuv420p[v1];[s2]scale=640:-2,format=yuv420p[v2];[s3]scale=640:-2,format=yuv420p[v3]',
+      '-map', '[v0]', '-map', '[v1]', '-map', '[v2]', '-map', '[v3]', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0', '-map', '0:a:0',
+      ...x264(0, 'high', 2500000, 2675000, 3750000), '-g:v:0', '120', '-force_key_frames:v:0', 'expr:gte(t,n_forced*2)',
+      ...x264(1, 'baseline', 400000, 428000, 600000), '-g:v:1', '120', '-force_key_frames:v:1', 'expr:gte(t,n_forced*2)',
+      ...x264(2, 'baseline', 600000, 642000, 900000), '-g:v:2', '120', '-force_key_frames:v:2', 'expr:gte(t,n_forced*2)',
+      ...x264(3, 'main', 900000, 963000, 1350000), '-g:v:3', '120', '-force_key_frames:v:3', 'expr:gte(t,n_forced*2)',
+      '-c:a:0', 'aac', '-b:a:0', '96000', '-c:a:1', 'aac', '-b:a:1', '64000', '-c:a:2', 'aac', '-b:a:2', '64000', '-c:a:3', 'aac', '-b:a:3', '64000',
+      ...hlsTail('v:0,a:0,name:0_abcd1234_32 v:1,a:1,name:0_abcd1234_33 v:2,a:2,name:0_abcd1234_34 v:3,a:3,name:0_abcd1234_35'),
+    ]);
+    const plan = planTranscode(defaultLadder(), input, output, { encoder: 'libx264', keyFrameMode: 'interval', reencodeSourceBps: 2_500_000 });
+    expect(plan.variants[0]?.video).toMatchObject({ copy: false, reencodedSource: true, width: 1280, height: 720, frameRateFps: 30 });
+  });
+
+  it('a long source GOP on a computer too slow to re-encode it: the source passes through, the other rungs keep fixed key frames', () => {
+    const args = buildFfmpegArgs(defaultLadder(), input, output, { encoder: 'libx264', keyFrameMode: 'interval' });
+    expect(args.slice(args.indexOf('-c:v:0'), args.indexOf('-c:v:0') + 2)).toEqual(['-c:v:0', 'copy']);
+    expect(args.slice(args.indexOf('-g:v:1'), args.indexOf('-g:v:1') + 4)).toEqual(['-g:v:1', '120', '-force_key_frames:v:1', 'expr:gte(t,n_forced*2)']);
+  });
+
   it("the station's own input: the ingest feed as FLV on fd 3, probed as briefly as a live pull", () => {
     const feedInput: TranscodeInput = { ...input, url: 'pipe:3', format: 'flv', live: true };
     const fromFeed = buildFfmpegArgs(defaultLadder(), feedInput, output, { encoder: 'libx264' });

@@ -87,6 +87,21 @@ function setup(overrides: Partial<SupervisorOptions> = {}) {
   return { clock, children, supervisor, states, samples, ended, gaveUp, last };
 }
 
+  /** a feed that records which sinks are attached and writes each new one its name */
+  function recordingFeed() {
+    const attached: RecordingSink[] = [];
+    let attaches = 0;
+    const feed: MediaFeed = {
+      attach(sink) {
+        const s = sink as RecordingSink;
+        attached.push(s);
+        s.write(Buffer.from(`start ${++attaches}`));
+        return () => attached.splice(attached.indexOf(s), 1);
+      },
+    };
+    return { feed, attached };
+  }
+
 describe('FfmpegSupervisor', () => {
   it('goes starting -> running on the first progress block and passes samples with the generation', () => {
     const { supervisor, last, samples } = setup();
@@ -246,20 +261,6 @@ describe('FfmpegSupervisor', () => {
   });
 
   describe('with a feed', () => {
-    /** a feed that records which sinks are attached and writes each new one its name */
-    function recordingFeed() {
-      const attached: RecordingSink[] = [];
-      let attaches = 0;
-      const feed: MediaFeed = {
-        attach(sink) {
-          const s = sink as RecordingSink;
-          attached.push(s);
-          s.write(Buffer.from(`start ${++attaches}`));
-          return () => attached.splice(attached.indexOf(s), 1);
-        },
-      };
-      return { feed, attached };
-    }
 
     it('attaches every run to its own fd 3 and detaches it when that run exits', () => {
       const { feed, attached } = recordingFeed();
@@ -302,6 +303,44 @@ describe('FfmpegSupervisor', () => {
       clock.advance(60_000);
       expect(children).toHaveLength(1);
       expect(ended).toEqual([1]);
+    });
+  });
+
+  describe('replace (a new plan, issue 21)', () => {
+    it('discard kills the run and starts the next at once: no backoff, no restart counted, no failure', () => {
+      const { supervisor, children, last } = setup();
+      supervisor.start();
+      last().progress(1);
+      supervisor.replace('discard');
+      expect(last().signals).toEqual(['SIGKILL']);
+      last().exit(null, 'SIGKILL');
+      expect(children.map((c) => c.args[0])).toEqual(['first', 'restart']);
+      expect(supervisor.getState()).toMatchObject({ observed: 'starting', restarts: 0, consecutiveFailures: 0, lastError: null });
+    });
+
+    it('finish quits with q and ends the input; its clean exit is not the input ending', () => {
+      const { feed } = recordingFeed();
+      const { supervisor, children, ended, last } = setup({ feed });
+      supervisor.start();
+      last().progress(1);
+      supervisor.replace('finish');
+      expect(last().stdin).toEqual(['q']);
+      expect(last().feedSink?.ended).toBe(true);
+      last().exit(0);
+      expect(ended).toEqual([]);
+      expect(children).toHaveLength(2);
+      expect(supervisor.getState()).toMatchObject({ wanted: 'run', restarts: 0 });
+    });
+
+    it('a stop during a replacement stops: nothing new is spawned', async () => {
+      const { supervisor, children, last } = setup();
+      supervisor.start();
+      supervisor.replace('discard');
+      const stopped = supervisor.stop();
+      last().exit(null, 'SIGKILL');
+      await stopped;
+      expect(children).toHaveLength(1);
+      expect(supervisor.getState()).toMatchObject({ wanted: 'stop', observed: 'exited' });
     });
   });
 });
