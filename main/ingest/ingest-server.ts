@@ -56,7 +56,7 @@ export class IngestServer {
     };
     this.emitter = new TypedEmitter((name, error) => deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }));
     validateDeps(deps);
-    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, authTimeoutMs: o.authTimeoutMs });
+    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, maxTokensPerEntry: o.maxTokensPerEntry, authTimeoutMs: o.authTimeoutMs });
     this.adapter = new NmsAdapter({
       host: deps.host,
       port: deps.port,
@@ -186,7 +186,7 @@ export class IngestServer {
     const busy = this.busyRefusal(key);
     if (busy) return this.refuse(req, connectionUrl, params, busy, false);
 
-    const decision = await this.gate.check(params, req.sourceAddress);
+    const decision = await this.gate.check(params);
     if (!this.adapter.isOpen(req.connectionId)) {
       this.deps.logger.info('publisher left while being authenticated', { entryId: params.entryId, streamName: params.streamName });
       return;
