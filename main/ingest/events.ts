@@ -10,7 +10,10 @@ export interface IngestOptions {
   successTtlMs?: number;
   /** an unanswered Kaltura authenticate counts as unreachable after this (default 15 s) */
   authTimeoutMs?: number;
+  /** a token Kaltura refused is refused locally for this long, per (entry, index, token) (default 30 s) */
   failureBlockMs?: number;
+  /** most different tokens one entry may have refused or pending within failureBlockMs; more are refused locally (default 5) */
+  maxTokensPerEntry?: number;
   /** a publisher returning within this time resumes the same stream session (default 10 s) */
   resumeGraceMs?: number;
   /** a live publisher silent this long may be replaced by a new one on the same name (default 5 s) */

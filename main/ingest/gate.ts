@@ -1,8 +1,10 @@
-// Owns the Kaltura gate of a publish (kaltura.md 1.4, without the bugs): successful authentications
-// are cached per (entry, index, token) for a short time, and a failure blocks the same
-// (entry, index, source address) locally for a fixed window that retries do not extend, so an encoder
-// reconnect loop with a wrong token costs at most one Kaltura call per window.
-import { createHash } from 'node:crypto';
+// Owns the Kaltura gate of a publish (kaltura.md 1.4, without the bugs): successful authentications are cached
+// per (entry, index, token) for a short time, and a failure blocks that same (entry, index, token) for a fixed
+// window that retries do not extend. An encoder reconnect loop with a wrong token costs at most one Kaltura call
+// per window, while a corrected token is asked at once. Tokens are held only as keyed digests, and the number of
+// different tokens one entry may have refused or pending within a window is capped, so a flood of made-up tokens
+// cannot grow memory or turn into Kaltura calls.
+import { createHmac, randomBytes } from 'node:crypto';
 import type { AuthenticateArgs, LiveStreamEntry } from '../kaltura/api.js';
 import { KalturaTransportError } from '../kaltura/errors.js';
 import type { BroadcastParams } from './broadcast-url.js';
@@ -13,9 +15,11 @@ export interface GateOptions {
   now?: () => number;
   /** how long a successful authentication is reused without asking Kaltura (default 10 s) */
   successTtlMs?: number;
-  /** how long a failure refuses the same (entry, index, source) locally (default 30 s) */
+  /** how long a failure refuses the same (entry, index, token) locally (default 30 s) */
   failureBlockMs?: number;
-  /** bound on remembered failures/successes, so a flood of distinct sources cannot grow memory */
+  /** most different tokens one entry may have refused or pending within failureBlockMs (default 5) */
+  maxTokensPerEntry?: number;
+  /** bound on remembered entries (successes, and entries with blocks), so a flood of entry ids cannot grow memory */
   maxRemembered?: number;
   /** an authenticate call not answered within this is a transport failure (default 15 s) */
   authTimeoutMs?: number;
@@ -23,33 +27,51 @@ export interface GateOptions {
 
 export type GateDecision =
   | { ok: true; entry: LiveStreamEntry; cached: boolean }
-  | { ok: false; refusal: Refusal; /** true when refused locally from an earlier failure */ blocked: boolean };
+  | { ok: false; refusal: Refusal; /** true when refused locally, without asking Kaltura */ blocked: boolean };
 
 interface Success {
   entry: LiveStreamEntry;
-  tokenHash: string;
+  tokenDigest: string;
   atMs: number;
 }
 
-interface Failure {
+interface Block {
   refusal: Refusal;
   atMs: number;
 }
+
+/** Everything the gate remembers about one entry id (both server indexes). */
+interface EntryBlocks {
+  /** keyed `${index}|${tokenDigest}` */
+  blocks: Map<string, Block>;
+  /** asks to Kaltura under way, same keys */
+  pending: Set<string>;
+}
+
+export const DEFAULT_FAILURE_BLOCK_MS = 30_000;
+export const DEFAULT_MAX_TOKENS_PER_ENTRY = 5;
 
 export class IngestGate {
   private readonly now: () => number;
   private readonly successTtlMs: number;
   private readonly failureBlockMs: number;
+  private readonly maxTokensPerEntry: number;
   private readonly maxRemembered: number;
+  /** a per-gate key: the digests in memory cannot be turned back into short tokens by trying them */
+  private readonly digestKey = randomBytes(32);
+  /** keyed `${entryId}|${index}` */
   private readonly successes = new Map<string, Success>();
-  private readonly failures = new Map<string, Failure>();
+  /** keyed by entry id */
+  private readonly entries = new Map<string, EntryBlocks>();
   private readonly inFlight = new Map<string, Promise<GateDecision>>();
   private kalturaCalls = 0;
+  private prunedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: GateOptions) {
     this.now = options.now ?? Date.now;
     this.successTtlMs = options.successTtlMs ?? 10_000;
-    this.failureBlockMs = options.failureBlockMs ?? 30_000;
+    this.failureBlockMs = options.failureBlockMs ?? DEFAULT_FAILURE_BLOCK_MS;
+    this.maxTokensPerEntry = Math.max(1, options.maxTokensPerEntry ?? DEFAULT_MAX_TOKENS_PER_ENTRY);
     this.maxRemembered = options.maxRemembered ?? 1000;
   }
 
@@ -58,39 +80,44 @@ export class IngestGate {
     return this.kalturaCalls;
   }
 
-  async check(params: BroadcastParams, sourceAddress: string): Promise<GateDecision> {
+  check(params: BroadcastParams): Promise<GateDecision> {
     const nowMs = this.now();
     this.prune(nowMs);
-    const entryKey = `${params.entryId}|${params.mediaServerIndex}`;
-    const failureKey = `${entryKey}|${sourceAddress}`;
+    const tokenDigest = this.digest(params.token);
+    const tokenKey = `${params.mediaServerIndex}|${tokenDigest}`;
+    const known = this.entries.get(params.entryId);
 
-    const failure = this.failures.get(failureKey);
-    if (failure && nowMs - failure.atMs < this.failureBlockMs) {
-      const leftSeconds = Math.max(1, Math.ceil((this.failureBlockMs - (nowMs - failure.atMs)) / 1000));
-      const agoSeconds = Math.floor((nowMs - failure.atMs) / 1000);
-      return {
-        ok: false,
-        blocked: true,
-        refusal: { ...failure.refusal, message: `${failure.refusal.message} (blocked after that failure ${agoSeconds} s ago; Kaltura is asked again in ${leftSeconds} s)` },
-      };
+    const block = known?.blocks.get(tokenKey);
+    if (block) {
+      if (nowMs - block.atMs < this.failureBlockMs) return Promise.resolve(this.blockedRefusal(block, nowMs));
+      known?.blocks.delete(tokenKey);
     }
 
-    const tokenHash = hashToken(params.token);
-    const success = this.successes.get(entryKey);
-    if (success && success.tokenHash === tokenHash && nowMs - success.atMs < this.successTtlMs) {
-      return { ok: true, entry: success.entry, cached: true };
+    const success = this.successes.get(`${params.entryId}|${params.mediaServerIndex}`);
+    if (success && success.tokenDigest === tokenDigest && nowMs - success.atMs < this.successTtlMs) {
+      return Promise.resolve({ ok: true, entry: success.entry, cached: true });
     }
 
-    const flightKey = `${failureKey}|${tokenHash}`;
+    const flightKey = `${params.entryId}|${tokenKey}`;
     const pending = this.inFlight.get(flightKey);
     if (pending) return pending;
-    const decision = this.ask(params, entryKey, failureKey, tokenHash).finally(() => this.inFlight.delete(flightKey));
+
+    if (known && this.liveBlocks(known, nowMs) + known.pending.size >= this.maxTokensPerEntry) {
+      return Promise.resolve(this.floodRefusal(params, known, nowMs));
+    }
+    const entryBlocks = known ?? this.remember(params.entryId);
+    entryBlocks.pending.add(tokenKey);
+    const decision = this.ask(params, tokenKey, tokenDigest).finally(() => {
+      this.inFlight.delete(flightKey);
+      entryBlocks.pending.delete(tokenKey);
+    });
     this.inFlight.set(flightKey, decision);
     return decision;
   }
 
-  private async ask(params: BroadcastParams, entryKey: string, failureKey: string, tokenHash: string): Promise<GateDecision> {
+  private async ask(params: BroadcastParams, tokenKey: string, tokenDigest: string): Promise<GateDecision> {
     this.kalturaCalls += 1;
+    const successKey = `${params.entryId}|${params.mediaServerIndex}`;
     try {
       const entry = await withTimeout(
         this.options.authenticate({
@@ -101,23 +128,78 @@ export class IngestGate {
         }),
         this.options.authTimeoutMs ?? 15_000,
       );
-      this.successes.set(entryKey, { entry, tokenHash, atMs: this.now() });
-      this.failures.delete(failureKey);
+      this.successes.delete(successKey);
+      this.successes.set(successKey, { entry, tokenDigest, atMs: this.now() });
+      trimOldest(this.successes, this.maxRemembered);
+      // the right token is known now: refused tokens of this entry go back to Kaltura when tried again
+      this.entries.get(params.entryId)?.blocks.clear();
       return { ok: true, entry, cached: false };
     } catch (error) {
       const refusal = refusalFromAuthError(error, params.entryId);
       // The window starts at the real failure and is never extended by refused retries.
-      this.failures.set(failureKey, { refusal, atMs: this.now() });
-      this.successes.delete(entryKey);
+      const entryBlocks = this.entries.get(params.entryId) ?? this.remember(params.entryId);
+      entryBlocks.blocks.set(tokenKey, { refusal, atMs: this.now() });
+      if (this.successes.get(successKey)?.tokenDigest === tokenDigest) this.successes.delete(successKey);
       return { ok: false, refusal, blocked: false };
     }
   }
 
+  private blockedRefusal(block: Block, nowMs: number): GateDecision {
+    const agoSeconds = Math.floor((nowMs - block.atMs) / 1000);
+    const leftSeconds = Math.max(1, Math.ceil((this.failureBlockMs - (nowMs - block.atMs)) / 1000));
+    const note = `this same token was refused ${agoSeconds} s ago, so Kaltura is not asked about it again for ${leftSeconds} s; a corrected token is asked at once`;
+    return { ok: false, blocked: true, refusal: { ...block.refusal, message: `${block.refusal.message} (${note})` } };
+  }
+
+  /** A new token for an entry that already has maxTokensPerEntry refused or pending: refused without asking. */
+  private floodRefusal(params: BroadcastParams, known: EntryBlocks, nowMs: number): GateDecision {
+    let oldestMs = nowMs;
+    for (const b of known.blocks.values()) if (nowMs - b.atMs < this.failureBlockMs) oldestMs = Math.min(oldestMs, b.atMs);
+    const leftSeconds = Math.max(1, Math.ceil((this.failureBlockMs - (nowMs - oldestMs)) / 1000));
+    const windowSeconds = Math.round(this.failureBlockMs / 1000);
+    return {
+      ok: false,
+      blocked: true,
+      refusal: {
+        reason: 'too-many-tokens',
+        alertCode: 111,
+        kalturaCode: null,
+        message: `${this.maxTokensPerEntry} different tokens for entry ${params.entryId} were refused or are being checked in the last ${windowSeconds} s, so a new one is not sent to Kaltura for ${leftSeconds} s: copy the broadcast URL again from the entry's live settings and retry then`,
+      },
+    };
+  }
+
+  private liveBlocks(known: EntryBlocks, nowMs: number): number {
+    let live = 0;
+    for (const b of known.blocks.values()) if (nowMs - b.atMs < this.failureBlockMs) live += 1;
+    return live;
+  }
+
+  private remember(entryId: string): EntryBlocks {
+    const created: EntryBlocks = { blocks: new Map(), pending: new Set() };
+    this.entries.set(entryId, created);
+    // Maps iterate in insertion order: the oldest entry goes first, unless a Kaltura call of it is still pending
+    for (const [id, e] of this.entries) {
+      if (this.entries.size <= this.maxRemembered) break;
+      if (e.pending.size === 0 && e !== created) this.entries.delete(id);
+    }
+    return created;
+  }
+
+  /** Expired records go at most once a second: the cached path stays a few map lookups. */
   private prune(nowMs: number): void {
+    if (nowMs - this.prunedAtMs < 1000 && nowMs >= this.prunedAtMs) return;
+    this.prunedAtMs = nowMs;
     for (const [key, s] of this.successes) if (nowMs - s.atMs >= this.successTtlMs) this.successes.delete(key);
-    for (const [key, f] of this.failures) if (nowMs - f.atMs >= this.failureBlockMs) this.failures.delete(key);
-    trimOldest(this.successes, this.maxRemembered);
-    trimOldest(this.failures, this.maxRemembered);
+    for (const [id, e] of this.entries) {
+      for (const [key, b] of e.blocks) if (nowMs - b.atMs >= this.failureBlockMs) e.blocks.delete(key);
+      if (e.blocks.size === 0 && e.pending.size === 0) this.entries.delete(id);
+    }
+  }
+
+  /** The token is compared by a keyed digest so the gate never holds it, or anything printable that reveals it. */
+  private digest(token: string): string {
+    return createHmac('sha256', this.digestKey).update(token).digest('base64url');
   }
 }
 
@@ -131,15 +213,9 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
 }
 
 function trimOldest<V>(map: Map<string, V>, max: number): void {
-  // Maps iterate in insertion order, so the first keys are the oldest.
   while (map.size > max) {
     const first = map.keys().next();
     if (first.done) return;
     map.delete(first.value);
   }
-}
-
-/** The token is compared by hash so the cache never holds it in clear. */
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }

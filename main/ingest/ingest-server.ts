@@ -56,7 +56,7 @@ export class IngestServer {
     };
     this.emitter = new TypedEmitter((name, error) => deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }));
     validateDeps(deps);
-    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, authTimeoutMs: o.authTimeoutMs });
+    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, maxTokensPerEntry: o.maxTokensPerEntry, authTimeoutMs: o.authTimeoutMs });
     this.adapter = new NmsAdapter({
       host: deps.host,
       port: deps.port,
@@ -174,35 +174,34 @@ export class IngestServer {
 
   private async onPublish(req: PublishRequest): Promise<void> {
     const input = { app: req.app, tcUrl: req.tcUrl, publishName: req.publishName };
-    const connectionUrl = redactedConnectionUrl(input);
     const parsed = parseBroadcast(input, this.deps.options?.appName ?? 'kLive');
     if (!parsed.ok) {
-      this.refuse(req, connectionUrl, parsed.partial, refusalFromUrl(parsed.refusal), false);
+      this.refuse(req, parsed.partial, refusalFromUrl(parsed.refusal), false);
       return;
     }
     const params = parsed.params;
     const key = internalName(params.streamName, params.mediaServerIndex);
     // A healthy publisher on the same name is refused before Kaltura is asked.
     const busy = this.busyRefusal(key);
-    if (busy) return this.refuse(req, connectionUrl, params, busy, false);
+    if (busy) return this.refuse(req, params, busy, false);
 
-    const decision = await this.gate.check(params, req.sourceAddress);
+    const decision = await this.gate.check(params);
     if (!this.adapter.isOpen(req.connectionId)) {
       this.deps.logger.info('publisher left while being authenticated', { entryId: params.entryId, streamName: params.streamName });
       return;
     }
-    if (!decision.ok) return this.refuse(req, connectionUrl, params, decision.refusal, decision.blocked);
+    if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked);
 
     const existing = this.live.get(key);
     if (existing) {
       const again = this.busyRefusal(key);
-      if (again) return this.refuse(req, connectionUrl, params, again, false);
+      if (again) return this.refuse(req, params, again, false);
       existing.endReason = 'replaced';
       this.deps.logger.warn('replacing a silent publisher', { streamName: params.streamName, index: params.mediaServerIndex, old: existing.connectionId });
       await this.adapter.close(existing.connectionId);
       if (!this.adapter.isOpen(req.connectionId)) return;
     }
-    this.accept(req, params, key, decision.entry, connectionUrl);
+    this.accept(req, params, key, decision.entry);
   }
 
   private busyRefusal(key: string): Refusal | null {
@@ -218,7 +217,7 @@ export class IngestServer {
     };
   }
 
-  private accept(req: PublishRequest, params: BroadcastParams, key: string, entry: LiveStreamEntry, connectionUrl: string): void {
+  private accept(req: PublishRequest, params: BroadcastParams, key: string, entry: LiveStreamEntry): void {
     const nowMs = this.now();
     const previous = this.recentlyEnded.get(key);
     const resumed = previous !== undefined && nowMs - previous.endedAtMs <= this.opts.resumeGraceMs;
@@ -250,7 +249,7 @@ export class IngestServer {
     if (!this.adapter.accept(req.connectionId, key)) {
       this.byConnection.delete(req.connectionId);
       const refusal: Refusal = { reason: 'stream-busy', alertCode: 126, kalturaCode: null, message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds` };
-      return this.refuse(req, connectionUrl, params, refusal, false);
+      return this.refuse(req, params, refusal, false);
     }
     if (!(resumed && previous)) this.nextStreamNumber++;
     this.recentlyEnded.delete(key);
@@ -269,18 +268,19 @@ export class IngestServer {
       connectedAtMs: nowMs,
       resumed,
       pullUrl: stream.pullUrl,
-      connectionUrl,
+      // after the encoder was answered: nothing it waits for is spent on the record
+      connectionUrl: connectionUrlOf(req),
     });
   }
 
   private refuse(
     req: PublishRequest,
-    connectionUrl: string,
     who: { entryId: string | null; partnerId: number | null; streamName: string | null; mediaServerIndex: MediaServerIndex | null },
     refusal: Refusal,
     blocked: boolean,
   ): void {
     this.adapter.refuse(req.connectionId, `${refusal.reason}: ${refusal.message}`);
+    const connectionUrl = connectionUrlOf(req);
     this.deps.logger.warn('publish refused', { reason: refusal.reason, alertCode: refusal.alertCode, message: refusal.message, from: req.sourceAddress, url: connectionUrl });
     this.emitter.emit('streamRefused', {
       entryId: who.entryId,
@@ -333,6 +333,11 @@ export class IngestServer {
       this.emitter.emit('probe', { streamId: stream.streamId, probe: stream.probe.sample(), ...stream.probe.stalls() });
     }
   }
+}
+
+/** The connection URL for records and the UI, the token masked. */
+function connectionUrlOf(req: PublishRequest): string {
+  return redactedConnectionUrl({ app: req.app, tcUrl: req.tcUrl, publishName: req.publishName });
 }
 
 /** The name a stream is fanned out under: ENTRY_N for the primary, ENTRY_N-b for the backup. */

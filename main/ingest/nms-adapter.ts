@@ -259,9 +259,11 @@ export class NmsAdapter {
     if (conn.socket.destroyed || conn.socket.writableEnded) return false;
     if (conn.session.broadcast.publisher) return false;
     conn.phase = 'accepted';
+    // the encoder waits for this answer: it goes out before the rest of the set-up (all synchronous, so no media is
+    // read before the pacer, the reader and the publish below are in place)
+    this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
     conn.reader = new PacedReader({ socket: conn.socket, pacer: conn.pacer, onData: (chunk) => conn.session.onData(chunk), now: this.now, buffer: this.readBuffer });
-    this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.original.onPush();
     if (!conn.session.isPublisher) return false;
     const held = conn.held;
@@ -403,11 +405,16 @@ export class NmsAdapter {
       if (conn.phase === 'closed' || conn.socket.destroyed) return;
       conn.lastDataAtMs = this.now();
       conn.pacer?.onRead(data.length, conn.lastDataAtMs);
+      // NMS writes every answer separately (connect alone is four messages); corked, the answers to one read
+      // leave in one write(2), so the encoder wakes once per command instead of once per message.
+      conn.socket.cork();
       try {
         originalOnData(data);
       } catch (error) {
         this.kill(conn, error instanceof BadInputError ? error.message : `malformed RTMP (${(error as Error).name})`);
         return;
+      } finally {
+        conn.socket.uncork();
       }
       const chunk = rtmp.inChunkSize;
       if (!(chunk >= 1 && chunk <= 0x7fffffff)) this.kill(conn, `absurd RTMP chunk size ${chunk}`);

@@ -8,6 +8,7 @@ export type RefusalReason =
   | 'bad-stream-name'
   | 'entry-mismatch'
   | 'wrong-token'
+  | 'too-many-tokens'
   | 'unknown-entry'
   | 'already-broadcasting'
   | 'quota-exceeded'

@@ -4,6 +4,7 @@ import type { Alert, EntryState, IngestStream, RecordingState, RegistrationState
 import type { Ladder } from '../../shared/ladder.js';
 import type { LifecyclePoint } from './lifecycle.js';
 import { StreamAlerts } from './health/stream-alerts.js';
+import { RateWatch } from './health/rate-health.js';
 import { entryHealth, sortAlerts } from './health/entry-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
 
@@ -13,6 +14,8 @@ export interface StreamRecord {
   stream: IngestStream;
   lifecycle: LifecyclePoint;
   alerts: StreamAlerts;
+  /** the last seconds of probe and FFmpeg samples, for the alerts about rates over time (116, 119, 124, 125) */
+  rates: RateWatch;
   ladder: Ladder | null;
   targetSegmentSeconds: number;
   lastProbeAtMs: number | null;
@@ -67,6 +70,7 @@ export function newStreamRecord(
     },
     lifecycle: { state: 'authenticating', sinceMs: base.atMs },
     alerts: new StreamAlerts({ entryId: base.entryId, streamName: base.streamName, mediaServerIndex: base.mediaServerIndex }, alertTiming),
+    rates: new RateWatch(),
     ladder: null,
     targetSegmentSeconds,
     lastProbeAtMs: null,

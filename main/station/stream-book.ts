@@ -13,6 +13,7 @@ import { assessInput, type InputThresholds } from './health/input-health.js';
 import { assessTranscode, type TranscodeThresholds } from './health/rendition-health.js';
 import { makeAlert, StreamAlerts, type AlertChanges } from './health/stream-alerts.js';
 import { backupOnlyConditions } from './health/entry-conditions.js';
+import { BACK_TO_NORMAL, backToNormalAlerts, DEFAULT_RATE_THRESHOLDS } from './health/rate-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
 import { EMPTY_RECORDING, newStreamRecord, streamKey, toEntryState, type EntryRecord, type StreamRecord } from './records.js';
 import type { AlertTransition } from './registry-types.js';
@@ -139,6 +140,7 @@ export class StreamBook {
     if (!rec || rec.stream.id !== i.streamId) return;
     rec.stream.probe = i.probe;
     rec.lastProbeAtMs = this.o.clock.nowMs();
+    rec.rates.addProbe(i.probe, rec.lastProbeAtMs, rec.stream.connectedAtMs, this.o.inputThresholds.warmupMs);
     this.assessInputOf(rec);
   }
 
@@ -170,7 +172,9 @@ export class StreamBook {
     rec.stream.renditions = a.renditions;
     rec.stream.metrics = { ...rec.stream.metrics, ...a.metrics };
     const onAir = isOnAir(rec.lifecycle.state);
-    this.publishAlerts(entry, rec.alerts.evaluate(onAir ? a.conditions : a.conditions.map((c) => ({ ...c, holds: false })), now));
+    rec.rates.addTranscode(s.transcoder, now);
+    const conditions = [...a.conditions, ...rec.rates.transcodeConditions(s.transcoder, s.renditions, now)];
+    this.publishStreamAlerts(entry, rec, rec.alerts.evaluate(onAir ? conditions : conditions.map((c) => ({ ...c, holds: false })), now), now);
     this.markDirty(entry.entryId);
   }
 
@@ -270,6 +274,7 @@ export class StreamBook {
     rec.ladder = null;
     rec.lastProbeAtMs = null;
     rec.playableSeen = false;
+    rec.rates.reset();
   }
 
   private transition(rec: StreamRecord, event: LifecycleEvent, atMs: number): boolean {
@@ -291,7 +296,8 @@ export class StreamBook {
     const now = this.o.clock.nowMs();
     const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds, rec.targetSegmentSeconds);
     rec.stream.metrics = { ...rec.stream.metrics, ...a.metrics };
-    if (isOnAir(rec.lifecycle.state)) this.publishAlerts(entry, rec.alerts.evaluate(a.conditions, now));
+    const conditions = [...a.conditions, ...rec.rates.inputConditions(rec.stream.probe, now, a.metrics['video']?.value === true)];
+    if (isOnAir(rec.lifecycle.state)) this.publishStreamAlerts(entry, rec, rec.alerts.evaluate(conditions, now), now);
     this.markDirty(entry.entryId);
   }
 
@@ -302,6 +308,16 @@ export class StreamBook {
     const alert = makeAlert(100, { entryId: entry.entryId, streamName: rec.stream.streamName, mediaServerIndex: rec.stream.mediaServerIndex }, now, texts.alert, String(t.restarts));
     rec.transient.push({ alert, untilMs: now + this.o.restartAlertMs });
     this.publishAlerts(entry, { raised: [alert], cleared: [] });
+  }
+
+  /** A stream's alert changes, with 121 / 122 when a limited alert (119 / 120) clears while it stays on air. */
+  private publishStreamAlerts(entry: EntryRecord, rec: StreamRecord, changes: AlertChanges, now: number): void {
+    const limitedAgain = new Set(changes.raised.flatMap((a) => BACK_TO_NORMAL.get(a.code) ?? []));
+    if (limitedAgain.size > 0) this.clearTransient(rec, (a) => limitedAgain.has(a.code));
+    const back = backToNormalAlerts(changes.cleared, isOnAir(rec.lifecycle.state), now);
+    this.clearTransient(rec, (a) => back.some((b) => b.code === a.code));
+    rec.transient.push(...back.map((alert) => ({ alert, untilMs: now + DEFAULT_RATE_THRESHOLDS.backToNormalShowMs })));
+    this.publishAlerts(entry, { raised: [...changes.raised, ...back], cleared: changes.cleared });
   }
 
   private clearTransient(rec: StreamRecord, which: (a: Alert) => boolean): void {

@@ -13,9 +13,13 @@ export const DEFAULT_ALERT_TIMING: Record<number, HysteresisOptions> = {
   104: { raiseAfterMs: 5_000, clearAfterMs: 10_000 },
   107: { raiseAfterMs: 6_000, clearAfterMs: 10_000 },
   108: { raiseAfterMs: 5_000, clearAfterMs: 5_000 },
+  116: { raiseAfterMs: 10_000, clearAfterMs: 10_000 },
   117: { raiseAfterMs: 10_000, clearAfterMs: 10_000 },
+  119: { raiseAfterMs: 10_000, clearAfterMs: 15_000 },
   120: { raiseAfterMs: 10_000, clearAfterMs: 10_000 },
   123: { raiseAfterMs: 2_000, clearAfterMs: 10_000 },
+  124: { raiseAfterMs: 10_000, clearAfterMs: 10_000 },
+  125: { raiseAfterMs: 5_000, clearAfterMs: 10_000 },
 };
 const FALLBACK_TIMING: HysteresisOptions = { raiseAfterMs: 5_000, clearAfterMs: 5_000 };
 

@@ -82,8 +82,10 @@ describe('publish gate (integration)', () => {
       ['wrong-token', true],
       ['wrong-token', true],
     ]);
-    // The right token from the same encoder is still blocked until the window ends (kaltura.md 1.4).
-    await h.spawnFfmpeg(obsFormArgs(h.port, 10)).exited;
-    expect(h.calls).toHaveLength(1);
+    expect(h.events.streamRefused[1]?.message).toContain('this same token was refused');
+    // Regression (issue 21): the corrected token from the same encoder used to be refused for the rest of the window.
+    h.spawnFfmpeg(obsFormArgs(h.port, 3));
+    await waitFor(() => h?.events.streamAccepted[0], { timeoutMs: 15_000, what: 'the corrected token accepted' });
+    expect(h.calls.map((c) => c.token)).toEqual(['wrongtok', TOKEN]);
   });
 });

@@ -126,7 +126,7 @@ describe('station pipeline with the sandbox', () => {
     }
   });
 
-  // last: a refusal blocks the same (entry, index, address) for 30 s
+  // last: a refusal blocks the same (entry, index, token) for 30 s
   it('refuses a wrong token and shows the reason without the token', async () => {
     const bad = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: 'deadbeef' }, { durationSeconds: 5 });
     try {
