@@ -159,6 +159,8 @@ export class StreamPipeline {
       clock: deps.clock,
       pidRegistry: deps.pidRegistry,
       resumed,
+      // a publisher that leaves may resume within the grace period: its viewers must not see the stream end
+      openUntilStop: true,
     });
     this.session = session;
     const id = event.streamId;
