@@ -9,7 +9,7 @@ import type { MediaServerIndex } from '../kaltura/api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';
-import type { DiskLowAlert, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
+import type { DiskLowAlert, DiskRecoveredEvent, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
 import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {
@@ -28,12 +28,17 @@ export interface RecordingServiceOptions {
   segmentSeconds?: number;
   minFreeBytes?: number;
   minFreePercent?: number;
+  /** how often free space is checked while recording or paused; default 5000 */
+  diskCheckIntervalMs?: number;
   now?: () => number;
   /** every recording FFmpeg is recorded here while it runs (the station's PidRegistry) */
   pids?: PidRecords;
   /** injected in tests; default builds a SegmentRecorder */
   createRecorder?: (options: SegmentRecorderOptions) => RecorderLike;
+  /** the disk fell below the margin: the recording paused */
   onAlert?(alert: DiskLowAlert): void;
+  /** space returned: the paused recording resumed */
+  onDiskRecovered?(event: DiskRecoveredEvent): void;
   onChange?(entryId: string, state: RecordingState): void;
 }
 
@@ -100,12 +105,14 @@ export class RecordingService {
       ...(this.options.segmentSeconds !== undefined ? { segmentSeconds: this.options.segmentSeconds } : {}),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
       ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),
+      ...(this.options.diskCheckIntervalMs !== undefined ? { diskCheckIntervalMs: this.options.diskCheckIntervalMs } : {}),
       logger: this.options.logger.child('recording'),
       ...(this.options.pids ? { pids: this.options.pids } : {}),
       onSegment: (segment) => {
         this.options.queue.enqueue({ ...segment, partnerId: args.partnerId, mediaServerIndex: args.mediaServerIndex, assetId: args.assetId ?? null });
       },
       onAlert: (alert) => this.options.onAlert?.(alert),
+      onDiskRecovered: (event) => this.options.onDiskRecovered?.(event),
       onStateChange: (state) => {
         // a recorder that stopped by itself (disk low) ends its session too
         if (state.wanted === 'stop' && state.observed === 'stopped') this.closeSession(args.entryId, session);
@@ -139,7 +146,8 @@ export class RecordingService {
     const recorder = session?.recorder.state();
     return {
       enabled: session !== undefined,
-      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed',
+      // paused for disk space is not recording; the reason says why and that it resumes by itself
+      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed' && recorder.observed !== 'paused',
       reason: recorder?.reason ?? null,
       items: [...this.options.queue.uploadItems(entryId), ...(recorder?.currentSegmentPath ? [recordingItem(entryId, recorder.currentSegmentPath)] : [])],
     };
