@@ -14,6 +14,8 @@ import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {
   start(): Promise<void>;
+  /** the publisher reconnected: restart now rather than after the backoff */
+  resume?(): void;
   stop(reason?: string | null): Promise<void>;
   state(): RecorderState;
 }
@@ -125,6 +127,12 @@ export class RecordingService {
     await session.recorder.start();
     if (session.recorder.state().wanted === 'stop') this.closeSession(args.entryId, session);
     this.publish(args.entryId);
+  }
+
+  /** The entry's publisher reconnected within the grace period: its recording goes on in the same session, now. */
+  resume(entryId: string): void {
+    const session = this.sessions.get(entryId);
+    if (session && !session.closed) session.recorder.resume?.();
   }
 
   /** Stops an entry's recording; resolves once its last segment is queued with isLastChunk. */

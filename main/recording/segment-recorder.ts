@@ -168,6 +168,18 @@ export class SegmentRecorder {
     this.spawnRun();
   }
 
+  /**
+   * The publisher came back (a reconnect within the grace period): its drop ended FFmpeg's input, and the
+   * restart must not wait out a backoff that grew while the feed was gone. Starts the next run now, on the
+   * returned publisher's feed, in the same session with the numbering continued.
+   */
+  resume(): void {
+    if (this.current.wanted !== 'run' || this.current.observed === 'paused') return;
+    this.restartDelayMs = 0;
+    // resolving the restart wait makes afterExit() start the next run at once
+    this.cancelRestart?.();
+  }
+
   /** Stops FFmpeg ('q', then SIGKILL of its group) and resolves once every finished segment was reported. */
   async stop(reason: string | null = null): Promise<void> {
     this.update({ wanted: 'stop', ...(reason ? { reason } : {}) });
@@ -398,6 +410,8 @@ export class SegmentRecorder {
       this.cancelRestart = resolve;
     });
     this.cancelRestart = null;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     if (this.current.wanted !== 'run') return;
     if (await this.diskIsLow()) return;
     this.spawnRun();

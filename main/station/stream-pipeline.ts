@@ -92,6 +92,8 @@ export class StreamPipeline {
     this.graceTimer = null;
     if (this.session) this.session.resume();
     else void this.startTranscode(true);
+    // the drop ended the recorder's input: it records the returned publisher now, not after its restart backoff
+    if (this.recording) this.deps.recording?.resume(event.entryId);
     this.startRecording();
   }
 

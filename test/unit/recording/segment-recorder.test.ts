@@ -90,6 +90,17 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(segments).toHaveLength(1);
   });
 
+  it('resume(): the publisher came back, so the next run starts now instead of after the restart backoff (issue 20: a reconnecting encoder lost most of its recording)', async () => {
+    const { recorder, children } = setup(); // restartBaseMs 60 s
+    await recorder.start();
+    children[0]!.exit(0); // the drop ended FFmpeg's input
+    await waitFor(() => recorder.state().observed === 'restarting', { what: 'the restart wait' });
+    expect(children).toHaveLength(1);
+    recorder.resume();
+    await waitFor(() => children.length === 2 && recorder.state().observed === 'recording', { timeoutMs: 2000, what: 'the run started by resume()' });
+    expect(recorder.state().wanted).toBe('run');
+  });
+
   it('after a crash reports the playable unlisted tail, drops an empty one, and restarts numbering after both', async () => {
     const { recorder, children, segments, listPath } = setup({ restartBaseMs: 10 });
     await recorder.start();
