@@ -9,8 +9,6 @@ import type { Logger } from '../log/logger.js';
 import type { RegistrationState } from '../../shared/state.js';
 
 export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 60_000;
-/** the longest wait between retries of a failed keep-alive (see register()) */
-export const KEEP_ALIVE_RETRY_MAX_MS = 5_000;
 /** codes meaning the node is already gone: an unregister has nothing left to do */
 const ALREADY_UNREGISTERED = new Set(['ENTRY_SERVER_NODE_NOT_FOUND', 'SERVER_NODE_NOT_FOUND']);
 
@@ -31,6 +29,9 @@ export interface RegistrationKeeperOptions {
 }
 
 type Wanted = 'none' | 'BROADCASTING' | 'PLAYABLE' | 'stopped';
+
+/** the longest wait between retries of a failed keep-alive (see register()) */
+export const KEEP_ALIVE_RETRY_MAX_MS = 5_000;
 
 export class RegistrationKeeper {
   private current: RegistrationState = { status: 'none', lastKeepAliveAtMs: null, lastError: null };
