@@ -210,6 +210,10 @@ export const KalturaStatusSchema = z.object({
     lastOkAtMs: z.number().nullable(),
     lastError: z.string().nullable(),
     lastLatencyMs: z.number().nullable(),
+    /** answering, but a share of recent calls failed (server errors or lost connections): a flapping uplink, not an outage */
+    degraded: z.boolean().optional(),
+    /** failed share of the calls of the last minute, 0-100 (null before enough calls to judge) */
+    recentFailurePercent: z.number().nullable().optional(),
   }),
 });
 export type KalturaStatus = z.infer<typeof KalturaStatusSchema>;

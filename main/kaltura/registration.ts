@@ -30,6 +30,9 @@ export interface RegistrationKeeperOptions {
 
 type Wanted = 'none' | 'BROADCASTING' | 'PLAYABLE' | 'stopped';
 
+/** the longest wait between retries of a failed keep-alive (see register()) */
+export const KEEP_ALIVE_RETRY_MAX_MS = 5_000;
+
 export class RegistrationKeeper {
   private current: RegistrationState = { status: 'none', lastKeepAliveAtMs: null, lastError: null };
   private readonly listeners = new Set<(state: RegistrationState) => void>();
@@ -121,7 +124,10 @@ export class RegistrationKeeper {
       this.set({ status: 'error', lastError: `registerMediaServer ${status} failed: ${message}` });
       if (error instanceof KalturaModeError) return;
       this.failures++;
-      const delayMs = this.backoffMs();
+      // a failed keep-alive must not back off past Kaltura's 120 s node expiry: on a flapping uplink a few
+      // failures in a row (2, 4, 8, 16, 30 s apart) would let the registration lapse, so keep-alives retry
+      // at most KEEP_ALIVE_RETRY_MAX_MS apart
+      const delayMs = status === 'PLAYABLE' && this.everRegistered ? Math.min(this.backoffMs(), KEEP_ALIVE_RETRY_MAX_MS) : this.backoffMs();
       options.logger?.warn('registerMediaServer failed; retrying', { entryId: options.entryId, index: options.mediaServerIndex, status, delayMs, error: message });
       this.schedule(generation, delayMs);
     }

@@ -9,11 +9,13 @@ import type { MediaServerIndex } from '../kaltura/api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';
-import type { DiskLowAlert, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
+import type { DiskLowAlert, DiskRecoveredEvent, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
 import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {
   start(): Promise<void>;
+  /** the publisher reconnected: restart now rather than after the backoff */
+  resume?(): void;
   stop(reason?: string | null): Promise<void>;
   state(): RecorderState;
 }
@@ -28,12 +30,17 @@ export interface RecordingServiceOptions {
   segmentSeconds?: number;
   minFreeBytes?: number;
   minFreePercent?: number;
+  /** how often free space is checked while recording or paused; default 5000 */
+  diskCheckIntervalMs?: number;
   now?: () => number;
   /** every recording FFmpeg is recorded here while it runs (the station's PidRegistry) */
   pids?: PidRecords;
   /** injected in tests; default builds a SegmentRecorder */
   createRecorder?: (options: SegmentRecorderOptions) => RecorderLike;
+  /** the disk fell below the margin: the recording paused */
   onAlert?(alert: DiskLowAlert): void;
+  /** space returned: the paused recording resumed */
+  onDiskRecovered?(event: DiskRecoveredEvent): void;
   onChange?(entryId: string, state: RecordingState): void;
 }
 
@@ -100,12 +107,14 @@ export class RecordingService {
       ...(this.options.segmentSeconds !== undefined ? { segmentSeconds: this.options.segmentSeconds } : {}),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
       ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),
+      ...(this.options.diskCheckIntervalMs !== undefined ? { diskCheckIntervalMs: this.options.diskCheckIntervalMs } : {}),
       logger: this.options.logger.child('recording'),
       ...(this.options.pids ? { pids: this.options.pids } : {}),
       onSegment: (segment) => {
         this.options.queue.enqueue({ ...segment, partnerId: args.partnerId, mediaServerIndex: args.mediaServerIndex, assetId: args.assetId ?? null });
       },
       onAlert: (alert) => this.options.onAlert?.(alert),
+      onDiskRecovered: (event) => this.options.onDiskRecovered?.(event),
       onStateChange: (state) => {
         // a recorder that stopped by itself (disk low) ends its session too
         if (state.wanted === 'stop' && state.observed === 'stopped') this.closeSession(args.entryId, session);
@@ -118,6 +127,12 @@ export class RecordingService {
     await session.recorder.start();
     if (session.recorder.state().wanted === 'stop') this.closeSession(args.entryId, session);
     this.publish(args.entryId);
+  }
+
+  /** The entry's publisher reconnected within the grace period: its recording goes on in the same session, now. */
+  resume(entryId: string): void {
+    const session = this.sessions.get(entryId);
+    if (session && !session.closed) session.recorder.resume?.();
   }
 
   /** Stops an entry's recording; resolves once its last segment is queued with isLastChunk. */
@@ -139,7 +154,8 @@ export class RecordingService {
     const recorder = session?.recorder.state();
     return {
       enabled: session !== undefined,
-      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed',
+      // paused for disk space is not recording; the reason says why and that it resumes by itself
+      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed' && recorder.observed !== 'paused',
       reason: recorder?.reason ?? null,
       items: [...this.options.queue.uploadItems(entryId), ...(recorder?.currentSegmentPath ? [recordingItem(entryId, recorder.currentSegmentPath)] : [])],
     };

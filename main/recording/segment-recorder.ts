@@ -2,7 +2,9 @@
 // into MPEG-TS segments under DATA/recordings/<entryId>/<sessionId>/, each cut on a keyframe and
 // playable alone. A segment is reported once FFmpeg lists it in its CSV segment list (or, after a
 // crash, once ffprobe can read it), so a killed FFmpeg costs at most the unfinished tail seconds.
-// Restarts continue the numbering; free disk space is checked before and while recording.
+// Restarts continue the numbering; free disk space is checked before and while recording: below the margin
+// the recording pauses (FFmpeg ends cleanly, finished segments are kept and delivered) and resumes by itself,
+// in the same session, once the disk has room again.
 import { spawn as nodeSpawn } from 'node:child_process';
 import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import fs from 'node:fs';
@@ -38,9 +40,18 @@ export interface DiskLowAlert {
   message: string;
 }
 
+/** the disk has room again: the recording resumed after a disk-low pause */
+export interface DiskRecoveredEvent {
+  kind: 'disk-ok';
+  entryId: string;
+  freeBytes: number;
+  message: string;
+}
+
 export interface RecorderState {
   wanted: 'run' | 'stop';
-  observed: 'idle' | 'starting' | 'recording' | 'restarting' | 'stopped' | 'failed';
+  /** paused: wanted, but the disk is below the margin; it resumes when space returns */
+  observed: 'idle' | 'starting' | 'recording' | 'restarting' | 'paused' | 'stopped' | 'failed';
   pid: number | null;
   restarts: number;
   /** why it stopped or failed, e.g. the disk-low message */
@@ -89,12 +100,19 @@ export interface SegmentRecorderOptions {
   probeDuration?: ProbeDurationFn;
   onSegment(segment: FinishedSegment): void;
   onAlert?(alert: DiskLowAlert): void;
+  onDiskRecovered?(event: DiskRecoveredEvent): void;
   onStateChange?(state: RecorderState): void;
 }
 
 export { feedInput, rtmpPullInput } from './recorder-args.js';
 
 const STABLE_RUN_MS = 30_000;
+/** a paused recording resumes at this multiple of the free-space margin */
+const RESUME_HEADROOM = 1.1;
+
+function megabytes(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
 
 interface Run {
   generation: number;
@@ -139,15 +157,27 @@ export class SegmentRecorder {
     return { ...this.current };
   }
 
-  /** Starts recording unless the disk is already below the margin (then onAlert fires and it stays stopped). */
+  /** Starts recording; if the disk is already below the margin, onAlert fires and it waits paused for space. */
   async start(): Promise<void> {
     if (this.current.wanted === 'run') return;
     fs.mkdirSync(this.directory, { recursive: true });
     this.update({ wanted: 'run', reason: null });
-    if (await this.diskIsLow()) return;
     this.diskTimer = setInterval(() => void this.checkDiskWhileRecording(), this.options.diskCheckIntervalMs ?? 5000);
     this.diskTimer.unref?.();
+    if (await this.diskIsLow()) return;
     this.spawnRun();
+  }
+
+  /**
+   * The publisher came back (a reconnect within the grace period): its drop ended FFmpeg's input, and the
+   * restart must not wait out a backoff that grew while the feed was gone. Starts the next run now, on the
+   * returned publisher's feed, in the same session with the numbering continued.
+   */
+  resume(): void {
+    if (this.current.wanted !== 'run' || this.current.observed === 'paused') return;
+    this.restartDelayMs = 0;
+    // resolving the restart wait makes afterExit() start the next run at once
+    this.cancelRestart?.();
   }
 
   /** Stops FFmpeg ('q', then SIGKILL of its group) and resolves once every finished segment was reported. */
@@ -173,30 +203,49 @@ export class SegmentRecorder {
     this.cancelRestart?.();
   }
 
-  private async diskIsLow(): Promise<boolean> {
-    let space: DiskSpace;
+  private async readSpace(): Promise<{ space: DiskSpace; margin: number } | null> {
     try {
-      space = await this.statfs(this.directory);
+      const space = await this.statfs(this.directory);
+      return { space, margin: marginBytes(space, { minFreeBytes: this.options.minFreeBytes ?? 500 * 1024 * 1024, minFreePercent: this.options.minFreePercent ?? 0 }) };
     } catch (e) {
       this.options.logger.warn('cannot read free disk space; recording continues', { directory: this.directory, error: (e as Error).message });
-      return false;
+      return null;
     }
-    const margin = marginBytes(space, { minFreeBytes: this.options.minFreeBytes ?? 500 * 1024 * 1024, minFreePercent: this.options.minFreePercent ?? 0 });
-    if (space.freeBytes >= margin) return false;
-    const message = `Recording of ${this.options.entryId} stopped: only ${formatBytes(space.freeBytes)} free on the disk of ${this.directory} (minimum ${formatBytes(margin)}). Free some space or choose another data folder; finished segments are kept.`;
+  }
+
+  /** Below the margin: pause (alert once per pause); the disk timer keeps looking for space. */
+  private async diskIsLow(): Promise<boolean> {
+    const read = await this.readSpace();
+    if (!read || read.space.freeBytes >= read.margin) return false;
+    if (this.current.observed === 'paused') return true;
+    const { space, margin } = read;
+    const message = `disk full: ${megabytes(space.freeBytes)} MB free, recording paused for ${this.options.entryId} (needs ${formatBytes(margin)} free on the disk of ${this.directory}). It resumes by itself when space returns: free some space or choose another data folder; finished segments are kept and uploaded.`;
     this.options.logger.error(message);
+    this.update({ observed: 'paused', pid: null, reason: message, currentSegmentPath: null });
     this.options.onAlert?.({ kind: 'disk-low', entryId: this.options.entryId, directory: this.directory, freeBytes: space.freeBytes, marginBytes: margin, message });
-    this.update({ wanted: 'stop', reason: message });
-    this.clearTimers();
     return true;
   }
 
   private async checkDiskWhileRecording(): Promise<void> {
     if (this.current.wanted !== 'run') return;
+    if (this.current.observed === 'paused') return this.resumeIfRoom();
     if (await this.diskIsLow()) {
       const run = this.run;
       if (run) this.terminate(run);
     }
+  }
+
+  /** Resumes a paused recording (same session, numbering continued) once the disk is back above the margin with headroom. */
+  private async resumeIfRoom(): Promise<void> {
+    const read = await this.readSpace();
+    if (!read || this.current.wanted !== 'run' || this.current.observed !== 'paused' || this.run) return;
+    // headroom so a disk hovering at the margin does not flap between paused and recording
+    if (read.space.freeBytes < read.margin * RESUME_HEADROOM) return;
+    const message = `disk space back: ${megabytes(read.space.freeBytes)} MB free, recording of ${this.options.entryId} resumed`;
+    this.options.logger.info(message);
+    this.update({ reason: null });
+    this.options.onDiskRecovered?.({ kind: 'disk-ok', entryId: this.options.entryId, freeBytes: read.space.freeBytes, message });
+    this.spawnRun();
   }
 
   private spawnRun(): void {
@@ -344,6 +393,8 @@ export class SegmentRecorder {
     const signal = run.child.signalCode;
     if (this.run === run) this.run = null;
     if (run.generation !== this.generation) return;
+    // paused for disk space: the disk timer resumes it
+    if (this.current.wanted === 'run' && this.current.observed === 'paused') return;
     if (this.current.wanted !== 'run') {
       this.update({ observed: 'stopped', pid: null, currentSegmentPath: null });
       return;
@@ -359,6 +410,8 @@ export class SegmentRecorder {
       this.cancelRestart = resolve;
     });
     this.cancelRestart = null;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
     if (this.current.wanted !== 'run') return;
     if (await this.diskIsLow()) return;
     this.spawnRun();

@@ -51,6 +51,10 @@ export interface StationTuning {
   x264Preset?: string;
   /** skip the one-second hardware encoder test encodes at start */
   skipEncoderDetection?: boolean;
+  /** recording pauses below this much free space (default 500 MiB); drills on a small tmpfs lower it */
+  recordingMinFreeBytes?: number;
+  /** how often recording checks free space (default 5 s) */
+  recordingDiskCheckIntervalMs?: number;
 }
 
 const DEFAULT_RESUME_GRACE_MS = 10_000;
@@ -339,7 +343,10 @@ export class Station {
       segmentSeconds: this.settings.get().media.recordingSegmentSeconds,
       pids: this.pids,
       now: () => this.clock.nowMs(),
+      ...(this.deps.tuning?.recordingMinFreeBytes !== undefined ? { minFreeBytes: this.deps.tuning.recordingMinFreeBytes } : {}),
+      ...(this.deps.tuning?.recordingDiskCheckIntervalMs !== undefined ? { diskCheckIntervalMs: this.deps.tuning.recordingDiskCheckIntervalMs } : {}),
       onAlert: (alert) => this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
+      onDiskRecovered: (event) => this.monitor.events.add({ severity: 'info', kind: 'upload', entryId: event.entryId, message: event.message }),
       onChange: (entryId, state) => this.monitor.registry.recording(entryId, state),
     });
   }

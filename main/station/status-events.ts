@@ -20,6 +20,10 @@ export function apiEvent(prev: KalturaStatus['api'], next: KalturaStatus['api'])
     return { severity: 'error', kind: 'api', message: `Kaltura API unreachable: ${next.lastError ?? 'no answer'}; check the service URL and the network` };
   }
   if (newError) return { severity: 'error', kind: 'api', message: `Kaltura API error: ${next.lastError}` };
+  if (next.reachable === true && next.degraded && !prev.degraded) {
+    return { severity: 'warning', kind: 'api', message: `Kaltura API degraded: ${next.recentFailurePercent ?? '?'} % of the last minute's calls failed; the station retries them` };
+  }
+  if (next.reachable === true && prev.reachable === true && prev.degraded && !next.degraded) return { severity: 'info', kind: 'api', message: 'Kaltura API no longer degraded' };
   if (next.reachable === true && prev.reachable !== true) {
     return { severity: 'info', kind: 'api', message: `Kaltura API reachable${next.lastLatencyMs !== null ? ` (${Math.round(next.lastLatencyMs)} ms)` : ''}` };
   }

@@ -95,6 +95,8 @@ export class StreamPipeline {
     this.graceTimer = null;
     if (this.session) this.session.resume();
     else void this.startTranscode(true);
+    // the drop ended the recorder's input: it records the returned publisher now, not after its restart backoff
+    if (this.recording) this.deps.recording?.resume(event.entryId);
     this.startRecording();
   }
 
@@ -164,6 +166,8 @@ export class StreamPipeline {
       clock: deps.clock,
       pidRegistry: deps.pidRegistry,
       resumed,
+      // a publisher that leaves may resume within the grace period: its viewers must not see the stream end
+      openUntilStop: true,
     });
     this.session = session;
     const id = event.streamId;

@@ -80,6 +80,7 @@ export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInp
   const flags = ['independent_segments'];
   if (output.deleteOldSegments) flags.push('delete_segments');
   if (output.appendToExisting) flags.push('append_list', 'discont_start');
+  if (output.omitEndList) flags.push('omit_endlist');
   args.push(
     '-f', 'hls',
     '-hls_time', formatNumber(output.segmentDurationSeconds),

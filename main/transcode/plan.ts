@@ -35,6 +35,8 @@ export interface HlsOutput {
   startNumber?: number;
   /** continue existing playlists with #EXT-X-DISCONTINUITY (restart after a failure, resumed publish) */
   appendToExisting?: boolean;
+  /** FFmpeg never writes #EXT-X-ENDLIST (the session does, when the stream really ends) */
+  omitEndList?: boolean;
 }
 
 export type KeyFrameMode = 'source' | 'interval';

@@ -62,6 +62,12 @@ export interface TranscodeSessionOptions {
   outputId?: string;
   /** the playlists continue an earlier run of this stream (publisher reconnected within the grace period) */
   resumed?: boolean;
+  /**
+   * The publisher may come back after its input ends (a reconnect within the grace period): the playlists stay
+   * open (no #EXT-X-ENDLIST, which makes players stop as if the stream were over) until stop(), so a viewer
+   * sees a pause and then a discontinuity, not the end of the stream.
+   */
+  openUntilStop?: boolean;
   /** -re on the input: tests and benches reading a file */
   readRealtime?: boolean;
   /** supervisor timings (watchdog, backoff, stop) */
@@ -198,6 +204,8 @@ export class TranscodeSession {
     if (this.closed) return;
     this.closed = true;
     await this.supervisor?.stop();
+    // the input ended earlier and left the playlists open for a resume that did not come: close them now
+    if (this.endedReported && this.options.openUntilStop) this.closePlaylists();
     this.finish('stopped');
   }
 
@@ -327,11 +335,19 @@ export class TranscodeSession {
       // a short input can end between two ticks: the master must still be written
       if (!this.playable && this.meter.allHaveSegments()) this.becomePlayable(this.plan, this.meter);
       // FFmpeg writes #EXT-X-ENDLIST when it ends cleanly; after a SIGKILL the station closes the playlists itself
-      for (const folder of this.meter.folders()) if (ensureEndList(path.join(this.dir, folder, 'index.m3u8'))) closed++;
-      if (closed > 0) this.options.logger.warn('closed playlists FFmpeg left open', { streamName: this.options.streamName, playlists: closed });
+      if (reason === 'stopped' || !this.options.openUntilStop) closed = this.closePlaylists();
       this.emitState();
     }
     this.emitter.emit('ended', { reason, playlistsClosedByStation: closed });
+  }
+
+  /** Ends every playlist with #EXT-X-ENDLIST where it lacks one; returns how many needed it. */
+  private closePlaylists(): number {
+    if (!this.meter) return 0;
+    let closed = 0;
+    for (const folder of this.meter.folders()) if (ensureEndList(path.join(this.dir, folder, 'index.m3u8'))) closed++;
+    if (closed > 0 && !this.options.openUntilStop) this.options.logger.warn('closed playlists FFmpeg left open', { streamName: this.options.streamName, playlists: closed });
+    return closed;
   }
 
   private fail(reason: string, kalturaCode: string | null): false {
@@ -357,7 +373,7 @@ export class TranscodeSession {
   }
 
   private output(append: boolean): HlsOutput {
-    return sessionOutput(this.dir, this.options.entry, append);
+    return { ...sessionOutput(this.dir, this.options.entry, append), ...(this.options.openUntilStop ? { omitEndList: true } : {}) };
   }
 
   private encodeOptions(): EncodeOptions {

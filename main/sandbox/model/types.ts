@@ -100,6 +100,8 @@ export const UploadTokenRecordSchema = z.object({
   fileName: z.string().nullable(),
   fileSize: z.number().nullable(),
   uploadedFileSize: z.number(),
+  /** every byte uploadToken.upload received for this token, re-sent ones included (drills measure resumes by it) */
+  receivedBytes: z.number().default(0),
   createdAtSeconds: z.number(),
   updatedAtSeconds: z.number(),
 });

@@ -80,6 +80,7 @@ export const uploadTokenService: ServiceDef = {
         fileName: optString(bag, 'fileName'),
         fileSize,
         uploadedFileSize: 0,
+        receivedBytes: 0,
         createdAtSeconds: nowS,
         updatedAtSeconds: nowS,
       };
@@ -106,6 +107,7 @@ export const uploadTokenService: ServiceDef = {
       const waiting = pendingChunks(ctx.store.uploadsDir, token.id).length > 0;
       const updated = ctx.store.updateUploadToken(token.id, (t) => {
         t.uploadedFileSize = size;
+        t.receivedBytes += file.data.length;
         t.fileName ??= file.fileName;
         t.status = Status.PARTIAL_UPLOAD;
       });

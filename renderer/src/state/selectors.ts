@@ -194,6 +194,7 @@ export function ksSummary(ks: KalturaStatus['ks'] | undefined, nowMs: number): K
 
 export function apiSummary(api: KalturaStatus['api'] | undefined): KsSummary {
   if (!api || api.reachable === null) return { text: 'API: not checked yet', tone: 'idle' };
+  if (api.reachable && api.degraded) return { text: `API degraded: ${api.recentFailurePercent ?? '?'} % of the last minute's calls failed (retrying)`, tone: 'fair' };
   if (api.reachable) return { text: `API reachable${api.lastLatencyMs !== null ? ` (${Math.round(api.lastLatencyMs)} ms)` : ''}`, tone: 'good' };
   return { text: `API unreachable${api.lastError ? `: ${api.lastError}` : ''}`, tone: 'poor' };
 }

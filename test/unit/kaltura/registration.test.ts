@@ -1,7 +1,7 @@
 // RegistrationKeeper with a stub API on a manual clock: BROADCASTING, PLAYABLE keep-alive, retries,
 // unregister after in-flight calls, and late answers from a stopped keeper ignored (generation ids).
 import { describe, expect, it } from 'vitest';
-import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
+import { KEEP_ALIVE_RETRY_MAX_MS, RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import type { KalturaApi, LiveStreamEntry } from '../../../main/kaltura/api.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
 import { ManualClock } from '../../../main/station/clock.js';
@@ -109,6 +109,26 @@ describe('RegistrationKeeper', () => {
     await flush();
     expect(calls).toHaveLength(6);
     expect(keeper.state()).toMatchObject({ status: 'broadcasting', lastError: null });
+    await keeper.stop();
+  });
+
+  it('failed keep-alives retry at most 5 s apart, so a run of failures cannot outlast the 120 s node expiry (issue 20)', async () => {
+    const { keeper, clock, calls } = make([() => Promise.resolve(), ...Array.from({ length: 8 }, () => fail(networkDown))]);
+    keeper.start();
+    keeper.markPlayable();
+    await flush();
+    clock.advance(60_000); // the keep-alive fails, and keeps failing
+    await flush();
+    for (let i = 0; i < 7; i++) {
+      clock.advance(KEEP_ALIVE_RETRY_MAX_MS);
+      await flush();
+    }
+    // 1 + 1 + 7 calls: the backoff (1, 2, 4, 8 s capped at retryMaxDelayMs 8 s) was held to 5 s
+    expect(calls).toHaveLength(9);
+    clock.advance(KEEP_ALIVE_RETRY_MAX_MS); // the next one succeeds
+    await flush();
+    expect(keeper.state().status).toBe('playable');
+    expect(keeper.state().lastKeepAliveAtMs! - 1_000_000).toBeLessThan(120_000);
     await keeper.stop();
   });
 

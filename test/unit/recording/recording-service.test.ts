@@ -85,12 +85,20 @@ describe('RecordingService', () => {
     expect(published.at(-1)?.[1]).toMatchObject({ active: false });
   });
 
-  it('closes the session when the recorder stops itself (disk low) and reports why', async () => {
+  it('closes the session when the recorder stops itself and reports why', async () => {
     const { queue, recorders, service } = setup();
     await service.start(START);
-    recorders[0]!.set({ wanted: 'stop', observed: 'stopped', reason: 'Recording of 0_rkij47dr stopped: only 10 MiB free' });
-    expect(service.state(START.entryId)).toMatchObject({ active: false, reason: expect.stringContaining('only 10 MiB free') });
+    recorders[0]!.set({ wanted: 'stop', observed: 'stopped', reason: 'FFmpeg could not start' });
+    expect(service.state(START.entryId)).toMatchObject({ active: false, reason: 'FFmpeg could not start' });
     expect((queue as unknown as { file: { openSessions: string[] } }).file.openSessions).toEqual([]);
+  });
+
+  it('a recording paused for disk space is not active, says why, and keeps its session open to resume in it', async () => {
+    const { queue, recorders, service } = setup();
+    await service.start(START);
+    recorders[0]!.set({ wanted: 'run', observed: 'paused', reason: 'disk full: 10.0 MB free, recording paused for 0_rkij47dr' });
+    expect(service.state(START.entryId)).toMatchObject({ active: false, reason: expect.stringContaining('disk full: 10.0 MB free, recording paused') });
+    expect((queue as unknown as { file: { openSessions: string[] } }).file.openSessions).toHaveLength(1);
   });
 
   it('gives a restart within the same second its own session folder', async () => {

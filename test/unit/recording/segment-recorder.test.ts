@@ -1,5 +1,5 @@
 // Unit tests of SegmentRecorder with a fake FFmpeg child, a fake statfs and a fake ffprobe: segments are
-// reported from the CSV list, the unlisted tail after a crash is probed, the disk margin refuses a start,
+// reported from the CSV list, the unlisted tail after a crash is probed, the disk margin pauses a start until space returns,
 // and FFmpeg's stderr is redacted before it becomes the state's reason.
 import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -90,6 +90,17 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(segments).toHaveLength(1);
   });
 
+  it('resume(): the publisher came back, so the next run starts now instead of after the restart backoff (issue 20: a reconnecting encoder lost most of its recording)', async () => {
+    const { recorder, children } = setup(); // restartBaseMs 60 s
+    await recorder.start();
+    children[0]!.exit(0); // the drop ended FFmpeg's input
+    await waitFor(() => recorder.state().observed === 'restarting', { what: 'the restart wait' });
+    expect(children).toHaveLength(1);
+    recorder.resume();
+    await waitFor(() => children.length === 2 && recorder.state().observed === 'recording', { timeoutMs: 2000, what: 'the run started by resume()' });
+    expect(recorder.state().wanted).toBe('run');
+  });
+
   it('after a crash reports the playable unlisted tail, drops an empty one, and restarts numbering after both', async () => {
     const { recorder, children, segments, listPath } = setup({ restartBaseMs: 10 });
     await recorder.start();
@@ -112,14 +123,24 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(recorder.state().reason).not.toContain('dj94kfit');
   });
 
-  it('does not start below the disk margin, and says how much is free and what to do', async () => {
-    const { recorder, children, alerts } = setup({ statfs: async () => ({ freeBytes: 100 * 1024 ** 2, totalBytes: 100 * 1024 ** 3 }), minFreePercent: 1 });
+  it('does not start below the disk margin: waits paused, says how much is free and what to do, and starts once space returns', async () => {
+    let freeBytes = 100 * 1024 ** 2;
+    const { recorder, children, alerts } = setup({ statfs: async () => ({ freeBytes, totalBytes: 100 * 1024 ** 3 }), minFreePercent: 1, diskCheckIntervalMs: 10 });
     await recorder.start();
     expect(children).toHaveLength(0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.marginBytes).toBeCloseTo(1024 ** 3, -3);
-    expect(alerts[0]!.message).toMatch(/only 100\.0 MiB free .*minimum 1\.0 GiB.*Free some space or choose another data folder/);
-    expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'idle' });
+    expect(alerts[0]!.message).toMatch(/^disk full: 100\.0 MB free, recording paused for .*needs 1\.0 GiB free.*resumes by itself when space returns: free some space or choose another data folder/);
+    expect(recorder.state()).toMatchObject({ wanted: 'run', observed: 'paused' });
+    // just above the margin is not enough (headroom against flapping); well above it is
+    freeBytes = 1.05 * 1024 ** 3;
+    await new Promise((r) => setTimeout(r, 50));
+    expect(children).toHaveLength(0);
+    freeBytes = 2 * 1024 ** 3;
+    await waitFor(() => children.length === 1, { timeoutMs: 2000, what: 'the recording to start' });
+    expect(recorder.state()).toMatchObject({ wanted: 'run', observed: 'recording', reason: null });
+    expect(alerts).toHaveLength(1);
+    await recorder.stop();
   });
 
   it('stops cleanly with q', async () => {

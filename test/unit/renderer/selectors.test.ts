@@ -122,6 +122,7 @@ describe('status summaries', () => {
     expect(apiSummary({ reachable: true, lastOkAtMs: T0, lastError: null, lastLatencyMs: 12.4 }).text).toBe('API reachable (12 ms)');
     expect(apiSummary({ reachable: false, lastOkAtMs: null, lastError: 'ECONNREFUSED', lastLatencyMs: null })).toEqual({ text: 'API unreachable: ECONNREFUSED', tone: 'poor' });
     expect(apiSummary({ reachable: null, lastOkAtMs: null, lastError: null, lastLatencyMs: null }).tone).toBe('idle');
+    expect(apiSummary({ reachable: true, lastOkAtMs: T0, lastError: null, lastLatencyMs: 2000, degraded: true, recentFailurePercent: 30 })).toEqual({ text: "API degraded: 30 % of the last minute's calls failed (retrying)", tone: 'fair' });
   });
 });
 

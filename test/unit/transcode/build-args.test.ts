@@ -84,6 +84,11 @@ describe('buildFfmpegArgs', () => {
     expect(unknown[unknown.indexOf('-filter_complex') + 1]).toBe("[0:v:0]split=3[s0][s1][s2];[s0]scale='min(480,iw)':-2,format=yuv420p[v0];[s1]scale='min(640,iw)':-2,format=yuv420p[v1];[s2]scale='min(640,iw)':-2,format=yuv420p[v2]");
   });
 
+  it('omitEndList: FFmpeg never ends the playlist (a publisher that drops may resume; the session ends it) (issue 20)', () => {
+    const args = buildFfmpegArgs(fixtureLadder('serve-passthrough-ingest2.xml'), input, { ...output, appendToExisting: true, omitEndList: true }, { encoder: 'libx264' });
+    expect(args[args.indexOf('-hls_flags') + 1]).toBe('independent_segments+delete_segments+append_list+discont_start+omit_endlist');
+  });
+
   it('passthrough profile: a remux with no filter graph and no video encode, DVR-sized playlist, restart appends', () => {
     const args = buildFfmpegArgs(fixtureLadder('serve-passthrough-ingest2.xml'), { ...input, readRealtime: true }, { ...output, playlistSize: 3600, appendToExisting: true, startNumber: 12 }, { encoder: 'libx264' });
     expect(args).toEqual([
