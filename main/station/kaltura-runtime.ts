@@ -22,6 +22,8 @@ export interface KalturaRuntimeOptions {
   /** where encoders publish (the sandbox puts it in its entries' broadcasting URLs) */
   rtmpBaseUrl: () => string;
   secrets: SecretStore;
+  /** the admin secret in force (start-up file or secret store); default the secret store's */
+  adminSecret?: () => string | null;
   logger: Logger;
   onStatus: (status: KalturaStatus) => void;
   onCall?: (info: CallInfo) => void;
@@ -102,7 +104,7 @@ export class KalturaRuntime {
         this.buildStack({ ...settings, partnerId: MEDIA_SERVER_PARTNER }, secret, this.sandboxHandle.serviceUrl);
       } else {
         await this.closeSandbox();
-        const secret = this.o.secrets.get(ADMIN_SECRET_NAME);
+        const secret = this.o.adminSecret ? this.o.adminSecret() : this.o.secrets.get(ADMIN_SECRET_NAME);
         if (!secret) throw new Error(`no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in Settings`);
         this.buildStack(settings, secret, undefined);
       }
