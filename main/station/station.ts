@@ -47,6 +47,8 @@ export interface StationDeps {
 export interface StationTuning {
   resumeGraceMs?: number;
   keepAliveIntervalMs?: number;
+  /** server-node heartbeat (default and maximum 60 s) */
+  serverNodeHeartbeatMs?: number;
   x264Preset?: string;
   /** skip the one-second hardware encoder test encodes at start */
   skipEncoderDetection?: boolean;
@@ -110,11 +112,15 @@ export class Station {
       rtmpBaseUrl: () => rtmpUrl,
       secrets: this.secrets,
       adminSecret: () => this.kalturaConfig.adminSecret(),
+      playbackUrl: () => this.info.httpUrl,
+      clock: this.clock,
+      ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
       onStatus: (status) => {
         this.monitor.registry.kalturaConfig(status);
         this.monitor.registry.ksState(status.ks);
         this.monitor.registry.apiState(status.api);
+        this.monitor.registry.serverNodeState(status.serverNode);
       },
       onCall: (call) => this.monitor.metrics.recordApiCall(call),
     });
