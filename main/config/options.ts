@@ -12,6 +12,7 @@ import {
   parseServiceUrl,
   type KalturaStartup,
 } from './kaltura-startup.js';
+import { parseTimeScale } from './time-scale.js';
 
 export interface StationOptions {
   dataDir: string;
@@ -68,7 +69,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const USAGE = `Usage: klive-station [options]
-       klive-station sandbox [--port N] [--data-dir DIR]
+       klive-station sandbox [--port N] [--time-scale N] [--data-dir DIR]
 
 Options (each also from an environment variable):
   --data-dir DIR    where settings, HLS, recordings and logs go   KLIVE_DATA_DIR   (default ~/.local/share/klive-station)
@@ -90,7 +91,10 @@ Kaltura account (each wins over the saved settings for this run; nothing is save
   --admin-secret-file FILE  a file holding only the partner's admin secret  KLIVE_ADMIN_SECRET_FILE
                             (the secret itself is never taken from argv or the environment)
   --hostname NAME           this station's server-node name at Kaltura      KLIVE_HOSTNAME
-                            (default: this machine's name plus an installation id)`;
+                            (default: this machine's name plus an installation id)
+
+sandbox --time-scale N: sandbox seconds per real second (1-3600; also KLIVE_SANDBOX_TIME_SCALE, which the
+  station's built-in sandbox honours too); 60 makes the 120 s heartbeat and registration expiries take 2 s.`;
 
 function parseValue(flag: string, spec: FlagSpec, raw: string, origin: string): string | number {
   if (spec.kind === 'port') {
@@ -155,6 +159,8 @@ export interface ParsedCommand {
   command: 'station' | 'sandbox' | 'help';
   options: StationOptions;
   sandboxPort?: number;
+  /** sandbox --time-scale N */
+  sandboxTimeScale?: number;
 }
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
@@ -167,6 +173,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const fromFlags: FileConfig = {};
   let configFile: string | undefined;
   let sandboxPort: number | undefined;
+  let sandboxTimeScale: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     // help works whatever else is wrong in the environment
@@ -191,6 +198,15 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
     if (name === '--admin-secret') {
       throw new UsageError('--admin-secret is not accepted: a secret on the command line is visible to every user of this machine; put it in a file (mode 0600) and pass --admin-secret-file FILE');
     }
+    if (command === 'sandbox' && name === '--time-scale') {
+      const raw = takeValue();
+      try {
+        sandboxTimeScale = parseTimeScale(raw, '--time-scale');
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      continue;
+    }
     const spec = FLAGS[name];
     if (!spec) throw new UsageError(`unknown option "${arg}"; see --help for the options`);
     (fromFlags as Record<string, unknown>)[spec.key] = parseValue(name, spec, takeValue(), name);
@@ -198,7 +214,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const fromFile = configFile ? readConfigFile(configFile) : {};
   const options = resolve(fromFlags, fromFile, env);
   if (configFile) options.configFile = configFile;
-  return { command, options, ...(sandboxPort !== undefined ? { sandboxPort } : {}) };
+  return { command, options, ...(sandboxPort !== undefined ? { sandboxPort } : {}), ...(sandboxTimeScale !== undefined ? { sandboxTimeScale } : {}) };
 }
 
 function resolve(fromFlags: FileConfig, fromFile: FileConfig, env: NodeJS.ProcessEnv): StationOptions {
