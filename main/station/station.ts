@@ -197,6 +197,7 @@ export class Station {
         startupOverrides: this.kalturaConfig.overriddenFields(),
         encoders: () => this.encoderAvailability(),
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
+        retryRecordings: (entryId) => this.queue.retryHeld(entryId),
       }),
     );
     this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
@@ -367,6 +368,8 @@ export class Station {
       this.info = { ...this.info, hostname: this.kalturaConfig.effective().hostname };
       this.monitor.registry.setInfo(this.info);
       await this.kaltura.configure(this.kalturaConfig.effective());
+      // a refused recording hand-over may go through with the new account, secret or mode
+      this.queue.retryHeld();
     }
     if (previous.media.ffmpegPath !== next.media.ffmpegPath) {
       await this.detectFfmpeg();
