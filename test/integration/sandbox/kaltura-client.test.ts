@@ -206,7 +206,7 @@ describe('sandbox with the official kaltura-client', () => {
     sandbox.store.updatePartner(102, { features: { kalturaRecording: false } });
     // an unfinished token cannot be used as a recording
     const pending = (await svc.uploadToken.add!(new obj.UploadToken({})).execute(ms)) as Record<string, unknown>;
-    await expect(svc.liveStream.appendRecording!('0_rkij47dr', sourceAsset?.id, '0', new obj.UploadedFileTokenResource({ token: pending.id }), 1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FULLY_UPLOADED' });
+    await expect(svc.liveStream.appendRecording!('0_rkij47dr', sourceAsset?.id, '0', new obj.UploadedFileTokenResource({ token: pending.id }), 1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
 
     await svc.beacon.add!(new obj.Beacon({ relatedObjectType: '4', eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}' }), true).execute(ms);
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: 102, eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}', shouldLog: true });
