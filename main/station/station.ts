@@ -117,7 +117,9 @@ export class Station {
       ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
       onStatus: (status) => {
-        this.monitor.registry.kalturaConfig(status);
+        // only the configuration here: passing the whole status would make ks/api/serverNode look unchanged
+        // to the calls below, and their events (KS renewed, node refused...) would never be logged
+        this.monitor.registry.kalturaConfig({ mode: status.mode, serviceUrl: status.serviceUrl, partnerId: status.partnerId });
         this.monitor.registry.ksState(status.ks);
         this.monitor.registry.apiState(status.api);
         this.monitor.registry.serverNodeState(status.serverNode);
