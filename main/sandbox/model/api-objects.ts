@@ -48,7 +48,9 @@ export function entryToApi(entry: EntryRecord, store: SandboxStore, view: EntryV
     segmentDuration: entry.segmentDuration,
     explicitLive: entry.explicitLive,
     viewMode: entry.viewMode,
-    recordingStatus: entry.recordStatus === 0 ? 3 : 0,
+    // LiveEntry::getRecordingStatus: DISABLED (3) when the entry does not record; otherwise the stored value
+    // with explicitLive (default STOPPED 0), else ACTIVE (2)
+    recordingStatus: entry.recordStatus === 0 ? 3 : entry.explicitLive ? 0 : 2,
     lastBroadcastEndTime: entry.lastBroadcastEndTime,
     mediaType: 201,
     sourceType: '32',
