@@ -26,6 +26,8 @@ export interface BridgeHandlerDeps {
   /** settings fields held by start-up flags for this run (shown as such in Settings) */
   startupOverrides?: string[];
   encoders: () => EncoderAvailability;
+  /** a partner's features changed (sandbox): refused registrations and hand-overs are tried again */
+  partnerChanged?: () => void;
   /** tries refused recording hand-overs again; returns how many entries had one */
   retryRecordings: (entryId?: string) => number;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
@@ -98,6 +100,8 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       if (!store.partner(partnerId)) throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
       store.updatePartner(partnerId, patch);
       d.events.add({ severity: 'info', kind: 'settings', message: `Sandbox partner ${partnerId} changed: ${describePartnerPatch(patch)}` });
+      // a switched feature may fix a refused server node or recording hand-over: try them again now
+      d.partnerChanged?.();
       return store.toSandboxPartner(partnerId);
     },
     'sandbox.createEntry': async (req) => {

@@ -200,6 +200,10 @@ export class Station {
         encoders: () => this.encoderAvailability(),
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
         retryRecordings: (entryId) => this.queue.retryHeld(entryId),
+        partnerChanged: () => {
+          this.queue.retryHeld();
+          void this.kaltura.serverNode()?.reregister();
+        },
       }),
     );
     this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
