@@ -2,15 +2,20 @@
 // flows, PLAYABLE when segments exist and again every 60 s, unregister on stop. Calls are serialised, failed
 // ones retried with capped backoff, and nothing is thrown to the caller: a stream never stops because Kaltura
 // is unreachable. Every call carries a generation id so a late answer cannot change a newer state.
-import type { KalturaApi, MediaServerIndex } from './api.js';
+import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from './api.js';
 import { KalturaModeError, isKalturaApiError } from './errors.js';
 import type { Clock, TimerHandle } from '../station/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { RegistrationState } from '../../shared/state.js';
 
 export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 60_000;
-/** codes meaning the node is already gone: an unregister has nothing left to do */
-const ALREADY_UNREGISTERED = new Set(['ENTRY_SERVER_NODE_NOT_FOUND', 'SERVER_NODE_NOT_FOUND']);
+/** the entry's registration is already gone: an unregister has nothing left to do */
+const ALREADY_UNREGISTERED = 'ENTRY_SERVER_NODE_NOT_FOUND';
+/**
+ * Kaltura does not know this station's hostname as a server node (deleted or disabled meanwhile): the entry's
+ * registration cannot be removed by this station. That is an error to show, not a success (issue 16).
+ */
+const NODE_UNKNOWN = 'SERVER_NODE_NOT_FOUND';
 
 export interface RegistrationKeeperOptions {
   api: Pick<KalturaApi, 'registerMediaServer' | 'unregisterMediaServer'>;
@@ -25,6 +30,8 @@ export interface RegistrationKeeperOptions {
   unregisterAttempts?: number;
   /** registerMediaServer's shouldCreateRecordedEntry (recording active) */
   shouldCreateRecordedEntry?: boolean;
+  /** the live entry Kaltura answered registerMediaServer with (its recordedEntryId for the recording) */
+  onEntry?: (entry: LiveStreamEntry) => void;
   logger?: Logger;
 }
 
@@ -105,7 +112,7 @@ export class RegistrationKeeper {
     const status = this.wanted;
     const { options } = this;
     try {
-      await options.api.registerMediaServer({
+      const entry = await options.api.registerMediaServer({
         partnerId: options.partnerId,
         entryId: options.entryId,
         mediaServerIndex: options.mediaServerIndex,
@@ -113,6 +120,7 @@ export class RegistrationKeeper {
         ...(options.shouldCreateRecordedEntry === undefined ? {} : { shouldCreateRecordedEntry: options.shouldCreateRecordedEntry }),
       });
       if (generation !== this.generation) return;
+      if (entry) options.onEntry?.(entry);
       this.everRegistered = true;
       this.failures = 0;
       this.set({ status: status === 'PLAYABLE' ? 'playable' : 'broadcasting', lastKeepAliveAtMs: options.clock.nowMs(), lastError: null });
@@ -144,8 +152,14 @@ export class RegistrationKeeper {
         return;
       } catch (error) {
         if (generation !== this.generation) return;
-        if ([...ALREADY_UNREGISTERED].some((code) => isKalturaApiError(error, code))) {
+        if (isKalturaApiError(error, ALREADY_UNREGISTERED)) {
           this.set({ status: 'unregistered', lastError: null });
+          return;
+        }
+        if (isKalturaApiError(error, NODE_UNKNOWN)) {
+          const message = `unregisterMediaServer failed: Kaltura does not know this station's server node (SERVER_NODE_NOT_FOUND: ${error.message}); the entry may still show this station until Kaltura drops it. Check in the Admin Console that the server node was not deleted or disabled`;
+          this.set({ status: 'error', lastError: message });
+          options.logger?.error(message, { entryId: options.entryId, index: options.mediaServerIndex });
           return;
         }
         const message = `unregisterMediaServer failed: ${(error as Error).message}`;

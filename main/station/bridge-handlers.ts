@@ -10,7 +10,7 @@ import type { KalturaRuntime } from './kaltura-runtime.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
-import { buildPublishDetails } from '../../shared/sandbox.js';
+import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
 import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { SandboxHandle } from '../sandbox/index.js';
@@ -23,13 +23,26 @@ export interface BridgeHandlerDeps {
   secrets: SecretStore;
   kaltura: KalturaRuntime;
   logger: Logger;
+  /** settings fields held by start-up flags for this run (shown as such in Settings) */
+  startupOverrides?: string[];
   encoders: () => EncoderAvailability;
+  /** a partner's features changed (sandbox): refused registrations and hand-overs are tried again */
+  partnerChanged?: () => void;
+  /** tries refused recording hand-overs again; returns how many entries had one */
+  retryRecordings: (entryId?: string) => number;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
 
-export function publicSettings(settings: Settings, secrets: SecretStore): PublicSettings {
-  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null };
+export function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
+  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null, ...(startupOverrides.length > 0 ? { startupOverrides } : {}) };
+}
+
+function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerId'>): string {
+  const parts = Object.entries(patch.features ?? {}).map(([name, on]) => `${name} ${on ? 'on' : 'off'}`);
+  if (patch.maxLiveStreamInputs !== undefined) parts.push(`maxLiveStreamInputs ${patch.maxLiveStreamInputs}`);
+  if (patch.maxLiveStreamOutputs !== undefined) parts.push(`maxLiveStreamOutputs ${patch.maxLiveStreamOutputs}`);
+  return parts.join(', ') || 'nothing';
 }
 
 export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
@@ -46,12 +59,13 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
   return {
     'station.getInfo': async () => d.info(),
     'state.getSnapshot': async () => d.registry.snapshot(),
-    'settings.get': async () => publicSettings(d.settings.get(), d.secrets),
+    'settings.get': async () => publicSettings(d.settings.get(), d.secrets, d.startupOverrides),
     'settings.update': async (update) => {
       const previous = d.settings.get();
       const { adminSecret, ...rest } = update;
       const secretProvided = adminSecret !== undefined && adminSecret !== '';
-      const result = d.settings.update(rest, { adminSecretStored: d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
+      const secretFromStartup = d.startupOverrides?.includes('adminSecret') ?? false;
+      const result = d.settings.update(rest, { adminSecretStored: secretFromStartup || d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
       if (!result.ok) return result;
       let secretChanged = false;
       if (adminSecret !== undefined) {
@@ -64,17 +78,32 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       }
       d.events.add({ severity: 'info', kind: 'settings', message: `Settings saved${secretChanged ? ' (admin secret updated)' : ''}` });
       await d.applySettings(previous, result.settings, secretChanged);
-      return { ok: true, settings: publicSettings(result.settings, d.secrets) };
+      return { ok: true, settings: publicSettings(result.settings, d.secrets, d.startupOverrides) };
     },
     'media.listEncoders': async () => d.encoders(),
     'kaltura.testConnection': async () => d.kaltura.testConnection(),
     'kaltura.renewKs': async () => d.kaltura.renewKs(),
+    'recording.retry': async ({ entryId }) => {
+      const entries = d.retryRecordings(entryId);
+      d.events.add({ severity: 'info', kind: 'upload', ...(entryId ? { entryId } : {}), message: entries > 0 ? `Retrying refused recording hand-overs (${entries} entr${entries === 1 ? 'y' : 'ies'})` : 'No refused recording hand-over to retry' });
+      return { entries };
+    },
     'events.list': async (filter) => d.events.list(filter),
     'sandbox.listEntries': async () => {
       const handle = d.kaltura.sandbox;
       return handle ? handle.store.entries().map((e) => handle.store.toSandboxEntry(e)) : [];
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
+    'sandbox.listPartners': async () => d.kaltura.sandbox?.store.listPartners() ?? [],
+    'sandbox.updatePartner': async ({ partnerId, ...patch }) => {
+      const { store } = sandbox();
+      if (!store.partner(partnerId)) throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
+      store.updatePartner(partnerId, patch);
+      d.events.add({ severity: 'info', kind: 'settings', message: `Sandbox partner ${partnerId} changed: ${describePartnerPatch(patch)}` });
+      // a switched feature may fix a refused server node or recording hand-over: try them again now
+      d.partnerChanged?.();
+      return store.toSandboxPartner(partnerId);
+    },
     'sandbox.createEntry': async (req) => {
       const { store } = sandbox();
       const entry = store.createEntry({

@@ -1,19 +1,24 @@
-// Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
-// and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
-import fs from 'node:fs';
+// Owns the sandbox's state once opened (open-files.ts): typed reads plus the CRUD the UI and the services
+// use, persisted to DATA/sandbox/state.json at every mutation; the server-node and recorded-entry tables.
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
-import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
+import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import { SandboxApiError } from '../errors.js';
-import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
-import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
+import { writeJsonAtomic, type CorruptFileReport } from './persist.js';
+import { openSandboxFiles } from './open-files.js';
+import { buildEntry, randomHex, type CreateEntryInput } from './entry-factory.js';
+import { syncLiveAssets, syncMissingLiveAssets } from './live-assets.js';
+import { applyPartnerPatch, toSandboxPartner, type PartnerSettingsPatch } from './partners.js';
+import { RecordedEntryTable } from './recorded.js';
+import { ServerNodeTable } from './server-nodes.js';
 import {
-  ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
-  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveParams, type NodeRecord, type RecordingRecord,
-  type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  ENTRY_ID_PATTERN, SEED_PARTNER_ID,
+  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord,
+  type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
+export type { PartnerSettingsPatch } from './partners.js';
 
 /** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
 export const NODE_EXPIRY_MS = 120_000;
@@ -25,7 +30,10 @@ export interface UpdateEntryInput {
   conversionProfileId?: number;
   dvr?: boolean;
   dvrWindowMinutes?: number;
+  /** on: APPENDED (1) unless the entry already records; off: DISABLED (0) */
   record?: boolean;
+  /** Kaltura's RecordStatus: 0 DISABLED, 1 APPENDED, 2 PER_SESSION */
+  recordStatus?: number;
   segmentDurationMs?: number;
 }
 
@@ -33,14 +41,26 @@ export class SandboxStore {
   private readonly corruptFiles: CorruptFileReport[] = [];
   private state: SandboxState;
   private secrets: SandboxSecrets;
+  /** the partners' server nodes (serverNode service) */
+  readonly serverNodes: ServerNodeTable;
+  /** recorded VOD entries and their files (DATA/sandbox/recorded/) */
+  readonly recordedEntries: RecordedEntryTable;
 
   constructor(
     readonly dir: string,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly now: () => number,
   ) {
-    this.secrets = this.loadSecrets();
-    this.state = this.loadState();
+    const opened = openSandboxFiles(dir, now, (report) => {
+      this.corruptFiles.push(report);
+      logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
+    });
+    this.secrets = opened.secrets;
+    this.state = opened.state;
+    this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
+    this.recordedEntries = new RecordedEntryTable(() => this.state, () => this.save(), () => this.nowSeconds(), path.join(dir, 'recorded'));
+    // entries from a state file older than live assets get theirs now
+    if (syncMissingLiveAssets(this.state, this.nowSeconds())) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
   }
 
@@ -52,49 +72,8 @@ export class SandboxStore {
     return path.join(this.dir, 'state.json');
   }
 
-  private get secretsPath(): string {
-    return path.join(this.dir, 'secrets.json');
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.now() / 1000);
-  }
-
-  private loadSecrets(): SandboxSecrets {
-    const loaded = loadJson(this.secretsPath, SecretsSchema, this.now());
-    if (loaded.kind === 'ok') {
-      // a copied or restored file may have lost its mode: secrets stay owner-only
-      fs.chmodSync(this.secretsPath, 0o600);
-      return loaded.value;
-    }
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const secrets: SandboxSecrets = {
-      adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },
-    };
-    writeJsonAtomic(this.secretsPath, secrets, 0o600);
-    return secrets;
-  }
-
-  private loadState(): SandboxState {
-    const loaded = loadJson(this.statePath, SandboxStateSchema, this.now());
-    if (loaded.kind === 'ok') return loaded.value;
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const state = this.seed();
-    writeJsonAtomic(this.statePath, state);
-    return state;
-  }
-
-  private reportCorrupt(report: CorruptFileReport): void {
-    this.corruptFiles.push(report);
-    this.logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
-  }
-
-  private seed(): SandboxState {
-    const state = seedState(this.nowSeconds());
-    for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
-    writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
-    state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, this.now()));
-    return state;
   }
 
   save(): void {
@@ -116,8 +95,30 @@ export class SandboxStore {
     return this.state.partners.map((p) => ({ id: p.id, name: p.name }));
   }
 
-  partner(id: number): { id: number; name: string; ksMaxExpirySeconds: number } | undefined {
+  partner(id: number): Readonly<PartnerRecord> | undefined {
     return this.state.partners.find((p) => p.id === id);
+  }
+
+  /** For the UI (shared/sandbox.ts SandboxPartner): never the admin secret. */
+  listPartners(): SandboxPartner[] {
+    return this.state.partners.map(toSandboxPartner);
+  }
+
+  toSandboxPartner(id: number): SandboxPartner {
+    return toSandboxPartner(this.mustPartner(id));
+  }
+
+  /** Switches a partner's features and limits (Sandbox screen, tests), so rehearsals meet Kaltura's refusals. */
+  updatePartner(id: number, patch: PartnerSettingsPatch): Readonly<PartnerRecord> {
+    const partner = applyPartnerPatch(this.mustPartner(id), patch);
+    this.save();
+    return partner;
+  }
+
+  private mustPartner(id: number): PartnerRecord {
+    const partner = this.state.partners.find((p) => p.id === id);
+    if (!partner) throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`);
+    return partner;
   }
 
   adminSecret(partnerId: number): string | undefined {
@@ -170,6 +171,7 @@ export class SandboxStore {
   createEntry(input: CreateEntryInput): EntryRecord {
     const entry = buildEntry(input, this.state, this.now());
     this.state.entries.push(entry);
+    syncLiveAssets(this.state, entry, this.nowSeconds());
     this.save();
     return entry;
   }
@@ -182,11 +184,14 @@ export class SandboxStore {
     }
     if (patch.conversionProfileId !== undefined) {
       if (!this.profileRecord(patch.conversionProfileId)) throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
+      const changed = entry.conversionProfileId !== patch.conversionProfileId;
       entry.conversionProfileId = patch.conversionProfileId;
+      if (changed) syncLiveAssets(this.state, entry, this.nowSeconds());
     }
     if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
     if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
-    if (patch.record !== undefined) entry.recordStatus = patch.record ? 1 : 0;
+    if (patch.record !== undefined) entry.recordStatus = patch.record ? entry.recordStatus || 1 : 0;
+    if (patch.recordStatus !== undefined) entry.recordStatus = patch.recordStatus;
     if (patch.segmentDurationMs !== undefined) entry.segmentDuration = patch.segmentDurationMs;
     entry.updatedAtSeconds = this.nowSeconds();
     this.save();
@@ -206,6 +211,7 @@ export class SandboxStore {
     this.mustEntry(id);
     this.state.entries = this.state.entries.filter((e) => e.id !== id);
     this.state.nodes = this.state.nodes.filter((n) => n.entryId !== id);
+    this.state.liveAssets = this.state.liveAssets.filter((a) => a.entryId !== id);
     this.save();
   }
 
@@ -240,16 +246,33 @@ export class SandboxStore {
     return this.state.nodes;
   }
 
-  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number): NodeRecord {
+  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number, serverNodeId: number | null): NodeRecord {
     const nowS = this.nowSeconds();
     let node = this.nodes().find((n) => n.entryId === entry.id && n.serverType === serverType);
     if (!node) {
-      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now() };
+      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId };
       this.state.nodes.push(node);
     }
-    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now() });
+    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId });
     this.save();
     return node;
+  }
+
+  // ---- server nodes ----
+
+  /** What a Kaltura admin does for a media server (serverNode.add + enable); see ServerNodeTable.addActiveMediaServer. */
+  addMediaServerNode(hostName: string, partnerId: number = SEED_PARTNER_ID): ServerNodeRecord {
+    return this.serverNodes.addActiveMediaServer(hostName, partnerId);
+  }
+
+  // ---- live assets ----
+
+  liveAssets(entryId: string): readonly LiveAssetRecord[] {
+    return this.state.liveAssets.filter((a) => a.entryId === entryId);
+  }
+
+  allLiveAssets(): readonly LiveAssetRecord[] {
+    return this.state.liveAssets;
   }
 
   removeNode(nodeId: number): void {
@@ -285,8 +308,8 @@ export class SandboxStore {
     return this.state.recordings;
   }
 
-  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs'>): RecordingRecord {
-    const full = { ...record, seq: this.nextSeq(), atMs: this.now() };
+  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> & Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>): RecordingRecord {
+    const full = { recordedEntryId: null, flavorParamsId: null, ...record, seq: this.nextSeq(), atMs: this.now() };
     this.state.recordings.push(full);
     this.save();
     return full;

@@ -59,4 +59,18 @@ describe('headless station CLI', () => {
     expect(result.stdout).toContain('--data-dir DIR');
     expect(result.stdout).toContain('KLIVE_RTMP_PORT');
   });
+
+  it('exits 2 naming the missing flag when the Kaltura start-up values are incomplete (issue 16)', async () => {
+    const base = [CLI_PATH, '--data-dir', tempDir(), '--http-port', String(await freePort()), '--rtmp-port', String(await freePort()), '--kaltura-mode', 'ecdn', '--partner-id', '102'];
+    const noUrl = spawnSync(process.execPath, base, { encoding: 'utf8', timeout: 30_000 });
+    expect(noUrl.status).toBe(2);
+    expect(noUrl.stderr).toContain('needs the Kaltura server: add --kaltura-url URL');
+    const noSecret = spawnSync(process.execPath, [...base, '--kaltura-url', 'https://kaltura.example.com'], { encoding: 'utf8', timeout: 30_000 });
+    expect(noSecret.status).toBe(2);
+    expect(noSecret.stderr).toContain('needs the admin secret of partner 102: add --admin-secret-file FILE');
+    const argvSecret = spawnSync(process.execPath, [CLI_PATH, '--admin-secret', 'abc123'], { encoding: 'utf8', timeout: 30_000 });
+    expect(argvSecret.status).toBe(2);
+    expect(argvSecret.stderr).toContain('--admin-secret-file FILE');
+    expect(argvSecret.stderr).not.toContain('abc123');
+  });
 });

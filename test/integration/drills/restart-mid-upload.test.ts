@@ -50,7 +50,9 @@ describe(`drill: the station killed half way through a ${FILE_BYTES / CHUNK_BYTE
     writeSettings(dataDir, { kaltura: { mode: 'saas', serviceUrl: sandbox.serviceUrl, partnerId: -5 } });
     new FileSecretStore(dataDir).set(ADMIN_SECRET_NAME, sandbox.adminSecret(-5) ?? '');
 
-    // one large recorded segment of a closed session, waiting in the durable queue (the asset as the station names it: the source stream)
+    // one large recorded segment of a closed session, waiting in the durable queue under the entry's source live asset
+    const sourceAsset = sandbox.store.liveAssets(entry.id)[0];
+    if (!sourceAsset) throw new Error('the sandbox gave the entry no live asset');
     const sessionId = '20261206T000000Z';
     const file = path.join(dataDir, 'recordings', entry.id, sessionId, 'seg_000001.ts');
     fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -59,7 +61,9 @@ describe(`drill: the station killed half way through a ${FILE_BYTES / CHUNK_BYTE
     saveQueueFile(path.join(dataDir, 'recordings', 'queue.json'), {
       version: 1,
       openSessions: [],
-      items: [{ id, entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: 0, assetId: `${entry.id}_1`, sessionId, filePath: file, sequence: 1, durationSeconds: 900, sizeBytes: FILE_BYTES, state: 'pending', tokenId: null, uploadedBytes: 0, isLastChunk: false, appendSent: false, reason: null, attempts: 0, enqueuedAtMs: Date.now(), doneAtMs: null, fileDeleted: false }],
+      flavours: {},
+      sessionUploads: [],
+      items: [{ id, entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: 0, assetId: sourceAsset.id, flavorParamsId: sourceAsset.flavorParamsId, recordedEntryId: null, sessionId, filePath: file, sequence: 1, durationSeconds: 900, sizeBytes: FILE_BYTES, state: 'pending', tokenId: null, uploadedBytes: 0, isLastChunk: false, appendSent: false, reason: null, attempts: 0, enqueuedAtMs: Date.now(), doneAtMs: null, fileDeleted: false, held: false }],
     });
     // every chunk waits this long at Kaltura: the whole upload takes about the window
     sandbox.faults.set({ latencyMs: Math.round((UPLOAD_SECONDS * 1000) / (FILE_BYTES / CHUNK_BYTES)) });
