@@ -20,6 +20,7 @@ const TEMPLATES = {
   INVALID_JSON_BODY: 'REASON;The request body is not valid JSON (@REASON@); send one JSON object, e.g. {"ks":"..."}',
   REQUEST_BODY_TOO_LARGE: 'LIMIT;The request body is larger than @LIMIT@ bytes; send smaller requests or upload large files in chunks (uploadToken.upload with resume)',
   INVALID_MULTIPART_BODY: 'REASON;The multipart request body is malformed (@REASON@); send multipart/form-data with a boundary',
+  INVALID_WIDGET_ID: 'WIDGET_ID;Unknown widget [@WIDGET_ID@]',
   START_SESSION_ERROR: 'PID;Error while starting session for partner [@PID@]',
   ENTRY_ID_NOT_FOUND: 'ENTRY_ID;Entry id "@ENTRY_ID@" not found',
   INVALID_ENTRY_ID: 'ID;Invalid entry id ["@ID@"]',

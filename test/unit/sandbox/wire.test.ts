@@ -118,8 +118,12 @@ describe('multirequest references', () => {
     expect(substituteReferences({ id: '{1:result:conversionProfileId}', f: { e: '{1:result:id}' }, s: '{1:result:objects:0:status}', t: 'x-{1:result:id}' }, results)).toEqual({
       id: 1001, f: { e: '0_a' }, s: 1, t: 'x-0_a',
     });
-    // a failed or missing result leaves the reference as sent
-    expect(substituteReferences('{2:result:id}', results)).toBe('{2:result:id}');
+    // Kaltura's str_replace with a null value: a request that ran but failed, or lacks the path, gives ""
+    // (regression: the token used to stay, so getPlaybackContext got "{2:result:objects:0:id}" as an entry id)
+    expect(substituteReferences('{2:result:id}', results)).toBe('');
+    expect(substituteReferences({ filter: { objectIdEqual: '{1:result:objects:3:id}' } }, results)).toEqual({ filter: { objectIdEqual: '' } });
+    expect(substituteReferences('a{1:result:nothing}b', results)).toBe('ab');
+    // a request that has not run yet is not substituted
     expect(substituteReferences('{5:result}', results)).toBe('{5:result}');
   });
 });
