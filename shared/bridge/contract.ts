@@ -11,7 +11,9 @@ import {
   EntryRefRequestSchema,
   PublishDetailsSchema,
   SandboxEntrySchema,
+  SandboxPartnerSchema,
   UpdateSandboxEntryRequestSchema,
+  UpdateSandboxPartnerRequestSchema,
 } from '../sandbox.js';
 
 /** settings.update input: any subset of the settings, plus the write-only admin secret. */
@@ -131,6 +133,18 @@ export const requests = {
     response: SandboxEntrySchema,
     mutates: true,
     description: 'give a sandbox entry a new stream token (encoders using the old one are refused from now on)',
+  }),
+  'sandbox.listPartners': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(SandboxPartnerSchema),
+    mutates: false,
+    description: 'the sandbox partners with their Kaltura features and live limits; [] when not in sandbox mode',
+  }),
+  'sandbox.updatePartner': defineRequest({
+    request: UpdateSandboxPartnerRequestSchema,
+    response: SandboxPartnerSchema,
+    mutates: true,
+    description: 'switch a sandbox partner feature (server node, Hybrid eCDN, Kaltura recording, live stream) or change its live limits',
   }),
   'connect.getPublishDetails': defineRequest({
     request: EntryRefRequestSchema,

@@ -1,10 +1,12 @@
-// Sandbox entries (sandbox mode only): create, rename, delete, regenerate tokens, conversion profile, DVR, recording.
+// Sandbox entries (sandbox mode only): create, rename, delete, regenerate tokens, conversion profile, DVR, recording;
+// and the sandbox partners' Kaltura features (SandboxPartners).
 import { memo, useEffect, useId, useState } from 'react';
 import type { ConversionProfile, SandboxEntry, UpdateSandboxEntryRequest } from '../../../shared/sandbox.js';
 import { EntryNameSchema } from '../../../shared/sandbox.js';
 import { useApp, useSandbox, useSettings, useUi } from '../state/context.js';
 import { describeError, loadSandbox } from '../state/sync.js';
 import { formatRelative } from '../lib/format.js';
+import { SandboxPartners } from './SandboxPartners.js';
 
 function ProfileSelect(props: { id: string; value: number | ''; profiles: readonly ConversionProfile[]; onChange: (id: number) => void; testId: string }) {
   return (
@@ -257,6 +259,7 @@ export function SandboxScreen() {
           </tbody>
         </table>
       )}
+      <SandboxPartners />
     </section>
   );
 }
