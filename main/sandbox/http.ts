@@ -1,5 +1,6 @@
 // Owns the sandbox's HTTP server: api_v3 routing (canonical, index.php, path pairs, query, body; URL wins),
-// response formats, CORS, the X-Kaltura headers of pre-dispatch errors, and the faults applied per call.
+// response formats, CORS, the X-Kaltura headers of pre-dispatch errors, and the faults applied per call;
+// /p/.../playManifest/... goes to playback/play-manifest.ts.
 import http from 'node:http';
 import type net from 'node:net';
 import type { Logger } from '../log/logger.js';
@@ -7,6 +8,7 @@ import { SandboxApiError, toApiError } from './errors.js';
 import { runCall, runMultiRequest, type DispatchDeps } from './dispatch/dispatch.js';
 import { RawResult } from './dispatch/types.js';
 import type { Faults } from './faults.js';
+import { handlePlayManifest, isPlayManifestPath } from './playback/play-manifest.js';
 import { DEFAULT_BODY_LIMITS, isMultipart, parseBody, readBody, type BodyLimits } from './wire/body.js';
 import { mergeBags, optString, parseApiPath, unflatten, type ParamBag } from './wire/params.js';
 import { renderJson, renderJsonMulti, renderXml, renderXmlMulti, type ApiValue } from './wire/serialize.js';
@@ -77,6 +79,10 @@ export function createSandboxServer(options: SandboxHttpOptions): SandboxServer 
 async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
   const url = new URL(req.url ?? '/', 'http://sandbox');
+  if (isPlayManifestPath(url.pathname)) {
+    handlePlayManifest(options.deps.store, req, res, url);
+    return;
+  }
   if (req.method === 'OPTIONS') {
     res.writeHead(200, { ...PREFLIGHT_HEADERS, 'Content-Length': '0' }).end();
     return;

@@ -6,6 +6,7 @@ import type { SandboxStore } from '../model/store.js';
 import { beaconService, conversionProfileService, entryServerNodeService, wowzaLiveConversionProfileService } from '../services/misc.js';
 import { liveStreamMediaService } from '../services/live-stream-media.js';
 import { liveStreamService } from '../services/live-stream.js';
+import { baseEntryService, liveStreamDetailsService, metadataService } from '../services/playback.js';
 import { sessionService } from '../services/session.js';
 import { uploadTokenService } from '../services/upload-token.js';
 import { isBag, optString, type ParamBag, type ParamValue } from '../wire/params.js';
@@ -15,7 +16,10 @@ import { RawResult, type ServiceDef } from './types.js';
 
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   session: sessionService,
-  livestream: { ...liveStreamService, ...liveStreamMediaService },
+  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamDetailsService },
+  baseentry: baseEntryService,
+  // the Kaltura Player calls the metadata plugin's service by its full name
+  metadata_metadata: metadataService,
   uploadtoken: uploadTokenService,
   beacon: beaconService,
   // the generated clients call plugin services as {plugin}_{service}
