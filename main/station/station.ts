@@ -11,6 +11,7 @@ import { FileSecretStore } from '../config/file-secret-store.js';
 import type { Logger } from '../log/logger.js';
 import { StationHttpServer } from '../http/server.js';
 import { createHlsRoute } from '../http/hls-route.js';
+import { createWowzaRoute } from '../http/wowza-route.js';
 import { IngestServer } from '../ingest/index.js';
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { locateFfmpeg } from '../transcode/ffmpeg-locate.js';
@@ -187,6 +188,7 @@ export class Station {
     this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
     for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
     this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
+    this.http.addRoute(createWowzaRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
     await this.kaltura.configure(this.settings.get().kaltura);
     this.queue.start();
     this.monitor.start();
