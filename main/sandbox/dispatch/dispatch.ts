@@ -4,7 +4,9 @@ import type { Logger } from '../../log/logger.js';
 import { SandboxApiError, toApiError } from '../errors.js';
 import type { SandboxStore } from '../model/store.js';
 import { beaconService, conversionProfileService, entryServerNodeService, wowzaLiveConversionProfileService } from '../services/misc.js';
+import { flavorAssetService } from '../services/flavor-asset.js';
 import { liveStreamMediaService } from '../services/live-stream-media.js';
+import { liveStreamRecordingService } from '../services/live-stream-recording.js';
 import { liveStreamService } from '../services/live-stream.js';
 import { baseEntryService, liveStreamDetailsService, metadataService } from '../services/playback.js';
 import { sessionService } from '../services/session.js';
@@ -12,11 +14,12 @@ import { uploadTokenService } from '../services/upload-token.js';
 import { isBag, optString, type ParamBag, type ParamValue } from '../wire/params.js';
 import type { ApiValue } from '../wire/serialize.js';
 import { resolveSession, type KsAgeTable } from './auth.js';
-import { RawResult, type ServiceDef } from './types.js';
+import { RawResult, type ServiceDef, type ServiceGate } from './types.js';
+import { liveStreamGate, serverNodeGate, serverNodeService } from '../services/server-node.js';
 
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   session: sessionService,
-  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamDetailsService },
+  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamRecordingService, ...liveStreamDetailsService },
   baseentry: baseEntryService,
   // the Kaltura Player calls the metadata plugin's service by its full name
   metadata_metadata: metadataService,
@@ -27,6 +30,14 @@ export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   entryservernode: entryServerNodeService,
   conversionprofile: conversionProfileService,
   wowza_liveconversionprofile: wowzaLiveConversionProfileService,
+  servernode: serverNodeService,
+  flavorasset: flavorAssetService,
+};
+
+/** Each service's initService checks (partner features), by lower-cased service name. */
+const SERVICE_GATES: Readonly<Record<string, ServiceGate>> = {
+  livestream: liveStreamGate,
+  servernode: serverNodeGate,
 };
 
 export interface DispatchDeps {
@@ -66,7 +77,8 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
     return { ok: false, error: toApiError(e), preDispatch: true, file: action.file ?? false };
   }
   try {
-    const value = await action.run({
+    const ctx = {
+      callName,
       store: deps.store,
       params,
       session,
@@ -74,9 +86,11 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
       now: deps.now,
       rtmpBaseUrl: deps.rtmpBaseUrl,
       // a KS's age (for the ksLifetimeSeconds fault) counts from its issue time
-      onKsIssued: (ks) => void deps.ksAges.firstSeen(ks, deps.now()),
+      onKsIssued: (ks: string) => void deps.ksAges.firstSeen(ks, deps.now()),
       requestOrigin: request.origin,
-    });
+    };
+    SERVICE_GATES[serviceName.toLowerCase()]?.(ctx, actionName.toLowerCase());
+    const value = await action.run(ctx);
     return { ok: true, value };
   } catch (e) {
     if (!(e instanceof SandboxApiError)) deps.logger.error(`sandbox ${callName} failed: ${(e as Error).message}`);

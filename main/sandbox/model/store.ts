@@ -1,6 +1,7 @@
 // Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
 // and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
@@ -8,11 +9,12 @@ import { SandboxApiError } from '../errors.js';
 import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
 import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
 import { syncLiveAssets } from './live-assets.js';
-import { ServerNodeTable } from './server-nodes.js';
+import { RecordedEntryTable } from './recorded.js';
+import { ServerNodeTable, WOWZA_MEDIA_SERVER_TYPE, seedMediaServerNode } from './server-nodes.js';
 import {
   ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
   type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord, type PartnerFeatures,
-  type PartnerRecord, type RecordingRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  ServerNodeStatus, type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
@@ -34,7 +36,10 @@ export interface UpdateEntryInput {
   conversionProfileId?: number;
   dvr?: boolean;
   dvrWindowMinutes?: number;
+  /** on: APPENDED (1) unless the entry already records; off: DISABLED (0) */
   record?: boolean;
+  /** Kaltura's RecordStatus: 0 DISABLED, 1 APPENDED, 2 PER_SESSION */
+  recordStatus?: number;
   segmentDurationMs?: number;
 }
 
@@ -44,6 +49,8 @@ export class SandboxStore {
   private secrets: SandboxSecrets;
   /** the partners' server nodes (serverNode service) */
   readonly serverNodes: ServerNodeTable;
+  /** recorded VOD entries and their files (DATA/sandbox/recorded/) */
+  readonly recordedEntries: RecordedEntryTable;
 
   constructor(
     readonly dir: string,
@@ -53,6 +60,7 @@ export class SandboxStore {
     this.secrets = this.loadSecrets();
     this.state = this.loadState();
     this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
+    this.recordedEntries = new RecordedEntryTable(() => this.state, () => this.save(), () => this.nowSeconds(), path.join(dir, 'recorded'));
     // entries from a state file older than live assets get theirs now
     let synced = false;
     for (const entry of this.state.entries) if (!this.state.liveAssets.some((a) => a.entryId === entry.id)) synced = syncLiveAssets(this.state, entry, this.nowSeconds()) || synced;
@@ -107,6 +115,9 @@ export class SandboxStore {
 
   private seed(): SandboxState {
     const state = seedState(this.nowSeconds());
+    // partner -5 is Kaltura's own media server: in SaaS/on-prem mode its nodes are registered by Kaltura's
+    // operators, so the seed has this machine registered there (an eCDN partner's station registers itself)
+    state.serverNodes.push(seedMediaServerNode(os.hostname(), state.nextSeq++, this.nowSeconds()));
     for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
     writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
     state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, this.now()));
@@ -230,7 +241,8 @@ export class SandboxStore {
     }
     if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
     if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
-    if (patch.record !== undefined) entry.recordStatus = patch.record ? 1 : 0;
+    if (patch.record !== undefined) entry.recordStatus = patch.record ? entry.recordStatus || 1 : 0;
+    if (patch.recordStatus !== undefined) entry.recordStatus = patch.recordStatus;
     if (patch.segmentDurationMs !== undefined) entry.segmentDuration = patch.segmentDurationMs;
     entry.updatedAtSeconds = this.nowSeconds();
     this.save();
@@ -297,6 +309,23 @@ export class SandboxStore {
     return node;
   }
 
+  // ---- server nodes ----
+
+  /**
+   * What a Kaltura admin does for a media server (serverNode.add + enable): an ACTIVE KalturaWowzaMediaServerNode
+   * with no heartbeat (always registered), application kLive. Returns the existing node when the host has one.
+   */
+  addMediaServerNode(hostName: string, partnerId: number = SEED_PARTNER_ID): ServerNodeRecord {
+    const existing = this.serverNodes.findActive(hostName, partnerId, WOWZA_MEDIA_SERVER_TYPE);
+    if (existing) return existing;
+    const node = this.serverNodes.add({
+      partnerId, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
+      systemName: null, description: null, tags: null, parentId: null, environment: null,
+      fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
+    });
+    return this.serverNodes.setStatus(node, ServerNodeStatus.ACTIVE);
+  }
+
   // ---- live assets ----
 
   liveAssets(entryId: string): readonly LiveAssetRecord[] {
@@ -340,8 +369,8 @@ export class SandboxStore {
     return this.state.recordings;
   }
 
-  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs'>): RecordingRecord {
-    const full = { ...record, seq: this.nextSeq(), atMs: this.now() };
+  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> & Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>): RecordingRecord {
+    const full = { recordedEntryId: null, flavorParamsId: null, ...record, seq: this.nextSeq(), atMs: this.now() };
     this.state.recordings.push(full);
     this.save();
     return full;
