@@ -77,5 +77,10 @@ export type EncoderAvailability = z.infer<typeof EncoderAvailabilitySchema>;
 /** What the renderer sees: the settings plus whether a secret is stored, never the secret. */
 export const PublicSettingsSchema = SettingsSchema.extend({
   adminSecretStored: z.boolean(),
+  /**
+   * Kaltura fields the station's start-up flags hold for this run (mode, serviceUrl, partnerId, adminSecret,
+   * hostname): they win over what is saved here until the station restarts without them.
+   */
+  startupOverrides: z.array(z.string()).optional(),
 });
 export type PublicSettings = z.infer<typeof PublicSettingsSchema>;

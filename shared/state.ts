@@ -166,6 +166,23 @@ export const EntryStateSchema = z.object({
 });
 export type EntryState = z.infer<typeof EntryStateSchema>;
 
+/** This station as a Kaltura server node (main/kaltura/server-node.ts). */
+export const ServerNodeStateSchema = z.object({
+  /** the host name Kaltura knows this station by (also sent to authenticate / registerMediaServer) */
+  hostname: z.string(),
+  /** none: not tried; registering; registered; retrying: a transient failure; refused: Kaltura said no (reason says what to do); offline: taken out of service */
+  status: z.enum(['none', 'registering', 'registered', 'retrying', 'refused', 'offline']),
+  nodeId: z.number().nullable(),
+  /** reportStatus: heartbeats every 60 s; addEnable: added and enabled once (no heartbeat) */
+  method: z.enum(['reportStatus', 'addEnable']).nullable(),
+  lastHeartbeatAtMs: z.number().nullable(),
+  /** Kaltura's code of a refusal, e.g. SERVICE_FORBIDDEN */
+  code: z.string().nullable(),
+  /** why it is refused or retrying, and what to do */
+  reason: z.string().nullable(),
+});
+export type ServerNodeState = z.infer<typeof ServerNodeStateSchema>;
+
 export const KalturaStatusSchema = z.object({
   mode: z.enum(['sandbox', 'saas', 'onprem', 'ecdn']),
   serviceUrl: z.string(),
@@ -182,6 +199,8 @@ export const KalturaStatusSchema = z.object({
     lastError: z.string().nullable(),
     lastLatencyMs: z.number().nullable(),
   }),
+  /** this station's server node; absent before Kaltura is configured */
+  serverNode: ServerNodeStateSchema.optional(),
 });
 export type KalturaStatus = z.infer<typeof KalturaStatusSchema>;
 
@@ -202,7 +221,7 @@ export const StationEventSchema = z.object({
   id: z.number().int(),
   timeMs: z.number(),
   severity: z.enum(['info', 'warning', 'error']),
-  /** connection, refusal, ffmpeg, ks, registration, api, upload, alert, settings, station */
+  /** connection, refusal, ffmpeg, ks, registration, server-node, api, upload, alert, settings, station */
   kind: z.string(),
   entryId: z.string().nullable(),
   message: z.string(),

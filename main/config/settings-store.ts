@@ -2,6 +2,7 @@
 // after validation, written atomically. A corrupt file is reported and kept aside, never overwritten.
 import fs from 'node:fs';
 import path from 'node:path';
+import { hostnameProblem } from '../../shared/hostname.js';
 import { DEFAULT_SETTINGS, SettingsSchema, type Settings } from '../../shared/settings.js';
 import type { FieldError, SettingsUpdate } from '../../shared/bridge/contract.js';
 
@@ -84,9 +85,9 @@ export function validateSettings(s: Settings, context: { adminSecretStored: bool
     // a positive id here means the user meant eCDN: impersonation only works with a media-server partner
     errors.push({ path: 'kaltura.partnerId', message: `Kaltura SaaS/on-prem mode uses the media-server partner (-5) and its admin secret; to use your own partner ${k.partnerId} choose eCDN mode.` });
   }
-  if (k.hostname.length > 0 && !/^[A-Za-z0-9][A-Za-z0-9.-]{0,252}$/.test(k.hostname)) {
-    errors.push({ path: 'kaltura.hostname', message: 'The hostname may contain letters, digits, dots and dashes only (it identifies this station to Kaltura).' });
-  }
+  // empty = this installation's default (machine name + installation id)
+  const hostProblem = k.hostname.length > 0 ? hostnameProblem(k.hostname) : null;
+  if (hostProblem) errors.push({ path: 'kaltura.hostname', message: hostProblem });
   if (k.ksExpirySeconds < 60 && k.mode !== 'sandbox') {
     errors.push({ path: 'kaltura.ksExpirySeconds', message: 'A KS lifetime under 60 seconds is for tests only; use at least 3600 (the default is 86400).' });
   }

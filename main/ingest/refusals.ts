@@ -13,6 +13,8 @@ export type RefusalReason =
   | 'quota-exceeded'
   | 'partner-blocked'
   | 'partner-not-allowed'
+  | 'media-server-not-found'
+  | 'not-permitted'
   | 'kaltura-unreachable'
   | 'kaltura-error'
   | 'stream-busy'
@@ -50,9 +52,18 @@ export function refusalFromAuthError(error: unknown, entryId: string): Refusal {
       case 'LIVE_STREAM_ALREADY_BROADCASTING':
         return k('already-broadcasting', 126, `entry ${entryId} is already broadcasting from another media server with this server index: stop the other encoder or use the backup URL`);
       case 'LIVE_STREAM_EXCEEDED_MAX_PASSTHRU':
-        return k('quota-exceeded', 115, `the partner's limit of concurrent passthrough live streams is reached (entry ${entryId}): stop another live entry or raise the limit`);
+        return k('quota-exceeded', 115, `the partner's limit of concurrent passthrough live streams is reached (entry ${entryId}; Kaltura alert 115): stop another live entry or ask your Kaltura account manager to raise the limit`);
       case 'LIVE_STREAM_EXCEEDED_MAX_TRANSCODED':
-        return k('quota-exceeded', 118, `the partner's limit of concurrent transcoded live streams is reached (entry ${entryId}): stop another live entry or raise the limit`);
+        return k('quota-exceeded', 118, `the partner's limit of concurrent transcoded live streams is reached (entry ${entryId}; Kaltura alert 118): stop another live entry or ask your Kaltura account manager to raise the limit`);
+      case 'MEDIA_SERVER_NOT_FOUND':
+        // the station's own text (kaltura-runtime): the hostname and why the node is missing; no token in it
+        return k('media-server-not-found', -1, error.message);
+      case 'SERVICE_FORBIDDEN':
+        return k(
+          'not-permitted',
+          -1,
+          `Kaltura does not let this station authenticate entry ${entryId} (SERVICE_FORBIDDEN): in eCDN mode the partner needs the Hybrid eCDN feature (ask your Kaltura account manager); in SaaS/on-prem mode the media-server partner -5 is accepted only from the Kaltura operator's own network`,
+        );
       default:
         if (code.startsWith('SERVICE_FORBIDDEN')) {
           return k('partner-blocked', -1, `Kaltura blocks this partner's content (${code}) for entry ${entryId}: contact the account manager`);

@@ -18,6 +18,25 @@ export interface LiveStreamEntry {
   /** ms; Kaltura default 6000 */
   segmentDuration: number | null;
   explicitLive: boolean | null;
+  /**
+   * RecordingStatus: 0 stopped, 1 paused, 2 active, 3 disabled (null/absent: the server did not say).
+   * registerMediaServer's shouldCreateRecordedEntry follows `recordingStatus == ACTIVE`, as liveDVR does.
+   */
+  recordingStatus?: number | null;
+}
+
+/** RecordingStatus.ACTIVE (alpha/lib/enums/RecordingStatus.php) */
+export const RECORDING_STATUS_ACTIVE = 2;
+
+/**
+ * Whether Kaltura should create a recorded entry on registration: recordingStatus == ACTIVE (kaltura-producer.md
+ * §2). When the answer lacks the field, Kaltura's own derivation is used: for an entry that is not explicit-live,
+ * ACTIVE unless recording is disabled; for an explicit-live entry the stored value (default STOPPED).
+ */
+export function shouldCreateRecordedEntry(entry: Pick<LiveStreamEntry, 'recordingStatus' | 'recordStatus' | 'explicitLive'>): boolean {
+  if (entry.recordingStatus !== undefined && entry.recordingStatus !== null) return entry.recordingStatus === RECORDING_STATUS_ACTIVE;
+  if (entry.explicitLive === true) return false;
+  return entry.recordStatus !== 0;
 }
 
 export type MediaServerIndex = 0 | 1;

@@ -9,8 +9,13 @@ import type { Logger } from '../log/logger.js';
 import type { RegistrationState } from '../../shared/state.js';
 
 export const DEFAULT_KEEP_ALIVE_INTERVAL_MS = 60_000;
-/** codes meaning the node is already gone: an unregister has nothing left to do */
-const ALREADY_UNREGISTERED = new Set(['ENTRY_SERVER_NODE_NOT_FOUND', 'SERVER_NODE_NOT_FOUND']);
+/** the entry's registration is already gone: an unregister has nothing left to do */
+const ALREADY_UNREGISTERED = 'ENTRY_SERVER_NODE_NOT_FOUND';
+/**
+ * Kaltura does not know this station's hostname as a server node (deleted or disabled meanwhile): the entry's
+ * registration cannot be removed by this station. That is an error to show, not a success (issue 16).
+ */
+const NODE_UNKNOWN = 'SERVER_NODE_NOT_FOUND';
 
 export interface RegistrationKeeperOptions {
   api: Pick<KalturaApi, 'registerMediaServer' | 'unregisterMediaServer'>;
@@ -138,8 +143,14 @@ export class RegistrationKeeper {
         return;
       } catch (error) {
         if (generation !== this.generation) return;
-        if ([...ALREADY_UNREGISTERED].some((code) => isKalturaApiError(error, code))) {
+        if (isKalturaApiError(error, ALREADY_UNREGISTERED)) {
           this.set({ status: 'unregistered', lastError: null });
+          return;
+        }
+        if (isKalturaApiError(error, NODE_UNKNOWN)) {
+          const message = `unregisterMediaServer failed: Kaltura does not know this station's server node (SERVER_NODE_NOT_FOUND: ${error.message}); the entry may still show this station until Kaltura drops it. Check in the Admin Console that the server node was not deleted or disabled`;
+          this.set({ status: 'error', lastError: message });
+          options.logger?.error(message, { entryId: options.entryId, index: options.mediaServerIndex });
           return;
         }
         const message = `unregisterMediaServer failed: ${(error as Error).message}`;

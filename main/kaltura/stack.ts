@@ -65,6 +65,9 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
   const ks = new KsSupervisor({
     secret: options.adminSecret,
     partnerId: settings.partnerId,
+    // eCDN: an admin session of the partner with no user, as session.start(adminSecret, '', ADMIN) makes it;
+    // a user's roles might not include MEDIA_SERVER_PARTNER_LEVEL, the admin-session role does (producer §0)
+    userId: settings.mode === 'ecdn' ? '' : 'MediaServer',
     privileges: settings.ksPrivileges,
     expirySeconds: settings.ksExpirySeconds,
     renewAtFraction: settings.ksRenewAtFraction,
@@ -92,7 +95,7 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
   const service = new KalturaService({
     mode: settings.mode,
     partnerId: settings.partnerId,
-    hostname: settings.hostname.trim() === '' ? os.hostname() : settings.hostname,
+    hostname: settings.hostname.trim() === '' ? os.hostname() : settings.hostname.trim(),
     client,
     redactor,
   });

@@ -94,6 +94,7 @@ export function parseLiveStreamEntry(raw: unknown, call: string): LiveStreamEntr
     recordedEntryId: str(o.recordedEntryId),
     segmentDuration: num(o.segmentDuration),
     explicitLive: nullableBoolean(o.explicitLive),
+    recordingStatus: num(o.recordingStatus),
   };
 }
 

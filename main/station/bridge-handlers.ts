@@ -23,13 +23,15 @@ export interface BridgeHandlerDeps {
   secrets: SecretStore;
   kaltura: KalturaRuntime;
   logger: Logger;
+  /** settings fields held by start-up flags for this run (shown as such in Settings) */
+  startupOverrides?: string[];
   encoders: () => EncoderAvailability;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
 
-export function publicSettings(settings: Settings, secrets: SecretStore): PublicSettings {
-  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null };
+export function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
+  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null, ...(startupOverrides.length > 0 ? { startupOverrides } : {}) };
 }
 
 function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerId'>): string {
@@ -53,12 +55,13 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
   return {
     'station.getInfo': async () => d.info(),
     'state.getSnapshot': async () => d.registry.snapshot(),
-    'settings.get': async () => publicSettings(d.settings.get(), d.secrets),
+    'settings.get': async () => publicSettings(d.settings.get(), d.secrets, d.startupOverrides),
     'settings.update': async (update) => {
       const previous = d.settings.get();
       const { adminSecret, ...rest } = update;
       const secretProvided = adminSecret !== undefined && adminSecret !== '';
-      const result = d.settings.update(rest, { adminSecretStored: d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
+      const secretFromStartup = d.startupOverrides?.includes('adminSecret') ?? false;
+      const result = d.settings.update(rest, { adminSecretStored: secretFromStartup || d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
       if (!result.ok) return result;
       let secretChanged = false;
       if (adminSecret !== undefined) {
@@ -71,7 +74,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       }
       d.events.add({ severity: 'info', kind: 'settings', message: `Settings saved${secretChanged ? ' (admin secret updated)' : ''}` });
       await d.applySettings(previous, result.settings, secretChanged);
-      return { ok: true, settings: publicSettings(result.settings, d.secrets) };
+      return { ok: true, settings: publicSettings(result.settings, d.secrets, d.startupOverrides) };
     },
     'media.listEncoders': async () => d.encoders(),
     'kaltura.testConnection': async () => d.kaltura.testConnection(),

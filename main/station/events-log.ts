@@ -8,7 +8,7 @@ import type { StationEvent } from '../../shared/state.js';
 import type { Clock } from './clock.js';
 
 export type EventSeverity = StationEvent['severity'];
-export type EventKind = 'connection' | 'refusal' | 'ffmpeg' | 'ks' | 'registration' | 'api' | 'upload' | 'alert' | 'settings' | 'station';
+export type EventKind = 'connection' | 'refusal' | 'ffmpeg' | 'ks' | 'registration' | 'server-node' | 'api' | 'upload' | 'alert' | 'settings' | 'station';
 
 export interface NewEvent {
   severity: EventSeverity;

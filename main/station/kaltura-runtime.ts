@@ -2,8 +2,12 @@
 // its media-server secret used for the KS) or a real Kaltura account (admin secret from the secret store).
 // Rebuilt when the settings change; everything else reaches Kaltura through `api`, which always targets
 // the current configuration, so a stream accepted before a switch never talks to a half-built client.
-import type { KalturaApi } from '../kaltura/api.js';
-import { KalturaModeError } from '../kaltura/errors.js';
+import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../kaltura/api.js';
+import { KalturaApiError, KalturaModeError, isKalturaApiError } from '../kaltura/errors.js';
+import { ServerNodeKeeper } from '../kaltura/server-node.js';
+import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actions.js';
+import type { Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import { createKalturaStack, type KalturaStack } from '../kaltura/stack.js';
 import type { CallInfo } from '../kaltura/client.js';
 import type { Logger } from '../log/logger.js';
@@ -22,12 +26,22 @@ export interface KalturaRuntimeOptions {
   /** where encoders publish (the sandbox puts it in its entries' broadcasting URLs) */
   rtmpBaseUrl: () => string;
   secrets: SecretStore;
+  /** the admin secret in force (start-up file or secret store); default the secret store's */
+  adminSecret?: () => string | null;
   logger: Logger;
   onStatus: (status: KalturaStatus) => void;
   onCall?: (info: CallInfo) => void;
   /** tests: sandbox port (default any free port) */
   sandboxPort?: number;
+  /** where viewers reach the station's HLS (its HTTP URL), for the server node's playback address */
+  playbackUrl: () => string;
+  clock?: Clock;
+  /** tests: server-node heartbeat (default 60 s, at most 60 s) */
+  heartbeatIntervalMs?: number;
 }
+
+/** A publish waits at most this long for a server-node registration in flight before authenticating. */
+const NODE_WAIT_MS = 8_000;
 
 const MEDIA_SERVER_PARTNER = -5;
 
@@ -37,13 +51,18 @@ export class KalturaRuntime {
   private problem: string | null = 'not started';
   private settings: KalturaSettings | null = null;
   private unsubscribe: (() => void) | null = null;
+  private node: ServerNodeKeeper | null = null;
 
   /** The narrow API the station uses; every call goes to the configuration current at call time. */
   readonly api: KalturaApi = {
-    authenticate: async (a) => this.service().authenticate(a),
+    authenticate: async (a) => this.authenticate(a),
     getLiveStream: async (p, e) => this.service().getLiveStream(p, e),
     serveConversionProfile: async (a) => this.service().serveConversionProfile(a),
-    registerMediaServer: async (a) => this.service().registerMediaServer(a),
+    registerMediaServer: async (a) =>
+      this.withNode(
+        () => this.service().registerMediaServer(a),
+        (e) => e,
+      ),
     unregisterMediaServer: async (a) => this.service().unregisterMediaServer(a),
     addBeacon: async (a) => this.service().addBeacon(a),
   };
@@ -77,7 +96,8 @@ export class KalturaRuntime {
   }
 
   status(): KalturaStatus {
-    if (this.stack) return this.stack.status();
+    const serverNode = this.node ? { serverNode: this.node.state() } : {};
+    if (this.stack) return { ...this.stack.status(), ...serverNode };
     const s = this.settings;
     return {
       mode: s?.mode ?? 'sandbox',
@@ -90,7 +110,7 @@ export class KalturaRuntime {
 
   /** (Re)builds the Kaltura side for these settings; never throws: a problem is kept and shown. */
   async configure(settings: KalturaSettings): Promise<void> {
-    this.teardownStack();
+    await this.teardownStack();
     this.settings = settings;
     try {
       if (settings.mode === 'sandbox') {
@@ -102,7 +122,7 @@ export class KalturaRuntime {
         this.buildStack({ ...settings, partnerId: MEDIA_SERVER_PARTNER }, secret, this.sandboxHandle.serviceUrl);
       } else {
         await this.closeSandbox();
-        const secret = this.o.secrets.get(ADMIN_SECRET_NAME);
+        const secret = this.o.adminSecret ? this.o.adminSecret() : this.o.secrets.get(ADMIN_SECRET_NAME);
         if (!secret) throw new Error(`no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in Settings`);
         this.buildStack(settings, secret, undefined);
       }
@@ -129,8 +149,49 @@ export class KalturaRuntime {
   }
 
   async stop(): Promise<void> {
-    this.teardownStack();
+    await this.teardownStack();
     await this.closeSandbox();
+  }
+
+  /** This station's server node as Kaltura sees it (null before Kaltura is configured). */
+  serverNode(): ServerNodeKeeper | null {
+    return this.node;
+  }
+
+  /**
+   * authenticate with the node registered first (a publish at start waits for the registration in flight);
+   * MEDIA_SERVER_NOT_FOUND registers the node again once and retries, then refuses with the reason.
+   */
+  private async authenticate(a: AuthenticateArgs): Promise<LiveStreamEntry> {
+    const node = this.node;
+    if (node) await withTimeout(node.settled(), NODE_WAIT_MS);
+    return this.withNode(
+      () => this.service().authenticate(a),
+      (e) => {
+        const state = node?.state();
+        const why = state?.status === 'refused' && state.reason ? state.reason : 'it was registered again and Kaltura still does not find it: check in the Admin Console that the node is not disabled';
+        return new KalturaApiError('MEDIA_SERVER_NOT_FOUND', `Kaltura does not know this station as a media server (${state?.hostname ?? 'no hostname'}): ${why}`, e.args, e.call);
+      },
+    );
+  }
+
+  /** Runs a media-server call; on MEDIA_SERVER_NOT_FOUND registers the node once and runs it again. */
+  private async withNode<T>(call: () => Promise<T>, refuse: (e: KalturaApiError) => Error): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      const node = this.node;
+      if (!node || !isKalturaApiError(error, 'MEDIA_SERVER_NOT_FOUND')) throw error;
+      this.o.logger.warn('Kaltura answered MEDIA_SERVER_NOT_FOUND; registering the server node again', { call: error.call });
+      const state = await withTimeout(node.reregister(), NODE_WAIT_MS);
+      if (state?.status !== 'registered') throw refuse(error);
+      try {
+        return await call();
+      } catch (again) {
+        if (isKalturaApiError(again, 'MEDIA_SERVER_NOT_FOUND')) throw refuse(again);
+        throw again;
+      }
+    }
   }
 
   private buildStack(settings: KalturaSettings, secret: string, serviceUrlOverride: string | undefined): void {
@@ -143,11 +204,37 @@ export class KalturaRuntime {
       ...(this.o.onCall ? { onCall: this.o.onCall } : {}),
     });
     this.stack = stack;
-    this.unsubscribe = stack.onChange((status) => this.o.onStatus(status));
+    const node = new ServerNodeKeeper({
+      api: serverNodeApi(stack.client),
+      spec: () => this.nodeSpec(settings.hostname),
+      clock: this.o.clock ?? systemClock(),
+      logger: this.o.logger.child('server-node'),
+      ...(this.o.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: this.o.heartbeatIntervalMs } : {}),
+    });
+    this.node = node;
+    const unsubscribeStack = stack.onChange(() => this.o.onStatus(this.status()));
+    const unsubscribeNode = node.onChange(() => this.o.onStatus(this.status()));
+    this.unsubscribe = () => {
+      unsubscribeStack();
+      unsubscribeNode();
+    };
     stack.start();
+    node.start();
   }
 
-  private teardownStack(): void {
+  /** The node's description of this station: its hostname and where it serves HLS. */
+  private nodeSpec(hostName: string): ServerNodeSpec {
+    const url = new URL(this.o.playbackUrl());
+    const protocol = url.protocol === 'https:' ? 'https' : 'http';
+    const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
+    return { hostName, applicationName: 'kLive', playbackHost: url.hostname.replace(/^\[|\]$/g, ''), playbackPort: port, playbackProtocol: protocol, description: `kLive Station ${this.o.version}` };
+  }
+
+  /** Takes the node out of service (markOffline) before the KS and client go away. */
+  private async teardownStack(): Promise<void> {
+    const node = this.node;
+    this.node = null;
+    await node?.stop();
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.stack?.stop();
@@ -170,4 +257,12 @@ export class KalturaRuntime {
     if (!stack) throw new KalturaModeError(`Kaltura is not configured: ${this.problem ?? 'open Settings'}`);
     return kalturaRecordingUploader({ client: stack.client, impersonationFor: (partnerId) => stack.service.impersonationFor(partnerId) });
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

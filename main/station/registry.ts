@@ -7,7 +7,7 @@ import type { Ladder } from '../../shared/ladder.js';
 import type { Redactor } from '../log/redact.js';
 import type { Clock } from './clock.js';
 import { CoalescingThrottle } from './change-throttle.js';
-import { apiEvent, ksEvent } from './status-events.js';
+import { apiEvent, ksEvent, serverNodeEvent } from './status-events.js';
 import { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
 import type { ProbeInput, StreamAcceptedInput, StreamAuthenticatingInput, StreamEndedInput, StreamRefusedInput, TranscodeStateInput } from './inputs.js';
@@ -170,6 +170,15 @@ export class StationRegistry {
 
   kalturaConfig(c: Pick<KalturaStatus, 'mode' | 'serviceUrl' | 'partnerId'>): void {
     this.kaltura = { ...this.kaltura, ...c };
+    this.markKaltura();
+  }
+
+  /** this station's server node (absent: Kaltura not configured) */
+  serverNodeState(serverNode: KalturaStatus['serverNode']): void {
+    const event = serverNode ? serverNodeEvent(this.kaltura.serverNode, serverNode) : null;
+    const { serverNode: _gone, ...rest } = this.kaltura;
+    this.kaltura = serverNode ? { ...rest, serverNode } : rest;
+    if (event) this.o.events.add(event);
     this.markKaltura();
   }
 

@@ -8,6 +8,7 @@ import type { StationOptions } from '../config/options.js';
 import { SettingsStore } from '../config/settings-store.js';
 import type { SecretStore } from '../config/secret-store.js';
 import { FileSecretStore } from '../config/file-secret-store.js';
+import { KalturaConfig } from './kaltura-config.js';
 import type { Logger } from '../log/logger.js';
 import { StationHttpServer } from '../http/server.js';
 import { createHlsRoute } from '../http/hls-route.js';
@@ -47,6 +48,8 @@ export interface StationDeps {
 export interface StationTuning {
   resumeGraceMs?: number;
   keepAliveIntervalMs?: number;
+  /** server-node heartbeat (default and maximum 60 s) */
+  serverNodeHeartbeatMs?: number;
   x264Preset?: string;
   /** skip the one-second hardware encoder test encodes at start */
   skipEncoderDetection?: boolean;
@@ -59,6 +62,7 @@ export class Station {
   private readonly clock: Clock;
   private readonly settings: SettingsStore;
   private readonly secrets: SecretStore;
+  private readonly kalturaConfig: KalturaConfig;
   private readonly pids: PidRegistry;
   private readonly kaltura: KalturaRuntime;
   private readonly monitor: StationMonitor;
@@ -82,6 +86,7 @@ export class Station {
     this.clock = deps.clock ?? systemClock();
     this.settings = new SettingsStore(options.dataDir);
     this.secrets = deps.secrets ?? new FileSecretStore(options.dataDir);
+    this.kalturaConfig = new KalturaConfig({ dataDir: options.dataDir, settings: this.settings, secrets: this.secrets, startup: options.kaltura ?? {}, logger });
     this.accessToken = loadOrCreateAccessToken(options.dataDir);
     logger.redactor.addSecret(this.accessToken);
     const rtmpUrl = `rtmp://${encoderHost(options.host)}:${options.rtmpPort}/kLive`;
@@ -89,7 +94,8 @@ export class Station {
       name: 'kLive Station',
       version: paths.version,
       startedAtMs: this.clock.nowMs(),
-      hostname: this.kalturaHostname(this.settings.get()),
+      // the installation's default is known once start() has read DATA/installation.json
+      hostname: this.settings.get().kaltura.hostname.trim() || os.hostname(),
       rtmpUrl,
       httpUrl: `http://${displayHost(options.host)}:${options.httpPort}/`,
       ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'not detected yet' },
@@ -106,11 +112,16 @@ export class Station {
       version: paths.version,
       rtmpBaseUrl: () => rtmpUrl,
       secrets: this.secrets,
+      adminSecret: () => this.kalturaConfig.adminSecret(),
+      playbackUrl: () => this.info.httpUrl,
+      clock: this.clock,
+      ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
       onStatus: (status) => {
         this.monitor.registry.kalturaConfig(status);
         this.monitor.registry.ksState(status.ks);
         this.monitor.registry.apiState(status.api);
+        this.monitor.registry.serverNodeState(status.serverNode);
       },
       onCall: (call) => this.monitor.metrics.recordApiCall(call),
     });
@@ -165,6 +176,9 @@ export class Station {
   async start(): Promise<StationInfo> {
     const { options, logger } = this.deps;
     if (this.settings.loadProblem) logger.error(this.settings.loadProblem);
+    await this.kalturaConfig.load();
+    this.info = { ...this.info, hostname: this.kalturaConfig.effective().hostname };
+    this.kalturaConfig.checkStartup();
     const reaped = this.pids.reapOrphans();
     if (reaped.killed.length > 0) logger.warn('ended FFmpeg processes left by a previous run', { pids: reaped.killed });
     await this.detectFfmpeg();
@@ -181,6 +195,7 @@ export class Station {
         secrets: this.secrets,
         kaltura: this.kaltura,
         logger,
+        startupOverrides: this.kalturaConfig.overriddenFields(),
         encoders: () => this.encoderAvailability(),
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
       }),
@@ -189,7 +204,7 @@ export class Station {
     for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
     this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
     this.http.addRoute(createWowzaRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
-    await this.kaltura.configure(this.settings.get().kaltura);
+    await this.kaltura.configure(this.kalturaConfig.effective());
     this.queue.start();
     this.monitor.start();
     if (this.settings.loadProblem) this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
@@ -351,18 +366,14 @@ export class Station {
 
   private async applySettings(previous: Settings, next: Settings, secretChanged: boolean): Promise<void> {
     if (secretChanged || JSON.stringify(previous.kaltura) !== JSON.stringify(next.kaltura)) {
-      this.info = { ...this.info, hostname: this.kalturaHostname(next) };
+      this.info = { ...this.info, hostname: this.kalturaConfig.effective().hostname };
       this.monitor.registry.setInfo(this.info);
-      await this.kaltura.configure(next.kaltura);
+      await this.kaltura.configure(this.kalturaConfig.effective());
     }
     if (previous.media.ffmpegPath !== next.media.ffmpegPath) {
       await this.detectFfmpeg();
       void this.detectEncoders();
     }
-  }
-
-  private kalturaHostname(settings: Settings): string {
-    return settings.kaltura.hostname.trim() === '' ? os.hostname() : settings.kaltura.hostname;
   }
 
   /** One grace period for ingest (resume), registry (reconnecting) and pipeline (finalise). */

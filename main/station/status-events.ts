@@ -1,5 +1,5 @@
 // Owns which Kaltura status changes are worth a line in the events log, and the words for them. Pure.
-import type { Alert, KalturaStatus, RegistrationState, TranscoderState } from '../../shared/state.js';
+import type { Alert, KalturaStatus, RegistrationState, ServerNodeState, TranscoderState } from '../../shared/state.js';
 import type { NewEvent } from './events-log.js';
 
 export function ksEvent(prev: KalturaStatus['ks'], next: KalturaStatus['ks']): NewEvent | null {
@@ -24,6 +24,23 @@ export function apiEvent(prev: KalturaStatus['api'], next: KalturaStatus['api'])
     return { severity: 'info', kind: 'api', message: `Kaltura API reachable${next.lastLatencyMs !== null ? ` (${Math.round(next.lastLatencyMs)} ms)` : ''}` };
   }
   return null;
+}
+
+export function serverNodeEvent(prev: ServerNodeState | undefined, next: ServerNodeState): NewEvent | null {
+  if (prev && prev.status === next.status && prev.reason === next.reason && prev.hostname === next.hostname && prev.nodeId === next.nodeId) return null;
+  switch (next.status) {
+    case 'registered':
+      if (prev?.status === 'registered' && prev.nodeId === next.nodeId) return null;
+      return { severity: 'info', kind: 'server-node', message: `Server node ${next.hostname} registered with Kaltura (node ${next.nodeId ?? '?'}, ${next.method === 'addEnable' ? 'added and enabled' : 'heartbeat every 60 s'})` };
+    case 'refused':
+      return { severity: 'error', kind: 'server-node', message: `Server node ${next.hostname} refused${next.code ? ` (${next.code})` : ''}: ${next.reason ?? 'no reason given'}` };
+    case 'retrying':
+      return prev?.status === 'retrying' ? null : { severity: 'warning', kind: 'server-node', message: `Server node ${next.hostname}: ${next.reason ?? 'registration failed'}` };
+    case 'offline':
+      return { severity: 'info', kind: 'server-node', message: `Server node ${next.hostname} taken out of service` };
+    default:
+      return null;
+  }
 }
 
 export function registrationEvent(entryId: string, index: number, prev: RegistrationState, next: RegistrationState): NewEvent | null {

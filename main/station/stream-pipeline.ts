@@ -4,7 +4,7 @@
 // A publisher that leaves gets a grace period to come back before the session is finalised.
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import type { MediaFeed } from '../ingest/flv-feed.js';
-import type { KalturaApi } from '../kaltura/api.js';
+import { shouldCreateRecordedEntry, type KalturaApi } from '../kaltura/api.js';
 import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
 import type { RecordingService } from '../recording/recording-service.js';
@@ -55,7 +55,7 @@ export class StreamPipeline {
       entryId: event.entryId,
       mediaServerIndex: event.mediaServerIndex,
       clock: deps.clock,
-      shouldCreateRecordedEntry: event.entry.recordStatus !== 0,
+      shouldCreateRecordedEntry: shouldCreateRecordedEntry(event.entry),
       logger: deps.logger.child('registration'),
       ...(deps.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: deps.keepAliveIntervalMs } : {}),
     });

@@ -92,6 +92,8 @@ describe('IngestGate', () => {
     ['passthrough quota', new KalturaApiError('LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', 'x'), 'quota-exceeded', 115],
     ['transcoded quota', new KalturaApiError('LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', 'x'), 'quota-exceeded', 118],
     ['blocked partner', new KalturaApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED', 'x'), 'partner-blocked', -1],
+    ['no media-server permission (issue 16)', new KalturaApiError('SERVICE_FORBIDDEN', 'x'), 'not-permitted', -1],
+    ['unregistered media server (issue 16)', new KalturaApiError('MEDIA_SERVER_NOT_FOUND', 'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature'), 'media-server-not-found', -1],
     ['eCDN foreign partner', new KalturaModeError('partner 5 not served'), 'partner-not-allowed', -1],
     ['Kaltura unreachable', new KalturaTransportError('network', 'ECONNREFUSED token=dj94kfit'), 'kaltura-unreachable', -1],
     ['anything else', new Error('boom dj94kfit'), 'kaltura-error', -1],
@@ -104,6 +106,23 @@ describe('IngestGate', () => {
       if (!r.ok) expect(r.refusal.message).not.toContain('dj94kfit');
     });
   }
+
+  it('says what to do about a limit, with Kaltura alert codes 115 / 118 (issue 16)', async () => {
+    for (const [code, alert] of [['LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', 115], ['LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', 118]] as const) {
+      const { gate } = setup(() => new KalturaApiError(code, 'x'));
+      const r = await gate.check(params(), 'a');
+      if (r.ok) throw new Error('expected a refusal');
+      expect(r.refusal).toMatchObject({ kalturaCode: code, alertCode: alert });
+      expect(r.refusal.message).toMatch(new RegExp(`Kaltura alert ${alert}.*ask your Kaltura account manager to raise the limit`));
+    }
+  });
+
+  it('passes on why the station is not a registered media server (issue 16)', async () => {
+    const { gate } = setup(() => new KalturaApiError('MEDIA_SERVER_NOT_FOUND', 'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it'));
+    const r = await gate.check(params(), 'a');
+    if (r.ok) throw new Error('expected a refusal');
+    expect(r.refusal.message).toMatch(/this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/);
+  });
 });
 
 describe('IngestGate timeout', () => {

@@ -182,6 +182,17 @@ describe('RegistrationKeeper', () => {
     expect(b.keeper.state().lastError).toMatch(/unregisterMediaServer failed/);
   });
 
+  it('shows SERVER_NODE_NOT_FOUND on unregister as an error, not a silent success (issue 16)', async () => {
+    const unknown = new KalturaApiError('SERVER_NODE_NOT_FOUND', 'server node with host name [h1] not found', {}, 'livestream.unregistermediaserver');
+    const a = make([() => Promise.resolve(), fail(unknown)]);
+    a.keeper.start();
+    await flush();
+    await a.keeper.stop();
+    expect(a.calls.filter((c) => c.kind === 'unregister')).toHaveLength(1);
+    expect(a.keeper.state().status).toBe('error');
+    expect(a.keeper.state().lastError).toMatch(/SERVER_NODE_NOT_FOUND.*server node with host name \[h1\] not found.*Admin Console/);
+  });
+
   it('stop before anything was registered makes no call', async () => {
     const { keeper, calls } = make();
     await keeper.stop();

@@ -57,6 +57,7 @@ describe('media-server partner mode', () => {
       recordedEntryId: null,
       segmentDuration: 6000,
       explicitLive: false,
+      recordingStatus: null,
     });
     expect(requests[0]?.url).toBe('http://127.0.0.1:9/api_v3/service/livestream/action/authenticate');
     expect(requests[0]?.json).toEqual({

@@ -45,7 +45,12 @@ describe('result parsers', () => {
       recordedEntryId: null,
       segmentDuration: null,
       explicitLive: true,
+      recordingStatus: null,
     });
+  });
+
+  it('reads recordingStatus (as number or numeric string)', () => {
+    expect(parseLiveStreamEntry({ id: '0_x', partnerId: 102, recordingStatus: '2' }, 'livestream.get').recordingStatus).toBe(2);
   });
 
   it('a wrong shape is an invalid-response transport error naming the call', () => {
