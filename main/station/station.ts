@@ -113,7 +113,8 @@ export class Station {
       rtmpBaseUrl: () => rtmpUrl,
       secrets: this.secrets,
       adminSecret: () => this.kalturaConfig.adminSecret(),
-      playbackUrl: () => this.info.httpUrl,
+      // viewers on the LAN reach the HLS at the address encoders use, never the loopback a wildcard bind shows locally
+      playbackUrl: () => this.viewerBaseUrl(),
       clock: this.clock,
       ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
@@ -386,6 +387,11 @@ export class Station {
     const { host } = this.deps.options;
     if (isLoopbackBind(host)) return this.info.httpUrl;
     return `http://${encoderHost(host)}:${this.http.port}/?token=${this.accessToken}`;
+  }
+
+  /** Where viewers reach this station's HTTP server: the bound address, or the first LAN address for 0.0.0.0 / ::. */
+  viewerBaseUrl(): string {
+    return `http://${encoderHost(this.deps.options.host)}:${this.http.port || this.deps.options.httpPort}/`;
   }
 
   private hlsRootDir(): string {
