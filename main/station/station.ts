@@ -13,6 +13,8 @@ import type { Logger } from '../log/logger.js';
 import { StationHttpServer } from '../http/server.js';
 import { createHlsRoute } from '../http/hls-route.js';
 import { createWowzaRoute } from '../http/wowza-route.js';
+import { createWatchRoute, type ViewerKaltura } from '../http/watch-route.js';
+import { createProxyRoute } from '../http/proxy-route.js';
 import { IngestServer } from '../ingest/index.js';
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { locateFfmpeg } from '../transcode/ffmpeg-locate.js';
@@ -71,6 +73,8 @@ export class Station {
   private recording: RecordingService | null = null;
   private readonly pipelines = new Map<string, StreamPipeline>();
   private readonly latestProbes = new Map<string, InputProbe>();
+  /** entry -> partner, from accepted streams (the viewer page needs the partner when the station acts as -5) */
+  private readonly entryPartners = new Map<string, number>();
   private readonly liveListeners = new Set<(n: number) => void>();
   private readonly accessToken: string;
   private bridge: StationBridgeHost | null = null;
@@ -205,6 +209,12 @@ export class Station {
     for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
     this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
     this.http.addRoute(createWowzaRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
+    this.http.addRoute(createWatchRoute({ viewerKaltura: (entryId) => this.viewerKaltura(entryId), logger: logger.child('watch') }));
+    // the built-in sandbox stays on loopback; viewers reach its API and playManifest through this origin
+    const sandboxUrl = (): string | null => (this.kalturaConfig.effective().mode === 'sandbox' ? (this.kaltura.sandbox?.serviceUrl ?? null) : null);
+    for (const prefix of ['/api_v3/', '/p/']) {
+      this.http.addRoute(createProxyRoute({ prefix, target: sandboxUrl, logger: logger.child('http'), unavailable: 'this station uses a Kaltura account, not its built-in sandbox: ask that Kaltura' }));
+    }
     await this.kaltura.configure(this.kalturaConfig.effective());
     this.queue.start();
     this.monitor.start();
@@ -274,7 +284,23 @@ export class Station {
     });
   }
 
+  /** Which Kaltura a viewer of /watch/<entryId> plays through, and as which partner. */
+  private viewerKaltura(entryId: string): ViewerKaltura {
+    const k = this.kalturaConfig.effective();
+    if (k.mode === 'sandbox') {
+      const entry = this.kaltura.sandbox?.store.entry(entryId);
+      if (!entry) return { problem: `entry ${entryId} is not in this station's sandbox: check the link (the Sandbox screen lists the entries)` };
+      return { partnerId: entry.partnerId, serviceUrl: null };
+    }
+    const serviceUrl = k.serviceUrl.trim().replace(/\/+$/, '').replace(/\/api_v3$/, '');
+    // eCDN uses the partner's own id; as partner -5 the entry's partner is learned when it publishes here
+    const partnerId = k.partnerId > 0 ? k.partnerId : this.entryPartners.get(entryId);
+    if (partnerId === undefined) return { problem: `the partner of entry ${entryId} is not known yet: it becomes known when the entry first publishes to this station` };
+    return { partnerId, serviceUrl };
+  }
+
   private onAccepted(event: StreamAcceptedEvent): void {
+    this.entryPartners.set(event.entryId, event.partnerId);
     const existing = this.pipelines.get(event.streamId);
     if (existing && event.resumed) {
       existing.resume(event);
