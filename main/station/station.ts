@@ -102,6 +102,7 @@ export class Station {
       hostname: this.settings.get().kaltura.hostname.trim() || os.hostname(),
       rtmpUrl,
       httpUrl: `http://${displayHost(options.host)}:${options.httpPort}/`,
+      viewerUrl: `http://${encoderHost(options.host)}:${options.httpPort}/`,
       ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'not detected yet' },
     };
     this.http = new StationHttpServer({
@@ -189,7 +190,7 @@ export class Station {
     await this.detectFfmpeg();
     await this.http.listen();
     await this.ingest.start();
-    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
+    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, viewerUrl: this.viewerBaseUrl(), rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
     this.monitor.registry.setInfo(this.info);
     this.bridge = this.monitor.createBridgeHost(
       createBridgeHandlers({
