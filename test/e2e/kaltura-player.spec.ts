@@ -105,3 +105,16 @@ test('a live stream from the station plays in the unmodified player: API, playMa
   expect(await page.evaluate(() => (window as unknown as { playerErrors: { severity: number }[] }).playerErrors.filter((e) => e.severity === 2))).toEqual([]);
   await shot(page, 'player-live');
 });
+
+test('the entry detail screen shares the viewer page: link, QR code and embed snippet', async ({ page }) => {
+  await page.goto(`${station.httpUrl}/`);
+  await page.getByTestId(`entry-row-${entry.id}`).click();
+  const share = page.getByTestId('share-panel');
+  await expect(share).toBeVisible();
+  const link = `${station.httpUrl}/watch/${entry.id}`;
+  await expect(page.getByTestId('share-link')).toHaveValue(link);
+  await expect(page.getByTestId('share-embed')).toHaveValue(`<iframe src="${link}" width="960" height="540" style="border:0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`);
+  await expect(page.getByTestId('share-qr')).toHaveAttribute('src', /^data:image\/png;base64,/);
+  await share.scrollIntoViewIfNeeded();
+  await share.screenshot({ path: 'test-results/screens/share-panel.png' });
+});
