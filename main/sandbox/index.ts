@@ -111,7 +111,9 @@ export async function runSandboxCommand(args: { dataDir: string; host: string; p
     rtmpBaseUrl: args.rtmpBaseUrl ?? 'rtmp://127.0.0.1:1935/kLive',
     ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
   });
-  const line = `kLive sandbox api_v3 at ${handle.serviceUrl} (partner ${SEED_PARTNER_ID}, entry ${SEED_ENTRY_ID}; admin secrets in ${path.join(args.dataDir, 'sandbox', 'secrets.json')})`;
+  const scale = args.timeScale ?? timeScaleFromEnv(process.env);
+  const clock = scale === 1 ? '' : `; clock runs ${scale}x, 120 s expiries take ${(120 / scale).toFixed(1)} s`;
+  const line = `kLive sandbox api_v3 at ${handle.serviceUrl} (partner ${SEED_PARTNER_ID}, entry ${SEED_ENTRY_ID}; admin secrets in ${path.join(args.dataDir, 'sandbox', 'secrets.json')}${clock})`;
   (args.out ?? ((l: string) => process.stdout.write(l + '\n')))(line);
   return handle;
 }

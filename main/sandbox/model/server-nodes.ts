@@ -103,6 +103,21 @@ export class ServerNodeTable {
     return node;
   }
 
+  /**
+   * What a Kaltura admin does for a media server (serverNode.add + enable): an ACTIVE KalturaWowzaMediaServerNode
+   * with no heartbeat (always registered), application kLive. Returns the existing node when the host has one.
+   */
+  addActiveMediaServer(hostName: string, partnerId: number): ServerNodeRecord {
+    const existing = this.findActive(hostName, partnerId, WOWZA_MEDIA_SERVER_TYPE);
+    if (existing) return existing;
+    const node = this.add({
+      partnerId, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
+      systemName: null, description: null, tags: null, parentId: null, environment: null,
+      fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
+    });
+    return this.setStatus(node, ServerNodeStatus.ACTIVE);
+  }
+
   update(node: ServerNodeRecord, patch: ServerNodePatch): ServerNodeRecord {
     this.checkUnique(node.partnerId, node.type, patch.hostName ?? node.hostName, patch.systemName === undefined ? node.systemName : patch.systemName, node.id);
     const { fields, ...rest } = patch;

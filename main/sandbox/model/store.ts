@@ -1,35 +1,29 @@
-// Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
-// and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
-import fs from 'node:fs';
-import os from 'node:os';
+// Owns the sandbox's state once opened (open-files.ts): typed reads plus the CRUD the UI and the services
+// use, persisted to DATA/sandbox/state.json at every mutation; the server-node and recorded-entry tables.
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import { SandboxApiError } from '../errors.js';
-import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
-import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
-import { syncLiveAssets } from './live-assets.js';
+import { writeJsonAtomic, type CorruptFileReport } from './persist.js';
+import { openSandboxFiles } from './open-files.js';
+import { buildEntry, randomHex, type CreateEntryInput } from './entry-factory.js';
+import { syncLiveAssets, syncMissingLiveAssets } from './live-assets.js';
+import { applyPartnerPatch, toSandboxPartner, type PartnerSettingsPatch } from './partners.js';
 import { RecordedEntryTable } from './recorded.js';
-import { ServerNodeTable, WOWZA_MEDIA_SERVER_TYPE, seedMediaServerNode } from './server-nodes.js';
+import { ServerNodeTable } from './server-nodes.js';
 import {
-  ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
-  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord, type PartnerFeatures,
-  ServerNodeStatus, type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  ENTRY_ID_PATTERN, SEED_PARTNER_ID,
+  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord,
+  type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
+export type { PartnerSettingsPatch } from './partners.js';
 
 /** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
 export const NODE_EXPIRY_MS = 120_000;
 // beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
 const MAX_BEACONS = 500;
-
-/** What the Sandbox screen and tests may change on a partner: its features and live limits. */
-export interface PartnerSettingsPatch {
-  features?: Partial<PartnerFeatures>;
-  maxLiveStreamInputs?: number;
-  maxLiveStreamOutputs?: number;
-}
 
 export interface UpdateEntryInput {
   name?: string;
@@ -54,17 +48,19 @@ export class SandboxStore {
 
   constructor(
     readonly dir: string,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly now: () => number,
   ) {
-    this.secrets = this.loadSecrets();
-    this.state = this.loadState();
+    const opened = openSandboxFiles(dir, now, (report) => {
+      this.corruptFiles.push(report);
+      logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
+    });
+    this.secrets = opened.secrets;
+    this.state = opened.state;
     this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
     this.recordedEntries = new RecordedEntryTable(() => this.state, () => this.save(), () => this.nowSeconds(), path.join(dir, 'recorded'));
     // entries from a state file older than live assets get theirs now
-    let synced = false;
-    for (const entry of this.state.entries) if (!this.state.liveAssets.some((a) => a.entryId === entry.id)) synced = syncLiveAssets(this.state, entry, this.nowSeconds()) || synced;
-    if (synced) this.save();
+    if (syncMissingLiveAssets(this.state, this.nowSeconds())) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
   }
 
@@ -76,52 +72,8 @@ export class SandboxStore {
     return path.join(this.dir, 'state.json');
   }
 
-  private get secretsPath(): string {
-    return path.join(this.dir, 'secrets.json');
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.now() / 1000);
-  }
-
-  private loadSecrets(): SandboxSecrets {
-    const loaded = loadJson(this.secretsPath, SecretsSchema, this.now());
-    if (loaded.kind === 'ok') {
-      // a copied or restored file may have lost its mode: secrets stay owner-only
-      fs.chmodSync(this.secretsPath, 0o600);
-      return loaded.value;
-    }
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const secrets: SandboxSecrets = {
-      adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },
-    };
-    writeJsonAtomic(this.secretsPath, secrets, 0o600);
-    return secrets;
-  }
-
-  private loadState(): SandboxState {
-    const loaded = loadJson(this.statePath, SandboxStateSchema, this.now());
-    if (loaded.kind === 'ok') return loaded.value;
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const state = this.seed();
-    writeJsonAtomic(this.statePath, state);
-    return state;
-  }
-
-  private reportCorrupt(report: CorruptFileReport): void {
-    this.corruptFiles.push(report);
-    this.logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
-  }
-
-  private seed(): SandboxState {
-    const state = seedState(this.nowSeconds());
-    // partner -5 is Kaltura's own media server: in SaaS/on-prem mode its nodes are registered by Kaltura's
-    // operators, so the seed has this machine registered there (an eCDN partner's station registers itself)
-    state.serverNodes.push(seedMediaServerNode(os.hostname(), state.nextSeq++, this.nowSeconds()));
-    for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
-    writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
-    state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, this.now()));
-    return state;
   }
 
   save(): void {
@@ -149,26 +101,23 @@ export class SandboxStore {
 
   /** For the UI (shared/sandbox.ts SandboxPartner): never the admin secret. */
   listPartners(): SandboxPartner[] {
-    return this.state.partners.map((p) => this.toSandboxPartner(p.id));
+    return this.state.partners.map(toSandboxPartner);
   }
 
   toSandboxPartner(id: number): SandboxPartner {
-    const p = this.state.partners.find((x) => x.id === id);
-    if (!p) throw new Error(`unknown sandbox partner ${id}`);
-    return { partnerId: p.id, name: p.name, features: { ...p.features }, maxLiveStreamInputs: p.maxLiveStreamInputs, maxLiveStreamOutputs: p.maxLiveStreamOutputs };
+    return toSandboxPartner(this.mustPartner(id));
   }
 
   /** Switches a partner's features and limits (Sandbox screen, tests), so rehearsals meet Kaltura's refusals. */
   updatePartner(id: number, patch: PartnerSettingsPatch): Readonly<PartnerRecord> {
+    const partner = applyPartnerPatch(this.mustPartner(id), patch);
+    this.save();
+    return partner;
+  }
+
+  private mustPartner(id: number): PartnerRecord {
     const partner = this.state.partners.find((p) => p.id === id);
     if (!partner) throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`);
-    for (const [name, value] of [['maxLiveStreamInputs', patch.maxLiveStreamInputs], ['maxLiveStreamOutputs', patch.maxLiveStreamOutputs]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a whole number >= 0, got ${String(value)}`);
-    }
-    if (patch.features) partner.features = { ...partner.features, ...patch.features };
-    if (patch.maxLiveStreamInputs !== undefined) partner.maxLiveStreamInputs = patch.maxLiveStreamInputs;
-    if (patch.maxLiveStreamOutputs !== undefined) partner.maxLiveStreamOutputs = patch.maxLiveStreamOutputs;
-    this.save();
     return partner;
   }
 
@@ -311,19 +260,9 @@ export class SandboxStore {
 
   // ---- server nodes ----
 
-  /**
-   * What a Kaltura admin does for a media server (serverNode.add + enable): an ACTIVE KalturaWowzaMediaServerNode
-   * with no heartbeat (always registered), application kLive. Returns the existing node when the host has one.
-   */
+  /** What a Kaltura admin does for a media server (serverNode.add + enable); see ServerNodeTable.addActiveMediaServer. */
   addMediaServerNode(hostName: string, partnerId: number = SEED_PARTNER_ID): ServerNodeRecord {
-    const existing = this.serverNodes.findActive(hostName, partnerId, WOWZA_MEDIA_SERVER_TYPE);
-    if (existing) return existing;
-    const node = this.serverNodes.add({
-      partnerId, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
-      systemName: null, description: null, tags: null, parentId: null, environment: null,
-      fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
-    });
-    return this.serverNodes.setStatus(node, ServerNodeStatus.ACTIVE);
+    return this.serverNodes.addActiveMediaServer(hostName, partnerId);
   }
 
   // ---- live assets ----

@@ -143,7 +143,7 @@ describe('Kaltura layer against the sandbox', () => {
     // a used token is CLOSED (as Kaltura's closeUploadTokenById): the upload queue relies on it to tell
     // whether an append whose answer was lost did happen, and the same segment cannot be appended twice
     expect(sandbox.store.uploadToken(tokenId)?.status).toBe(3);
-    await expect(k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true })).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FULLY_UPLOADED' });
+    await expect(k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true })).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
 
     await k.service.addBeacon({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, eventType: '0_healthData', privateData: '{"alerts":[],"maxSeverity":1}' });
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: SEED_PARTNER_ID, eventType: '0_healthData', objectId: SEED_ENTRY_ID });

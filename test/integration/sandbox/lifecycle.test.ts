@@ -58,6 +58,10 @@ describe('sandbox lifecycle', () => {
     const all = lines.join('\n') + sink.lines.join('\n');
     expect(all).not.toContain(handle.adminSecret(102));
     expect(all).not.toContain(handle.adminSecret(-5));
+    // a faster clock is said on that line
+    const fastLines: string[] = [];
+    handles.push(await runSandboxCommand({ dataDir: dataDir(), host: '127.0.0.1', port: 0, timeScale: 60, logger: createLogger({ sinks: [sink], level: 'debug' }), out: (l) => fastLines.push(l) }));
+    expect(fastLines[0]).toMatch(/; clock runs 60x, 120 s expiries take 2\.0 s\)$/);
     // the port is taken: a second sandbox on it fails with a clear message
     await expect(startSandbox({ dataDir: dataDir(), port, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() })).rejects.toThrow(/already in use; choose another with --port/);
   });
