@@ -175,3 +175,22 @@ export function serveConversionProfile(client: KalturaClient, args: { streamName
   if (args.extraParams && Object.keys(args.extraParams).length > 0) pairs.push(['extraParams', JSON.stringify(args.extraParams)]);
   return client.getFile('wowza_liveConversionProfile', 'serve', pairs, { idempotent: true });
 }
+
+/** A KalturaLiveAsset of the entry (one per liveParams of its conversion profile, kaltura-producer.md §2). */
+export interface LiveAssetInfo {
+  id: string;
+  flavorParamsId: number;
+  tags: string;
+}
+
+/** flavorAsset.list with KalturaLiveAssetFilter{entryIdEqual}: the entry's live assets. */
+export async function flavorAssetListLive(client: KalturaClient, entryId: string, partnerId: Impersonate): Promise<LiveAssetInfo[]> {
+  const filter = { objectType: 'KalturaLiveAssetFilter', entryIdEqual: entryId };
+  const raw = await client.call('flavorasset', 'list', { filter, pager: { objectType: 'KalturaFilterPager', pageSize: 500 } }, { partnerId, idempotent: true });
+  return parseListResponse(raw, 'flavorasset.list', (o, call) => {
+    const a = (o ?? {}) as Record<string, unknown>;
+    const flavorParamsId = typeof a.flavorParamsId === 'number' ? a.flavorParamsId : Number(a.flavorParamsId);
+    if (typeof a.id !== 'string' || a.id === '' || !Number.isInteger(flavorParamsId)) throw new Error(`${call}: a live asset without id or flavorParamsId`);
+    return { id: a.id, flavorParamsId, tags: typeof a.tags === 'string' ? a.tags : '' };
+  }).objects;
+}

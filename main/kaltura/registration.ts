@@ -2,7 +2,7 @@
 // flows, PLAYABLE when segments exist and again every 60 s, unregister on stop. Calls are serialised, failed
 // ones retried with capped backoff, and nothing is thrown to the caller: a stream never stops because Kaltura
 // is unreachable. Every call carries a generation id so a late answer cannot change a newer state.
-import type { KalturaApi, MediaServerIndex } from './api.js';
+import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from './api.js';
 import { KalturaModeError, isKalturaApiError } from './errors.js';
 import type { Clock, TimerHandle } from '../station/clock.js';
 import type { Logger } from '../log/logger.js';
@@ -30,6 +30,8 @@ export interface RegistrationKeeperOptions {
   unregisterAttempts?: number;
   /** registerMediaServer's shouldCreateRecordedEntry (recording active) */
   shouldCreateRecordedEntry?: boolean;
+  /** the live entry Kaltura answered registerMediaServer with (its recordedEntryId for the recording) */
+  onEntry?: (entry: LiveStreamEntry) => void;
   logger?: Logger;
 }
 
@@ -107,7 +109,7 @@ export class RegistrationKeeper {
     const status = this.wanted;
     const { options } = this;
     try {
-      await options.api.registerMediaServer({
+      const entry = await options.api.registerMediaServer({
         partnerId: options.partnerId,
         entryId: options.entryId,
         mediaServerIndex: options.mediaServerIndex,
@@ -115,6 +117,7 @@ export class RegistrationKeeper {
         ...(options.shouldCreateRecordedEntry === undefined ? {} : { shouldCreateRecordedEntry: options.shouldCreateRecordedEntry }),
       });
       if (generation !== this.generation) return;
+      if (entry) options.onEntry?.(entry);
       this.everRegistered = true;
       this.failures = 0;
       this.set({ status: status === 'PLAYABLE' ? 'playable' : 'broadcasting', lastKeepAliveAtMs: options.clock.nowMs(), lastError: null });

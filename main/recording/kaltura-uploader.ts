@@ -5,9 +5,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KalturaClient } from '../kaltura/client.js';
 import type { Impersonate } from '../kaltura/actions.js';
-import { liveStreamAppendRecording, liveStreamSetRecordedContent, uploadTokenAdd, uploadTokenUpload } from '../kaltura/actions.js';
+import { flavorAssetListLive, liveStreamAppendRecording, liveStreamSetRecordedContent, uploadTokenAdd, uploadTokenUpload } from '../kaltura/actions.js';
 import { parseUploadToken } from '../kaltura/types.js';
-import { RecordingConfigError } from './uploader.js';
+import { RecordingConfigError, RecordingRefusal } from './uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from './uploader.js';
 
 /** UploadTokenStatus CLOSED 3 (a resource used it), TIMED_OUT 4, DELETED 5: the token takes no more bytes. */
@@ -17,10 +17,6 @@ export interface KalturaUploaderDeps {
   client: KalturaClient;
   /** KalturaService.impersonationFor: the partner to impersonate for a stream of partnerId (null = the KS's own) */
   impersonationFor(partnerId: number): Impersonate;
-  /** the live asset appendRecording attaches to, when the queue item has none (e.g. the entry's recording_anchor asset) */
-  resolveAssetId?(a: { partnerId: number; entryId: string }): Promise<string>;
-  /** recordedEntryId for setRecordedContent, if the station tracks it */
-  recordedEntryId?(a: { partnerId: number; entryId: string }): string | null;
 }
 
 export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUploader {
@@ -53,15 +49,19 @@ export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUp
       a.onProgress?.(length);
       return { uploadedBytes: token.uploadedFileSize ?? a.endByte };
     },
-    async appendRecording(a) {
-      let assetId = a.assetId;
-      if (assetId === null) {
-        if (!deps.resolveAssetId) throw new RecordingConfigError(`appendRecording for ${a.entryId} needs the entry's live asset id; pass assetId when queueing or give the uploader resolveAssetId`);
-        assetId = await deps.resolveAssetId({ partnerId: a.partnerId, entryId: a.entryId });
+    async resolveLiveAsset(a) {
+      const assets = await flavorAssetListLive(client, a.entryId, deps.impersonationFor(a.partnerId));
+      const asset = assets.find((x) => x.flavorParamsId === a.flavorParamsId);
+      if (!asset) {
+        const have = assets.map((x) => x.flavorParamsId).join(', ') || 'none';
+        throw new RecordingRefusal('NO_LIVE_ASSET', `entry ${a.entryId} has no live asset for liveParams ${a.flavorParamsId}, the recorded rendition (its live assets are for liveParams ${have})`);
       }
+      return { assetId: asset.id };
+    },
+    async appendRecording(a) {
       await liveStreamAppendRecording(
         client,
-        { entryId: a.entryId, assetId, mediaServerIndex: a.mediaServerIndex, resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId }, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk },
+        { entryId: a.entryId, assetId: a.assetId, mediaServerIndex: a.mediaServerIndex, resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId }, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk },
         deps.impersonationFor(a.partnerId),
       );
     },
@@ -73,7 +73,8 @@ export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUp
           mediaServerIndex: a.mediaServerIndex,
           resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId },
           durationSeconds: a.durationSeconds,
-          recordedEntryId: deps.recordedEntryId?.({ partnerId: a.partnerId, entryId: a.entryId }) ?? null,
+          recordedEntryId: a.recordedEntryId,
+          flavorParamsId: a.flavorParamsId,
         },
         deps.impersonationFor(a.partnerId),
       );

@@ -13,8 +13,12 @@ export const QueuedSegmentSchema = z.object({
   entryId: z.string(),
   partnerId: z.number().int(),
   mediaServerIndex: z.union([z.literal(0), z.literal(1)]),
-  /** the live asset id for appendRecording; null lets the uploader resolve it */
+  /** the live asset id for appendRecording; null until resolved from flavorParamsId (flavorAsset.list) */
   assetId: z.string().nullable(),
+  /** the liveParams id of the recorded rendition (the ladder's source/ingest rendition, e.g. 32) */
+  flavorParamsId: z.number().int().nullable().default(null),
+  /** the live entry's recorded entry when the segment was recorded (setRecordedContent's recordedEntryId) */
+  recordedEntryId: z.string().nullable().default(null),
   sessionId: z.string(),
   filePath: z.string(),
   sequence: z.number().int(),
@@ -28,6 +32,8 @@ export const QueuedSegmentSchema = z.object({
   /** persisted before appendRecording is sent: on restart the token tells whether it happened */
   appendSent: z.boolean(),
   reason: z.string().nullable(),
+  /** Kaltura refused the hand-over: kept (state failed) and retried in order on settings change, Retry, or slowly */
+  held: z.boolean().default(false),
   attempts: z.number().int(),
   enqueuedAtMs: z.number(),
   doneAtMs: z.number().nullable(),
@@ -35,16 +41,32 @@ export const QueuedSegmentSchema = z.object({
 });
 export type QueuedSegment = z.infer<typeof QueuedSegmentSchema>;
 
+/** Kaltura recording: one upload of a whole session's file (its segments concatenated), then setRecordedContent. */
+export const SessionUploadSchema = QueuedSegmentSchema.extend({
+  /** ids of the segment items whose bytes the session file holds, in order */
+  segmentIds: z.array(z.string()),
+  /** the session file is complete on disk (written to a temp name, then renamed) */
+  built: z.boolean(),
+});
+export type SessionUpload = z.infer<typeof SessionUploadSchema>;
+
+/** legacy: appendRecording per segment; kaltura: setRecordedContent per session (FEATURE_LIVE_STREAM_KALTURA_RECORDING) */
+export const RecordingFlavourSchema = z.enum(['legacy', 'kaltura']);
+export type RecordingFlavour = z.infer<typeof RecordingFlavourSchema>;
+
 export const QueueFileSchema = z.object({
   version: z.literal(1),
   items: z.array(QueuedSegmentSchema),
   /** "entryId/sessionId" of recording sessions that may still produce segments */
   openSessions: z.array(z.string()),
+  /** partner id -> recording flavour, learned from Kaltura's answers and kept across restarts */
+  flavours: z.record(z.string(), RecordingFlavourSchema).default({}),
+  sessionUploads: z.array(SessionUploadSchema).default([]),
 });
 export type QueueFile = z.infer<typeof QueueFileSchema>;
 
 export function emptyQueueFile(): QueueFile {
-  return { version: 1, items: [], openSessions: [] };
+  return { version: 1, items: [], openSessions: [], flavours: {}, sessionUploads: [] };
 }
 
 export type LoadResult = { file: QueueFile; problem: string | null };

@@ -41,8 +41,12 @@ export interface StartRecordingArgs {
   entryId: string;
   partnerId: number;
   mediaServerIndex: MediaServerIndex;
-  /** the live asset appendRecording attaches to (null: the uploader resolves it) */
+  /** the live asset the recording goes under, when known (else looked up from flavorParamsId) */
   assetId?: string | null;
+  /** the liveParams id of the recorded rendition (the ladder's source/ingest rendition), e.g. 32 */
+  flavorParamsId?: number | null;
+  /** the live entry's recorded entry as Kaltura last said (registerMediaServer's answer) */
+  recordedEntryId?: () => string | null;
   /** FFmpeg input argv: feedInput() with `feed` (the station), or e.g. rtmpPullInput('rtmp://127.0.0.1:PORT/kLive/ENTRY_1') */
   input: string[];
   /** the ingest's feed of the stream, for feedInput() */
@@ -103,7 +107,14 @@ export class RecordingService {
       logger: this.options.logger.child('recording'),
       ...(this.options.pids ? { pids: this.options.pids } : {}),
       onSegment: (segment) => {
-        this.options.queue.enqueue({ ...segment, partnerId: args.partnerId, mediaServerIndex: args.mediaServerIndex, assetId: args.assetId ?? null });
+        this.options.queue.enqueue({
+          ...segment,
+          partnerId: args.partnerId,
+          mediaServerIndex: args.mediaServerIndex,
+          assetId: args.assetId ?? null,
+          flavorParamsId: args.flavorParamsId ?? null,
+          recordedEntryId: args.recordedEntryId?.() ?? null,
+        });
       },
       onAlert: (alert) => this.options.onAlert?.(alert),
       onStateChange: (state) => {

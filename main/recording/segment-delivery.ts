@@ -6,6 +6,7 @@ import type { Logger } from '../log/logger.js';
 import { abortable } from './clock.js';
 import type { QueuedSegment } from './queue-store.js';
 import type { RecordingUploader } from './uploader.js';
+import { KalturaApiError } from '../kaltura/errors.js';
 
 export interface DeliveryContext {
   uploader: RecordingUploader;
@@ -74,11 +75,20 @@ export async function deliverSegment(item: QueuedSegment, ctx: DeliveryContext):
   item.appendSent = true;
   ctx.save();
   const common = { ...who, entryId: item.entryId, mediaServerIndex: item.mediaServerIndex, tokenId, durationSeconds: item.durationSeconds };
-  if (ctx.recordingApi === 'setRecordedContent') {
-    if (!uploader.setRecordedContent) throw new Error('recordingApi is setRecordedContent but the uploader does not implement it');
-    await abortable(uploader.setRecordedContent(common), signal);
-  } else {
-    await abortable(uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk }), signal);
+  try {
+    if (ctx.recordingApi === 'setRecordedContent') {
+      await abortable(uploader.setRecordedContent({ ...common, recordedEntryId: item.recordedEntryId, flavorParamsId: item.flavorParamsId }), signal);
+    } else {
+      if (item.assetId === null) throw new Error(`segment ${item.id} has no live asset id: resolve it before appendRecording`);
+      await abortable(uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk }), signal);
+    }
+  } catch (error) {
+    // a refusal says the call did not happen: the next attempt sends it again (appendSent only covers lost answers)
+    if (error instanceof KalturaApiError) {
+      item.appendSent = false;
+      ctx.save();
+    }
+    throw error;
   }
   return 'delivered';
 }

@@ -2,7 +2,13 @@
 // DATA/recordings/queue.json and is delivered to Kaltura strictly in order per entry, once:
 // uploadToken.add (token id persisted before any byte), resumable chunked upload (resuming from what
 // Kaltura holds after a crash), then appendRecording (or setRecordedContent). Transport failures are
-// retried with capped exponential backoff; API refusals mark the item failed and keep its file.
+// retried with capped exponential backoff. A Kaltura refusal holds the item (file kept, reason and fix shown):
+// later items of the entry wait behind it, in order, until a retry (settings change, Retry, or every 10 min).
+//
+// Recording flavour, per partner, learned from Kaltura and kept in queue.json: legacy = appendRecording per
+// segment under the live asset of the recorded rendition; Kaltura recording (KALTURA_RECORDING_ENABLED on
+// appendRecording) = the closed session's segments concatenated into one file, uploaded once, and
+// setRecordedContent with its total duration; KALTURA_RECORDING_DISABLED on setRecordedContent switches back.
 //
 // Once-only: `appendSent` is persisted before appendRecording is sent. If the answer is lost (crash,
 // timeout), the item's upload token decides: Kaltura closes a token when a resource consumed it, so
@@ -13,15 +19,22 @@ import fs from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
-import { isAbortError, systemClock } from './clock.js';
+import { abortable, isAbortError, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
 import { appendDecision, pruneDone, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
-import { deliverSegment } from './segment-delivery.js';
+import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
 export { queueFilePath } from './queue-model.js';
-import { classifyFailure, describeFailure } from './uploader.js';
+import { classifyFailure, describeFailure, KALTURA_RECORDING_DISABLED, KALTURA_RECORDING_ENABLED, RecordingRefusal, refusalFix } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
+import type { RecordingFlavour, SessionUpload } from './queue-store.js';
+import { isKalturaApiError, KalturaApiError } from '../kaltura/errors.js';
+import { buildSessionFile } from './session-file.js';
+import { completeSessionUpload, createSessionUpload, dropSessionUpload, findSessionUpload } from './session-uploads.js';
+
+/** A held (refused) hand-over is tried again this often, besides settings changes and Retry. */
+export const DEFAULT_HELD_RETRY_MS = 10 * 60_000;
 
 export interface UploadQueueOptions {
   /** the station's data folder; the queue lives in DATA/recordings/queue.json */
@@ -36,8 +49,13 @@ export interface UploadQueueOptions {
   retryMaxMs?: number;
   /** remove a segment file once Kaltura confirmed it; default false (files are kept) */
   deleteAfterUpload?: boolean;
-  /** appendRecording (legacy, default) or setRecordedContent (Kaltura's newer recording) */
+  /**
+   * The flavour assumed for a partner Kaltura has not yet told about: appendRecording (legacy, default) or
+   * setRecordedContent (Kaltura recording). Kaltura's answer then sets it per partner.
+   */
   recordingApi?: 'appendRecording' | 'setRecordedContent';
+  /** how often a held (refused) hand-over is tried again; default 10 minutes */
+  heldRetryMs?: number;
   /** done items remembered per entry (older ones leave queue.json, not the disk); default 200 */
   keepDoneItems?: number;
   /** minimum time between progress notifications of one item; default 250 ms */
@@ -49,6 +67,9 @@ export interface SegmentToUpload {
   partnerId: number;
   mediaServerIndex: MediaServerIndex;
   assetId?: string | null;
+  /** the recorded rendition's liveParams id; its live asset is looked up (flavorAsset.list) at hand-over */
+  flavorParamsId?: number | null;
+  recordedEntryId?: string | null;
   sessionId: string;
   filePath: string;
   sequence: number;
@@ -89,7 +110,16 @@ export class UploadQueue {
       options.logger.info('closing recording sessions left open by the previous run', { sessions: this.file.openSessions.length });
       this.file.openSessions = [];
     }
-    for (const item of this.file.items) if (item.state === 'pending' || item.state === 'uploading') this.needsSync.add(item.id);
+    for (const item of this.file.items) {
+      if (item.state === 'pending' || item.state === 'uploading') this.needsSync.add(item.id);
+      // queues written before issue 16 carried the rendition's stream name (ENTRY_<liveParamsId>) as assetId
+      const legacyName = item.assetId !== null && item.flavorParamsId === null ? new RegExp(`^${item.entryId}_(\\d+)$`).exec(item.assetId) : null;
+      if (legacyName) {
+        item.flavorParamsId = Number(legacyName[1]);
+        item.assetId = null;
+      }
+    }
+    for (const upload of this.file.sessionUploads) this.needsSync.add(upload.id);
     this.persist();
   }
 
@@ -142,6 +172,8 @@ export class UploadQueue {
       partnerId: segment.partnerId,
       mediaServerIndex: segment.mediaServerIndex,
       assetId: segment.assetId ?? null,
+      flavorParamsId: segment.flavorParamsId ?? null,
+      recordedEntryId: segment.recordedEntryId ?? null,
       sessionId: segment.sessionId,
       filePath: segment.filePath,
       sequence: segment.sequence,
@@ -153,6 +185,7 @@ export class UploadQueue {
       isLastChunk: false,
       appendSent: false,
       reason: null,
+      held: false,
       attempts: 0,
       enqueuedAtMs: this.clock.now(),
       doneAtMs: null,
@@ -171,9 +204,22 @@ export class UploadQueue {
     return this.file.items.filter((i) => entryId === undefined || i.entryId === entryId).map((i) => ({ ...i }));
   }
 
-  /** The UI projection (shared/state.ts UploadItem) of one entry's queue. */
+  /** The UI projection (shared/state.ts UploadItem) of one entry's queue, session uploads after their segments. */
   uploadItems(entryId: string): UploadItem[] {
-    return this.file.items.filter((i) => i.entryId === entryId).map((i) => toUploadItem(i, this.progressBytes.get(i.id) ?? i.uploadedBytes));
+    const view = (i: QueuedSegment) => toUploadItem(i, this.progressBytes.get(i.id) ?? i.uploadedBytes);
+    return [...this.file.items.filter((i) => i.entryId === entryId).map(view), ...this.file.sessionUploads.filter((u) => u.entryId === entryId).map(view)];
+  }
+
+  /** The recording flavour in use for a partner (learned from Kaltura, else the configured default). */
+  flavourOf(partnerId: number): RecordingFlavour {
+    return this.file.flavours[String(partnerId)] ?? (this.options.recordingApi === 'setRecordedContent' ? 'kaltura' : 'legacy');
+  }
+
+  /** Tries held (refused) hand-overs again now: after a settings change, a partner feature switched, or Retry. */
+  retryHeld(entryId?: string): number {
+    const entries = new Set(this.file.items.filter((i) => i.held && (entryId === undefined || i.entryId === entryId)).map((i) => i.entryId));
+    for (const e of entries) this.wake(e);
+    return entries.size;
   }
 
   onChange(listener: UploadQueueListener): () => void {
@@ -221,8 +267,14 @@ export class UploadQueue {
     this.workers.set(entryId, worker);
   }
 
+  /** The entry's next item to hand over: the first pending/uploading one, or a held one (which blocks those after it). */
   private nextItem(entryId: string): QueuedSegment | undefined {
-    return this.file.items.find((i) => i.entryId === entryId && (i.state === 'pending' || i.state === 'uploading'));
+    return this.file.items.find((i) => i.entryId === entryId && (i.state === 'pending' || i.state === 'uploading' || i.held));
+  }
+
+  private async waitForRetry(entryId: string, generation: number, signal: AbortSignal): Promise<void> {
+    const sleep = this.clock.sleep(this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
+    await Promise.race([this.waitForWake(entryId, generation, signal), sleep]);
   }
 
   private async runEntry(entryId: string, signal: AbortSignal): Promise<void> {
@@ -236,6 +288,16 @@ export class UploadQueue {
         await this.waitForWake(entryId, generation, signal);
         continue;
       }
+      if (item.held) {
+        await this.waitForRetry(entryId, generation, signal);
+        if (signal.aborted) return;
+        item.held = false;
+        item.state = 'pending';
+        item.reason = `${item.reason ?? ''} Trying again now.`.trim();
+        this.persist();
+        this.publish(entryId);
+        continue;
+      }
       try {
         const outcome = await this.deliver(item, signal);
         backoffMs = 0;
@@ -245,8 +307,13 @@ export class UploadQueue {
         this.needsSync.add(item.id);
         this.progressBytes.delete(item.id);
         item.attempts += 1;
-        if (classifyFailure(e) === 'permanent') {
+        const kind = classifyFailure(e);
+        if (kind === 'permanent') {
           this.fail(item, describeFailure(e));
+          continue;
+        }
+        if (kind === 'held') {
+          this.hold(item, e);
           continue;
         }
         backoffMs = backoffMs === 0 ? baseMs : Math.min(maxMs, backoffMs * 2);
@@ -261,6 +328,17 @@ export class UploadQueue {
         }
       }
     }
+  }
+
+  /** Kaltura refused: keep the item (and those after it) with the reason and the fix until a retry. */
+  private hold(item: QueuedSegment, e: unknown): void {
+    const code = e instanceof KalturaApiError || e instanceof RecordingRefusal ? e.code : '';
+    item.state = 'failed';
+    item.held = true;
+    item.reason = `${describeFailure(e)}. To fix: ${refusalFix(code)}. Nothing is lost: the recording stays queued and is tried again when the settings change, on Retry, and every ${Math.round((this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS) / 60_000)} min.`;
+    this.options.logger.error('Kaltura refused a recording hand-over; holding it', { id: item.id, code, reason: describeFailure(e) });
+    this.persist();
+    this.publish(item.entryId);
   }
 
   private fail(item: QueuedSegment, reason: string): void {
@@ -281,10 +359,26 @@ export class UploadQueue {
       this.fail(item, 'the segment file is empty (FFmpeg wrote no media)');
       return 'done';
     }
-    const outcome = await deliverSegment(item, {
+    if (this.flavourOf(item.partnerId) === 'kaltura') return this.deliverSession(item, signal);
+    await this.ensureLiveAsset(item, signal);
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await deliverSegment(item, this.context(item, 'appendRecording', signal, () => appendDecision(this.file, item)));
+    } catch (e) {
+      if (!isKalturaApiError(e, KALTURA_RECORDING_ENABLED)) throw e;
+      this.learn(item.partnerId, 'kaltura');
+      return this.deliverSession(item, signal);
+    }
+    if (outcome === 'waiting') return 'waiting';
+    this.finish(item);
+    return 'done';
+  }
+
+  private context(item: QueuedSegment, recordingApi: 'appendRecording' | 'setRecordedContent', signal: AbortSignal, appendable: () => { ok: boolean; isLastChunk: boolean }) {
+    return {
       uploader: this.options.uploader,
       chunkBytes: this.chunkBytes,
-      recordingApi: this.options.recordingApi ?? 'appendRecording',
+      recordingApi,
       signal,
       logger: this.options.logger,
       needsSync: this.needsSync.has(item.id),
@@ -294,12 +388,103 @@ export class UploadQueue {
         this.persist();
         this.publish(item.entryId);
       },
-      progress: (sentBytes) => this.progress(item, sentBytes),
-      appendable: () => appendDecision(this.file, item),
-    });
-    if (outcome === 'waiting') return 'waiting';
-    this.finish(item);
+      progress: (sentBytes: number) => this.progress(item, sentBytes),
+      appendable,
+    };
+  }
+
+  /** The live asset the hand-over goes under: the entry's liveAsset whose flavorParamsId the rendition carries. */
+  private async ensureLiveAsset(item: QueuedSegment, signal: AbortSignal): Promise<void> {
+    if (item.assetId !== null) return;
+    if (item.flavorParamsId === null) {
+      if (this.flavourOf(item.partnerId) === 'kaltura') return;
+      throw new RecordingRefusal('NO_LIVE_ASSET', `segment ${item.id} does not say which rendition it holds, so it has no live asset to go under`);
+    }
+    const { assetId } = await abortable(this.options.uploader.resolveLiveAsset({ partnerId: item.partnerId, entryId: item.entryId, flavorParamsId: item.flavorParamsId, signal }), signal);
+    item.assetId = assetId;
+    this.persist();
+  }
+
+  private learn(partnerId: number, flavour: RecordingFlavour): void {
+    if (this.file.flavours[String(partnerId)] === flavour) return;
+    this.file.flavours[String(partnerId)] = flavour;
+    this.persist();
+    this.options.logger.info(`partner ${partnerId} uses ${flavour === 'kaltura' ? 'Kaltura recording (setRecordedContent per session)' : 'legacy recording (appendRecording per segment)'}; remembered for this partner`);
+  }
+
+  /** Kaltura recording: once the session is over, its segments as one file, uploaded once, then setRecordedContent. */
+  private async deliverSession(head: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
+    if (this.file.openSessions.includes(sessionKey(head.entryId, head.sessionId))) {
+      const reason = 'waiting for the recording session to end: Kaltura recording takes the whole session as one file';
+      if (head.reason !== reason) {
+        head.reason = reason;
+        this.persist();
+        this.publish(head.entryId);
+      }
+      return 'waiting';
+    }
+    let upload = findSessionUpload(this.file, head.entryId, head.sessionId);
+    if (!upload) {
+      upload = createSessionUpload(this.file, head, this.clock.now());
+      this.persist();
+    }
+    try {
+      await this.buildSession(upload);
+      await this.ensureLiveAsset(upload, signal);
+      await deliverSegment(upload, this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true })));
+    } catch (e) {
+      this.needsSync.add(upload.id);
+      if (isKalturaApiError(e, KALTURA_RECORDING_DISABLED)) {
+        // the partner is on legacy recording: hand the segments over one by one instead
+        this.learn(upload.partnerId, 'legacy');
+        this.dropSession(upload);
+        return 'done';
+      }
+      throw e;
+    }
+    this.finishSession(upload);
     return 'done';
+  }
+
+  private async buildSession(upload: SessionUpload): Promise<void> {
+    if (upload.built) return;
+    const ids = new Set(upload.segmentIds);
+    const segments = this.file.items.filter((i) => ids.has(i.id)).sort((a, b) => a.sequence - b.sequence);
+    upload.sizeBytes = await buildSessionFile(upload.filePath, segments.map((s) => s.filePath));
+    upload.built = true;
+    this.persist();
+  }
+
+  private dropSession(upload: SessionUpload): void {
+    dropSessionUpload(this.file, upload);
+    this.persist();
+    try {
+      fs.rmSync(upload.filePath, { force: true });
+    } catch {
+      // a copy of the segments only
+    }
+  }
+
+  private finishSession(upload: SessionUpload): void {
+    const segments = completeSessionUpload(this.file, upload, this.clock.now());
+    // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
+    this.persist();
+    this.options.logger.info('recording session delivered to Kaltura (setRecordedContent)', { id: upload.id, segments: segments.length, durationSeconds: upload.durationSeconds });
+    fs.rmSync(upload.filePath, { force: true });
+    for (const s of segments) this.deleteIfWanted(s);
+    for (const s of segments) pruneDone(this.file, s.entryId, this.options.keepDoneItems ?? 200);
+    this.persist();
+    this.publish(upload.entryId);
+  }
+
+  private deleteIfWanted(item: QueuedSegment): void {
+    if (!this.options.deleteAfterUpload) return;
+    try {
+      fs.unlinkSync(item.filePath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('could not delete an uploaded segment', { file: item.filePath, error: (e as Error).message });
+    }
+    item.fileDeleted = true;
   }
 
   private progress(item: QueuedSegment, sentBytes: number): void {
@@ -320,14 +505,7 @@ export class UploadQueue {
     // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
     this.persist();
     this.options.logger.info('segment delivered to Kaltura', { id: item.id, isLastChunk: item.isLastChunk });
-    if (this.options.deleteAfterUpload) {
-      try {
-        fs.unlinkSync(item.filePath);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('could not delete an uploaded segment', { file: item.filePath, error: (e as Error).message });
-      }
-      item.fileDeleted = true;
-    }
+    this.deleteIfWanted(item);
     pruneDone(this.file, item.entryId, this.options.keepDoneItems ?? 200);
     this.persist();
     this.publish(item.entryId);

@@ -26,6 +26,8 @@ export interface BridgeHandlerDeps {
   /** settings fields held by start-up flags for this run (shown as such in Settings) */
   startupOverrides?: string[];
   encoders: () => EncoderAvailability;
+  /** tries refused recording hand-overs again; returns how many entries had one */
+  retryRecordings: (entryId?: string) => number;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
@@ -79,6 +81,11 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     'media.listEncoders': async () => d.encoders(),
     'kaltura.testConnection': async () => d.kaltura.testConnection(),
     'kaltura.renewKs': async () => d.kaltura.renewKs(),
+    'recording.retry': async ({ entryId }) => {
+      const entries = d.retryRecordings(entryId);
+      d.events.add({ severity: 'info', kind: 'upload', ...(entryId ? { entryId } : {}), message: entries > 0 ? `Retrying refused recording hand-overs (${entries} entr${entries === 1 ? 'y' : 'ies'})` : 'No refused recording hand-over to retry' });
+      return { entries };
+    },
     'events.list': async (filter) => d.events.list(filter),
     'sandbox.listEntries': async () => {
       const handle = d.kaltura.sandbox;

@@ -72,12 +72,9 @@ export class KalturaRuntime {
     createUploadToken: async (a) => this.recordingUploader().createUploadToken(a),
     getUploadToken: async (a) => this.recordingUploader().getUploadToken(a),
     uploadChunk: async (a) => this.recordingUploader().uploadChunk(a),
+    resolveLiveAsset: async (a) => this.recordingUploader().resolveLiveAsset(a),
     appendRecording: async (a) => this.recordingUploader().appendRecording(a),
-    setRecordedContent: async (a) => {
-      const uploader = this.recordingUploader();
-      if (!uploader.setRecordedContent) throw new Error('setRecordedContent is not available');
-      return uploader.setRecordedContent(a);
-    },
+    setRecordedContent: async (a) => this.recordingUploader().setRecordedContent(a),
   };
 
   constructor(private readonly o: KalturaRuntimeOptions) {}

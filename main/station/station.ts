@@ -124,7 +124,9 @@ export class Station {
       ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
       onStatus: (status) => {
-        this.monitor.registry.kalturaConfig(status);
+        // only the configuration here: passing the whole status would make ks/api/serverNode look unchanged
+        // to the calls below, and their events (KS renewed, node refused...) would never be logged
+        this.monitor.registry.kalturaConfig({ mode: status.mode, serviceUrl: status.serviceUrl, partnerId: status.partnerId });
         this.monitor.registry.ksState(status.ks);
         this.monitor.registry.apiState(status.api);
         this.monitor.registry.serverNodeState(status.serverNode);
@@ -204,6 +206,7 @@ export class Station {
         startupOverrides: this.kalturaConfig.overriddenFields(),
         encoders: () => this.encoderAvailability(),
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
+        retryRecordings: (entryId) => this.queue.retryHeld(entryId),
       }),
     );
     this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
@@ -397,6 +400,8 @@ export class Station {
       this.info = { ...this.info, hostname: this.kalturaConfig.effective().hostname };
       this.monitor.registry.setInfo(this.info);
       await this.kaltura.configure(this.kalturaConfig.effective());
+      // a refused recording hand-over may go through with the new account, secret or mode
+      this.queue.retryHeld();
     }
     if (previous.media.ffmpegPath !== next.media.ffmpegPath) {
       await this.detectFfmpeg();

@@ -41,7 +41,9 @@ export class StreamPipeline {
   private session: TranscodeSession | null = null;
   private graceTimer: TimerHandle | null = null;
   private recording = false;
-  private sourceAssetId: string | null = null;
+  /** liveParams id of the recorded (source) rendition; its live asset is looked up at hand-over */
+  private sourceFlavorParamsId: number | null = null;
+  private recordedEntryId: string | null = null;
   private finished = false;
   private readonly cleanups: Array<() => void> = [];
 
@@ -56,6 +58,9 @@ export class StreamPipeline {
       mediaServerIndex: event.mediaServerIndex,
       clock: deps.clock,
       shouldCreateRecordedEntry: shouldCreateRecordedEntry(event.entry),
+      onEntry: (entry) => {
+        if (entry.recordedEntryId) this.recordedEntryId = entry.recordedEntryId;
+      },
       logger: deps.logger.child('registration'),
       ...(deps.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: deps.keepAliveIntervalMs } : {}),
     });
@@ -165,9 +170,10 @@ export class StreamPipeline {
     this.cleanups.push(
       session.on('ladder', ({ ladder }) => {
         deps.registry.ladder(id, ladder);
-        // the recording attaches to the source rendition's live asset (ENTRY_<liveParamsId>), known from the ladder
+        // the recorder copies the source: its rendition is the ladder's source/ingest liveParams (passthrough),
+        // and the recording goes under the entry's live asset with that flavorParamsId (looked up at hand-over)
         const source = ladder.renditions.find((r) => r.video?.codec === 'copy') ?? ladder.renditions[0];
-        this.sourceAssetId = source ? source.streamName : null;
+        this.sourceFlavorParamsId = source?.flavorId ?? null;
         this.startRecording();
       }),
       session.on('state', (s) => deps.registry.transcoderState(id, s)),
@@ -187,10 +193,18 @@ export class StreamPipeline {
   private startRecording(): void {
     const { deps, event } = this;
     const wantsRecording = event.entry.recordStatus !== 0 && event.mediaServerIndex === 0 && event.suffix === 1;
-    if (!wantsRecording || !deps.recording || this.recording || this.sourceAssetId === null) return;
+    if (!wantsRecording || !deps.recording || this.recording || this.sourceFlavorParamsId === null) return;
     this.recording = true;
     deps.recording
-      .start({ entryId: event.entryId, partnerId: event.partnerId, mediaServerIndex: event.mediaServerIndex, assetId: this.sourceAssetId, input: feedInput(), feed: deps.feedFor(event) })
+      .start({
+        entryId: event.entryId,
+        partnerId: event.partnerId,
+        mediaServerIndex: event.mediaServerIndex,
+        flavorParamsId: this.sourceFlavorParamsId,
+        recordedEntryId: () => this.recordedEntryId ?? event.entry.recordedEntryId,
+        input: feedInput(),
+        feed: deps.feedFor(event),
+      })
       .catch((e: unknown) => deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }));
   }
 }

@@ -92,6 +92,12 @@ export const requests = {
     mutates: true,
     description: 'renew the media-server KS now',
   }),
+  'recording.retry': defineRequest({
+    request: z.object({ entryId: z.string().max(100).optional() }).strict(),
+    response: z.object({ entries: z.number().int() }),
+    mutates: true,
+    description: 'try refused (held) recording hand-overs again now, for one entry or all; answers how many entries had one',
+  }),
   'events.list': defineRequest({
     request: EventsListRequestSchema,
     response: z.array(StationEventSchema),

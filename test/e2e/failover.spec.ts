@@ -6,7 +6,8 @@ import http from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { startStation, type StationProcess } from '../helpers/station-process.js';
 import { startPublisher, type Publisher } from '../helpers/publisher.js';
-import { adminCall, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { adminCall, stationArgs } from '../helpers/sandbox-admin.js';
 import { freePort } from '../helpers/net.js';
 
 let sandbox: SandboxProcess;
@@ -50,8 +51,8 @@ async function loadAndPlay(page: Page): Promise<string> {
 
 test.beforeAll(async () => {
   test.setTimeout(120_000);
-  sandbox = await startSandboxProcess({ args: ['--time-scale', '1.5'] });
-  [stationA, stationB] = await Promise.all([startStation({ args: sandbox.stationArgs('station-a.test') }), startStation({ args: sandbox.stationArgs('station-b.test') })]);
+  sandbox = await startSandboxProcess({ timeScale: 1.5 });
+  [stationA, stationB] = await Promise.all([startStation({ args: stationArgs(sandbox, 'station-a.test') }), startStation({ args: stationArgs(sandbox, 'station-b.test') })]);
   const added = await adminCall(sandbox, 'liveStream', 'add', { liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Keynote', mediaType: 201 }, sourceType: 32 });
   entry = { id: added.id as string, token: added.streamPassword as string };
   const html = playerPage(`${stationB.httpUrl}/watch/kaltura-ovp-player.js`);

@@ -7,7 +7,8 @@ import http from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { startStation, type StationProcess } from '../helpers/station-process.js';
 import { startPublisher, type Publisher } from '../helpers/publisher.js';
-import { adminCall, startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
+import { adminCall, stationArgs } from '../helpers/sandbox-admin.js';
 import { freePort } from '../helpers/net.js';
 
 let sandbox: SandboxProcess;
@@ -48,7 +49,7 @@ async function expectPlaying(page: Page): Promise<void> {
 
 test.beforeAll(async () => {
   sandbox = await startSandboxProcess();
-  station = await startStation({ args: sandbox.stationArgs('station-a.test') });
+  station = await startStation({ args: stationArgs(sandbox, 'station-a.test') });
   const added = await adminCall(sandbox, 'liveStream', 'add', { liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Town hall', mediaType: 201 }, sourceType: 32 });
   entry = { id: added.id as string, token: added.streamPassword as string };
   const html = playerPage(`${station.httpUrl}/watch/kaltura-ovp-player.js`);

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Station, type StationTuning } from '../../main/station/station.js';
+import type { KalturaStartup } from '../../main/config/kaltura-startup.js';
 import { findAppPaths } from '../../main/station/app-paths.js';
 import { createLogger, memorySink } from '../../main/log/logger.js';
 import type { Snapshot } from '../../shared/state.js';
@@ -28,7 +29,7 @@ export interface SandboxStateView {
   recordings: Array<Record<string, unknown>>;
 }
 
-export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown> } = {}): Promise<InProcessStation> {
+export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown>; kaltura?: KalturaStartup } = {}): Promise<InProcessStation> {
   const dataDir = tempDir('klive-pipeline-');
   // settings as a user would have saved them before this start (merged with defaults on load)
   if (setup.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(setup.settings));
@@ -37,7 +38,7 @@ export async function startInProcessStation(tuning: StationTuning = {}, setup: {
   const sink = memorySink(5000);
   const logger = createLogger({ level: 'info', sinks: [sink] });
   const station = new Station({
-    options: { dataDir, rtmpPort, httpPort, host: '127.0.0.1', logLevel: 'info' },
+    options: { dataDir, rtmpPort, httpPort, host: '127.0.0.1', logLevel: 'info', ...(setup.kaltura ? { kaltura: setup.kaltura } : {}) },
     logger,
     paths: findAppPaths(),
     env: process.env,

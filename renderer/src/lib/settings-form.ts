@@ -2,6 +2,7 @@
 // messages that say how to fix, and the settings.update payload (only what changed; the secret only if typed).
 import type { KalturaMode, PublicSettings, VideoEncoder } from '../../../shared/settings.js';
 import type { FieldError, SettingsUpdate } from '../../../shared/bridge/contract.js';
+import { hostnameProblem } from '../../../shared/hostname.js';
 
 export interface SettingsForm {
   mode: KalturaMode;
@@ -43,7 +44,8 @@ export function validateSettingsForm(form: SettingsForm, adminSecretStored: bool
   }
   if (!/^-?\d+$/.test(form.partnerId.trim())) errors.partnerId = 'Partner id is a whole number: -5 for a SaaS/on-prem media server, your own partner id for eCDN.';
   if (form.adminSecret && /\s/.test(form.adminSecret.trim())) errors.adminSecret = 'The admin secret has no spaces: copy it again from the KMC.';
-  if (form.hostname && !/^[A-Za-z0-9.-]+$/.test(form.hostname.trim())) errors.hostname = 'The hostname may only contain letters, digits, dots and dashes (it is the server-node name Kaltura sees).';
+  const hostProblem = form.hostname.trim() ? hostnameProblem(form.hostname.trim()) : null;
+  if (hostProblem) errors.hostname = hostProblem;
   const seg = Number(form.defaultSegmentDurationSeconds);
   if (!form.defaultSegmentDurationSeconds.trim() || !Number.isFinite(seg) || seg < 1 || seg > 20)
     errors.defaultSegmentDurationSeconds = 'Segment duration is between 1 and 20 seconds (2 is a good default; longer = more latency).';

@@ -9,6 +9,7 @@ import { describeError, loadSandbox } from '../state/sync.js';
 import { entryNames } from '../state/selectors.js';
 import { CopyField } from '../components/CopyField.js';
 import { ffmpegCommand } from '../lib/publish.js';
+import { ServerNodeStatus } from '../components/ServerNodeStatus.js';
 
 const MANUAL = '__manual__';
 
@@ -70,6 +71,7 @@ export function ConnectScreen() {
 
   return (
     <section aria-labelledby="connect-title" className="connect">
+      <ServerNodeStatus compact />
       <div className="section-head">
         <h2 id="connect-title">Connect an encoder</h2>
       </div>

@@ -58,12 +58,32 @@ function Registration({ stream }: { stream: IngestStream }) {
 }
 
 function Recording({ entry }: { entry: EntryState }) {
+  const { connection } = useApp();
+  const [retry, setRetry] = useState<string | null>(null);
   const rec = entry.recording;
+  const refused = rec.items.some((i) => i.state === 'failed');
+  const onRetry = async () => {
+    setRetry('Retrying…');
+    try {
+      const r = await connection.bridge.request['recording.retry']({ entryId: entry.entryId });
+      setRetry(r.entries > 0 ? 'Trying again now.' : 'Nothing to retry.');
+    } catch (e) {
+      setRetry(`Retry failed: ${(e as Error).message}`);
+    }
+  };
   return (
     <div className="panel" data-testid="recording">
       <h3>Recording and uploads</h3>
       <ToneBadge tone={!rec.enabled ? 'idle' : rec.active ? 'good' : 'fair'} text={!rec.enabled ? 'Recording off' : rec.active ? 'Recording' : 'Not recording'} />
       {rec.reason && <p className="muted">{rec.reason}</p>}
+      {refused && (
+        <div className="button-row">
+          <button type="button" data-testid="recording-retry" disabled={!connection.canMutate} onClick={() => void onRetry()}>
+            Retry refused uploads
+          </button>
+          {retry && <span className="muted">{retry}</span>}
+        </div>
+      )}
       {rec.items.length === 0 ? (
         <p className="muted">No recorded chunks yet.</p>
       ) : (

@@ -10,8 +10,21 @@ import { describeError } from '../state/sync.js';
 import { formFromSettings, mapServerErrors, settingsUpdateFromForm, validateSettingsForm } from '../lib/settings-form.js';
 import type { FormErrors, SettingsField, SettingsForm } from '../lib/settings-form.js';
 import { ToneBadge } from '../components/ToneBadge.js';
+import { ServerNodeStatus } from '../components/ServerNodeStatus.js';
 
-const MODE_LABEL: Record<KalturaMode, string> = { sandbox: 'Sandbox (built-in, offline)', saas: 'Kaltura SaaS', onprem: 'Kaltura on-prem', ecdn: 'eCDN' };
+const MODE_LABEL: Record<KalturaMode, string> = {
+  sandbox: 'Sandbox (built-in, offline)',
+  saas: 'Kaltura SaaS (media-server partner -5)',
+  onprem: 'Kaltura on-prem (media-server partner -5)',
+  ecdn: 'eCDN / Hybrid eCDN (your own partner: use this for a Kaltura account)',
+};
+
+const MODE_HINT: Record<KalturaMode, string> = {
+  sandbox: 'The built-in sandbox: no account needed, for rehearsals.',
+  ecdn: 'Your partner id and admin secret, no impersonation. Ask your Kaltura account manager for the Server Node and Hybrid eCDN features.',
+  saas: 'Partner -5 and its secret, acting for each stream\'s partner. Kaltura SaaS lets -5 in only from its own network: from anywhere else use eCDN.',
+  onprem: 'Partner -5 of your own Kaltura server and its secret, acting for each stream\'s partner.',
+};
 
 function Field(props: { field: SettingsField; label: string; errors: FormErrors; hint?: string; children: ReactNode }) {
   const error = props.errors[props.field];
@@ -127,7 +140,12 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
       >
         <fieldset>
           <legend>Kaltura</legend>
-          <Field field="mode" label="Mode" errors={errors}>
+          {saved.startupOverrides && saved.startupOverrides.length > 0 && (
+            <p className="hint text-fair" data-testid="settings-startup-overrides">
+              Start-up flags hold {saved.startupOverrides.join(', ')} for this run: they win over what is saved here until the station restarts without them.
+            </p>
+          )}
+          <Field field="mode" label="Mode" errors={errors} hint={MODE_HINT[form.mode]}>
             <select {...inputProps('mode')} data-testid="settings-mode" value={form.mode} onChange={(e) => set('mode', e.target.value as KalturaMode)}>
               {KALTURA_MODES.map((m) => (
                 <option key={m} value={m}>
@@ -153,9 +171,15 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
               onChange={(e) => set('adminSecret', e.target.value)}
             />
           </Field>
-          <Field field="hostname" label="Hostname" errors={errors} hint="The server-node name sent to Kaltura. Empty: this computer's name.">
-            <input {...inputProps('hostname')} data-testid="settings-hostname" value={form.hostname} onChange={(e) => set('hostname', e.target.value)} />
+          <Field
+            field="hostname"
+            label="Hostname"
+            errors={errors}
+            hint={`The server-node name Kaltura knows this station by; unique per installation (two stations must never share one). In use: ${info?.hostname ?? '—'}. Empty: this computer's name plus its installation id.`}
+          >
+            <input {...inputProps('hostname')} data-testid="settings-hostname" value={form.hostname} placeholder={info?.hostname ?? ''} spellCheck={false} onChange={(e) => set('hostname', e.target.value)} />
           </Field>
+          <ServerNodeStatus />
           <div className="form-row checkbox-row">
             <input id="settings-beaconsEnabled" data-testid="settings-beaconsEnabled" type="checkbox" checked={form.beaconsEnabled} onChange={(e) => set('beaconsEnabled', e.target.checked)} />
             <label htmlFor="settings-beaconsEnabled">Send health beacons to Kaltura</label>

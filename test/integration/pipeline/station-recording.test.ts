@@ -37,7 +37,10 @@ describe('recording through the station', () => {
     expect(recordings.map((r) => r.action)).toEqual(recordings.map(() => 'appendRecording'));
     expect(recordings.filter((r) => r.isLastChunk)).toHaveLength(1);
     expect(new Set(recordings.map((r) => r.uploadTokenId)).size).toBe(recordings.length);
-    expect(recordings.every((r) => r.assetId === `${ENTRY}_32`)).toBe(true);
+    // under the entry's live asset of the source liveParams (32), as flavorAsset.list names it (issue 16)
+    const sourceAsset = (s.sandboxState() as unknown as { liveAssets: Array<{ id: string; entryId: string; flavorParamsId: number }> }).liveAssets.find((a) => a.entryId === ENTRY && a.flavorParamsId === 32);
+    expect(sourceAsset).toBeDefined();
+    expect(recordings.every((r) => r.assetId === sourceAsset?.id)).toBe(true);
     const total = recordings.reduce((sum, r) => sum + Number(r.durationSeconds), 0);
     expect(total).toBeGreaterThan(14 - 4 - 2);
     expect(total).toBeLessThan(14 + 4);

@@ -61,11 +61,11 @@ describe('disk margin', () => {
 });
 
 describe('upload failure classification', () => {
-  it('retries transport failures and KS problems, not refusals or local problems', () => {
+  it('retries transport failures and KS problems, holds refusals (issue 16), skips local problems', () => {
     expect(classifyFailure(new KalturaTransportError('network', 'ECONNREFUSED'))).toBe('retry');
     expect(classifyFailure(new KalturaApiError('INVALID_KS', 'bad ks'))).toBe('retry');
-    expect(classifyFailure(new KalturaApiError('ENTRY_ID_NOT_FOUND', 'no entry'))).toBe('permanent');
-    expect(classifyFailure(new KalturaModeError('partner 1 is not this station'))).toBe('permanent');
+    expect(classifyFailure(new KalturaApiError('ENTRY_ID_NOT_FOUND', 'no entry'))).toBe('held');
+    expect(classifyFailure(new KalturaModeError('partner 1 is not this station'))).toBe('held');
     expect(classifyFailure(new RecordingConfigError('no asset id'))).toBe('permanent');
     expect(classifyFailure(Object.assign(new Error('gone'), { code: 'ENOENT' }))).toBe('permanent');
     expect(classifyFailure(new Error('socket hang up'))).toBe('retry');

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
 import { abortError } from '../../../main/recording/clock.js';
 import type { Clock } from '../../../main/recording/clock.js';
+import { RecordingRefusal } from '../../../main/recording/uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from '../../../main/recording/uploader.js';
 
 export class FakeClock implements Clock {
@@ -54,6 +55,11 @@ export class StubKaltura implements RecordingUploader {
   /** appendRecording applies but its answer is lost once */
   loseNextAppendAnswer = false;
   refuseAppend: string | null = null;
+  /** the partner's FEATURE_LIVE_STREAM_KALTURA_RECORDING: null accepts both flows (older tests) */
+  kalturaRecording: boolean | null = null;
+  /** liveParams id -> live asset id of the entry (flavorAsset.list) */
+  liveAssets = new Map<number, string>([[32, '0_asset32']]);
+  readonly handOvers: Array<{ api: string; assetId?: string; flavorParamsId?: number | null; recordedEntryId?: string | null }> = [];
   readonly tokens = new Map<string, { data: Buffer; consumed: boolean }>();
   readonly appends: AppendCall[] = [];
   readonly calls: string[] = [];
@@ -104,9 +110,18 @@ export class StubKaltura implements RecordingUploader {
     return t.data;
   }
 
-  async appendRecording(a: { entryId: string; tokenId: string; durationSeconds: number; isLastChunk: boolean; mediaServerIndex: number }): Promise<void> {
+  async resolveLiveAsset(a: { flavorParamsId: number }): Promise<{ assetId: string }> {
+    this.check('flavorAsset.list');
+    const assetId = this.liveAssets.get(a.flavorParamsId);
+    if (!assetId) throw new RecordingRefusal('NO_LIVE_ASSET', `no live asset for liveParams ${a.flavorParamsId}`);
+    return { assetId };
+  }
+
+  async appendRecording(a: { entryId: string; assetId: string; tokenId: string; durationSeconds: number; isLastChunk: boolean; mediaServerIndex: number }): Promise<void> {
     this.check('liveStream.appendRecording');
     if (this.refuseAppend) throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.appendRecording');
+    if (this.kalturaRecording === true) throw new KalturaApiError('KALTURA_RECORDING_ENABLED', 'Kaltura recording is enabled for partner 102', {}, 'liveStream.appendRecording');
+    this.handOvers.push({ api: 'appendRecording', assetId: a.assetId });
     const bytes = this.consume(a.tokenId);
     this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk, mediaServerIndex: a.mediaServerIndex, bytes, api: 'appendRecording' });
     if (this.loseNextAppendAnswer) {
@@ -115,8 +130,11 @@ export class StubKaltura implements RecordingUploader {
     }
   }
 
-  async setRecordedContent(a: { entryId: string; tokenId: string; durationSeconds: number; mediaServerIndex: number }): Promise<void> {
+  async setRecordedContent(a: { entryId: string; tokenId: string; durationSeconds: number; mediaServerIndex: number; flavorParamsId: number | null; recordedEntryId: string | null }): Promise<void> {
     this.check('liveStream.setRecordedContent');
+    if (this.refuseAppend) throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.setRecordedContent');
+    if (this.kalturaRecording === false) throw new KalturaApiError('KALTURA_RECORDING_DISABLED', 'Kaltura recording is disabled for partner 102', {}, 'liveStream.setRecordedContent');
+    this.handOvers.push({ api: 'setRecordedContent', flavorParamsId: a.flavorParamsId, recordedEntryId: a.recordedEntryId });
     const bytes = this.consume(a.tokenId);
     this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: false, mediaServerIndex: a.mediaServerIndex, bytes, api: 'setRecordedContent' });
   }

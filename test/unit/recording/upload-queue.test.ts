@@ -33,7 +33,7 @@ function setup(overrides: Partial<UploadQueueOptions> = {}) {
     for (let i = 0; i < sizeBytes; i++) data[i] = (i * 7 + sequence + n) % 256;
     n += 1;
     fs.writeFileSync(filePath, data);
-    return { entryId: ENTRY, partnerId: 102, mediaServerIndex: 0 as const, sessionId, filePath, sequence, durationSeconds: 2 + sequence / 10, sizeBytes };
+    return { entryId: ENTRY, partnerId: 102, mediaServerIndex: 0 as const, flavorParamsId: 32, sessionId, filePath, sequence, durationSeconds: 2 + sequence / 10, sizeBytes };
   };
   return { dataDir, kaltura, clock, make, segment };
 }
@@ -161,22 +161,40 @@ describe('UploadQueue', () => {
     expect(kaltura.appends.map((a) => a.isLastChunk)).toEqual([false, true]);
   });
 
-  it('marks an item failed with the reason on a Kaltura refusal, keeps the file and goes on', async () => {
+  it('holds a refused hand-over with the reason and the fix, keeps later segments behind it, and delivers all on Retry (issue 16)', async () => {
     const { kaltura, make, segment } = setup();
     const q = make();
-    kaltura.refuseAppend = 'LIVE_STREAM_EXCEEDED_MAX_RECORDED_DURATION';
+    kaltura.refuseAppend = 'SERVICE_FORBIDDEN';
     q.start();
     const s1 = segment(1);
     q.enqueue(s1);
-    await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
-    const failed = q.uploadItems(ENTRY)[0]!;
-    expect(failed.reason).toContain('LIVE_STREAM_EXCEEDED_MAX_RECORDED_DURATION');
-    expect(failed.reason).toContain(s1.filePath);
-    expect(fs.existsSync(s1.filePath)).toBe(true);
-    kaltura.refuseAppend = null;
     q.enqueue(segment(2));
+    await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
+    const held = q.uploadItems(ENTRY)[0]!;
+    expect(held.reason).toMatch(/SERVICE_FORBIDDEN.*To fix: the partner lacks the media-server recording permission.*ask your Kaltura account manager.*Nothing is lost/);
+    expect(fs.existsSync(s1.filePath)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    // order: segment 2 waits behind the held segment 1
+    expect(kaltura.appends).toHaveLength(0);
+    kaltura.refuseAppend = null;
+    expect(q.retryHeld()).toBe(1);
+    q.closeSession(ENTRY, 's1');
+    await waitFor(() => kaltura.appends.length === 2);
+    expect(kaltura.appends.map((a) => a.durationSeconds)).toEqual([2.1, 2.2]);
+    expect(kaltura.handOvers.map((h) => h.assetId)).toEqual(['0_asset32', '0_asset32']);
+  });
+
+  it('tries a held hand-over again by itself after the slow retry period', async () => {
+    const { kaltura, clock, make, segment } = setup({ heldRetryMs: 600_000 });
+    const q = make();
+    kaltura.refuseAppend = 'ASSET_ID_NOT_FOUND';
+    q.start();
+    q.enqueue(segment(1));
+    await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
+    kaltura.refuseAppend = null;
+    await waitFor(() => clock.sleeps.includes(600_000));
+    clock.advance(600_000);
     await waitFor(() => kaltura.appends.length === 1);
-    expect(kaltura.appends[0]!.durationSeconds).toBe(2.2);
   });
 
   it('deletes a file only after Kaltura confirmed it, when deleteAfterUpload is on', async () => {
@@ -187,12 +205,15 @@ describe('UploadQueue', () => {
     const refused = segment(1);
     q.enqueue(refused);
     await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
+    expect(fs.existsSync(refused.filePath)).toBe(true);
     kaltura.refuseAppend = null;
+    q.retryHeld(ENTRY);
     const ok = segment(2);
     q.enqueue(ok);
     await waitFor(() => q.list(ENTRY)[1]?.fileDeleted);
     expect(fs.existsSync(ok.filePath)).toBe(false);
-    expect(fs.existsSync(refused.filePath)).toBe(true);
+    // the refused one went through on the retry, and only then left the disk
+    expect(q.list(ENTRY)[0]).toMatchObject({ state: 'done', fileDeleted: true });
   });
 
   it('can deliver through setRecordedContent for partners on the newer recording', async () => {
@@ -202,6 +223,57 @@ describe('UploadQueue', () => {
     q.enqueue(segment(1));
     await waitFor(() => kaltura.appends.length === 1);
     expect(kaltura.appends[0]!.api).toBe('setRecordedContent');
+  });
+
+  it('learns Kaltura recording from KALTURA_RECORDING_ENABLED: the whole session in one file, one setRecordedContent, remembered per partner (issue 16)', async () => {
+    const { dataDir, kaltura, make, segment } = setup();
+    kaltura.kalturaRecording = true;
+    const q = make();
+    q.openSession(ENTRY, 's1');
+    q.start();
+    const segs = [segment(1), segment(2, 31), segment(3, 7)];
+    for (const s of segs) q.enqueue(s);
+    await waitFor(() => q.flavourOf(102) === 'kaltura', { what: 'flavour learned' });
+    await new Promise((r) => setTimeout(r, 50));
+    // nothing is handed over while the session records
+    expect(kaltura.appends).toHaveLength(0);
+    q.closeSession(ENTRY, 's1');
+    await waitFor(() => kaltura.appends.length === 1, { what: 'one setRecordedContent' });
+    const call = kaltura.appends[0]!;
+    expect(call.api).toBe('setRecordedContent');
+    expect(call.bytes.equals(Buffer.concat(segs.map((s) => fs.readFileSync(s.filePath))))).toBe(true);
+    expect(call.durationSeconds).toBeCloseTo(2.1 + 2.2 + 2.3, 6);
+    expect(kaltura.handOvers.at(-1)).toMatchObject({ api: 'setRecordedContent', flavorParamsId: 32 });
+    await waitFor(() => q.list(ENTRY).every((i) => i.state === 'done'));
+    expect(fs.existsSync(path.join(dataDir, 'recordings', ENTRY, 's1', 'session.ts'))).toBe(false);
+    // remembered across restarts: the next queue goes straight to the session flow
+    await q.stop();
+    const again = make();
+    expect(again.flavourOf(102)).toBe('kaltura');
+    expect(again.flavourOf(103)).toBe('legacy');
+  });
+
+  it('learns legacy recording from KALTURA_RECORDING_DISABLED and hands the segments over one by one (issue 16)', async () => {
+    const { kaltura, make, segment } = setup({ recordingApi: 'setRecordedContent' });
+    kaltura.kalturaRecording = false;
+    const q = make();
+    q.start();
+    q.enqueue(segment(1));
+    q.enqueue(segment(2));
+    await waitFor(() => kaltura.appends.length === 2, { what: 'two appends' });
+    expect(q.flavourOf(102)).toBe('legacy');
+    expect(kaltura.appends.map((a) => a.api)).toEqual(['appendRecording', 'appendRecording']);
+    expect(kaltura.handOvers.filter((h) => h.api === 'appendRecording').map((h) => h.assetId)).toEqual(['0_asset32', '0_asset32']);
+  });
+
+  it('holds a segment whose rendition has no live asset, naming the liveParams (issue 16)', async () => {
+    const { kaltura, make, segment } = setup();
+    kaltura.liveAssets = new Map([[33, '0_asset33']]);
+    const q = make();
+    q.start();
+    q.enqueue(segment(1));
+    await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
+    expect(q.uploadItems(ENTRY)[0]!.reason).toMatch(/NO_LIVE_ASSET: no live asset for liveParams 32.*To fix: the entry has no live asset/);
   });
 
   it('publishes percent while uploading', async () => {
