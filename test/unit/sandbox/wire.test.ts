@@ -65,6 +65,10 @@ describe('bodies', () => {
   it('JSON (lenient about charset), form with flattened keys, and rejects non-object JSON', () => {
     expect(parseBody(Buffer.from('{"entryId":"0_a","format":1}'), 'application/json; charset=utf-8')).toEqual({ entryId: '0_a', format: 1 });
     expect(parseBody(Buffer.from('a=1&b%3Ac=2'), 'application/x-www-form-urlencoded')).toEqual({ a: '1', b: { c: '2' } });
+    // Kaltura splits "N:param" keys whatever the body format: flat keys in JSON join the numbered objects
+    expect(parseBody(Buffer.from('{"ks":"k","1:service":"session","1:filter:idEqual":"0_a","2":{"service":"baseEntry"},"2:action":"list"}'), 'application/json')).toEqual({
+      ks: 'k', 1: { service: 'session', filter: { idEqual: '0_a' } }, 2: { service: 'baseEntry', action: 'list' },
+    });
     expect(codeOf(() => parseBody(Buffer.from('[1]'), 'application/json'))).toBe('INVALID_JSON_BODY');
     expect(codeOf(() => parseBody(Buffer.from('{"a":'), 'application/json'))).toBe('INVALID_JSON_BODY');
   });
