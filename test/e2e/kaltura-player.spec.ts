@@ -104,6 +104,13 @@ test('a live stream from the station plays in the unmodified player: API, playMa
   expect(location.startsWith(`${station.httpUrl}/kLive/smil:${entry.id}_`)).toBe(true);
   await expectPlaying(page);
   expect(await page.evaluate(() => (window as unknown as { playerErrors: { severity: number }[] }).playerErrors.filter((e) => e.severity === 2))).toEqual([]);
+  // what the redirect reached: a master under /hls/ whose variant playlists are live (no ENDLIST) and readable from any origin
+  const master = await fetch(location, { headers: { Origin: 'null' } });
+  expect(master.headers.get('access-control-allow-origin')).toBe('*');
+  const variant = (await master.text()).split('\n').find((l) => l.startsWith('/hls/')) as string;
+  const media = await (await fetch(station.httpUrl + variant)).text();
+  expect(media).toContain('#EXTINF');
+  expect(media).not.toContain('#EXT-X-ENDLIST');
   await shot(page, 'player-live');
 });
 
