@@ -26,12 +26,11 @@ import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
 import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
 export { queueFilePath } from './queue-model.js';
-import { classifyFailure, describeFailure, KALTURA_RECORDING_DISABLED, KALTURA_RECORDING_ENABLED, RecordingRefusal, refusalFix } from './uploader.js';
+import { classifyFailure, describeFailure, KALTURA_RECORDING_ENABLED, RecordingRefusal, refusalFix } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
-import type { RecordingFlavour, SessionUpload } from './queue-store.js';
+import type { RecordingFlavour } from './queue-store.js';
 import { isKalturaApiError, KalturaApiError } from '../kaltura/errors.js';
-import { buildSessionFile } from './session-file.js';
-import { completeSessionUpload, createSessionUpload, dropSessionUpload, findSessionUpload } from './session-uploads.js';
+import { deliverSession } from './session-uploads.js';
 
 /** A held (refused) hand-over is tried again this often, besides settings changes and Retry. */
 export const DEFAULT_HELD_RETRY_MS = 10 * 60_000;
@@ -413,68 +412,23 @@ export class UploadQueue {
   }
 
   /** Kaltura recording: once the session is over, its segments as one file, uploaded once, then setRecordedContent. */
-  private async deliverSession(head: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
-    if (this.file.openSessions.includes(sessionKey(head.entryId, head.sessionId))) {
-      const reason = 'waiting for the recording session to end: Kaltura recording takes the whole session as one file';
-      if (head.reason !== reason) {
-        head.reason = reason;
-        this.persist();
-        this.publish(head.entryId);
-      }
-      return 'waiting';
-    }
-    let upload = findSessionUpload(this.file, head.entryId, head.sessionId);
-    if (!upload) {
-      upload = createSessionUpload(this.file, head, this.clock.now());
-      this.persist();
-    }
-    try {
-      await this.buildSession(upload);
-      await this.ensureLiveAsset(upload, signal);
-      await deliverSegment(upload, this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true })));
-    } catch (e) {
-      this.needsSync.add(upload.id);
-      if (isKalturaApiError(e, KALTURA_RECORDING_DISABLED)) {
-        // the partner is on legacy recording: hand the segments over one by one instead
-        this.learn(upload.partnerId, 'legacy');
-        this.dropSession(upload);
-        return 'done';
-      }
-      throw e;
-    }
-    this.finishSession(upload);
-    return 'done';
-  }
-
-  private async buildSession(upload: SessionUpload): Promise<void> {
-    if (upload.built) return;
-    const ids = new Set(upload.segmentIds);
-    const segments = this.file.items.filter((i) => ids.has(i.id)).sort((a, b) => a.sequence - b.sequence);
-    upload.sizeBytes = await buildSessionFile(upload.filePath, segments.map((s) => s.filePath));
-    upload.built = true;
-    this.persist();
-  }
-
-  private dropSession(upload: SessionUpload): void {
-    dropSessionUpload(this.file, upload);
-    this.persist();
-    try {
-      fs.rmSync(upload.filePath, { force: true });
-    } catch {
-      // a copy of the segments only
-    }
-  }
-
-  private finishSession(upload: SessionUpload): void {
-    const segments = completeSessionUpload(this.file, upload, this.clock.now());
-    // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
-    this.persist();
-    this.options.logger.info('recording session delivered to Kaltura (setRecordedContent)', { id: upload.id, segments: segments.length, durationSeconds: upload.durationSeconds });
-    fs.rmSync(upload.filePath, { force: true });
-    for (const s of segments) this.deleteIfWanted(s);
-    for (const s of segments) pruneDone(this.file, s.entryId, this.options.keepDoneItems ?? 200);
-    this.persist();
-    this.publish(upload.entryId);
+  private deliverSession(head: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
+    return deliverSession(
+      {
+        file: this.file,
+        now: () => this.clock.now(),
+        logger: this.options.logger,
+        needsSync: this.needsSync,
+        keepDoneItems: this.options.keepDoneItems ?? 200,
+        persist: () => this.persist(),
+        publish: (entryId) => this.publish(entryId),
+        handOver: (upload) => deliverSegment(upload, this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true }))),
+        ensureLiveAsset: (item) => this.ensureLiveAsset(item, signal),
+        learn: (partnerId, flavour) => this.learn(partnerId, flavour),
+        deleteIfWanted: (item) => this.deleteIfWanted(item),
+      },
+      head,
+    );
   }
 
   private deleteIfWanted(item: QueuedSegment): void {

@@ -3,8 +3,8 @@
 // Rebuilt when the settings change; everything else reaches Kaltura through `api`, which always targets
 // the current configuration, so a stream accepted before a switch never talks to a half-built client.
 import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../kaltura/api.js';
-import { KalturaApiError, KalturaModeError, isKalturaApiError } from '../kaltura/errors.js';
-import { ServerNodeKeeper } from '../kaltura/server-node.js';
+import { KalturaModeError } from '../kaltura/errors.js';
+import { callWithNode, mediaServerNotFound, ServerNodeKeeper } from '../kaltura/server-node.js';
 import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actions.js';
 import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
@@ -58,11 +58,7 @@ export class KalturaRuntime {
     authenticate: async (a) => this.authenticate(a),
     getLiveStream: async (p, e) => this.service().getLiveStream(p, e),
     serveConversionProfile: async (a) => this.service().serveConversionProfile(a),
-    registerMediaServer: async (a) =>
-      this.withNode(
-        () => this.service().registerMediaServer(a),
-        (e) => e,
-      ),
+    registerMediaServer: async (a) => callWithNode(this.node, () => this.service().registerMediaServer(a), (e) => e, NODE_WAIT_MS, this.o.logger),
     unregisterMediaServer: async (a) => this.service().unregisterMediaServer(a),
     addBeacon: async (a) => this.service().addBeacon(a),
   };
@@ -162,33 +158,7 @@ export class KalturaRuntime {
   private async authenticate(a: AuthenticateArgs): Promise<LiveStreamEntry> {
     const node = this.node;
     if (node) await withTimeout(node.settled(), NODE_WAIT_MS);
-    return this.withNode(
-      () => this.service().authenticate(a),
-      (e) => {
-        const state = node?.state();
-        const why = state?.status === 'refused' && state.reason ? state.reason : 'it was registered again and Kaltura still does not find it: check in the Admin Console that the node is not disabled';
-        return new KalturaApiError('MEDIA_SERVER_NOT_FOUND', `Kaltura does not know this station as a media server (${state?.hostname ?? 'no hostname'}): ${why}`, e.args, e.call);
-      },
-    );
-  }
-
-  /** Runs a media-server call; on MEDIA_SERVER_NOT_FOUND registers the node once and runs it again. */
-  private async withNode<T>(call: () => Promise<T>, refuse: (e: KalturaApiError) => Error): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      const node = this.node;
-      if (!node || !isKalturaApiError(error, 'MEDIA_SERVER_NOT_FOUND')) throw error;
-      this.o.logger.warn('Kaltura answered MEDIA_SERVER_NOT_FOUND; registering the server node again', { call: error.call });
-      const state = await withTimeout(node.reregister(), NODE_WAIT_MS);
-      if (state?.status !== 'registered') throw refuse(error);
-      try {
-        return await call();
-      } catch (again) {
-        if (isKalturaApiError(again, 'MEDIA_SERVER_NOT_FOUND')) throw refuse(again);
-        throw again;
-      }
-    }
+    return callWithNode(node, () => this.service().authenticate(a), mediaServerNotFound, NODE_WAIT_MS, this.o.logger);
   }
 
   private buildStack(settings: KalturaSettings, secret: string, serviceUrlOverride: string | undefined): void {

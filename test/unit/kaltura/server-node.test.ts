@@ -2,7 +2,7 @@
 // 60 s, the add + enable fallback, refusals with the reason and the fix (SERVICE_FORBIDDEN = the partner lacks
 // the feature), slow retries of refusals, backoff on transport failures, markOffline on stop.
 import { describe, expect, it } from 'vitest';
-import { ServerNodeKeeper, SERVER_NODE_FEATURE_MISSING } from '../../../main/kaltura/server-node.js';
+import { callWithNode, mediaServerNotFound, ServerNodeKeeper, SERVER_NODE_FEATURE_MISSING } from '../../../main/kaltura/server-node.js';
 import type { ServerNodeApi, ServerNodeInfo, ServerNodeSpec } from '../../../main/kaltura/server-node-actions.js';
 import { wowzaMediaServerNode } from '../../../main/kaltura/server-node-actions.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
@@ -182,5 +182,42 @@ describe('wowzaMediaServerNode', () => {
         { objectType: 'KalturaKeyValue', key: 'http-hls', value: '192.168.1.20' },
       ],
     });
+  });
+});
+
+describe('callWithNode (MEDIA_SERVER_NOT_FOUND: register the node again once, then refuse with the reason)', () => {
+  const notFound = () => new KalturaApiError('MEDIA_SERVER_NOT_FOUND', 'Media server [h1] not found', {}, 'livestream.authenticate');
+  const state = (status: 'registered' | 'refused', reason: string | null = null) => ({ hostname: 'h1', status, nodeId: 7, method: 'reportStatus' as const, lastHeartbeatAtMs: 1, code: status === 'refused' ? 'SERVICE_FORBIDDEN' : null, reason });
+
+  it('registers again and retries once when Kaltura does not find the node', async () => {
+    let calls = 0;
+    let reregisters = 0;
+    const node = { state: () => state('registered'), reregister: async () => (reregisters++, state('registered')) };
+    const result = await callWithNode(node, async () => (++calls === 1 ? Promise.reject(notFound()) : 'ok'), mediaServerNotFound);
+    expect(result).toBe('ok');
+    expect([calls, reregisters]).toEqual([2, 1]);
+  });
+
+  it('refuses with the node refusal (the fix) when the node cannot be registered, without a second call', async () => {
+    let calls = 0;
+    const node = { state: () => state('refused', SERVER_NODE_FEATURE_MISSING), reregister: async () => state('refused', SERVER_NODE_FEATURE_MISSING) };
+    const error = await callWithNode(node, async () => (calls++, Promise.reject(notFound())), mediaServerNotFound).catch((e: unknown) => e as KalturaApiError);
+    expect(calls).toBe(1);
+    expect(error).toMatchObject({ code: 'MEDIA_SERVER_NOT_FOUND' });
+    expect((error as Error).message).toMatch(/does not know this station as a media server \(h1\): this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/);
+  });
+
+  it('refuses after the one retry when Kaltura still does not find it (no loop)', async () => {
+    let calls = 0;
+    const node = { state: () => state('registered'), reregister: async () => state('registered') };
+    const error = await callWithNode(node, async () => (calls++, Promise.reject(notFound())), mediaServerNotFound).catch((e: unknown) => e as Error);
+    expect(calls).toBe(2);
+    expect(error.message).toMatch(/registered again and Kaltura still does not find it.*not disabled or deleted/);
+  });
+
+  it('passes other errors through untouched', async () => {
+    const node = { state: () => state('registered'), reregister: async () => state('registered') };
+    const token = new KalturaApiError('LIVE_STREAM_INVALID_TOKEN', 'bad token');
+    await expect(callWithNode(node, () => Promise.reject(token), mediaServerNotFound)).rejects.toBe(token);
   });
 });
