@@ -27,6 +27,8 @@ export const StationInfoSchema = z.object({
   hostname: z.string(),
   rtmpUrl: z.string(),
   httpUrl: z.string(),
+  /** where viewers open /watch/<entryId>: the station's LAN address when it listens on one, else httpUrl */
+  viewerUrl: z.string(),
   ffmpeg: FfmpegInfoSchema,
 });
 export type StationInfo = z.infer<typeof StationInfoSchema>;

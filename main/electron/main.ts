@@ -103,9 +103,10 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
   try {
     const info = await station.start();
     shellLog.info('station ready', { rtmpUrl: info.rtmpUrl, httpUrl: info.httpUrl, dataDir: options.dataDir });
-    // the window previews HLS from the station's HTTP server: loopback under both names
+    // the window previews HLS from the station's HTTP server: loopback under both names, and its own LAN address
     const port = new URL(info.httpUrl).port;
     for (const host of ['127.0.0.1', 'localhost']) sessionSecurity.allowPreviewOrigin(`http://${host}:${port}`);
+    for (const url of [info.httpUrl, info.viewerUrl]) sessionSecurity.allowPreviewOrigin(new URL(url).origin);
   } catch (e) {
     await station.close().catch(() => undefined);
     file.close();

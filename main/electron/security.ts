@@ -1,20 +1,23 @@
 // Owns the window's security policy: the CSP header on our pages, no navigation away from the app,
 // no new windows (http(s) links go to the user's browser), no webviews, and every permission denied.
 import type { Session, WebContents } from 'electron';
-import { RENDERER_CSP } from '../http/static-files.js';
+import { rendererCsp } from '../http/static-files.js';
 import type { Logger } from '../log/logger.js';
 import { APP_ORIGIN, isAppUrl, isExternalWebUrl } from './app-url.js';
 
 type HeaderMap = Record<string, string[]>;
 
-/** Adds the CSP to responses for our own pages; other responses (HLS from 127.0.0.1) pass unchanged. */
-export function withAppCsp(url: string, headers: HeaderMap | undefined): HeaderMap | undefined {
+/**
+ * Adds the CSP to responses for our own pages; other responses (HLS from 127.0.0.1) pass unchanged. The preview
+ * origins (the station's own, a LAN address included) join connect-src.
+ */
+export function withAppCsp(url: string, headers: HeaderMap | undefined, previewOrigins: ReadonlySet<string> = new Set()): HeaderMap | undefined {
   if (!isAppUrl(url)) return headers;
   const out: HeaderMap = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
     if (key.toLowerCase() !== 'content-security-policy') out[key] = value;
   }
-  out['Content-Security-Policy'] = [RENDERER_CSP];
+  out['Content-Security-Policy'] = [rendererCsp([...previewOrigins])];
   return out;
 }
 
@@ -46,7 +49,7 @@ export interface SessionSecurity {
 export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, logger: Logger): SessionSecurity {
   const previewOrigins = new Set<string>();
   session.webRequest.onHeadersReceived((details, callback) => {
-    const responseHeaders = withPreviewCors(details.url, withAppCsp(details.url, details.responseHeaders), previewOrigins);
+    const responseHeaders = withPreviewCors(details.url, withAppCsp(details.url, details.responseHeaders, previewOrigins), previewOrigins);
     callback(responseHeaders ? { responseHeaders } : {});
   });
   session.setPermissionRequestHandler((_contents, permission, callback) => {

@@ -47,7 +47,14 @@ export function createHlsRoute(options: HlsRouteOptions): HttpRoute {
   return {
     prefix: HLS_PREFIX,
     async handle(req, res, url) {
-      const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS', 'Access-Control-Allow-Headers': 'Range' };
+      // '*' whatever the Origin: after a cross-origin redirect (Kaltura's playManifest) browsers send Origin: null;
+      // X-Kaltura-Ks follows that redirect when the player sends the KS as a header (useHeaderForKs)
+      const cors = {
+        'Access-Control-Allow-Origin': '*',
+        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
+        'Access-Control-Allow-Headers': 'Origin, Accept, Range, Cache-Control, X-Kaltura-Ks',
+        'Access-Control-Expose-Headers': 'Content-Length, Content-Range',
+      };
       if (req.method === 'OPTIONS') {
         res.writeHead(204, { ...cors, 'Access-Control-Max-Age': '600' }).end();
         return;

@@ -20,19 +20,28 @@ export const MIME_TYPES: Record<string, string> = {
   '.mp4': 'video/mp4',
 };
 
-export const RENDERER_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self' ws: wss: http://127.0.0.1:* http://localhost:*",
-  "worker-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * The renderer's CSP. extraOrigins: the station's own non-loopback origins (a LAN --host), whose HLS the preview
+ * reads; loopback is always allowed.
+ */
+export function rendererCsp(extraOrigins: readonly string[] = []): string {
+  const extra = extraOrigins.filter((o) => /^https?:\/\/[^\s;,']+$/.test(o) && !/^http:\/\/(127\.0\.0\.1|localhost):/.test(o));
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    ['connect-src', "'self'", 'ws:', 'wss:', 'http://127.0.0.1:*', 'http://localhost:*', ...extra].join(' '),
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+export const RENDERER_CSP = rendererCsp();
 
 /** Resolves a URL path under root; null when it would escape root. */
 export function safeJoin(root: string, urlPath: string): string | null {

@@ -33,10 +33,11 @@ export interface ServerNodeInfo {
 /**
  * The node object. playbackHostName is not an API field (a DB column only): the playback address travels in
  * mediaServerPlaybackDomainConfig / mediaServerPortConfig, keyed by protocol and protocol-format, which is how
- * WowzaMediaServerNode::getPlaybackHost reads them (`http` and `http-applehttp` for HLS).
+ * WowzaMediaServerNode::getPlaybackHost reads them: DeliveryProfileLiveAppleHttp::getHttpUrl asks for format
+ * PlaybackProtocol::HLS, so the key live HLS uses is `http-hls` (`http` and `http-applehttp` kept for other readers).
  */
 export function wowzaMediaServerNode(spec: ServerNodeSpec): Record<string, unknown> {
-  const keys = [spec.playbackProtocol, `${spec.playbackProtocol}-applehttp`];
+  const keys = [spec.playbackProtocol, `${spec.playbackProtocol}-applehttp`, `${spec.playbackProtocol}-hls`];
   const keyValues = (value: string) => keys.map((key) => ({ objectType: 'KalturaKeyValue', key, value }));
   return {
     objectType: 'KalturaWowzaMediaServerNode',

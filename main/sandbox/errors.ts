@@ -23,6 +23,7 @@ const TEMPLATES = {
   REQUEST_BODY_TOO_LARGE: 'REQUEST_BODY_TOO_LARGE;LIMIT;The request body is larger than @LIMIT@ bytes; send smaller requests or upload large files in chunks (uploadToken.upload with resume)',
   INVALID_MULTIPART_BODY: 'INVALID_MULTIPART_BODY;REASON;The multipart request body is malformed (@REASON@); send multipart/form-data with a boundary',
   // Kaltura's own from here on
+  INVALID_WIDGET_ID: 'INVALID_WIDGET_ID;WIDGET_ID;Unknown widget [@WIDGET_ID@]',
   START_SESSION_ERROR: 'START_SESSION_ERROR;PID;Error while starting session for partner [@PID@]',
   ENTRY_ID_NOT_FOUND: 'ENTRY_ID_NOT_FOUND;ENTRY_ID;Entry id "@ENTRY_ID@" not found',
   INVALID_ENTRY_ID: 'INVALID_ENTRY_ID;ID;Invalid entry id ["@ID@"]',

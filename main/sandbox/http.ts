@@ -1,5 +1,6 @@
 // Owns the sandbox's HTTP server: api_v3 routing (canonical, index.php, path pairs, query, body; URL wins),
-// response formats, CORS, the X-Kaltura headers of pre-dispatch errors, and the faults applied per call.
+// response formats, CORS, the X-Kaltura headers of pre-dispatch errors, and the faults applied per call;
+// /p/.../playManifest/... goes to playback/play-manifest.ts.
 import http from 'node:http';
 import type net from 'node:net';
 import type { Logger } from '../log/logger.js';
@@ -7,15 +8,20 @@ import { SandboxApiError, toApiError } from './errors.js';
 import { runCall, runMultiRequest, type DispatchDeps } from './dispatch/dispatch.js';
 import { RawResult } from './dispatch/types.js';
 import type { Faults } from './faults.js';
+import { handlePlayManifest, isPlayManifestPath } from './playback/play-manifest.js';
 import { DEFAULT_BODY_LIMITS, isMultipart, parseBody, readBody, type BodyLimits } from './wire/body.js';
 import { mergeBags, optString, parseApiPath, unflatten, type ParamBag } from './wire/params.js';
 import { renderJson, renderJsonMulti, renderXml, renderXmlMulti, type ApiValue } from './wire/serialize.js';
 
+// api_v3/web/index.php and KalturaResponseCacher: every answer carries these two; OPTIONS adds the preflight ones
 const CORS_HEADERS: Record<string, string> = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Methods': 'POST, GET, OPTIONS',
-  'Access-Control-Allow-Headers': 'Origin, X-Requested-With, Content-Type, Accept, Range, Cache-Control, X-Kaltura-Session-Id',
-  'Access-Control-Expose-Headers': 'X-Kaltura, X-Kaltura-App, X-Me, X-Kaltura-Session',
+  'Access-Control-Expose-Headers': 'Server, Content-Length, Content-Range, Date, X-Kaltura, X-Kaltura-Session, X-Me',
+};
+const PREFLIGHT_HEADERS: Record<string, string> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Origin, X-Requested-With, Content-Type, Accept, Range, Cache-Control',
+  'Access-Control-Allow-Methods': 'POST, GET, HEAD, OPTIONS',
   'Access-Control-Max-Age': '86400',
 };
 
@@ -73,8 +79,12 @@ export function createSandboxServer(options: SandboxHttpOptions): SandboxServer 
 async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const started = process.hrtime.bigint();
   const url = new URL(req.url ?? '/', 'http://sandbox');
+  if (isPlayManifestPath(url.pathname)) {
+    handlePlayManifest(options.deps.store, req, res, url);
+    return;
+  }
   if (req.method === 'OPTIONS') {
-    res.writeHead(200, { ...CORS_HEADERS, 'Content-Length': '0' }).end();
+    res.writeHead(200, { ...PREFLIGHT_HEADERS, 'Content-Length': '0' }).end();
     return;
   }
   const route = parseApiPath(url.pathname);
@@ -115,7 +125,7 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   const action = route.action ?? optString(bag, 'action');
   const ignoreNull = optString(bag, 'ignoreNull') === '1';
   if (service && service.toLowerCase() === 'multirequest') {
-    const results = await runMultiRequest(options.deps, bag);
+    const results = await runMultiRequest(options.deps, bag, { origin: requestOrigin(req) });
     const seconds = elapsedSeconds(started);
     send(res, format, format === 'json' ? renderJsonMulti(results) : renderXmlMulti(results, seconds, ignoreNull));
     options.logger.debug(`sandbox multirequest (${results.length} calls)`);
@@ -124,7 +134,7 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   if (!service) return sendError(res, new SandboxApiError('SERVICE_DOES_NOT_EXISTS', ['']), format, started, true);
   if (!action) return sendError(res, new SandboxApiError('ACTION_DOES_NOT_EXISTS', ['', service]), format, started, true);
 
-  const outcome = await runCall(options.deps, service, action, bag);
+  const outcome = await runCall(options.deps, service, action, bag, { origin: requestOrigin(req) });
   options.logger.debug(`sandbox ${service}.${action}${outcome.ok ? '' : ` -> ${outcome.error.code}`}`);
   if (!outcome.ok) {
     if (outcome.file) {
@@ -140,6 +150,15 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   }
   const value: ApiValue = outcome.value;
   send(res, format, format === 'json' ? renderJson(value) : renderXml(value, elapsedSeconds(started), ignoreNull));
+}
+
+/** http://HOST as the caller reached the sandbox (a LAN viewer's Host, not loopback); a bad Host falls back to the socket's address. */
+export function requestOrigin(req: http.IncomingMessage): string {
+  const host = req.headers.host ?? '';
+  if (/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/.test(host)) return `http://${host}`;
+  const address = req.socket.localAddress ?? '127.0.0.1';
+  const port = req.socket.localPort ?? 80;
+  return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
 
 function formatOf(raw: string): Format | null {

@@ -12,6 +12,9 @@ import { KalturaConfig } from './kaltura-config.js';
 import type { Logger } from '../log/logger.js';
 import { StationHttpServer } from '../http/server.js';
 import { createHlsRoute } from '../http/hls-route.js';
+import { createWowzaRoute } from '../http/wowza-route.js';
+import { createWatchRoute, type ViewerKaltura } from '../http/watch-route.js';
+import { createProxyRoute } from '../http/proxy-route.js';
 import { IngestServer } from '../ingest/index.js';
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { locateFfmpeg } from '../transcode/ffmpeg-locate.js';
@@ -76,6 +79,8 @@ export class Station {
   private recording: RecordingService | null = null;
   private readonly pipelines = new Map<string, StreamPipeline>();
   private readonly latestProbes = new Map<string, InputProbe>();
+  /** entry -> partner, from accepted streams (the viewer page needs the partner when the station acts as -5) */
+  private readonly entryPartners = new Map<string, number>();
   private readonly liveListeners = new Set<(n: number) => void>();
   private readonly accessToken: string;
   private bridge: StationBridgeHost | null = null;
@@ -104,6 +109,7 @@ export class Station {
       hostname: this.settings.get().kaltura.hostname.trim() || os.hostname(),
       rtmpUrl,
       httpUrl: `http://${displayHost(options.host)}:${options.httpPort}/`,
+      viewerUrl: `http://${encoderHost(options.host)}:${options.httpPort}/`,
       ffmpeg: { status: 'missing', path: null, source: null, version: null, message: 'not detected yet' },
     };
     this.http = new StationHttpServer({
@@ -119,7 +125,8 @@ export class Station {
       rtmpBaseUrl: () => rtmpUrl,
       secrets: this.secrets,
       adminSecret: () => this.kalturaConfig.adminSecret(),
-      playbackUrl: () => this.info.httpUrl,
+      // viewers on the LAN reach the HLS at the address encoders use, never the loopback a wildcard bind shows locally
+      playbackUrl: () => this.viewerBaseUrl(),
       clock: this.clock,
       ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
       logger,
@@ -192,7 +199,7 @@ export class Station {
     await this.detectFfmpeg();
     await this.http.listen();
     await this.ingest.start();
-    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
+    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, viewerUrl: this.viewerBaseUrl(), rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
     this.monitor.registry.setInfo(this.info);
     this.bridge = this.monitor.createBridgeHost(
       createBridgeHandlers({
@@ -216,6 +223,13 @@ export class Station {
     this.monitor.attachWebSocket(this.http, this.bridge, this.accessToken);
     for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
     this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
+    this.http.addRoute(createWowzaRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
+    this.http.addRoute(createWatchRoute({ viewerKaltura: (entryId) => this.viewerKaltura(entryId), logger: logger.child('watch') }));
+    // the built-in sandbox stays on loopback; viewers reach its API and playManifest through this origin
+    const sandboxUrl = (): string | null => (this.kalturaConfig.effective().mode === 'sandbox' ? (this.kaltura.sandbox?.serviceUrl ?? null) : null);
+    for (const prefix of ['/api_v3/', '/p/']) {
+      this.http.addRoute(createProxyRoute({ prefix, target: sandboxUrl, logger: logger.child('http'), unavailable: 'this station uses a Kaltura account, not its built-in sandbox: ask that Kaltura' }));
+    }
     await this.kaltura.configure(this.kalturaConfig.effective());
     this.queue.start();
     this.monitor.start();
@@ -285,7 +299,23 @@ export class Station {
     });
   }
 
+  /** Which Kaltura a viewer of /watch/<entryId> plays through, and as which partner. */
+  private viewerKaltura(entryId: string): ViewerKaltura {
+    const k = this.kalturaConfig.effective();
+    if (k.mode === 'sandbox') {
+      const entry = this.kaltura.sandbox?.store.entry(entryId);
+      if (!entry) return { problem: `entry ${entryId} is not in this station's sandbox: check the link (the Sandbox screen lists the entries)` };
+      return { partnerId: entry.partnerId, serviceUrl: null };
+    }
+    const serviceUrl = k.serviceUrl.trim().replace(/\/+$/, '').replace(/\/api_v3$/, '');
+    // eCDN uses the partner's own id; as partner -5 the entry's partner is learned when it publishes here
+    const partnerId = k.partnerId > 0 ? k.partnerId : this.entryPartners.get(entryId);
+    if (partnerId === undefined) return { problem: `the partner of entry ${entryId} is not known yet: it becomes known when the entry first publishes to this station` };
+    return { partnerId, serviceUrl };
+  }
+
   private onAccepted(event: StreamAcceptedEvent): void {
+    this.entryPartners.set(event.entryId, event.partnerId);
     const existing = this.pipelines.get(event.streamId);
     if (existing && event.resumed) {
       existing.resume(event);
@@ -413,6 +443,11 @@ export class Station {
     const { host } = this.deps.options;
     if (isLoopbackBind(host)) return this.info.httpUrl;
     return `http://${encoderHost(host)}:${this.http.port}/?token=${this.accessToken}`;
+  }
+
+  /** Where viewers reach this station's HTTP server: the bound address, or the first LAN address for 0.0.0.0 / ::. */
+  viewerBaseUrl(): string {
+    return `http://${encoderHost(this.deps.options.host)}:${this.http.port || this.deps.options.httpPort}/`;
   }
 
   private hlsRootDir(): string {

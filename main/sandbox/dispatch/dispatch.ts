@@ -8,6 +8,7 @@ import { flavorAssetService } from '../services/flavor-asset.js';
 import { liveStreamMediaService } from '../services/live-stream-media.js';
 import { liveStreamRecordingService } from '../services/live-stream-recording.js';
 import { liveStreamService } from '../services/live-stream.js';
+import { baseEntryService, liveStreamDetailsService, metadataService } from '../services/playback.js';
 import { sessionService } from '../services/session.js';
 import { uploadTokenService } from '../services/upload-token.js';
 import { isBag, optString, type ParamBag, type ParamValue } from '../wire/params.js';
@@ -18,7 +19,10 @@ import { liveStreamGate, serverNodeGate, serverNodeService } from '../services/s
 
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   session: sessionService,
-  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamRecordingService },
+  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamRecordingService, ...liveStreamDetailsService },
+  baseentry: baseEntryService,
+  // the Kaltura Player calls the metadata plugin's service by its full name
+  metadata_metadata: metadataService,
   uploadtoken: uploadTokenService,
   beacon: beaconService,
   // the generated clients call plugin services as {plugin}_{service}
@@ -49,7 +53,13 @@ export type CallOutcome =
   | { ok: true; value: ApiValue | RawResult }
   | { ok: false; error: SandboxApiError; /** failed before the action ran: answer also carries X-Kaltura headers */ preDispatch: boolean; file: boolean };
 
-export async function runCall(deps: DispatchDeps, serviceName: string, actionName: string, params: ParamBag): Promise<CallOutcome> {
+/** What the dispatcher needs to know of the HTTP request itself. */
+export interface RequestInfo {
+  /** scheme://host[:port] as the caller reached the sandbox */
+  origin: string;
+}
+
+export async function runCall(deps: DispatchDeps, serviceName: string, actionName: string, params: ParamBag, request: RequestInfo): Promise<CallOutcome> {
   const service = SERVICES[serviceName.toLowerCase()];
   if (!service || !Object.prototype.hasOwnProperty.call(SERVICES, serviceName.toLowerCase())) {
     return { ok: false, error: new SandboxApiError('SERVICE_DOES_NOT_EXISTS', [serviceName]), preDispatch: true, file: false };
@@ -77,6 +87,7 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
       rtmpBaseUrl: deps.rtmpBaseUrl,
       // a KS's age (for the ksLifetimeSeconds fault) counts from its issue time
       onKsIssued: (ks: string) => void deps.ksAges.firstSeen(ks, deps.now()),
+      requestOrigin: request.origin,
     };
     SERVICE_GATES[serviceName.toLowerCase()]?.(ctx, actionName.toLowerCase());
     const value = await action.run(ctx);
@@ -87,24 +98,32 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
   }
 }
 
-const INHERITED = ['ks', 'clientTag', 'partnerId', 'p'];
+/** the common parameters Kaltura copies into each sub-request that lacks them (handleMultiRequest) */
+const INHERITED = ['clientTag', 'ks', 'partnerId'];
 
-/** Runs sub-requests in ascending key order; stops at the first key lacking service or action. */
-export async function runMultiRequest(deps: DispatchDeps, params: ParamBag): Promise<(ApiValue | SandboxApiError)[]> {
-  const keys = Object.keys(params)
+/**
+ * Runs sub-requests "N" (nested objects; flat "N:param" keys arrive already nested) from the lowest index
+ * (at most 1) upwards without gaps, stopping at the first index lacking service or action, as Kaltura does.
+ */
+export async function runMultiRequest(deps: DispatchDeps, params: ParamBag, request: RequestInfo): Promise<(ApiValue | SandboxApiError)[]> {
+  const indices = Object.keys(params)
     .filter((k) => /^\d+$/.test(k))
-    .sort((a, b) => Number(a) - Number(b));
+    .map(Number);
   const results: (ApiValue | SandboxApiError)[] = [];
-  for (const key of keys) {
-    const raw = params[key];
+  if (indices.length === 0) return results;
+  const first = Math.min(1, ...indices);
+  const last = Math.max(...indices);
+  for (let index = first; index <= last; index++) {
+    const raw = params[String(index)];
     if (!isBag(raw)) break;
     const service = optString(raw, 'service');
     const action = optString(raw, 'action');
     if (!service || !action) break;
     const sub: ParamBag = { ...raw };
     for (const name of INHERITED) if (sub[name] === undefined && params[name] !== undefined) sub[name] = params[name] as ParamValue;
+    delete sub.format;
     const resolved = substituteReferences(sub, results) as ParamBag;
-    const outcome = await runCall(deps, service, action, resolved);
+    const outcome = await runCall(deps, service, action, resolved, request);
     if (!outcome.ok) results.push(outcome.error);
     else if (outcome.value instanceof RawResult) results.push(outcome.value.body);
     else results.push(outcome.value);
@@ -114,28 +133,45 @@ export async function runMultiRequest(deps: DispatchDeps, params: ParamBag): Pro
 
 const REFERENCE = /\{(\d+):result(?::([^}]*))?\}/g;
 
-function lookup(results: readonly (ApiValue | SandboxApiError)[], ordinal: number, path: string | undefined): ApiValue | undefined {
+/** The value at `path` in the N-th executed result; null when that request ran but the path is absent (or it failed). */
+function lookup(results: readonly (ApiValue | SandboxApiError)[], ordinal: number, path: string | undefined): ApiValue {
   let value: unknown = results[ordinal - 1];
-  if (value === undefined || value instanceof SandboxApiError) return undefined;
+  if (value instanceof SandboxApiError) return null;
   for (const part of path ? path.split(':') : []) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
+    if (value === null || typeof value !== 'object') return null;
+    value = Object.prototype.hasOwnProperty.call(value, part) ? (value as Record<string, unknown>)[part] : null;
   }
-  return value as ApiValue | undefined;
+  return (value ?? null) as ApiValue;
 }
 
-/** Replaces {N:result[:path]} in string parameters with the N-th executed request's result (1-based). */
+/** PHP's str_replace of a value into a string: null and false are "", true is "1". */
+function asText(value: ApiValue): string | null {
+  if (value === null || value === undefined || value === false) return '';
+  if (value === true) return '1';
+  if (typeof value === 'object') return null;
+  return String(value);
+}
+
+/**
+ * Replaces {N:result[:path]} anywhere in the parameters, nested objects included, with the N-th executed request's
+ * result (1-based), as KalturaFrontController::replaceMultiRequestResults does: a request that ran but has no such
+ * value (or failed) gives "", so a list that found nothing makes the next call fail with a clear error; a reference
+ * to a request that has not run yet stays as sent. A whole-value reference keeps a number's type.
+ */
 export function substituteReferences(value: ParamValue, results: readonly (ApiValue | SandboxApiError)[]): ParamValue {
   if (typeof value === 'string') {
     const whole = /^\{(\d+):result(?::([^}]*))?\}$/.exec(value);
     if (whole) {
-      const found = lookup(results, Number(whole[1]), whole[2]);
-      if (found === undefined || (found !== null && typeof found === 'object')) return value;
-      return found;
+      const ordinal = Number(whole[1]);
+      if (ordinal < 1 || ordinal > results.length) return value;
+      const found = lookup(results, ordinal, whole[2]);
+      if (typeof found === 'number') return found;
+      return asText(found) ?? value;
     }
     return value.replace(REFERENCE, (m, n: string, p: string | undefined) => {
-      const found = lookup(results, Number(n), p);
-      return found === undefined || found === null || typeof found === 'object' ? m : String(found);
+      const ordinal = Number(n);
+      if (ordinal < 1 || ordinal > results.length) return m;
+      return asText(lookup(results, ordinal, p)) ?? m;
     });
   }
   if (Array.isArray(value)) return value.map((v) => substituteReferences(v, results));

@@ -35,6 +35,8 @@ export interface ActionContext {
   rtmpBaseUrl: string;
   /** KSs issued here (session.start) are tracked for the ksLifetimeSeconds fault */
   onKsIssued(ks: string): void;
+  /** the sandbox as the caller reached it, e.g. http://192.168.1.20:41234 (playManifest URLs are built on it) */
+  requestOrigin: string;
 }
 
 /** A "file" action's answer (serve): raw bytes, not the api_v3 envelope. */

@@ -1,5 +1,6 @@
 // Owns the session service (kaltura.md 3.7): session.start with a partner's admin secret, emitting a KS v2
-// capped at the partner's ksMaxExpirySeconds; session.get for the current KS.
+// capped at the partner's ksMaxExpirySeconds; session.get for the current KS; session.startWidgetSession, the
+// anonymous viewer's KS that the Kaltura Player asks for first (kaltura-playback.md 1b, 4.3).
 import crypto from 'node:crypto';
 import { generateKsV2 } from '../../kaltura/ks.js';
 import { SandboxApiError } from '../errors.js';
@@ -39,6 +40,23 @@ export const sessionService: ServiceDef = {
       });
       ctx.onKsIssued(ks);
       return ks;
+    },
+  },
+  startwidgetsession: {
+    access: 'none',
+    run(ctx) {
+      // every partner has the widget "_<partnerId>" (Kaltura creates it with the partner)
+      const widgetId = reqString(ctx.params, 'widgetId');
+      const match = /^_(-?\d+)$/.exec(widgetId);
+      const partner = match ? ctx.store.partner(Number(match[1])) : undefined;
+      const secret = partner ? ctx.store.adminSecret(partner.id) : undefined;
+      if (!partner || !secret) throw new SandboxApiError('INVALID_WIDGET_ID', [widgetId]);
+      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
+      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      // SessionService::startWidgetSession: a USER session of user 0 that may only view
+      const ks = generateKsV2({ secret, partnerId: partner.id, userId: '0', type: 0, privileges: 'view:*,widget:1', expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds });
+      ctx.onKsIssued(ks);
+      return { partnerId: partner.id, ks, userId: 0, objectType: 'KalturaStartWidgetSessionResponse' };
     },
   },
   get: {

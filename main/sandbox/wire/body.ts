@@ -3,7 +3,7 @@
 import type http from 'node:http';
 import { SandboxApiError } from '../errors.js';
 import { boundaryOf, parseMultipart } from './multipart.js';
-import { isBag, unflatten, type ParamBag, type UploadedFile } from './params.js';
+import { isBag, mergeBags, unflatten, type ParamBag, type UploadedFile } from './params.js';
 
 export interface BodyLimits {
   /** JSON and form bodies */
@@ -85,5 +85,10 @@ export function parseJsonBag(text: string): ParamBag {
     throw new SandboxApiError('INVALID_JSON_BODY', [(e as Error).message.slice(0, 120)]);
   }
   if (!isBag(value)) throw new SandboxApiError('INVALID_JSON_BODY', ['the body must be a JSON object']);
-  return value;
+  // Kaltura splits "1:service" and "filter:idEqual" keys whatever the body format: flat keys join the nested ones
+  const flat = Object.entries(value).filter(([k, v]) => k.includes(':') && (typeof v !== 'object' || v === null)) as [string, string][];
+  if (flat.length === 0) return value;
+  const nested: ParamBag = {};
+  for (const [k, v] of Object.entries(value)) if (!(k.includes(':') && (typeof v !== 'object' || v === null))) nested[k] = v;
+  return mergeBags(nested, unflatten(flat.map(([k, v]) => [k, v === null ? '' : String(v)])));
 }

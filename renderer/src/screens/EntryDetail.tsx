@@ -9,6 +9,7 @@ import { ToneBadge } from '../components/ToneBadge.js';
 import { Uptime } from '../components/Uptime.js';
 import { LadderTable } from './LadderTable.js';
 import { HlsPreview } from './HlsPreview.js';
+import { SharePanel } from './SharePanel.js';
 import { EventList } from './Events.js';
 import { formatBytes, formatClock, formatRelative } from '../lib/format.js';
 
@@ -197,6 +198,9 @@ export function EntryDetail() {
           </div>
         </>
       )}
+      <div className="panels">
+        <SharePanel entryId={entry.entryId} />
+      </div>
       <div className="panels">
         <div className="panel" data-testid="entry-alerts">
           <h3>Alerts</h3>

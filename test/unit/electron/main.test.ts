@@ -80,7 +80,7 @@ vi.mock('../../../main/station/station.js', () => {
     async start() {
       this.calls.push('start');
       if (h.state.startError) throw h.state.startError;
-      return { name: 'kLive Station', version: '0.1.0', startedAtMs: 0, hostname: 'h', rtmpUrl: 'rtmp://127.0.0.1:1935/kLive', httpUrl: 'http://127.0.0.1:18080/', ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1', message: null } };
+      return { name: 'kLive Station', version: '0.1.0', startedAtMs: 0, hostname: 'h', rtmpUrl: 'rtmp://127.0.0.1:1935/kLive', httpUrl: 'http://127.0.0.1:18080/', viewerUrl: 'http://127.0.0.1:18080/', ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1', message: null } };
     }
     liveStreamCount() {
       return this.live;

@@ -49,6 +49,14 @@ describe('CSP header', () => {
     expect(RENDERER_CSP).not.toContain('unsafe-eval');
   });
 
+  it('lets the preview read the station on its own LAN origin (regression: a --host LAN address was refused by connect-src)', () => {
+    const out = withAppCsp('klive://app/index.html', {}, new Set(['http://127.0.0.1:8080', 'http://192.168.1.20:8080']));
+    const csp = out?.['Content-Security-Policy']?.[0] ?? '';
+    expect(csp).toMatch(/connect-src [^;]*http:\/\/192\.168\.1\.20:8080/);
+    expect(csp).not.toContain('http://127.0.0.1:8080 ');
+    expect(withAppCsp('klive://app/index.html', {}, new Set(["http://evil'; script-src *"]))?.['Content-Security-Policy']?.[0]).toBe(RENDERER_CSP);
+  });
+
   it('leaves responses from elsewhere (HLS from the station) unchanged', () => {
     const headers = { 'Content-Type': ['application/vnd.apple.mpegurl'] };
     expect(withAppCsp('http://127.0.0.1:8080/hls/x/master.m3u8', headers)).toBe(headers);

@@ -173,10 +173,13 @@ describe('wowzaMediaServerNode', () => {
       mediaServerPortConfig: [
         { objectType: 'KalturaKeyValue', key: 'http', value: '8080' },
         { objectType: 'KalturaKeyValue', key: 'http-applehttp', value: '8080' },
+        // regression: without http-hls Kaltura's live HLS URL fell back to hostName:1935
+        { objectType: 'KalturaKeyValue', key: 'http-hls', value: '8080' },
       ],
       mediaServerPlaybackDomainConfig: [
         { objectType: 'KalturaKeyValue', key: 'http', value: '192.168.1.20' },
         { objectType: 'KalturaKeyValue', key: 'http-applehttp', value: '192.168.1.20' },
+        { objectType: 'KalturaKeyValue', key: 'http-hls', value: '192.168.1.20' },
       ],
     });
   });

@@ -96,6 +96,7 @@ export function makeInfo(overrides: Partial<StationInfo> = {}): StationInfo {
     hostname: 'laptop',
     rtmpUrl: 'rtmp://127.0.0.1:1935/kLive',
     httpUrl: 'http://127.0.0.1:8080/',
+    viewerUrl: 'http://192.168.1.20:8080/',
     ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1.6', message: null },
     ...overrides,
   };

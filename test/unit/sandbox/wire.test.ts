@@ -65,6 +65,10 @@ describe('bodies', () => {
   it('JSON (lenient about charset), form with flattened keys, and rejects non-object JSON', () => {
     expect(parseBody(Buffer.from('{"entryId":"0_a","format":1}'), 'application/json; charset=utf-8')).toEqual({ entryId: '0_a', format: 1 });
     expect(parseBody(Buffer.from('a=1&b%3Ac=2'), 'application/x-www-form-urlencoded')).toEqual({ a: '1', b: { c: '2' } });
+    // Kaltura splits "N:param" keys whatever the body format: flat keys in JSON join the numbered objects
+    expect(parseBody(Buffer.from('{"ks":"k","1:service":"session","1:filter:idEqual":"0_a","2":{"service":"baseEntry"},"2:action":"list"}'), 'application/json')).toEqual({
+      ks: 'k', 1: { service: 'session', filter: { idEqual: '0_a' } }, 2: { service: 'baseEntry', action: 'list' },
+    });
     expect(codeOf(() => parseBody(Buffer.from('[1]'), 'application/json'))).toBe('INVALID_JSON_BODY');
     expect(codeOf(() => parseBody(Buffer.from('{"a":'), 'application/json'))).toBe('INVALID_JSON_BODY');
   });
@@ -118,8 +122,12 @@ describe('multirequest references', () => {
     expect(substituteReferences({ id: '{1:result:conversionProfileId}', f: { e: '{1:result:id}' }, s: '{1:result:objects:0:status}', t: 'x-{1:result:id}' }, results)).toEqual({
       id: 1001, f: { e: '0_a' }, s: 1, t: 'x-0_a',
     });
-    // a failed or missing result leaves the reference as sent
-    expect(substituteReferences('{2:result:id}', results)).toBe('{2:result:id}');
+    // Kaltura's str_replace with a null value: a request that ran but failed, or lacks the path, gives ""
+    // (regression: the token used to stay, so getPlaybackContext got "{2:result:objects:0:id}" as an entry id)
+    expect(substituteReferences('{2:result:id}', results)).toBe('');
+    expect(substituteReferences({ filter: { objectIdEqual: '{1:result:objects:3:id}' } }, results)).toEqual({ filter: { objectIdEqual: '' } });
+    expect(substituteReferences('a{1:result:nothing}b', results)).toBe('ab');
+    // a request that has not run yet is not substituted
     expect(substituteReferences('{5:result}', results)).toBe('{5:result}');
   });
 });

@@ -58,6 +58,7 @@ export const INFO: StationInfo = {
   hostname: 'test-host',
   rtmpUrl: 'rtmp://127.0.0.1:1935/kLive',
   httpUrl: 'http://127.0.0.1:8080/',
+  viewerUrl: 'http://127.0.0.1:8080/',
   ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1', message: null },
 };
 
