@@ -37,6 +37,12 @@ const TEMPLATES = {
   UPLOAD_TOKEN_NOT_FULLY_UPLOADED: ';Upload token is not fully uploaded; finish it with finalChunk=true before using it',
   UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE: ';Cannot match expected file size, the uploaded file size differs from the size given in uploadToken.add; upload the missing chunks and retry the final chunk',
   UPLOAD_TOKEN_RESUMING_INVALID_POSITION: ';Resuming at an invalid position: resumeAt lies beyond the uploaded size',
+  LOGIN_DATA_NOT_FOUND: ';Login id not found',
+  USER_WRONG_PASSWORD: ';Wrong password supplied',
+  MISSING_OTP: ';Missing otp',
+  INVALID_OTP: ';Invalid otp',
+  USER_NOT_FOUND: ';User was not found',
+  INVALID_PARTNER_ID: 'PARTNER_ID;Invalid partner id [@PARTNER_ID@]',
   UPLOAD_ERROR: ';Upload failed: no file part "fileData" in the request; send it as multipart/form-data',
 } as const;
 

@@ -6,9 +6,12 @@ import { KsAgeTable } from './dispatch/auth.js';
 import type { DispatchDeps } from './dispatch/dispatch.js';
 import { Faults, type FaultControl } from './faults.js';
 import { createSandboxServer } from './http.js';
+import { SandboxLogins, type LoginRecord } from './model/logins.js';
 import { SandboxStore } from './model/store.js';
 import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model/types.js';
 
+export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
+export { totpCode } from './model/totp.js';
 export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type UpdateEntryInput } from './model/store.js';
 export type { CorruptFileReport } from './model/persist.js';
 export type { FaultState, FaultControl } from './faults.js';
@@ -41,6 +44,8 @@ export interface SandboxHandle {
   adminSecret(partnerId: number): string | undefined;
   faults: FaultControl;
   store: SandboxStore;
+  /** the KMC logins (user.loginByLoginId); their passwords are secrets like the admin secrets */
+  logins(): readonly LoginRecord[];
   close(): Promise<void>;
 }
 
@@ -52,9 +57,11 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     throw new Error(`sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`);
   }
   const store = new SandboxStore(path.join(options.dataDir, 'sandbox'), logger, now);
+  const logins = new SandboxLogins(path.join(options.dataDir, 'sandbox'), logger, now);
   const faults = new Faults(options.random);
   const deps: DispatchDeps = {
     store,
+    logins,
     logger,
     now,
     rtmpBaseUrl: options.rtmpBaseUrl,
@@ -87,6 +94,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     adminSecret: (partnerId) => store.adminSecret(partnerId),
     faults,
     store,
+    logins: () => logins.all(),
     close: () => (closing ??= sandboxServer.close()),
   };
 }

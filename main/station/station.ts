@@ -28,6 +28,8 @@ import type { StationBridgeHost } from './bridge-server.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadOrCreateAccessToken, createIndexTransform } from './access-token.js';
 import { KalturaRuntime } from './kaltura-runtime.js';
+import { ProducerSession } from '../kaltura/producer-session.js';
+import { ObsControl } from '../obs/obs-control.js';
 import { StationMonitor } from './monitor.js';
 import { StreamPipeline } from './stream-pipeline.js';
 
@@ -60,6 +62,9 @@ export class Station {
   private readonly secrets: SecretStore;
   private readonly pids: PidRegistry;
   private readonly kaltura: KalturaRuntime;
+  /** a producer's own Kaltura session (sign-in, live entries): apart from the media-server KS */
+  private readonly producer: ProducerSession;
+  private readonly obs: ObsControl;
   private readonly monitor: StationMonitor;
   private readonly ingest: IngestServer;
   private readonly queue: UploadQueue;
@@ -113,6 +118,8 @@ export class Station {
       },
       onCall: (call) => this.monitor.metrics.recordApiCall(call),
     });
+    this.producer = new ProducerSession({ version: paths.version, logger: logger.child('producer') });
+    this.obs = new ObsControl({ logger: logger.child('obs') });
     this.monitor = new StationMonitor({
       logger,
       dataDir: options.dataDir,
@@ -181,6 +188,8 @@ export class Station {
         kaltura: this.kaltura,
         logger,
         encoders: () => this.encoderAvailability(),
+        producer: this.producer,
+        obs: this.obs,
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
       }),
     );
@@ -223,6 +232,8 @@ export class Station {
     this.pipelines.clear();
     this.pids.killAll();
     await this.monitor.stop().catch(() => undefined);
+    this.producer.stop();
+    await this.obs.disconnect();
     await this.kaltura.stop();
     await this.http.close();
   }
