@@ -13,7 +13,7 @@ import type { Logger } from '../log/logger.js';
 import { buildPublishDetails } from '../../shared/sandbox.js';
 import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
-import type { SandboxHandle } from '../sandbox/index.js';
+import { totpCode, type SandboxHandle } from '../sandbox/index.js';
 import type { ProducerSession } from '../kaltura/producer-session.js';
 import type { ObsControl } from '../obs/obs-control.js';
 import { createProducerHandlers } from './producer-handlers.js';
@@ -89,6 +89,10 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     'sandbox.listEntries': async () => {
       const handle = d.kaltura.sandbox;
       return handle ? handle.store.entries().map((e) => handle.store.toSandboxEntry(e)) : [];
+    },
+    'sandbox.listLogins': async () => {
+      const handle = d.kaltura.sandbox;
+      return (handle?.logins() ?? []).map((l) => ({ loginId: l.loginId, password: l.password, partnerIds: l.partnerIds, currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
     'sandbox.createEntry': async (req) => {

@@ -11,6 +11,7 @@ import {
   EntryRefRequestSchema,
   PublishDetailsSchema,
   SandboxEntrySchema,
+  SandboxLoginSchema,
   UpdateSandboxEntryRequestSchema,
 } from '../sandbox.js';
 import {
@@ -141,6 +142,13 @@ export const requests = {
     response: SandboxEntrySchema,
     mutates: true,
     description: 'give a sandbox entry a new stream token (encoders using the old one are refused from now on)',
+  }),
+  'sandbox.listLogins': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(SandboxLoginSchema),
+    // sandbox passwords are rehearsal secrets: shown to the producer on purpose, never to an untrusted LAN viewer
+    mutates: true,
+    description: 'the sandbox KMC logins (login id, password per install, current 2FA code) for rehearsing sign-in; [] outside sandbox mode',
   }),
   'connect.getPublishDetails': defineRequest({
     request: EntryRefRequestSchema,

@@ -4,11 +4,12 @@ import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PublishDetails } from '../../../shared/sandbox.js';
 import { buildPublishDetails, EntryIdSchema } from '../../../shared/sandbox.js';
-import { useApp, useEntries, useSandbox, useSystem, useUi } from '../state/context.js';
+import { useApp, useEntries, useProducer, useSandbox, useSystem, useUi } from '../state/context.js';
 import { describeError, loadSandbox } from '../state/sync.js';
 import { entryNames } from '../state/selectors.js';
 import { CopyField } from '../components/CopyField.js';
 import { ffmpegCommand } from '../lib/publish.js';
+import { ObsPanel } from './ObsPanel.js';
 
 const MANUAL = '__manual__';
 
@@ -28,6 +29,7 @@ export function ConnectScreen() {
   const rtmpUrl = useSystem((s) => s.info?.rtmpUrl ?? null);
   const sandboxEntries = useSandbox((s) => s.entries);
   const sandboxError = useSandbox((s) => s.error);
+  const producerEntries = useProducer((s) => s.page?.entries ?? null);
   const liveNames = useEntries(useShallow((s) => entryNames(s.byId).map(([id, name]) => `${id}\u0000${name}`)));
   const [details, setDetails] = useState<PublishDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,12 +41,14 @@ export function ConnectScreen() {
   }, [connection, stores, sandboxEntries]);
 
   const options = new Map<string, string>();
+  // a signed-in producer's entries first: their tokens come from Kaltura through main
+  for (const e of producerEntries ?? []) options.set(e.entryId, `${e.name} (${e.entryId}) · Kaltura`);
   for (const e of sandboxEntries ?? []) options.set(e.entryId, `${e.name} (${e.entryId}) · sandbox`);
   for (const pair of liveNames) {
     const [id = '', name = ''] = pair.split('\u0000');
     if (!options.has(id)) options.set(id, `${name} (${id}) · live`);
   }
-  const selected = chosen ?? (sandboxEntries?.[0]?.entryId ?? MANUAL);
+  const selected = chosen ?? (producerEntries?.[0]?.entryId ?? sandboxEntries?.[0]?.entryId ?? MANUAL);
   const isManual = selected === MANUAL;
 
   useEffect(() => {
@@ -130,6 +134,7 @@ export function ConnectScreen() {
             <h3>Or test with ffmpeg</h3>
             <pre className="command" data-testid="connect-ffmpeg-command">{ffmpegCommand(shown.primary)}</pre>
           </div>
+          {!isManual && <ObsPanel entryId={selected} />}
         </div>
       )}
       {isManual && !rtmpUrl && <p className="muted">Waiting for the station to say where it listens…</p>}

@@ -5,6 +5,7 @@ import { EntryNameSchema } from '../../../shared/sandbox.js';
 import { useApp, useSandbox, useSettings, useUi } from '../state/context.js';
 import { describeError, loadSandbox } from '../state/sync.js';
 import { formatRelative } from '../lib/format.js';
+import { SandboxLogins } from './SandboxLogins.js';
 
 function ProfileSelect(props: { id: string; value: number | ''; profiles: readonly ConversionProfile[]; onChange: (id: number) => void; testId: string }) {
   return (
@@ -235,6 +236,7 @@ export function SandboxScreen() {
           {error}
         </p>
       )}
+      <SandboxLogins />
       <CreateEntryForm profiles={profiles} />
       {entries === null ? (
         <p className="muted">Loading…</p>
