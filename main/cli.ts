@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const file = fileSink({ dir: path.join(options.dataDir, 'logs') });
   const logger = createLogger({ level: options.logLevel, sinks: [consoleSink(), file] });
-  if (parsed.command === 'sandbox') return runSandbox(options, parsed.sandboxPort ?? 0, logger, () => file.close());
+  if (parsed.command === 'sandbox') return runSandbox(options, parsed.sandboxPort ?? 0, parsed.sandboxTimeScale, logger, () => file.close());
   const station = new Station({ options, logger, paths: findAppPaths(), env: process.env });
 
   let stopping: Promise<void> | null = null;
@@ -66,9 +66,9 @@ async function main(): Promise<number> {
 }
 
 /** `npm run station -- sandbox --port N`: only the Kaltura-compatible sandbox, for tests and other tools. */
-async function runSandbox(options: StationOptions, port: number, logger: Logger, closeLog: () => void): Promise<number> {
+async function runSandbox(options: StationOptions, port: number, timeScale: number | undefined, logger: Logger, closeLog: () => void): Promise<number> {
   try {
-    const handle = await runSandboxCommand({ dataDir: options.dataDir, host: options.host, port, logger, rtmpBaseUrl: `rtmp://${options.host}:${options.rtmpPort}/kLive`, out: (line) => process.stdout.write(line + '\n') });
+    const handle = await runSandboxCommand({ dataDir: options.dataDir, host: options.host, port, logger, rtmpBaseUrl: `rtmp://${options.host}:${options.rtmpPort}/kLive`, ...(timeScale !== undefined ? { timeScale } : {}), out: (line) => process.stdout.write(line + '\n') });
     const stop = (): void => {
       void handle.close().finally(() => {
         closeLog();

@@ -101,3 +101,42 @@ export const SandboxLoginSchema = z.object({
   currentCode: z.string().nullable(),
 });
 export type SandboxLogin = z.infer<typeof SandboxLoginSchema>;
+
+/** The Kaltura partner features the sandbox models (names as in Kaltura's admin console / PermissionName). */
+export const SandboxPartnerFeaturesSchema = z.object({
+  /** FEATURE_LIVE_STREAM */
+  liveStream: z.boolean(),
+  /** FEATURE_SERVER_NODE ("Enable Server-Node") */
+  serverNode: z.boolean(),
+  /** FEATURE_HYBRID_ECDN (MEDIA_SERVER_PARTNER_LEVEL: media-server calls with the partner's own admin KS) */
+  hybridEcdn: z.boolean(),
+  /** FEATURE_LIVE_STREAM_KALTURA_RECORDING (setRecordedContent instead of appendRecording) */
+  kalturaRecording: z.boolean(),
+  /** FEATURE_KALTURA_LIVE_STREAM_TRANSCODE (without it no cloud-transcoded stream is allowed) */
+  liveStreamTranscode: z.boolean(),
+});
+export type SandboxPartnerFeatures = z.infer<typeof SandboxPartnerFeaturesSchema>;
+
+/** A sandbox partner as the Sandbox screen shows it: never its admin secret. */
+export const SandboxPartnerSchema = z.object({
+  partnerId: z.number().int(),
+  name: z.string(),
+  features: SandboxPartnerFeaturesSchema,
+  /** concurrent passthrough live entries */
+  maxLiveStreamInputs: z.number().int().nonnegative(),
+  /** concurrent cloud-transcoded live entries */
+  maxLiveStreamOutputs: z.number().int().nonnegative(),
+});
+export type SandboxPartner = z.infer<typeof SandboxPartnerSchema>;
+
+const LiveLimitSchema = z.number().int('a limit is a whole number').min(0, 'a limit cannot be negative').max(10_000, 'a limit is at most 10000');
+
+export const UpdateSandboxPartnerRequestSchema = z
+  .object({
+    partnerId: z.number().int(),
+    features: SandboxPartnerFeaturesSchema.partial().strict().optional(),
+    maxLiveStreamInputs: LiveLimitSchema.optional(),
+    maxLiveStreamOutputs: LiveLimitSchema.optional(),
+  })
+  .strict();
+export type UpdateSandboxPartnerRequest = z.infer<typeof UpdateSandboxPartnerRequestSchema>;

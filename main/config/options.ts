@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from './errors.js';
+import { parseTimeScale } from './time-scale.js';
 
 export interface StationOptions {
   dataDir: string;
@@ -45,7 +46,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 export const USAGE = `Usage: klive-station [options]
-       klive-station sandbox [--port N] [--data-dir DIR]
+       klive-station sandbox [--port N] [--time-scale N] [--data-dir DIR]
 
 Options (each also from an environment variable):
   --data-dir DIR    where settings, HLS, recordings and logs go   KLIVE_DATA_DIR   (default ~/.local/share/klive-station)
@@ -54,7 +55,10 @@ Options (each also from an environment variable):
   --host ADDR       address to listen on; 0.0.0.0 exposes to LAN  KLIVE_HOST       (default 127.0.0.1)
   --config FILE     JSON file with any of: dataDir, rtmpPort, httpPort, host, logLevel
   --log-level L     debug | info | warn | error                   KLIVE_LOG_LEVEL  (default info)
-  --help            this text`;
+  --help            this text
+
+sandbox --time-scale N: sandbox seconds per real second (1-3600; also KLIVE_SANDBOX_TIME_SCALE, which the
+  station's built-in sandbox honours too); 60 makes the 120 s heartbeat and registration expiries take 2 s.`;
 
 function parseValue(flag: string, spec: FlagSpec, raw: string, origin: string): string | number {
   if (spec.kind === 'port') {
@@ -106,6 +110,8 @@ export interface ParsedCommand {
   command: 'station' | 'sandbox' | 'help';
   options: StationOptions;
   sandboxPort?: number;
+  /** sandbox --time-scale N */
+  sandboxTimeScale?: number;
 }
 
 export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedCommand {
@@ -118,6 +124,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const fromFlags: FileConfig = {};
   let configFile: string | undefined;
   let sandboxPort: number | undefined;
+  let sandboxTimeScale: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '--help' || arg === '-h') return { command: 'help', options: resolve({}, {}, env) };
@@ -138,6 +145,15 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       sandboxPort = parseValue('--port', { key: 'httpPort', env: 'KLIVE_SANDBOX_PORT', kind: 'port' }, takeValue(), '--port') as number;
       continue;
     }
+    if (command === 'sandbox' && name === '--time-scale') {
+      const raw = takeValue();
+      try {
+        sandboxTimeScale = parseTimeScale(raw, '--time-scale');
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      continue;
+    }
     const spec = FLAGS[name];
     if (!spec) throw new UsageError(`unknown option "${arg}"; see --help for the options`);
     (fromFlags as Record<string, unknown>)[spec.key] = parseValue(name, spec, takeValue(), name);
@@ -145,7 +161,7 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const fromFile = configFile ? readConfigFile(configFile) : {};
   const options = resolve(fromFlags, fromFile, env);
   if (configFile) options.configFile = configFile;
-  return { command, options, ...(sandboxPort !== undefined ? { sandboxPort } : {}) };
+  return { command, options, ...(sandboxPort !== undefined ? { sandboxPort } : {}), ...(sandboxTimeScale !== undefined ? { sandboxTimeScale } : {}) };
 }
 
 function resolve(fromFlags: FileConfig, fromFile: FileConfig, env: NodeJS.ProcessEnv): StationOptions {

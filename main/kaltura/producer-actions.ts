@@ -116,10 +116,6 @@ export function permissionGetCurrent(client: KalturaClient): Promise<string[]> {
   );
 }
 
-export function serverNodeList(client: KalturaClient): Promise<number> {
-  return client.call('serverNode', 'list', { pager: { pageSize: 1 } }, { idempotent: true }).then((raw) => parseListResponse(raw, 'serverNode.list', (x) => x).totalCount);
-}
-
 export function liveStreamList(client: KalturaClient, args: { nameLike?: string; pageIndex: number; pageSize: number }): Promise<{ objects: ProducerLiveEntry[]; totalCount: number }> {
   const filter: Obj = { objectType: 'KalturaLiveStreamEntryFilter', orderBy: '-createdAt' };
   if (args.nameLike && args.nameLike.trim() !== '') filter.nameLike = args.nameLike.trim();

@@ -5,7 +5,7 @@
 import { KalturaClient, kalturaClientTag } from './client.js';
 import { KalturaApiError, KalturaTransportError } from './errors.js';
 import {
-  partnerGet, partnerListForUser, permissionGetCurrent, producerSessionStart, serverNodeList, userLoginByLoginId,
+  partnerGet, partnerListForUser, permissionGetCurrent, producerSessionStart, userLoginByLoginId,
 } from './producer-actions.js';
 import type { Logger } from '../log/logger.js';
 import type { Capability, ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
@@ -24,7 +24,7 @@ export interface ProducerSessionOptions {
   ksExpirySeconds?: number;
   /** a secret sign-in renews its KS when this fraction of its life has passed */
   renewAtFraction?: number;
-  /** the UI warns that a login session ends soon within this */
+  /** per-call timeout of the producer's client */
   requestTimeoutMs?: number;
 }
 
@@ -221,15 +221,13 @@ export class ProducerSession {
   private async capabilities(client: KalturaClient): Promise<Capability[]> {
     const permissions = await permissionGetCurrent(client).catch(() => null);
     const has = (name: string): boolean | null => (permissions === null ? null : permissions.includes(name));
-    const serverNode = await serverNodeList(client)
-      .then(() => true)
-      .catch((e: unknown) => (e instanceof KalturaApiError ? false : null));
-    const live = has('FEATURE_LIVE_STREAM') ?? has('FEATURE_KALTURA_LIVE_STREAM');
+    const live = has('FEATURE_LIVE_STREAM');
     const ecdn = has('FEATURE_HYBRID_ECDN');
+    const serverNode = has('FEATURE_SERVER_NODE');
     return [
       { name: 'FEATURE_LIVE_STREAM', available: live, text: live === false ? 'Live streaming is not enabled for this partner: ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM).' : 'Live streaming: list, create and stream to live entries.' },
       { name: 'FEATURE_HYBRID_ECDN', available: ecdn, text: ecdn === false ? 'Hybrid eCDN is not enabled: ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN) so this station may serve as the partner\'s own media server.' : 'Hybrid eCDN: the station may serve as the partner\'s own media server.' },
-      { name: 'serverNode', available: serverNode, text: serverNode === false ? 'The partner may not register server nodes: ask Kaltura for a server node (serverNode service) for this station.' : 'Server nodes: the station can register itself as the partner\'s media server.' },
+      { name: 'FEATURE_SERVER_NODE', available: serverNode, text: serverNode === false ? 'The partner may not register server nodes: ask Kaltura to enable "Server-Node" (FEATURE_SERVER_NODE) so the station can register as the partner\'s media server.' : 'Server nodes: the station can register itself as the partner\'s media server.' },
     ];
   }
 

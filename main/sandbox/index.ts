@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { KsAgeTable } from './dispatch/auth.js';
 import type { DispatchDeps } from './dispatch/dispatch.js';
+import { parseTimeScale, scaledClock, timeScaleFromEnv } from './clock.js';
 import { Faults, type FaultControl } from './faults.js';
 import { createSandboxServer } from './http.js';
 import { SandboxLogins, type LoginRecord } from './model/logins.js';
@@ -12,7 +13,10 @@ import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model
 
 export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
 export { totpCode } from './model/totp.js';
-export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type UpdateEntryInput } from './model/store.js';
+export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type PartnerSettingsPatch, type UpdateEntryInput } from './model/store.js';
+export { SERVER_NODE_TTL_SECONDS } from './model/server-nodes.js';
+export { TIME_SCALE_ENV, parseTimeScale, scaledClock } from './clock.js';
+export type { LiveAssetRecord, PartnerFeatures, PartnerRecord, RecordedEntryRecord, ServerNodeRecord } from './model/types.js';
 export type { CorruptFileReport } from './model/persist.js';
 export type { FaultState, FaultControl } from './faults.js';
 export type { BeaconRecord, EntryRecord, NodeRecord, RecordingRecord, UploadTokenRecord } from './model/types.js';
@@ -29,8 +33,13 @@ export interface SandboxOptions {
   /** where encoders publish, e.g. rtmp://127.0.0.1:1935/kLive (used in the entries' broadcasting URLs) */
   rtmpBaseUrl: string;
   logger: Logger;
-  /** ms clock; injectable for the 120 s registration expiry and KS expiry */
+  /** ms clock; injectable for the 120 s registration/heartbeat expiries and KS expiry */
   now?: () => number;
+  /**
+   * sandbox seconds per real second (1..3600), applied to `now`: 60 makes the 120 s expiries take 2 s.
+   * Default: KLIVE_SANDBOX_TIME_SCALE from the environment, else 1.
+   */
+  timeScale?: number;
   /** for the errorRate fault; default Math.random */
   random?: () => number;
 }
@@ -51,7 +60,8 @@ export interface SandboxHandle {
 
 export async function startSandbox(options: SandboxOptions): Promise<SandboxHandle> {
   const host = options.host ?? '127.0.0.1';
-  const now = options.now ?? Date.now;
+  if (options.timeScale !== undefined) parseTimeScale(String(options.timeScale), 'sandbox timeScale');
+  const now = scaledClock(options.now ?? Date.now, options.timeScale ?? timeScaleFromEnv(process.env));
   const logger = options.logger.child('sandbox');
   if (!/^rtmps?:\/\/[^/\s]+\/\S*$/.test(options.rtmpBaseUrl)) {
     throw new Error(`sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`);
@@ -100,13 +110,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 }
 
 /** `npm run station -- sandbox --port N`: starts the sandbox and prints one line with its service URL. */
-export async function runSandboxCommand(args: { dataDir: string; host: string; port: number; logger: Logger; rtmpBaseUrl?: string; out?: (line: string) => void }): Promise<SandboxHandle> {
+export async function runSandboxCommand(args: { dataDir: string; host: string; port: number; logger: Logger; rtmpBaseUrl?: string; timeScale?: number; out?: (line: string) => void }): Promise<SandboxHandle> {
   const handle = await startSandbox({
     dataDir: args.dataDir,
     host: args.host,
     port: args.port,
     logger: args.logger,
     rtmpBaseUrl: args.rtmpBaseUrl ?? 'rtmp://127.0.0.1:1935/kLive',
+    ...(args.timeScale !== undefined ? { timeScale: args.timeScale } : {}),
   });
   const line = `kLive sandbox api_v3 at ${handle.serviceUrl} (partner ${SEED_PARTNER_ID}, entry ${SEED_ENTRY_ID}; admin secrets in ${path.join(args.dataDir, 'sandbox', 'secrets.json')})`;
   (args.out ?? ((l: string) => process.stdout.write(l + '\n')))(line);

@@ -10,7 +10,7 @@ import type { KalturaRuntime } from './kaltura-runtime.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
-import { buildPublishDetails } from '../../shared/sandbox.js';
+import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
 import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import { totpCode, type SandboxHandle } from '../sandbox/index.js';
@@ -36,6 +36,13 @@ export interface BridgeHandlerDeps {
 
 export function publicSettings(settings: Settings, secrets: SecretStore): PublicSettings {
   return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null };
+}
+
+function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerId'>): string {
+  const parts = Object.entries(patch.features ?? {}).map(([name, on]) => `${name} ${on ? 'on' : 'off'}`);
+  if (patch.maxLiveStreamInputs !== undefined) parts.push(`maxLiveStreamInputs ${patch.maxLiveStreamInputs}`);
+  if (patch.maxLiveStreamOutputs !== undefined) parts.push(`maxLiveStreamOutputs ${patch.maxLiveStreamOutputs}`);
+  return parts.join(', ') || 'nothing';
 }
 
 export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
@@ -95,6 +102,14 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       return (handle?.logins() ?? []).map((l) => ({ loginId: l.loginId, password: l.password, partnerIds: l.partnerIds, currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
+    'sandbox.listPartners': async () => d.kaltura.sandbox?.store.listPartners() ?? [],
+    'sandbox.updatePartner': async ({ partnerId, ...patch }) => {
+      const { store } = sandbox();
+      if (!store.partner(partnerId)) throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
+      store.updatePartner(partnerId, patch);
+      d.events.add({ severity: 'info', kind: 'settings', message: `Sandbox partner ${partnerId} changed: ${describePartnerPatch(patch)}` });
+      return store.toSandboxPartner(partnerId);
+    },
     'sandbox.createEntry': async (req) => {
       const { store } = sandbox();
       const entry = store.createEntry({

@@ -12,7 +12,9 @@ import {
   PublishDetailsSchema,
   SandboxEntrySchema,
   SandboxLoginSchema,
+  SandboxPartnerSchema,
   UpdateSandboxEntryRequestSchema,
+  UpdateSandboxPartnerRequestSchema,
 } from '../sandbox.js';
 import {
   CreateProducerEntryRequestSchema,
@@ -149,6 +151,18 @@ export const requests = {
     // sandbox passwords are rehearsal secrets: shown to the producer on purpose, never to an untrusted LAN viewer
     mutates: true,
     description: 'the sandbox KMC logins (login id, password per install, current 2FA code) for rehearsing sign-in; [] outside sandbox mode',
+  }),
+  'sandbox.listPartners': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(SandboxPartnerSchema),
+    mutates: false,
+    description: 'the sandbox partners with their Kaltura features and live limits; [] when not in sandbox mode',
+  }),
+  'sandbox.updatePartner': defineRequest({
+    request: UpdateSandboxPartnerRequestSchema,
+    response: SandboxPartnerSchema,
+    mutates: true,
+    description: 'switch a sandbox partner feature (server node, Hybrid eCDN, Kaltura recording, live stream) or change its live limits',
   }),
   'connect.getPublishDetails': defineRequest({
     request: EntryRefRequestSchema,

@@ -3,7 +3,10 @@
 import crypto from 'node:crypto';
 import { SandboxApiError } from '../errors.js';
 import { DEFAULT_PROFILE_ID, defaultConversionProfiles, defaultLiveParams } from './profiles.js';
-import { ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_PARTNER_ID, type EntryRecord, type SandboxState } from './types.js';
+import {
+  DEFAULT_MAX_LIVE_STREAM_INPUTS, DEFAULT_MAX_LIVE_STREAM_OUTPUTS, ECDN_PARTNER_FEATURES, ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_PARTNER_ID,
+  type EntryRecord, type SandboxState,
+} from './types.js';
 
 export interface CreateEntryInput {
   partnerId?: number;
@@ -25,8 +28,14 @@ export function seedState(nowSeconds: number): SandboxState {
   return {
     version: 1,
     partners: [
-      { id: SEED_PARTNER_ID, name: 'Sandbox partner', ksMaxExpirySeconds: 86400 },
-      { id: MEDIA_SERVER_PARTNER_ID, name: 'Media server', ksMaxExpirySeconds: 86400 },
+      // a correctly enabled eCDN partner: server nodes, Hybrid eCDN, legacy (appendRecording) recording
+      { id: SEED_PARTNER_ID, name: 'Sandbox partner', ksMaxExpirySeconds: 86400, features: { ...ECDN_PARTNER_FEATURES }, maxLiveStreamInputs: DEFAULT_MAX_LIVE_STREAM_INPUTS, maxLiveStreamOutputs: DEFAULT_MAX_LIVE_STREAM_OUTPUTS },
+      // Kaltura's media-server partner: registers its own nodes, reaches every partner by impersonation
+      {
+        id: MEDIA_SERVER_PARTNER_ID, name: 'Media server', ksMaxExpirySeconds: 86400,
+        features: { liveStream: true, serverNode: true, hybridEcdn: false, kalturaRecording: false, liveStreamTranscode: true },
+        maxLiveStreamInputs: DEFAULT_MAX_LIVE_STREAM_INPUTS, maxLiveStreamOutputs: DEFAULT_MAX_LIVE_STREAM_OUTPUTS,
+      },
     ],
     liveParams: defaultLiveParams(),
     conversionProfiles: defaultConversionProfiles(nowSeconds),
@@ -35,6 +44,9 @@ export function seedState(nowSeconds: number): SandboxState {
     uploadTokens: [],
     recordings: [],
     beacons: [],
+    serverNodes: [],
+    liveAssets: [],
+    recordedEntries: [],
     nextSeq: 1,
   };
 }

@@ -3,14 +3,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
-import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
+import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import { SandboxApiError } from '../errors.js';
 import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
 import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
+import { syncLiveAssets } from './live-assets.js';
+import { ServerNodeTable } from './server-nodes.js';
 import {
   ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
-  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveParams, type NodeRecord, type RecordingRecord,
-  type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord, type PartnerFeatures,
+  type PartnerRecord, type RecordingRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
@@ -19,6 +21,13 @@ export { randomHex, type CreateEntryInput } from './entry-factory.js';
 export const NODE_EXPIRY_MS = 120_000;
 // beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
 const MAX_BEACONS = 500;
+
+/** What the Sandbox screen and tests may change on a partner: its features and live limits. */
+export interface PartnerSettingsPatch {
+  features?: Partial<PartnerFeatures>;
+  maxLiveStreamInputs?: number;
+  maxLiveStreamOutputs?: number;
+}
 
 export interface UpdateEntryInput {
   name?: string;
@@ -33,6 +42,8 @@ export class SandboxStore {
   private readonly corruptFiles: CorruptFileReport[] = [];
   private state: SandboxState;
   private secrets: SandboxSecrets;
+  /** the partners' server nodes (serverNode service) */
+  readonly serverNodes: ServerNodeTable;
 
   constructor(
     readonly dir: string,
@@ -41,6 +52,11 @@ export class SandboxStore {
   ) {
     this.secrets = this.loadSecrets();
     this.state = this.loadState();
+    this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
+    // entries from a state file older than live assets get theirs now
+    let synced = false;
+    for (const entry of this.state.entries) if (!this.state.liveAssets.some((a) => a.entryId === entry.id)) synced = syncLiveAssets(this.state, entry, this.nowSeconds()) || synced;
+    if (synced) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
   }
 
@@ -116,8 +132,33 @@ export class SandboxStore {
     return this.state.partners.map((p) => ({ id: p.id, name: p.name }));
   }
 
-  partner(id: number): { id: number; name: string; ksMaxExpirySeconds: number } | undefined {
+  partner(id: number): Readonly<PartnerRecord> | undefined {
     return this.state.partners.find((p) => p.id === id);
+  }
+
+  /** For the UI (shared/sandbox.ts SandboxPartner): never the admin secret. */
+  listPartners(): SandboxPartner[] {
+    return this.state.partners.map((p) => this.toSandboxPartner(p.id));
+  }
+
+  toSandboxPartner(id: number): SandboxPartner {
+    const p = this.state.partners.find((x) => x.id === id);
+    if (!p) throw new Error(`unknown sandbox partner ${id}`);
+    return { partnerId: p.id, name: p.name, features: { ...p.features }, maxLiveStreamInputs: p.maxLiveStreamInputs, maxLiveStreamOutputs: p.maxLiveStreamOutputs };
+  }
+
+  /** Switches a partner's features and limits (Sandbox screen, tests), so rehearsals meet Kaltura's refusals. */
+  updatePartner(id: number, patch: PartnerSettingsPatch): Readonly<PartnerRecord> {
+    const partner = this.state.partners.find((p) => p.id === id);
+    if (!partner) throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`);
+    for (const [name, value] of [['maxLiveStreamInputs', patch.maxLiveStreamInputs], ['maxLiveStreamOutputs', patch.maxLiveStreamOutputs]] as const) {
+      if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a whole number >= 0, got ${String(value)}`);
+    }
+    if (patch.features) partner.features = { ...partner.features, ...patch.features };
+    if (patch.maxLiveStreamInputs !== undefined) partner.maxLiveStreamInputs = patch.maxLiveStreamInputs;
+    if (patch.maxLiveStreamOutputs !== undefined) partner.maxLiveStreamOutputs = patch.maxLiveStreamOutputs;
+    this.save();
+    return partner;
   }
 
   adminSecret(partnerId: number): string | undefined {
@@ -170,6 +211,7 @@ export class SandboxStore {
   createEntry(input: CreateEntryInput): EntryRecord {
     const entry = buildEntry(input, this.state, this.now());
     this.state.entries.push(entry);
+    syncLiveAssets(this.state, entry, this.nowSeconds());
     this.save();
     return entry;
   }
@@ -182,7 +224,9 @@ export class SandboxStore {
     }
     if (patch.conversionProfileId !== undefined) {
       if (!this.profileRecord(patch.conversionProfileId)) throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
+      const changed = entry.conversionProfileId !== patch.conversionProfileId;
       entry.conversionProfileId = patch.conversionProfileId;
+      if (changed) syncLiveAssets(this.state, entry, this.nowSeconds());
     }
     if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
     if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
@@ -206,6 +250,7 @@ export class SandboxStore {
     this.mustEntry(id);
     this.state.entries = this.state.entries.filter((e) => e.id !== id);
     this.state.nodes = this.state.nodes.filter((n) => n.entryId !== id);
+    this.state.liveAssets = this.state.liveAssets.filter((a) => a.entryId !== id);
     this.save();
   }
 
@@ -240,16 +285,26 @@ export class SandboxStore {
     return this.state.nodes;
   }
 
-  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number): NodeRecord {
+  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number, serverNodeId: number | null): NodeRecord {
     const nowS = this.nowSeconds();
     let node = this.nodes().find((n) => n.entryId === entry.id && n.serverType === serverType);
     if (!node) {
-      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now() };
+      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId };
       this.state.nodes.push(node);
     }
-    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now() });
+    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId });
     this.save();
     return node;
+  }
+
+  // ---- live assets ----
+
+  liveAssets(entryId: string): readonly LiveAssetRecord[] {
+    return this.state.liveAssets.filter((a) => a.entryId === entryId);
+  }
+
+  allLiveAssets(): readonly LiveAssetRecord[] {
+    return this.state.liveAssets;
   }
 
   removeNode(nodeId: number): void {

@@ -40,11 +40,38 @@ export const ConversionProfileRecordSchema = z.object({
 });
 export type ConversionProfileRecord = z.infer<typeof ConversionProfileRecordSchema>;
 
+/** The partner permissions (Kaltura "features") the sandbox models; switchable in state.json and the Sandbox screen. */
+export const PartnerFeaturesSchema = z.object({
+  /** FEATURE_LIVE_STREAM: without it the liveStream service answers SERVICE_FORBIDDEN (isLive excepted) */
+  liveStream: z.boolean(),
+  /** FEATURE_SERVER_NODE ("Enable Server-Node"): without it the serverNode service answers SERVICE_FORBIDDEN */
+  serverNode: z.boolean(),
+  /** FEATURE_HYBRID_ECDN: grants MEDIA_SERVER_PARTNER_LEVEL, i.e. media-server calls with the partner's own admin KS */
+  hybridEcdn: z.boolean(),
+  /** FEATURE_LIVE_STREAM_KALTURA_RECORDING: setRecordedContent (on) or appendRecording (off) */
+  kalturaRecording: z.boolean(),
+  /** FEATURE_KALTURA_LIVE_STREAM_TRANSCODE: without it maxLiveStreamOutputs counts as 0 */
+  liveStreamTranscode: z.boolean(),
+});
+export type PartnerFeatures = z.infer<typeof PartnerFeaturesSchema>;
+
+/** A correctly enabled eCDN partner (the seed's partner 102). */
+export const ECDN_PARTNER_FEATURES: PartnerFeatures = { liveStream: true, serverNode: true, hybridEcdn: true, kalturaRecording: false, liveStreamTranscode: true };
+/** Kaltura's default limits (partner_max_live_stream_inputs / _outputs = 10). */
+export const DEFAULT_MAX_LIVE_STREAM_INPUTS = 10;
+export const DEFAULT_MAX_LIVE_STREAM_OUTPUTS = 10;
+
 export const PartnerRecordSchema = z.object({
   id: z.number().int(),
   name: z.string(),
   /** partner ksMaxExpiryInSeconds */
   ksMaxExpirySeconds: z.number().int().positive(),
+  // state files written before the features existed load as a correctly enabled eCDN partner
+  features: PartnerFeaturesSchema.default(ECDN_PARTNER_FEATURES),
+  /** concurrent passthrough entries (connected entry server nodes) */
+  maxLiveStreamInputs: z.number().int().nonnegative().default(DEFAULT_MAX_LIVE_STREAM_INPUTS),
+  /** concurrent cloud-transcoded entries */
+  maxLiveStreamOutputs: z.number().int().nonnegative().default(DEFAULT_MAX_LIVE_STREAM_OUTPUTS),
 });
 export type PartnerRecord = z.infer<typeof PartnerRecordSchema>;
 
@@ -89,8 +116,61 @@ export const NodeRecordSchema = z.object({
   updatedAtSeconds: z.number(),
   /** last authenticate/register call, ms: a registration not renewed for 120 s expires */
   renewedAtMs: z.number(),
+  /** the media server node (ServerNodeRecord.id) the registration was made through */
+  serverNodeId: z.number().int().nullable().default(null),
 });
 export type NodeRecord = z.infer<typeof NodeRecordSchema>;
+
+/** Kaltura's ServerNodeStatus. */
+export const ServerNodeStatus = { ACTIVE: 1, DISABLED: 2, DELETED: 3, NOT_REGISTERED: 4, NOT_OPERATIONAL: 5 } as const;
+
+export const ServerNodeRecordSchema = z.object({
+  id: z.number().int(),
+  partnerId: z.number().int(),
+  /** KalturaServerNodeType, e.g. "wowza.WOWZA_MEDIA_SERVER" */
+  type: z.string(),
+  /** the API class the node was added as, e.g. KalturaWowzaMediaServerNode */
+  objectType: z.string(),
+  name: z.string(),
+  hostName: z.string(),
+  systemName: z.string().nullable(),
+  description: z.string().nullable(),
+  tags: z.string().nullable(),
+  parentId: z.string().nullable(),
+  environment: z.string().nullable(),
+  /** ServerNodeStatus as stored (reads may report NOT_REGISTERED: see server-nodes.ts) */
+  status: z.number().int(),
+  /** unix s of the last reportStatus; null = never (treated as always registered) */
+  heartbeatTime: z.number().nullable(),
+  createdAtSeconds: z.number(),
+  updatedAtSeconds: z.number(),
+  /** the subclass fields (applicationName, mediaServerPortConfig, liveServicePort, config ...), as sent */
+  fields: z.record(z.string(), z.unknown()),
+});
+export type ServerNodeRecord = z.infer<typeof ServerNodeRecordSchema>;
+
+/** A live asset: one per liveParams of the entry's conversion profile (kBusinessConvertDL::decideLiveProfile). */
+export const LiveAssetRecordSchema = z.object({
+  id: z.string(),
+  entryId: z.string(),
+  partnerId: z.number().int(),
+  flavorParamsId: z.number().int(),
+  tags: z.string(),
+  createdAtSeconds: z.number(),
+});
+export type LiveAssetRecord = z.infer<typeof LiveAssetRecordSchema>;
+
+/** A recorded VOD entry (MEDIA_CLIP, sourceType KALTURA_RECORDED_LIVE 36) and the files it holds in DATA/sandbox/recorded/<id>/. */
+export const RecordedEntryRecordSchema = z.object({
+  id: z.string(),
+  partnerId: z.number().int(),
+  rootEntryId: z.string(),
+  name: z.string(),
+  createdAtSeconds: z.number(),
+  /** one file per flavor: appended segments are concatenated, a setRecordedContent file replaces nothing (first wins) */
+  flavors: z.array(z.object({ flavorParamsId: z.number().int().nullable(), assetId: z.string().nullable(), file: z.string(), durationSeconds: z.number(), parts: z.number().int() })),
+});
+export type RecordedEntryRecord = z.infer<typeof RecordedEntryRecordSchema>;
 
 export const UploadTokenRecordSchema = z.object({
   id: z.string(),
@@ -145,6 +225,9 @@ export const SandboxStateSchema = z.object({
   uploadTokens: z.array(UploadTokenRecordSchema),
   recordings: z.array(RecordingRecordSchema),
   beacons: z.array(BeaconRecordSchema),
+  serverNodes: z.array(ServerNodeRecordSchema).default([]),
+  liveAssets: z.array(LiveAssetRecordSchema).default([]),
+  recordedEntries: z.array(RecordedEntryRecordSchema).default([]),
   nextSeq: z.number().int(),
 });
 export type SandboxState = z.infer<typeof SandboxStateSchema>;

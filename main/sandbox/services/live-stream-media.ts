@@ -38,7 +38,7 @@ export const liveStreamMediaService: ServiceDef = {
         if (other) throw new SandboxApiError('LIVE_STREAM_ALREADY_BROADCASTING', [entry.id, other]);
         const existing = ctx.store.nodes().find((n) => n.entryId === entry.id && n.serverType === index);
         const keep = existing && existing.hostname === hostname && (existing.status === NodeStatus.BROADCASTING || existing.status === NodeStatus.PLAYABLE);
-        ctx.store.upsertNode(entry, index, hostname, applicationName, keep ? existing.status : NodeStatus.AUTHENTICATED);
+        ctx.store.upsertNode(entry, index, hostname, applicationName, keep ? existing.status : NodeStatus.AUTHENTICATED, null);
         if (index === 0 && entry.currentBroadcastStartTime === 0) {
           ctx.store.mutateEntry(entry.id, (e) => (e.currentBroadcastStartTime = Math.floor(ctx.now() / 1000)));
         }
@@ -57,7 +57,7 @@ export const liveStreamMediaService: ServiceDef = {
       const createRecorded = optBool(ctx.params, 'shouldCreateRecordedEntry') ?? true;
       const other = otherBroadcaster(ctx, entry, index, hostname);
       if (other) throw new SandboxApiError('LIVE_STREAM_ALREADY_BROADCASTING', [entry.id, other]);
-      ctx.store.upsertNode(entry, index, hostname, applicationName, status);
+      ctx.store.upsertNode(entry, index, hostname, applicationName, status, null);
       const nowS = Math.floor(ctx.now() / 1000);
       ctx.store.mutateEntry(entry.id, (e) => {
         if (index === 0 && status === NodeStatus.PLAYABLE) {

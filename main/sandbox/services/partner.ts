@@ -4,12 +4,20 @@
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { listResponse } from '../model/api-objects.js';
-import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';
+import { MEDIA_SERVER_PARTNER_ID, type PartnerFeatures } from '../model/types.js';
 import type { ApiObject } from '../wire/serialize.js';
 import { optInt } from '../wire/params.js';
 
-/** The partner permissions (features) the sandbox grants every partner. */
-export const SANDBOX_PARTNER_FEATURES = ['FEATURE_LIVE_STREAM', 'FEATURE_KALTURA_LIVE_STREAM', 'FEATURE_HYBRID_ECDN'] as const;
+/** The partner's features (switchable on the Sandbox screen) as Kaltura's permission names. */
+export function partnerPermissionNames(features: PartnerFeatures): string[] {
+  const names: string[] = [];
+  if (features.liveStream) names.push('FEATURE_LIVE_STREAM');
+  if (features.serverNode) names.push('FEATURE_SERVER_NODE');
+  if (features.hybridEcdn) names.push('FEATURE_HYBRID_ECDN');
+  if (features.kalturaRecording) names.push('FEATURE_LIVE_STREAM_KALTURA_RECORDING');
+  if (features.liveStreamTranscode) names.push('FEATURE_KALTURA_LIVE_STREAM_TRANSCODE');
+  return names;
+}
 
 function partnerObject(ctx: ActionContext, partnerId: number): ApiObject {
   const partner = ctx.store.partner(partnerId);
@@ -65,8 +73,8 @@ export const permissionService: ServiceDef = {
   getcurrentpermissions: {
     access: 'any',
     run(ctx) {
-      ownPartner(ctx, 'permission->getCurrentPermissions');
-      return SANDBOX_PARTNER_FEATURES.join(',');
+      const partner = ctx.store.partner(ownPartner(ctx, 'permission->getCurrentPermissions'));
+      return partner ? partnerPermissionNames(partner.features).join(',') : '';
     },
   },
 };

@@ -1,4 +1,5 @@
-// Sandbox entries (sandbox mode only): create, rename, delete, regenerate tokens, conversion profile, DVR, recording.
+// Sandbox entries (sandbox mode only): create, rename, delete, regenerate tokens, conversion profile, DVR, recording;
+// and the sandbox partners' Kaltura features (SandboxPartners).
 import { memo, useEffect, useId, useState } from 'react';
 import type { ConversionProfile, SandboxEntry, UpdateSandboxEntryRequest } from '../../../shared/sandbox.js';
 import { EntryNameSchema } from '../../../shared/sandbox.js';
@@ -6,6 +7,7 @@ import { useApp, useSandbox, useSettings, useUi } from '../state/context.js';
 import { describeError, loadSandbox } from '../state/sync.js';
 import { formatRelative } from '../lib/format.js';
 import { SandboxLogins } from './SandboxLogins.js';
+import { SandboxPartners } from './SandboxPartners.js';
 
 function ProfileSelect(props: { id: string; value: number | ''; profiles: readonly ConversionProfile[]; onChange: (id: number) => void; testId: string }) {
   return (
@@ -259,6 +261,7 @@ export function SandboxScreen() {
           </tbody>
         </table>
       )}
+      <SandboxPartners />
     </section>
   );
 }

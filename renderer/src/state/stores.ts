@@ -5,7 +5,7 @@ import type { StoreApi } from 'zustand/vanilla';
 import type { EntryState, KalturaStatus, Snapshot, StationEvent, SystemStatus } from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
 import type { PublicSettings } from '../../../shared/settings.js';
-import type { ConversionProfile, SandboxEntry } from '../../../shared/sandbox.js';
+import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import type { ConnectionStatus } from '../bridge/ws-client.js';
 import { createProducerStore, type ProducerState } from './producer-store.js';
 
@@ -48,8 +48,12 @@ export interface SettingsState {
 export interface SandboxState {
   entries: readonly SandboxEntry[] | null;
   profiles: readonly ConversionProfile[];
+  /** the sandbox partners with their Kaltura features and limits */
+  partners: readonly SandboxPartner[];
   error: string | null;
   setEntries(entries: readonly SandboxEntry[]): void;
+  setPartners(partners: readonly SandboxPartner[]): void;
+  upsertPartner(partner: SandboxPartner): void;
   upsertEntry(entry: SandboxEntry): void;
   removeEntry(entryId: string): void;
   setProfiles(profiles: readonly ConversionProfile[]): void;
@@ -152,8 +156,11 @@ export function createSandboxStore(): StoreApi<SandboxState> {
   return createStore<SandboxState>()((set) => ({
     entries: null,
     profiles: [],
+    partners: [],
     error: null,
     setEntries: (entries) => set({ entries, error: null }),
+    setPartners: (partners) => set({ partners }),
+    upsertPartner: (partner) => set((state) => ({ partners: state.partners.some((p) => p.partnerId === partner.partnerId) ? state.partners.map((p) => (p.partnerId === partner.partnerId ? partner : p)) : [...state.partners, partner] })),
     upsertEntry: (entry) =>
       set((state) => {
         const list = state.entries ?? [];

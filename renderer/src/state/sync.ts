@@ -46,7 +46,7 @@ export function attachBridge(connection: BridgeConnection, stores: Stores): () =
   };
 }
 
-/** Loads the sandbox entries and conversion profiles into the sandbox store. */
+/** Loads the sandbox entries, conversion profiles and partners (features, limits) into the sandbox store. */
 export async function loadSandbox(connection: BridgeConnection, stores: Stores): Promise<void> {
   const sandbox = stores.sandbox.getState();
   try {
@@ -58,6 +58,11 @@ export async function loadSandbox(connection: BridgeConnection, stores: Stores):
     sandbox.setProfiles(profiles);
   } catch (error) {
     sandbox.setError(`Could not load the sandbox entries: ${describeError(error)}`);
+  }
+  try {
+    sandbox.setPartners(await connection.bridge.request['sandbox.listPartners']({}));
+  } catch (error) {
+    sandbox.setError(`Could not load the sandbox partner features: ${describeError(error)}`);
   }
 }
 

@@ -79,9 +79,9 @@ describe('SandboxStore', () => {
     const store = open();
     const entry = store.entry('0_rkij47dr');
     if (!entry) throw new Error('seed missing');
-    store.upsertNode(entry, 0, 'station1', 'kLive', 1);
+    store.upsertNode(entry, 0, 'station1', 'kLive', 1, null);
     clock.now += NODE_EXPIRY_MS - 1000;
-    store.upsertNode(entry, 0, 'station1', 'kLive', 1);
+    store.upsertNode(entry, 0, 'station1', 'kLive', 1, null);
     clock.now += NODE_EXPIRY_MS - 1000;
     expect(store.nodes()).toHaveLength(1);
     clock.now += 2000;

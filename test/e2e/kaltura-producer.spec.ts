@@ -1,0 +1,105 @@
+// A producer with a Kaltura account (here the built-in sandbox, through the same calls) in Chromium against the
+// headless station: the sandbox shows its seeded logins; a wrong password and a 2FA account without/with a wrong
+// code get their messages; the seeded login signs in; a new live entry is created; a real FFmpeg publisher uses
+// exactly what Connect shows; the entry's row then says "Live here". Screenshots go to test-results/screens/.
+import { expect, test, type Page } from '@playwright/test';
+import { startStation, type StationProcess } from '../helpers/station-process.js';
+import { startPublisher, type Publisher } from '../helpers/publisher.js';
+
+let station: StationProcess;
+const publishers: Publisher[] = [];
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async () => {
+  station = await startStation();
+});
+
+test.afterAll(async () => {
+  for (const p of publishers) await p.stop();
+  await station?.stop();
+});
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: false });
+}
+
+async function sandboxLogin(page: Page, kind: 'plain' | '2fa'): Promise<{ loginId: string; password: string }> {
+  await page.getByTestId('nav-sandbox').click();
+  const box = page.getByTestId(`sandbox-login-${kind}`);
+  await expect(box).toBeVisible();
+  return { loginId: await box.getByTestId('sandbox-login-id').inputValue(), password: await box.getByTestId('sandbox-login-password').inputValue() };
+}
+
+async function signIn(page: Page, login: { loginId: string; password: string }, otp = ''): Promise<void> {
+  await page.getByTestId('nav-kaltura').click();
+  await page.getByTestId('signin-login').fill(login.loginId);
+  await page.getByTestId('signin-password').fill(login.password);
+  await page.getByTestId('signin-otp').fill(otp);
+  await page.getByTestId('signin-submit').click();
+}
+
+test('a wrong password and a 2FA account without the right code get Kaltura\'s reasons in words', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  const plain = await sandboxLogin(page, 'plain');
+  expect(plain.password).toMatch(/^[A-Za-z0-9]{16}$/);
+  await signIn(page, { loginId: plain.loginId, password: 'not-the-password' });
+  await expect(page.getByTestId('signin-error')).toContainText('Wrong password for this login (USER_WRONG_PASSWORD)');
+  await shot(page, 'kaltura-signin');
+
+  const twoFactor = await sandboxLogin(page, '2fa');
+  await signIn(page, twoFactor);
+  await expect(page.getByTestId('signin-error')).toContainText('two-factor authentication (MISSING_OTP)');
+  await signIn(page, twoFactor, '000000');
+  // one in a million: 000000 may be the current code; then the account simply signs in
+  await expect(page.getByTestId('signin-error').or(page.getByTestId('producer-account'))).toBeVisible();
+  if (await page.getByTestId('signin-error').isVisible()) await expect(page.getByTestId('signin-error')).toContainText('INVALID_OTP');
+});
+
+test('the seeded login signs in, creates an entry, and a publisher with exactly what Connect shows makes it "Live here"', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  const plain = await sandboxLogin(page, 'plain');
+  await signIn(page, plain);
+  await expect(page.getByTestId('producer-account')).toContainText('Signed in to partner');
+  await expect(page.getByTestId('producer-missing')).toHaveCount(0);
+
+  await page.getByTestId('kaltura-new-name').fill('E2E main stage');
+  await page.getByTestId('kaltura-new-profile').selectOption({ label: 'Passthrough' });
+  await page.getByTestId('kaltura-create').click();
+  const row = page.locator('[data-testid^="kaltura-row-"]', { hasText: 'E2E main stage' });
+  await expect(row).toBeVisible();
+  await expect(row.getByTestId('kaltura-live-state')).toHaveText(/Offline/);
+  const rowId = (await row.getAttribute('data-testid')) as string;
+  const entryId = rowId.replace('kaltura-row-', '');
+
+  // search narrows the list to the new entry
+  await page.getByTestId('kaltura-search').fill('E2E main');
+  await page.getByTestId('kaltura-search').press('Enter');
+  await expect(page.locator('[data-testid^="kaltura-row-"]')).toHaveCount(1);
+
+  await row.getByTestId('kaltura-connect').click();
+  await expect(page.getByTestId('connect-entry')).toHaveValue(entryId);
+  await expect(page.getByTestId('connect-server-url')).toHaveValue(new RegExp(`^rtmp://.+/kLive/\\?p=102&e=${entryId}&i=0&t=[0-9a-z]{8}$`));
+  const serverUrl = await page.getByTestId('connect-server-url').inputValue();
+  const streamKey = await page.getByTestId('connect-stream-key').inputValue();
+  expect(streamKey).toBe(`${entryId}_1`);
+  await expect(page.getByTestId('connect-ffmpeg-command')).toContainText(streamKey);
+
+  const url = new URL(serverUrl.replace(/^rtmp:/, 'http:'));
+  const q = url.searchParams;
+  publishers.push(startPublisher({ rtmpPort: Number(url.port), partnerId: q.get('p') as string, entryId: q.get('e') as string, index: q.get('i') as string, token: q.get('t') as string, streamName: streamKey }, { durationSeconds: 90 }));
+
+  await page.getByTestId('nav-kaltura').click();
+  const liveRow = page.getByTestId(`kaltura-row-${entryId}`);
+  await expect(liveRow.getByTestId('kaltura-live-state')).toHaveText(/Live here/, { timeout: 30_000 });
+  await expect(liveRow).toContainText('primary: playable (this station)', { timeout: 30_000 });
+  await shot(page, 'kaltura-entries');
+
+  // Send to OBS with no OBS listening: the panel says how to enable OBS's WebSocket server
+  await liveRow.getByTestId('kaltura-connect').click();
+  await page.getByTestId('obs-address').fill('ws://127.0.0.1:1');
+  await page.getByTestId('obs-send').click();
+  await expect(page.getByTestId('obs-problem')).toContainText('Tools → WebSocket Server Settings');
+  await page.getByTestId('obs-panel').scrollIntoViewIfNeeded();
+  await shot(page, 'obs-unreachable');
+});
