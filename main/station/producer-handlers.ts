@@ -146,7 +146,20 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
   return {
     publishDetails,
     handlers: {
-      'producer.getStatus': async () => d.producer.status(adminSecretNeeded()),
+      'producer.getStatus': async () => {
+        // a session for the Kaltura the station no longer talks to (Settings changed) is over
+        const current = d.producer.target;
+        if (current) {
+          let now: ProducerTarget | null = null;
+          try {
+            now = target();
+          } catch {
+            now = null;
+          }
+          if (!now || now.serviceUrl !== current.serviceUrl) d.producer.signOut('The station now talks to another Kaltura (Settings changed): sign in again.');
+        }
+        return d.producer.status(adminSecretNeeded());
+      },
       'producer.signIn': async (req) => {
         try {
           const status = await d.producer.signIn(target(), req, adminSecretNeeded());
