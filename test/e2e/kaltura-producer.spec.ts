@@ -103,3 +103,33 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
   await page.getByTestId('obs-panel').scrollIntoViewIfNeeded();
   await shot(page, 'obs-unreachable');
 });
+
+test('the session outlives the page; sign-out forgets it; a new token needs a confirmation that warns about encoders', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  // the session lives in the station, not in the page: a reload is still signed in
+  await page.getByTestId('nav-kaltura').click();
+  await expect(page.getByTestId('producer-account')).toBeVisible();
+  await page.getByTestId('producer-signout').click();
+  await expect(page.getByTestId('producer-signin')).toBeVisible();
+  const plain = await sandboxLogin(page, 'plain');
+  await signIn(page, plain);
+  await expect(page.getByTestId('producer-account')).toBeVisible();
+  await page.getByTestId('kaltura-new-name').fill('Token rehearsal');
+  await page.getByTestId('kaltura-create').click();
+  const row = page.locator('[data-testid^="kaltura-row-"]', { hasText: 'Token rehearsal' });
+  await expect(row).toBeVisible();
+  const entryId = ((await row.getAttribute('data-testid')) as string).replace('kaltura-row-', '');
+  await row.getByTestId('kaltura-connect').click();
+  await expect(page.getByTestId('connect-server-url')).toHaveValue(new RegExp(`e=${entryId}&i=0&t=`));
+  const before = await page.getByTestId('connect-server-url').inputValue();
+
+  await page.getByTestId('nav-kaltura').click();
+  const again = page.getByTestId(`kaltura-row-${entryId}`);
+  await again.getByTestId('kaltura-regenerate').click();
+  await expect(again.getByRole('alert')).toContainText('Encoders using the old token will be refused');
+  await again.getByTestId('kaltura-regenerate-confirm').click();
+  await expect(again).toContainText('New token made');
+  await again.getByTestId('kaltura-connect').click();
+  await expect(page.getByTestId('connect-server-url')).toHaveValue(new RegExp(`e=${entryId}&i=0&t=[0-9a-z]{8}$`));
+  await expect(page.getByTestId('connect-server-url')).not.toHaveValue(before);
+});
