@@ -61,5 +61,9 @@ export function resolveSession(params: ParamBag, access: ActionAccess, opts: Aut
   }
   const isAdmin = session.type >= 1;
   if ((access === 'admin' || access === 'mediaServer') && !isAdmin) throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
+  // media-server actions: partner -5, or a partner whose role has MEDIA_SERVER_PARTNER_LEVEL (FEATURE_HYBRID_ECDN)
+  if (access === 'mediaServer' && session.partnerId !== MEDIA_SERVER_PARTNER_ID && !opts.store.partner(session.partnerId)?.features.hybridEcdn) {
+    throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
+  }
   return { ks, ksPartnerId: session.partnerId, partnerId, sessionType: session.type, userId: session.userId, privileges: session.privileges, isAdmin };
 }

@@ -5,7 +5,9 @@ import { SandboxApiError, toApiError } from '../errors.js';
 import type { SandboxLogins } from '../model/logins.js';
 import type { SandboxStore } from '../model/store.js';
 import { beaconService, conversionProfileService, entryServerNodeService, wowzaLiveConversionProfileService } from '../services/misc.js';
+import { flavorAssetService } from '../services/flavor-asset.js';
 import { liveStreamMediaService } from '../services/live-stream-media.js';
+import { liveStreamRecordingService } from '../services/live-stream-recording.js';
 import { liveStreamService } from '../services/live-stream.js';
 import { partnerService, permissionService } from '../services/partner.js';
 import { sessionService } from '../services/session.js';
@@ -14,11 +16,12 @@ import { userService } from '../services/user.js';
 import { isBag, optString, type ParamBag, type ParamValue } from '../wire/params.js';
 import type { ApiValue } from '../wire/serialize.js';
 import { resolveSession, type KsAgeTable } from './auth.js';
-import { RawResult, type ServiceDef } from './types.js';
+import { RawResult, type ServiceDef, type ServiceGate } from './types.js';
+import { liveStreamGate, serverNodeGate, serverNodeService } from '../services/server-node.js';
 
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   session: sessionService,
-  livestream: { ...liveStreamService, ...liveStreamMediaService },
+  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamRecordingService },
   uploadtoken: uploadTokenService,
   beacon: beaconService,
   // the generated clients call plugin services as {plugin}_{service}
@@ -29,6 +32,14 @@ export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   user: userService,
   partner: partnerService,
   permission: permissionService,
+  servernode: serverNodeService,
+  flavorasset: flavorAssetService,
+};
+
+/** Each service's initService checks (partner features), by lower-cased service name. */
+const SERVICE_GATES: Readonly<Record<string, ServiceGate>> = {
+  livestream: liveStreamGate,
+  servernode: serverNodeGate,
 };
 
 export interface DispatchDeps {
@@ -63,7 +74,8 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
     return { ok: false, error: toApiError(e), preDispatch: true, file: action.file ?? false };
   }
   try {
-    const value = await action.run({
+    const ctx = {
+      callName,
       store: deps.store,
       logins: deps.logins,
       params,
@@ -72,8 +84,10 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
       now: deps.now,
       rtmpBaseUrl: deps.rtmpBaseUrl,
       // a KS's age (for the ksLifetimeSeconds fault) counts from its issue time
-      onKsIssued: (ks) => void deps.ksAges.firstSeen(ks, deps.now()),
-    });
+      onKsIssued: (ks: string) => void deps.ksAges.firstSeen(ks, deps.now()),
+    };
+    SERVICE_GATES[serviceName.toLowerCase()]?.(ctx, actionName.toLowerCase());
+    const value = await action.run(ctx);
     return { ok: true, value };
   } catch (e) {
     if (!(e instanceof SandboxApiError)) deps.logger.error(`sandbox ${callName} failed: ${(e as Error).message}`);

@@ -25,6 +25,8 @@ export interface SessionInfo {
 }
 
 export interface ActionContext {
+  /** "service->action" (lower case), the argument of SERVICE_FORBIDDEN */
+  callName: string;
   store: SandboxStore;
   /** KMC logins for user.loginByLoginId */
   logins: SandboxLogins;
@@ -56,3 +58,6 @@ export interface ActionDef {
 
 /** lower-cased action name → definition */
 export type ServiceDef = Record<string, ActionDef>;
+
+/** A service's initService: runs after the KS check, before the action (partner feature gates). */
+export type ServiceGate = (ctx: ActionContext, actionName: string) => void;

@@ -42,3 +42,10 @@ export function syncLiveAssets(state: SandboxState, entry: EntryRecord, nowSecon
   }
   return changed;
 }
+
+/** Gives every entry without live assets its assets (state files older than live assets). */
+export function syncMissingLiveAssets(state: SandboxState, nowSeconds: number): boolean {
+  let changed = false;
+  for (const entry of state.entries) if (!state.liveAssets.some((a) => a.entryId === entry.id)) changed = syncLiveAssets(state, entry, nowSeconds) || changed;
+  return changed;
+}

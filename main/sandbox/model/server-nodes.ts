@@ -6,9 +6,11 @@ import { ServerNodeStatus, type SandboxState, type ServerNodeRecord } from './ty
 /** ServerNode::SERVER_NODE_TTL_TIME: a heartbeat older than this reads as NOT_REGISTERED. */
 export const SERVER_NODE_TTL_SECONDS = 120;
 
+export const WOWZA_MEDIA_SERVER_TYPE = 'wowza.WOWZA_MEDIA_SERVER';
+
 /** The node types the sandbox knows, by the API class a client sends (objectType) and Kaltura's type value. */
 export const SERVER_NODE_TYPES: Readonly<Record<string, { type: string; mediaServer: boolean }>> = {
-  KalturaWowzaMediaServerNode: { type: 'wowza.WOWZA_MEDIA_SERVER', mediaServer: true },
+  KalturaWowzaMediaServerNode: { type: WOWZA_MEDIA_SERVER_TYPE, mediaServer: true },
   KalturaLiveClusterMediaServerNode: { type: 'liveCluster.LIVE_CLUSTER_MEDIA_SERVER', mediaServer: true },
   KalturaEdgeServerNode: { type: '1', mediaServer: false },
 };
@@ -93,7 +95,7 @@ export class ServerNodeTable {
 
   /** serverNode.add: a new node starts DISABLED; host and system names are unique per type. */
   add(input: NewServerNode): ServerNodeRecord {
-    this.checkUnique(input.type, input.hostName, input.systemName, null);
+    this.checkUnique(input.partnerId, input.type, input.hostName, input.systemName, null);
     const nowS = this.nowSeconds();
     const node: ServerNodeRecord = { ...input, id: this.nextId(), status: ServerNodeStatus.DISABLED, heartbeatTime: null, createdAtSeconds: nowS, updatedAtSeconds: nowS };
     this.state().serverNodes.push(node);
@@ -101,8 +103,23 @@ export class ServerNodeTable {
     return node;
   }
 
+  /**
+   * What a Kaltura admin does for a media server (serverNode.add + enable): an ACTIVE KalturaWowzaMediaServerNode
+   * with no heartbeat (always registered), application kLive. Returns the existing node when the host has one.
+   */
+  addActiveMediaServer(hostName: string, partnerId: number): ServerNodeRecord {
+    const existing = this.findActive(hostName, partnerId, WOWZA_MEDIA_SERVER_TYPE);
+    if (existing) return existing;
+    const node = this.add({
+      partnerId, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
+      systemName: null, description: null, tags: null, parentId: null, environment: null,
+      fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
+    });
+    return this.setStatus(node, ServerNodeStatus.ACTIVE);
+  }
+
   update(node: ServerNodeRecord, patch: ServerNodePatch): ServerNodeRecord {
-    this.checkUnique(node.type, patch.hostName ?? node.hostName, patch.systemName === undefined ? node.systemName : patch.systemName, node.id);
+    this.checkUnique(node.partnerId, node.type, patch.hostName ?? node.hostName, patch.systemName === undefined ? node.systemName : patch.systemName, node.id);
     const { fields, ...rest } = patch;
     Object.assign(node, rest);
     if (fields) node.fields = { ...node.fields, ...fields };
@@ -128,9 +145,20 @@ export class ServerNodeTable {
     return node;
   }
 
-  private checkUnique(type: string, hostName: string, systemName: string | null, selfId: number | null): void {
-    const others = this.all().filter((n) => n.type === type && n.id !== selfId);
+  /** Unique per type among the partner's nodes (the service's partner filter scopes Kaltura's check). */
+  private checkUnique(partnerId: number, type: string, hostName: string, systemName: string | null, selfId: number | null): void {
+    const others = this.all().filter((n) => n.partnerId === partnerId && n.type === type && n.id !== selfId);
     if (others.some((n) => n.hostName === hostName)) throw new SandboxApiError('HOST_NAME_ALREADY_EXISTS', [hostName]);
     if (systemName && others.some((n) => n.systemName === systemName)) throw new SandboxApiError('SYSTEM_NAME_ALREADY_EXISTS', [systemName]);
   }
+}
+
+/** The seed's partner -5 node for this machine: ACTIVE, no heartbeat (always registered), application kLive. */
+export function seedMediaServerNode(hostName: string, id: number, nowSeconds: number): ServerNodeRecord {
+  return {
+    id, partnerId: -5, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
+    systemName: null, description: 'this machine, registered as a Kaltura media server (SaaS/on-prem mode)', tags: null, parentId: null, environment: null,
+    status: ServerNodeStatus.ACTIVE, heartbeatTime: null, createdAtSeconds: nowSeconds, updatedAtSeconds: nowSeconds,
+    fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
+  };
 }

@@ -1,40 +1,39 @@
-// Owns the sandbox's state: loads/seeds/persists it (DATA/sandbox/state.json + secrets.json, mode 0600),
-// and gives typed reads plus the CRUD the UI and the services use. Every mutation is written at once.
-import fs from 'node:fs';
+// Owns the sandbox's state once opened (open-files.ts): typed reads plus the CRUD the UI and the services
+// use, persisted to DATA/sandbox/state.json at every mutation; the server-node and recorded-entry tables.
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import { SandboxApiError } from '../errors.js';
-import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
-import { buildEntry, randomHex, seedState, type CreateEntryInput } from './entry-factory.js';
-import { syncLiveAssets } from './live-assets.js';
+import { writeJsonAtomic, type CorruptFileReport } from './persist.js';
+import { openSandboxFiles } from './open-files.js';
+import { buildEntry, randomHex, type CreateEntryInput } from './entry-factory.js';
+import { syncLiveAssets, syncMissingLiveAssets } from './live-assets.js';
+import { applyPartnerPatch, toSandboxPartner, type PartnerSettingsPatch } from './partners.js';
+import { RecordedEntryTable } from './recorded.js';
 import { ServerNodeTable } from './server-nodes.js';
 import {
-  ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema,
-  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord, type PartnerFeatures,
-  type PartnerRecord, type RecordingRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  ENTRY_ID_PATTERN, SEED_PARTNER_ID,
+  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord,
+  type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
+export type { PartnerSettingsPatch } from './partners.js';
 
 /** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
 export const NODE_EXPIRY_MS = 120_000;
 // beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
 const MAX_BEACONS = 500;
 
-/** What the Sandbox screen and tests may change on a partner: its features and live limits. */
-export interface PartnerSettingsPatch {
-  features?: Partial<PartnerFeatures>;
-  maxLiveStreamInputs?: number;
-  maxLiveStreamOutputs?: number;
-}
-
 export interface UpdateEntryInput {
   name?: string;
   conversionProfileId?: number;
   dvr?: boolean;
   dvrWindowMinutes?: number;
+  /** on: APPENDED (1) unless the entry already records; off: DISABLED (0) */
   record?: boolean;
+  /** Kaltura's RecordStatus: 0 DISABLED, 1 APPENDED, 2 PER_SESSION */
+  recordStatus?: number;
   segmentDurationMs?: number;
 }
 
@@ -44,19 +43,24 @@ export class SandboxStore {
   private secrets: SandboxSecrets;
   /** the partners' server nodes (serverNode service) */
   readonly serverNodes: ServerNodeTable;
+  /** recorded VOD entries and their files (DATA/sandbox/recorded/) */
+  readonly recordedEntries: RecordedEntryTable;
 
   constructor(
     readonly dir: string,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly now: () => number,
   ) {
-    this.secrets = this.loadSecrets();
-    this.state = this.loadState();
+    const opened = openSandboxFiles(dir, now, (report) => {
+      this.corruptFiles.push(report);
+      logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
+    });
+    this.secrets = opened.secrets;
+    this.state = opened.state;
     this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
+    this.recordedEntries = new RecordedEntryTable(() => this.state, () => this.save(), () => this.nowSeconds(), path.join(dir, 'recorded'));
     // entries from a state file older than live assets get theirs now
-    let synced = false;
-    for (const entry of this.state.entries) if (!this.state.liveAssets.some((a) => a.entryId === entry.id)) synced = syncLiveAssets(this.state, entry, this.nowSeconds()) || synced;
-    if (synced) this.save();
+    if (syncMissingLiveAssets(this.state, this.nowSeconds())) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
   }
 
@@ -68,49 +72,8 @@ export class SandboxStore {
     return path.join(this.dir, 'state.json');
   }
 
-  private get secretsPath(): string {
-    return path.join(this.dir, 'secrets.json');
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.now() / 1000);
-  }
-
-  private loadSecrets(): SandboxSecrets {
-    const loaded = loadJson(this.secretsPath, SecretsSchema, this.now());
-    if (loaded.kind === 'ok') {
-      // a copied or restored file may have lost its mode: secrets stay owner-only
-      fs.chmodSync(this.secretsPath, 0o600);
-      return loaded.value;
-    }
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const secrets: SandboxSecrets = {
-      adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },
-    };
-    writeJsonAtomic(this.secretsPath, secrets, 0o600);
-    return secrets;
-  }
-
-  private loadState(): SandboxState {
-    const loaded = loadJson(this.statePath, SandboxStateSchema, this.now());
-    if (loaded.kind === 'ok') return loaded.value;
-    if (loaded.kind === 'corrupt') this.reportCorrupt(loaded.report);
-    const state = this.seed();
-    writeJsonAtomic(this.statePath, state);
-    return state;
-  }
-
-  private reportCorrupt(report: CorruptFileReport): void {
-    this.corruptFiles.push(report);
-    this.logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
-  }
-
-  private seed(): SandboxState {
-    const state = seedState(this.nowSeconds());
-    for (const p of state.partners) if (!this.secrets.adminSecrets[String(p.id)]) this.secrets.adminSecrets[String(p.id)] = randomHex(16);
-    writeJsonAtomic(this.secretsPath, this.secrets, 0o600);
-    state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, this.now()));
-    return state;
   }
 
   save(): void {
@@ -138,26 +101,23 @@ export class SandboxStore {
 
   /** For the UI (shared/sandbox.ts SandboxPartner): never the admin secret. */
   listPartners(): SandboxPartner[] {
-    return this.state.partners.map((p) => this.toSandboxPartner(p.id));
+    return this.state.partners.map(toSandboxPartner);
   }
 
   toSandboxPartner(id: number): SandboxPartner {
-    const p = this.state.partners.find((x) => x.id === id);
-    if (!p) throw new Error(`unknown sandbox partner ${id}`);
-    return { partnerId: p.id, name: p.name, features: { ...p.features }, maxLiveStreamInputs: p.maxLiveStreamInputs, maxLiveStreamOutputs: p.maxLiveStreamOutputs };
+    return toSandboxPartner(this.mustPartner(id));
   }
 
   /** Switches a partner's features and limits (Sandbox screen, tests), so rehearsals meet Kaltura's refusals. */
   updatePartner(id: number, patch: PartnerSettingsPatch): Readonly<PartnerRecord> {
+    const partner = applyPartnerPatch(this.mustPartner(id), patch);
+    this.save();
+    return partner;
+  }
+
+  private mustPartner(id: number): PartnerRecord {
     const partner = this.state.partners.find((p) => p.id === id);
     if (!partner) throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`);
-    for (const [name, value] of [['maxLiveStreamInputs', patch.maxLiveStreamInputs], ['maxLiveStreamOutputs', patch.maxLiveStreamOutputs]] as const) {
-      if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a whole number >= 0, got ${String(value)}`);
-    }
-    if (patch.features) partner.features = { ...partner.features, ...patch.features };
-    if (patch.maxLiveStreamInputs !== undefined) partner.maxLiveStreamInputs = patch.maxLiveStreamInputs;
-    if (patch.maxLiveStreamOutputs !== undefined) partner.maxLiveStreamOutputs = patch.maxLiveStreamOutputs;
-    this.save();
     return partner;
   }
 
@@ -230,7 +190,8 @@ export class SandboxStore {
     }
     if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
     if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
-    if (patch.record !== undefined) entry.recordStatus = patch.record ? 1 : 0;
+    if (patch.record !== undefined) entry.recordStatus = patch.record ? entry.recordStatus || 1 : 0;
+    if (patch.recordStatus !== undefined) entry.recordStatus = patch.recordStatus;
     if (patch.segmentDurationMs !== undefined) entry.segmentDuration = patch.segmentDurationMs;
     entry.updatedAtSeconds = this.nowSeconds();
     this.save();
@@ -297,6 +258,13 @@ export class SandboxStore {
     return node;
   }
 
+  // ---- server nodes ----
+
+  /** What a Kaltura admin does for a media server (serverNode.add + enable); see ServerNodeTable.addActiveMediaServer. */
+  addMediaServerNode(hostName: string, partnerId: number = SEED_PARTNER_ID): ServerNodeRecord {
+    return this.serverNodes.addActiveMediaServer(hostName, partnerId);
+  }
+
   // ---- live assets ----
 
   liveAssets(entryId: string): readonly LiveAssetRecord[] {
@@ -340,8 +308,8 @@ export class SandboxStore {
     return this.state.recordings;
   }
 
-  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs'>): RecordingRecord {
-    const full = { ...record, seq: this.nextSeq(), atMs: this.now() };
+  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> & Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>): RecordingRecord {
+    const full = { recordedEntryId: null, flavorParamsId: null, ...record, seq: this.nextSeq(), atMs: this.now() };
     this.state.recordings.push(full);
     this.save();
     return full;

@@ -200,6 +200,10 @@ export const RecordingRecordSchema = z.object({
   durationSeconds: z.number(),
   isLastChunk: z.boolean(),
   atMs: z.number(),
+  /** the recorded entry the file landed on (null: not landed, e.g. a backup-index call) */
+  recordedEntryId: z.string().nullable().default(null),
+  /** the live asset's (appendRecording) or the given (setRecordedContent) flavor params id */
+  flavorParamsId: z.number().int().nullable().default(null),
 });
 export type RecordingRecord = z.infer<typeof RecordingRecordSchema>;
 

@@ -36,7 +36,7 @@ function entryPatch(bag: ParamBag): UpdateEntryInput {
     patch.dvrWindowMinutes = dvrWindow;
   }
   const record = optEnum(bag, 'recordStatus', [0, 1, 2], 'KalturaRecordStatus');
-  if (record !== null) patch.record = record !== 0;
+  if (record !== null) patch.recordStatus = record;
   const segment = optInt(bag, 'segmentDuration');
   if (segment !== null) {
     if (segment < 2000) throw new SandboxApiError('PROPERTY_VALIDATION_MIN_VALUE', ['segmentDuration', 2000]);
@@ -91,11 +91,12 @@ export const liveStreamService: ServiceDef = {
         name: patch.name ?? 'Live stream',
         ...(patch.conversionProfileId !== undefined ? { conversionProfileId: patch.conversionProfileId } : {}),
         ...(patch.dvr !== undefined ? { dvr: patch.dvr } : {}),
-        ...(patch.record !== undefined ? { record: patch.record } : {}),
+        ...(patch.recordStatus !== undefined ? { record: patch.recordStatus !== 0 } : {}),
       });
       const rest: UpdateEntryInput = {};
       if (patch.dvrWindowMinutes !== undefined) rest.dvrWindowMinutes = patch.dvrWindowMinutes;
       if (patch.segmentDurationMs !== undefined) rest.segmentDurationMs = patch.segmentDurationMs;
+      if (patch.recordStatus !== undefined) rest.recordStatus = patch.recordStatus;
       const final = Object.keys(rest).length > 0 ? ctx.store.updateEntry(entry.id, rest) : entry;
       return entryResult(ctx, final);
     },

@@ -97,7 +97,8 @@ export const uploadTokenService: ServiceDef = {
       const token = findToken(ctx, reqString(ctx.params, 'uploadTokenId'));
       const file = getRaw(ctx.params, 'fileData');
       if (file === undefined || file === null) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['fileData']);
-      if (!(file instanceof UploadedFile)) throw new SandboxApiError('UPLOAD_ERROR');
+      // a fileData that is not a file part is no file at all
+      if (!(file instanceof UploadedFile)) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['fileData']);
       if (token.status !== Status.PENDING && token.status !== Status.PARTIAL_UPLOAD) throw new SandboxApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD');
       const resume = optBool(ctx.params, 'resume') ?? false;
       const finalChunk = optBool(ctx.params, 'finalChunk') ?? true;
@@ -125,7 +126,7 @@ export function resolveRecordingResource(ctx: ActionContext, resource: ParamBag)
   const type = optString(resource, 'objectType') ?? '';
   if (type === 'KalturaUploadedFileTokenResource') {
     const token = findToken(ctx, reqString(resource, 'token'));
-    if (token.status !== Status.FULL_UPLOAD) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FULLY_UPLOADED');
+    if (token.status !== Status.FULL_UPLOAD) throw new SandboxApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY');
     return { uploadTokenId: token.id, localFilePath: null, storedFilePath: uploadFilePath(ctx.store.uploadsDir, token.id), fileSizeBytes: token.uploadedFileSize };
   }
   if (type === 'KalturaServerFileResource') {

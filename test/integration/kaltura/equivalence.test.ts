@@ -75,6 +75,8 @@ async function ourError(call: Promise<unknown>): Promise<{ code: string; message
 beforeAll(async () => {
   dataDir = tempDir('klive-kaltura-equiv-');
   sandbox = await startSandbox({ dataDir, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() });
+  // Kaltura accepts authenticate/registerMediaServer only from a registered media server node
+  sandbox.store.addMediaServerNode('klive-equiv', -5);
   ours = createKalturaStack({
     settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'sandbox', partnerId: -5, hostname: 'klive-equiv', requestTimeoutMs: 10_000 },
     adminSecret: sandbox.adminSecret(-5) ?? 'missing',

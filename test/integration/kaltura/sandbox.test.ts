@@ -18,6 +18,9 @@ let sandbox: SandboxHandle;
 let dataDir: string;
 const stacks: KalturaStack[] = [];
 
+/** appendRecording needs a live asset of the entry: the one for the source live params (32). */
+const sourceAssetId = (): string => sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
+
 function settings(patch: Partial<KalturaSettings> = {}): KalturaSettings {
   return { ...DEFAULT_SETTINGS.kaltura, mode: 'sandbox', serviceUrl: '', partnerId: -5, hostname: 'klive-it-station', requestTimeoutMs: 5_000, ...patch };
 }
@@ -41,6 +44,8 @@ function stack(patch: Partial<KalturaSettings> = {}, extra: Partial<Parameters<t
 beforeAll(async () => {
   dataDir = tempDir('klive-kaltura-it-');
   sandbox = await startSandbox({ dataDir, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() });
+  // Kaltura accepts authenticate/registerMediaServer only from a registered media server node
+  sandbox.store.addMediaServerNode('klive-it-station', -5);
 });
 
 afterEach(() => {
@@ -131,14 +136,14 @@ describe('Kaltura layer against the sandbox', () => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
     fs.writeFileSync(file, bytes);
     const tokenId = await k.service.uploadFile({ partnerId: SEED_PARTNER_ID, filePath: file, chunkBytes: 2048 });
-    await k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: `${SEED_ENTRY_ID}_32`, mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true });
+    await k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true });
     const recording = sandbox.store.recordings().at(-1);
     expect(recording).toMatchObject({ action: 'appendRecording', entryId: SEED_ENTRY_ID, uploadTokenId: tokenId, fileSizeBytes: 5000, isLastChunk: true });
     expect(fs.readFileSync(recording?.storedFilePath as string).equals(bytes)).toBe(true);
     // a used token is CLOSED (as Kaltura's closeUploadTokenById): the upload queue relies on it to tell
     // whether an append whose answer was lost did happen, and the same segment cannot be appended twice
     expect(sandbox.store.uploadToken(tokenId)?.status).toBe(3);
-    await expect(k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: `${SEED_ENTRY_ID}_32`, mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true })).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FULLY_UPLOADED' });
+    await expect(k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true })).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
 
     await k.service.addBeacon({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, eventType: '0_healthData', privateData: '{"alerts":[],"maxSeverity":1}' });
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: SEED_PARTNER_ID, eventType: '0_healthData', objectId: SEED_ENTRY_ID });

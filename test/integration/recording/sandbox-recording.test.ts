@@ -64,8 +64,10 @@ describe('recording to the sandbox', () => {
       minFreeBytes: 1024 * 1024,
       onChange: (_entryId, state) => states.push(state),
     });
+    // appendRecording needs a live asset of the entry: the one for the source live params (32)
+    const sourceAssetId = sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
     sandbox.faults.set({ down: true });
-    await service.start({ entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, mediaServerIndex: 0, assetId: `${SEED_ENTRY_ID}_32`, input: ['-re', '-i', sourceFlv] });
+    await service.start({ entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, mediaServerIndex: 0, assetId: sourceAssetId, input: ['-re', '-i', sourceFlv] });
     // FFmpeg ends with the finite source; then the station would stop the recording
     await waitFor(() => states.at(-1)?.reason?.startsWith('FFmpeg exited'), { timeoutMs: 40_000, what: 'the end of the source' });
     await service.stop(SEED_ENTRY_ID);
@@ -79,7 +81,7 @@ describe('recording to the sandbox', () => {
     expect(recordings).toHaveLength(segments.length);
     recordings.forEach((rec, i) => {
       const segment = segments[i]!;
-      expect(rec).toMatchObject({ action: 'appendRecording', entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, assetId: `${SEED_ENTRY_ID}_32`, mediaServerIndex: 0, isLastChunk: i === segments.length - 1 });
+      expect(rec).toMatchObject({ action: 'appendRecording', entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, assetId: sourceAssetId, mediaServerIndex: 0, isLastChunk: i === segments.length - 1 });
       expect(rec.durationSeconds).toBeCloseTo(segment.durationSeconds, 3);
       expect(fs.readFileSync(rec.storedFilePath as string).equals(fs.readFileSync(segment.filePath))).toBe(true);
     });

@@ -68,6 +68,8 @@ function mediaServerClient(): KClient {
 beforeAll(async () => {
   dataDir = tempDir('klive-sandbox-client-');
   sandbox = await startSandbox({ dataDir, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() });
+  // Kaltura accepts authenticate/registerMediaServer only from a registered media server node
+  sandbox.store.addMediaServerNode('station1');
 });
 
 afterAll(async () => {
@@ -158,7 +160,10 @@ describe('sandbox with the official kaltura-client', () => {
     await svc.liveStream.registerMediaServer!('0_rkij47dr', 'station1', '0', 'kLive', 1).execute(ms);
     expect((await nodes()).objects[0]).toMatchObject({ status: 1 });
     expect(await svc.liveStream.isLive!('0_rkij47dr').execute(admin)).toBe(true);
-    // another host cannot take over a broadcasting index
+    // an unregistered host is refused; one in another environment cannot take over a broadcasting index
+    await expect(svc.liveStream.authenticate!('0_rkij47dr', 'dj94kfit', 'station2', 0).execute(ms)).rejects.toMatchObject({ code: 'MEDIA_SERVER_NOT_FOUND', message: 'Media server [station2] not found' });
+    const station2 = sandbox.store.addMediaServerNode('station2');
+    sandbox.store.serverNodes.update(station2, { environment: 'eu' });
     await expect(svc.liveStream.authenticate!('0_rkij47dr', 'dj94kfit', 'station2', 0).execute(ms)).rejects.toMatchObject({ code: 'LIVE_STREAM_ALREADY_BROADCASTING' });
 
     await expect(svc.liveStream.unregisterMediaServer!('0_rkij47dr', 'station1', '1').execute(ms)).rejects.toMatchObject({ code: 'ENTRY_SERVER_NODE_NOT_FOUND' });
@@ -180,21 +185,28 @@ describe('sandbox with the official kaltura-client', () => {
     expect(done).toMatchObject({ uploadedFileSize: first.length + second.length });
     expect(await svc.uploadToken.get!(token.id).execute(ms)).toMatchObject({ status: 2 });
 
-    await svc.liveStream.appendRecording!('0_rkij47dr', '0_rkij47dr_32', '0', new obj.UploadedFileTokenResource({ token: token.id }), 12.5, true).execute(ms);
+    const sourceAsset = sandbox.store.liveAssets('0_rkij47dr').find((a) => a.flavorParamsId === 32);
+    await svc.liveStream.appendRecording!('0_rkij47dr', sourceAsset?.id, '0', new obj.UploadedFileTokenResource({ token: token.id }), 12.5, true).execute(ms);
     const recordings = sandbox.store.recordings();
     expect(recordings).toHaveLength(1);
-    expect(recordings[0]).toMatchObject({ action: 'appendRecording', entryId: '0_rkij47dr', uploadTokenId: token.id, durationSeconds: 12.5, isLastChunk: true, fileSizeBytes: 24 });
+    expect(recordings[0]).toMatchObject({ action: 'appendRecording', entryId: '0_rkij47dr', assetId: sourceAsset?.id, flavorParamsId: 32, uploadTokenId: token.id, durationSeconds: 12.5, isLastChunk: true, fileSizeBytes: 24 });
     expect(fs.readFileSync(recordings[0]?.storedFilePath as string, 'utf8')).toBe('first-chunk|second-chunk');
+    // it landed on the recorded entry, as that asset's flavor
+    const recorded = sandbox.store.recordedEntries.get(recordings[0]?.recordedEntryId ?? null);
+    expect(recorded).toMatchObject({ rootEntryId: '0_rkij47dr', flavors: [{ flavorParamsId: 32, assetId: sourceAsset?.id, durationSeconds: 12.5, parts: 1 }] });
+    expect(fs.readFileSync(recorded?.flavors[0]?.file as string, 'utf8')).toBe('first-chunk|second-chunk');
 
-    // setRecordedContent: the liveDVR path; a backup index is a no-op
+    // setRecordedContent: the liveDVR path, for partners with Kaltura recording; a backup index is a no-op
+    sandbox.store.updatePartner(102, { features: { kalturaRecording: true } });
     await svc.liveStream.setRecordedContent!('0_rkij47dr', '1', new obj.ServerFileResource({ localFilePath: '/nonexistent/rec.mp4' }), 30).execute(ms);
     expect(sandbox.store.recordings()).toHaveLength(1);
     await svc.liveStream.setRecordedContent!('0_rkij47dr', '0', new obj.ServerFileResource({ localFilePath: '/nonexistent/rec.mp4' }), 30).execute(ms);
     expect(sandbox.store.recordings()[1]).toMatchObject({ action: 'setRecordedContent', localFilePath: '/nonexistent/rec.mp4', durationSeconds: 30, fileSizeBytes: null });
     expect(sandbox.store.recordings()[1]?.seq).toBeGreaterThan(sandbox.store.recordings()[0]?.seq as number);
+    sandbox.store.updatePartner(102, { features: { kalturaRecording: false } });
     // an unfinished token cannot be used as a recording
     const pending = (await svc.uploadToken.add!(new obj.UploadToken({})).execute(ms)) as Record<string, unknown>;
-    await expect(svc.liveStream.appendRecording!('0_rkij47dr', 'a1', '0', new obj.UploadedFileTokenResource({ token: pending.id }), 1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FULLY_UPLOADED' });
+    await expect(svc.liveStream.appendRecording!('0_rkij47dr', sourceAsset?.id, '0', new obj.UploadedFileTokenResource({ token: pending.id }), 1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
 
     await svc.beacon.add!(new obj.Beacon({ relatedObjectType: '4', eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}' }), true).execute(ms);
     expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: 102, eventType: '0_healthData', objectId: '0_rkij47dr', privateData: '{"alerts":[]}', shouldLog: true });
@@ -212,7 +224,8 @@ describe('sandbox with the official kaltura-client', () => {
     expect(await svc.uploadToken.upload!(token.id, Buffer.alloc(0), true, true, 9).execute(ms)).toMatchObject({ status: 2, uploadedFileSize: 9 });
     await expect(svc.uploadToken.upload!(token.id, a, false, true, -1).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD' });
     await expect(svc.uploadToken.get!('0_' + 'f'.repeat(32)).execute(ms)).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_NOT_FOUND', message: 'Upload token not found' });
-    await svc.liveStream.appendRecording!('0_rkij47dr', 'asset2', '0', new obj.UploadedFileTokenResource({ token: token.id }), 3).execute(ms);
+    const asset = sandbox.store.liveAssets('0_rkij47dr').find((a) => a.flavorParamsId === 33);
+    await svc.liveStream.appendRecording!('0_rkij47dr', asset?.id, '0', new obj.UploadedFileTokenResource({ token: token.id }), 3).execute(ms);
     const last = sandbox.store.recordings().at(-1);
     expect(fs.readFileSync(last?.storedFilePath as string, 'utf8')).toBe('AAAABBBCC');
   });

@@ -83,6 +83,7 @@ describe('sandbox lifecycle', () => {
     const clock = { nowMs: 1_800_000_000_000 };
     const handle = await startSandbox({ dataDir: dataDir(), rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger(), now: () => clock.nowMs });
     handles.push(handle);
+    handle.store.addMediaServerNode('station1');
     const ks = msKs(handle, clock.nowMs);
     const register = (): Promise<Record<string, unknown>> =>
       api(handle, 'livestream', 'registerMediaServer', { ks, partnerId: 102, entryId: '0_rkij47dr', hostname: 'station1', mediaServerIndex: '0', applicationName: 'kLive', liveEntryStatus: 1 });

@@ -139,6 +139,8 @@ describe('producer calls with the official kaltura-client', () => {
     const ms = client();
     ms.setKs(generateKsV2({ secret: sandbox.adminSecret(-5) as string, partnerId: -5, userId: 'MediaServer', type: 2, privileges: 'disableentitlement', expiresAtSeconds: Math.floor(Date.now() / 1000) + 600 }));
     ms.setPartnerId(102);
+    // Kaltura only accepts registrations from a registered media server node
+    sandbox.store.addMediaServerNode('station1', -5);
     await svc.liveStream.registerMediaServer!(added.id, 'station1', '0', 'kLive', 1).execute(ms);
     const nodes = (await svc.entryServerNode.listAction!(filter).execute(c)) as ListResult;
     expect(nodes.objects).toMatchObject([{ entryId: added.id, status: 1, serverType: '0' }]);

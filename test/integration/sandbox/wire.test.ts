@@ -36,6 +36,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({ dataDir, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() });
   msKs = generateKsV2({ secret: sandbox.adminSecret(-5) as string, partnerId: -5, userId: 'MediaServer', type: 2, privileges: 'disableentitlement', expiresAtSeconds: Math.floor(Date.now() / 1000) + 3600 });
   sandbox.store.createEntry({ partnerId: 102, name: 'Fixture entry', id: '0_abcd1234' });
+  // Kaltura accepts authenticate/registerMediaServer only from a registered media server node
+  sandbox.store.addMediaServerNode('wowza1');
 });
 
 afterAll(async () => {
