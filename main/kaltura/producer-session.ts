@@ -70,7 +70,7 @@ export function describeProducerError(error: unknown): string {
       case 'START_SESSION_ERROR':
         return 'Kaltura refused this partner id and admin secret (START_SESSION_ERROR): copy both from KMC → Settings → Integration Settings.';
       case 'SERVICE_FORBIDDEN':
-        return `The account may not use this (${error.message}): ask Kaltura to enable live streaming for the partner.`;
+        return `The account may not use this (SERVICE_FORBIDDEN: ${error.message}): ask Kaltura to enable live streaming (FEATURE_LIVE_STREAM) for the partner.`;
       default:
         return `Kaltura answered ${error.code}: ${error.message}`;
     }

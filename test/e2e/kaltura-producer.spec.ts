@@ -133,3 +133,30 @@ test('the session outlives the page; sign-out forgets it; a new token needs a co
   await expect(page.getByTestId('connect-server-url')).toHaveValue(new RegExp(`e=${entryId}&i=0&t=[0-9a-z]{8}$`));
   await expect(page.getByTestId('connect-server-url')).not.toHaveValue(before);
 });
+
+test('an account without live streaming or Hybrid eCDN is told what to ask Kaltura for', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  await page.getByTestId('nav-sandbox').click();
+  const partner = page.getByTestId('sandbox-partner-102');
+  for (const feature of ['liveStream', 'hybridEcdn']) {
+    // the switch is controlled by the station's answer: click, then wait for the new state
+    await partner.getByTestId(`sandbox-feature-${feature}`).click();
+    await expect(partner.getByTestId(`sandbox-feature-${feature}`)).not.toBeChecked();
+  }
+  try {
+    await page.getByTestId('nav-kaltura').click();
+    if (await page.getByTestId('producer-signout').isVisible()) await page.getByTestId('producer-signout').click();
+    await signIn(page, await sandboxLogin(page, 'plain'));
+    const missing = page.getByTestId('producer-missing');
+    await expect(missing).toContainText('ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM)');
+    await expect(missing).toContainText('ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN)');
+    await expect(page.getByRole('alert').filter({ hasText: 'Could not list the live entries' })).toContainText('SERVICE_FORBIDDEN');
+    await shot(page, 'kaltura-missing-features');
+  } finally {
+    await page.getByTestId('nav-sandbox').click();
+    for (const feature of ['liveStream', 'hybridEcdn']) {
+      await partner.getByTestId(`sandbox-feature-${feature}`).click();
+      await expect(partner.getByTestId(`sandbox-feature-${feature}`)).toBeChecked();
+    }
+  }
+});

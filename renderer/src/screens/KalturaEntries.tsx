@@ -184,11 +184,13 @@ function AccountPanel({ status }: { status: ProducerStatus }) {
       </p>
       {status.partners.length > 1 && <p className="muted">This login also has partners {status.partners.filter((p) => p.id !== status.partnerId).map((p) => `${p.name} (${p.id})`).join(', ')}: sign out and sign in with that partner id to switch.</p>}
       {missing.length > 0 && (
-        <ul className="field-error" data-testid="producer-missing">
+        <div data-testid="producer-missing">
           {missing.map((c) => (
-            <li key={c.name}>{c.text}</li>
+            <p key={c.name} className="field-error">
+              {c.text}
+            </p>
           ))}
-        </ul>
+        </div>
       )}
       {status.adminSecret === 'available' && (
         <div className="consent" data-testid="producer-admin-secret">
@@ -269,7 +271,7 @@ export function KalturaEntriesScreen() {
             </p>
           )}
           {page === null ? (
-            <p className="muted">Loading entries…</p>
+            !error && <p className="muted">Loading entries…</p>
           ) : page.entries.length === 0 ? (
             <p className="muted">No live entries{query.nameLike ? ` named like "${query.nameLike}"` : ''}: create one above.</p>
           ) : (
