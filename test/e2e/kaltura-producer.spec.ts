@@ -106,7 +106,11 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
 
 test('the session outlives the page; sign-out forgets it; a new token needs a confirmation that warns about encoders', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
+  await page.getByTestId('nav-kaltura').click();
+  await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
+  if (await page.getByTestId('producer-signin').isVisible()) await signIn(page, await sandboxLogin(page, 'plain'));
   // the session lives in the station, not in the page: a reload is still signed in
+  await page.reload();
   await page.getByTestId('nav-kaltura').click();
   await expect(page.getByTestId('producer-account')).toBeVisible();
   await page.getByTestId('producer-signout').click();
