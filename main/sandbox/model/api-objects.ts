@@ -48,7 +48,9 @@ export function entryToApi(entry: EntryRecord, store: SandboxStore, view: EntryV
     segmentDuration: entry.segmentDuration,
     explicitLive: entry.explicitLive,
     viewMode: entry.viewMode,
-    recordingStatus: entry.recordStatus === 0 ? 3 : 0,
+    // LiveEntry::getRecordingStatus: DISABLED (3) when the entry does not record; otherwise the stored value
+    // with explicitLive (default STOPPED 0), else ACTIVE (2)
+    recordingStatus: entry.recordStatus === 0 ? 3 : entry.explicitLive ? 0 : 2,
     lastBroadcastEndTime: entry.lastBroadcastEndTime,
     mediaType: 201,
     sourceType: '32',
@@ -70,12 +72,13 @@ export function entryToApi(entry: EntryRecord, store: SandboxStore, view: EntryV
     version: 0,
     conversionProfileId: entry.conversionProfileId,
     redirectEntryId: entry.redirectEntryId,
+    primaryServerNodeId: store.nodes().find((n) => n.entryId === entry.id && n.serverType === 0)?.serverNodeId ?? null,
     rootEntryId: entry.id,
     objectType,
   };
 }
 
-/** A stable numeric id for a media server hostname (the sandbox registers every hostname it sees). */
+/** A stable numeric id for a registration kept from before server nodes (no serverNodeId recorded). */
 export function serverNodeIdOf(hostname: string): number {
   return 1000 + (crypto.createHash('sha1').update(hostname).digest().readUInt32BE(0) % 900_000);
 }
@@ -85,7 +88,8 @@ export function nodeToApi(node: NodeRecord): ApiObject {
     streams: [],
     id: node.id,
     entryId: node.entryId,
-    serverNodeId: serverNodeIdOf(node.hostname),
+    // the media server node the registration went through (older state files: a stable id from the host name)
+    serverNodeId: node.serverNodeId ?? serverNodeIdOf(node.hostname),
     partnerId: node.partnerId,
     createdAt: node.createdAtSeconds,
     updatedAt: node.updatedAtSeconds,

@@ -158,7 +158,10 @@ describe('sandbox with the official kaltura-client', () => {
 
     await svc.liveStream.registerMediaServer!('0_rkij47dr', 'station1', '0', 'kLive', 2).execute(ms);
     await svc.liveStream.registerMediaServer!('0_rkij47dr', 'station1', '0', 'kLive', 1).execute(ms);
-    expect((await nodes()).objects[0]).toMatchObject({ status: 1 });
+    // the registration names the media server node it went through, and so does the entry
+    const station1 = sandbox.store.serverNodes.findActive('station1', 102, null)?.id;
+    expect((await nodes()).objects[0]).toMatchObject({ status: 1, serverNodeId: station1 });
+    expect(await svc.liveStream.get!('0_rkij47dr').execute(admin)).toMatchObject({ primaryServerNodeId: station1 });
     expect(await svc.liveStream.isLive!('0_rkij47dr').execute(admin)).toBe(true);
     // an unregistered host is refused; one in another environment cannot take over a broadcasting index
     await expect(svc.liveStream.authenticate!('0_rkij47dr', 'dj94kfit', 'station2', 0).execute(ms)).rejects.toMatchObject({ code: 'MEDIA_SERVER_NOT_FOUND', message: 'Media server [station2] not found' });

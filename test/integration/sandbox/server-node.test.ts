@@ -141,6 +141,8 @@ describe('registrations on the sandbox clock', () => {
     s.store.addMediaServerNode(HOST);
     s.store.updateEntry('0_rkij47dr', { record: true });
     const ms = mediaServerClient(s);
+    // a recording entry that is not explicit-live reads recordingStatus ACTIVE (2), what a station passes on as shouldCreateRecordedEntry
+    expect(await call('liveStream', 'get', '0_rkij47dr').execute(ms)).toMatchObject({ recordStatus: 1, recordingStatus: 2 });
     const playing = (await call('liveStream', 'registerMediaServer', '0_rkij47dr', HOST, 0, 'kLive', 1, true).execute(ms)) as Record<string, unknown>;
     expect(playing.recordedEntryId).toMatch(/^0_[a-z0-9]{8}$/);
     expect(s.store.recordedEntries.get(playing.recordedEntryId as string)).toMatchObject({ rootEntryId: '0_rkij47dr' });

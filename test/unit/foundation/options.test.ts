@@ -62,4 +62,12 @@ describe('parseCommandLine', () => {
     expect(parsed.command).toBe('sandbox');
     expect(parsed.sandboxPort).toBe(4000);
   });
+
+  it('parses the sandbox --time-scale, refusing one out of range with the fix', () => {
+    expect(parseCommandLine(['sandbox', '--time-scale', '60'], env).sandboxTimeScale).toBe(60);
+    expect(parseCommandLine(['sandbox', '--time-scale=600'], env).sandboxTimeScale).toBe(600);
+    expect(() => parseCommandLine(['sandbox', '--time-scale', '0'], env)).toThrowError(/--time-scale must be a number from 1 to 3600/);
+    // only the sandbox sub-command knows it
+    expect(() => parseCommandLine(['--time-scale', '60'], env)).toThrowError(/unknown option "--time-scale"/);
+  });
 });

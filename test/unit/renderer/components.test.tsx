@@ -272,6 +272,34 @@ describe('SandboxScreen', () => {
     fireEvent.click(within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-delete-confirm'));
     await waitFor(() => expect(screen.queryByTestId('sandbox-row-0_rkij47dr')).toBeNull());
   });
+
+  it('switches a partner feature and a live limit through the bridge, so a rehearsal meets the refusal', async () => {
+    const { SandboxScreen } = await import('../../../renderer/src/screens/Sandbox.js');
+    const partner = { partnerId: 102, name: 'Sandbox partner', features: { liveStream: true, serverNode: true, hybridEcdn: true, kalturaRecording: false, liveStreamTranscode: true }, maxLiveStreamInputs: 10, maxLiveStreamOutputs: 10 };
+    const { bridge } = renderWith(
+      <SandboxScreen />,
+      {
+        'sandbox.listEntries': () => [entry],
+        'sandbox.listProfiles': () => profiles,
+        'sandbox.listPartners': () => [partner],
+        'sandbox.updatePartner': ({ features, ...rest }) => ({ ...partner, ...rest, features: { ...partner.features, ...features } }),
+      },
+      (s) => s.settings.getState().set(settings),
+    );
+    const row = await waitFor(() => screen.getByTestId('sandbox-partner-102'));
+    const serverNode = within(row).getByTestId('sandbox-feature-serverNode') as HTMLInputElement;
+    expect(serverNode.checked).toBe(true);
+    fireEvent.click(serverNode);
+    await waitFor(() => expect((within(screen.getByTestId('sandbox-partner-102')).getByTestId('sandbox-feature-serverNode') as HTMLInputElement).checked).toBe(false));
+    expect(bridge.calls.find((c) => c.name === 'sandbox.updatePartner')?.payload).toEqual({ partnerId: 102, features: { serverNode: false } });
+
+    const inputs = within(screen.getByTestId('sandbox-partner-102')).getByTestId('sandbox-limit-inputs');
+    fireEvent.change(inputs, { target: { value: '-1' } });
+    expect(within(screen.getByTestId('sandbox-partner-102')).getByText(/a whole number from 0 to 10000/)).toBeTruthy();
+    fireEvent.change(inputs, { target: { value: '1' } });
+    fireEvent.submit(inputs.closest('form') as HTMLFormElement);
+    await waitFor(() => expect(bridge.calls.filter((c) => c.name === 'sandbox.updatePartner').at(-1)?.payload).toEqual({ partnerId: 102, maxLiveStreamInputs: 1 }));
+  });
 });
 
 describe('EventsScreen', () => {
