@@ -33,6 +33,9 @@ async function sandboxLogin(page: Page, kind: 'plain' | '2fa'): Promise<{ loginI
 
 async function signIn(page: Page, login: { loginId: string; password: string }, otp = ''): Promise<void> {
   await page.getByTestId('nav-kaltura').click();
+  // the session lives in the station: one left by an earlier test is signed out first
+  await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
+  if (await page.getByTestId('producer-signout').isVisible()) await page.getByTestId('producer-signout').click();
   await page.getByTestId('signin-login').fill(login.loginId);
   await page.getByTestId('signin-password').fill(login.password);
   await page.getByTestId('signin-otp').fill(otp);
@@ -149,7 +152,10 @@ test('an account without live streaming or Hybrid eCDN is told what to ask Kaltu
   }
   try {
     await page.getByTestId('nav-kaltura').click();
+    // features are read at sign-in: sign in afresh (the station may still hold the last test's session)
+    await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
     if (await page.getByTestId('producer-signout').isVisible()) await page.getByTestId('producer-signout').click();
+    await expect(page.getByTestId('producer-signin')).toBeVisible();
     await signIn(page, await sandboxLogin(page, 'plain'));
     const missing = page.getByTestId('producer-missing');
     await expect(missing).toContainText('ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM)');
