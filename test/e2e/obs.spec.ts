@@ -1,6 +1,6 @@
 // "Send to OBS" against a real OBS Studio (Debian obs-studio, headless under xvfb-run, its own temp profile with
 // the WebSocket server on): the producer signs in, opens Connect for the seeded entry, sends the settings to OBS,
-// starts streaming from the station's panel; the station sees the entry live ("Live here") and OBS reports its
+// warns about OBS's default keyframe interval, starts streaming from the station's panel; the station sees the entry live ("Live here") and OBS reports its
 // bitrate; then the panel stops OBS streaming. Run alone: npx playwright test --config test/e2e/playwright.config.ts obs
 import { expect, test, type Page } from '@playwright/test';
 import { startStation, type StationProcess } from '../helpers/station-process.js';
@@ -17,7 +17,7 @@ test.skip(!obsAvailable(), 'needs obs (Debian obs-studio) and xvfb-run');
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   const startedMs = Date.now();
-  [station, obs] = await Promise.all([startStation(), startObs({ readyTimeoutMs: 90_000 })]);
+  [station, obs] = await Promise.all([startStation(), startObs({ readyTimeoutMs: 90_000, x264Settings: '' })]);
   console.log(`station and OBS ready in ${Date.now() - startedMs} ms`);
 });
 
@@ -56,6 +56,9 @@ test('Send to OBS sets OBS\'s server and key, Start streaming makes the entry li
   await page.getByTestId('obs-password').fill(o.password);
   await page.getByTestId('obs-send').click();
   await expect(page.getByTestId('obs-status')).toContainText(`settings for ${ENTRY} (primary) applied`);
+  // a fresh OBS profile leaves the keyframe interval on auto (~8 s): the panel says so and what to set
+  await expect(page.getByTestId('obs-warnings')).toContainText('keyframe interval auto');
+  await expect(page.getByTestId('obs-warnings')).toContainText('keyint=60');
   await page.getByTestId('obs-start').click();
   await expect(page.getByTestId('obs-streaming')).toHaveText(/OBS streaming/, { timeout: 30_000 });
 

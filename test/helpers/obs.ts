@@ -20,7 +20,7 @@ export function obsAvailable(): boolean {
   return spawnSync('sh', ['-c', 'command -v obs && command -v xvfb-run'], { stdio: 'ignore' }).status === 0;
 }
 
-function writeConfig(home: string, port: number, password: string, clip: string): void {
+function writeConfig(home: string, port: number, password: string, clip: string, x264Settings: string): void {
   const config = path.join(home, '.config', 'obs-studio');
   const profile = path.join(config, 'basic', 'profiles', 'klive');
   const scenes = path.join(config, 'basic', 'scenes');
@@ -40,7 +40,7 @@ function writeConfig(home: string, port: number, password: string, clip: string)
     [
       '[General]', 'Name=klive', '',
       '[Output]', 'Mode=Simple', '',
-      '[SimpleOutput]', 'VBitrate=800', 'ABitrate=96', 'StreamEncoder=x264', 'Preset=ultrafast', 'x264Settings=keyint=60', '',
+      '[SimpleOutput]', 'VBitrate=800', 'ABitrate=96', 'StreamEncoder=x264', 'Preset=ultrafast', `x264Settings=${x264Settings}`, '',
       '[Video]', 'BaseCX=640', 'BaseCY=360', 'OutputCX=640', 'OutputCY=360', 'FPSType=1', 'FPSCommon=30', '',
       '[Audio]', 'SampleRate=48000', 'ChannelSetup=Stereo', '',
     ].join('\n'),
@@ -75,14 +75,15 @@ async function waitForPort(port: number, timeoutMs: number, exited: () => boolea
   throw new Error(`OBS's WebSocket server did not listen on ${port} within ${timeoutMs} ms`);
 }
 
-export async function startObs(options: { readyTimeoutMs?: number } = {}): Promise<ObsProcess> {
+/** `x264Settings` '' leaves OBS's own keyframe default (auto, 250 frames): what a fresh OBS sends. */
+export async function startObs(options: { readyTimeoutMs?: number; x264Settings?: string } = {}): Promise<ObsProcess> {
   const home = tempDir('klive-obs-');
   const clip = path.join(home, 'clip.mp4');
   const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
   if (made.status !== 0) throw new Error(`could not make the OBS test clip: ${made.stderr?.toString() ?? ''}`);
   const port = await freePort();
   const password = `klive-${Math.random().toString(36).slice(2, 12)}`;
-  writeConfig(home, port, password, clip);
+  writeConfig(home, port, password, clip, options.x264Settings ?? 'keyint=60');
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), LIBGL_ALWAYS_SOFTWARE: '1' };
   const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x720x24', 'obs', '--multi', '--minimize-to-tray', '--disable-missing-files-check', '--disable-updater', '--profile', 'klive', '--collection', 'klive', '--scene', 'Scene'], {
     env,
