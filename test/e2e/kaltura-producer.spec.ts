@@ -143,8 +143,11 @@ test('the session outlives the page; sign-out forgets it; a new token needs a co
 
 test('an account without live streaming or Hybrid eCDN is told what to ask Kaltura for', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
-  await page.getByTestId('nav-sandbox').click();
-  const partner = page.getByTestId('sandbox-partner-102');
+  // the sandbox-only switches sit in the Kaltura entries screen's sandbox panel
+  await page.getByTestId('nav-kaltura').click();
+  const panel = page.getByTestId('kaltura-sandbox-panel');
+  await panel.locator('> summary').click();
+  const partner = panel.getByTestId('sandbox-partner-102');
   for (const feature of ['liveStream', 'hybridEcdn']) {
     // the switch is controlled by the station's answer: click, then wait for the new state
     await partner.getByTestId(`sandbox-feature-${feature}`).click();
@@ -163,7 +166,8 @@ test('an account without live streaming or Hybrid eCDN is told what to ask Kaltu
     await expect(page.getByRole('alert').filter({ hasText: 'Could not list the live entries' })).toContainText('SERVICE_FORBIDDEN');
     await shot(page, 'kaltura-missing-features');
   } finally {
-    await page.getByTestId('nav-sandbox').click();
+    await page.getByTestId('nav-kaltura').click();
+    if (!(await partner.isVisible())) await panel.locator('> summary').click();
     for (const feature of ['liveStream', 'hybridEcdn']) {
       await partner.getByTestId(`sandbox-feature-${feature}`).click();
       await expect(partner.getByTestId(`sandbox-feature-${feature}`)).toBeChecked();

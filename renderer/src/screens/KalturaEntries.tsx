@@ -5,11 +5,13 @@ import { useEffect, useState } from 'react';
 import type { ProducerEntry } from '../../../shared/producer.js';
 import { EntryNameSchema } from '../../../shared/sandbox.js';
 import { useApp, useProducer, useSettings } from '../state/context.js';
-import { describeError, loadProducer } from '../state/sync.js';
+import { describeError, loadProducer, loadSandbox } from '../state/sync.js';
 import { ToneBadge } from '../components/ToneBadge.js';
 import type { Tone } from '../state/selectors.js';
 import { ProducerSignIn } from './ProducerSignIn.js';
 import { AccountPanel } from './ProducerAccount.js';
+import { SandboxLogins } from './SandboxLogins.js';
+import { SandboxPartners } from './SandboxPartners.js';
 
 const STATE_TEXT: Record<ProducerEntry['liveState'], { text: string; tone: Tone }> = {
   'live-here': { text: 'Live here', tone: 'good' },
@@ -174,6 +176,9 @@ export function KalturaEntriesScreen() {
   useEffect(() => {
     void loadProducer(connection, stores);
   }, [connection, stores, mode, query]);
+  useEffect(() => {
+    if (mode === 'sandbox') void loadSandbox(connection, stores);
+  }, [connection, stores, mode]);
   // the live state changes while the producer watches: refresh the page every 5 s
   useEffect(() => {
     if (!status?.signedIn) return;
@@ -188,6 +193,14 @@ export function KalturaEntriesScreen() {
         <h2 id="kaltura-title">Kaltura entries</h2>
         <span className="muted">{mode === 'sandbox' ? 'Sandbox: the same screens and calls as a real account.' : 'Your Kaltura account\'s live entries.'}</span>
       </div>
+      {mode === 'sandbox' && (
+        // the sandbox-only parts: its rehearsal logins and the partner's feature switches
+        <details className="endpoint" data-testid="kaltura-sandbox-panel">
+          <summary>Sandbox panel: logins and partner features</summary>
+          <SandboxLogins />
+          <SandboxPartners />
+        </details>
+      )}
       {status === null ? (
         <p className="muted">Loading…</p>
       ) : !status.signedIn ? (
