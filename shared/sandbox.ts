@@ -92,6 +92,16 @@ export function buildPublishDetails(input: PublishInput): PublishDetails {
   return { entryId: input.entryId, partnerId: input.partnerId, primary: endpoint(0), backup: endpoint(1) };
 }
 
+/** A KMC login of the built-in sandbox, shown on the Sandbox screen for rehearsals (like its admin secret). */
+export const SandboxLoginSchema = z.object({
+  loginId: z.string(),
+  password: z.string(),
+  partnerIds: z.array(z.number().int()),
+  /** the current 6-digit code when the login requires two-factor authentication */
+  currentCode: z.string().nullable(),
+});
+export type SandboxLogin = z.infer<typeof SandboxLoginSchema>;
+
 /** The Kaltura partner features the sandbox models (names as in Kaltura's admin console / PermissionName). */
 export const SandboxPartnerFeaturesSchema = z.object({
   /** FEATURE_LIVE_STREAM */

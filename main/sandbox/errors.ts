@@ -53,6 +53,12 @@ const TEMPLATES = {
   KALTURA_RECORDING_DISABLED: 'KALTURA_RECORDING_DISABLED;PARTNER_ID;Kaltura recording is disabled for partner [@PARTNER_ID@] use liveStream->appendRecording to set the live recorded content',
   RECORDED_ENTRY_LIVE_MISMATCH: 'RECORDED_ENTRY_LIVE_MISMATCH;LIVE_ENTRY_ID,RECORDED_ENTRY_ID;Recorded entry [@RECORDED_ENTRY_ID@] was not created while streaming to the given live entry [@LIVE_ENTRY_ID@]',
   FLAVOR_PARAMS_ID_NOT_FOUND: 'FLAVOR_PARAMS_ID_NOT_FOUND;ID;Flavor params id "@ID@" not found',
+  LOGIN_DATA_NOT_FOUND: 'LOGIN_DATA_NOT_FOUND;;Login id not found',
+  USER_WRONG_PASSWORD: 'USER_WRONG_PASSWORD;;Wrong password supplied',
+  MISSING_OTP: 'MISSING_OTP;;Missing otp',
+  INVALID_OTP: 'INVALID_OTP;;Invalid otp',
+  USER_NOT_FOUND: 'USER_NOT_FOUND;;User was not found',
+  INVALID_PARTNER_ID: 'INVALID_PARTNER_ID;PARTNER_ID;Invalid partner id [@PARTNER_ID@]',
 } as const;
 
 /** The name of a Kaltura error constant (usually equal to the code it sends; SERVER_NODE_NOT_FOUND_WITH_ID is not). */

@@ -7,9 +7,12 @@ import type { DispatchDeps } from './dispatch/dispatch.js';
 import { parseTimeScale, scaledClock, timeScaleFromEnv } from './clock.js';
 import { Faults, type FaultControl } from './faults.js';
 import { createSandboxServer } from './http.js';
+import { SandboxLogins, type LoginRecord } from './model/logins.js';
 import { SandboxStore } from './model/store.js';
 import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model/types.js';
 
+export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
+export { totpCode } from './model/totp.js';
 export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type PartnerSettingsPatch, type UpdateEntryInput } from './model/store.js';
 export { SERVER_NODE_TTL_SECONDS } from './model/server-nodes.js';
 export { TIME_SCALE_ENV, parseTimeScale, scaledClock } from './clock.js';
@@ -50,6 +53,8 @@ export interface SandboxHandle {
   adminSecret(partnerId: number): string | undefined;
   faults: FaultControl;
   store: SandboxStore;
+  /** the KMC logins (user.loginByLoginId); their passwords are secrets like the admin secrets */
+  logins(): readonly LoginRecord[];
   close(): Promise<void>;
 }
 
@@ -62,9 +67,11 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     throw new Error(`sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`);
   }
   const store = new SandboxStore(path.join(options.dataDir, 'sandbox'), logger, now);
+  const logins = new SandboxLogins(path.join(options.dataDir, 'sandbox'), logger, now);
   const faults = new Faults(options.random);
   const deps: DispatchDeps = {
     store,
+    logins,
     logger,
     now,
     rtmpBaseUrl: options.rtmpBaseUrl,
@@ -97,6 +104,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
     adminSecret: (partnerId) => store.adminSecret(partnerId),
     faults,
     store,
+    logins: () => logins.all(),
     close: () => (closing ??= sandboxServer.close()),
   };
 }

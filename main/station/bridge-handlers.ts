@@ -13,7 +13,10 @@ import type { Logger } from '../log/logger.js';
 import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
 import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
-import type { SandboxHandle } from '../sandbox/index.js';
+import { totpCode, type SandboxHandle } from '../sandbox/index.js';
+import type { ProducerSession } from '../kaltura/producer-session.js';
+import type { ObsControl } from '../obs/obs-control.js';
+import { createProducerHandlers } from './producer-handlers.js';
 
 export interface BridgeHandlerDeps {
   info: () => StationInfo;
@@ -30,6 +33,9 @@ export interface BridgeHandlerDeps {
   partnerChanged?: () => void;
   /** tries refused recording hand-overs again; returns how many entries had one */
   retryRecordings: (entryId?: string) => number;
+  /** the producer's own Kaltura session (sign-in, live entries) */
+  producer: ProducerSession;
+  obs: ObsControl;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
@@ -56,7 +62,17 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     if (!entry) throw new BridgeCallError('failed', `Sandbox entry ${entryId} does not exist: pick one from the list or create it.`);
     return entry;
   };
+  const sandboxPublishDetails = (entryId: string) => {
+    const handle = d.kaltura.sandbox;
+    if (!handle) return null;
+    const entry = sandboxEntry(entryId);
+    const token = handle.store.entryToken(entryId);
+    if (!token) throw new BridgeCallError('failed', `Sandbox entry ${entryId} has no stream token: regenerate it.`);
+    return buildPublishDetails({ rtmpUrl: d.info().rtmpUrl, partnerId: entry.partnerId, entryId, token });
+  };
+  const producer = createProducerHandlers({ ...d, sandboxPublishDetails });
   return {
+    ...producer.handlers,
     'station.getInfo': async () => d.info(),
     'state.getSnapshot': async () => d.registry.snapshot(),
     'settings.get': async () => publicSettings(d.settings.get(), d.secrets, d.startupOverrides),
@@ -92,6 +108,10 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     'sandbox.listEntries': async () => {
       const handle = d.kaltura.sandbox;
       return handle ? handle.store.entries().map((e) => handle.store.toSandboxEntry(e)) : [];
+    },
+    'sandbox.listLogins': async () => {
+      const handle = d.kaltura.sandbox;
+      return (handle?.logins() ?? []).map((l) => ({ loginId: l.loginId, password: l.password, partnerIds: l.partnerIds, currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
     'sandbox.listPartners': async () => d.kaltura.sandbox?.store.listPartners() ?? [],
@@ -140,15 +160,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Stream token regenerated: encoders using the old one will be refused' });
       return store.toSandboxEntry(sandboxEntry(entryId));
     },
-    'connect.getPublishDetails': async ({ entryId }) => {
-      const handle = d.kaltura.sandbox;
-      if (handle) {
-        const entry = sandboxEntry(entryId);
-        const token = handle.store.entryToken(entryId);
-        if (!token) throw new BridgeCallError('failed', `Sandbox entry ${entryId} has no stream token: regenerate it.`);
-        return buildPublishDetails({ rtmpUrl: d.info().rtmpUrl, partnerId: entry.partnerId, entryId, token });
-      }
-      throw new BridgeCallError('failed', 'With a Kaltura account, copy the entry\'s stream token from KMC (Live entry → Live Ingest Settings) and type it on the Connect screen together with the entry id and partner id.');
-    },
+    // a signed-in producer's entries come from their Kaltura; without a session, sandbox entries from the store
+    'connect.getPublishDetails': async ({ entryId }) => producer.publishDetails(entryId),
   } satisfies BridgeHandlers;
 }

@@ -34,6 +34,8 @@ import type { StationBridgeHost } from './bridge-server.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadOrCreateAccessToken, createIndexTransform } from './access-token.js';
 import { KalturaRuntime } from './kaltura-runtime.js';
+import { ProducerSession } from '../kaltura/producer-session.js';
+import { ObsControl } from '../obs/obs-control.js';
 import { StationMonitor } from './monitor.js';
 import { StreamPipeline } from './stream-pipeline.js';
 
@@ -73,6 +75,9 @@ export class Station {
   private readonly kalturaConfig: KalturaConfig;
   private readonly pids: PidRegistry;
   private readonly kaltura: KalturaRuntime;
+  /** a producer's own Kaltura session (sign-in, live entries): apart from the media-server KS */
+  private readonly producer: ProducerSession;
+  private readonly obs: ObsControl;
   private readonly monitor: StationMonitor;
   private readonly ingest: IngestServer;
   private readonly queue: UploadQueue;
@@ -140,6 +145,8 @@ export class Station {
       },
       onCall: (call) => this.monitor.metrics.recordApiCall(call),
     });
+    this.producer = new ProducerSession({ version: paths.version, logger: logger.child('producer') });
+    this.obs = new ObsControl({ logger: logger.child('obs') });
     this.monitor = new StationMonitor({
       logger,
       dataDir: options.dataDir,
@@ -212,6 +219,8 @@ export class Station {
         logger,
         startupOverrides: this.kalturaConfig.overriddenFields(),
         encoders: () => this.encoderAvailability(),
+        producer: this.producer,
+        obs: this.obs,
         applySettings: (previous, next, secretChanged) => this.applySettings(previous, next, secretChanged),
         retryRecordings: (entryId) => this.queue.retryHeld(entryId),
         partnerChanged: () => {
@@ -266,6 +275,8 @@ export class Station {
     this.pipelines.clear();
     this.pids.killAll();
     await this.monitor.stop().catch(() => undefined);
+    this.producer.stop();
+    await this.obs.disconnect();
     await this.kaltura.stop();
     await this.http.close();
   }

@@ -9,6 +9,7 @@ import { EntryDetail } from './screens/EntryDetail.js';
 import { ConnectScreen } from './screens/Connect.js';
 import { SettingsScreen } from './screens/Settings.js';
 import { SandboxScreen } from './screens/Sandbox.js';
+import { KalturaEntriesScreen } from './screens/KalturaEntries.js';
 import { EventsScreen } from './screens/Events.js';
 import { FfmpegWarning, StatusBar } from './components/StatusBar.js';
 
@@ -17,6 +18,7 @@ export const THEME_STORAGE_KEY = 'klive.theme';
 const NAV: { view: View; label: string }[] = [
   { view: 'live', label: 'Live entries' },
   { view: 'connect', label: 'Connect an encoder' },
+  { view: 'kaltura', label: 'Kaltura entries' },
   { view: 'sandbox', label: 'Sandbox entries' },
   { view: 'events', label: 'Events' },
   { view: 'settings', label: 'Settings' },
@@ -36,6 +38,8 @@ function Screen({ view }: { view: View }): ReactNode {
       return <EntryDetail />;
     case 'connect':
       return <ConnectScreen />;
+    case 'kaltura':
+      return <KalturaEntriesScreen />;
     case 'sandbox':
       return <SandboxScreen />;
     case 'events':

@@ -11,10 +11,21 @@ import {
   EntryRefRequestSchema,
   PublishDetailsSchema,
   SandboxEntrySchema,
+  SandboxLoginSchema,
   SandboxPartnerSchema,
   UpdateSandboxEntryRequestSchema,
   UpdateSandboxPartnerRequestSchema,
 } from '../sandbox.js';
+import {
+  CreateProducerEntryRequestSchema,
+  ListProducerEntriesRequestSchema,
+  ProducerEntryPageSchema,
+  ProducerEntryRefSchema,
+  ProducerEntrySchema,
+  ProducerSignInRequestSchema,
+  ProducerStatusSchema,
+} from '../producer.js';
+import { ObsSendRequestSchema, ObsStatusSchema } from '../obs.js';
 
 /** settings.update input: any subset of the settings, plus the write-only admin secret. */
 export const SettingsUpdateSchema = z
@@ -140,6 +151,13 @@ export const requests = {
     mutates: true,
     description: 'give a sandbox entry a new stream token (encoders using the old one are refused from now on)',
   }),
+  'sandbox.listLogins': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(SandboxLoginSchema),
+    // sandbox passwords are rehearsal secrets: shown to the producer on purpose, never to an untrusted LAN viewer
+    mutates: true,
+    description: 'the sandbox KMC logins (login id, password per install, current 2FA code) for rehearsing sign-in; [] outside sandbox mode',
+  }),
   'sandbox.listPartners': defineRequest({
     request: z.object({}).strict(),
     response: z.array(SandboxPartnerSchema),
@@ -159,6 +177,84 @@ export const requests = {
     mutates: true,
     description:
       'THE ONE PLACE A STREAM TOKEN IS SHOWN ON PURPOSE: the OBS server URL (with t=token) and stream key for one entry, primary and backup, for the producer to paste into the encoder',
+  }),
+  'producer.getStatus': defineRequest({
+    request: z.object({}).strict(),
+    response: ProducerStatusSchema,
+    mutates: false,
+    description: 'whether a producer is signed in to Kaltura, as whom, what the account can do (never the KS)',
+  }),
+  'producer.signIn': defineRequest({
+    request: ProducerSignInRequestSchema,
+    response: ProducerStatusSchema,
+    mutates: true,
+    description: 'sign in with a KMC login (+ 2FA code, + partner) or partner id + admin secret; the session stays in main',
+  }),
+  'producer.signOut': defineRequest({
+    request: z.object({}).strict(),
+    response: ProducerStatusSchema,
+    mutates: true,
+    description: 'forget the producer session',
+  }),
+  'producer.storeAdminSecret': defineRequest({
+    request: z.object({ consent: z.boolean() }).strict(),
+    response: ProducerStatusSchema,
+    mutates: true,
+    description: 'store the partner admin secret read at sign-in in the secret store for the media-server role (eCDN), only with consent',
+  }),
+  'producer.listEntries': defineRequest({
+    request: ListProducerEntriesRequestSchema,
+    response: ProducerEntryPageSchema,
+    mutates: true,
+    description: 'one page of the partner\'s live entries (search by name) with live state, profile, DVR and recording',
+  }),
+  'producer.listProfiles': defineRequest({
+    request: z.object({}).strict(),
+    response: z.array(ConversionProfileSchema),
+    mutates: true,
+    description: 'the partner\'s live conversion profiles (conversionProfile.list typeEqual LIVE_STREAM)',
+  }),
+  'producer.createEntry': defineRequest({
+    request: CreateProducerEntryRequestSchema,
+    response: ProducerEntrySchema,
+    mutates: true,
+    description: 'create a live entry in Kaltura (liveStream.add)',
+  }),
+  'producer.regenerateToken': defineRequest({
+    request: ProducerEntryRefSchema,
+    response: ProducerEntrySchema,
+    mutates: true,
+    description: 'give an entry a new stream token in Kaltura: encoders using the old one are refused',
+  }),
+  'obs.send': defineRequest({
+    request: ObsSendRequestSchema,
+    response: ObsStatusSchema,
+    mutates: true,
+    description: 'connect to OBS (obs-websocket 5) and set its stream service to this station\'s server and key for the entry',
+  }),
+  'obs.getStatus': defineRequest({
+    request: z.object({}).strict(),
+    response: ObsStatusSchema,
+    mutates: false,
+    description: 'whether OBS streams, its output bitrate and the settings that hurt the ladder',
+  }),
+  'obs.startStreaming': defineRequest({
+    request: z.object({}).strict(),
+    response: ObsStatusSchema,
+    mutates: true,
+    description: 'ask OBS to start streaming',
+  }),
+  'obs.stopStreaming': defineRequest({
+    request: z.object({}).strict(),
+    response: ObsStatusSchema,
+    mutates: true,
+    description: 'ask OBS to stop streaming',
+  }),
+  'obs.disconnect': defineRequest({
+    request: z.object({}).strict(),
+    response: ObsStatusSchema,
+    mutates: true,
+    description: 'close the link to OBS',
   }),
 } as const;
 

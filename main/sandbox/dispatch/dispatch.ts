@@ -2,6 +2,7 @@
 // multirequest (nested or flattened, top-level ks/clientTag/partnerId inherited, {N:result:path} references).
 import type { Logger } from '../../log/logger.js';
 import { SandboxApiError, toApiError } from '../errors.js';
+import type { SandboxLogins } from '../model/logins.js';
 import type { SandboxStore } from '../model/store.js';
 import { beaconService, conversionProfileService, entryServerNodeService, wowzaLiveConversionProfileService } from '../services/misc.js';
 import { flavorAssetService } from '../services/flavor-asset.js';
@@ -9,8 +10,10 @@ import { liveStreamMediaService } from '../services/live-stream-media.js';
 import { liveStreamRecordingService } from '../services/live-stream-recording.js';
 import { liveStreamService } from '../services/live-stream.js';
 import { baseEntryService, liveStreamDetailsService, metadataService } from '../services/playback.js';
+import { partnerService, permissionService } from '../services/partner.js';
 import { sessionService } from '../services/session.js';
 import { uploadTokenService } from '../services/upload-token.js';
+import { userService } from '../services/user.js';
 import { isBag, optString, type ParamBag, type ParamValue } from '../wire/params.js';
 import type { ApiValue } from '../wire/serialize.js';
 import { resolveSession, type KsAgeTable } from './auth.js';
@@ -30,6 +33,9 @@ export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   entryservernode: entryServerNodeService,
   conversionprofile: conversionProfileService,
   wowza_liveconversionprofile: wowzaLiveConversionProfileService,
+  user: userService,
+  partner: partnerService,
+  permission: permissionService,
   servernode: serverNodeService,
   flavorasset: flavorAssetService,
 };
@@ -42,6 +48,7 @@ const SERVICE_GATES: Readonly<Record<string, ServiceGate>> = {
 
 export interface DispatchDeps {
   store: SandboxStore;
+  logins: SandboxLogins;
   logger: Logger;
   now(): number;
   rtmpBaseUrl: string;
@@ -80,6 +87,7 @@ export async function runCall(deps: DispatchDeps, serviceName: string, actionNam
     const ctx = {
       callName,
       store: deps.store,
+      logins: deps.logins,
       params,
       session,
       logger: deps.logger,

@@ -1,6 +1,7 @@
 // Owns the contract between the api_v3 dispatcher and the service modules: what an action declares
 // (who may call it) and what it gets (store, parameters, the resolved session).
 import type { Logger } from '../../log/logger.js';
+import type { SandboxLogins } from '../model/logins.js';
 import type { SandboxStore } from '../model/store.js';
 import type { ParamBag } from '../wire/params.js';
 import type { ApiValue } from '../wire/serialize.js';
@@ -27,6 +28,8 @@ export interface ActionContext {
   /** "service->action" (lower case), the argument of SERVICE_FORBIDDEN */
   callName: string;
   store: SandboxStore;
+  /** KMC logins for user.loginByLoginId */
+  logins: SandboxLogins;
   params: ParamBag;
   session: SessionInfo;
   logger: Logger;

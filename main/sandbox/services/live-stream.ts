@@ -69,6 +69,9 @@ export const liveStreamService: ServiceDef = {
           (idIn === undefined || idIn.includes(e.id)) &&
           (nameLike === undefined || e.name.toLowerCase().includes(nameLike)),
       );
+      // newest first, the order KMC asks for (-createdAt); +createdAt gives oldest first
+      const orderBy = optString(filter, 'orderBy');
+      if (orderBy !== '+createdAt') matching.sort((a, b) => b.createdAtSeconds - a.createdAtSeconds);
       const page = matching.slice((pageIndex - 1) * pageSize, pageIndex * pageSize).map((e) => entryResult(ctx, e));
       return { ...listResponse(page, 'KalturaLiveStreamListResponse'), totalCount: matching.length };
     },

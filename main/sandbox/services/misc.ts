@@ -5,7 +5,7 @@ import { RawResult, type ServiceDef } from '../dispatch/types.js';
 import { listResponse, nodeToApi, profileToApi } from '../model/api-objects.js';
 import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';
 import { buildServeXml, parseServeStreamName } from '../serve/serve.js';
-import { getRaw, isBag, optBag, optBool, optString, reqBag, reqInt, reqString } from '../wire/params.js';
+import { getRaw, isBag, optBag, optBool, optInt, optString, reqBag, reqInt, reqString } from '../wire/params.js';
 import { findEntry } from './entry-access.js';
 
 const MAX_BEACON_FIELD_CHARS = 64 * 1024;
@@ -61,7 +61,10 @@ export const conversionProfileService: ServiceDef = {
     access: 'any',
     run(ctx) {
       const partnerId = ctx.session.partnerId ?? 0;
-      return listResponse(ctx.store.profileRecords().map((p) => profileToApi(p, partnerId)), 'KalturaConversionProfileListResponse');
+      // every sandbox profile is a live one (KalturaConversionProfileType LIVE_STREAM = 2); MEDIA (1) has none
+      const typeEqual = optInt(optBag(ctx.params, 'filter') ?? {}, 'typeEqual');
+      const profiles = typeEqual === null || typeEqual === 2 ? ctx.store.profileRecords() : [];
+      return listResponse(profiles.map((p) => profileToApi(p, partnerId)), 'KalturaConversionProfileListResponse');
     },
   },
   get: {

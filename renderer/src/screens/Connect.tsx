@@ -4,12 +4,13 @@ import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { PublishDetails } from '../../../shared/sandbox.js';
 import { buildPublishDetails, EntryIdSchema } from '../../../shared/sandbox.js';
-import { useApp, useEntries, useSandbox, useSystem, useUi } from '../state/context.js';
+import { useApp, useEntries, useProducer, useSandbox, useSystem, useUi } from '../state/context.js';
 import { describeError, loadSandbox } from '../state/sync.js';
 import { entryNames } from '../state/selectors.js';
 import { CopyField } from '../components/CopyField.js';
 import { ffmpegCommand } from '../lib/publish.js';
 import { ServerNodeStatus } from '../components/ServerNodeStatus.js';
+import { ObsPanel } from './ObsPanel.js';
 
 const MANUAL = '__manual__';
 
@@ -29,6 +30,7 @@ export function ConnectScreen() {
   const rtmpUrl = useSystem((s) => s.info?.rtmpUrl ?? null);
   const sandboxEntries = useSandbox((s) => s.entries);
   const sandboxError = useSandbox((s) => s.error);
+  const producerEntries = useProducer((s) => s.page?.entries ?? null);
   const liveNames = useEntries(useShallow((s) => entryNames(s.byId).map(([id, name]) => `${id}\u0000${name}`)));
   const [details, setDetails] = useState<PublishDetails | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -40,12 +42,14 @@ export function ConnectScreen() {
   }, [connection, stores, sandboxEntries]);
 
   const options = new Map<string, string>();
+  // a signed-in producer's entries first: their tokens come from Kaltura through main
+  for (const e of producerEntries ?? []) options.set(e.entryId, `${e.name} (${e.entryId}) · Kaltura`);
   for (const e of sandboxEntries ?? []) options.set(e.entryId, `${e.name} (${e.entryId}) · sandbox`);
   for (const pair of liveNames) {
     const [id = '', name = ''] = pair.split('\u0000');
     if (!options.has(id)) options.set(id, `${name} (${id}) · live`);
   }
-  const selected = chosen ?? (sandboxEntries?.[0]?.entryId ?? MANUAL);
+  const selected = chosen ?? (producerEntries?.[0]?.entryId ?? sandboxEntries?.[0]?.entryId ?? MANUAL);
   const isManual = selected === MANUAL;
 
   useEffect(() => {
@@ -132,6 +136,7 @@ export function ConnectScreen() {
             <h3>Or test with ffmpeg</h3>
             <pre className="command" data-testid="connect-ffmpeg-command">{ffmpegCommand(shown.primary)}</pre>
           </div>
+          {!isManual && <ObsPanel entryId={selected} />}
         </div>
       )}
       {isManual && !rtmpUrl && <p className="muted">Waiting for the station to say where it listens…</p>}

@@ -3,6 +3,7 @@ import { createContext, useContext } from 'react';
 import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { BridgeConnection } from '../bridge/client.js';
+import type { ProducerState } from './producer-store.js';
 import type { EntriesState, EventsState, KalturaState, SandboxState, SettingsState, Stores, SystemState, UiState } from './stores.js';
 
 interface AppContextValue {
@@ -39,6 +40,9 @@ export function useSettings<T>(selector: (state: SettingsState) => T): T {
 }
 export function useSandbox<T>(selector: (state: SandboxState) => T): T {
   return useStore(useApp().stores.sandbox, selector);
+}
+export function useProducer<T>(selector: (state: ProducerState) => T): T {
+  return useStore(useApp().stores.producer, selector);
 }
 export function useUi<T>(selector: (state: UiState) => T): T {
   return useStore(useApp().stores.ui, selector);

@@ -7,6 +7,7 @@ import type { StationInfo } from '../../../shared/station-info.js';
 import type { PublicSettings } from '../../../shared/settings.js';
 import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
 import type { ConnectionStatus } from '../bridge/ws-client.js';
+import { createProducerStore, type ProducerState } from './producer-store.js';
 
 export interface EntriesState {
   byId: Readonly<Record<string, EntryState>>;
@@ -59,7 +60,7 @@ export interface SandboxState {
   setError(message: string | null): void;
 }
 
-export type View = 'live' | 'detail' | 'connect' | 'sandbox' | 'events' | 'settings';
+export type View = 'live' | 'detail' | 'connect' | 'kaltura' | 'sandbox' | 'events' | 'settings';
 export type Theme = 'dark' | 'light';
 
 export interface UiState {
@@ -198,6 +199,7 @@ export interface Stores {
   system: StoreApi<SystemState>;
   settings: StoreApi<SettingsState>;
   sandbox: StoreApi<SandboxState>;
+  producer: StoreApi<ProducerState>;
   ui: StoreApi<UiState>;
 }
 
@@ -209,6 +211,7 @@ export function createStores(initial: { theme: Theme; nowMs: number }): Stores {
     system: createSystemStore(),
     settings: createSettingsStore(),
     sandbox: createSandboxStore(),
+    producer: createProducerStore(),
     ui: createUiStore(initial),
   };
 }

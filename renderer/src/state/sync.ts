@@ -65,3 +65,22 @@ export async function loadSandbox(connection: BridgeConnection, stores: Stores):
     sandbox.setError(`Could not load the sandbox partner features: ${describeError(error)}`);
   }
 }
+
+/** The producer's session status, then (when signed in) one page of live entries and the live profiles. */
+export async function loadProducer(connection: BridgeConnection, stores: Stores): Promise<void> {
+  const producer = stores.producer.getState();
+  try {
+    const status = await connection.bridge.request['producer.getStatus']({});
+    producer.setStatus(status);
+    if (!status.signedIn) return;
+    const { query } = stores.producer.getState();
+    const [page, profiles] = await Promise.all([
+      connection.bridge.request['producer.listEntries']({ pageIndex: query.pageIndex, pageSize: query.pageSize, ...(query.nameLike.trim() ? { nameLike: query.nameLike.trim() } : {}) }),
+      connection.bridge.request['producer.listProfiles']({}),
+    ]);
+    producer.setPage(page);
+    producer.setProfiles(profiles);
+  } catch (error) {
+    producer.setError(describeError(error));
+  }
+}

@@ -1,0 +1,48 @@
+// Owns user.loginByLoginId (kaltura-producer.md 3): a KMC login (login id + password, plus a TOTP code when
+// the login requires 2FA) answers a KS of the chosen partner, with Kaltura's errors for each way it fails.
+import { generateKsV2 } from '../../kaltura/ks.js';
+import { SandboxApiError } from '../errors.js';
+import type { ServiceDef } from '../dispatch/types.js';
+import { passwordsEqual } from '../model/logins.js';
+import { verifyTotp } from '../model/totp.js';
+import { optInt, optString, reqString } from '../wire/params.js';
+
+const DEFAULT_EXPIRY_SECONDS = 86400;
+
+export const userService: ServiceDef = {
+  loginbyloginid: {
+    access: 'none',
+    run(ctx) {
+      const loginId = reqString(ctx.params, 'loginId');
+      const password = reqString(ctx.params, 'password');
+      // session.start and this share the `partnerId` name: here it picks one of the login's partners
+      const partnerId = optInt(ctx.params, 'partnerId');
+      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
+      const privileges = optString(ctx.params, 'privileges') ?? '*';
+      const otp = optString(ctx.params, 'otp');
+      const login = ctx.logins.find(loginId);
+      if (!login) throw new SandboxApiError('LOGIN_DATA_NOT_FOUND');
+      if (!passwordsEqual(password, login.password)) throw new SandboxApiError('USER_WRONG_PASSWORD');
+      if (login.otpSecret) {
+        if (otp === null || otp.trim() === '') throw new SandboxApiError('MISSING_OTP');
+        if (!verifyTotp(login.otpSecret, otp.trim(), ctx.now())) throw new SandboxApiError('INVALID_OTP');
+      }
+      const chosen = partnerId ?? login.partnerIds[0];
+      if (chosen === undefined || !login.partnerIds.includes(chosen)) throw new SandboxApiError('USER_NOT_FOUND');
+      const partner = ctx.store.partner(chosen);
+      const secret = ctx.store.adminSecret(chosen);
+      if (!partner || !secret) throw new SandboxApiError('INVALID_PARTNER_ID', [chosen]);
+      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      const ks = generateKsV2({
+        secret,
+        partnerId: chosen,
+        userId: login.loginId,
+        type: login.isAdmin ? 2 : 0,
+        privileges,
+        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+      });
+      ctx.onKsIssued(ks);
+      return ks;
+    },
+  },
+};
