@@ -152,6 +152,12 @@ export function liveStreamUpdate(client: KalturaClient, entryId: string, patch: 
   return client.call('livestream', 'update', { entryId, liveStreamEntry: entry }, { idempotent: true }).then((raw) => parseEntry(raw, 'livestream.update'));
 }
 
+/** liveStream.delete: Kaltura deletes the entry (and its server-node registrations); answers nothing. */
+export async function liveStreamDelete(client: KalturaClient, entryId: string): Promise<void> {
+  // a repeat after a lost answer would fail with ENTRY_ID_NOT_FOUND: the caller treats that as done
+  await client.call('livestream', 'delete', { entryId }, { idempotent: false });
+}
+
 export function liveStreamRegenerateToken(client: KalturaClient, entryId: string): Promise<ProducerLiveEntry> {
   return client.call('livestream', 'regenerateStreamToken', { entryId }, { idempotent: false }).then((raw) => parseEntry(raw, 'livestream.regenerateStreamToken'));
 }

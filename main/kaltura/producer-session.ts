@@ -69,6 +69,15 @@ export function describeProducerError(error: unknown): string {
         return `This login has no user in that partner (${error.code}): pick one of its partners.`;
       case 'START_SESSION_ERROR':
         return 'Kaltura refused this partner id and admin secret (START_SESSION_ERROR): copy both from KMC → Settings → Integration Settings.';
+      case 'ENTRY_ID_NOT_FOUND':
+        return `Kaltura has no such entry (ENTRY_ID_NOT_FOUND: ${error.message}): it was deleted or belongs to another partner; refresh the list.`;
+      case 'CONVERSION_PROFILE_ID_NOT_FOUND':
+        return `Kaltura has no such conversion profile (CONVERSION_PROFILE_ID_NOT_FOUND: ${error.message}): pick one of the partner's live profiles.`;
+      case 'INVALID_ENUM_VALUE':
+      case 'PROPERTY_VALIDATION_CANNOT_BE_NULL':
+      case 'PROPERTY_VALIDATION_MIN_LENGTH':
+      case 'PROPERTY_VALIDATION_MAX_LENGTH':
+        return `Kaltura refused the value (${error.code}): ${error.message}.`;
       case 'SERVICE_FORBIDDEN':
         return `The account may not use this (SERVICE_FORBIDDEN: ${error.message}): ask Kaltura to enable live streaming (FEATURE_LIVE_STREAM) for the partner.`;
       default:

@@ -145,4 +145,21 @@ describe('producer calls with the official kaltura-client', () => {
     const nodes = (await svc.entryServerNode.listAction!(filter).execute(c)) as ListResult;
     expect(nodes.objects).toMatchObject([{ entryId: added.id, status: 1, serverType: '0' }]);
   });
+
+  it('liveStream.update changes profile, DVR and recording with Kaltura\'s validation errors; liveStream.delete removes the entry', async () => {
+    const c = await producerClient();
+    const added = (await svc.liveStream.add!(new obj.LiveStreamEntry({ name: 'To be deleted', mediaType: 201 }), 32).execute(c)) as Record<string, unknown>;
+    const id = added.id as string;
+    const changed = (await svc.liveStream.update!(id, new obj.LiveStreamEntry({ conversionProfileId: 1002, dvrStatus: 1, recordStatus: 1 })).execute(c)) as Record<string, unknown>;
+    expect(changed).toMatchObject({ conversionProfileId: 1002, dvrStatus: 1, recordStatus: 1 });
+    const off = (await svc.liveStream.update!(id, new obj.LiveStreamEntry({ dvrStatus: 0, recordStatus: 0 })).execute(c)) as Record<string, unknown>;
+    expect(off).toMatchObject({ dvrStatus: 0, recordStatus: 0 });
+    await expect(svc.liveStream.update!(id, new obj.LiveStreamEntry({ conversionProfileId: 987654 })).execute(c)).rejects.toMatchObject({ code: 'CONVERSION_PROFILE_ID_NOT_FOUND' });
+    await expect(svc.liveStream.update!(id, new obj.LiveStreamEntry({ name: '' })).execute(c)).rejects.toMatchObject({ code: expect.stringMatching(/^PROPERTY_VALIDATION/) });
+    await svc.liveStream.deleteAction!(id).execute(c);
+    await expect(svc.liveStream.get!(id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
+    await expect(svc.liveStream.deleteAction!(id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
+    const page = (await svc.liveStream.listAction!(new obj.LiveStreamEntryFilter({ nameLike: 'To be deleted' })).execute(c)) as ListResult;
+    expect(page.totalCount).toBe(0);
+  });
 });

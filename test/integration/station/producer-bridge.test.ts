@@ -7,7 +7,7 @@ import { silentLogger } from '../../../main/log/logger.js';
 import { PRODUCER_LOGIN_ID, startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
 import { startInProcessStation, type InProcessStation } from '../../helpers/in-process-station.js';
 import { tempDir } from '../../helpers/net.js';
-import type { ProducerEntryPage, ProducerStatus } from '../../../shared/producer.js';
+import type { ProducerEntry, ProducerEntryPage, ProducerStatus } from '../../../shared/producer.js';
 import type { PublishDetails } from '../../../shared/sandbox.js';
 import type { PublicSettings } from '../../../shared/settings.js';
 import type { Snapshot } from '../../../shared/state.js';
@@ -58,5 +58,20 @@ describe('producer bridge on a station in eCDN mode', () => {
     const out = (await call('producer.signOut')) as ProducerStatus;
     expect(out.signedIn).toBe(false);
     await expect(call('producer.listEntries', { pageIndex: 1, pageSize: 10 })).rejects.toThrow(/sign in/i);
+  });
+
+  it('renames, changes and deletes an entry through producer.updateEntry/deleteEntry, with Kaltura\'s refusals in words', async () => {
+    const password = kaltura.logins().find((l) => l.loginId === PRODUCER_LOGIN_ID)?.password as string;
+    await call('producer.signIn', { method: 'login', loginId: PRODUCER_LOGIN_ID, password });
+    const created = (await call('producer.createEntry', { name: 'Bridge stage' })) as ProducerEntry;
+    const changed = (await call('producer.updateEntry', { entryId: created.entryId, name: 'Bridge stage B', recordingEnabled: true, dvrEnabled: true })) as ProducerEntry;
+    expect(changed).toMatchObject({ entryId: created.entryId, name: 'Bridge stage B', recordingEnabled: true, dvrEnabled: true });
+    await expect(call('producer.updateEntry', { entryId: created.entryId })).rejects.toThrow('say what to change');
+    await expect(call('producer.updateEntry', { entryId: created.entryId, conversionProfileId: 987654 })).rejects.toThrow(/Kaltura did not change the entry: .*CONVERSION_PROFILE_ID_NOT_FOUND/);
+    expect((await call('producer.deleteEntry', { entryId: created.entryId })) as { entryId: string }).toEqual({ entryId: created.entryId });
+    const page = (await call('producer.listEntries', { pageIndex: 1, pageSize: 10, nameLike: 'Bridge stage' })) as ProducerEntryPage;
+    expect(page.totalCount).toBe(0);
+    await expect(call('producer.deleteEntry', { entryId: created.entryId })).rejects.toThrow(/ENTRY_ID_NOT_FOUND/);
+    await call('producer.signOut');
   });
 });
