@@ -1,5 +1,5 @@
 // Owns the api_v3 calls of a producer's workflow (kaltura-producer.md 3): sign-in (user.loginByLoginId,
-// session.start), the partner and its permissions, live entries (list/get/add/update/regenerateStreamToken),
+// session.start, user.loginByKs to switch partner), the partner and its permissions, live entries (list/get/add/update/regenerateStreamToken),
 // live conversion profiles and entry server nodes, with their parameter names and result parsing.
 // Every call here runs with the producer's KS (the client's getKs), never the media-server KS.
 import type { KalturaClient } from './client.js';
@@ -80,6 +80,16 @@ export function userLoginByLoginId(
       { idempotent: false },
     )
     .then((raw) => parseString(raw, 'user.loginByLoginId'));
+}
+
+/** KMC's partner switch: the login's KS gets a KS of another partner the same login belongs to (no password). */
+export function userLoginByKs(client: KalturaClient, requestedPartnerId: number): Promise<{ ks: string; partnerId: number; userId: string }> {
+  return client.call('user', 'loginByKs', { requestedPartnerId }, { idempotent: true }).then((raw) => {
+    const o = obj(raw, 'user.loginByKs');
+    const ks = text(o.ks);
+    if (ks === '') throw invalidResponse('user.loginByKs', 'a session response without ks');
+    return { ks, partnerId: enumNumber(o.partnerId) ?? requestedPartnerId, userId: text(o.userId) };
+  });
 }
 
 /** An ADMIN KS for partner p from its admin secret; `*` privileges, as KMC's own session has. */

@@ -1,5 +1,5 @@
 // Owns the bridge answers for a producer with a Kaltura account (or the sandbox, through the same calls):
-// sign-in/out and status, the partner's live entries with their live state (Kaltura's entry server nodes plus
+// sign-in/out, partner switch and status, the partner's live entries with their live state (Kaltura's entry server nodes plus
 // this station's own streams), create, update, delete, regenerate token, live profiles, the publish details of one entry,
 // the admin secret for the media-server role (stored only on the user's explicit consent), and Send to OBS.
 import { BridgeCallError } from './bridge-host.js';
@@ -165,6 +165,16 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         try {
           const status = await d.producer.signIn(target(), req, adminSecretNeeded());
           d.events.add({ severity: 'info', kind: 'settings', message: `Signed in to Kaltura partner ${status.partnerId ?? '?'}${status.userId ? ` as ${status.userId}` : ''}` });
+          return status;
+        } catch (error) {
+          if (error instanceof BridgeCallError) throw error;
+          throw new BridgeCallError('failed', (error as Error).message);
+        }
+      },
+      'producer.switchPartner': async ({ partnerId }) => {
+        try {
+          const status = await d.producer.switchPartner(target(), partnerId, adminSecretNeeded());
+          d.events.add({ severity: 'info', kind: 'settings', message: `Switched the Kaltura session to partner ${status.partnerId ?? '?'}` });
           return status;
         } catch (error) {
           if (error instanceof BridgeCallError) throw error;

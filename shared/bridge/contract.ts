@@ -172,6 +172,12 @@ export const requests = {
     mutates: true,
     description: 'sign in with a KMC login (+ 2FA code, + partner) or partner id + admin secret; the session stays in main',
   }),
+  'producer.switchPartner': defineRequest({
+    request: z.object({ partnerId: z.number().int() }).strict(),
+    response: ProducerStatusSchema,
+    mutates: true,
+    description: 'switch a KMC login\'s session to another partner it belongs to (user.loginByKs with the session main holds; no password)',
+  }),
   'producer.signOut': defineRequest({
     request: z.object({}).strict(),
     response: ProducerStatusSchema,

@@ -178,6 +178,21 @@ test('an entry is renamed, its DVR and recording switched, a bad name refused, a
   await expect(page.getByTestId(`kaltura-row-${entryId}`)).toHaveCount(0);
 });
 
+test('a login of two partners switches to the other in one click, without the password, and back', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  await signIn(page, await sandboxLogin(page, 'plain'));
+  const account = page.getByTestId('producer-account');
+  await expect(account).toContainText('Signed in to partner Sandbox partner (102)');
+  await page.getByTestId('producer-switch-103').click();
+  await expect(account).toContainText('Signed in to partner Second sandbox partner (103)');
+  // partner 103's entries, not 102's rehearsal entry
+  await expect(page.getByTestId('kaltura-row-0_rkij47dr')).toHaveCount(0);
+  await expect(page.getByTestId('producer-signin')).toHaveCount(0);
+  await page.getByTestId('producer-switch-102').click();
+  await expect(account).toContainText('Signed in to partner Sandbox partner (102)');
+  await expect(page.getByTestId('kaltura-row-0_rkij47dr')).toBeVisible();
+});
+
 test('an account without live streaming or Hybrid eCDN is told what to ask Kaltura for', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
   // the sandbox-only switches sit in the Kaltura entries screen's sandbox panel

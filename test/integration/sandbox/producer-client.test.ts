@@ -101,7 +101,8 @@ describe('producer calls with the official kaltura-client', () => {
     expect(await svc.partner.get!(102).execute(c)).toMatchObject({ objectType: 'KalturaPartner', id: 102, adminSecret: sandbox.adminSecret(102) });
     expect(await svc.partner.getInfo!().execute(c)).toMatchObject({ id: 102, name: 'Sandbox partner' });
     const list = (await svc.partner.listPartnersForUser!().execute(c)) as ListResult;
-    expect(list.objects.map((p) => p.id)).toEqual([102]);
+    // the seeded producer login belongs to a second partner (rehearses the partner switch)
+    expect(list.objects.map((p) => p.id)).toEqual([102, 103]);
     expect(String(await svc.permission.getCurrentPermissions!().execute(c))).toContain('FEATURE_LIVE_STREAM');
     // a USER KS learns no secret
     const viewer = client();
@@ -161,5 +162,22 @@ describe('producer calls with the official kaltura-client', () => {
     await expect(svc.liveStream.deleteAction!(id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
     const page = (await svc.liveStream.listAction!(new obj.LiveStreamEntryFilter({ nameLike: 'To be deleted' })).execute(c)) as ListResult;
     expect(page.totalCount).toBe(0);
+  });
+
+  it('user.loginByKs switches the login\'s KS to another partner it belongs to, without the password; Kaltura\'s errors otherwise', async () => {
+    const c = await producerClient();
+    const switched = (await svc.user.loginByKs!(103).execute(c)) as Record<string, unknown>;
+    expect(switched).toMatchObject({ objectType: 'KalturaSessionResponse', partnerId: 103, userId: PRODUCER_LOGIN_ID });
+    expect(switched.ks).toMatch(/^djJ8MTAzf/);
+    const other = client();
+    other.setKs(switched.ks as string);
+    expect(await svc.partner.getInfo!().execute(other)).toMatchObject({ id: 103, name: 'Second sandbox partner' });
+    expect(((await svc.liveStream.listAction!().execute(other)) as ListResult).totalCount).toBe(0);
+    await expect(svc.user.loginByKs!(987654).execute(c)).rejects.toMatchObject({ code: 'UNKNOWN_PARTNER_ID' });
+    // the 2FA login has a user in partner 102 only
+    const l = login(PRODUCER_2FA_LOGIN_ID);
+    const twoFa = client();
+    twoFa.setKs((await svc.user.loginByLoginId!(l.loginId, l.password, null, 86400, '*', totpCode(l.otpSecret as string, Date.now())).execute(twoFa)) as string);
+    await expect(svc.user.loginByKs!(103).execute(twoFa)).rejects.toMatchObject({ code: 'ADMIN_KUSER_NOT_FOUND' });
   });
 });

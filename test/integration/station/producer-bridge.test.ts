@@ -74,4 +74,23 @@ describe('producer bridge on a station in eCDN mode', () => {
     await expect(call('producer.deleteEntry', { entryId: created.entryId })).rejects.toThrow(/ENTRY_ID_NOT_FOUND/);
     await call('producer.signOut');
   });
+
+  it('a login with two partners switches to the other in one call, without the password', async () => {
+    const password = kaltura.logins().find((l) => l.loginId === PRODUCER_LOGIN_ID)?.password as string;
+    const first = (await call('producer.signIn', { method: 'login', loginId: PRODUCER_LOGIN_ID, password })) as ProducerStatus;
+    expect(first.partnerId).toBe(102);
+    expect(first.partners.map((p) => p.id)).toEqual([102, 103]);
+    const switched = (await call('producer.switchPartner', { partnerId: 103 })) as ProducerStatus;
+    expect(switched).toMatchObject({ signedIn: true, partnerId: 103, partnerName: 'Second sandbox partner', userId: PRODUCER_LOGIN_ID, method: 'login' });
+    expect(switched.expiresAtMs).toBeLessThanOrEqual(first.expiresAtMs as number);
+    // the station now works in partner 103: its entries, not 102's
+    expect(((await call('producer.listEntries', { pageIndex: 1, pageSize: 10 })) as ProducerEntryPage).entries.map((e) => e.entryId)).not.toContain('0_rkij47dr');
+    await expect(call('producer.switchPartner', { partnerId: 987654 })).rejects.toThrow('This login has no user in partner 987654');
+    // a refused switch keeps the session
+    expect(((await call('producer.getStatus')) as ProducerStatus).partnerId).toBe(103);
+    const back = (await call('producer.switchPartner', { partnerId: 102 })) as ProducerStatus;
+    expect(back.partnerId).toBe(102);
+    expect(s.logs.join('\n')).not.toContain(password);
+    await call('producer.signOut');
+  });
 });

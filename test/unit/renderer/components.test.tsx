@@ -366,6 +366,39 @@ describe('KalturaEntriesScreen entry actions', () => {
   });
 });
 
+describe('AccountPanel partner switch', () => {
+  const status = {
+    signedIn: true, serviceUrl: 'http://127.0.0.1:1/api_v3', kmcUrl: null, method: 'login' as const, partnerId: 102, partnerName: 'Sandbox partner',
+    userId: 'producer@klive.local', partners: [{ id: 102, name: 'Sandbox partner' }, { id: 103, name: 'Second sandbox partner' }], expiresAtMs: T0 + 86_400_000, renewable: false,
+    capabilities: [], adminSecret: 'not-needed' as const, problem: null,
+  };
+
+  it('switches in one click without a password; a refused switch asks for the password with the partner filled in', async () => {
+    const { AccountPanel } = await import('../../../renderer/src/screens/ProducerAccount.js');
+    let refuse = false;
+    const { bridge, stores } = renderWith(<AccountPanel status={status} />, {
+      'producer.switchPartner': ({ partnerId }) => {
+        if (refuse) throw new Error('[failed] Could not switch to partner 103: Kaltura answered ADMIN_KUSER_NOT_FOUND: User was not found');
+        return { ...status, partnerId, partnerName: 'Second sandbox partner' };
+      },
+      'producer.getStatus': () => ({ ...status, partnerId: 103 }),
+      'producer.listEntries': () => ({ entries: [], totalCount: 0, pageIndex: 1, pageSize: 20 }),
+      'producer.listProfiles': () => [],
+    });
+    fireEvent.click(screen.getByTestId('producer-switch-103'));
+    await waitFor(() => expect(stores.producer.getState().status?.partnerId).toBe(103));
+    expect(bridge.calls.find((c) => c.name === 'producer.switchPartner')?.payload).toEqual({ partnerId: 103 });
+    expect(screen.queryByTestId('producer-signin')).toBeNull();
+
+    refuse = true;
+    fireEvent.click(screen.getByTestId('producer-switch-103'));
+    await waitFor(() => expect(screen.getByTestId('producer-switch-error').textContent).toContain('ADMIN_KUSER_NOT_FOUND'));
+    expect((screen.getByTestId('signin-partner') as HTMLInputElement).value).toBe('103');
+    expect((screen.getByTestId('signin-login') as HTMLInputElement).value).toBe('producer@klive.local');
+    expect((screen.getByTestId('signin-password') as HTMLInputElement).value).toBe('');
+  });
+});
+
 describe('SandboxScreen', () => {
   const entry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
   const profiles = [{ id: 1, name: 'Default', description: 'source + 3', isDefault: true }];

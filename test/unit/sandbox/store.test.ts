@@ -23,11 +23,11 @@ function setup(nowMs = 1_700_000_000_000): { dir: string; sink: ReturnType<typeo
 }
 
 describe('SandboxStore', () => {
-  it('seeds partner 102 with entry 0_rkij47dr (token dj94kfit), partner -5, and 32-hex secrets in a 0600 file', () => {
+  it('seeds partner 102 with entry 0_rkij47dr (token dj94kfit), the producer login second partner 103, partner -5, and 32-hex secrets in a 0600 file', () => {
     const { dir, sink, logger, open } = setup();
     const store = open();
     expect(store.entry('0_rkij47dr')).toMatchObject({ partnerId: 102, streamPassword: 'dj94kfit', name: 'Rehearsal stream', conversionProfileId: 1001 });
-    expect(store.partners().map((p) => p.id).sort()).toEqual([-5, 102]);
+    expect(store.partners().map((p) => p.id).sort()).toEqual([-5, 102, 103]);
     const secret = store.adminSecret(102) as string;
     expect(secret).toMatch(/^[0-9a-f]{32}$/);
     expect(store.adminSecret(-5)).toMatch(/^[0-9a-f]{32}$/);
