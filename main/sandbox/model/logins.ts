@@ -45,6 +45,12 @@ export class SandboxLogins {
     const loaded = loadJson(file, LoginsFileSchema, now());
     if (loaded.kind === 'ok') {
       this.logins = loaded.value.logins;
+      // logins seeded before the producer login had a second partner get it now
+      const producer = this.logins.find((l) => l.loginId === PRODUCER_LOGIN_ID);
+      if (producer && !producer.partnerIds.includes(SECOND_PARTNER_ID)) {
+        producer.partnerIds.push(SECOND_PARTNER_ID);
+        writeJsonAtomic(file, { logins: this.logins }, 0o600);
+      }
     } else {
       if (loaded.kind === 'corrupt') logger.error(`sandbox file logins.json is unreadable (${loaded.report.reason}); kept it as ${loaded.report.keptAs} and made new logins`);
       this.logins = [
