@@ -112,6 +112,21 @@ export type CreateProducerEntryRequest = z.infer<typeof CreateProducerEntryReque
 
 export const ProducerEntryRefSchema = z.object({ entryId: EntryIdSchema }).strict();
 
+/** liveStream.update from the entries screen: rename, conversion profile, DVR, recording (at least one). */
+export const UpdateProducerEntryRequestSchema = z
+  .object({
+    entryId: EntryIdSchema,
+    name: EntryNameSchema.optional(),
+    conversionProfileId: z.number().int().optional(),
+    dvrEnabled: z.boolean().optional(),
+    recordingEnabled: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => r.name !== undefined || r.conversionProfileId !== undefined || r.dvrEnabled !== undefined || r.recordingEnabled !== undefined, {
+    message: 'say what to change: name, conversionProfileId, dvrEnabled or recordingEnabled',
+  });
+export type UpdateProducerEntryRequest = z.infer<typeof UpdateProducerEntryRequestSchema>;
+
 /** KMC's entry page for a Kaltura service URL (SaaS: kmc.kaltura.com; on-prem: the same host's /index.php/kmcng). */
 export function kmcBaseUrl(serviceUrl: string): string | null {
   let url: URL;

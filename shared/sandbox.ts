@@ -31,17 +31,6 @@ export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
 
 export const EntryNameSchema = z.string().trim().min(1, 'give the entry a name').max(256, 'entry names are at most 256 characters');
 
-export const CreateSandboxEntryRequestSchema = z
-  .object({
-    name: EntryNameSchema,
-    /** omitted: the sandbox's default profile */
-    conversionProfileId: z.number().int().optional(),
-    dvrEnabled: z.boolean().optional(),
-    recordingEnabled: z.boolean().optional(),
-  })
-  .strict();
-export type CreateSandboxEntryRequest = z.infer<typeof CreateSandboxEntryRequestSchema>;
-
 export const UpdateSandboxEntryRequestSchema = z
   .object({
     entryId: EntryIdSchema,

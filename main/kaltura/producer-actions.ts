@@ -1,5 +1,5 @@
 // Owns the api_v3 calls of a producer's workflow (kaltura-producer.md 3): sign-in (user.loginByLoginId,
-// session.start), the partner and its permissions, live entries (list/get/add/update/regenerateStreamToken),
+// session.start, user.loginByKs to switch partner), the partner and its permissions, live entries (list/get/add/update/regenerateStreamToken),
 // live conversion profiles and entry server nodes, with their parameter names and result parsing.
 // Every call here runs with the producer's KS (the client's getKs), never the media-server KS.
 import type { KalturaClient } from './client.js';
@@ -82,6 +82,16 @@ export function userLoginByLoginId(
     .then((raw) => parseString(raw, 'user.loginByLoginId'));
 }
 
+/** KMC's partner switch: the login's KS gets a KS of another partner the same login belongs to (no password). */
+export function userLoginByKs(client: KalturaClient, requestedPartnerId: number): Promise<{ ks: string; partnerId: number; userId: string }> {
+  return client.call('user', 'loginByKs', { requestedPartnerId }, { idempotent: true }).then((raw) => {
+    const o = obj(raw, 'user.loginByKs');
+    const ks = text(o.ks);
+    if (ks === '') throw invalidResponse('user.loginByKs', 'a session response without ks');
+    return { ks, partnerId: enumNumber(o.partnerId) ?? requestedPartnerId, userId: text(o.userId) };
+  });
+}
+
 /** An ADMIN KS for partner p from its admin secret; `*` privileges, as KMC's own session has. */
 export function producerSessionStart(client: KalturaClient, args: { secret: string; partnerId: number; expirySeconds: number }): Promise<string> {
   return client
@@ -150,6 +160,12 @@ export function liveStreamUpdate(client: KalturaClient, entryId: string, patch: 
   if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
   if (patch.recording !== undefined) entry.recordStatus = patch.recording ? 1 : 0;
   return client.call('livestream', 'update', { entryId, liveStreamEntry: entry }, { idempotent: true }).then((raw) => parseEntry(raw, 'livestream.update'));
+}
+
+/** liveStream.delete: Kaltura deletes the entry (and its server-node registrations); answers nothing. */
+export async function liveStreamDelete(client: KalturaClient, entryId: string): Promise<void> {
+  // a repeat after a lost answer would fail with ENTRY_ID_NOT_FOUND: the caller treats that as done
+  await client.call('livestream', 'delete', { entryId }, { idempotent: false });
 }
 
 export function liveStreamRegenerateToken(client: KalturaClient, entryId: string): Promise<ProducerLiveEntry> {

@@ -1,11 +1,11 @@
 // Owns a producer's Kaltura session: signing in (KMC login with optional 2FA code and partner choice, or
-// partner id + admin secret), what the account can do, renewal (secret sign-in) or expiry (a login cannot be
+// partner id + admin secret), switching a login to another of its partners (user.loginByKs, no password), what the account can do, renewal (secret sign-in) or expiry (a login cannot be
 // renewed without the password: the UI asks again), and sign-out, which forgets the KS, the secret and the
 // partner's admin secret read for the media-server role. Nothing here leaves main; errors are in words.
 import { KalturaClient, kalturaClientTag } from './client.js';
 import { KalturaApiError, KalturaTransportError } from './errors.js';
 import {
-  partnerGet, partnerListForUser, permissionGetCurrent, producerSessionStart, userLoginByLoginId,
+  partnerGet, partnerListForUser, permissionGetCurrent, producerSessionStart, userLoginByKs, userLoginByLoginId,
 } from './producer-actions.js';
 import type { Logger } from '../log/logger.js';
 import type { Capability, ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
@@ -69,6 +69,15 @@ export function describeProducerError(error: unknown): string {
         return `This login has no user in that partner (${error.code}): pick one of its partners.`;
       case 'START_SESSION_ERROR':
         return 'Kaltura refused this partner id and admin secret (START_SESSION_ERROR): copy both from KMC → Settings → Integration Settings.';
+      case 'ENTRY_ID_NOT_FOUND':
+        return `Kaltura has no such entry (ENTRY_ID_NOT_FOUND: ${error.message}): it was deleted or belongs to another partner; refresh the list.`;
+      case 'CONVERSION_PROFILE_ID_NOT_FOUND':
+        return `Kaltura has no such conversion profile (CONVERSION_PROFILE_ID_NOT_FOUND: ${error.message}): pick one of the partner's live profiles.`;
+      case 'INVALID_ENUM_VALUE':
+      case 'PROPERTY_VALIDATION_CANNOT_BE_NULL':
+      case 'PROPERTY_VALIDATION_MIN_LENGTH':
+      case 'PROPERTY_VALIDATION_MAX_LENGTH':
+        return `Kaltura refused the value (${error.code}): ${error.message}.`;
       case 'SERVICE_FORBIDDEN':
         return `The account may not use this (SERVICE_FORBIDDEN: ${error.message}): ask Kaltura to enable live streaming (FEATURE_LIVE_STREAM) for the partner.`;
       default:
@@ -139,36 +148,68 @@ export class ProducerSession {
               ...(req.otp ? { otp: req.otp } : {}),
             })
           : await producerSessionStart(bare, { secret: req.adminSecret, partnerId: req.partnerId, expirySeconds });
-      this.o.logger.redactor.addSecret(ks);
-      const client = this.makeClient(target, () => ks);
-      const info = await client.call('session', 'get', {}, { idempotent: true }).catch(() => null);
-      const infoObj = (info ?? {}) as { partnerId?: unknown; userId?: unknown };
-      const partnerId = typeof infoObj.partnerId === 'number' ? infoObj.partnerId : req.partnerId ?? 0;
-      const partner = await partnerGet(client, partnerId).catch(() => ({ id: partnerId, name: `Partner ${partnerId}`, adminSecret: null }));
-      if (partner.adminSecret) this.o.logger.redactor.addSecret(partner.adminSecret);
-      const partners = req.method === 'login' ? await partnerListForUser(client).catch(() => [{ id: partnerId, name: partner.name }]) : [{ id: partnerId, name: partner.name }];
-      this.current = {
-        target,
-        method: req.method,
-        ks,
-        partnerId,
-        partnerName: partner.name,
-        userId: typeof infoObj.userId === 'string' ? infoObj.userId : req.method === 'login' ? req.loginId : '',
-        partners,
-        expiresAtMs: this.nowMs() + expirySeconds * 1000,
-        capabilities: await this.capabilities(client),
-        partnerAdminSecret: partner.adminSecret ?? (req.method === 'secret' ? req.adminSecret : null),
-        secret: req.method === 'secret' ? req.adminSecret : null,
-      };
-      this.adminSecretStored = false;
-      this.problem = null;
-      this.scheduleRenewal();
-      this.o.logger.info(`producer signed in to Kaltura partner ${partnerId} (${req.method})`);
-      return this.status(adminSecretNeeded);
+      return await this.establish(target, { method: req.method, ks, fallbackPartnerId: req.partnerId ?? 0, loginId: req.method === 'login' ? req.loginId : '', secret: req.method === 'secret' ? req.adminSecret : null, expiresAtMs: this.nowMs() + expirySeconds * 1000 }, adminSecretNeeded);
     } catch (error) {
       this.problem = this.o.logger.redactor.redact(describeProducerError(error));
       throw new Error(this.problem);
     }
+  }
+
+  /**
+   * KMC's partner switch for a login that belongs to several partners: user.loginByKs with the KS main holds
+   * anyway, so no password is asked again. A failed switch keeps the current session and says why.
+   */
+  async switchPartner(target: ProducerTarget, partnerId: number, adminSecretNeeded: boolean): Promise<ProducerStatus> {
+    const c = this.current;
+    if (!c) throw new Error(this.problem ?? 'Not signed in to Kaltura: sign in on the Kaltura entries screen first.');
+    if (c.method !== 'login') throw new Error(`A partner id + admin secret session belongs to partner ${c.partnerId} only: sign in with partner ${partnerId}'s id and admin secret instead.`);
+    if (!c.partners.some((p) => p.id === partnerId)) {
+      throw new Error(`This login has no user in partner ${partnerId}: pick one of its partners (${c.partners.map((p) => p.id).join(', ')}).`);
+    }
+    if (partnerId === c.partnerId) return this.status(adminSecretNeeded);
+    try {
+      const switched = await userLoginByKs(this.makeClient(c.target, () => c.ks), partnerId);
+      // the new session lasts no longer than the login it came from: sign in again when that one ends
+      return await this.establish(target, { method: 'login', ks: switched.ks, fallbackPartnerId: partnerId, loginId: switched.userId || c.userId, secret: null, expiresAtMs: c.expiresAtMs }, adminSecretNeeded);
+    } catch (error) {
+      throw new Error(this.o.logger.redactor.redact(`Could not switch to partner ${partnerId}: ${describeProducerError(error)}`));
+    }
+  }
+
+  private async establish(
+    target: ProducerTarget,
+    s: { method: 'login' | 'secret'; ks: string; fallbackPartnerId: number; loginId: string; secret: string | null; expiresAtMs: number },
+    adminSecretNeeded: boolean,
+  ): Promise<ProducerStatus> {
+    const { ks } = s;
+    this.o.logger.redactor.addSecret(ks);
+    const client = this.makeClient(target, () => ks);
+    const info = await client.call('session', 'get', {}, { idempotent: true }).catch(() => null);
+    const infoObj = (info ?? {}) as { partnerId?: unknown; userId?: unknown };
+    const partnerId = typeof infoObj.partnerId === 'number' ? infoObj.partnerId : s.fallbackPartnerId;
+    const partner = await partnerGet(client, partnerId).catch(() => ({ id: partnerId, name: `Partner ${partnerId}`, adminSecret: null }));
+    if (partner.adminSecret) this.o.logger.redactor.addSecret(partner.adminSecret);
+    const partners = s.method === 'login' ? await partnerListForUser(client).catch(() => [{ id: partnerId, name: partner.name }]) : [{ id: partnerId, name: partner.name }];
+    const capabilities = await this.capabilities(client);
+    this.signOut(null);
+    this.current = {
+      target,
+      method: s.method,
+      ks,
+      partnerId,
+      partnerName: partner.name,
+      userId: typeof infoObj.userId === 'string' ? infoObj.userId : s.loginId,
+      partners,
+      expiresAtMs: s.expiresAtMs,
+      capabilities,
+      partnerAdminSecret: partner.adminSecret ?? s.secret,
+      secret: s.secret,
+    };
+    this.adminSecretStored = false;
+    this.problem = null;
+    this.scheduleRenewal();
+    this.o.logger.info(`producer signed in to Kaltura partner ${partnerId} (${s.method})`);
+    return this.status(adminSecretNeeded);
   }
 
   signOut(problem: string | null): void {

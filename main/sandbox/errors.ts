@@ -58,6 +58,8 @@ const TEMPLATES = {
   MISSING_OTP: 'MISSING_OTP;;Missing otp',
   INVALID_OTP: 'INVALID_OTP;;Invalid otp',
   USER_NOT_FOUND: 'USER_NOT_FOUND;;User was not found',
+  ADMIN_KUSER_NOT_FOUND: 'ADMIN_KUSER_NOT_FOUND;;User was not found',
+  UNKNOWN_PARTNER_ID: 'UNKNOWN_PARTNER_ID;PARTNER_ID;Unknown partner_id [@PARTNER_ID@]',
   INVALID_PARTNER_ID: 'INVALID_PARTNER_ID;PARTNER_ID;Invalid partner id [@PARTNER_ID@]',
 } as const;
 

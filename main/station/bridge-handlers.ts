@@ -124,17 +124,6 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       d.partnerChanged?.();
       return store.toSandboxPartner(partnerId);
     },
-    'sandbox.createEntry': async (req) => {
-      const { store } = sandbox();
-      const entry = store.createEntry({
-        name: req.name,
-        ...(req.conversionProfileId !== undefined ? { conversionProfileId: req.conversionProfileId } : {}),
-        ...(req.dvrEnabled !== undefined ? { dvr: req.dvrEnabled } : {}),
-        ...(req.recordingEnabled !== undefined ? { record: req.recordingEnabled } : {}),
-      });
-      d.events.add({ severity: 'info', kind: 'settings', entryId: entry.id, message: `Sandbox entry "${entry.name}" created` });
-      return store.toSandboxEntry(entry);
-    },
     'sandbox.updateEntry': async (req) => {
       const { store } = sandbox();
       sandboxEntry(req.entryId);
@@ -145,20 +134,6 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
         ...(req.recordingEnabled !== undefined ? { record: req.recordingEnabled } : {}),
       });
       return store.toSandboxEntry(entry);
-    },
-    'sandbox.deleteEntry': async ({ entryId }) => {
-      const { store } = sandbox();
-      const entry = sandboxEntry(entryId);
-      store.deleteEntry(entryId);
-      d.events.add({ severity: 'info', kind: 'settings', entryId, message: `Sandbox entry "${entry.name}" deleted` });
-      return { entryId };
-    },
-    'sandbox.regenerateToken': async ({ entryId }) => {
-      const { store } = sandbox();
-      sandboxEntry(entryId);
-      store.regenerateToken(entryId);
-      d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Stream token regenerated: encoders using the old one will be refused' });
-      return store.toSandboxEntry(sandboxEntry(entryId));
     },
     // a signed-in producer's entries come from their Kaltura; without a session, sandbox entries from the store
     'connect.getPublishDetails': async ({ entryId }) => producer.publishDetails(entryId),

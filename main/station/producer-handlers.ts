@@ -1,6 +1,6 @@
 // Owns the bridge answers for a producer with a Kaltura account (or the sandbox, through the same calls):
-// sign-in/out and status, the partner's live entries with their live state (Kaltura's entry server nodes plus
-// this station's own streams), create, regenerate token, live profiles, the publish details of one entry,
+// sign-in/out, partner switch and status, the partner's live entries with their live state (Kaltura's entry server nodes plus
+// this station's own streams), create, update, delete, regenerate token, live profiles, the publish details of one entry,
 // the admin secret for the media-server role (stored only on the user's explicit consent), and Send to OBS.
 import { BridgeCallError } from './bridge-host.js';
 import type { BridgeHandlers } from './bridge-server.js';
@@ -12,7 +12,8 @@ import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
 import { describeProducerError, type ProducerSession, type ProducerTarget } from '../kaltura/producer-session.js';
 import {
-  conversionProfileListLive, entryServerNodesFor, liveStreamAdd, liveStreamGetForProducer, liveStreamList, liveStreamRegenerateToken, type ProducerLiveEntry,
+  conversionProfileListLive, entryServerNodesFor, liveStreamAdd, liveStreamDelete, liveStreamGetForProducer, liveStreamList, liveStreamRegenerateToken, liveStreamUpdate,
+  type ProducerLiveEntry,
 } from '../kaltura/producer-actions.js';
 import { parseServeLadder } from '../kaltura/serve-ladder.js';
 import type { EntryServerNode } from '../kaltura/types.js';
@@ -170,6 +171,16 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
           throw new BridgeCallError('failed', (error as Error).message);
         }
       },
+      'producer.switchPartner': async ({ partnerId }) => {
+        try {
+          const status = await d.producer.switchPartner(target(), partnerId, adminSecretNeeded());
+          d.events.add({ severity: 'info', kind: 'settings', message: `Switched the Kaltura session to partner ${status.partnerId ?? '?'}` });
+          return status;
+        } catch (error) {
+          if (error instanceof BridgeCallError) throw error;
+          throw new BridgeCallError('failed', (error as Error).message);
+        }
+      },
       'producer.signOut': async () => {
         d.producer.signOut(null);
         d.events.add({ severity: 'info', kind: 'settings', message: 'Signed out of Kaltura: the station forgot the session' });
@@ -218,6 +229,24 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
           d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Stream token regenerated in Kaltura: encoders using the old one will be refused' });
           const [entry] = await decorate([updated]);
           return entry as ProducerEntry;
+        }),
+      'producer.updateEntry': async ({ entryId, ...req }) =>
+        kaltura('Kaltura did not change the entry', async () => {
+          const updated = await liveStreamUpdate(client(), entryId, {
+            ...(req.name !== undefined ? { name: req.name } : {}),
+            ...(req.conversionProfileId !== undefined ? { conversionProfileId: req.conversionProfileId } : {}),
+            ...(req.dvrEnabled !== undefined ? { dvr: req.dvrEnabled } : {}),
+            ...(req.recordingEnabled !== undefined ? { recording: req.recordingEnabled } : {}),
+          });
+          d.events.add({ severity: 'info', kind: 'settings', entryId, message: `Live entry "${updated.name}" changed in Kaltura` });
+          const [entry] = await decorate([updated]);
+          return entry as ProducerEntry;
+        }),
+      'producer.deleteEntry': async ({ entryId }) =>
+        kaltura('Kaltura did not delete the entry', async () => {
+          await liveStreamDelete(client(), entryId);
+          d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Live entry deleted in Kaltura' });
+          return { entryId };
         }),
       'obs.send': async (req) => {
         const details = await publishDetails(req.entryId);

@@ -19,7 +19,7 @@ const NAV: { view: View; label: string }[] = [
   { view: 'live', label: 'Live entries' },
   { view: 'connect', label: 'Connect an encoder' },
   { view: 'kaltura', label: 'Kaltura entries' },
-  { view: 'sandbox', label: 'Sandbox entries' },
+  { view: 'sandbox', label: 'Sandbox' },
   { view: 'events', label: 'Events' },
   { view: 'settings', label: 'Settings' },
 ];

@@ -7,7 +7,6 @@ import { EntryStateSchema, KalturaStatusSchema, SnapshotSchema, StationEventSche
 import { EncoderAvailabilitySchema, KalturaSettingsSchema, MediaSettingsSchema, PublicSettingsSchema } from '../settings.js';
 import {
   ConversionProfileSchema,
-  CreateSandboxEntryRequestSchema,
   EntryRefRequestSchema,
   PublishDetailsSchema,
   SandboxEntrySchema,
@@ -21,6 +20,7 @@ import {
   ListProducerEntriesRequestSchema,
   ProducerEntryPageSchema,
   ProducerEntryRefSchema,
+  UpdateProducerEntryRequestSchema,
   ProducerEntrySchema,
   ProducerSignInRequestSchema,
   ProducerStatusSchema,
@@ -127,29 +127,11 @@ export const requests = {
     mutates: false,
     description: 'the sandbox live conversion profiles an entry can use',
   }),
-  'sandbox.createEntry': defineRequest({
-    request: CreateSandboxEntryRequestSchema,
-    response: SandboxEntrySchema,
-    mutates: true,
-    description: 'create a sandbox live entry (fails with a clear message outside sandbox mode)',
-  }),
   'sandbox.updateEntry': defineRequest({
     request: UpdateSandboxEntryRequestSchema,
     response: SandboxEntrySchema,
     mutates: true,
     description: 'rename a sandbox entry, change its conversion profile, turn DVR or recording on/off',
-  }),
-  'sandbox.deleteEntry': defineRequest({
-    request: EntryRefRequestSchema,
-    response: z.object({ entryId: z.string() }),
-    mutates: true,
-    description: 'delete a sandbox live entry',
-  }),
-  'sandbox.regenerateToken': defineRequest({
-    request: EntryRefRequestSchema,
-    response: SandboxEntrySchema,
-    mutates: true,
-    description: 'give a sandbox entry a new stream token (encoders using the old one are refused from now on)',
   }),
   'sandbox.listLogins': defineRequest({
     request: z.object({}).strict(),
@@ -190,6 +172,12 @@ export const requests = {
     mutates: true,
     description: 'sign in with a KMC login (+ 2FA code, + partner) or partner id + admin secret; the session stays in main',
   }),
+  'producer.switchPartner': defineRequest({
+    request: z.object({ partnerId: z.number().int() }).strict(),
+    response: ProducerStatusSchema,
+    mutates: true,
+    description: 'switch a KMC login\'s session to another partner it belongs to (user.loginByKs with the session main holds; no password)',
+  }),
   'producer.signOut': defineRequest({
     request: z.object({}).strict(),
     response: ProducerStatusSchema,
@@ -225,6 +213,18 @@ export const requests = {
     response: ProducerEntrySchema,
     mutates: true,
     description: 'give an entry a new stream token in Kaltura: encoders using the old one are refused',
+  }),
+  'producer.updateEntry': defineRequest({
+    request: UpdateProducerEntryRequestSchema,
+    response: ProducerEntrySchema,
+    mutates: true,
+    description: 'rename a live entry in Kaltura, change its conversion profile, turn DVR or recording on/off (liveStream.update)',
+  }),
+  'producer.deleteEntry': defineRequest({
+    request: ProducerEntryRefSchema,
+    response: z.object({ entryId: z.string() }),
+    mutates: true,
+    description: 'delete a live entry in Kaltura (liveStream.delete)',
   }),
   'obs.send': defineRequest({
     request: ObsSendRequestSchema,

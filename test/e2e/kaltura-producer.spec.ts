@@ -141,6 +141,58 @@ test('the session outlives the page; sign-out forgets it; a new token needs a co
   await expect(page.getByTestId('connect-server-url')).not.toHaveValue(before);
 });
 
+test('an entry is renamed, its DVR and recording switched, a bad name refused, and deleted after a confirmation naming it', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  await page.getByTestId('nav-kaltura').click();
+  await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
+  if (await page.getByTestId('producer-signin').isVisible()) await signIn(page, await sandboxLogin(page, 'plain'));
+  await expect(page.getByTestId('producer-account')).toBeVisible();
+  await page.getByTestId('kaltura-new-name').fill('Rename rehearsal');
+  await page.getByTestId('kaltura-create').click();
+  const created = page.locator('[data-testid^="kaltura-row-"]', { hasText: 'Rename rehearsal' });
+  await expect(created).toBeVisible();
+  const entryId = ((await created.getAttribute('data-testid')) as string).replace('kaltura-row-', '');
+  const row = page.getByTestId(`kaltura-row-${entryId}`);
+  await row.getByTestId('kaltura-rename').click();
+  await row.getByTestId('kaltura-rename-input').fill('   ');
+  await expect(row.getByTestId('kaltura-rename-save')).toBeDisabled();
+  await expect(row).toContainText('give the entry a name');
+  await row.getByTestId('kaltura-rename-input').fill('Renamed rehearsal');
+  await row.getByTestId('kaltura-rename-save').click();
+  await expect(row.getByTestId('kaltura-entry-name')).toHaveText('Renamed rehearsal');
+  await row.getByTestId('kaltura-entry-dvr').click();
+  await expect(row.getByTestId('kaltura-entry-dvr')).toBeChecked();
+  await row.getByTestId('kaltura-entry-recording').click();
+  await expect(row.getByTestId('kaltura-entry-recording')).toBeChecked();
+  await row.getByTestId('kaltura-entry-profile').selectOption({ label: 'Passthrough' });
+  await expect(row.getByTestId('kaltura-entry-profile').locator('option:checked')).toHaveText('Passthrough');
+  // what Kaltura stored, not only what the row shows: a reload reads the entry again
+  await page.reload();
+  await page.getByTestId('nav-kaltura').click();
+  await expect(row.getByTestId('kaltura-entry-name')).toHaveText('Renamed rehearsal');
+  await expect(row.getByTestId('kaltura-entry-dvr')).toBeChecked();
+  await expect(row.getByTestId('kaltura-entry-recording')).toBeChecked();
+  await row.getByTestId('kaltura-delete').click();
+  await expect(row.getByTestId('kaltura-delete-warning')).toContainText(`"Renamed rehearsal" (${entryId})`);
+  await row.getByTestId('kaltura-delete-confirm').click();
+  await expect(page.getByTestId(`kaltura-row-${entryId}`)).toHaveCount(0);
+});
+
+test('a login of two partners switches to the other in one click, without the password, and back', async ({ page }) => {
+  await page.goto(station.httpUrl + '/');
+  await signIn(page, await sandboxLogin(page, 'plain'));
+  const account = page.getByTestId('producer-account');
+  await expect(account).toContainText('Signed in to partner Sandbox partner (102)');
+  await page.getByTestId('producer-switch-103').click();
+  await expect(account).toContainText('Signed in to partner Second sandbox partner (103)');
+  // partner 103's entries, not 102's rehearsal entry
+  await expect(page.getByTestId('kaltura-row-0_rkij47dr')).toHaveCount(0);
+  await expect(page.getByTestId('producer-signin')).toHaveCount(0);
+  await page.getByTestId('producer-switch-102').click();
+  await expect(account).toContainText('Signed in to partner Sandbox partner (102)');
+  await expect(page.getByTestId('kaltura-row-0_rkij47dr')).toBeVisible();
+});
+
 test('an account without live streaming or Hybrid eCDN is told what to ask Kaltura for', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
   // the sandbox-only switches sit in the Kaltura entries screen's sandbox panel

@@ -113,9 +113,14 @@ test('settings validation messages appear and name the fix', async ({ page }) =>
   await expect(page.getByTestId('settings-mode')).toHaveValue('sandbox');
 });
 
-test('sandbox screen lists the rehearsal entry', async ({ page }) => {
+test('sandbox screen shows its logins and partners and points to the Kaltura entries screen for entries', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
   await page.getByTestId('nav-sandbox').click();
-  await expect(page.getByTestId(`sandbox-row-${ENTRY}`)).toBeVisible();
+  await expect(page.getByTestId('sandbox-login-plain')).toBeVisible();
+  await expect(page.getByTestId('sandbox-partner-102')).toBeVisible();
+  await expect(page.getByTestId('sandbox-table')).toHaveCount(0);
   await shot(page, 'sandbox');
+  await page.getByTestId('sandbox-open-entries').click();
+  // the one entries table for any Kaltura: sign in with the sandbox's seeded login to see the rehearsal entry
+  await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
 });

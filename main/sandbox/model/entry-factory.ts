@@ -1,10 +1,10 @@
-// Owns creating sandbox records: the first-run state (partners 102 and -5, built-in profiles) and new
+// Owns creating sandbox records: the first-run state (partners 102, 103 and -5, built-in profiles) and new
 // live entries with validated ids (0_xxxxxxxx), names and profiles, plus the random ids and tokens.
 import crypto from 'node:crypto';
 import { SandboxApiError } from '../errors.js';
 import { DEFAULT_PROFILE_ID, defaultConversionProfiles, defaultLiveParams } from './profiles.js';
 import {
-  DEFAULT_MAX_LIVE_STREAM_INPUTS, DEFAULT_MAX_LIVE_STREAM_OUTPUTS, ECDN_PARTNER_FEATURES, ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SEED_PARTNER_ID,
+  DEFAULT_MAX_LIVE_STREAM_INPUTS, DEFAULT_MAX_LIVE_STREAM_OUTPUTS, ECDN_PARTNER_FEATURES, ENTRY_ID_PATTERN, MEDIA_SERVER_PARTNER_ID, SECOND_PARTNER_ID, SEED_PARTNER_ID,
   type EntryRecord, type SandboxState,
 } from './types.js';
 
@@ -30,6 +30,8 @@ export function seedState(nowSeconds: number): SandboxState {
     partners: [
       // a correctly enabled eCDN partner: server nodes, Hybrid eCDN, legacy (appendRecording) recording
       { id: SEED_PARTNER_ID, name: 'Sandbox partner', ksMaxExpirySeconds: 86400, features: { ...ECDN_PARTNER_FEATURES }, maxLiveStreamInputs: DEFAULT_MAX_LIVE_STREAM_INPUTS, maxLiveStreamOutputs: DEFAULT_MAX_LIVE_STREAM_OUTPUTS },
+      // a second partner of the seeded producer login: its sign-in picks 102 by default and may switch here
+      { id: SECOND_PARTNER_ID, name: 'Second sandbox partner', ksMaxExpirySeconds: 86400, features: { ...ECDN_PARTNER_FEATURES }, maxLiveStreamInputs: DEFAULT_MAX_LIVE_STREAM_INPUTS, maxLiveStreamOutputs: DEFAULT_MAX_LIVE_STREAM_OUTPUTS },
       // Kaltura's media-server partner: registers its own nodes, reaches every partner by impersonation
       {
         id: MEDIA_SERVER_PARTNER_ID, name: 'Media server', ksMaxExpirySeconds: 86400,

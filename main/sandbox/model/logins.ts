@@ -1,5 +1,5 @@
 // Owns the sandbox's KMC logins (DATA/sandbox/logins.json, mode 0600): a seeded producer login whose
-// password is random per install, and a second login that requires a 2FA code (TOTP), for rehearsing the
+// password is random per install (it belongs to partners 102 and 103), and a second login that requires a 2FA code (TOTP), for rehearsing the
 // station's sign-in. Passwords are shown on the Sandbox screen like the admin secrets; they never reach logs.
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Logger } from '../../log/logger.js';
 import { loadJson, writeJsonAtomic } from './persist.js';
 import { randomBase32 } from './totp.js';
-import { SEED_PARTNER_ID } from './types.js';
+import { SECOND_PARTNER_ID, SEED_PARTNER_ID } from './types.js';
 
 export const PRODUCER_LOGIN_ID = 'producer@klive.local';
 export const PRODUCER_2FA_LOGIN_ID = 'producer-2fa@klive.local';
@@ -45,10 +45,17 @@ export class SandboxLogins {
     const loaded = loadJson(file, LoginsFileSchema, now());
     if (loaded.kind === 'ok') {
       this.logins = loaded.value.logins;
+      // logins seeded before the producer login had a second partner get it now
+      const producer = this.logins.find((l) => l.loginId === PRODUCER_LOGIN_ID);
+      if (producer && !producer.partnerIds.includes(SECOND_PARTNER_ID)) {
+        producer.partnerIds.push(SECOND_PARTNER_ID);
+        writeJsonAtomic(file, { logins: this.logins }, 0o600);
+      }
     } else {
       if (loaded.kind === 'corrupt') logger.error(`sandbox file logins.json is unreadable (${loaded.report.reason}); kept it as ${loaded.report.keptAs} and made new logins`);
       this.logins = [
-        { loginId: PRODUCER_LOGIN_ID, password: randomPassword(), partnerIds: [SEED_PARTNER_ID], isAdmin: true, otpSecret: null },
+        // the producer login belongs to two partners (102 by default) to rehearse switching partner
+        { loginId: PRODUCER_LOGIN_ID, password: randomPassword(), partnerIds: [SEED_PARTNER_ID, SECOND_PARTNER_ID], isAdmin: true, otpSecret: null },
         { loginId: PRODUCER_2FA_LOGIN_ID, password: randomPassword(), partnerIds: [SEED_PARTNER_ID], isAdmin: true, otpSecret: randomBase32(32) },
       ];
       writeJsonAtomic(file, { logins: this.logins }, 0o600);

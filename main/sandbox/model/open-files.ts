@@ -8,7 +8,7 @@ import { buildEntry, randomHex, seedState } from './entry-factory.js';
 import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
 import { seedMediaServerNode } from './server-nodes.js';
 import {
-  MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema, type SandboxSecrets, type SandboxState,
+  MEDIA_SERVER_PARTNER_ID, SECOND_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema, type SandboxSecrets, type SandboxState,
 } from './types.js';
 
 export function openSandboxFiles(dir: string, now: () => number, onCorrupt: (report: CorruptFileReport) => void): { state: SandboxState; secrets: SandboxSecrets } {
@@ -26,7 +26,20 @@ export function openSandboxFiles(dir: string, now: () => number, onCorrupt: (rep
     writeJsonAtomic(secretsPath, secrets, 0o600);
   }
   const loadedState = loadJson(statePath, SandboxStateSchema, now());
-  if (loadedState.kind === 'ok') return { state: loadedState.value, secrets };
+  if (loadedState.kind === 'ok') {
+    const state = loadedState.value;
+    // state files seeded before the producer login had a second partner get it now (its secret too)
+    if (!state.partners.some((p) => p.id === SECOND_PARTNER_ID)) {
+      const second = seedState(Math.floor(now() / 1000)).partners.find((p) => p.id === SECOND_PARTNER_ID);
+      if (second) state.partners.push(second);
+      writeJsonAtomic(statePath, state);
+    }
+    if (!secrets.adminSecrets[String(SECOND_PARTNER_ID)]) {
+      secrets.adminSecrets[String(SECOND_PARTNER_ID)] = randomHex(16);
+      writeJsonAtomic(secretsPath, secrets, 0o600);
+    }
+    return { state, secrets };
+  }
   if (loadedState.kind === 'corrupt') onCorrupt(loadedState.report);
   const nowSeconds = Math.floor(now() / 1000);
   const state = seedState(nowSeconds);

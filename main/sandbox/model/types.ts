@@ -244,6 +244,8 @@ export type SandboxSecrets = z.infer<typeof SecretsSchema>;
 export const ENTRY_ID_PATTERN = /^[01]_[a-z0-9]{8}$/;
 export const MEDIA_SERVER_PARTNER_ID = -5;
 export const SEED_PARTNER_ID = 102;
+/** a second partner the seeded producer login also belongs to (rehearses picking a partner) */
+export const SECOND_PARTNER_ID = 103;
 export const SEED_ENTRY_ID = '0_rkij47dr';
 export const SEED_ENTRY_TOKEN = 'dj94kfit';
 

@@ -1,11 +1,12 @@
 // Owns user.loginByLoginId (kaltura-producer.md 3): a KMC login (login id + password, plus a TOTP code when
-// the login requires 2FA) answers a KS of the chosen partner, with Kaltura's errors for each way it fails.
+// the login requires 2FA) answers a KS of the chosen partner, with Kaltura's errors for each way it fails;
+// user.loginByKs switches a login's KS to another of its partners (KMC's partner switch).
 import { generateKsV2 } from '../../kaltura/ks.js';
 import { SandboxApiError } from '../errors.js';
 import type { ServiceDef } from '../dispatch/types.js';
 import { passwordsEqual } from '../model/logins.js';
 import { verifyTotp } from '../model/totp.js';
-import { optInt, optString, reqString } from '../wire/params.js';
+import { optInt, optString, reqInt, reqString } from '../wire/params.js';
 
 const DEFAULT_EXPIRY_SECONDS = 86400;
 
@@ -43,6 +44,29 @@ export const userService: ServiceDef = {
       });
       ctx.onKsIssued(ks);
       return ks;
+    },
+  },
+  // KMC's partner switch: a login's KS gets a KS of another partner the same login belongs to, no password
+  loginbyks: {
+    access: 'any',
+    run(ctx) {
+      const requested = reqInt(ctx.params, 'requestedPartnerId');
+      const login = ctx.logins.find(ctx.session.userId);
+      if (!login) throw new SandboxApiError('LOGIN_DATA_NOT_FOUND');
+      const partner = ctx.store.partner(requested);
+      const secret = ctx.store.adminSecret(requested);
+      if (!partner || !secret || requested < 0) throw new SandboxApiError('UNKNOWN_PARTNER_ID', [requested]);
+      if (!login.partnerIds.includes(requested)) throw new SandboxApiError('ADMIN_KUSER_NOT_FOUND');
+      const ks = generateKsV2({
+        secret,
+        partnerId: requested,
+        userId: login.loginId,
+        type: login.isAdmin ? 2 : 0,
+        privileges: ctx.session.privileges || '*',
+        expiresAtSeconds: Math.floor(ctx.now() / 1000) + Math.min(DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds),
+      });
+      ctx.onKsIssued(ks);
+      return { ks, userId: login.loginId, partnerId: requested, objectType: 'KalturaSessionResponse' };
     },
   },
 };

@@ -1,99 +1,16 @@
 // Kaltura live entries for whichever Kaltura the station talks to (a real account or the built-in sandbox,
 // through the same calls): sign-in, what the account can do, the partner's live entries (search, pages, live
-// state, profile, DVR, recording), create, regenerate the token (with a warning), KMC link, and Connect.
+// state, profile, DVR, recording), create, and per entry (KalturaEntryRow) rename, profile, DVR, recording,
+// delete, a new token, the KMC link and Connect. In sandbox mode this is also the sandbox's entries screen.
 import { useEffect, useState } from 'react';
-import type { ProducerEntry } from '../../../shared/producer.js';
 import { EntryNameSchema } from '../../../shared/sandbox.js';
 import { useApp, useProducer, useSettings } from '../state/context.js';
 import { describeError, loadProducer, loadSandbox } from '../state/sync.js';
-import { ToneBadge } from '../components/ToneBadge.js';
-import type { Tone } from '../state/selectors.js';
+import { KalturaEntryRow } from './KalturaEntryRow.js';
 import { ProducerSignIn } from './ProducerSignIn.js';
 import { AccountPanel } from './ProducerAccount.js';
 import { SandboxLogins } from './SandboxLogins.js';
 import { SandboxPartners } from './SandboxPartners.js';
-
-const STATE_TEXT: Record<ProducerEntry['liveState'], { text: string; tone: Tone }> = {
-  'live-here': { text: 'Live here', tone: 'good' },
-  'live-elsewhere': { text: 'Live on another server', tone: 'fair' },
-  starting: { text: 'Starting', tone: 'fair' },
-  offline: { text: 'Offline', tone: 'idle' },
-};
-
-function nodeText(label: string, node: ProducerEntry['primary']): string | null {
-  return node ? `${label}: ${node.status}${node.here ? ' (this station)' : ''}` : null;
-}
-
-function EntryRow({ entry }: { entry: ProducerEntry }) {
-  const { connection, stores } = useApp();
-  const [confirm, setConfirm] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [note, setNote] = useState<string | null>(null);
-  const state = STATE_TEXT[entry.liveState];
-  const nodes = [nodeText('primary', entry.primary), nodeText('backup', entry.backup)].filter(Boolean).join(' · ');
-  const regenerate = async () => {
-    setBusy(true);
-    try {
-      stores.producer.getState().upsertEntry(await connection.bridge.request['producer.regenerateToken']({ entryId: entry.entryId }));
-      setNote('New token made: send the new settings to your encoders (Connect).');
-      setConfirm(false);
-    } catch (err) {
-      setNote(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <tr data-testid={`kaltura-row-${entry.entryId}`}>
-      <td>
-        <strong data-testid="kaltura-entry-name">{entry.name}</strong>
-        <div className="cell-sub mono">
-          {entry.entryId} · partner {entry.partnerId}
-        </div>
-      </td>
-      <td>
-        <ToneBadge tone={state.tone} text={state.text} testId="kaltura-live-state" />
-        {nodes && <div className="cell-sub muted">{nodes}</div>}
-      </td>
-      <td>{entry.conversionProfileName ?? (entry.conversionProfileId === null ? 'Partner default' : `#${entry.conversionProfileId}`)}</td>
-      <td>
-        {entry.dvrEnabled ? 'DVR on' : 'DVR off'} · {entry.recordingEnabled ? 'Recording on' : 'Recording off'}
-      </td>
-      <td>
-        <div className="button-row">
-          <button type="button" className="primary" data-testid="kaltura-connect" onClick={() => stores.ui.getState().openConnect(entry.entryId)}>
-            Connect / Send to OBS…
-          </button>
-          {entry.kmcUrl && (
-            <a href={entry.kmcUrl} target="_blank" rel="noreferrer noopener" data-testid="kaltura-kmc-link">
-              Open in KMC
-            </a>
-          )}
-          {confirm ? (
-            <>
-              <button type="button" className="danger" disabled={busy} data-testid="kaltura-regenerate-confirm" onClick={() => void regenerate()}>
-                Make a new token
-              </button>
-              <button type="button" onClick={() => setConfirm(false)}>
-                Keep the token
-              </button>
-            </>
-          ) : (
-            <button type="button" data-testid="kaltura-regenerate" onClick={() => setConfirm(true)}>
-              New token…
-            </button>
-          )}
-        </div>
-        {confirm && (
-          <p className="field-error" role="alert">
-            Encoders using the old token will be refused, including one streaming now when it reconnects.
-          </p>
-        )}
-        {note && <div className="cell-sub">{note}</div>}
-      </td>
-    </tr>
-  );
-}
 
 function CreateForm() {
   const { connection, stores } = useApp();
@@ -243,7 +160,7 @@ export function KalturaEntriesScreen() {
               </thead>
               <tbody>
                 {page.entries.map((e) => (
-                  <EntryRow key={e.entryId} entry={e} />
+                  <KalturaEntryRow key={e.entryId} entry={e} />
                 ))}
               </tbody>
             </table>

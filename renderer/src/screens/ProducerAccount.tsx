@@ -1,10 +1,52 @@
 // The signed-in producer's account: partner, user, how long the session lasts (a login session is asked again
-// before it ends), sign-out, the features the account lacks with what to ask Kaltura for, and the admin secret
+// before it ends), sign-out, a one-click switch to another partner of the login (no password asked), the features the account lacks with what to ask Kaltura for, and the admin secret
 // for the media-server role, stored only when the producer ticks that they agree.
 import { useState } from 'react';
 import type { ProducerStatus } from '../../../shared/producer.js';
 import { useApp, useUi } from '../state/context.js';
-import { describeError } from '../state/sync.js';
+import { describeError, loadProducer } from '../state/sync.js';
+import { ProducerSignIn } from './ProducerSignIn.js';
+
+/** A login with several partners: one click switches (no password); if that fails, sign in with the partner filled in. */
+function PartnerSwitch({ status }: { status: ProducerStatus }) {
+  const { connection, stores } = useApp();
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<{ partnerId: number; message: string } | null>(null);
+  const others = status.partners.filter((p) => p.id !== status.partnerId);
+  const switchTo = async (partnerId: number) => {
+    setBusy(true);
+    setFailed(null);
+    try {
+      stores.producer.getState().setStatus(await connection.bridge.request['producer.switchPartner']({ partnerId }));
+      stores.producer.getState().setQuery({ pageIndex: 1 });
+      await loadProducer(connection, stores);
+    } catch (err) {
+      setFailed({ partnerId, message: describeError(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div data-testid="producer-partners">
+      <p className="muted">This login also belongs to other partners:</p>
+      <div className="button-row">
+        {others.map((p) => (
+          <button key={p.id} type="button" disabled={busy} data-testid={`producer-switch-${p.id}`} onClick={() => void switchTo(p.id)}>
+            Switch to {p.name} ({p.id})
+          </button>
+        ))}
+      </div>
+      {failed && (
+        <>
+          <p className="field-error" role="alert" data-testid="producer-switch-error">
+            {failed.message}
+          </p>
+          <ProducerSignIn serviceLabel={`partner ${failed.partnerId}`} partnerId={failed.partnerId} loginId={status.userId ?? ''} />
+        </>
+      )}
+    </div>
+  );
+}
 
 export function AccountPanel({ status }: { status: ProducerStatus }) {
   const { connection, stores } = useApp();
@@ -26,7 +68,7 @@ export function AccountPanel({ status }: { status: ProducerStatus }) {
           Sign out
         </button>
       </p>
-      {status.partners.length > 1 && <p className="muted">This login also has partners {status.partners.filter((p) => p.id !== status.partnerId).map((p) => `${p.name} (${p.id})`).join(', ')}: sign out and sign in with that partner id to switch.</p>}
+      {status.partners.length > 1 && <PartnerSwitch status={status} />}
       {missing.length > 0 && (
         <div data-testid="producer-missing">
           {missing.map((c) => (

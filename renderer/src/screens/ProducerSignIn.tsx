@@ -6,11 +6,11 @@ import { ProducerSignInRequestSchema, type ProducerSignInRequest } from '../../.
 import { useApp, useProducer } from '../state/context.js';
 import { describeError, loadProducer } from '../state/sync.js';
 
-export function ProducerSignIn(props: { serviceLabel: string; partnerId?: number }) {
+export function ProducerSignIn(props: { serviceLabel: string; partnerId?: number; loginId?: string }) {
   const { connection, stores } = useApp();
   const problem = useProducer((s) => s.status?.problem ?? null);
   const [method, setMethod] = useState<'login' | 'secret'>('login');
-  const [loginId, setLoginId] = useState('');
+  const [loginId, setLoginId] = useState(props.loginId ?? '');
   const [password, setPassword] = useState('');
   const [otp, setOtp] = useState('');
   const [partnerId, setPartnerId] = useState(props.partnerId !== undefined ? String(props.partnerId) : '');

@@ -17,6 +17,7 @@ export interface ProducerState {
   setPage(page: ProducerEntryPage | null): void;
   setQuery(query: Partial<ProducerState['query']>): void;
   upsertEntry(entry: ProducerEntry): void;
+  removeEntry(entryId: string): void;
   setProfiles(profiles: readonly ConversionProfile[]): void;
   setObs(obs: ObsStatus): void;
   setError(message: string | null): void;
@@ -39,6 +40,11 @@ export function createProducerStore(): StoreApi<ProducerState> {
         const index = s.page.entries.findIndex((e) => e.entryId === entry.entryId);
         const entries = index < 0 ? [entry, ...s.page.entries] : s.page.entries.map((e, i) => (i === index ? entry : e));
         return { page: { ...s.page, entries, totalCount: s.page.totalCount + (index < 0 ? 1 : 0) } };
+      }),
+    removeEntry: (entryId) =>
+      set((s) => {
+        if (!s.page || !s.page.entries.some((e) => e.entryId === entryId)) return {};
+        return { page: { ...s.page, entries: s.page.entries.filter((e) => e.entryId !== entryId), totalCount: Math.max(0, s.page.totalCount - 1) } };
       }),
     setProfiles: (profiles) => set({ profiles }),
     setObs: (obs) => set({ obs }),

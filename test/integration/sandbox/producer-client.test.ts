@@ -101,7 +101,8 @@ describe('producer calls with the official kaltura-client', () => {
     expect(await svc.partner.get!(102).execute(c)).toMatchObject({ objectType: 'KalturaPartner', id: 102, adminSecret: sandbox.adminSecret(102) });
     expect(await svc.partner.getInfo!().execute(c)).toMatchObject({ id: 102, name: 'Sandbox partner' });
     const list = (await svc.partner.listPartnersForUser!().execute(c)) as ListResult;
-    expect(list.objects.map((p) => p.id)).toEqual([102]);
+    // the seeded producer login belongs to a second partner (rehearses the partner switch)
+    expect(list.objects.map((p) => p.id)).toEqual([102, 103]);
     expect(String(await svc.permission.getCurrentPermissions!().execute(c))).toContain('FEATURE_LIVE_STREAM');
     // a USER KS learns no secret
     const viewer = client();
@@ -144,5 +145,39 @@ describe('producer calls with the official kaltura-client', () => {
     await svc.liveStream.registerMediaServer!(added.id, 'station1', '0', 'kLive', 1).execute(ms);
     const nodes = (await svc.entryServerNode.listAction!(filter).execute(c)) as ListResult;
     expect(nodes.objects).toMatchObject([{ entryId: added.id, status: 1, serverType: '0' }]);
+  });
+
+  it('liveStream.update changes profile, DVR and recording with Kaltura\'s validation errors; liveStream.delete removes the entry', async () => {
+    const c = await producerClient();
+    const added = (await svc.liveStream.add!(new obj.LiveStreamEntry({ name: 'To be deleted', mediaType: 201 }), 32).execute(c)) as Record<string, unknown>;
+    const id = added.id as string;
+    const changed = (await svc.liveStream.update!(id, new obj.LiveStreamEntry({ conversionProfileId: 1002, dvrStatus: 1, recordStatus: 1 })).execute(c)) as Record<string, unknown>;
+    expect(changed).toMatchObject({ conversionProfileId: 1002, dvrStatus: 1, recordStatus: 1 });
+    const off = (await svc.liveStream.update!(id, new obj.LiveStreamEntry({ dvrStatus: 0, recordStatus: 0 })).execute(c)) as Record<string, unknown>;
+    expect(off).toMatchObject({ dvrStatus: 0, recordStatus: 0 });
+    await expect(svc.liveStream.update!(id, new obj.LiveStreamEntry({ conversionProfileId: 987654 })).execute(c)).rejects.toMatchObject({ code: 'CONVERSION_PROFILE_ID_NOT_FOUND' });
+    await expect(svc.liveStream.update!(id, new obj.LiveStreamEntry({ name: '' })).execute(c)).rejects.toMatchObject({ code: expect.stringMatching(/^PROPERTY_VALIDATION/) });
+    await svc.liveStream.deleteAction!(id).execute(c);
+    await expect(svc.liveStream.get!(id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
+    await expect(svc.liveStream.deleteAction!(id).execute(c)).rejects.toMatchObject({ code: 'ENTRY_ID_NOT_FOUND' });
+    const page = (await svc.liveStream.listAction!(new obj.LiveStreamEntryFilter({ nameLike: 'To be deleted' })).execute(c)) as ListResult;
+    expect(page.totalCount).toBe(0);
+  });
+
+  it('user.loginByKs switches the login\'s KS to another partner it belongs to, without the password; Kaltura\'s errors otherwise', async () => {
+    const c = await producerClient();
+    const switched = (await svc.user.loginByKs!(103).execute(c)) as Record<string, unknown>;
+    expect(switched).toMatchObject({ objectType: 'KalturaSessionResponse', partnerId: 103, userId: PRODUCER_LOGIN_ID });
+    expect(switched.ks).toMatch(/^djJ8MTAzf/);
+    const other = client();
+    other.setKs(switched.ks as string);
+    expect(await svc.partner.getInfo!().execute(other)).toMatchObject({ id: 103, name: 'Second sandbox partner' });
+    expect(((await svc.liveStream.listAction!().execute(other)) as ListResult).totalCount).toBe(0);
+    await expect(svc.user.loginByKs!(987654).execute(c)).rejects.toMatchObject({ code: 'UNKNOWN_PARTNER_ID' });
+    // the 2FA login has a user in partner 102 only
+    const l = login(PRODUCER_2FA_LOGIN_ID);
+    const twoFa = client();
+    twoFa.setKs((await svc.user.loginByLoginId!(l.loginId, l.password, null, 86400, '*', totpCode(l.otpSecret as string, Date.now())).execute(twoFa)) as string);
+    await expect(svc.user.loginByKs!(103).execute(twoFa)).rejects.toMatchObject({ code: 'ADMIN_KUSER_NOT_FOUND' });
   });
 });

@@ -7,7 +7,7 @@ import { silentLogger } from '../../../main/log/logger.js';
 import { PRODUCER_LOGIN_ID, startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
 import { startInProcessStation, type InProcessStation } from '../../helpers/in-process-station.js';
 import { tempDir } from '../../helpers/net.js';
-import type { ProducerEntryPage, ProducerStatus } from '../../../shared/producer.js';
+import type { ProducerEntry, ProducerEntryPage, ProducerStatus } from '../../../shared/producer.js';
 import type { PublishDetails } from '../../../shared/sandbox.js';
 import type { PublicSettings } from '../../../shared/settings.js';
 import type { Snapshot } from '../../../shared/state.js';
@@ -58,5 +58,39 @@ describe('producer bridge on a station in eCDN mode', () => {
     const out = (await call('producer.signOut')) as ProducerStatus;
     expect(out.signedIn).toBe(false);
     await expect(call('producer.listEntries', { pageIndex: 1, pageSize: 10 })).rejects.toThrow(/sign in/i);
+  });
+
+  it('renames, changes and deletes an entry through producer.updateEntry/deleteEntry, with Kaltura\'s refusals in words', async () => {
+    const password = kaltura.logins().find((l) => l.loginId === PRODUCER_LOGIN_ID)?.password as string;
+    await call('producer.signIn', { method: 'login', loginId: PRODUCER_LOGIN_ID, password });
+    const created = (await call('producer.createEntry', { name: 'Bridge stage' })) as ProducerEntry;
+    const changed = (await call('producer.updateEntry', { entryId: created.entryId, name: 'Bridge stage B', recordingEnabled: true, dvrEnabled: true })) as ProducerEntry;
+    expect(changed).toMatchObject({ entryId: created.entryId, name: 'Bridge stage B', recordingEnabled: true, dvrEnabled: true });
+    await expect(call('producer.updateEntry', { entryId: created.entryId })).rejects.toThrow('say what to change');
+    await expect(call('producer.updateEntry', { entryId: created.entryId, conversionProfileId: 987654 })).rejects.toThrow(/Kaltura did not change the entry: .*CONVERSION_PROFILE_ID_NOT_FOUND/);
+    expect((await call('producer.deleteEntry', { entryId: created.entryId })) as { entryId: string }).toEqual({ entryId: created.entryId });
+    const page = (await call('producer.listEntries', { pageIndex: 1, pageSize: 10, nameLike: 'Bridge stage' })) as ProducerEntryPage;
+    expect(page.totalCount).toBe(0);
+    await expect(call('producer.deleteEntry', { entryId: created.entryId })).rejects.toThrow(/ENTRY_ID_NOT_FOUND/);
+    await call('producer.signOut');
+  });
+
+  it('a login with two partners switches to the other in one call, without the password', async () => {
+    const password = kaltura.logins().find((l) => l.loginId === PRODUCER_LOGIN_ID)?.password as string;
+    const first = (await call('producer.signIn', { method: 'login', loginId: PRODUCER_LOGIN_ID, password })) as ProducerStatus;
+    expect(first.partnerId).toBe(102);
+    expect(first.partners.map((p) => p.id)).toEqual([102, 103]);
+    const switched = (await call('producer.switchPartner', { partnerId: 103 })) as ProducerStatus;
+    expect(switched).toMatchObject({ signedIn: true, partnerId: 103, partnerName: 'Second sandbox partner', userId: PRODUCER_LOGIN_ID, method: 'login' });
+    expect(switched.expiresAtMs).toBeLessThanOrEqual(first.expiresAtMs as number);
+    // the station now works in partner 103: its entries, not 102's
+    expect(((await call('producer.listEntries', { pageIndex: 1, pageSize: 10 })) as ProducerEntryPage).entries.map((e) => e.entryId)).not.toContain('0_rkij47dr');
+    await expect(call('producer.switchPartner', { partnerId: 987654 })).rejects.toThrow('This login has no user in partner 987654');
+    // a refused switch keeps the session
+    expect(((await call('producer.getStatus')) as ProducerStatus).partnerId).toBe(103);
+    const back = (await call('producer.switchPartner', { partnerId: 102 })) as ProducerStatus;
+    expect(back.partnerId).toBe(102);
+    expect(s.logs.join('\n')).not.toContain(password);
+    await call('producer.signOut');
   });
 });

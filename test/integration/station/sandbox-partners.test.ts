@@ -21,7 +21,7 @@ const handle = (name: string, payload: unknown): Promise<unknown> =>
 describe('sandbox partner features through the bridge', () => {
   it('lists the partners without secrets, switches the server-node feature off, and the sandbox refuses serverNode calls', async () => {
     const partners = (await handle('sandbox.listPartners', {})) as { partnerId: number; features: Record<string, boolean> }[];
-    expect(partners.map((p) => p.partnerId).sort((a, b) => a - b)).toEqual([-5, 102]);
+    expect(partners.map((p) => p.partnerId).sort((a, b) => a - b)).toEqual([-5, 102, 103]);
     expect(JSON.stringify(partners)).not.toMatch(/[0-9a-f]{32}/);
     expect(partners.find((p) => p.partnerId === 102)?.features).toMatchObject({ serverNode: true, hybridEcdn: true, kalturaRecording: false });
 

@@ -294,45 +294,125 @@ describe('App', () => {
   });
 });
 
-describe('SandboxScreen', () => {
-  const entry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
+// The Kaltura entries screen is the one entries table for any Kaltura (the sandbox included): these moved
+// here from the old Sandbox screen's own table (create, rename, profile, DVR, recording, delete).
+describe('KalturaEntriesScreen entry actions', () => {
+  const status = {
+    signedIn: true, serviceUrl: 'http://127.0.0.1:1/api_v3', kmcUrl: null, method: 'login' as const, partnerId: 102, partnerName: 'Sandbox partner',
+    userId: 'producer@klive.local', partners: [{ id: 102, name: 'Sandbox partner' }], expiresAtMs: T0 + 86_400_000, renewable: false,
+    capabilities: [], adminSecret: 'not-needed' as const, problem: null,
+  };
+  const entry = {
+    entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, conversionProfileName: 'Default', dvrEnabled: false, recordingEnabled: false,
+    liveState: 'offline' as const, primary: null, backup: null, kmcUrl: null,
+  };
   const profiles = [
     { id: 1, name: 'Default', description: 'source + 3', isDefault: true },
     { id: 2, name: 'Passthrough only', description: 'source', isDefault: false },
   ];
 
-  it('creates, updates and deletes entries through the bridge', async () => {
-    const { SandboxScreen } = await import('../../../renderer/src/screens/Sandbox.js');
+  it('creates, renames, changes profile and DVR, and deletes after a confirmation naming the entry', async () => {
+    const { KalturaEntriesScreen } = await import('../../../renderer/src/screens/KalturaEntries.js');
+    let current = { ...entry };
     const { bridge } = renderWith(
-      <SandboxScreen />,
+      <KalturaEntriesScreen />,
       {
-        'sandbox.listEntries': () => [entry],
-        'sandbox.listProfiles': () => profiles,
-        'sandbox.createEntry': (req) => ({ ...entry, entryId: '0_newentry', name: req.name, conversionProfileId: req.conversionProfileId ?? 1, dvrEnabled: req.dvrEnabled ?? false }),
-        'sandbox.updateEntry': (req) => ({ ...entry, ...req }),
-        'sandbox.deleteEntry': ({ entryId }) => ({ entryId }),
+        'producer.getStatus': () => status,
+        'producer.listEntries': () => ({ entries: [entry], totalCount: 1, pageIndex: 1, pageSize: 20 }),
+        'producer.listProfiles': () => profiles,
+        'producer.createEntry': (req) => ({ ...entry, entryId: '0_newentry', name: req.name, conversionProfileId: req.conversionProfileId ?? 1, dvrEnabled: req.dvrEnabled }),
+        'producer.updateEntry': ({ entryId, ...req }) => {
+          if (req.conversionProfileId === 2) throw new Error('[failed] Kaltura did not change the entry: Kaltura has no such conversion profile (CONVERSION_PROFILE_ID_NOT_FOUND: Conversion profile id "2" not found): pick one of the partner\'s live profiles.');
+          current = { ...current, entryId, ...(req.name ? { name: req.name } : {}), ...(req.dvrEnabled !== undefined ? { dvrEnabled: req.dvrEnabled } : {}) };
+          return current;
+        },
+        'producer.deleteEntry': ({ entryId }) => ({ entryId }),
       },
       (s) => s.settings.getState().set(settings),
     );
-    await waitFor(() => expect(screen.getByTestId('sandbox-row-0_rkij47dr')).toBeTruthy());
+    await waitFor(() => expect(screen.getByTestId('kaltura-row-0_rkij47dr')).toBeTruthy());
 
-    fireEvent.click(screen.getByTestId('sandbox-create'));
-    expect(screen.getByTestId('sandbox-error-name').textContent).toContain('give the entry a name');
-    fireEvent.change(screen.getByTestId('sandbox-new-name'), { target: { value: 'Second stage' } });
-    fireEvent.change(screen.getByTestId('sandbox-new-profile'), { target: { value: '2' } });
-    fireEvent.click(screen.getByTestId('sandbox-create'));
-    await waitFor(() => expect(screen.getByTestId('sandbox-row-0_newentry')).toBeTruthy());
-    expect(bridge.calls.find((c) => c.name === 'sandbox.createEntry')?.payload).toEqual({ name: 'Second stage', conversionProfileId: 2, dvrEnabled: false, recordingEnabled: false });
+    fireEvent.click(screen.getByTestId('kaltura-create'));
+    expect(screen.getByTestId('kaltura-create-error').textContent).toContain('give the entry a name');
+    fireEvent.change(screen.getByTestId('kaltura-new-name'), { target: { value: 'Second stage' } });
+    fireEvent.change(screen.getByTestId('kaltura-new-profile'), { target: { value: '2' } });
+    fireEvent.click(screen.getByTestId('kaltura-create'));
+    await waitFor(() => expect(screen.getByTestId('kaltura-row-0_newentry')).toBeTruthy());
+    expect(bridge.calls.find((c) => c.name === 'producer.createEntry')?.payload).toEqual({ name: 'Second stage', conversionProfileId: 2, dvrEnabled: false, recordingEnabled: false });
 
-    const row = screen.getByTestId('sandbox-row-0_rkij47dr');
-    fireEvent.click(within(row).getByTestId('sandbox-dvr'));
-    await waitFor(() => expect((within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-dvr') as HTMLInputElement).checked).toBe(true));
-    expect(bridge.calls.find((c) => c.name === 'sandbox.updateEntry')?.payload).toEqual({ entryId: '0_rkij47dr', dvrEnabled: true });
+    const row = () => screen.getByTestId('kaltura-row-0_rkij47dr');
+    fireEvent.click(within(row()).getByTestId('kaltura-rename'));
+    fireEvent.change(within(row()).getByTestId('kaltura-rename-input'), { target: { value: '' } });
+    expect((within(row()).getByTestId('kaltura-rename-save') as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(within(row()).getByTestId('kaltura-rename-input'), { target: { value: 'Main stage' } });
+    fireEvent.click(within(row()).getByTestId('kaltura-rename-save'));
+    await waitFor(() => expect(within(row()).getByTestId('kaltura-entry-name').textContent).toBe('Main stage'));
+    expect(bridge.calls.find((c) => c.name === 'producer.updateEntry')?.payload).toEqual({ entryId: '0_rkij47dr', name: 'Main stage' });
 
-    fireEvent.click(within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-delete'));
-    expect(bridge.calls.some((c) => c.name === 'sandbox.deleteEntry')).toBe(false);
-    fireEvent.click(within(screen.getByTestId('sandbox-row-0_rkij47dr')).getByTestId('sandbox-delete-confirm'));
-    await waitFor(() => expect(screen.queryByTestId('sandbox-row-0_rkij47dr')).toBeNull());
+    fireEvent.click(within(row()).getByTestId('kaltura-entry-dvr'));
+    await waitFor(() => expect((within(row()).getByTestId('kaltura-entry-dvr') as HTMLInputElement).checked).toBe(true));
+    expect(bridge.calls.filter((c) => c.name === 'producer.updateEntry').at(-1)?.payload).toEqual({ entryId: '0_rkij47dr', dvrEnabled: true });
+
+    // Kaltura's refusal is shown in words on the row
+    fireEvent.change(within(row()).getByTestId('kaltura-entry-profile'), { target: { value: '2' } });
+    await waitFor(() => expect(within(row()).getByTestId('kaltura-entry-error').textContent).toContain('CONVERSION_PROFILE_ID_NOT_FOUND'));
+
+    fireEvent.click(within(row()).getByTestId('kaltura-delete'));
+    expect(within(row()).getByTestId('kaltura-delete-warning').textContent).toContain('"Main stage" (0_rkij47dr)');
+    expect(bridge.calls.some((c) => c.name === 'producer.deleteEntry')).toBe(false);
+    fireEvent.click(within(row()).getByTestId('kaltura-delete-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('kaltura-row-0_rkij47dr')).toBeNull());
+    expect(bridge.calls.find((c) => c.name === 'producer.deleteEntry')?.payload).toEqual({ entryId: '0_rkij47dr' });
+  });
+});
+
+describe('AccountPanel partner switch', () => {
+  const status = {
+    signedIn: true, serviceUrl: 'http://127.0.0.1:1/api_v3', kmcUrl: null, method: 'login' as const, partnerId: 102, partnerName: 'Sandbox partner',
+    userId: 'producer@klive.local', partners: [{ id: 102, name: 'Sandbox partner' }, { id: 103, name: 'Second sandbox partner' }], expiresAtMs: T0 + 86_400_000, renewable: false,
+    capabilities: [], adminSecret: 'not-needed' as const, problem: null,
+  };
+
+  it('switches in one click without a password; a refused switch asks for the password with the partner filled in', async () => {
+    const { AccountPanel } = await import('../../../renderer/src/screens/ProducerAccount.js');
+    let refuse = false;
+    const { bridge, stores } = renderWith(<AccountPanel status={status} />, {
+      'producer.switchPartner': ({ partnerId }) => {
+        if (refuse) throw new Error('[failed] Could not switch to partner 103: Kaltura answered ADMIN_KUSER_NOT_FOUND: User was not found');
+        return { ...status, partnerId, partnerName: 'Second sandbox partner' };
+      },
+      'producer.getStatus': () => ({ ...status, partnerId: 103 }),
+      'producer.listEntries': () => ({ entries: [], totalCount: 0, pageIndex: 1, pageSize: 20 }),
+      'producer.listProfiles': () => [],
+    });
+    fireEvent.click(screen.getByTestId('producer-switch-103'));
+    await waitFor(() => expect(stores.producer.getState().status?.partnerId).toBe(103));
+    expect(bridge.calls.find((c) => c.name === 'producer.switchPartner')?.payload).toEqual({ partnerId: 103 });
+    expect(screen.queryByTestId('producer-signin')).toBeNull();
+
+    refuse = true;
+    fireEvent.click(screen.getByTestId('producer-switch-103'));
+    await waitFor(() => expect(screen.getByTestId('producer-switch-error').textContent).toContain('ADMIN_KUSER_NOT_FOUND'));
+    expect((screen.getByTestId('signin-partner') as HTMLInputElement).value).toBe('103');
+    expect((screen.getByTestId('signin-login') as HTMLInputElement).value).toBe('producer@klive.local');
+    expect((screen.getByTestId('signin-password') as HTMLInputElement).value).toBe('');
+  });
+});
+
+describe('SandboxScreen', () => {
+  const entry = { entryId: '0_rkij47dr', partnerId: 102, name: 'Sandbox stage', conversionProfileId: 1, dvrEnabled: false, recordingEnabled: false, createdAtMs: T0, tokenUpdatedAtMs: T0 };
+  const profiles = [{ id: 1, name: 'Default', description: 'source + 3', isDefault: true }];
+
+  it('has no entries table of its own: it points to the Kaltura entries screen', async () => {
+    const { SandboxScreen } = await import('../../../renderer/src/screens/Sandbox.js');
+    const { stores } = renderWith(
+      <SandboxScreen />,
+      { 'sandbox.listEntries': () => [entry], 'sandbox.listProfiles': () => profiles, 'sandbox.listPartners': () => [], 'sandbox.listLogins': () => [] },
+      (s) => s.settings.getState().set(settings),
+    );
+    expect(screen.queryByTestId('sandbox-table')).toBeNull();
+    fireEvent.click(screen.getByTestId('sandbox-open-entries'));
+    expect(stores.ui.getState().view).toBe('kaltura');
   });
 
   it('switches a partner feature and a live limit through the bridge, so a rehearsal meets the refusal', async () => {

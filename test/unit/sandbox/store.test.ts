@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, memorySink, type Logger } from '../../../main/log/logger.js';
 import { NODE_EXPIRY_MS, SandboxStore } from '../../../main/sandbox/model/store.js';
+import { PRODUCER_LOGIN_ID, SandboxLogins } from '../../../main/sandbox/model/logins.js';
 import { SandboxApiError } from '../../../main/sandbox/errors.js';
 import { tempDir } from '../../helpers/net.js';
 
@@ -23,11 +24,35 @@ function setup(nowMs = 1_700_000_000_000): { dir: string; sink: ReturnType<typeo
 }
 
 describe('SandboxStore', () => {
-  it('seeds partner 102 with entry 0_rkij47dr (token dj94kfit), partner -5, and 32-hex secrets in a 0600 file', () => {
+  // pins: sandboxes made before the second partner existed had no multi-partner login to rehearse the switch with
+  it('gives a sandbox made before partner 103 existed that partner, its secret, and the producer login a user there', () => {
+    const { dir, logger, open } = setup();
+    open();
+    const sandboxDir = path.join(dir, 'sandbox');
+    const logins = new SandboxLogins(sandboxDir, logger, () => 1_700_000_000_000);
+    const statePath = path.join(sandboxDir, 'state.json');
+    const secretsPath = path.join(sandboxDir, 'secrets.json');
+    const loginsPath = path.join(sandboxDir, 'logins.json');
+    const state = JSON.parse(fs.readFileSync(statePath, 'utf8')) as { partners: { id: number }[] };
+    fs.writeFileSync(statePath, JSON.stringify({ ...state, partners: state.partners.filter((p) => p.id !== 103) }));
+    const secrets = JSON.parse(fs.readFileSync(secretsPath, 'utf8')) as { adminSecrets: Record<string, string> };
+    delete secrets.adminSecrets['103'];
+    fs.writeFileSync(secretsPath, JSON.stringify(secrets));
+    fs.writeFileSync(loginsPath, JSON.stringify({ logins: logins.all().map((l) => ({ ...l, partnerIds: [102] })) }));
+    const reopened = open();
+    expect(reopened.partner(103)?.name).toBe('Second sandbox partner');
+    expect(reopened.adminSecret(103)).toMatch(/^[0-9a-f]{32}$/);
+    expect(reopened.adminSecret(102)).toBe(secrets.adminSecrets['102']);
+    const again = new SandboxLogins(sandboxDir, logger, () => 1_700_000_000_000);
+    expect(again.find(PRODUCER_LOGIN_ID)?.partnerIds).toEqual([102, 103]);
+    expect(again.all().find((l) => l.loginId !== PRODUCER_LOGIN_ID)?.partnerIds).toEqual([102]);
+  });
+
+  it('seeds partner 102 with entry 0_rkij47dr (token dj94kfit), the producer login second partner 103, partner -5, and 32-hex secrets in a 0600 file', () => {
     const { dir, sink, logger, open } = setup();
     const store = open();
     expect(store.entry('0_rkij47dr')).toMatchObject({ partnerId: 102, streamPassword: 'dj94kfit', name: 'Rehearsal stream', conversionProfileId: 1001 });
-    expect(store.partners().map((p) => p.id).sort()).toEqual([-5, 102]);
+    expect(store.partners().map((p) => p.id).sort()).toEqual([-5, 102, 103]);
     const secret = store.adminSecret(102) as string;
     expect(secret).toMatch(/^[0-9a-f]{32}$/);
     expect(store.adminSecret(-5)).toMatch(/^[0-9a-f]{32}$/);
