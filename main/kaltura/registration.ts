@@ -78,6 +78,15 @@ export class RegistrationKeeper {
     this.want('PLAYABLE');
   }
 
+  /**
+   * The publisher came back and was authenticated again: Kaltura's authenticate sets the entry's server node to
+   * AUTHENTICATED, which is not playable, so the status held before is registered again now rather than at the
+   * next keep-alive (up to a minute in which viewers would be refused).
+   */
+  reaffirm(): void {
+    if (this.wanted === 'BROADCASTING' || this.wanted === 'PLAYABLE') this.want(this.wanted);
+  }
+
   /** Unregisters (after any call in flight); resolves when done or given up, never rejects. */
   stop(): Promise<void> {
     if (this.wanted === 'stopped') return this.queue;

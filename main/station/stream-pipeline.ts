@@ -98,6 +98,7 @@ export class StreamPipeline {
     this.event = event;
     this.graceTimer?.cancel();
     this.graceTimer = null;
+    this.keeper.reaffirm();
     if (this.session) this.session.resume();
     else void this.startTranscode(true);
     // the drop ended the recorder's input: it records the returned publisher now, not after its restart backoff

@@ -222,4 +222,36 @@ describe('RegistrationKeeper', () => {
     await flush();
     expect(calls).toEqual([]);
   });
+  it('reaffirm registers PLAYABLE again at once after a resumed publish (authenticate left the node AUTHENTICATED), then keeps the keep-alive rhythm', async () => {
+    const { keeper, clock, calls } = make();
+    keeper.start();
+    await flush();
+    keeper.markPlayable();
+    await flush();
+    expect(calls.map((c) => c.kind === 'register' && c.status)).toEqual(['BROADCASTING', 'PLAYABLE']);
+    clock.advance(20_000);
+    keeper.reaffirm();
+    await flush();
+    expect(calls.map((c) => c.kind === 'register' && c.status)).toEqual(['BROADCASTING', 'PLAYABLE', 'PLAYABLE']);
+    // the next keep-alive counts from the reaffirmed registration, not from the first
+    clock.advance(59_000);
+    await flush();
+    expect(calls).toHaveLength(3);
+    clock.advance(1_000);
+    await flush();
+    expect(calls).toHaveLength(4);
+  });
+
+  it('reaffirm before anything was registered, or after stop, sends nothing', async () => {
+    const { keeper, calls } = make();
+    keeper.reaffirm();
+    await flush();
+    expect(calls).toHaveLength(0);
+    keeper.start();
+    await flush();
+    await keeper.stop();
+    keeper.reaffirm();
+    await flush();
+    expect(calls.map((c) => c.kind)).toEqual(['register', 'unregister']);
+  });
 });
