@@ -75,7 +75,11 @@ describe('drill: the station killed with SIGKILL while live, then started again'
       const q = queue();
       const ours = q.items.filter((i) => i.entryId === ENTRY);
       return queuedAtKill.every((k) => ours.find((i) => i.id === k.id)?.state === 'done') ? q : null;
-    }, { timeoutMs: 60_000, intervalMs: 500, what: 'every segment queued at the kill uploaded' });
+    }, { timeoutMs: 60_000, intervalMs: 500, what: 'every segment queued at the kill uploaded' }).catch((e: Error) => {
+      // say where the queue stands, for a failure seen only on a loaded machine
+      const items = queue().items.filter((i) => i.entryId === ENTRY).map((i) => ({ id: i.id, state: i.state, held: i.held, appendSent: i.appendSent, token: i.tokenId !== null, uploadedBytes: i.uploadedBytes, reason: i.reason }));
+      throw new Error(`${e.message}; at the kill ${JSON.stringify(queuedAtKill.map((i) => ({ id: i.id, state: i.state, appendSent: i.appendSent })))}; now ${JSON.stringify(items)}; station log: ${second.stderr().slice(-2000)}`);
+    });
     const appended = (JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'state.json'), 'utf8')) as { recordings: Array<{ entryId: string; action: string; isLastChunk: boolean }> }).recordings.filter((r) => r.entryId === ENTRY && r.action === 'appendRecording');
     recordDrill({ drill: 'station-sigkill', windowSeconds: null, summary: `killed with ${queuedAtKill.length} segments queued (${notDoneAtKill.length} not done); after restart ${after.items.filter((i) => i.entryId === ENTRY && i.state === 'done').length} done, ${appended.length} appendRecording calls, open sessions ${after.openSessions.length}`, figures: { queuedAtKill: queuedAtKill.length, notDoneAtKill: notDoneAtKill.length, appendRecordingCalls: appended.length, openSessions: after.openSessions.length } });
     expect(notDoneAtKill.length).toBeGreaterThanOrEqual(1);
