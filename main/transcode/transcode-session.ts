@@ -369,7 +369,7 @@ export class TranscodeSession {
   private input(): TranscodeInput {
     // the latest probe knows more than the one at the start (size, rate), which a later plan change can use
     const { feed, pullUrl, readRealtime } = this.options;
-    return sessionInput({ feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) }, this.options.probe?.() ?? this.options.probeAtStart);
+    return sessionInput({ feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) }, latestProbe(this.options.probe?.() ?? null, this.options.probeAtStart));
   }
 
   private output(append: boolean): HlsOutput {
@@ -379,4 +379,15 @@ export class TranscodeSession {
   private encodeOptions(): EncodeOptions {
     return sessionEncodeOptions(this.options, this.decision);
   }
+}
+
+/**
+ * The latest probe where it has seen the codecs, else the one at the start. A probe window that has seen no tag
+ * yet (OBS's stream right after its metadata) says nothing about which tracks exist: taken as is, it made the
+ * plan think the input had neither video nor audio and refuse the ladder.
+ */
+export function latestProbe(latest: InputProbe | null, atStart: InputProbe | null): InputProbe | null {
+  if (!latest) return atStart;
+  if (latest.videoCodec === null && latest.audioCodec === null && atStart) return atStart;
+  return latest;
 }
