@@ -17,6 +17,15 @@ export function findEntry(ctx: ActionContext, entryId: string): EntryRecord {
   return entry;
 }
 
+/** findEntry for the liveStream actions that Kaltura answers INVALID_ENTRY_ID (isLive, getDetails). */
+export function findEntryOrInvalidId(ctx: ActionContext, entryId: string): EntryRecord {
+  try {
+    return findEntry(ctx, entryId);
+  } catch {
+    throw new SandboxApiError('INVALID_ENTRY_ID', [entryId]);
+  }
+}
+
 export function entryResult(ctx: ActionContext, entry: EntryRecord, objectType?: string): ApiObject {
   return entryToApi(entry, ctx.store, { admin: ctx.session.isAdmin, rtmpBaseUrl: ctx.rtmpBaseUrl }, objectType);
 }

@@ -7,7 +7,7 @@ import { liveStatusOf } from '../model/api-objects.js';
 import { isRegistered } from '../model/server-nodes.js';
 import { NodeStatus, type EntryRecord, type ServerNodeRecord } from '../model/types.js';
 import { optBool, optEnum, optString, reqString } from '../wire/params.js';
-import { entryResult, findEntry } from './entry-access.js';
+import { entryResult, findEntry, findEntryOrInvalidId } from './entry-access.js';
 import { validateMaxStreamsNotReached } from './live-limits.js';
 
 const NODE_STATUSES = [-1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
@@ -118,12 +118,7 @@ export const liveStreamMediaService: ServiceDef = {
     access: 'optional',
     run(ctx) {
       const id = reqString(ctx.params, 'id');
-      let entry: EntryRecord;
-      try {
-        entry = findEntry(ctx, id);
-      } catch {
-        throw new SandboxApiError('INVALID_ENTRY_ID', [id]);
-      }
+      const entry = findEntryOrInvalidId(ctx, id);
       return liveStatusOf(ctx.store.nodes(), entry.id) === NodeStatus.PLAYABLE;
     },
   },

@@ -8,7 +8,7 @@ import { listResponse } from '../model/api-objects.js';
 import { MEDIA_SERVER_PARTNER_ID, NodeStatus, type EntryRecord, type LiveAssetRecord } from '../model/types.js';
 import { optBag, optInt, optString, reqString, type ParamBag } from '../wire/params.js';
 import type { ApiObject } from '../wire/serialize.js';
-import { entryResult, findEntry } from './entry-access.js';
+import { entryResult, findEntry, findEntryOrInvalidId } from './entry-access.js';
 
 /** The sandbox's one live HLS delivery profile (Kaltura's are per deployment; the player only echoes the id). */
 export const LIVE_HLS_DELIVERY_PROFILE_ID = 1001;
@@ -151,12 +151,7 @@ export const liveStreamDetailsService: ServiceDef = {
     access: 'optional',
     run(ctx) {
       const id = reqString(ctx.params, 'id');
-      let entry: EntryRecord;
-      try {
-        entry = findEntry(ctx, id);
-      } catch {
-        throw new SandboxApiError('INVALID_ENTRY_ID', [id]);
-      }
+      const entry = findEntryOrInvalidId(ctx, id);
       const nodes = ctx.store.nodes().filter((n) => n.entryId === entry.id && CONNECTED_STATUSES.includes(n.status));
       const primary = nodes.find((n) => n.serverType === 0)?.status ?? null;
       const secondary = nodes.find((n) => n.serverType === 1)?.status ?? null;
