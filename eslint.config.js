@@ -9,14 +9,25 @@ const mainPatterns = ['**/main/**', '**/main', '../main/*', '../../main/*'];
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'release/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'bench-results/**', 'test/fixtures/lint/**'],
+    ignores: [
+      'dist/**',
+      'release/**',
+      'node_modules/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench-results/**',
+      'test/fixtures/lint/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
@@ -25,35 +36,65 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     ignores: ['main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only main/electron may import electron: keep the station runnable under plain Node.' }],
-        patterns: [{ group: ['react', 'react-dom', 'react/*', '**/renderer/**'], message: 'main never imports React or the renderer.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Only main/electron may import electron: keep the station runnable under plain Node.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['react', 'react-dom', 'react/*', '**/renderer/**'],
+              message: 'main never imports React or the renderer.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer talks to main only through the bridge contract in shared/.' }],
-        patterns: [
-          { group: mainPatterns, message: 'renderer must not import main: go through the bridge contract in shared/.' },
-          { group: ['node:*', 'fs', 'path', 'child_process', 'os'], message: 'renderer runs in a sandboxed page: no Node modules.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through the bridge contract in shared/.' },
+          ],
+          patterns: [
+            {
+              group: mainPatterns,
+              message: 'renderer must not import main: go through the bridge contract in shared/.',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'child_process', 'os'],
+              message: 'renderer runs in a sandboxed page: no Node modules.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'shared is imported by both sides: no electron.' }],
-        patterns: [
-          { group: mainPatterns, message: 'shared must not import main.' },
-          { group: ['**/renderer/**', '../renderer/*', 'react', 'react-dom', 'node:*'], message: 'shared imports nothing app-specific or platform-specific (zod only).' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared is imported by both sides: no electron.' }],
+          patterns: [
+            { group: mainPatterns, message: 'shared must not import main.' },
+            {
+              group: ['**/renderer/**', '../renderer/*', 'react', 'react-dom', 'node:*'],
+              message: 'shared imports nothing app-specific or platform-specific (zod only).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

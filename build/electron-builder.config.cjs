@@ -16,14 +16,19 @@ const path = require('node:path');
 /** True when the release step fetched a build for this OS (any arch: then it fetched every arch it ships). */
 function fetchedFfmpeg(os) {
   const dir = path.join(__dirname, 'ffmpeg');
-  return fs.existsSync(dir) && fs.readdirSync(dir).some((d) => d.startsWith(`${os}-`) && fs.existsSync(path.join(dir, d, 'build.json')));
+  return (
+    fs.existsSync(dir) &&
+    fs.readdirSync(dir).some((d) => d.startsWith(`${os}-`) && fs.existsSync(path.join(dir, d, 'build.json')))
+  );
 }
 
 /** @param {'linux' | 'darwin' | 'win32'} os */
 function ffmpegResource(os) {
   const exe = os === 'win32' ? '.exe' : '';
   if (fetchedFfmpeg(os)) {
-    return [{ from: `build/ffmpeg/${os}-\${arch}`, to: 'ffmpeg', filter: [`ffmpeg${exe}`, `ffprobe${exe}`, 'build.json'] }];
+    return [
+      { from: `build/ffmpeg/${os}-\${arch}`, to: 'ffmpeg', filter: [`ffmpeg${exe}`, `ffprobe${exe}`, 'build.json'] },
+    ];
   }
   return [
     {
@@ -74,7 +79,17 @@ module.exports = {
   },
   deb: {
     // FFmpeg is bundled; these are Electron's usual runtime libraries
-    depends: ['libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0'],
+    depends: [
+      'libgtk-3-0',
+      'libnotify4',
+      'libnss3',
+      'libxss1',
+      'libxtst6',
+      'xdg-utils',
+      'libatspi2.0-0',
+      'libuuid1',
+      'libsecret-1-0',
+    ],
   },
   mac: {
     target: [{ target: 'dmg', arch: ['x64', 'arm64'] }],

@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   const { options } = parsed;
   const file = fileSink({ dir: path.join(options.dataDir, 'logs') });
   const logger = createLogger({ level: options.logLevel, sinks: [consoleSink(), file] });
-  if (parsed.command === 'sandbox') return runSandbox(options, parsed.sandboxPort ?? 0, parsed.sandboxTimeScale, logger, () => file.close());
+  if (parsed.command === 'sandbox')
+    return runSandbox(options, parsed.sandboxPort ?? 0, parsed.sandboxTimeScale, logger, () => file.close());
   const station = new Station({ options, logger, paths: findAppPaths(), env: process.env });
 
   let stopping: Promise<void> | null = null;
@@ -51,7 +52,9 @@ async function main(): Promise<number> {
 
   try {
     const info = await station.start();
-    process.stdout.write(`kLive Station ${info.version} ready: RTMP ${info.rtmpUrl}  UI ${station.uiUrlForHumans()}  (data: ${options.dataDir})\n`);
+    process.stdout.write(
+      `kLive Station ${info.version} ready: RTMP ${info.rtmpUrl}  UI ${station.uiUrlForHumans()}  (data: ${options.dataDir})\n`,
+    );
     return -1;
   } catch (e) {
     await station.stop().catch(() => undefined);
@@ -66,9 +69,23 @@ async function main(): Promise<number> {
 }
 
 /** `npm run station -- sandbox --port N`: only the Kaltura-compatible sandbox, for tests and other tools. */
-async function runSandbox(options: StationOptions, port: number, timeScale: number | undefined, logger: Logger, closeLog: () => void): Promise<number> {
+async function runSandbox(
+  options: StationOptions,
+  port: number,
+  timeScale: number | undefined,
+  logger: Logger,
+  closeLog: () => void,
+): Promise<number> {
   try {
-    const handle = await runSandboxCommand({ dataDir: options.dataDir, host: options.host, port, logger, rtmpBaseUrl: `rtmp://${options.host}:${options.rtmpPort}/kLive`, ...(timeScale !== undefined ? { timeScale } : {}), out: (line) => process.stdout.write(line + '\n') });
+    const handle = await runSandboxCommand({
+      dataDir: options.dataDir,
+      host: options.host,
+      port,
+      logger,
+      rtmpBaseUrl: `rtmp://${options.host}:${options.rtmpPort}/kLive`,
+      ...(timeScale !== undefined ? { timeScale } : {}),
+      out: (line) => process.stdout.write(line + '\n'),
+    });
     const stop = (): void => {
       void handle.close().finally(() => {
         closeLog();
@@ -80,7 +97,11 @@ async function runSandbox(options: StationOptions, port: number, timeScale: numb
     return -1;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(code === 'EADDRINUSE' ? `klive-station: sandbox port ${port} is already in use; choose another with --port N\n` : `klive-station: sandbox failed to start: ${logger.redactor.redact((e as Error).message)}\n`);
+    process.stderr.write(
+      code === 'EADDRINUSE'
+        ? `klive-station: sandbox port ${port} is already in use; choose another with --port N\n`
+        : `klive-station: sandbox failed to start: ${logger.redactor.redact((e as Error).message)}\n`,
+    );
     closeLog();
     return code === 'EADDRINUSE' ? 2 : 1;
   }

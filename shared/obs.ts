@@ -8,7 +8,10 @@ export const DEFAULT_OBS_ADDRESS = 'ws://127.0.0.1:4455';
 export const ObsAddressSchema = z
   .string()
   .trim()
-  .regex(/^wss?:\/\/[^\s/]+(:\d+)?\/?$/, 'the OBS address looks like ws://127.0.0.1:4455 (OBS → Tools → WebSocket Server Settings → Show Connect Info)');
+  .regex(
+    /^wss?:\/\/[^\s/]+(:\d+)?\/?$/,
+    'the OBS address looks like ws://127.0.0.1:4455 (OBS → Tools → WebSocket Server Settings → Show Connect Info)',
+  );
 
 export const ObsSendRequestSchema = z
   .object({

@@ -20,7 +20,13 @@ export const ProducerSignInRequestSchema = z.discriminatedUnion('method', [
     .object({
       method: z.literal('secret'),
       partnerId: z.number().int().min(1, 'a partner id is a positive number (KMC → Settings → Integration Settings)'),
-      adminSecret: z.string().trim().regex(/^[0-9a-f]{32}$/i, 'an admin secret is 32 hexadecimal characters (KMC → Settings → Integration Settings)'),
+      adminSecret: z
+        .string()
+        .trim()
+        .regex(
+          /^[0-9a-f]{32}$/i,
+          'an admin secret is 32 hexadecimal characters (KMC → Settings → Integration Settings)',
+        ),
     })
     .strict(),
 ]);
@@ -122,9 +128,16 @@ export const UpdateProducerEntryRequestSchema = z
     recordingEnabled: z.boolean().optional(),
   })
   .strict()
-  .refine((r) => r.name !== undefined || r.conversionProfileId !== undefined || r.dvrEnabled !== undefined || r.recordingEnabled !== undefined, {
-    message: 'say what to change: name, conversionProfileId, dvrEnabled or recordingEnabled',
-  });
+  .refine(
+    (r) =>
+      r.name !== undefined ||
+      r.conversionProfileId !== undefined ||
+      r.dvrEnabled !== undefined ||
+      r.recordingEnabled !== undefined,
+    {
+      message: 'say what to change: name, conversionProfileId, dvrEnabled or recordingEnabled',
+    },
+  );
 export type UpdateProducerEntryRequest = z.infer<typeof UpdateProducerEntryRequestSchema>;
 
 /** KMC's entry page for a Kaltura service URL (SaaS: kmc.kaltura.com; on-prem: the same host's /index.php/kmcng). */

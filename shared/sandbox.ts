@@ -29,7 +29,11 @@ export const SandboxEntrySchema = z.object({
 });
 export type SandboxEntry = z.infer<typeof SandboxEntrySchema>;
 
-export const EntryNameSchema = z.string().trim().min(1, 'give the entry a name').max(256, 'entry names are at most 256 characters');
+export const EntryNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'give the entry a name')
+  .max(256, 'entry names are at most 256 characters');
 
 export const UpdateSandboxEntryRequestSchema = z
   .object({
@@ -118,7 +122,11 @@ export const SandboxPartnerSchema = z.object({
 });
 export type SandboxPartner = z.infer<typeof SandboxPartnerSchema>;
 
-const LiveLimitSchema = z.number().int('a limit is a whole number').min(0, 'a limit cannot be negative').max(10_000, 'a limit is at most 10000');
+const LiveLimitSchema = z
+  .number()
+  .int('a limit is a whole number')
+  .min(0, 'a limit cannot be negative')
+  .max(10_000, 'a limit is at most 10000');
 
 export const UpdateSandboxPartnerRequestSchema = z
   .object({

@@ -14,7 +14,11 @@ export const KalturaSettingsSchema = z.object({
   serviceUrl: z.string(),
   /** -5 (media-server partner) in saas/onprem, the partner's own id in ecdn */
   partnerId: z.number().int(),
-  ksExpirySeconds: z.number().int().min(20).max(10 * 365 * 86400),
+  ksExpirySeconds: z
+    .number()
+    .int()
+    .min(20)
+    .max(10 * 365 * 86400),
   /** renew when this fraction of the KS lifetime has passed */
   ksRenewAtFraction: z.number().min(0.1).max(0.95),
   ksPrivileges: z.string(),

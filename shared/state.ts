@@ -36,7 +36,15 @@ export const AlertSchema = z.object({
 });
 export type Alert = z.infer<typeof AlertSchema>;
 
-export const StreamLifecycleSchema = z.enum(['authenticating', 'live', 'playable', 'reconnecting', 'ended', 'refused', 'failed']);
+export const StreamLifecycleSchema = z.enum([
+  'authenticating',
+  'live',
+  'playable',
+  'reconnecting',
+  'ended',
+  'refused',
+  'failed',
+]);
 export type StreamLifecycle = z.infer<typeof StreamLifecycleSchema>;
 
 export const InputProbeSchema = z.object({

@@ -23,9 +23,15 @@ export class FetchError extends Error {}
 export function readManifest(file = path.join(HERE, 'manifest.json')) {
   const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
   for (const [name, t] of Object.entries(manifest.targets ?? {})) {
-    const pinned = Array.isArray(t.urls) && t.urls.length > 0 && /^[0-9a-f]{64}$/.test(t.sha256 ?? '') && ['tar.xz', 'tar.gz', 'zip'].includes(t.archive);
+    const pinned =
+      Array.isArray(t.urls) &&
+      t.urls.length > 0 &&
+      /^[0-9a-f]{64}$/.test(t.sha256 ?? '') &&
+      ['tar.xz', 'tar.gz', 'zip'].includes(t.archive);
     if (!(pinned || typeof t.npm === 'string') || !t.files || Object.keys(t.files).length === 0) {
-      throw new FetchError(`${file}: target ${name} needs urls + sha256 (64 hex) + archive (tar.xz|tar.gz|zip) + files, or npm + files`);
+      throw new FetchError(
+        `${file}: target ${name} needs urls + sha256 (64 hex) + archive (tar.xz|tar.gz|zip) + files, or npm + files`,
+      );
     }
   }
   return manifest;
@@ -74,7 +80,8 @@ function extract(archive, kind, dir) {
     try {
       execFileSync('unzip', ['-q', '-o', archive, '-d', dir], { stdio: 'pipe' });
     } catch (e) {
-      if (e.code !== 'ENOENT') throw new FetchError(`unzip failed on ${archive}: ${String(e.stderr ?? e.message).trim()}`);
+      if (e.code !== 'ENOENT')
+        throw new FetchError(`unzip failed on ${archive}: ${String(e.stderr ?? e.message).trim()}`);
       execFileSync('tar', ['-xf', archive, '-C', dir], { stdio: 'pipe' });
     }
     return;
@@ -83,7 +90,11 @@ function extract(archive, kind, dir) {
 }
 
 /** Fetches one target into outDir/<name>/ (replacing what was there); returns the stamp it wrote. */
-export async function fetchTarget(name, target, { outDir = HERE, log = console.log, require = createRequire(import.meta.url) } = {}) {
+export async function fetchTarget(
+  name,
+  target,
+  { outDir = HERE, log = console.log, require = createRequire(import.meta.url) } = {},
+) {
   const dest = path.join(outDir, name);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), `klive-ffmpeg-${name}-`));
   try {
@@ -95,7 +106,9 @@ export async function fetchTarget(name, target, { outDir = HERE, log = console.l
       try {
         pkgDir = path.dirname(require.resolve(`${target.npm}/package.json`));
       } catch {
-        throw new FetchError(`${name} has no pinned build and ${target.npm} is not installed (npm installs it only on ${name}): run this on ${name}, or pin a build in manifest.json`);
+        throw new FetchError(
+          `${name} has no pinned build and ${target.npm} is not installed (npm installs it only on ${name}): run this on ${name}, or pin a build in manifest.json`,
+        );
       }
       from = pkgDir;
       stamp = { target: name, source: target.npm };
@@ -118,14 +131,18 @@ export async function fetchTarget(name, target, { outDir = HERE, log = console.l
           problems.push(e.message);
         }
       }
-      if (!ok) throw new FetchError(`no verified archive for ${name}: ${problems.join('; ')}. Nothing was installed. If the build moved, pin its new URL and sha256 in build/ffmpeg/manifest.json`);
+      if (!ok)
+        throw new FetchError(
+          `no verified archive for ${name}: ${problems.join('; ')}. Nothing was installed. If the build moved, pin its new URL and sha256 in build/ffmpeg/manifest.json`,
+        );
       extract(archive, target.archive, work);
     }
     const staged = path.join(work, '.staged');
     fs.mkdirSync(staged, { recursive: true });
     for (const [file, inArchive] of Object.entries(target.files)) {
       const src = path.join(from, inArchive);
-      if (!fs.existsSync(src)) throw new FetchError(`${name}: ${inArchive} is not in the archive; fix files in build/ffmpeg/manifest.json`);
+      if (!fs.existsSync(src))
+        throw new FetchError(`${name}: ${inArchive} is not in the archive; fix files in build/ffmpeg/manifest.json`);
       fs.copyFileSync(src, path.join(staged, file));
       fs.chmodSync(path.join(staged, file), 0o755);
     }
@@ -154,7 +171,8 @@ async function main(argv) {
   if (targets.length === 0) targets.push(hostTarget());
   for (const name of targets) {
     const target = manifest.targets[name];
-    if (!target) throw new FetchError(`no target ${name} in the manifest; known: ${Object.keys(manifest.targets).join(', ')}`);
+    if (!target)
+      throw new FetchError(`no target ${name} in the manifest; known: ${Object.keys(manifest.targets).join(', ')}`);
     await fetchTarget(name, target, { outDir: opt('--out') ?? HERE });
   }
 }

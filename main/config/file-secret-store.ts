@@ -22,17 +22,30 @@ export function readSecretsFile(file: string, encoding: SecretsFile['encoding'])
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new Error(`cannot read the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`);
+    throw new Error(
+      `cannot read the secrets file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`,
+    );
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`the secrets file ${file} is not valid JSON; delete it and enter the Kaltura admin secret again in Settings`);
+    throw new Error(
+      `the secrets file ${file} is not valid JSON; delete it and enter the Kaltura admin secret again in Settings`,
+    );
   }
   const p = parsed as Partial<SecretsFile> | null;
-  if (!p || typeof p !== 'object' || p.version !== 1 || p.encoding !== encoding || !p.secrets || typeof p.secrets !== 'object') {
-    throw new Error(`the secrets file ${file} is not a version 1 "${encoding}" secrets file; delete it and enter the Kaltura admin secret again in Settings`);
+  if (
+    !p ||
+    typeof p !== 'object' ||
+    p.version !== 1 ||
+    p.encoding !== encoding ||
+    !p.secrets ||
+    typeof p.secrets !== 'object'
+  ) {
+    throw new Error(
+      `the secrets file ${file} is not a version 1 "${encoding}" secrets file; delete it and enter the Kaltura admin secret again in Settings`,
+    );
   }
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(p.secrets)) if (typeof value === 'string') out[key] = value;
@@ -48,7 +61,11 @@ export function writePrivateFile(file: string, text: string): void {
   fs.renameSync(tmp, file);
 }
 
-export function writeSecretsFile(file: string, encoding: SecretsFile['encoding'], secrets: Record<string, string>): void {
+export function writeSecretsFile(
+  file: string,
+  encoding: SecretsFile['encoding'],
+  secrets: Record<string, string>,
+): void {
   const body: SecretsFile = { version: 1, encoding, secrets };
   writePrivateFile(file, JSON.stringify(body, null, 2) + '\n');
 }

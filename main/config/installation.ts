@@ -80,8 +80,19 @@ export async function loadOrCreateInstallation(
   let problem: string | null = null;
   try {
     const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as Partial<Installation>;
-    if (typeof raw.installationId === 'string' && typeof raw.defaultHostname === 'string' && hostnameProblem(raw.defaultHostname) === null) {
-      return { installation: { installationId: raw.installationId, defaultHostname: raw.defaultHostname, createdAtMs: typeof raw.createdAtMs === 'number' ? raw.createdAtMs : 0 }, problem: null };
+    if (
+      typeof raw.installationId === 'string' &&
+      typeof raw.defaultHostname === 'string' &&
+      hostnameProblem(raw.defaultHostname) === null
+    ) {
+      return {
+        installation: {
+          installationId: raw.installationId,
+          defaultHostname: raw.defaultHostname,
+          createdAtMs: typeof raw.createdAtMs === 'number' ? raw.createdAtMs : 0,
+        },
+        problem: null,
+      };
     }
     problem = `${file} does not hold an installation id and hostname`;
   } catch (e) {

@@ -22,7 +22,10 @@ export type KalturaStartupField = keyof KalturaStartup;
 /** `origin` names where the value came from (a flag, a variable, the config file) for the message. */
 export function parseKalturaMode(raw: string, origin: string): KalturaMode {
   const mode = KALTURA_MODES.find((m) => m === raw.trim().toLowerCase());
-  if (!mode) throw new UsageError(`${origin}: Kaltura mode "${raw}" is unknown; use sandbox, ecdn (your own partner), saas or onprem (the media-server partner -5)`);
+  if (!mode)
+    throw new UsageError(
+      `${origin}: Kaltura mode "${raw}" is unknown; use sandbox, ecdn (your own partner), saas or onprem (the media-server partner -5)`,
+    );
   return mode;
 }
 
@@ -31,17 +34,25 @@ export function parseServiceUrl(raw: string, origin: string): string {
   try {
     url = new URL(raw.trim());
   } catch {
-    throw new UsageError(`${origin}: "${raw}" is not a URL; give the Kaltura server, e.g. https://www.kaltura.com or http://127.0.0.1:PORT for a sandbox`);
+    throw new UsageError(
+      `${origin}: "${raw}" is not a URL; give the Kaltura server, e.g. https://www.kaltura.com or http://127.0.0.1:PORT for a sandbox`,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${origin}: the Kaltura URL must start with https:// or http://, got "${url.protocol}"`);
-  if (url.search || url.hash || url.username || url.password) throw new UsageError(`${origin}: give only the server address (no user, ?query or #fragment), e.g. https://www.kaltura.com`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`${origin}: the Kaltura URL must start with https:// or http://, got "${url.protocol}"`);
+  if (url.search || url.hash || url.username || url.password)
+    throw new UsageError(
+      `${origin}: give only the server address (no user, ?query or #fragment), e.g. https://www.kaltura.com`,
+    );
   return url.toString().replace(/\/+$/, '');
 }
 
 export function parsePartnerId(raw: string, origin: string): number {
   const n = Number(raw.trim());
   if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) {
-    throw new UsageError(`${origin}: partner id "${raw}" is not a whole number; use your partner id (KMC → Settings → Integration Settings) for ecdn, -5 for saas/onprem`);
+    throw new UsageError(
+      `${origin}: partner id "${raw}" is not a whole number; use your partner id (KMC → Settings → Integration Settings) for ecdn, -5 for saas/onprem`,
+    );
   }
   return n;
 }
@@ -67,25 +78,43 @@ export function readAdminSecretFile(file: string, origin = '--admin-secret-file'
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`${origin} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); give a file that holds only the partner's admin secret`);
+    throw new UsageError(
+      `${origin} ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); give a file that holds only the partner's admin secret`,
+    );
   }
   const secret = text.trim();
-  if (secret === '') throw new UsageError(`${origin} ${file}: the file is empty; put the partner's admin secret in it (KMC → Settings → Integration Settings)`);
-  if (/\s/.test(secret)) throw new UsageError(`${origin} ${file}: the file holds more than one word; it must hold only the admin secret`);
-  if (secret.length > 200) throw new UsageError(`${origin} ${file}: ${secret.length} characters is too long for an admin secret; check the file`);
+  if (secret === '')
+    throw new UsageError(
+      `${origin} ${file}: the file is empty; put the partner's admin secret in it (KMC → Settings → Integration Settings)`,
+    );
+  if (/\s/.test(secret))
+    throw new UsageError(`${origin} ${file}: the file holds more than one word; it must hold only the admin secret`);
+  if (secret.length > 200)
+    throw new UsageError(
+      `${origin} ${file}: ${secret.length} characters is too long for an admin secret; check the file`,
+    );
   return secret;
 }
 
 /** Rules across the start-up values themselves (a combination that can never work). */
 export function checkKalturaStartup(k: KalturaStartup): void {
-  if (k.mode === 'sandbox' && (k.serviceUrl !== undefined || k.partnerId !== undefined || k.adminSecretFile !== undefined)) {
-    throw new UsageError('--kaltura-mode sandbox starts the built-in sandbox: leave out --kaltura-url, --partner-id and --admin-secret-file, or use --kaltura-mode ecdn for a sandbox in another process');
+  if (
+    k.mode === 'sandbox' &&
+    (k.serviceUrl !== undefined || k.partnerId !== undefined || k.adminSecretFile !== undefined)
+  ) {
+    throw new UsageError(
+      '--kaltura-mode sandbox starts the built-in sandbox: leave out --kaltura-url, --partner-id and --admin-secret-file, or use --kaltura-mode ecdn for a sandbox in another process',
+    );
   }
   if (k.mode === 'ecdn' && k.partnerId !== undefined && k.partnerId <= 0) {
-    throw new UsageError(`--partner-id ${k.partnerId}: eCDN mode uses your own partner id (a positive number); -5 is the media-server partner of --kaltura-mode saas or onprem`);
+    throw new UsageError(
+      `--partner-id ${k.partnerId}: eCDN mode uses your own partner id (a positive number); -5 is the media-server partner of --kaltura-mode saas or onprem`,
+    );
   }
   if ((k.mode === 'saas' || k.mode === 'onprem') && k.partnerId !== undefined && k.partnerId > 0) {
-    throw new UsageError(`--partner-id ${k.partnerId}: ${k.mode} mode uses the media-server partner (-5) and its admin secret; for your own partner use --kaltura-mode ecdn`);
+    throw new UsageError(
+      `--partner-id ${k.partnerId}: ${k.mode} mode uses the media-server partner (-5) and its admin secret; for your own partner use --kaltura-mode ecdn`,
+    );
   }
 }
 

@@ -64,7 +64,10 @@ interface FileConfig {
 }
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0 ? env.XDG_DATA_HOME : path.join(env.HOME ?? os.homedir(), '.local', 'share');
+  const base =
+    env.XDG_DATA_HOME && env.XDG_DATA_HOME.length > 0
+      ? env.XDG_DATA_HOME
+      : path.join(env.HOME ?? os.homedir(), '.local', 'share');
   return path.join(base, 'klive-station');
 }
 
@@ -100,7 +103,9 @@ function parseValue(flag: string, spec: FlagSpec, raw: string, origin: string): 
   if (spec.kind === 'port') {
     const n = Number(raw);
     if (!/^\d+$/.test(raw) || !Number.isInteger(n) || n < 1 || n > 65535) {
-      throw new UsageError(`${origin}: "${raw}" is not a port; give a whole number from 1 to 65535 (${flag} N or ${spec.env}=N)`);
+      throw new UsageError(
+        `${origin}: "${raw}" is not a port; give a whole number from 1 to 65535 (${flag} N or ${spec.env}=N)`,
+      );
     }
     return n;
   }
@@ -132,7 +137,9 @@ function readConfigFile(file: string): FileConfig {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UsageError(`--config ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path`);
+    throw new UsageError(
+      `--config ${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+    );
   }
   let parsed: unknown;
   try {
@@ -147,7 +154,11 @@ function readConfigFile(file: string): FileConfig {
   for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
     const entry = Object.entries(FLAGS).find(([, spec]) => spec.key === key);
     if (!entry) {
-      throw new UsageError(`--config ${file}: unknown key "${key}"; allowed keys are ${Object.values(FLAGS).map((s) => s.key).join(', ')}`);
+      throw new UsageError(
+        `--config ${file}: unknown key "${key}"; allowed keys are ${Object.values(FLAGS)
+          .map((s) => s.key)
+          .join(', ')}`,
+      );
     }
     const [flag, spec] = entry;
     out[key] = parseValue(flag, spec, String(value), `--config ${file} "${key}"`);
@@ -177,7 +188,8 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     // help works whatever else is wrong in the environment
-    if (arg === '--help' || arg === '-h') return { command: 'help', options: resolve({}, {}, { HOME: env.HOME, XDG_DATA_HOME: env.XDG_DATA_HOME }) };
+    if (arg === '--help' || arg === '-h')
+      return { command: 'help', options: resolve({}, {}, { HOME: env.HOME, XDG_DATA_HOME: env.XDG_DATA_HOME }) };
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
@@ -192,11 +204,18 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
       continue;
     }
     if (command === 'sandbox' && name === '--port') {
-      sandboxPort = parseValue('--port', { key: 'httpPort', env: 'KLIVE_SANDBOX_PORT', kind: 'port' }, takeValue(), '--port') as number;
+      sandboxPort = parseValue(
+        '--port',
+        { key: 'httpPort', env: 'KLIVE_SANDBOX_PORT', kind: 'port' },
+        takeValue(),
+        '--port',
+      ) as number;
       continue;
     }
     if (name === '--admin-secret') {
-      throw new UsageError('--admin-secret is not accepted: a secret on the command line is visible to every user of this machine; put it in a file (mode 0600) and pass --admin-secret-file FILE');
+      throw new UsageError(
+        '--admin-secret is not accepted: a secret on the command line is visible to every user of this machine; put it in a file (mode 0600) and pass --admin-secret-file FILE',
+      );
     }
     if (command === 'sandbox' && name === '--time-scale') {
       const raw = takeValue();
@@ -214,17 +233,25 @@ export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv = proces
   const fromFile = configFile ? readConfigFile(configFile) : {};
   const options = resolve(fromFlags, fromFile, env);
   if (configFile) options.configFile = configFile;
-  return { command, options, ...(sandboxPort !== undefined ? { sandboxPort } : {}), ...(sandboxTimeScale !== undefined ? { sandboxTimeScale } : {}) };
+  return {
+    command,
+    options,
+    ...(sandboxPort !== undefined ? { sandboxPort } : {}),
+    ...(sandboxTimeScale !== undefined ? { sandboxTimeScale } : {}),
+  };
 }
 
 function resolve(fromFlags: FileConfig, fromFile: FileConfig, env: NodeJS.ProcessEnv): StationOptions {
   if (env.KLIVE_ADMIN_SECRET !== undefined && env.KLIVE_ADMIN_SECRET !== '') {
-    throw new UsageError('KLIVE_ADMIN_SECRET is not accepted: the environment of a process can be read by others; put the secret in a file (mode 0600) and set KLIVE_ADMIN_SECRET_FILE to its path');
+    throw new UsageError(
+      'KLIVE_ADMIN_SECRET is not accepted: the environment of a process can be read by others; put the secret in a file (mode 0600) and set KLIVE_ADMIN_SECRET_FILE to its path',
+    );
   }
   const fromEnv: FileConfig = {};
   for (const [flag, spec] of Object.entries(FLAGS)) {
     const raw = env[spec.env];
-    if (raw !== undefined && raw !== '') (fromEnv as Record<string, unknown>)[spec.key] = parseValue(flag, spec, raw, spec.env);
+    if (raw !== undefined && raw !== '')
+      (fromEnv as Record<string, unknown>)[spec.key] = parseValue(flag, spec, raw, spec.env);
   }
   const pick = <K extends keyof FileConfig>(key: K): FileConfig[K] => fromFlags[key] ?? fromEnv[key] ?? fromFile[key];
   const mode = pick('kalturaMode');

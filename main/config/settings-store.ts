@@ -36,14 +36,23 @@ export class SettingsStore {
   }
 
   /** Validates the merged result; on success persists and notifies. Secrets are not handled here. */
-  update(update: Omit<SettingsUpdate, 'adminSecret'>, context: { adminSecretStored: boolean; adminSecretProvided: boolean }): { ok: true; settings: Settings } | { ok: false; errors: FieldError[] } {
+  update(
+    update: Omit<SettingsUpdate, 'adminSecret'>,
+    context: { adminSecretStored: boolean; adminSecretProvided: boolean },
+  ): { ok: true; settings: Settings } | { ok: false; errors: FieldError[] } {
     const merged = {
       kaltura: { ...this.current.kaltura, ...(update.kaltura ?? {}) },
       media: { ...this.current.media, ...(update.media ?? {}) },
     };
     const parsed = SettingsSchema.safeParse(merged);
     if (!parsed.success) {
-      return { ok: false, errors: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: friendlyZodMessage(issue.path.join('.'), issue.message) })) };
+      return {
+        ok: false,
+        errors: parsed.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: friendlyZodMessage(issue.path.join('.'), issue.message),
+        })),
+      };
     }
     const errors = validateSettings(parsed.data, context);
     if (errors.length > 0) return { ok: false, errors };
@@ -55,12 +64,18 @@ export class SettingsStore {
 }
 
 /** Rules that span fields; each message names the field and the fix. */
-export function validateSettings(s: Settings, context: { adminSecretStored: boolean; adminSecretProvided: boolean }): FieldError[] {
+export function validateSettings(
+  s: Settings,
+  context: { adminSecretStored: boolean; adminSecretProvided: boolean },
+): FieldError[] {
   const errors: FieldError[] = [];
   const k = s.kaltura;
   if (k.mode !== 'sandbox') {
     if (k.serviceUrl.trim() === '') {
-      errors.push({ path: 'kaltura.serviceUrl', message: 'Enter the Kaltura service URL, e.g. https://www.kaltura.com (or your on-prem server).' });
+      errors.push({
+        path: 'kaltura.serviceUrl',
+        message: 'Enter the Kaltura service URL, e.g. https://www.kaltura.com (or your on-prem server).',
+      });
     } else {
       let url: URL | null = null;
       try {
@@ -69,27 +84,48 @@ export function validateSettings(s: Settings, context: { adminSecretStored: bool
         url = null;
       }
       if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-        errors.push({ path: 'kaltura.serviceUrl', message: 'The service URL must start with https:// (or http:// for an on-prem server), e.g. https://www.kaltura.com.' });
+        errors.push({
+          path: 'kaltura.serviceUrl',
+          message:
+            'The service URL must start with https:// (or http:// for an on-prem server), e.g. https://www.kaltura.com.',
+        });
       } else if (url.search || url.hash) {
-        errors.push({ path: 'kaltura.serviceUrl', message: 'Give only the server address, without ?query or #fragment, e.g. https://www.kaltura.com.' });
+        errors.push({
+          path: 'kaltura.serviceUrl',
+          message: 'Give only the server address, without ?query or #fragment, e.g. https://www.kaltura.com.',
+        });
       }
     }
     if (!context.adminSecretStored && !context.adminSecretProvided) {
-      errors.push({ path: 'adminSecret', message: 'Enter the admin secret of the partner (KMC → Settings → Integration Settings); it is stored encrypted and never shown again.' });
+      errors.push({
+        path: 'adminSecret',
+        message:
+          'Enter the admin secret of the partner (KMC → Settings → Integration Settings); it is stored encrypted and never shown again.',
+      });
     }
   }
   if (k.mode === 'ecdn' && k.partnerId <= 0) {
-    errors.push({ path: 'kaltura.partnerId', message: 'In eCDN mode the partner id is your own partner id (a positive number from KMC → Settings → Integration Settings).' });
+    errors.push({
+      path: 'kaltura.partnerId',
+      message:
+        'In eCDN mode the partner id is your own partner id (a positive number from KMC → Settings → Integration Settings).',
+    });
   }
   if ((k.mode === 'saas' || k.mode === 'onprem') && k.partnerId > 0) {
     // a positive id here means the user meant eCDN: impersonation only works with a media-server partner
-    errors.push({ path: 'kaltura.partnerId', message: `Kaltura SaaS/on-prem mode uses the media-server partner (-5) and its admin secret; to use your own partner ${k.partnerId} choose eCDN mode.` });
+    errors.push({
+      path: 'kaltura.partnerId',
+      message: `Kaltura SaaS/on-prem mode uses the media-server partner (-5) and its admin secret; to use your own partner ${k.partnerId} choose eCDN mode.`,
+    });
   }
   // empty = this installation's default (machine name + installation id)
   const hostProblem = k.hostname.length > 0 ? hostnameProblem(k.hostname) : null;
   if (hostProblem) errors.push({ path: 'kaltura.hostname', message: hostProblem });
   if (k.ksExpirySeconds < 60 && k.mode !== 'sandbox') {
-    errors.push({ path: 'kaltura.ksExpirySeconds', message: 'A KS lifetime under 60 seconds is for tests only; use at least 3600 (the default is 86400).' });
+    errors.push({
+      path: 'kaltura.ksExpirySeconds',
+      message: 'A KS lifetime under 60 seconds is for tests only; use at least 3600 (the default is 86400).',
+    });
   }
   return errors;
 }
@@ -99,7 +135,8 @@ function friendlyZodMessage(field: string, message: string): string {
 }
 
 export function loadSettings(filePath: string, now: () => number = Date.now): SettingsLoadResult {
-  if (!fs.existsSync(filePath)) return { settings: structuredClone(DEFAULT_SETTINGS), problem: null, keptAsidePath: null };
+  if (!fs.existsSync(filePath))
+    return { settings: structuredClone(DEFAULT_SETTINGS), problem: null, keptAsidePath: null };
   let problem: string;
   try {
     const raw = JSON.parse(fs.readFileSync(filePath, 'utf8')) as unknown;
@@ -112,13 +149,20 @@ export function loadSettings(filePath: string, now: () => number = Date.now): Se
   }
   const keptAsidePath = `${filePath}.corrupt-${now()}`;
   fs.renameSync(filePath, keptAsidePath);
-  return { settings: structuredClone(DEFAULT_SETTINGS), problem: `${problem}; it was kept as ${keptAsidePath} and defaults are in use`, keptAsidePath };
+  return {
+    settings: structuredClone(DEFAULT_SETTINGS),
+    problem: `${problem}; it was kept as ${keptAsidePath} and defaults are in use`,
+    keptAsidePath,
+  };
 }
 
 function mergeWithDefaults(raw: unknown): unknown {
   if (!raw || typeof raw !== 'object') return raw;
   const r = raw as { kaltura?: object; media?: object };
-  return { kaltura: { ...DEFAULT_SETTINGS.kaltura, ...(r.kaltura ?? {}) }, media: { ...DEFAULT_SETTINGS.media, ...(r.media ?? {}) } };
+  return {
+    kaltura: { ...DEFAULT_SETTINGS.kaltura, ...(r.kaltura ?? {}) },
+    media: { ...DEFAULT_SETTINGS.media, ...(r.media ?? {}) },
+  };
 }
 
 export function writeAtomic(filePath: string, text: string, mode = 0o600): void {

@@ -8,7 +8,9 @@ export const TIME_SCALE_ENV = 'KLIVE_SANDBOX_TIME_SCALE';
 export function parseTimeScale(raw: string, source: string): number {
   const scale = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(scale) || scale < 1 || scale > 3600) {
-    throw new Error(`${source} must be a number from 1 to 3600 (sandbox seconds per real second, e.g. 60 makes the 120 s expiries take 2 s), got "${raw}"`);
+    throw new Error(
+      `${source} must be a number from 1 to 3600 (sandbox seconds per real second, e.g. 60 makes the 120 s expiries take 2 s), got "${raw}"`,
+    );
   }
   return scale;
 }

@@ -21,7 +21,11 @@ export interface AppFileResolution {
 }
 
 /** Pure mapping from a klive://app/ URL to a file under rendererDir. */
-export function resolveAppRequest(rendererDir: string, url: string, exists: (file: string) => boolean = isFile): AppFileResolution {
+export function resolveAppRequest(
+  rendererDir: string,
+  url: string,
+  exists: (file: string) => boolean = isFile,
+): AppFileResolution {
   const base = { 'Content-Security-Policy': RENDERER_CSP, 'X-Content-Type-Options': 'nosniff' };
   let parsed: URL;
   try {
@@ -34,9 +38,18 @@ export function resolveAppRequest(rendererDir: string, url: string, exists: (fil
   }
   const requested = safeJoin(rendererDir, parsed.pathname === '/' ? '/index.html' : parsed.pathname);
   if (!requested) return { status: 400, file: null, headers: { ...base, 'Content-Type': 'text/plain' } };
-  const target = exists(requested) ? requested : path.extname(requested) === '' ? path.join(rendererDir, 'index.html') : null;
-  if (!target || !exists(target)) return { status: 404, file: null, headers: { ...base, 'Content-Type': 'text/plain' } };
-  return { status: 200, file: target, headers: { ...base, 'Content-Type': MIME_TYPES[path.extname(target)] ?? 'application/octet-stream' } };
+  const target = exists(requested)
+    ? requested
+    : path.extname(requested) === ''
+      ? path.join(rendererDir, 'index.html')
+      : null;
+  if (!target || !exists(target))
+    return { status: 404, file: null, headers: { ...base, 'Content-Type': 'text/plain' } };
+  return {
+    status: 200,
+    file: target,
+    headers: { ...base, 'Content-Type': MIME_TYPES[path.extname(target)] ?? 'application/octet-stream' },
+  };
 }
 
 function isFile(file: string): boolean {
@@ -53,7 +66,11 @@ export function handleAppProtocol(protocol: Pick<Protocol, 'handle'>, rendererDi
     const resolved = resolveAppRequest(rendererDir, request.url);
     if (resolved.status !== 200 || !resolved.file) {
       const missingBuild = !isFile(path.join(rendererDir, 'index.html'));
-      const text = missingBuild ? 'The UI is not built: run `npm run build`.' : resolved.status === 400 ? 'bad path' : 'not found';
+      const text = missingBuild
+        ? 'The UI is not built: run `npm run build`.'
+        : resolved.status === 400
+          ? 'bad path'
+          : 'not found';
       return new Response(text, { status: resolved.status, headers: resolved.headers });
     }
     const body = await fs.promises.readFile(resolved.file);

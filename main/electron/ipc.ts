@@ -20,13 +20,17 @@ export interface BridgeIpcDeps {
 }
 
 /** Why a sender is not our window's main frame on our app URL, or null when it is. */
-export function senderProblem(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, win: WindowLike | null): string | null {
+export function senderProblem(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  win: WindowLike | null,
+): string | null {
   if (!win || win.isDestroyed()) return 'no main window';
   if (event.sender !== win.webContents) return 'not the main window';
   const frame = event.senderFrame;
   const main = win.webContents.mainFrame;
   if (!frame) return 'sender frame is gone';
-  if (frame !== main && (frame.processId !== main.processId || frame.routingId !== main.routingId)) return 'not the main frame';
+  if (frame !== main && (frame.processId !== main.processId || frame.routingId !== main.routingId))
+    return 'not the main frame';
   if (!isAppUrl(frame.url)) return 'frame is not on the app URL';
   return null;
 }
@@ -54,7 +58,10 @@ export function registerBridgeIpc(deps: BridgeIpcDeps): () => void {
       }
       if (problem) {
         logger.warn('IPC request refused: untrusted sender', { request: name, problem, url: frameUrl(event) });
-        return { ok: false, error: { code: 'forbidden', message: `"${name}" may only be called by the kLive Station window` } };
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: `"${name}" may only be called by the kLive Station window` },
+        };
       }
       try {
         return { ok: true, payload: await host.handle(name, payload, { transport: 'ipc', trusted: true }) };

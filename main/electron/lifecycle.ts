@@ -7,7 +7,10 @@ import type { StationForShell } from './station-shell.js';
 export type QuitReason = 'window-close' | 'app-quit' | 'shutdown' | 'signal';
 export type QuitOutcome = 'cancelled' | 'exited';
 
-export type StationStopper = Pick<StationForShell, 'liveStreamCount' | 'unregisterAll' | 'stopTranscoders' | 'flushRecordings' | 'close'>;
+export type StationStopper = Pick<
+  StationForShell,
+  'liveStreamCount' | 'unregisterAll' | 'stopTranscoders' | 'flushRecordings' | 'close'
+>;
 
 export const DEFAULT_QUIT_TIMEOUT_MS = 10_000;
 
@@ -28,7 +31,12 @@ const realTimers: Timers = {
 };
 
 /** Runs the stop steps in order; a failing step is logged and the next one still runs. */
-export async function runShutdown(station: StationStopper, logger: Logger, timeoutMs: number = DEFAULT_QUIT_TIMEOUT_MS, timers: Timers = realTimers): Promise<ShutdownResult> {
+export async function runShutdown(
+  station: StationStopper,
+  logger: Logger,
+  timeoutMs: number = DEFAULT_QUIT_TIMEOUT_MS,
+  timers: Timers = realTimers,
+): Promise<ShutdownResult> {
   const failed: string[] = [];
   const steps: Array<[string, () => Promise<void>]> = [
     ['unregisterAll', () => station.unregisterAll()],
@@ -119,7 +127,12 @@ export class QuitController {
   private async stop(reason: QuitReason): Promise<QuitOutcome> {
     const { logger } = this.deps;
     logger.info('stopping the station', { reason, live: this.deps.station.liveStreamCount() });
-    const result = await runShutdown(this.deps.station, logger, this.deps.timeoutMs ?? DEFAULT_QUIT_TIMEOUT_MS, this.deps.timers);
+    const result = await runShutdown(
+      this.deps.station,
+      logger,
+      this.deps.timeoutMs ?? DEFAULT_QUIT_TIMEOUT_MS,
+      this.deps.timers,
+    );
     this.state = 'done';
     this.deps.exit(result.timedOut || result.failed.length > 0 ? 1 : 0);
     return 'exited';
@@ -131,6 +144,7 @@ export function liveQuitMessage(liveCount: number): { message: string; detail: s
   const streams = liveCount === 1 ? '1 stream is' : `${liveCount} streams are`;
   return {
     message: `${streams} live. Quit kLive Station?`,
-    detail: 'Quitting ends the live broadcast for viewers: the station unregisters from Kaltura, stops transcoding and finishes the recordings.',
+    detail:
+      'Quitting ends the live broadcast for viewers: the station unregisters from Kaltura, stops transcoding and finishes the recordings.',
   };
 }

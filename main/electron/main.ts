@@ -3,7 +3,20 @@
 // klive://app/, the bridge over IPC, secrets in safeStorage, a live indicator, and a clean quit.
 import fs from 'node:fs';
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, powerMonitor, protocol, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  powerMonitor,
+  protocol,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import { parseCommandLine } from '../config/options.js';
 import { UsageError } from '../config/errors.js';
 import { PortInUseError } from '../http/errors.js';
@@ -62,7 +75,10 @@ function fatal(title: string, e: unknown, logger?: Logger): void {
 async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> {
   // Same options code as the CLI; no argv (Chromium adds its own switches), KLIVE_* env still applies.
   const env = process.env;
-  const options = parseCommandLine([], { ...env, KLIVE_DATA_DIR: env.KLIVE_DATA_DIR || app.getPath('userData') }).options;
+  const options = parseCommandLine([], {
+    ...env,
+    KLIVE_DATA_DIR: env.KLIVE_DATA_DIR || app.getPath('userData'),
+  }).options;
   const file = fileSink({ dir: path.join(options.dataDir, 'logs') });
   const logger = createLogger({ level: options.logLevel, sinks: [consoleSink(), file] });
   const shellLog = logger.child('electron');
@@ -71,7 +87,12 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
   const sessionSecurity = installSessionSecurity(session.defaultSession, shellLog);
   handleAppProtocol(protocol, paths.rendererDir);
 
-  const secrets = new ElectronSecretStore({ safeStorage, dataDir: options.dataDir, logger: shellLog, onSecret: (v) => logger.redactor.addSecret(v) });
+  const secrets = new ElectronSecretStore({
+    safeStorage,
+    dataDir: options.dataDir,
+    logger: shellLog,
+    onSecret: (v) => logger.redactor.addSecret(v),
+  });
   // StationDeps gains `secrets: SecretStore` when the integrator wires it; passing it now is harmless
   const deps: StationDeps & { secrets: SecretStore } = {
     options,
@@ -93,12 +114,27 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
     },
     confirmQuitWhileLive: async (live) => {
       const text = liveQuitMessage(live);
-      const options = { type: 'warning' as const, buttons: ['Keep streaming', 'Stop and quit'], defaultId: 0, cancelId: 0, noLink: true, title: 'Streams are live', ...text };
-      const result = win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+      const options = {
+        type: 'warning' as const,
+        buttons: ['Keep streaming', 'Stop and quit'],
+        defaultId: 0,
+        cancelId: 0,
+        noLink: true,
+        title: 'Streams are live',
+        ...text,
+      };
+      const result =
+        win && !win.isDestroyed() ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
       return result.response === 1;
     },
   });
-  installAppQuitHooks({ app, powerMonitor, controller, platform: process.platform, onSignal: (signal, handler) => process.on(signal, handler) });
+  installAppQuitHooks({
+    app,
+    powerMonitor,
+    controller,
+    platform: process.platform,
+    onSignal: (signal, handler) => process.on(signal, handler),
+  });
 
   try {
     const info = await station.start();
@@ -118,7 +154,13 @@ async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> 
   if (!fs.existsSync(preloadPath)) {
     await station.close().catch(() => undefined);
     file.close();
-    fatal('kLive Station is not fully built', new Error(`${preloadPath} is missing: run \`npm run build:preload\` (vite build --config build/preload.vite.config.ts)`), shellLog);
+    fatal(
+      'kLive Station is not fully built',
+      new Error(
+        `${preloadPath} is missing: run \`npm run build:preload\` (vite build --config build/preload.vite.config.ts)`,
+      ),
+      shellLog,
+    );
     return;
   }
   win = createMainWindow({

@@ -12,7 +12,11 @@ export function ffmpegBinaryName(platform: NodeJS.Platform = process.platform): 
 }
 
 /** <resourcesPath>/ffmpeg/ffmpeg[.exe] when it exists; null outside a packaged app or when absent. */
-export function packagedFfmpegPath(resourcesPath: string | undefined = process.resourcesPath, platform: NodeJS.Platform = process.platform, exists: (p: string) => boolean = fs.existsSync): string | null {
+export function packagedFfmpegPath(
+  resourcesPath: string | undefined = process.resourcesPath,
+  platform: NodeJS.Platform = process.platform,
+  exists: (p: string) => boolean = fs.existsSync,
+): string | null {
   if (!resourcesPath) return null;
   const candidate = path.join(resourcesPath, FFMPEG_RESOURCE_DIR, ffmpegBinaryName(platform));
   return exists(candidate) ? candidate : null;

@@ -42,7 +42,10 @@ class EncryptedFileSecretStore implements SecretStore {
       return this.safeStorage.decryptString(Buffer.from(stored, 'base64'));
     } catch (e) {
       // e.g. the OS keychain was reset: the ciphertext is unreadable, the user must enter it again
-      this.logger.error('a stored secret cannot be decrypted; enter it again in Settings', { name, error: (e as Error).message });
+      this.logger.error('a stored secret cannot be decrypted; enter it again in Settings', {
+        name,
+        error: (e as Error).message,
+      });
       return null;
     }
   }
@@ -115,9 +118,10 @@ export class ElectronSecretStore implements SecretStore {
     this.undecided = false;
     if (choice === 'plain') {
       const file = new FileSecretStore(this.deps.dataDir);
-      if (this.backing instanceof MemorySecretStore) for (const [name, value] of this.backing.entries()) file.set(name, value);
+      if (this.backing instanceof MemorySecretStore)
+        for (const [name, value] of this.backing.entries()) file.set(name, value);
       this.backing = file;
-      this.deps.logger.warn('secrets will be stored UNENCRYPTED at the user\'s request', { file: file.filePath });
+      this.deps.logger.warn("secrets will be stored UNENCRYPTED at the user's request", { file: file.filePath });
     } else {
       this.deps.logger.info('secrets are kept for this session only');
     }
@@ -145,7 +149,11 @@ export class ElectronSecretStore implements SecretStore {
 }
 
 /** The dialog that tells the user there is no OS encryption and lets them choose. */
-export async function askSecretFallback(dialog: Pick<Dialog, 'showMessageBox'>, win: BrowserWindow | null, plainFile: string): Promise<FallbackChoice> {
+export async function askSecretFallback(
+  dialog: Pick<Dialog, 'showMessageBox'>,
+  win: BrowserWindow | null,
+  plainFile: string,
+): Promise<FallbackChoice> {
   const options = {
     type: 'warning' as const,
     title: 'No secure storage for secrets',

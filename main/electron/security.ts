@@ -11,7 +11,11 @@ type HeaderMap = Record<string, string[]>;
  * Adds the CSP to responses for our own pages; other responses (HLS from 127.0.0.1) pass unchanged. The preview
  * origins (the station's own, a LAN address included) join connect-src.
  */
-export function withAppCsp(url: string, headers: HeaderMap | undefined, previewOrigins: ReadonlySet<string> = new Set()): HeaderMap | undefined {
+export function withAppCsp(
+  url: string,
+  headers: HeaderMap | undefined,
+  previewOrigins: ReadonlySet<string> = new Set(),
+): HeaderMap | undefined {
   if (!isAppUrl(url)) return headers;
   const out: HeaderMap = {};
   for (const [key, value] of Object.entries(headers ?? {})) {
@@ -25,7 +29,11 @@ export function withAppCsp(url: string, headers: HeaderMap | undefined, previewO
  * The window (origin klive://app) previews HLS from the station's own HTTP server on loopback, which is
  * cross-origin for it: responses from an allowed preview origin are marked readable by our origin only.
  */
-export function withPreviewCors(url: string, headers: HeaderMap | undefined, previewOrigins: ReadonlySet<string>): HeaderMap | undefined {
+export function withPreviewCors(
+  url: string,
+  headers: HeaderMap | undefined,
+  previewOrigins: ReadonlySet<string>,
+): HeaderMap | undefined {
   let origin: string;
   try {
     origin = new URL(url).origin;
@@ -46,10 +54,17 @@ export interface SessionSecurity {
   allowPreviewOrigin(origin: string): void;
 }
 
-export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, logger: Logger): SessionSecurity {
+export function installSessionSecurity(
+  session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+  logger: Logger,
+): SessionSecurity {
   const previewOrigins = new Set<string>();
   session.webRequest.onHeadersReceived((details, callback) => {
-    const responseHeaders = withPreviewCors(details.url, withAppCsp(details.url, details.responseHeaders, previewOrigins), previewOrigins);
+    const responseHeaders = withPreviewCors(
+      details.url,
+      withAppCsp(details.url, details.responseHeaders, previewOrigins),
+      previewOrigins,
+    );
     callback(responseHeaders ? { responseHeaders } : {});
   });
   session.setPermissionRequestHandler((_contents, permission, callback) => {
@@ -60,7 +75,8 @@ export function installSessionSecurity(session: Pick<Session, 'webRequest' | 'se
   return {
     allowPreviewOrigin(origin: string): void {
       const parsed = new URL(origin);
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`preview origin ${origin} must be http(s)`);
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        throw new Error(`preview origin ${origin} must be http(s)`);
       previewOrigins.add(parsed.origin);
     },
   };
@@ -77,7 +93,9 @@ export function installContentsSecurity(contents: GuardedContents, deps: Content
   const { logger } = deps;
   const sendOut = (url: string, why: string): void => {
     if (isExternalWebUrl(url)) {
-      deps.openExternal(url).catch((e: unknown) => logger.warn('could not open link in the browser', { url, error: (e as Error).message }));
+      deps
+        .openExternal(url)
+        .catch((e: unknown) => logger.warn('could not open link in the browser', { url, error: (e as Error).message }));
     } else {
       logger.warn(`${why} refused`, { url });
     }

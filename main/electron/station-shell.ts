@@ -18,12 +18,23 @@ export interface StationForShell {
   bridgeHost(): BridgeHost;
 }
 
-const SHELL_METHODS = ['start', 'liveStreamCount', 'onLiveCountChange', 'unregisterAll', 'stopTranscoders', 'flushRecordings', 'close', 'bridgeHost'] as const satisfies ReadonlyArray<keyof StationForShell>;
+const SHELL_METHODS = [
+  'start',
+  'liveStreamCount',
+  'onLiveCountChange',
+  'unregisterAll',
+  'stopTranscoders',
+  'flushRecordings',
+  'close',
+  'bridgeHost',
+] as const satisfies ReadonlyArray<keyof StationForShell>;
 
 /** Fails loudly, naming what is missing, when the station object cannot drive the shell. */
 export function assertStationForShell<T extends object>(station: T): asserts station is T & StationForShell {
   const missing = SHELL_METHODS.filter((name) => typeof (station as Record<string, unknown>)[name] !== 'function');
   if (missing.length > 0) {
-    throw new Error(`the station lacks ${missing.join(', ')}: the Electron shell needs every method of StationForShell (main/electron/station-shell.ts)`);
+    throw new Error(
+      `the station lacks ${missing.join(', ')}: the Electron shell needs every method of StationForShell (main/electron/station-shell.ts)`,
+    );
   }
 }

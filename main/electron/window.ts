@@ -65,15 +65,26 @@ export function createMainWindow(deps: MainWindowDeps): BrowserWindow {
     while (crashes.length > 0 && (crashes[0] as number) < at - (deps.crashWindowMs ?? 60_000)) crashes.shift();
     if (details.reason === 'clean-exit') return;
     if (crashes.length > (deps.maxReloads ?? 3)) {
-      logger.error('renderer keeps crashing; not reloading it again (streams keep running)', { reason: details.reason, exitCode: details.exitCode });
+      logger.error('renderer keeps crashing; not reloading it again (streams keep running)', {
+        reason: details.reason,
+        exitCode: details.exitCode,
+      });
       return;
     }
-    logger.error('renderer gone; reloading it (streams keep running)', { reason: details.reason, exitCode: details.exitCode });
-    if (!win.isDestroyed()) void win.loadURL(APP_URL).catch((e: unknown) => logger.error('renderer reload failed', { error: (e as Error).message }));
+    logger.error('renderer gone; reloading it (streams keep running)', {
+      reason: details.reason,
+      exitCode: details.exitCode,
+    });
+    if (!win.isDestroyed())
+      void win
+        .loadURL(APP_URL)
+        .catch((e: unknown) => logger.error('renderer reload failed', { error: (e as Error).message }));
   });
   win.webContents.on('preload-error', (_event, preloadPath, error) => {
     logger.error('preload failed', { preloadPath, error: error.message });
   });
-  void win.loadURL(APP_URL).catch((e: unknown) => logger.error('could not load the app page', { error: (e as Error).message }));
+  void win
+    .loadURL(APP_URL)
+    .catch((e: unknown) => logger.error('could not load the app page', { error: (e as Error).message }));
   return win;
 }

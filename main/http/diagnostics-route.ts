@@ -47,7 +47,16 @@ export function diagnosticsEntries(s: Snapshot, nowMs: number): Record<string, J
       const p = st.probe;
       const declared: Record<string, Json> = { ...(p?.declared ?? {}) };
       inputs[suffixOf(st.streamName, e.entryId)] = {
-        Encoder: { ...declared, videoCodec: p?.videoCodec ?? null, audioCodec: p?.audioCodec ?? null, videoBitrate: kbps(p?.videoBitrateBps), audioBitrate: kbps(p?.audioBitrateBps), frameRate: p?.frameRateFps ?? 0, width: p?.width ?? 0, height: p?.height ?? 0 },
+        Encoder: {
+          ...declared,
+          videoCodec: p?.videoCodec ?? null,
+          audioCodec: p?.audioCodec ?? null,
+          videoBitrate: kbps(p?.videoBitrateBps),
+          audioBitrate: kbps(p?.audioBitrateBps),
+          frameRate: p?.frameRateFps ?? 0,
+          width: p?.width ?? 0,
+          height: p?.height ?? 0,
+        },
         IOPerformance: { bitrate: kbps((p?.videoBitrateBps ?? 0) + (p?.audioBitrateBps ?? 0)) },
         Properties: {
           timeRunningSeconds: Math.max(0, Math.round((nowMs - st.connectedAtMs) / 1000)),
@@ -62,9 +71,21 @@ export function diagnosticsEntries(s: Snapshot, nowMs: number): Record<string, J
       };
       for (const r of st.renditions) {
         outputs[flavorOf(r.streamName)] = {
-          Encoder: { videoCodec: r.videoCodec, audioCodec: r.audioCodec, videoBitrate: kbps(r.targetVideoBitrateBps), width: r.width ?? 0, height: r.height ?? 0, frameRate: st.transcoder?.frameRateFps ?? 0, name: r.name },
+          Encoder: {
+            videoCodec: r.videoCodec,
+            audioCodec: r.audioCodec,
+            videoBitrate: kbps(r.targetVideoBitrateBps),
+            width: r.width ?? 0,
+            height: r.height ?? 0,
+            frameRate: st.transcoder?.frameRateFps ?? 0,
+            name: r.name,
+          },
           IOPerformance: { bitrate: kbps(r.measuredBitrateBps) },
-          Properties: { segmentDurationSeconds: r.segmentDurationSeconds, passthrough: r.passthrough, playlistUrl: r.playlistUrl },
+          Properties: {
+            segmentDurationSeconds: r.segmentDurationSeconds,
+            passthrough: r.passthrough,
+            playlistUrl: r.playlistUrl,
+          },
         };
       }
     }
@@ -85,7 +106,10 @@ export function diagnosticsErrors(refusals: readonly RefusalRecord[]): Record<st
 
 export function diagnosticsInfo(s: Snapshot, nowMs: number, me: string): Record<string, Json> {
   const inputs = s.entries.reduce((n, e) => n + e.streams.filter(onAir).length, 0);
-  const outputs = s.entries.reduce((n, e) => n + e.streams.filter(onAir).reduce((m, st) => m + st.renditions.length, 0), 0);
+  const outputs = s.entries.reduce(
+    (n, e) => n + e.streams.filter(onAir).reduce((m, st) => m + st.renditions.length, 0),
+    0,
+  );
   return {
     jarName: 'klive-station',
     version: s.info.version,
@@ -116,7 +140,11 @@ export function createDiagnosticsRoute(sources: DiagnosticsSources, access: OpsA
         status = 404;
         body = { Error: `Got argument: ${what}, valid arguments: [${VALID.join(', ')}]` };
       }
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'X-Me': sources.me() || os.hostname() });
+      res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        'X-Me': sources.me() || os.hostname(),
+      });
       res.end(req.method === 'HEAD' ? undefined : JSON.stringify(body));
     },
   };

@@ -7,7 +7,9 @@ export class PortInUseError extends Error {
     readonly flag: string,
     readonly envVar: string,
   ) {
-    super(`${what} port ${port} on ${host} is already in use; choose another with ${flag} N (or ${envVar}=N), or stop the program using it`);
+    super(
+      `${what} port ${port} on ${host} is already in use; choose another with ${flag} N (or ${envVar}=N), or stop the program using it`,
+    );
     this.name = 'PortInUseError';
   }
 }

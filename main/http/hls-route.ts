@@ -25,11 +25,17 @@ export function hlsUrlFor(entryId: string, file = 'master.m3u8'): string {
 }
 
 /** /hls/<entryId>/master.m3u8 | /hls/<entryId>/<folder>/index.m3u8 | /hls/<entryId>/<folder>/seg_N.ts -> file path, or null */
-export function resolveHlsPath(hlsRootDir: string, pathname: string): { file: string; kind: 'playlist' | 'segment' } | null {
+export function resolveHlsPath(
+  hlsRootDir: string,
+  pathname: string,
+): { file: string; kind: 'playlist' | 'segment' } | null {
   if (!pathname.startsWith(HLS_PREFIX)) return null;
   let parts: string[];
   try {
-    parts = pathname.slice(HLS_PREFIX.length).split('/').map((p) => decodeURIComponent(p));
+    parts = pathname
+      .slice(HLS_PREFIX.length)
+      .split('/')
+      .map((p) => decodeURIComponent(p));
   } catch {
     return null;
   }
@@ -82,7 +88,8 @@ export function createHlsRoute(options: HlsRouteOptions): HttpRoute {
       const headers: http.OutgoingHttpHeaders = {
         ...cors,
         'Content-Type': target.kind === 'playlist' ? 'application/vnd.apple.mpegurl' : 'video/mp2t',
-        'Cache-Control': target.kind === 'playlist' ? 'no-cache, no-store, must-revalidate' : `public, max-age=${maxAge}`,
+        'Cache-Control':
+          target.kind === 'playlist' ? 'no-cache, no-store, must-revalidate' : `public, max-age=${maxAge}`,
         'Content-Length': stat.size,
       };
       if (req.method === 'HEAD') {
@@ -109,5 +116,7 @@ export function createHlsRoute(options: HlsRouteOptions): HttpRoute {
 }
 
 function notFound(res: http.ServerResponse, cors: Record<string, string>, message: string): void {
-  res.writeHead(404, { ...cors, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(message);
+  res
+    .writeHead(404, { ...cors, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+    .end(message);
 }

@@ -5,7 +5,10 @@ import { isLocalRequest, tokensEqual } from '../station/access-token.js';
 
 export type OpsAccess = (req: http.IncomingMessage, url: URL) => boolean;
 
-export function opsAccess(accessToken: string, remoteAddressOf: (req: http.IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress): OpsAccess {
+export function opsAccess(
+  accessToken: string,
+  remoteAddressOf: (req: http.IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress,
+): OpsAccess {
   return (req, url) => {
     if (isLocalRequest(remoteAddressOf(req), req.headers.host)) return true;
     const header = req.headers.authorization;
@@ -15,8 +18,14 @@ export function opsAccess(accessToken: string, remoteAddressOf: (req: http.Incom
 }
 
 export function refuseOps(res: http.ServerResponse): void {
-  res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8', 'WWW-Authenticate': 'Bearer realm="klive-station"', 'Cache-Control': 'no-store' });
-  res.end('this endpoint needs the station access token: send Authorization: Bearer <token> (the token is in the data dir, file access-token)\n');
+  res.writeHead(401, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'WWW-Authenticate': 'Bearer realm="klive-station"',
+    'Cache-Control': 'no-store',
+  });
+  res.end(
+    'this endpoint needs the station access token: send Authorization: Bearer <token> (the token is in the data dir, file access-token)\n',
+  );
 }
 
 export function onlyGet(req: http.IncomingMessage, res: http.ServerResponse): boolean {

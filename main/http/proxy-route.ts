@@ -14,7 +14,15 @@ export interface ProxyRouteOptions {
   unavailable: string;
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
 
 export function createProxyRoute(options: ProxyRouteOptions): HttpRoute {
   return {
@@ -22,25 +30,35 @@ export function createProxyRoute(options: ProxyRouteOptions): HttpRoute {
     handle(req, res, url) {
       const target = options.target();
       if (!target) {
-        res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' }).end(`${options.unavailable}\n`);
+        res
+          .writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' })
+          .end(`${options.unavailable}\n`);
         return;
       }
       const base = new URL(target);
       const headers: http.OutgoingHttpHeaders = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
       return new Promise<void>((resolve) => {
         // the Host header stays the caller's: URLs the target builds (playManifest) then point back at this station
-        const upstream = http.request({ host: base.hostname, port: base.port, method: req.method, path: url.pathname + url.search, headers }, (answer) => {
-          const out: http.OutgoingHttpHeaders = {};
-          for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
-          res.writeHead(answer.statusCode ?? 502, out);
-          answer.pipe(res);
-          answer.once('end', () => resolve());
-          answer.once('error', () => resolve());
-        });
+        const upstream = http.request(
+          { host: base.hostname, port: base.port, method: req.method, path: url.pathname + url.search, headers },
+          (answer) => {
+            const out: http.OutgoingHttpHeaders = {};
+            for (const [name, value] of Object.entries(answer.headers))
+              if (value !== undefined && !HOP_BY_HOP.has(name)) out[name] = value;
+            res.writeHead(answer.statusCode ?? 502, out);
+            answer.pipe(res);
+            answer.once('end', () => resolve());
+            answer.once('error', () => resolve());
+          },
+        );
         upstream.once('error', (e) => {
           options.logger.warn('proxied request failed', { path: url.pathname, error: e.message });
-          if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' }).end(`${options.unavailable}\n`);
+          if (!res.headersSent)
+            res
+              .writeHead(502, { 'Content-Type': 'text/plain; charset=utf-8', 'Access-Control-Allow-Origin': '*' })
+              .end(`${options.unavailable}\n`);
           else res.destroy();
           resolve();
         });

@@ -64,9 +64,20 @@ export class StationHttpServer {
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException): void => {
         this.server.off('listening', onListening);
-        if (err.code === 'EADDRINUSE') reject(new PortInUseError('HTTP', this.options.host, this.options.port, '--http-port', 'KLIVE_HTTP_PORT'));
-        else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${this.options.host}: that address is not on this machine; fix --host (KLIVE_HOST)`));
-        else if (err.code === 'EACCES') reject(new Error(`not allowed to listen on HTTP port ${this.options.port}; choose a port above 1023 with --http-port N`));
+        if (err.code === 'EADDRINUSE')
+          reject(new PortInUseError('HTTP', this.options.host, this.options.port, '--http-port', 'KLIVE_HTTP_PORT'));
+        else if (err.code === 'EADDRNOTAVAIL')
+          reject(
+            new Error(
+              `cannot listen on ${this.options.host}: that address is not on this machine; fix --host (KLIVE_HOST)`,
+            ),
+          );
+        else if (err.code === 'EACCES')
+          reject(
+            new Error(
+              `not allowed to listen on HTTP port ${this.options.port}; choose a port above 1023 with --http-port N`,
+            ),
+          );
         else reject(err);
       };
       const onListening = (): void => {
@@ -102,7 +113,9 @@ export class StationHttpServer {
         res.end(JSON.stringify({ status: this.ready ? 'ok' : 'starting' }));
         return;
       }
-      const route = this.routes.find((r) => (r.prefix.endsWith('/') ? url.pathname.startsWith(r.prefix) : url.pathname === r.prefix));
+      const route = this.routes.find((r) =>
+        r.prefix.endsWith('/') ? url.pathname.startsWith(r.prefix) : url.pathname === r.prefix,
+      );
       if (route) {
         await route.handle(req, res, url);
         return;

@@ -25,7 +25,9 @@ export const MIME_TYPES: Record<string, string> = {
  * reads; loopback is always allowed.
  */
 export function rendererCsp(extraOrigins: readonly string[] = []): string {
-  const extra = extraOrigins.filter((o) => /^https?:\/\/[^\s;,']+$/.test(o) && !/^http:\/\/(127\.0\.0\.1|localhost):/.test(o));
+  const extra = extraOrigins.filter(
+    (o) => /^https?:\/\/[^\s;,']+$/.test(o) && !/^http:\/\/(127\.0\.0\.1|localhost):/.test(o),
+  );
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -63,7 +65,12 @@ export interface StaticServeOptions {
   transformIndex?: (html: string, req: IncomingMessage) => string;
 }
 
-export function serveRenderer(options: StaticServeOptions, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+export function serveRenderer(
+  options: StaticServeOptions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+): void {
   const file = safeJoin(options.root, pathname === '/' ? '/index.html' : pathname);
   if (!file) {
     res.writeHead(400, { 'Content-Type': 'text/plain' }).end('bad path');
@@ -74,7 +81,9 @@ export function serveRenderer(options: StaticServeOptions, req: IncomingMessage,
   const target = exists ? file : ext === '' ? path.join(options.root, 'index.html') : null;
   if (!target || !fs.existsSync(target)) {
     const missingBuild = !fs.existsSync(path.join(options.root, 'index.html'));
-    res.writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' }).end(missingBuild ? 'The UI is not built: run `npm run build` (npm run station does it for you).' : 'not found');
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain; charset=utf-8' })
+      .end(missingBuild ? 'The UI is not built: run `npm run build` (npm run station does it for you).' : 'not found');
     return;
   }
   const type = MIME_TYPES[path.extname(target)] ?? 'application/octet-stream';
@@ -86,7 +95,9 @@ export function serveRenderer(options: StaticServeOptions, req: IncomingMessage,
     res.writeHead(200, headers).end(options.transformIndex ? options.transformIndex(html, req) : html);
     return;
   }
-  headers['Cache-Control'] = target.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
+  headers['Cache-Control'] = target.includes(`${path.sep}assets${path.sep}`)
+    ? 'public, max-age=31536000, immutable'
+    : 'no-cache';
   res.writeHead(200, headers);
   fs.createReadStream(target).pipe(res);
 }

@@ -50,11 +50,21 @@ export const WATCH_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const escapeHtml = (s: string): string =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
-export function renderWatchPage(entryId: string, kaltura: { partnerId: number; serviceUrl: string | null }, playerVersion: string): string {
+export function renderWatchPage(
+  entryId: string,
+  kaltura: { partnerId: number; serviceUrl: string | null },
+  playerVersion: string,
+): string {
   // JSON in a data block: never executed, and "<" escaped so it cannot close the element
-  const config = JSON.stringify({ entryId, partnerId: kaltura.partnerId, serviceUrl: kaltura.serviceUrl, pollSeconds: POLL_SECONDS }).replace(/</g, '\\u003c');
+  const config = JSON.stringify({
+    entryId,
+    partnerId: kaltura.partnerId,
+    serviceUrl: kaltura.serviceUrl,
+    pollSeconds: POLL_SECONDS,
+  }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -84,9 +94,23 @@ export function renderWatchPage(entryId: string, kaltura: { partnerId: number; s
 `;
 }
 
-function send(res: http.ServerResponse, req: http.IncomingMessage, status: number, type: string, body: string | Buffer, extra: http.OutgoingHttpHeaders = {}): void {
+function send(
+  res: http.ServerResponse,
+  req: http.IncomingMessage,
+  status: number,
+  type: string,
+  body: string | Buffer,
+  extra: http.OutgoingHttpHeaders = {},
+): void {
   const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': buffer.length, 'X-Content-Type-Options': 'nosniff', ...extra }).end(req.method === 'HEAD' ? undefined : buffer);
+  res
+    .writeHead(status, {
+      'Content-Type': type,
+      'Content-Length': buffer.length,
+      'X-Content-Type-Options': 'nosniff',
+      ...extra,
+    })
+    .end(req.method === 'HEAD' ? undefined : buffer);
 }
 
 export function createWatchRoute(options: WatchRouteOptions): HttpRoute {
@@ -109,21 +133,44 @@ export function createWatchRoute(options: WatchRouteOptions): HttpRoute {
           data = await fs.promises.readFile(playerBundle().file);
         } catch (e) {
           options.logger.error('the Kaltura Player bundle is missing', { error: (e as Error).message });
-          return send(res, req, 500, 'text/plain; charset=utf-8', 'the Kaltura Player is not installed: run npm install (package @playkit-js/kaltura-player-js)\n');
+          return send(
+            res,
+            req,
+            500,
+            'text/plain; charset=utf-8',
+            'the Kaltura Player is not installed: run npm install (package @playkit-js/kaltura-player-js)\n',
+          );
         }
-        return send(res, req, 200, 'text/javascript; charset=utf-8', data, { 'Cache-Control': 'public, max-age=86400' });
+        return send(res, req, 200, 'text/javascript; charset=utf-8', data, {
+          'Cache-Control': 'public, max-age=86400',
+        });
       }
-      if (name === 'watch.js') return send(res, req, 200, 'text/javascript; charset=utf-8', WATCH_SCRIPT, { 'Cache-Control': 'no-cache' });
-      if (!ENTRY_ID.test(name)) return send(res, req, 404, 'text/plain; charset=utf-8', 'not a viewer page: open /watch/<entryId>, e.g. /watch/0_rkij47dr\n');
+      if (name === 'watch.js')
+        return send(res, req, 200, 'text/javascript; charset=utf-8', WATCH_SCRIPT, { 'Cache-Control': 'no-cache' });
+      if (!ENTRY_ID.test(name))
+        return send(
+          res,
+          req,
+          404,
+          'text/plain; charset=utf-8',
+          'not a viewer page: open /watch/<entryId>, e.g. /watch/0_rkij47dr\n',
+        );
       const kaltura = options.viewerKaltura(name);
-      if ('problem' in kaltura) return send(res, req, 404, 'text/plain; charset=utf-8', `${kaltura.problem}\n`, { 'Cache-Control': 'no-store' });
+      if ('problem' in kaltura)
+        return send(res, req, 404, 'text/plain; charset=utf-8', `${kaltura.problem}\n`, {
+          'Cache-Control': 'no-store',
+        });
       let version = 'unknown';
       try {
         version = playerBundle().version;
       } catch {
         // the bundle route will say what is missing
       }
-      send(res, req, 200, 'text/html; charset=utf-8', renderWatchPage(name, kaltura, version), { 'Content-Security-Policy': WATCH_CSP, 'Cache-Control': 'no-cache', 'Referrer-Policy': 'no-referrer' });
+      send(res, req, 200, 'text/html; charset=utf-8', renderWatchPage(name, kaltura, version), {
+        'Content-Security-Policy': WATCH_CSP,
+        'Cache-Control': 'no-cache',
+        'Referrer-Policy': 'no-referrer',
+      });
     },
   };
 }

@@ -33,7 +33,11 @@ export function parseWowzaPath(pathname: string, application = WOWZA_APPLICATION
   if (parts.length !== 4 || parts[0] !== '' || parts[1] !== application || parts[3] !== 'playlist.m3u8') return null;
   const stream = parts[2] as string;
   const smil = SMIL.exec(stream);
-  if (smil) return { entryId: smil[1] as string, flavorParamsIds: smil[2] === 'all' ? null : (smil[2] as string).split('_').map(Number) };
+  if (smil)
+    return {
+      entryId: smil[1] as string,
+      flavorParamsIds: smil[2] === 'all' ? null : (smil[2] as string).split('_').map(Number),
+    };
   const single = SINGLE.exec(stream);
   if (single) return { entryId: single[1] as string, flavorParamsIds: [Number(single[2])] };
   return null;
@@ -43,7 +47,12 @@ export function parseWowzaPath(pathname: string, application = WOWZA_APPLICATION
  * Keeps the master playlist's variants whose folder is {entryId}_{fp} for a wanted fp (all when null) and the audio
  * group they use; URIs become absolute /hls/{outputId}/... paths. Null when no wanted variant is there.
  */
-export function cutMasterPlaylist(master: string, outputId: string, entryId: string, flavorParamsIds: readonly number[] | null): string | null {
+export function cutMasterPlaylist(
+  master: string,
+  outputId: string,
+  entryId: string,
+  flavorParamsIds: readonly number[] | null,
+): string | null {
   const wanted = flavorParamsIds === null ? null : new Set(flavorParamsIds.map((fp) => `${entryId}_${fp}`));
   const lines = master.split(/\r?\n/);
   const header: string[] = [];
@@ -91,7 +100,8 @@ function outputFor(hlsRootDir: string, entryId: string): { outputId: string; mas
     const file = path.join(hlsRootDir, outputId, 'master.m3u8');
     try {
       const stat = fs.statSync(file);
-      if (!best || stat.mtimeMs > best.mtimeMs) best = { outputId, master: fs.readFileSync(file, 'utf8'), mtimeMs: stat.mtimeMs };
+      if (!best || stat.mtimeMs > best.mtimeMs)
+        best = { outputId, master: fs.readFileSync(file, 'utf8'), mtimeMs: stat.mtimeMs };
     } catch {
       // not this one
     }
@@ -113,21 +123,35 @@ export function createWowzaRoute(options: WowzaRouteOptions): HttpRoute {
         return;
       }
       const stream = parseWowzaPath(url.pathname, application);
-      if (!stream) return notFound(res, `not a stream path: expected /${application}/smil:{entryId}_{ids}.smil/playlist.m3u8 or /${application}/{entryId}_{id}/playlist.m3u8`);
+      if (!stream)
+        return notFound(
+          res,
+          `not a stream path: expected /${application}/smil:{entryId}_{ids}.smil/playlist.m3u8 or /${application}/{entryId}_{id}/playlist.m3u8`,
+        );
       const output = outputFor(options.hlsRootDir, stream.entryId);
       if (!output) return notFound(res, `entry ${stream.entryId} is not playing on this station`);
       const playlist = cutMasterPlaylist(output.master, output.outputId, stream.entryId, stream.flavorParamsIds);
       if (!playlist) {
         options.logger.debug('no rendition of a Wowza path on this station', { path: url.pathname });
-        return notFound(res, `none of the renditions ${stream.flavorParamsIds?.join(', ') ?? ''} of entry ${stream.entryId} plays on this station`);
+        return notFound(
+          res,
+          `none of the renditions ${stream.flavorParamsIds?.join(', ') ?? ''} of entry ${stream.entryId} plays on this station`,
+        );
       }
       const body = Buffer.from(playlist, 'utf8');
-      const headers: http.OutgoingHttpHeaders = { ...CORS, 'Content-Type': 'application/vnd.apple.mpegurl', 'Cache-Control': 'no-cache, no-store, must-revalidate', 'Content-Length': body.length };
+      const headers: http.OutgoingHttpHeaders = {
+        ...CORS,
+        'Content-Type': 'application/vnd.apple.mpegurl',
+        'Cache-Control': 'no-cache, no-store, must-revalidate',
+        'Content-Length': body.length,
+      };
       res.writeHead(200, headers).end(req.method === 'HEAD' ? undefined : body);
     },
   };
 }
 
 function notFound(res: http.ServerResponse, message: string): void {
-  res.writeHead(404, { ...CORS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' }).end(message);
+  res
+    .writeHead(404, { ...CORS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' })
+    .end(message);
 }

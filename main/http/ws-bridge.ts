@@ -56,7 +56,11 @@ export class WsBridgeServer {
   constructor(private readonly options: WsBridgeOptions) {
     this.path = options.path ?? BRIDGE_PATH;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? 64 * 1024, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes ?? 64 * 1024,
+      clientTracking: false,
+    });
     // laptops sleep and Wi-Fi drops: find clients that went away without a close
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) {
@@ -86,7 +90,9 @@ export class WsBridgeServer {
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, req.headers.host)) {
       this.options.logger.warn('refused a bridge connection from a foreign page', { origin });
-      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nthis page may not use the station bridge (Origin does not match the station)');
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nthis page may not use the station bridge (Origin does not match the station)',
+      );
       return true;
     }
     const remote = (this.options.remoteAddressOf ?? ((r) => r.socket.remoteAddress))(req);
@@ -95,7 +101,10 @@ export class WsBridgeServer {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       if (!trusted && !isLocalRequest(remote, req.headers.host)) {
         this.options.logger.warn('refused a bridge client without the access token', { address: remote });
-        ws.close(CLOSE_UNAUTHORIZED, 'access token required: open the URL printed by the station with ?token=<access token>');
+        ws.close(
+          CLOSE_UNAUTHORIZED,
+          'access token required: open the URL printed by the station with ?token=<access token>',
+        );
         return;
       }
       this.accept(ws, trusted);
@@ -116,7 +125,11 @@ export class WsBridgeServer {
     if (this.options.extraOrigins?.includes(origin)) return true;
     try {
       const o = new URL(origin);
-      return (o.protocol === 'http:' || o.protocol === 'https:') && hostHeader !== undefined && o.host === hostHeader.toLowerCase();
+      return (
+        (o.protocol === 'http:' || o.protocol === 'https:') &&
+        hostHeader !== undefined &&
+        o.host === hostHeader.toLowerCase()
+      );
     } catch {
       return false;
     }
@@ -166,7 +179,11 @@ export class WsBridgeServer {
   }
 
   private async onMessage(client: Client, data: WebSocket.RawData, isBinary: boolean): Promise<void> {
-    const text = isBinary ? null : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = isBinary
+      ? null
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
     let raw: unknown;
     try {
       if (text === null) throw new Error('binary frames are not part of the protocol; send JSON text');
@@ -176,8 +193,12 @@ export class WsBridgeServer {
     }
     const parsed = ClientMessageSchema.safeParse(raw);
     if (!parsed.success) {
-      const id = typeof (raw as { id?: unknown })?.id === 'number' ? ((raw as { id: number }).id) : 0;
-      return this.invalid(client, id, 'expected {"type":"request","id":N,"name":"...","payload":{...}} or {"type":"subscribe","events":[...]}');
+      const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : 0;
+      return this.invalid(
+        client,
+        id,
+        'expected {"type":"request","id":N,"name":"...","payload":{...}} or {"type":"subscribe","events":[...]}',
+      );
     }
     const msg = parsed.data;
     if (msg.type === 'subscribe') {
@@ -189,8 +210,12 @@ export class WsBridgeServer {
       const payload = await this.options.host.handle(msg.name, msg.payload, { transport: 'ws', trusted });
       this.send(client, { type: 'response', id: msg.id, ok: true, payload });
     } catch (e) {
-      const error: BridgeError = e instanceof BridgeCallError ? { code: e.code, message: e.message } : { code: 'failed', message: 'internal error' };
-      if (!(e instanceof BridgeCallError)) this.options.logger.error('bridge request crashed', { request: msg.name, error: (e as Error).message });
+      const error: BridgeError =
+        e instanceof BridgeCallError
+          ? { code: e.code, message: e.message }
+          : { code: 'failed', message: 'internal error' };
+      if (!(e instanceof BridgeCallError))
+        this.options.logger.error('bridge request crashed', { request: msg.name, error: (e as Error).message });
       this.send(client, { type: 'response', id: msg.id, ok: false, error });
     }
   }

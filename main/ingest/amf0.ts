@@ -11,7 +11,10 @@ export interface ScriptData {
 
 class Reader {
   offset = 0;
-  constructor(readonly buf: Buffer, readonly end: number) {}
+  constructor(
+    readonly buf: Buffer,
+    readonly end: number,
+  ) {}
   need(n: number): void {
     if (this.offset + n > this.end) throw new RangeError('truncated AMF0');
   }

@@ -43,7 +43,8 @@ export interface PartialBroadcast {
   mediaServerIndex: MediaServerIndex | null;
 }
 
-export type ParseResult = { ok: true; params: BroadcastParams } | { ok: false; refusal: UrlRefusal; partial: PartialBroadcast };
+export type ParseResult =
+  { ok: true; params: BroadcastParams } | { ok: false; refusal: UrlRefusal; partial: PartialBroadcast };
 
 const ENTRY_ID_PATTERN = /^[01]_[0-9A-Za-z]{8}$/;
 const STREAM_NAME_PATTERN = /^([01]_[0-9A-Za-z]{8})_([1-9][0-9]{0,8})$/;
@@ -185,7 +186,9 @@ export function redactedConnectionUrl(input: ConnectInput): string {
   const tcUrl = input.tcUrl && /^[a-z]+:\/\//i.test(input.tcUrl) ? input.tcUrl : `rtmp://unknown/${input.app}`;
   const base = (tcUrl.split('?')[0] ?? '').replace(/\/+$/, '');
   const name = input.publishName.split('?')[0] ?? '';
-  const queries = [queryOf(input.app) || queryOf(tcUrl), queryOf(input.publishName)].filter((x) => x !== '').map(redactQuery);
+  const queries = [queryOf(input.app) || queryOf(tcUrl), queryOf(input.publishName)]
+    .filter((x) => x !== '')
+    .map(redactQuery);
   return maskTokens(`${base}/${name}${queries.length > 0 ? `?${queries.join('&')}` : ''}`);
 }
 

@@ -99,7 +99,12 @@ export class FlvFeed implements MediaFeed {
     if (this.ended || size < 1) return;
     const kind = classifyTag(type, data, size);
     const body = kind === 'metadata' ? stripSetDataFrame(data.subarray(0, size)) : data.subarray(0, size);
-    const tag = writeFlvTag(this.take(TAG_HEADER_SIZE + body.length + PREVIOUS_TAG_SIZE), kind === 'metadata' ? TAG_SCRIPT : type, kind === 'metadata' ? 0 : timestampMs, body);
+    const tag = writeFlvTag(
+      this.take(TAG_HEADER_SIZE + body.length + PREVIOUS_TAG_SIZE),
+      kind === 'metadata' ? TAG_SCRIPT : type,
+      kind === 'metadata' ? 0 : timestampMs,
+      body,
+    );
     this.remember(kind, type, tag);
     if (this.readers.size === 0) return;
     this.pending.push(tag);
@@ -151,7 +156,8 @@ export class FlvFeed implements MediaFeed {
         this.readers.delete(reader);
         continue;
       }
-      if (reader.state !== 'lagging' && reader.sink.writableLength > this.maxBacklogBytes) this.setState(reader, 'lagging');
+      if (reader.state !== 'lagging' && reader.sink.writableLength > this.maxBacklogBytes)
+        this.setState(reader, 'lagging');
       if (reader.state === 'live') {
         whole ??= joinTags(tags);
         reader.sink.write(whole);
@@ -198,7 +204,11 @@ export class FlvFeed implements MediaFeed {
     const was = reader.state;
     reader.state = state;
     if (was === 'lagging' || state === 'lagging') {
-      this.options.onReaderLagging?.({ lagging: state === 'lagging', backlogBytes: reader.sink.writableLength, droppedTags: reader.droppedTags });
+      this.options.onReaderLagging?.({
+        lagging: state === 'lagging',
+        backlogBytes: reader.sink.writableLength,
+        droppedTags: reader.droppedTags,
+      });
     }
     if (state === 'live') reader.droppedTags = 0;
   }
@@ -209,7 +219,8 @@ export class FlvFeed implements MediaFeed {
    * streams while probing). A flagged stream lets FFmpeg stop probing as soon as it has seen it.
    */
   private declaredStreams(): { audio: boolean; video: boolean } {
-    if (this.metadata) return { audio: this.metadata.includes(AUDIO_CODEC_KEY), video: this.metadata.includes(VIDEO_CODEC_KEY) };
+    if (this.metadata)
+      return { audio: this.metadata.includes(AUDIO_CODEC_KEY), video: this.metadata.includes(VIDEO_CODEC_KEY) };
     return { audio: this.hasAudio, video: this.hasVideo };
   }
 
@@ -275,11 +286,18 @@ export function classifyTag(type: number, data: Buffer, size: number): TagKind {
 
 function isMetadata(data: Buffer, size: number): boolean {
   const body = stripSetDataFrame(data.subarray(0, size));
-  return body.length >= 13 && body[0] === 0x02 && body.readUInt16BE(1) === 10 && body.toString('latin1', 3, 13) === 'onMetaData';
+  return (
+    body.length >= 13 &&
+    body[0] === 0x02 &&
+    body.readUInt16BE(1) === 10 &&
+    body.toString('latin1', 3, 13) === 'onMetaData'
+  );
 }
 
 function stripSetDataFrame(body: Buffer): Buffer {
-  return body.length > SET_DATA_FRAME.length && body.subarray(0, SET_DATA_FRAME.length).equals(SET_DATA_FRAME) ? body.subarray(SET_DATA_FRAME.length) : body;
+  return body.length > SET_DATA_FRAME.length && body.subarray(0, SET_DATA_FRAME.length).equals(SET_DATA_FRAME)
+    ? body.subarray(SET_DATA_FRAME.length)
+    : body;
 }
 
 /** The 9-byte FLV file header plus the first PreviousTagSize (0). */

@@ -28,9 +28,43 @@ interface Sample {
   videoDts: number | null;
 }
 
-const LEGACY_VIDEO: Record<number, string> = { 2: 'H.263', 3: 'Screen', 4: 'VP6', 5: 'VP6A', 6: 'Screen2', 7: 'H.264', 12: 'HEVC', 13: 'AV1' };
-const LEGACY_AUDIO: Record<number, string> = { 0: 'PCM', 1: 'ADPCM', 2: 'MP3', 3: 'PCM', 4: 'Nellymoser', 5: 'Nellymoser', 6: 'Nellymoser', 7: 'G.711 A-law', 8: 'G.711 mu-law', 10: 'AAC', 11: 'Speex', 14: 'MP3' };
-const FOURCC_NAMES: Record<string, string> = { avc1: 'H.264', hvc1: 'HEVC', av01: 'AV1', vp09: 'VP9', vp08: 'VP8', mp4a: 'AAC', Opus: 'Opus', fLaC: 'FLAC', 'ac-3': 'AC-3', 'ec-3': 'E-AC-3', '.mp3': 'MP3' };
+const LEGACY_VIDEO: Record<number, string> = {
+  2: 'H.263',
+  3: 'Screen',
+  4: 'VP6',
+  5: 'VP6A',
+  6: 'Screen2',
+  7: 'H.264',
+  12: 'HEVC',
+  13: 'AV1',
+};
+const LEGACY_AUDIO: Record<number, string> = {
+  0: 'PCM',
+  1: 'ADPCM',
+  2: 'MP3',
+  3: 'PCM',
+  4: 'Nellymoser',
+  5: 'Nellymoser',
+  6: 'Nellymoser',
+  7: 'G.711 A-law',
+  8: 'G.711 mu-law',
+  10: 'AAC',
+  11: 'Speex',
+  14: 'MP3',
+};
+const FOURCC_NAMES: Record<string, string> = {
+  avc1: 'H.264',
+  hvc1: 'HEVC',
+  av01: 'AV1',
+  vp09: 'VP9',
+  vp08: 'VP8',
+  mp4a: 'AAC',
+  Opus: 'Opus',
+  fLaC: 'FLAC',
+  'ac-3': 'AC-3',
+  'ec-3': 'E-AC-3',
+  '.mp3': 'MP3',
+};
 const AAC_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350];
 const FLV_RATES = [5512, 11025, 22050, 44100];
 
@@ -175,7 +209,13 @@ export class FlvProbe {
   /** Takes a sample (call once a second) and returns the probe over the recent window. */
   sample(): InputProbe {
     const nowMs = this.now();
-    const current: Sample = { atMs: nowMs, videoBytes: this.videoBytes, audioBytes: this.audioBytes, videoFrames: this.videoFrames, videoDts: this.lastVideoDts };
+    const current: Sample = {
+      atMs: nowMs,
+      videoBytes: this.videoBytes,
+      audioBytes: this.audioBytes,
+      videoFrames: this.videoFrames,
+      videoDts: this.lastVideoDts,
+    };
     this.samples.push(current);
     while (this.samples.length > 2 && nowMs - (this.samples[1]?.atMs ?? nowMs) >= this.windowMs) this.samples.shift();
     const first = this.samples.length > 1 ? this.samples[0] : undefined;
@@ -184,7 +224,13 @@ export class FlvProbe {
 
   /** The probe without taking a sample. */
   peek(): InputProbe {
-    const current: Sample = { atMs: this.now(), videoBytes: this.videoBytes, audioBytes: this.audioBytes, videoFrames: this.videoFrames, videoDts: this.lastVideoDts };
+    const current: Sample = {
+      atMs: this.now(),
+      videoBytes: this.videoBytes,
+      audioBytes: this.audioBytes,
+      videoFrames: this.videoFrames,
+      videoDts: this.lastVideoDts,
+    };
     return this.build(current, this.samples[0]);
   }
 
@@ -196,7 +242,8 @@ export class FlvProbe {
 
   private build(current: Sample, first: Sample | undefined): InputProbe {
     const spanSeconds = first ? (current.atMs - first.atMs) / 1000 : 0;
-    const rate = (now: number, then: number): number | null => (first && spanSeconds > 0 ? Math.round(((now - then) * 8) / spanSeconds) : null);
+    const rate = (now: number, then: number): number | null =>
+      first && spanSeconds > 0 ? Math.round(((now - then) * 8) / spanSeconds) : null;
     let frameRateFps: number | null = null;
     if (first && first.videoDts !== null && current.videoDts !== null && current.videoDts > first.videoDts) {
       frameRateFps = round2(((current.videoFrames - first.videoFrames) * 1000) / (current.videoDts - first.videoDts));
@@ -219,21 +266,32 @@ export class FlvProbe {
         last: intervals.length > 0 ? round2(intervals[intervals.length - 1] ?? 0) : null,
         min: intervals.length > 0 ? round2(Math.min(...intervals)) : null,
         max: intervals.length > 0 ? round2(Math.max(...intervals)) : null,
-        sinceLast: this.lastKeyDts !== null && this.lastVideoDts !== null ? round2(Math.max(0, this.lastVideoDts - this.lastKeyDts) / 1000) : null,
+        sinceLast:
+          this.lastKeyDts !== null && this.lastVideoDts !== null
+            ? round2(Math.max(0, this.lastVideoDts - this.lastKeyDts) / 1000)
+            : null,
         count: this.keyframes,
       },
       audioSampleRateHz: this.ascRateHz ?? num('audiosamplerate') ?? this.flvRateHz,
-      audioChannels: this.ascChannels ?? num('audiochannels') ?? (typeof declaredStereo === 'boolean' ? (declaredStereo ? 2 : 1) : this.flvChannels),
+      audioChannels:
+        this.ascChannels ??
+        num('audiochannels') ??
+        (typeof declaredStereo === 'boolean' ? (declaredStereo ? 2 : 1) : this.flvChannels),
       declared: { ...this.declared },
       lastVideoAtMs: this.lastVideoAtMs,
       lastAudioAtMs: this.lastAudioAtMs,
-      timestampDriftMs: this.baseDts !== null && this.lastMediaDts !== null ? Math.round(this.lastMediaDts - this.baseDts - (this.lastMediaWallMs - this.baseWallMs)) : null,
+      timestampDriftMs:
+        this.baseDts !== null && this.lastMediaDts !== null
+          ? Math.round(this.lastMediaDts - this.baseDts - (this.lastMediaWallMs - this.baseWallMs))
+          : null,
       bytesIn: this.bytesIn,
     };
   }
 }
 
-const FOURCC_BY_CODE = new Map(Object.entries(FOURCC_NAMES).map(([fourcc, name]) => [Buffer.from(fourcc, 'latin1').readUInt32BE(0), name]));
+const FOURCC_BY_CODE = new Map(
+  Object.entries(FOURCC_NAMES).map(([fourcc, name]) => [Buffer.from(fourcc, 'latin1').readUInt32BE(0), name]),
+);
 
 /** Reads the FourCC as a number: no string is made per tag for known codecs. */
 function fourccName(code: number): string {

@@ -154,7 +154,8 @@ export class IngestGate {
   /** A new token for an entry that already has maxTokensPerEntry refused or pending: refused without asking. */
   private floodRefusal(params: BroadcastParams, known: EntryBlocks, nowMs: number): GateDecision {
     let oldestMs = nowMs;
-    for (const b of known.blocks.values()) if (nowMs - b.atMs < this.failureBlockMs) oldestMs = Math.min(oldestMs, b.atMs);
+    for (const b of known.blocks.values())
+      if (nowMs - b.atMs < this.failureBlockMs) oldestMs = Math.min(oldestMs, b.atMs);
     const leftSeconds = Math.max(1, Math.ceil((this.failureBlockMs - (nowMs - oldestMs)) / 1000));
     const windowSeconds = Math.round(this.failureBlockMs / 1000);
     return {
@@ -207,7 +208,17 @@ export class IngestGate {
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new KalturaTransportError('timeout', `liveStream.authenticate did not answer within ${timeoutMs} ms`, 'liveStream.authenticate')), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new KalturaTransportError(
+            'timeout',
+            `liveStream.authenticate did not answer within ${timeoutMs} ms`,
+            'liveStream.authenticate',
+          ),
+        ),
+      timeoutMs,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

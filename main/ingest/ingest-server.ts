@@ -37,7 +37,9 @@ export class IngestServer {
   private readonly gate: IngestGate;
   private readonly emitter: TypedEmitter<IngestEvents>;
   private readonly now: () => number;
-  private readonly opts: Required<Pick<IngestOptions, 'resumeGraceMs' | 'deadPublisherAfterMs' | 'publisherIdleTimeoutMs' | 'probeIntervalMs'>>;
+  private readonly opts: Required<
+    Pick<IngestOptions, 'resumeGraceMs' | 'deadPublisherAfterMs' | 'publisherIdleTimeoutMs' | 'probeIntervalMs'>
+  >;
   private readonly live = new Map<string, LiveStream>();
   private readonly byConnection = new Map<string, LiveStream>();
   private readonly recentlyEnded = new Map<string, { streamId: string; endedAtMs: number }>();
@@ -54,9 +56,18 @@ export class IngestServer {
       publisherIdleTimeoutMs: o.publisherIdleTimeoutMs ?? 30_000,
       probeIntervalMs: o.probeIntervalMs ?? 1000,
     };
-    this.emitter = new TypedEmitter((name, error) => deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }));
+    this.emitter = new TypedEmitter((name, error) =>
+      deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }),
+    );
     validateDeps(deps);
-    this.gate = new IngestGate({ authenticate: deps.authenticate, now: this.now, successTtlMs: o.successTtlMs, failureBlockMs: o.failureBlockMs, maxTokensPerEntry: o.maxTokensPerEntry, authTimeoutMs: o.authTimeoutMs });
+    this.gate = new IngestGate({
+      authenticate: deps.authenticate,
+      now: this.now,
+      successTtlMs: o.successTtlMs,
+      failureBlockMs: o.failureBlockMs,
+      maxTokensPerEntry: o.maxTokensPerEntry,
+      authTimeoutMs: o.authTimeoutMs,
+    });
     this.adapter = new NmsAdapter({
       host: deps.host,
       port: deps.port,
@@ -117,13 +128,16 @@ export class IngestServer {
   /** probes on the wall-clock grid, with the station's other per-second work (delayToGridMs) */
   private scheduleTick(): void {
     if (!this.ticking) return;
-    this.tick = setTimeout(() => {
-      try {
-        this.onTick();
-      } finally {
-        this.scheduleTick();
-      }
-    }, delayToGridMs(this.now(), this.opts.probeIntervalMs));
+    this.tick = setTimeout(
+      () => {
+        try {
+          this.onTick();
+        } finally {
+          this.scheduleTick();
+        }
+      },
+      delayToGridMs(this.now(), this.opts.probeIntervalMs),
+    );
     this.tick.unref();
   }
 
@@ -187,7 +201,10 @@ export class IngestServer {
 
     const decision = await this.gate.check(params);
     if (!this.adapter.isOpen(req.connectionId)) {
-      this.deps.logger.info('publisher left while being authenticated', { entryId: params.entryId, streamName: params.streamName });
+      this.deps.logger.info('publisher left while being authenticated', {
+        entryId: params.entryId,
+        streamName: params.streamName,
+      });
       return;
     }
     if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked);
@@ -197,7 +214,11 @@ export class IngestServer {
       const again = this.busyRefusal(key);
       if (again) return this.refuse(req, params, again, false);
       existing.endReason = 'replaced';
-      this.deps.logger.warn('replacing a silent publisher', { streamName: params.streamName, index: params.mediaServerIndex, old: existing.connectionId });
+      this.deps.logger.warn('replacing a silent publisher', {
+        streamName: params.streamName,
+        index: params.mediaServerIndex,
+        old: existing.connectionId,
+      });
       await this.adapter.close(existing.connectionId);
       if (!this.adapter.isOpen(req.connectionId)) return;
     }
@@ -233,12 +254,26 @@ export class IngestServer {
       connectedAtMs: nowMs,
       pullUrl: this.adapter.pullUrl(key),
       key,
-      probe: new FlvProbe({ now: this.now, stallAfterMs: this.deps.options?.stallAfterMs, windowMs: this.deps.options?.probeWindowMs }),
+      probe: new FlvProbe({
+        now: this.now,
+        stallAfterMs: this.deps.options?.stallAfterMs,
+        windowMs: this.deps.options?.probeWindowMs,
+      }),
       feed: new FlvFeed({
         maxBacklogBytes: this.deps.options?.maxFeedBacklogBytes,
         onReaderLagging: ({ lagging, backlogBytes, droppedTags }) => {
-          if (lagging) this.deps.logger.warn('an FFmpeg reading this stream fell behind: dropping frames until it catches up', { streamName: params.streamName, index: params.mediaServerIndex, backlogBytes });
-          else this.deps.logger.info('an FFmpeg reading this stream caught up', { streamName: params.streamName, index: params.mediaServerIndex, droppedTags });
+          if (lagging)
+            this.deps.logger.warn('an FFmpeg reading this stream fell behind: dropping frames until it catches up', {
+              streamName: params.streamName,
+              index: params.mediaServerIndex,
+              backlogBytes,
+            });
+          else
+            this.deps.logger.info('an FFmpeg reading this stream caught up', {
+              streamName: params.streamName,
+              index: params.mediaServerIndex,
+              droppedTags,
+            });
         },
       }),
       endReason: null,
@@ -248,13 +283,24 @@ export class IngestServer {
     this.byConnection.set(req.connectionId, stream);
     if (!this.adapter.accept(req.connectionId, key)) {
       this.byConnection.delete(req.connectionId);
-      const refusal: Refusal = { reason: 'stream-busy', alertCode: 126, kalturaCode: null, message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds` };
+      const refusal: Refusal = {
+        reason: 'stream-busy',
+        alertCode: 126,
+        kalturaCode: null,
+        message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds`,
+      };
       return this.refuse(req, params, refusal, false);
     }
     if (!(resumed && previous)) this.nextStreamNumber++;
     this.recentlyEnded.delete(key);
     this.live.set(key, stream);
-    this.deps.logger.info(resumed ? 'stream resumed' : 'stream accepted', { entryId: params.entryId, streamName: params.streamName, index: params.mediaServerIndex, from: req.sourceAddress, form: params.form });
+    this.deps.logger.info(resumed ? 'stream resumed' : 'stream accepted', {
+      entryId: params.entryId,
+      streamName: params.streamName,
+      index: params.mediaServerIndex,
+      from: req.sourceAddress,
+      form: params.form,
+    });
     this.emitter.emit('streamAccepted', {
       streamId: stream.streamId,
       connectionId: stream.connectionId,
@@ -275,13 +321,24 @@ export class IngestServer {
 
   private refuse(
     req: PublishRequest,
-    who: { entryId: string | null; partnerId: number | null; streamName: string | null; mediaServerIndex: MediaServerIndex | null },
+    who: {
+      entryId: string | null;
+      partnerId: number | null;
+      streamName: string | null;
+      mediaServerIndex: MediaServerIndex | null;
+    },
     refusal: Refusal,
     blocked: boolean,
   ): void {
     this.adapter.refuse(req.connectionId, `${refusal.reason}: ${refusal.message}`);
     const connectionUrl = connectionUrlOf(req);
-    this.deps.logger.warn('publish refused', { reason: refusal.reason, alertCode: refusal.alertCode, message: refusal.message, from: req.sourceAddress, url: connectionUrl });
+    this.deps.logger.warn('publish refused', {
+      reason: refusal.reason,
+      alertCode: refusal.alertCode,
+      message: refusal.message,
+      from: req.sourceAddress,
+      url: connectionUrl,
+    });
     this.emitter.emit('streamRefused', {
       entryId: who.entryId,
       partnerId: who.partnerId,
@@ -306,8 +363,14 @@ export class IngestServer {
     if (this.live.get(stream.key) === stream) this.live.delete(stream.key);
     const nowMs = this.now();
     const reason = stream.endReason ?? 'publisher-left';
-    if (reason !== 'station-stopping') this.recentlyEnded.set(stream.key, { streamId: stream.streamId, endedAtMs: nowMs });
-    this.deps.logger.info('stream ended', { entryId: stream.entryId, streamName: stream.streamName, index: stream.mediaServerIndex, reason });
+    if (reason !== 'station-stopping')
+      this.recentlyEnded.set(stream.key, { streamId: stream.streamId, endedAtMs: nowMs });
+    this.deps.logger.info('stream ended', {
+      entryId: stream.entryId,
+      streamName: stream.streamName,
+      index: stream.mediaServerIndex,
+      reason,
+    });
     this.emitter.emit('streamEnded', {
       streamId: stream.streamId,
       connectionId,
@@ -321,7 +384,8 @@ export class IngestServer {
 
   private onTick(): void {
     const nowMs = this.now();
-    for (const [key, ended] of this.recentlyEnded) if (nowMs - ended.endedAtMs > this.opts.resumeGraceMs) this.recentlyEnded.delete(key);
+    for (const [key, ended] of this.recentlyEnded)
+      if (nowMs - ended.endedAtMs > this.opts.resumeGraceMs) this.recentlyEnded.delete(key);
     for (const stream of this.live.values()) {
       const last = this.adapter.lastDataAtMs(stream.connectionId);
       if (last !== null && nowMs - last >= this.opts.publisherIdleTimeoutMs && stream.endReason === null) {
@@ -347,10 +411,14 @@ function internalName(streamName: string, mediaServerIndex: MediaServerIndex): s
 
 function validateDeps(deps: IngestServerDeps): void {
   if (!Number.isInteger(deps.port) || deps.port < 0 || deps.port > 65_535) {
-    throw new Error(`RTMP port ${String(deps.port)} is not a port number: choose 0-65535 with --rtmp-port N (or KLIVE_RTMP_PORT=N)`);
+    throw new Error(
+      `RTMP port ${String(deps.port)} is not a port number: choose 0-65535 with --rtmp-port N (or KLIVE_RTMP_PORT=N)`,
+    );
   }
   if (typeof deps.host !== 'string' || deps.host.trim() === '') {
-    throw new Error('RTMP host is empty: set the address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for the LAN)');
+    throw new Error(
+      'RTMP host is empty: set the address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for the LAN)',
+    );
   }
   if (typeof deps.authenticate !== 'function') {
     throw new Error('IngestServer needs an authenticate function (KalturaApi.authenticate): wire it from the station');

@@ -153,7 +153,12 @@ interface Conn {
   pacer: ReadPacer | null;
   reader: PacedReader | null;
   closeWaiters: Array<() => void>;
-  original: { onConnect: (req: NmsConnectReq) => void; onPush: () => void; onPlay: () => void; onPacket: (p: NmsPacket) => void };
+  original: {
+    onConnect: (req: NmsConnectReq) => void;
+    onPush: () => void;
+    onPlay: () => void;
+    onPacket: (p: NmsPacket) => void;
+  };
 }
 
 class BadInputError extends Error {}
@@ -208,8 +213,12 @@ export class NmsAdapter {
     await new Promise<void>((resolve, reject) => {
       const onError = (error: NodeJS.ErrnoException): void => {
         server.close();
-        if (error.code === 'EADDRINUSE') reject(new PortInUseError('RTMP', host, port, '--rtmp-port', 'KLIVE_RTMP_PORT'));
-        else reject(new Error(`RTMP listener on ${host}:${port} failed: ${error.message}; check --rtmp-host and --rtmp-port`));
+        if (error.code === 'EADDRINUSE')
+          reject(new PortInUseError('RTMP', host, port, '--rtmp-port', 'KLIVE_RTMP_PORT'));
+        else
+          reject(
+            new Error(`RTMP listener on ${host}:${port} failed: ${error.message}; check --rtmp-host and --rtmp-port`),
+          );
       };
       server.once('error', onError);
       server.listen({ host, port }, () => {
@@ -263,7 +272,13 @@ export class NmsAdapter {
     // read before the pacer, the reader and the publish below are in place)
     this.rtmpProto.respondPublish.call(conn.session.rtmp);
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
-    conn.reader = new PacedReader({ socket: conn.socket, pacer: conn.pacer, onData: (chunk) => conn.session.onData(chunk), now: this.now, buffer: this.readBuffer });
+    conn.reader = new PacedReader({
+      socket: conn.socket,
+      pacer: conn.pacer,
+      onData: (chunk) => conn.session.onData(chunk),
+      now: this.now,
+      buffer: this.readBuffer,
+    });
     conn.original.onPush();
     if (!conn.session.isPublisher) return false;
     const held = conn.held;
@@ -286,7 +301,12 @@ export class NmsAdapter {
     conn.held = [];
     if (wasWaiting && !conn.socket.destroyed) {
       try {
-        conn.session.rtmp.sendStatusMessage(conn.session.rtmp.streamId, 'error', 'NetStream.Publish.Denied', description);
+        conn.session.rtmp.sendStatusMessage(
+          conn.session.rtmp.streamId,
+          'error',
+          'NetStream.Publish.Denied',
+          description,
+        );
       } catch {
         // the socket is closing anyway
       }
@@ -311,7 +331,10 @@ export class NmsAdapter {
     this.dropCount += 1;
     const nowMs = this.now();
     if (nowMs - this.dropLoggedAtMs >= 1000) {
-      this.options.logger.warn('RTMP connection refused: too many connections', { dropped: this.dropCount, max: this.server?.maxConnections });
+      this.options.logger.warn('RTMP connection refused: too many connections', {
+        dropped: this.dropCount,
+        max: this.server?.maxConnections,
+      });
       this.dropLoggedAtMs = nowMs;
       this.dropCount = 0;
     }
@@ -340,7 +363,12 @@ export class NmsAdapter {
       pacer: null,
       reader: null,
       closeWaiters: [],
-      original: { onConnect: session.onConnect, onPush: session.onPush, onPlay: session.onPlay, onPacket: session.onPacket },
+      original: {
+        onConnect: session.onConnect,
+        onPush: session.onPush,
+        onPlay: session.onPlay,
+        onPacket: session.onPacket,
+      },
     };
     this.conns.set(conn.id, conn);
     this.hook(conn);
@@ -364,8 +392,10 @@ export class NmsAdapter {
 
     rtmp.packetAlloc = () => {
       const length = rtmp.parserPacket.header.length;
-      if (length > maxMessageBytes) throw new BadInputError(`RTMP message of ${length} bytes is larger than ${maxMessageBytes}`);
-      if (rtmp.inPackets.size > maxChunkStreams) throw new BadInputError(`more than ${maxChunkStreams} RTMP chunk streams`);
+      if (length > maxMessageBytes)
+        throw new BadInputError(`RTMP message of ${length} bytes is larger than ${maxMessageBytes}`);
+      if (rtmp.inPackets.size > maxChunkStreams)
+        throw new BadInputError(`more than ${maxChunkStreams} RTMP chunk streams`);
       proto.packetAlloc.call(rtmp);
     };
     rtmp.onConnect = (msg: unknown) => {
@@ -459,8 +489,11 @@ export class NmsAdapter {
   private onPlay(conn: Conn): void {
     if (conn.timer) clearTimeout(conn.timer);
     const req = conn.connectReq;
-    const local = conn.socket.remoteAddress === conn.socket.localAddress || /^(127\.|::1$|::ffff:127\.)/.test(conn.socket.remoteAddress ?? '');
-    if (!req || req.app !== this.appName) return this.kill(conn, `play of unknown application ${JSON.stringify(req?.app ?? '')}`);
+    const local =
+      conn.socket.remoteAddress === conn.socket.localAddress ||
+      /^(127\.|::1$|::ffff:127\.)/.test(conn.socket.remoteAddress ?? '');
+    if (!req || req.app !== this.appName)
+      return this.kill(conn, `play of unknown application ${JSON.stringify(req?.app ?? '')}`);
     if (!local && !this.options.allowRemotePlay) return this.kill(conn, 'play from another host is not allowed');
     conn.phase = 'playing';
     conn.original.onConnect({ ...req, app: this.internalApp });
@@ -475,7 +508,11 @@ export class NmsAdapter {
     }
     // Nothing of a stream reaches readers before the gate accepts it. Only the few codec headers and
     // metadata are kept (copied: NMS reuses its buffers); frames are dropped until then.
-    if (conn.phase === 'gate' && (packet.flags === 0 || packet.flags === 2 || packet.flags === 5) && conn.held.length < MAX_HELD_HEADERS) {
+    if (
+      conn.phase === 'gate' &&
+      (packet.flags === 0 || packet.flags === 2 || packet.flags === 5) &&
+      conn.held.length < MAX_HELD_HEADERS
+    ) {
       conn.held.push({ ...packet, data: Buffer.from(packet.data.subarray(0, packet.size)) });
     }
   }

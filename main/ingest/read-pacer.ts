@@ -117,8 +117,15 @@ export class ReadPacer {
   private probePauseMs(nowMs: number, stepMs: number): number {
     const budget = this.batchBytes();
     const rate = this.rateBytesPerMs(nowMs);
-    if (nowMs < this.nextProbeAtMs || this.probeFromBytes !== null || budget >= this.maxBatchBytes || rate === null || rate <= 0) return 0;
-    if (stepMs >= this.options.maxPauseMs || (budget / rate) >= this.options.maxPauseMs) return 0;
+    if (
+      nowMs < this.nextProbeAtMs ||
+      this.probeFromBytes !== null ||
+      budget >= this.maxBatchBytes ||
+      rate === null ||
+      rate <= 0
+    )
+      return 0;
+    if (stepMs >= this.options.maxPauseMs || budget / rate >= this.options.maxPauseMs) return 0;
     const target = Math.min(this.maxBatchBytes, budget * PROBE_GROWTH);
     const pauseMs = Math.min(2 * this.options.maxPauseMs, Math.ceil((2 * target) / rate));
     if (pauseMs <= stepMs) return 0;

@@ -43,19 +43,44 @@ export function refusalFromUrl(r: UrlRefusal): Refusal {
 export function refusalFromAuthError(error: unknown, entryId: string): Refusal {
   if (error instanceof KalturaApiError) {
     const code = error.code;
-    const k = (reason: RefusalReason, alertCode: AlertCode, message: string): Refusal => ({ reason, alertCode, kalturaCode: code, message });
+    const k = (reason: RefusalReason, alertCode: AlertCode, message: string): Refusal => ({
+      reason,
+      alertCode,
+      kalturaCode: code,
+      message,
+    });
     switch (code) {
       case 'LIVE_STREAM_INVALID_TOKEN':
-        return k('wrong-token', 111, `Kaltura refused the token (t) for entry ${entryId}: copy the broadcast URL again from the entry's live settings`);
+        return k(
+          'wrong-token',
+          111,
+          `Kaltura refused the token (t) for entry ${entryId}: copy the broadcast URL again from the entry's live settings`,
+        );
       case 'ENTRY_ID_NOT_FOUND':
       case 'INVALID_ENTRY_ID':
-        return k('unknown-entry', 113, `Kaltura does not know entry ${entryId} (deleted, or another partner): check e= and p= in the broadcast URL`);
+        return k(
+          'unknown-entry',
+          113,
+          `Kaltura does not know entry ${entryId} (deleted, or another partner): check e= and p= in the broadcast URL`,
+        );
       case 'LIVE_STREAM_ALREADY_BROADCASTING':
-        return k('already-broadcasting', 126, `entry ${entryId} is already broadcasting from another media server with this server index: stop the other encoder or use the backup URL`);
+        return k(
+          'already-broadcasting',
+          126,
+          `entry ${entryId} is already broadcasting from another media server with this server index: stop the other encoder or use the backup URL`,
+        );
       case 'LIVE_STREAM_EXCEEDED_MAX_PASSTHRU':
-        return k('quota-exceeded', 115, `the partner's limit of concurrent passthrough live streams is reached (entry ${entryId}; Kaltura alert 115): stop another live entry or ask your Kaltura account manager to raise the limit`);
+        return k(
+          'quota-exceeded',
+          115,
+          `the partner's limit of concurrent passthrough live streams is reached (entry ${entryId}; Kaltura alert 115): stop another live entry or ask your Kaltura account manager to raise the limit`,
+        );
       case 'LIVE_STREAM_EXCEEDED_MAX_TRANSCODED':
-        return k('quota-exceeded', 118, `the partner's limit of concurrent transcoded live streams is reached (entry ${entryId}; Kaltura alert 118): stop another live entry or ask your Kaltura account manager to raise the limit`);
+        return k(
+          'quota-exceeded',
+          118,
+          `the partner's limit of concurrent transcoded live streams is reached (entry ${entryId}; Kaltura alert 118): stop another live entry or ask your Kaltura account manager to raise the limit`,
+        );
       case 'MEDIA_SERVER_NOT_FOUND':
         // the station's own text (kaltura-runtime): the hostname and why the node is missing; no token in it
         return k('media-server-not-found', -1, error.message);
@@ -67,16 +92,39 @@ export function refusalFromAuthError(error: unknown, entryId: string): Refusal {
         );
       default:
         if (code.startsWith('SERVICE_FORBIDDEN')) {
-          return k('partner-blocked', -1, `Kaltura blocks this partner's content (${code}) for entry ${entryId}: contact the account manager`);
+          return k(
+            'partner-blocked',
+            -1,
+            `Kaltura blocks this partner's content (${code}) for entry ${entryId}: contact the account manager`,
+          );
         }
-        return k('kaltura-error', -1, `Kaltura refused entry ${entryId} with ${code}: check the entry in the KMC and retry`);
+        return k(
+          'kaltura-error',
+          -1,
+          `Kaltura refused entry ${entryId} with ${code}: check the entry in the KMC and retry`,
+        );
     }
   }
   if (error instanceof KalturaModeError) {
-    return { reason: 'partner-not-allowed', alertCode: -1, kalturaCode: null, message: `entry ${entryId} belongs to a partner this station does not serve in eCDN mode: publish to the partner's own station` };
+    return {
+      reason: 'partner-not-allowed',
+      alertCode: -1,
+      kalturaCode: null,
+      message: `entry ${entryId} belongs to a partner this station does not serve in eCDN mode: publish to the partner's own station`,
+    };
   }
   if (error instanceof KalturaTransportError) {
-    return { reason: 'kaltura-unreachable', alertCode: -1, kalturaCode: null, message: `Kaltura could not be reached to authenticate entry ${entryId} (${error.kind}): check the network and the service URL; the encoder will retry` };
+    return {
+      reason: 'kaltura-unreachable',
+      alertCode: -1,
+      kalturaCode: null,
+      message: `Kaltura could not be reached to authenticate entry ${entryId} (${error.kind}): check the network and the service URL; the encoder will retry`,
+    };
   }
-  return { reason: 'kaltura-error', alertCode: -1, kalturaCode: null, message: `authenticating entry ${entryId} failed unexpectedly: see the station log` };
+  return {
+    reason: 'kaltura-error',
+    alertCode: -1,
+    kalturaCode: null,
+    message: `authenticating entry ${entryId} failed unexpectedly: see the station log`,
+  };
 }

@@ -18,11 +18,20 @@ const MAX_REMEMBERED_CALLS = 200;
 const SERVER_FAULT_CODES = new Set(['INTERNAL_SERVERL_ERROR', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
 
 export function isServerFault(info: CallInfo): boolean {
-  return info.outcome === 'transport-error' || (info.outcome === 'api-error' && SERVER_FAULT_CODES.has(info.code ?? ''));
+  return (
+    info.outcome === 'transport-error' || (info.outcome === 'api-error' && SERVER_FAULT_CODES.has(info.code ?? ''))
+  );
 }
 
 export class ApiHealth {
-  private current: ApiStatus = { reachable: null, lastOkAtMs: null, lastError: null, lastLatencyMs: null, degraded: false, recentFailurePercent: null };
+  private current: ApiStatus = {
+    reachable: null,
+    lastOkAtMs: null,
+    lastError: null,
+    lastLatencyMs: null,
+    degraded: false,
+    recentFailurePercent: null,
+  };
   private readonly recent: Array<{ atMs: number; failed: boolean }> = [];
   private readonly listeners = new Set<(status: ApiStatus) => void>();
 
@@ -35,12 +44,20 @@ export class ApiHealth {
     const failurePercent = this.failurePercent(nowMs);
     const base: ApiStatus =
       info.outcome === 'transport-error'
-        ? { ...this.current, reachable: false, lastError: info.message ?? `${info.call} failed (${info.code ?? 'transport'})` }
+        ? {
+            ...this.current,
+            reachable: false,
+            lastError: info.message ?? `${info.call} failed (${info.code ?? 'transport'})`,
+          }
         : { reachable: true, lastOkAtMs: nowMs, lastError: null, lastLatencyMs: Math.round(info.durationMs) };
     const failures = this.recent.filter((c) => c.failed).length;
-    const degraded = base.reachable === true && failurePercent !== null && failurePercent >= DEGRADED_FROM_PERCENT && failures >= 2;
+    const degraded =
+      base.reachable === true && failurePercent !== null && failurePercent >= DEGRADED_FROM_PERCENT && failures >= 2;
     const next: ApiStatus = { ...base, degraded, recentFailurePercent: failurePercent };
-    const changed = next.reachable !== this.current.reachable || next.lastError !== this.current.lastError || next.degraded !== this.current.degraded;
+    const changed =
+      next.reachable !== this.current.reachable ||
+      next.lastError !== this.current.lastError ||
+      next.degraded !== this.current.degraded;
     this.current = next;
     // latency and the failure share change on every call: listeners hear about state changes, status() has the rest
     if (changed) for (const listener of [...this.listeners]) listener(this.status());
@@ -57,7 +74,11 @@ export class ApiHealth {
 
   private remember(nowMs: number, failed: boolean): void {
     this.recent.push({ atMs: nowMs, failed });
-    while (this.recent.length > MAX_REMEMBERED_CALLS || (this.recent[0] && nowMs - this.recent[0].atMs > API_HEALTH_WINDOW_MS)) this.recent.shift();
+    while (
+      this.recent.length > MAX_REMEMBERED_CALLS ||
+      (this.recent[0] && nowMs - this.recent[0].atMs > API_HEALTH_WINDOW_MS)
+    )
+      this.recent.shift();
   }
 
   private failurePercent(nowMs: number): number | null {

@@ -33,8 +33,11 @@ export const RECORDING_STATUS_ACTIVE = 2;
  * §2). When the answer lacks the field, Kaltura's own derivation is used: for an entry that is not explicit-live,
  * ACTIVE unless recording is disabled; for an explicit-live entry the stored value (default STOPPED).
  */
-export function shouldCreateRecordedEntry(entry: Pick<LiveStreamEntry, 'recordingStatus' | 'recordStatus' | 'explicitLive'>): boolean {
-  if (entry.recordingStatus !== undefined && entry.recordingStatus !== null) return entry.recordingStatus === RECORDING_STATUS_ACTIVE;
+export function shouldCreateRecordedEntry(
+  entry: Pick<LiveStreamEntry, 'recordingStatus' | 'recordStatus' | 'explicitLive'>,
+): boolean {
+  if (entry.recordingStatus !== undefined && entry.recordingStatus !== null)
+    return entry.recordingStatus === RECORDING_STATUS_ACTIVE;
   if (entry.explicitLive === true) return false;
   return entry.recordStatus !== 0;
 }
@@ -53,9 +56,23 @@ export interface KalturaApi {
   authenticate(args: AuthenticateArgs): Promise<LiveStreamEntry>;
   getLiveStream(partnerId: number, entryId: string): Promise<LiveStreamEntry>;
   /** wowza_liveConversionProfile.serve: the XML text of the ladder for ENTRY_N */
-  serveConversionProfile(args: { partnerId: number; streamName: string; extraParams: Record<string, string> }): Promise<string>;
-  registerMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; status: 'BROADCASTING' | 'PLAYABLE'; shouldCreateRecordedEntry?: boolean }): Promise<LiveStreamEntry>;
-  unregisterMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex }): Promise<void>;
+  serveConversionProfile(args: {
+    partnerId: number;
+    streamName: string;
+    extraParams: Record<string, string>;
+  }): Promise<string>;
+  registerMediaServer(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+    status: 'BROADCASTING' | 'PLAYABLE';
+    shouldCreateRecordedEntry?: boolean;
+  }): Promise<LiveStreamEntry>;
+  unregisterMediaServer(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+  }): Promise<void>;
   /** beacon.add with relatedObjectType ENTRY_BEACON; privateData is a JSON string with no secrets */
   addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void>;
 }
@@ -81,7 +98,27 @@ export interface KalturaLiveApi extends KalturaApi {
 /** What the recording upload queue needs (kaltura.md 4: uploadToken + appendRecording / setRecordedContent). */
 export interface KalturaRecordingApi {
   /** uploadToken.add + uploadToken.upload of a file on disk, in chunks (resumable); returns the upload token id */
-  uploadFile(args: { partnerId: number; filePath: string; chunkBytes?: number; onProgress?: (uploadedBytes: number, totalBytes: number) => void }): Promise<string>;
-  appendRecording(args: { partnerId: number; entryId: string; assetId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; isLastChunk: boolean }): Promise<LiveStreamEntry>;
-  setRecordedContent(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; recordedEntryId?: string | null }): Promise<LiveStreamEntry>;
+  uploadFile(args: {
+    partnerId: number;
+    filePath: string;
+    chunkBytes?: number;
+    onProgress?: (uploadedBytes: number, totalBytes: number) => void;
+  }): Promise<string>;
+  appendRecording(args: {
+    partnerId: number;
+    entryId: string;
+    assetId: string;
+    mediaServerIndex: MediaServerIndex;
+    uploadTokenId: string;
+    durationSeconds: number;
+    isLastChunk: boolean;
+  }): Promise<LiveStreamEntry>;
+  setRecordedContent(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+    uploadTokenId: string;
+    durationSeconds: number;
+    recordedEntryId?: string | null;
+  }): Promise<LiveStreamEntry>;
 }

@@ -4,7 +4,15 @@
 import { KalturaApiError, KalturaTransportError, isKalturaApiError } from './errors.js';
 import { Redactor } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
-import { dropNulls, invalidResponse, isApiException, parseJsonBody, serveErrorFromHeaders, toApiError, type Params } from './wire.js';
+import {
+  dropNulls,
+  invalidResponse,
+  isApiException,
+  parseJsonBody,
+  serveErrorFromHeaders,
+  toApiError,
+  type Params,
+} from './wire.js';
 
 export interface CallInfo {
   /** service.action, e.g. livestream.authenticate */
@@ -86,8 +94,12 @@ function normaliseServiceUrl(serviceUrl: string): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`Kaltura service URL must start with http:// or https://, got "${url.protocol}"`);
   }
-  if (url.search || url.hash) throw new Error('Kaltura service URL must not carry a query or fragment: use e.g. https://www.kaltura.com');
-  return url.toString().replace(/\/+$/, '').replace(/\/api_v3$/, '');
+  if (url.search || url.hash)
+    throw new Error('Kaltura service URL must not carry a query or fragment: use e.g. https://www.kaltura.com');
+  return url
+    .toString()
+    .replace(/\/+$/, '')
+    .replace(/\/api_v3$/, '');
 }
 
 /** A path-pair segment: `/` and `+` must be escaped, `=` (KS padding) is kept readable as Kaltura's clients do. */
@@ -102,7 +114,11 @@ function defaultSleep(ms: number): Promise<void> {
 function isRetryableTransport(error: unknown): boolean {
   if (!(error instanceof KalturaTransportError)) return false;
   if (error.kind === 'network' || error.kind === 'timeout') return true;
-  return error.kind === 'http' && error.httpStatus !== null && (error.httpStatus >= 500 || error.httpStatus === 429 || error.httpStatus === 408);
+  return (
+    error.kind === 'http' &&
+    error.httpStatus !== null &&
+    (error.httpStatus >= 500 || error.httpStatus === 429 || error.httpStatus === 408)
+  );
 }
 
 export class KalturaClient {
@@ -130,7 +146,15 @@ export class KalturaClient {
     const url = `${this.serviceUrl}/api_v3/service/${encodeURIComponent(service)}/action/${encodeURIComponent(action)}`;
     return this.withRetries(callName, options, async (ks) => {
       const body = JSON.stringify(dropNulls({ ...params, ...this.common(ks, options.partnerId) }));
-      return this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body }, ks));
+      return this.decodeJson(
+        callName,
+        await this.send(
+          callName,
+          url,
+          { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body },
+          ks,
+        ),
+      );
     });
   }
 
@@ -147,9 +171,25 @@ export class KalturaClient {
       items.forEach((item, index) => {
         bag[String(index)] = { ...item.params, service: item.service, action: item.action };
       });
-      const raw = this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(dropNulls(bag)) }, ks));
+      const raw = this.decodeJson(
+        callName,
+        await this.send(
+          callName,
+          url,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+            body: JSON.stringify(dropNulls(bag)),
+          },
+          ks,
+        ),
+      );
       if (!Array.isArray(raw)) throw invalidResponse(callName, 'a multirequest answer must be a JSON array');
-      const results: MultiResult[] = raw.map((value) => (isApiException(value) ? { ok: false, error: toApiError(value, callName, (t) => this.scrub(t, ks)) } : { ok: true, value }));
+      const results: MultiResult[] = raw.map((value) =>
+        isApiException(value)
+          ? { ok: false, error: toApiError(value, callName, (t) => this.scrub(t, ks)) }
+          : { ok: true, value },
+      );
       // a KS problem fails every item: surface it once so the KS is regenerated and the batch retried
       const first = results[0];
       if (first && !first.ok && first.error.code === 'INVALID_KS') throw first.error;
@@ -164,8 +204,21 @@ export class KalturaClient {
     return this.withRetries(callName, options, async (ks) => {
       const form = new FormData();
       form.append('json', JSON.stringify(dropNulls({ ...params, ...this.common(ks, options.partnerId) })));
-      form.append('fileData', new Blob([new Uint8Array(file.data)], { type: file.contentType ?? 'application/octet-stream' }), file.fileName);
-      return this.decodeJson(callName, await this.send(callName, url, { method: 'POST', headers: { Accept: 'application/json' }, body: form }, ks, options.minTimeoutMs));
+      form.append(
+        'fileData',
+        new Blob([new Uint8Array(file.data)], { type: file.contentType ?? 'application/octet-stream' }),
+        file.fileName,
+      );
+      return this.decodeJson(
+        callName,
+        await this.send(
+          callName,
+          url,
+          { method: 'POST', headers: { Accept: 'application/json' }, body: form },
+          ks,
+          options.minTimeoutMs,
+        ),
+      );
     });
   }
 
@@ -174,7 +227,12 @@ export class KalturaClient {
    * Pairs are [name, value]; `ks` is appended last. Returns the body text; an empty body with `X-Kaltura:
    * error-CODE` (or a JSON exception) is a KalturaApiError.
    */
-  getFile(service: string, action: string, pairs: ReadonlyArray<readonly [string, string]>, options: { idempotent: boolean; ks?: string }): Promise<string> {
+  getFile(
+    service: string,
+    action: string,
+    pairs: ReadonlyArray<readonly [string, string]>,
+    options: { idempotent: boolean; ks?: string },
+  ): Promise<string> {
     const callName = `${service}.${action}`.toLowerCase();
     return this.withRetries(callName, options, async (ks) => {
       const all = ks ? [...pairs, ['ks', ks] as const] : pairs;
@@ -188,7 +246,8 @@ export class KalturaClient {
         if (isApiException(raw)) throw toApiError(raw, callName, (t) => this.scrub(t, ks));
       }
       if (headerError) throw headerError;
-      if (response.text.trim() === '') throw invalidResponse(callName, 'an empty body without an X-Kaltura error header');
+      if (response.text.trim() === '')
+        throw invalidResponse(callName, 'an empty body without an X-Kaltura error header');
       return response.text;
     });
   }
@@ -212,7 +271,11 @@ export class KalturaClient {
     return raw;
   }
 
-  private async withRetries<T>(callName: string, options: { idempotent: boolean; ks?: string }, attempt: (ks: string | null) => Promise<T>): Promise<T> {
+  private async withRetries<T>(
+    callName: string,
+    options: { idempotent: boolean; ks?: string },
+    attempt: (ks: string | null) => Promise<T>,
+  ): Promise<T> {
     const { idempotent } = options;
     let ksRegenerated = options.ks !== undefined;
     let transportAttempts = 0;
@@ -225,18 +288,33 @@ export class KalturaClient {
         return result;
       } catch (error) {
         const durationMs = this.nowMs() - startedMs;
-        if (error instanceof KalturaApiError) this.report({ call: callName, durationMs, outcome: 'api-error', code: error.code });
-        else if (error instanceof KalturaTransportError) this.report({ call: callName, durationMs, outcome: 'transport-error', code: error.kind, message: error.message });
+        if (error instanceof KalturaApiError)
+          this.report({ call: callName, durationMs, outcome: 'api-error', code: error.code });
+        else if (error instanceof KalturaTransportError)
+          this.report({
+            call: callName,
+            durationMs,
+            outcome: 'transport-error',
+            code: error.kind,
+            message: error.message,
+          });
         if (isKalturaApiError(error, 'INVALID_KS') && !ksRegenerated && this.options.regenerateKs) {
           ksRegenerated = true;
-          this.options.logger?.warn('Kaltura rejected the KS; regenerating it and retrying once', { call: callName, reason: error.message });
+          this.options.logger?.warn('Kaltura rejected the KS; regenerating it and retrying once', {
+            call: callName,
+            reason: error.message,
+          });
           await this.options.regenerateKs();
           continue;
         }
         transportAttempts++;
         if (idempotent && isRetryableTransport(error) && transportAttempts < this.retry.maxAttempts) {
           const delayMs = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (transportAttempts - 1));
-          this.options.logger?.debug('Kaltura call failed; retrying', { call: callName, delayMs, error: (error as Error).message });
+          this.options.logger?.debug('Kaltura call failed; retrying', {
+            call: callName,
+            delayMs,
+            error: (error as Error).message,
+          });
           await this.sleep(delayMs);
           continue;
         }
@@ -278,17 +356,30 @@ export class KalturaClient {
           }
           if (isApiException(raw)) throw toApiError(raw, callName, (t) => this.scrub(t, ks));
         }
-        throw new KalturaTransportError('http', `Kaltura ${callName} answered HTTP ${response.status} from ${origin}: check the service URL and that the server is up`, callName, response.status);
+        throw new KalturaTransportError(
+          'http',
+          `Kaltura ${callName} answered HTTP ${response.status} from ${origin}: check the service URL and that the server is up`,
+          callName,
+          response.status,
+        );
       }
       return { text, contentType, headers: response.headers, ks };
     } catch (error) {
       if (error instanceof KalturaApiError || error instanceof KalturaTransportError) throw error;
       if (controller.signal.aborted) {
-        throw new KalturaTransportError('timeout', `Kaltura ${callName} got no answer from ${origin} within ${timeoutMs} ms: check the network or raise the request timeout`, callName);
+        throw new KalturaTransportError(
+          'timeout',
+          `Kaltura ${callName} got no answer from ${origin} within ${timeoutMs} ms: check the network or raise the request timeout`,
+          callName,
+        );
       }
       const cause = (error as { cause?: { code?: unknown } }).cause;
       const code = cause && typeof cause.code === 'string' ? ` (${cause.code})` : '';
-      throw new KalturaTransportError('network', `Kaltura ${callName} could not reach ${origin}${code}: check the service URL and the network`, callName);
+      throw new KalturaTransportError(
+        'network',
+        `Kaltura ${callName} could not reach ${origin}${code}: check the service URL and the network`,
+        callName,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -43,7 +43,8 @@ export class KsSupervisor {
   private inflight: Promise<KsStatus> | null = null;
 
   constructor(private readonly options: KsSupervisorOptions) {
-    if (!(options.expirySeconds >= 20)) throw new Error(`ksExpirySeconds must be at least 20, got ${options.expirySeconds}`);
+    if (!(options.expirySeconds >= 20))
+      throw new Error(`ksExpirySeconds must be at least 20, got ${options.expirySeconds}`);
     if (!(options.renewAtFraction >= 0.1 && options.renewAtFraction <= 0.95)) {
       throw new Error(`ksRenewAtFraction must be between 0.1 and 0.95, got ${options.renewAtFraction}`);
     }
@@ -122,10 +123,18 @@ export class KsSupervisor {
     this.ks = ks;
     this.failures = 0;
     // with a verifier the state stays 'renewing' until Kaltura has seen the new KS
-    this.set({ state: this.options.verify ? 'renewing' : 'valid', validUntilMs, lastRenewalAtMs: nowMs, lastError: null });
+    this.set({
+      state: this.options.verify ? 'renewing' : 'valid',
+      validUntilMs,
+      lastRenewalAtMs: nowMs,
+      lastError: null,
+    });
     this.scheduleExpiry(validUntilMs);
     this.schedule(generation, this.options.expirySeconds * 1000 * this.options.renewAtFraction);
-    this.options.logger?.info('KS renewed', { partnerId: this.options.partnerId, validUntil: new Date(validUntilMs).toISOString() });
+    this.options.logger?.info('KS renewed', {
+      partnerId: this.options.partnerId,
+      validUntil: new Date(validUntilMs).toISOString(),
+    });
     if (this.options.verify) {
       try {
         await this.options.verify(ks);
@@ -133,7 +142,11 @@ export class KsSupervisor {
       } catch (error) {
         if (generation !== this.generation) return this.status();
         if (error instanceof KalturaApiError) {
-          this.fail(generation, `Kaltura rejected the station's KS (${error.code}): check the admin secret and that partner ${this.options.partnerId} is right for this mode`, true);
+          this.fail(
+            generation,
+            `Kaltura rejected the station's KS (${error.code}): check the admin secret and that partner ${this.options.partnerId} is right for this mode`,
+            true,
+          );
         } else {
           // unreachable API: the locally made KS is as good as ever; reachability is reported separately
           this.set({ state: 'valid' });

@@ -29,7 +29,8 @@ export interface KsSession {
   hash: string;
 }
 
-export type KsReadResult = { ok: true; session: KsSession } | { ok: false; reason: 'INVALID_STR' | 'INVALID_PARTNER' | 'EXPIRED' };
+export type KsReadResult =
+  { ok: true; session: KsSession } | { ok: false; reason: 'INVALID_STR' | 'INVALID_PARTNER' | 'EXPIRED' };
 
 const V2_PREFIX = 'v2|';
 const RANDOM_BYTES = 16;
@@ -42,13 +43,17 @@ function checkInput(input: KsInput): void {
     throw new Error('KS generation needs the partner admin secret: configure the Kaltura admin secret');
   }
   if (!Number.isSafeInteger(input.partnerId)) {
-    throw new Error(`KS partnerId must be an integer, got ${String(input.partnerId)}: set the Kaltura partner id (e.g. -5 or your own partner id)`);
+    throw new Error(
+      `KS partnerId must be an integer, got ${String(input.partnerId)}: set the Kaltura partner id (e.g. -5 or your own partner id)`,
+    );
   }
   if (input.type !== 0 && input.type !== 2) {
     throw new Error(`KS type must be 0 (USER) or 2 (ADMIN), got ${String(input.type)}`);
   }
   if (!Number.isSafeInteger(input.expiresAtSeconds) || input.expiresAtSeconds <= 0) {
-    throw new Error(`KS expiresAtSeconds must be absolute unix seconds (now + expiry), got ${String(input.expiresAtSeconds)}`);
+    throw new Error(
+      `KS expiresAtSeconds must be absolute unix seconds (now + expiry), got ${String(input.expiresAtSeconds)}`,
+    );
   }
   if (input.masterPartnerId != null && !Number.isSafeInteger(input.masterPartnerId)) {
     throw new Error(`KS masterPartnerId must be an integer or null, got ${String(input.masterPartnerId)}`);
@@ -153,7 +158,10 @@ export function generateKsV1(input: KsInput & { rand?: string }): string {
     input.masterPartnerId ?? '',
     input.additionalData ?? '',
   ].join(';');
-  const sig = crypto.createHash('sha1').update(input.secret + info, 'utf8').digest('hex');
+  const sig = crypto
+    .createHash('sha1')
+    .update(input.secret + info, 'utf8')
+    .digest('hex');
   return Buffer.from(`${sig}|${info}`, 'utf8').toString('base64');
 }
 
@@ -243,18 +251,35 @@ function readV1(decoded: Buffer, secretsFor: (partnerId: number) => readonly str
   const info = text.slice(bar + 1);
   const fields = info.split(';');
   if (fields.length < 3 || !/^[0-9a-f]{40}$/.test(sig)) return { ok: false, reason: 'INVALID_STR' };
-  const [partnerText = '', , expiresText = '', typeText = '0', , userId = '', privileges = '', masterText = '', additionalData = ''] = fields;
+  const [
+    partnerText = '',
+    ,
+    expiresText = '',
+    typeText = '0',
+    ,
+    userId = '',
+    privileges = '',
+    masterText = '',
+    additionalData = '',
+  ] = fields;
   if (!INTEGER.test(partnerText)) return { ok: false, reason: 'INVALID_STR' };
   const partnerId = Number(partnerText);
   const secrets = secretsFor(partnerId);
   if (secrets.length === 0) return { ok: false, reason: 'INVALID_PARTNER' };
   const expected = Buffer.from(sig, 'utf8');
   const verified = secrets.some((secret) => {
-    const actual = Buffer.from(crypto.createHash('sha1').update(secret + info, 'utf8').digest('hex'), 'utf8');
+    const actual = Buffer.from(
+      crypto
+        .createHash('sha1')
+        .update(secret + info, 'utf8')
+        .digest('hex'),
+      'utf8',
+    );
     return crypto.timingSafeEqual(actual, expected);
   });
   if (!verified) return { ok: false, reason: 'INVALID_STR' };
-  if (!INTEGER.test(expiresText) || (typeText !== '' && !INTEGER.test(typeText))) return { ok: false, reason: 'INVALID_STR' };
+  if (!INTEGER.test(expiresText) || (typeText !== '' && !INTEGER.test(typeText)))
+    return { ok: false, reason: 'INVALID_STR' };
   if (masterText !== '' && !INTEGER.test(masterText)) return { ok: false, reason: 'INVALID_STR' };
   return {
     ok: true,
@@ -276,7 +301,11 @@ function readV1(decoded: Buffer, secretsFor: (partnerId: number) => readonly str
  * Parses a v1 or v2 KS, verifies its signature against any of the partner's admin secrets and checks
  * expiry (a KS is expired when expiresAtSeconds <= nowSeconds).
  */
-export function readKs(ks: string, secretsFor: (partnerId: number) => readonly string[], nowSeconds: number): KsReadResult {
+export function readKs(
+  ks: string,
+  secretsFor: (partnerId: number) => readonly string[],
+  nowSeconds: number,
+): KsReadResult {
   if (typeof ks !== 'string') return { ok: false, reason: 'INVALID_STR' };
   const decoded = strictBase64Decode(ks.trim());
   if (!decoded) return { ok: false, reason: 'INVALID_STR' };

@@ -64,7 +64,12 @@ function parseProfile(raw: unknown, call: string): ProfileInfo {
   const o = obj(raw, call);
   const id = enumNumber(o.id);
   if (id === null) throw invalidResponse(call, 'a conversion profile without id');
-  return { id, name: text(o.name), description: text(o.description), isDefault: enumNumber(o.isDefault) === 1 || o.isDefault === true };
+  return {
+    id,
+    name: text(o.name),
+    description: text(o.description),
+    isDefault: enumNumber(o.isDefault) === 1 || o.isDefault === true,
+  };
 }
 
 export function userLoginByLoginId(
@@ -75,7 +80,14 @@ export function userLoginByLoginId(
     .call(
       'user',
       'loginByLoginId',
-      { loginId: args.loginId, password: args.password, partnerId: args.partnerId ?? null, expiry: args.expirySeconds, privileges: '*', otp: args.otp ?? null },
+      {
+        loginId: args.loginId,
+        password: args.password,
+        partnerId: args.partnerId ?? null,
+        expiry: args.expirySeconds,
+        privileges: '*',
+        otp: args.otp ?? null,
+      },
       // a retry after a lost answer would count twice against the login's wrong-password limit
       { idempotent: false },
     )
@@ -83,7 +95,10 @@ export function userLoginByLoginId(
 }
 
 /** KMC's partner switch: the login's KS gets a KS of another partner the same login belongs to (no password). */
-export function userLoginByKs(client: KalturaClient, requestedPartnerId: number): Promise<{ ks: string; partnerId: number; userId: string }> {
+export function userLoginByKs(
+  client: KalturaClient,
+  requestedPartnerId: number,
+): Promise<{ ks: string; partnerId: number; userId: string }> {
   return client.call('user', 'loginByKs', { requestedPartnerId }, { idempotent: true }).then((raw) => {
     const o = obj(raw, 'user.loginByKs');
     const ks = text(o.ks);
@@ -93,16 +108,35 @@ export function userLoginByKs(client: KalturaClient, requestedPartnerId: number)
 }
 
 /** An ADMIN KS for partner p from its admin secret; `*` privileges, as KMC's own session has. */
-export function producerSessionStart(client: KalturaClient, args: { secret: string; partnerId: number; expirySeconds: number }): Promise<string> {
+export function producerSessionStart(
+  client: KalturaClient,
+  args: { secret: string; partnerId: number; expirySeconds: number },
+): Promise<string> {
   return client
-    .call('session', 'start', { secret: args.secret, userId: '', type: 2, partnerId: args.partnerId, expiry: args.expirySeconds, privileges: '*' }, { idempotent: true })
+    .call(
+      'session',
+      'start',
+      {
+        secret: args.secret,
+        userId: '',
+        type: 2,
+        partnerId: args.partnerId,
+        expiry: args.expirySeconds,
+        privileges: '*',
+      },
+      { idempotent: true },
+    )
     .then((raw) => parseString(raw, 'session.start'));
 }
 
 export function partnerGet(client: KalturaClient, partnerId: number): Promise<PartnerInfo> {
   return client.call('partner', 'get', { id: partnerId }, { idempotent: true }).then((raw) => {
     const o = obj(raw, 'partner.get');
-    return { id: enumNumber(o.id) ?? partnerId, name: text(o.name), adminSecret: typeof o.adminSecret === 'string' && o.adminSecret !== '' ? o.adminSecret : null };
+    return {
+      id: enumNumber(o.id) ?? partnerId,
+      name: text(o.name),
+      adminSecret: typeof o.adminSecret === 'string' && o.adminSecret !== '' ? o.adminSecret : null,
+    };
   });
 }
 
@@ -126,20 +160,33 @@ export function permissionGetCurrent(client: KalturaClient): Promise<string[]> {
   );
 }
 
-export function liveStreamList(client: KalturaClient, args: { nameLike?: string; pageIndex: number; pageSize: number }): Promise<{ objects: ProducerLiveEntry[]; totalCount: number }> {
+export function liveStreamList(
+  client: KalturaClient,
+  args: { nameLike?: string; pageIndex: number; pageSize: number },
+): Promise<{ objects: ProducerLiveEntry[]; totalCount: number }> {
   const filter: Obj = { objectType: 'KalturaLiveStreamEntryFilter', orderBy: '-createdAt' };
   if (args.nameLike && args.nameLike.trim() !== '') filter.nameLike = args.nameLike.trim();
   return client
-    .call('livestream', 'list', { filter, pager: { objectType: 'KalturaFilterPager', pageIndex: args.pageIndex, pageSize: args.pageSize } }, { idempotent: true })
+    .call(
+      'livestream',
+      'list',
+      { filter, pager: { objectType: 'KalturaFilterPager', pageIndex: args.pageIndex, pageSize: args.pageSize } },
+      { idempotent: true },
+    )
     .then((raw) => parseListResponse(raw, 'livestream.list', parseEntry));
 }
 
 export function liveStreamGetForProducer(client: KalturaClient, entryId: string): Promise<ProducerLiveEntry> {
-  return client.call('livestream', 'get', { entryId }, { idempotent: true }).then((raw) => parseEntry(raw, 'livestream.get'));
+  return client
+    .call('livestream', 'get', { entryId }, { idempotent: true })
+    .then((raw) => parseEntry(raw, 'livestream.get'));
 }
 
 /** What KMC-ng's create-live form sends (kaltura-producer.md 3): mediaType 201, sourceType 32, dvrWindow 120 with DVR. */
-export function liveStreamAdd(client: KalturaClient, args: { name: string; conversionProfileId?: number; dvr: boolean; recording: boolean }): Promise<ProducerLiveEntry> {
+export function liveStreamAdd(
+  client: KalturaClient,
+  args: { name: string; conversionProfileId?: number; dvr: boolean; recording: boolean },
+): Promise<ProducerLiveEntry> {
   const entry: Obj = {
     objectType: 'KalturaLiveStreamEntry',
     name: args.name,
@@ -150,16 +197,24 @@ export function liveStreamAdd(client: KalturaClient, args: { name: string; conve
   if (args.dvr) entry.dvrWindow = 120;
   if (args.conversionProfileId !== undefined) entry.conversionProfileId = args.conversionProfileId;
   // not retried: a repeat after a lost answer would create a second entry
-  return client.call('livestream', 'add', { liveStreamEntry: entry, sourceType: '32' }, { idempotent: false }).then((raw) => parseEntry(raw, 'livestream.add'));
+  return client
+    .call('livestream', 'add', { liveStreamEntry: entry, sourceType: '32' }, { idempotent: false })
+    .then((raw) => parseEntry(raw, 'livestream.add'));
 }
 
-export function liveStreamUpdate(client: KalturaClient, entryId: string, patch: { name?: string; conversionProfileId?: number; dvr?: boolean; recording?: boolean }): Promise<ProducerLiveEntry> {
+export function liveStreamUpdate(
+  client: KalturaClient,
+  entryId: string,
+  patch: { name?: string; conversionProfileId?: number; dvr?: boolean; recording?: boolean },
+): Promise<ProducerLiveEntry> {
   const entry: Obj = { objectType: 'KalturaLiveStreamEntry' };
   if (patch.name !== undefined) entry.name = patch.name;
   if (patch.conversionProfileId !== undefined) entry.conversionProfileId = patch.conversionProfileId;
   if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
   if (patch.recording !== undefined) entry.recordStatus = patch.recording ? 1 : 0;
-  return client.call('livestream', 'update', { entryId, liveStreamEntry: entry }, { idempotent: true }).then((raw) => parseEntry(raw, 'livestream.update'));
+  return client
+    .call('livestream', 'update', { entryId, liveStreamEntry: entry }, { idempotent: true })
+    .then((raw) => parseEntry(raw, 'livestream.update'));
 }
 
 /** liveStream.delete: Kaltura deletes the entry (and its server-node registrations); answers nothing. */
@@ -169,19 +224,34 @@ export async function liveStreamDelete(client: KalturaClient, entryId: string): 
 }
 
 export function liveStreamRegenerateToken(client: KalturaClient, entryId: string): Promise<ProducerLiveEntry> {
-  return client.call('livestream', 'regenerateStreamToken', { entryId }, { idempotent: false }).then((raw) => parseEntry(raw, 'livestream.regenerateStreamToken'));
+  return client
+    .call('livestream', 'regenerateStreamToken', { entryId }, { idempotent: false })
+    .then((raw) => parseEntry(raw, 'livestream.regenerateStreamToken'));
 }
 
 /** KalturaConversionProfileType LIVE_STREAM = 2, as KMC-ng's live form asks. */
 export function conversionProfileListLive(client: KalturaClient): Promise<ProfileInfo[]> {
   return client
-    .call('conversionProfile', 'list', { filter: { objectType: 'KalturaConversionProfileFilter', typeEqual: 2 }, pager: { pageSize: 500 } }, { idempotent: true })
+    .call(
+      'conversionProfile',
+      'list',
+      { filter: { objectType: 'KalturaConversionProfileFilter', typeEqual: 2 }, pager: { pageSize: 500 } },
+      { idempotent: true },
+    )
     .then((raw) => parseListResponse(raw, 'conversionprofile.list', parseProfile).objects);
 }
 
 export function entryServerNodesFor(client: KalturaClient, entryIds: readonly string[]): Promise<EntryServerNode[]> {
   if (entryIds.length === 0) return Promise.resolve([]);
   return client
-    .call('entryServerNode', 'list', { filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdIn: entryIds.join(','), serverTypeIn: '0,1' }, pager: { pageSize: 500 } }, { idempotent: true })
+    .call(
+      'entryServerNode',
+      'list',
+      {
+        filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdIn: entryIds.join(','), serverTypeIn: '0,1' },
+        pager: { pageSize: 500 },
+      },
+      { idempotent: true },
+    )
     .then((raw) => parseListResponse(raw, 'entryservernode.list', parseEntryServerNode).objects);
 }

@@ -5,7 +5,12 @@
 import { KalturaClient, kalturaClientTag } from './client.js';
 import { KalturaApiError, KalturaTransportError } from './errors.js';
 import {
-  partnerGet, partnerListForUser, permissionGetCurrent, producerSessionStart, userLoginByKs, userLoginByLoginId,
+  partnerGet,
+  partnerListForUser,
+  permissionGetCurrent,
+  producerSessionStart,
+  userLoginByKs,
+  userLoginByLoginId,
 } from './producer-actions.js';
 import type { Logger } from '../log/logger.js';
 import type { Capability, ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
@@ -131,7 +136,11 @@ export class ProducerSession {
     this.adminSecretStored = stored;
   }
 
-  async signIn(target: ProducerTarget, req: ProducerSignInRequest, adminSecretNeeded: boolean): Promise<ProducerStatus> {
+  async signIn(
+    target: ProducerTarget,
+    req: ProducerSignInRequest,
+    adminSecretNeeded: boolean,
+  ): Promise<ProducerStatus> {
     this.signOut(null);
     const expirySeconds = this.o.ksExpirySeconds ?? DEFAULT_EXPIRY_SECONDS;
     const bare = this.makeClient(target, () => null);
@@ -148,7 +157,18 @@ export class ProducerSession {
               ...(req.otp ? { otp: req.otp } : {}),
             })
           : await producerSessionStart(bare, { secret: req.adminSecret, partnerId: req.partnerId, expirySeconds });
-      return await this.establish(target, { method: req.method, ks, fallbackPartnerId: req.partnerId ?? 0, loginId: req.method === 'login' ? req.loginId : '', secret: req.method === 'secret' ? req.adminSecret : null, expiresAtMs: this.nowMs() + expirySeconds * 1000 }, adminSecretNeeded);
+      return await this.establish(
+        target,
+        {
+          method: req.method,
+          ks,
+          fallbackPartnerId: req.partnerId ?? 0,
+          loginId: req.method === 'login' ? req.loginId : '',
+          secret: req.method === 'secret' ? req.adminSecret : null,
+          expiresAtMs: this.nowMs() + expirySeconds * 1000,
+        },
+        adminSecretNeeded,
+      );
     } catch (error) {
       this.problem = this.o.logger.redactor.redact(describeProducerError(error));
       throw new Error(this.problem);
@@ -162,23 +182,51 @@ export class ProducerSession {
   async switchPartner(target: ProducerTarget, partnerId: number, adminSecretNeeded: boolean): Promise<ProducerStatus> {
     const c = this.current;
     if (!c) throw new Error(this.problem ?? 'Not signed in to Kaltura: sign in on the Kaltura entries screen first.');
-    if (c.method !== 'login') throw new Error(`A partner id + admin secret session belongs to partner ${c.partnerId} only: sign in with partner ${partnerId}'s id and admin secret instead.`);
+    if (c.method !== 'login')
+      throw new Error(
+        `A partner id + admin secret session belongs to partner ${c.partnerId} only: sign in with partner ${partnerId}'s id and admin secret instead.`,
+      );
     if (!c.partners.some((p) => p.id === partnerId)) {
-      throw new Error(`This login has no user in partner ${partnerId}: pick one of its partners (${c.partners.map((p) => p.id).join(', ')}).`);
+      throw new Error(
+        `This login has no user in partner ${partnerId}: pick one of its partners (${c.partners.map((p) => p.id).join(', ')}).`,
+      );
     }
     if (partnerId === c.partnerId) return this.status(adminSecretNeeded);
     try {
-      const switched = await userLoginByKs(this.makeClient(c.target, () => c.ks), partnerId);
+      const switched = await userLoginByKs(
+        this.makeClient(c.target, () => c.ks),
+        partnerId,
+      );
       // the new session lasts no longer than the login it came from: sign in again when that one ends
-      return await this.establish(target, { method: 'login', ks: switched.ks, fallbackPartnerId: partnerId, loginId: switched.userId || c.userId, secret: null, expiresAtMs: c.expiresAtMs }, adminSecretNeeded);
+      return await this.establish(
+        target,
+        {
+          method: 'login',
+          ks: switched.ks,
+          fallbackPartnerId: partnerId,
+          loginId: switched.userId || c.userId,
+          secret: null,
+          expiresAtMs: c.expiresAtMs,
+        },
+        adminSecretNeeded,
+      );
     } catch (error) {
-      throw new Error(this.o.logger.redactor.redact(`Could not switch to partner ${partnerId}: ${describeProducerError(error)}`));
+      throw new Error(
+        this.o.logger.redactor.redact(`Could not switch to partner ${partnerId}: ${describeProducerError(error)}`),
+      );
     }
   }
 
   private async establish(
     target: ProducerTarget,
-    s: { method: 'login' | 'secret'; ks: string; fallbackPartnerId: number; loginId: string; secret: string | null; expiresAtMs: number },
+    s: {
+      method: 'login' | 'secret';
+      ks: string;
+      fallbackPartnerId: number;
+      loginId: string;
+      secret: string | null;
+      expiresAtMs: number;
+    },
     adminSecretNeeded: boolean,
   ): Promise<ProducerStatus> {
     const { ks } = s;
@@ -187,9 +235,16 @@ export class ProducerSession {
     const info = await client.call('session', 'get', {}, { idempotent: true }).catch(() => null);
     const infoObj = (info ?? {}) as { partnerId?: unknown; userId?: unknown };
     const partnerId = typeof infoObj.partnerId === 'number' ? infoObj.partnerId : s.fallbackPartnerId;
-    const partner = await partnerGet(client, partnerId).catch(() => ({ id: partnerId, name: `Partner ${partnerId}`, adminSecret: null }));
+    const partner = await partnerGet(client, partnerId).catch(() => ({
+      id: partnerId,
+      name: `Partner ${partnerId}`,
+      adminSecret: null,
+    }));
     if (partner.adminSecret) this.o.logger.redactor.addSecret(partner.adminSecret);
-    const partners = s.method === 'login' ? await partnerListForUser(client).catch(() => [{ id: partnerId, name: partner.name }]) : [{ id: partnerId, name: partner.name }];
+    const partners =
+      s.method === 'login'
+        ? await partnerListForUser(client).catch(() => [{ id: partnerId, name: partner.name }])
+        : [{ id: partnerId, name: partner.name }];
     const capabilities = await this.capabilities(client);
     this.signOut(null);
     this.current = {
@@ -226,7 +281,21 @@ export class ProducerSession {
     if (c && this.nowMs() >= c.expiresAtMs) this.signOut('Your Kaltura session has ended: sign in again.');
     const now = this.current;
     if (!now) {
-      return { signedIn: false, serviceUrl: '', kmcUrl: null, method: null, partnerId: null, partnerName: null, userId: null, partners: [], expiresAtMs: null, renewable: false, capabilities: [], adminSecret: 'not-readable', problem: this.problem };
+      return {
+        signedIn: false,
+        serviceUrl: '',
+        kmcUrl: null,
+        method: null,
+        partnerId: null,
+        partnerName: null,
+        userId: null,
+        partners: [],
+        expiresAtMs: null,
+        renewable: false,
+        capabilities: [],
+        adminSecret: 'not-readable',
+        problem: this.problem,
+      };
     }
     return {
       signedIn: true,
@@ -240,7 +309,13 @@ export class ProducerSession {
       expiresAtMs: now.expiresAtMs,
       renewable: now.secret !== null,
       capabilities: now.capabilities,
-      adminSecret: !adminSecretNeeded ? 'not-needed' : this.adminSecretStored ? 'stored' : now.partnerAdminSecret ? 'available' : 'not-readable',
+      adminSecret: !adminSecretNeeded
+        ? 'not-needed'
+        : this.adminSecretStored
+          ? 'stored'
+          : now.partnerAdminSecret
+            ? 'available'
+            : 'not-readable',
       problem: null,
     };
   }
@@ -266,9 +341,30 @@ export class ProducerSession {
     const ecdn = has('FEATURE_HYBRID_ECDN');
     const serverNode = has('FEATURE_SERVER_NODE');
     return [
-      { name: 'FEATURE_LIVE_STREAM', available: live, text: live === false ? 'Live streaming is not enabled for this partner: ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM).' : 'Live streaming: list, create and stream to live entries.' },
-      { name: 'FEATURE_HYBRID_ECDN', available: ecdn, text: ecdn === false ? 'Hybrid eCDN is not enabled: ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN) so this station may serve as the partner\'s own media server.' : 'Hybrid eCDN: the station may serve as the partner\'s own media server.' },
-      { name: 'FEATURE_SERVER_NODE', available: serverNode, text: serverNode === false ? 'The partner may not register server nodes: ask Kaltura to enable "Server-Node" (FEATURE_SERVER_NODE) so the station can register as the partner\'s media server.' : 'Server nodes: the station can register itself as the partner\'s media server.' },
+      {
+        name: 'FEATURE_LIVE_STREAM',
+        available: live,
+        text:
+          live === false
+            ? 'Live streaming is not enabled for this partner: ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM).'
+            : 'Live streaming: list, create and stream to live entries.',
+      },
+      {
+        name: 'FEATURE_HYBRID_ECDN',
+        available: ecdn,
+        text:
+          ecdn === false
+            ? 'Hybrid eCDN is not enabled: ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN) so this station may serve as the partner\'s own media server.'
+            : "Hybrid eCDN: the station may serve as the partner's own media server.",
+      },
+      {
+        name: 'FEATURE_SERVER_NODE',
+        available: serverNode,
+        text:
+          serverNode === false
+            ? 'The partner may not register server nodes: ask Kaltura to enable "Server-Node" (FEATURE_SERVER_NODE) so the station can register as the partner\'s media server.'
+            : "Server nodes: the station can register itself as the partner's media server.",
+      },
     ];
   }
 
@@ -286,7 +382,10 @@ export class ProducerSession {
     if (!c || !c.secret) return;
     const expirySeconds = this.o.ksExpirySeconds ?? DEFAULT_EXPIRY_SECONDS;
     try {
-      const ks = await producerSessionStart(this.makeClient(c.target, () => null), { secret: c.secret, partnerId: c.partnerId, expirySeconds });
+      const ks = await producerSessionStart(
+        this.makeClient(c.target, () => null),
+        { secret: c.secret, partnerId: c.partnerId, expirySeconds },
+      );
       this.o.logger.redactor.addSecret(ks);
       if (this.current !== c) return;
       c.ks = ks;

@@ -126,15 +126,22 @@ export class RegistrationKeeper {
         entryId: options.entryId,
         mediaServerIndex: options.mediaServerIndex,
         status,
-        ...(options.shouldCreateRecordedEntry === undefined ? {} : { shouldCreateRecordedEntry: options.shouldCreateRecordedEntry }),
+        ...(options.shouldCreateRecordedEntry === undefined
+          ? {}
+          : { shouldCreateRecordedEntry: options.shouldCreateRecordedEntry }),
       });
       if (generation !== this.generation) return;
       if (entry) options.onEntry?.(entry);
       this.everRegistered = true;
       this.failures = 0;
-      this.set({ status: status === 'PLAYABLE' ? 'playable' : 'broadcasting', lastKeepAliveAtMs: options.clock.nowMs(), lastError: null });
+      this.set({
+        status: status === 'PLAYABLE' ? 'playable' : 'broadcasting',
+        lastKeepAliveAtMs: options.clock.nowMs(),
+        lastError: null,
+      });
       // BROADCASTING is sent once; PLAYABLE is a keep-alive (the server forgets it after 120 s)
-      if (status === 'PLAYABLE') this.schedule(generation, options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS);
+      if (status === 'PLAYABLE')
+        this.schedule(generation, options.keepAliveIntervalMs ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS);
     } catch (error) {
       if (generation !== this.generation) return;
       const message = (error as Error).message;
@@ -144,8 +151,17 @@ export class RegistrationKeeper {
       // a failed keep-alive must not back off past Kaltura's 120 s node expiry: on a flapping uplink a few
       // failures in a row (2, 4, 8, 16, 30 s apart) would let the registration lapse, so keep-alives retry
       // at most KEEP_ALIVE_RETRY_MAX_MS apart
-      const delayMs = status === 'PLAYABLE' && this.everRegistered ? Math.min(this.backoffMs(), KEEP_ALIVE_RETRY_MAX_MS) : this.backoffMs();
-      options.logger?.warn('registerMediaServer failed; retrying', { entryId: options.entryId, index: options.mediaServerIndex, status, delayMs, error: message });
+      const delayMs =
+        status === 'PLAYABLE' && this.everRegistered
+          ? Math.min(this.backoffMs(), KEEP_ALIVE_RETRY_MAX_MS)
+          : this.backoffMs();
+      options.logger?.warn('registerMediaServer failed; retrying', {
+        entryId: options.entryId,
+        index: options.mediaServerIndex,
+        status,
+        delayMs,
+        error: message,
+      });
       this.schedule(generation, delayMs);
     }
   }
@@ -156,7 +172,11 @@ export class RegistrationKeeper {
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (generation !== this.generation) return;
       try {
-        await options.api.unregisterMediaServer({ partnerId: options.partnerId, entryId: options.entryId, mediaServerIndex: options.mediaServerIndex });
+        await options.api.unregisterMediaServer({
+          partnerId: options.partnerId,
+          entryId: options.entryId,
+          mediaServerIndex: options.mediaServerIndex,
+        });
         if (generation === this.generation) this.set({ status: 'unregistered', lastError: null });
         return;
       } catch (error) {
@@ -174,7 +194,11 @@ export class RegistrationKeeper {
         const message = `unregisterMediaServer failed: ${(error as Error).message}`;
         this.set({ status: 'error', lastError: message });
         if (error instanceof KalturaModeError || attempt === attempts) {
-          options.logger?.warn('unregisterMediaServer gave up; Kaltura drops the node after its 120 s cache expiry', { entryId: options.entryId, index: options.mediaServerIndex, error: message });
+          options.logger?.warn('unregisterMediaServer gave up; Kaltura drops the node after its 120 s cache expiry', {
+            entryId: options.entryId,
+            index: options.mediaServerIndex,
+            error: message,
+          });
           return;
         }
         this.failures = attempt;
@@ -210,7 +234,12 @@ export class RegistrationKeeper {
 
   private set(patch: Partial<RegistrationState>): void {
     const next = { ...this.current, ...patch };
-    if (next.status === this.current.status && next.lastKeepAliveAtMs === this.current.lastKeepAliveAtMs && next.lastError === this.current.lastError) return;
+    if (
+      next.status === this.current.status &&
+      next.lastKeepAliveAtMs === this.current.lastKeepAliveAtMs &&
+      next.lastError === this.current.lastError
+    )
+      return;
     this.current = next;
     for (const listener of [...this.listeners]) {
       try {

@@ -24,8 +24,14 @@ export function serveExtraParams(probe: InputProbe | null): Record<string, strin
   const put = (key: string, value: number | null): void => {
     if (value !== null && Number.isFinite(value) && value > 0) params[key] = javaDouble(value);
   };
-  put('audiodatarate', declaredNumber(probe, 'audiodatarate') ?? (probe.audioBitrateBps ? Math.round(probe.audioBitrateBps / 1000) : null));
-  put('videodatarate', declaredNumber(probe, 'videodatarate') ?? (probe.videoBitrateBps ? Math.round(probe.videoBitrateBps / 1000) : null));
+  put(
+    'audiodatarate',
+    declaredNumber(probe, 'audiodatarate') ?? (probe.audioBitrateBps ? Math.round(probe.audioBitrateBps / 1000) : null),
+  );
+  put(
+    'videodatarate',
+    declaredNumber(probe, 'videodatarate') ?? (probe.videoBitrateBps ? Math.round(probe.videoBitrateBps / 1000) : null),
+  );
   put('width', probe.width ?? declaredNumber(probe, 'width'));
   put('height', probe.height ?? declaredNumber(probe, 'height'));
   put('framerate', declaredNumber(probe, 'framerate') ?? probe.frameRateFps);

@@ -28,11 +28,17 @@ const DEFAULT_AUDIO_BITRATE_BPS = 96_000;
 
 export function parseServeLadder(xml: string): ParsedLadder {
   if (xml.trim() === '') {
-    throw new LadderError('malformed', 'Kaltura returned an empty conversion profile (serve): the entry\'s live conversion profile is missing or serve failed; check the entry\'s conversion profile in the KMC');
+    throw new LadderError(
+      'malformed',
+      "Kaltura returned an empty conversion profile (serve): the entry's live conversion profile is missing or serve failed; check the entry's conversion profile in the KMC",
+    );
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new LadderError('malformed', `the conversion profile XML from Kaltura is malformed (line ${valid.err.line}: ${valid.err.msg}); check the serve response of the entry's live conversion profile`);
+    throw new LadderError(
+      'malformed',
+      `the conversion profile XML from Kaltura is malformed (line ${valid.err.line}: ${valid.err.msg}); check the serve response of the entry's live conversion profile`,
+    );
   }
   const parser = new XMLParser({
     ignoreAttributes: true,
@@ -44,10 +50,18 @@ export function parseServeLadder(xml: string): ParsedLadder {
   const doc = parser.parse(xml) as XmlNode;
   const unknown = new UnknownElements();
   const root = childNode(doc, 'Root');
-  if (!root) throw new LadderError('malformed', 'the conversion profile XML has no <Root> element: it is not a wowza_liveConversionProfile.serve answer');
+  if (!root)
+    throw new LadderError(
+      'malformed',
+      'the conversion profile XML has no <Root> element: it is not a wowza_liveConversionProfile.serve answer',
+    );
   unknown.check(root, 'Root');
   const transcode = childNode(root, 'Transcode');
-  if (!transcode) throw new LadderError('malformed', 'the conversion profile XML has no <Root><Transcode> element: it is not a wowza_liveConversionProfile.serve answer');
+  if (!transcode)
+    throw new LadderError(
+      'malformed',
+      'the conversion profile XML has no <Root><Transcode> element: it is not a wowza_liveConversionProfile.serve answer',
+    );
   unknown.check(transcode, 'Transcode');
 
   const warnings: string[] = [];
@@ -59,12 +73,18 @@ export function parseServeLadder(xml: string): ParsedLadder {
     const rendition = parseEncode(encode, unknown, warnings);
     if (!rendition) continue;
     if (renditions.some((r) => r.streamName === rendition.streamName)) {
-      throw new LadderError('invalid', `the conversion profile has two encodes with StreamName ${rendition.streamName}; each rendition needs its own StreamName`);
+      throw new LadderError(
+        'invalid',
+        `the conversion profile has two encodes with StreamName ${rendition.streamName}; each rendition needs its own StreamName`,
+      );
     }
     renditions.push(rendition);
   }
   if (renditions.length === 0) {
-    throw new LadderError('no-encodes', 'the conversion profile has no enabled encode for this stream (Kaltura: the ingest is not in the entry\'s conversion profile, or every flavor is disabled); publish with a stream name the profile lists (ENTRY_1) or fix the profile');
+    throw new LadderError(
+      'no-encodes',
+      "the conversion profile has no enabled encode for this stream (Kaltura: the ingest is not in the entry's conversion profile, or every flavor is disabled); publish with a stream name the profile lists (ENTRY_1) or fix the profile",
+    );
   }
 
   const groups: Record<string, string[]> = {};
@@ -106,7 +126,8 @@ export function parseServeLadder(xml: string): ParsedLadder {
   }
 
   const ignored = unknown.list();
-  if (ignored.length > 0) warnings.push(`ignored conversion profile elements the station does not use: ${ignored.join(', ')}`);
+  if (ignored.length > 0)
+    warnings.push(`ignored conversion profile elements the station does not use: ${ignored.join(', ')}`);
   return { ladder: { renditions, groups, sourceFrameRateFps, deinterlace }, warnings };
 }
 
@@ -114,11 +135,19 @@ function parseEncode(encode: XmlNode, unknown: UnknownElements, warnings: string
   const name = text(encode['Name']);
   const rawStreamName = text(encode['StreamName']);
   if (!parseBool(text(encode['Enable']), true)) return null;
-  if (!name) throw new LadderError('invalid', 'an enabled encode in the conversion profile has no <Name>; every encode needs a Name');
-  if (!rawStreamName) throw new LadderError('invalid', `encode ${name} has no <StreamName>; Kaltura sends ENTRY_<liveParamsId>`);
+  if (!name)
+    throw new LadderError(
+      'invalid',
+      'an enabled encode in the conversion profile has no <Name>; every encode needs a Name',
+    );
+  if (!rawStreamName)
+    throw new LadderError('invalid', `encode ${name} has no <StreamName>; Kaltura sends ENTRY_<liveParamsId>`);
   const streamName = rawStreamName.replace(/^mp4:/i, '');
   if (!/^[A-Za-z0-9_-]+$/.test(streamName)) {
-    throw new LadderError('invalid', `encode ${name} has StreamName "${streamName}", which cannot name an HLS folder; expected ENTRY_<liveParamsId>`);
+    throw new LadderError(
+      'invalid',
+      `encode ${name} has StreamName "${streamName}", which cannot name an HLS folder; expected ENTRY_<liveParamsId>`,
+    );
   }
   const flavorMatch = /_(\d+)$/.exec(streamName);
   const flavorId = flavorMatch ? Number(flavorMatch[1]) : null;
@@ -147,10 +176,23 @@ function parseVideo(node: XmlNode, encodeName: string, unknown: UnknownElements,
   const keyFrames = { followSource: parseBool(text(keyFrameNode?.['FollowSource']), true), intervalFrames: interval };
   if (codec === 'disable') return null;
   if (codec === 'passthru') {
-    return { codec: 'copy', profile: null, bitrateBps: null, fitMode: 'match-source', width: null, height: null, keyFrames, skipFrameCount: 0, constantBitrate: false };
+    return {
+      codec: 'copy',
+      profile: null,
+      bitrateBps: null,
+      fitMode: 'match-source',
+      width: null,
+      height: null,
+      keyFrames,
+      skipFrameCount: 0,
+      constantBitrate: false,
+    };
   }
   if (codec !== 'h.264' && codec !== 'h.263') {
-    throw new LadderError('invalid', `encode ${encodeName} asks for video codec "${text(node['Codec'])}", which the station cannot produce; use H.264 or PassThru in the live params`);
+    throw new LadderError(
+      'invalid',
+      `encode ${encodeName} asks for video codec "${text(node['Codec'])}", which the station cannot produce; use H.264 or PassThru in the live params`,
+    );
   }
   let profile = (text(node['Profile']) ?? 'main').toLowerCase();
   if (codec === 'h.263') {
@@ -158,11 +200,18 @@ function parseVideo(node: XmlNode, encodeName: string, unknown: UnknownElements,
     profile = 'baseline';
   }
   if (profile !== 'baseline' && profile !== 'main' && profile !== 'high') {
-    throw new LadderError('invalid', `encode ${encodeName} has H.264 profile "${text(node['Profile'])}"; use baseline, main or high`);
+    throw new LadderError(
+      'invalid',
+      `encode ${encodeName} has H.264 profile "${text(node['Profile'])}"; use baseline, main or high`,
+    );
   }
   const bitrateText = text(node['Bitrate']);
   const bitrateBps = bitrateText === null ? DEFAULT_VIDEO_BITRATE_BPS : positiveInt(bitrateText);
-  if (bitrateBps === null) throw new LadderError('invalid', `encode ${encodeName} has video Bitrate "${bitrateText}"; expected a positive number of bits per second`);
+  if (bitrateBps === null)
+    throw new LadderError(
+      'invalid',
+      `encode ${encodeName} has video Bitrate "${bitrateText}"; expected a positive number of bits per second`,
+    );
 
   let fitMode: FitMode = 'match-source';
   let width: number | null = null;
@@ -174,13 +223,18 @@ function parseVideo(node: XmlNode, encodeName: string, unknown: UnknownElements,
     width = positiveInt(text(frameSize['Width']));
     height = positiveInt(text(frameSize['Height']));
     if (mode === 'fit-width') {
-      if (width === null) throw new LadderError('invalid', `encode ${encodeName} uses fit-width without a positive <Width>`);
+      if (width === null)
+        throw new LadderError('invalid', `encode ${encodeName} uses fit-width without a positive <Width>`);
       fitMode = 'fit-width';
     } else if (mode === 'fit-height') {
-      if (height === null) throw new LadderError('invalid', `encode ${encodeName} uses fit-height without a positive <Height>`);
+      if (height === null)
+        throw new LadderError('invalid', `encode ${encodeName} uses fit-height without a positive <Height>`);
       fitMode = 'fit-height';
     } else if (mode !== 'match-source') {
-      throw new LadderError('invalid', `encode ${encodeName} has FitMode "${text(frameSize['FitMode'])}"; the station supports match-source, fit-width and fit-height`);
+      throw new LadderError(
+        'invalid',
+        `encode ${encodeName} has FitMode "${text(frameSize['FitMode'])}"; the station supports match-source, fit-width and fit-height`,
+      );
     }
     if (fitMode === 'match-source') {
       width = null;
@@ -190,10 +244,15 @@ function parseVideo(node: XmlNode, encodeName: string, unknown: UnknownElements,
   const skipNode = node['SkipFrameCount'];
   let skipFrameCount = 0;
   if (skipNode !== undefined) {
-    const skipText = typeof skipNode === 'object' && skipNode !== null ? text((skipNode as XmlNode)['Value']) : text(skipNode);
+    const skipText =
+      typeof skipNode === 'object' && skipNode !== null ? text((skipNode as XmlNode)['Value']) : text(skipNode);
     if (typeof skipNode === 'object' && skipNode !== null) unknown.check(skipNode as XmlNode, 'SkipFrameCount');
     const skip = skipText === null || skipText === '' ? 0 : Number(skipText);
-    if (!Number.isInteger(skip) || skip < 0) throw new LadderError('invalid', `encode ${encodeName} has SkipFrameCount "${skipText}"; expected a whole number >= 0`);
+    if (!Number.isInteger(skip) || skip < 0)
+      throw new LadderError(
+        'invalid',
+        `encode ${encodeName} has SkipFrameCount "${skipText}"; expected a whole number >= 0`,
+      );
     skipFrameCount = skip;
   }
   return { codec: 'h264', profile, bitrateBps, fitMode, width, height, keyFrames, skipFrameCount, constantBitrate };
@@ -205,11 +264,18 @@ function parseAudio(node: XmlNode, encodeName: string, unknown: UnknownElements)
   if (codec === 'disable') return null;
   if (codec === 'passthru') return { codec: 'copy', bitrateBps: null };
   if (codec !== 'aac') {
-    throw new LadderError('invalid', `encode ${encodeName} asks for audio codec "${text(node['Codec'])}"; the station supports AAC, PassThru and Disable`);
+    throw new LadderError(
+      'invalid',
+      `encode ${encodeName} asks for audio codec "${text(node['Codec'])}"; the station supports AAC, PassThru and Disable`,
+    );
   }
   const bitrateText = text(node['Bitrate']);
   const bitrateBps = bitrateText === null ? DEFAULT_AUDIO_BITRATE_BPS : positiveInt(bitrateText);
-  if (bitrateBps === null) throw new LadderError('invalid', `encode ${encodeName} has audio Bitrate "${bitrateText}"; expected a positive number of bits per second`);
+  if (bitrateBps === null)
+    throw new LadderError(
+      'invalid',
+      `encode ${encodeName} has audio Bitrate "${bitrateText}"; expected a positive number of bits per second`,
+    );
   return { codec: 'aac', bitrateBps };
 }
 

@@ -6,7 +6,13 @@ import { enumNumber, invalidResponse } from './wire.js';
 import { parseListResponse } from './types.js';
 
 /** ServerNodeStatus (alpha/lib/enums/ServerNodeStatus.php) */
-export const SERVER_NODE_STATUS = { ACTIVE: 1, DISABLED: 2, DELETED: 3, NOT_REGISTERED: 4, NOT_OPERATIONAL: 5 } as const;
+export const SERVER_NODE_STATUS = {
+  ACTIVE: 1,
+  DISABLED: 2,
+  DELETED: 3,
+  NOT_REGISTERED: 4,
+  NOT_OPERATIONAL: 5,
+} as const;
 
 /** What Kaltura needs to send viewers to this station: where it serves HLS, and under which application. */
 export interface ServerNodeSpec {
@@ -57,7 +63,13 @@ export function parseServerNode(raw: unknown, call: string): ServerNodeInfo {
   const status = enumNumber(o.status);
   if (id === null) throw invalidResponse(call, 'the server node has no id');
   if (status === null) throw invalidResponse(call, 'the server node has no status');
-  return { id, hostName: typeof o.hostName === 'string' ? o.hostName : '', status, heartbeatTime: enumNumber(o.heartbeatTime), partnerId: enumNumber(o.partnerId) };
+  return {
+    id,
+    hostName: typeof o.hostName === 'string' ? o.hostName : '',
+    status,
+    heartbeatTime: enumNumber(o.heartbeatTime),
+    partnerId: enumNumber(o.partnerId),
+  };
 }
 
 /** The serverNode calls, as the keeper (server-node.ts) sees them. */
@@ -78,15 +90,38 @@ export function serverNodeApi(client: KalturaClient): ServerNodeApi {
     reportStatus: (spec) =>
       // a heartbeat that is repeated sets the same status and time: safe to retry
       client
-        .call('servernode', 'reportStatus', { hostName: spec.hostName, serverNode: wowzaMediaServerNode(spec), serverNodeStatus: SERVER_NODE_STATUS.ACTIVE }, { ...own, idempotent: true })
+        .call(
+          'servernode',
+          'reportStatus',
+          {
+            hostName: spec.hostName,
+            serverNode: wowzaMediaServerNode(spec),
+            serverNodeStatus: SERVER_NODE_STATUS.ACTIVE,
+          },
+          { ...own, idempotent: true },
+        )
         .then((raw) => parseServerNode(raw, 'servernode.reportstatus')),
-    add: (spec) => client.call('servernode', 'add', { serverNode: wowzaMediaServerNode(spec) }, { ...own, idempotent: false }).then((raw) => parseServerNode(raw, 'servernode.add')),
-    enable: (id) => client.call('servernode', 'enable', { serverNodeId: id }, { ...own, idempotent: true }).then((raw) => parseServerNode(raw, 'servernode.enable')),
+    add: (spec) =>
+      client
+        .call('servernode', 'add', { serverNode: wowzaMediaServerNode(spec) }, { ...own, idempotent: false })
+        .then((raw) => parseServerNode(raw, 'servernode.add')),
+    enable: (id) =>
+      client
+        .call('servernode', 'enable', { serverNodeId: id }, { ...own, idempotent: true })
+        .then((raw) => parseServerNode(raw, 'servernode.enable')),
     findByHostName: async (hostName) => {
       const filter = { objectType: 'KalturaWowzaMediaServerNodeFilter', hostNameLike: hostName };
-      const raw = await client.call('servernode', 'list', { filter, pager: { objectType: 'KalturaFilterPager', pageSize: 500 } }, { ...own, idempotent: true });
+      const raw = await client.call(
+        'servernode',
+        'list',
+        { filter, pager: { objectType: 'KalturaFilterPager', pageSize: 500 } },
+        { ...own, idempotent: true },
+      );
       return parseListResponse(raw, 'servernode.list', parseServerNode).objects.filter((n) => n.hostName === hostName);
     },
-    markOffline: (id) => client.call('servernode', 'markOffline', { serverNodeId: id }, { ...own, idempotent: true }).then((raw) => parseServerNode(raw, 'servernode.markoffline')),
+    markOffline: (id) =>
+      client
+        .call('servernode', 'markOffline', { serverNodeId: id }, { ...own, idempotent: true })
+        .then((raw) => parseServerNode(raw, 'servernode.markoffline')),
   };
 }

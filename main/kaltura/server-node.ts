@@ -5,7 +5,12 @@
 // Refusals are kept with the reason and the fix, and tried again slowly (a partner feature may be switched on).
 // Calls are serialised; each carries a generation id so an answer from before a stop cannot change the state.
 import { KalturaApiError, KalturaTransportError } from './errors.js';
-import { SERVER_NODE_STATUS, type ServerNodeApi, type ServerNodeInfo, type ServerNodeSpec } from './server-node-actions.js';
+import {
+  SERVER_NODE_STATUS,
+  type ServerNodeApi,
+  type ServerNodeInfo,
+  type ServerNodeSpec,
+} from './server-node-actions.js';
 import type { Clock, TimerHandle } from '../station/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
@@ -33,7 +38,10 @@ export interface ServerNodeKeeperOptions {
   logger?: Logger;
 }
 
-type Outcome = { kind: 'ok'; node: ServerNodeInfo; method: 'reportStatus' | 'addEnable' } | { kind: 'refused'; code: string; reason: string } | { kind: 'retry'; reason: string };
+type Outcome =
+  | { kind: 'ok'; node: ServerNodeInfo; method: 'reportStatus' | 'addEnable' }
+  | { kind: 'refused'; code: string; reason: string }
+  | { kind: 'retry'; reason: string };
 
 /** Why a serverNode refusal happened and what to do, from Kaltura's code. */
 export function describeServerNodeRefusal(error: KalturaApiError, hostName: string): string {
@@ -42,7 +50,10 @@ export function describeServerNodeRefusal(error: KalturaApiError, hostName: stri
       return SERVER_NODE_FEATURE_MISSING;
     case 'SERVICE_DOES_NOT_EXISTS':
     case 'ACTION_DOES_NOT_EXISTS':
-      return 'this Kaltura server has no serverNode service (a server older than the media-server nodes); ask its administrator to add this station as a Wowza media server node named ' + hostName;
+      return (
+        'this Kaltura server has no serverNode service (a server older than the media-server nodes); ask its administrator to add this station as a Wowza media server node named ' +
+        hostName
+      );
     case 'HOST_NAME_ALREADY_EXISTS':
       return `Kaltura already has a server node named ${hostName} that this station cannot use (it is disabled, or belongs to another partner): enable it in the Admin Console, or give this station another hostname in Settings`;
     default:
@@ -65,9 +76,19 @@ export class ServerNodeKeeper {
   constructor(private readonly options: ServerNodeKeeperOptions) {
     const interval = options.heartbeatIntervalMs ?? MAX_HEARTBEAT_INTERVAL_MS;
     if (!(interval > 0 && interval <= MAX_HEARTBEAT_INTERVAL_MS)) {
-      throw new Error(`heartbeatIntervalMs must be between 1 and ${MAX_HEARTBEAT_INTERVAL_MS} (Kaltura forgets a node after ${SERVER_NODE_TTL_MS / 1000} s), got ${interval}`);
+      throw new Error(
+        `heartbeatIntervalMs must be between 1 and ${MAX_HEARTBEAT_INTERVAL_MS} (Kaltura forgets a node after ${SERVER_NODE_TTL_MS / 1000} s), got ${interval}`,
+      );
     }
-    this.current = { hostname: options.spec().hostName, status: 'none', nodeId: null, method: null, lastHeartbeatAtMs: null, code: null, reason: null };
+    this.current = {
+      hostname: options.spec().hostName,
+      status: 'none',
+      nodeId: null,
+      method: null,
+      lastHeartbeatAtMs: null,
+      code: null,
+      reason: null,
+    };
   }
 
   state(): ServerNodeState {
@@ -115,10 +136,16 @@ export class ServerNodeKeeper {
       if (nodeId !== null) {
         try {
           await this.options.api.markOffline(nodeId);
-          this.options.logger?.info('server node taken out of service (markOffline)', { hostName: this.current.hostname, nodeId });
+          this.options.logger?.info('server node taken out of service (markOffline)', {
+            hostName: this.current.hostname,
+            nodeId,
+          });
         } catch (error) {
           // INVALID_OBJECT_ID: it was not ACTIVE any more; anything else: Kaltura reads it as NOT_REGISTERED after 120 s
-          this.options.logger?.warn('markOffline failed; Kaltura reads the node as not registered 120 s after its last heartbeat', { nodeId, error: (error as Error).message });
+          this.options.logger?.warn(
+            'markOffline failed; Kaltura reads the node as not registered 120 s after its last heartbeat',
+            { nodeId, error: (error as Error).message },
+          );
         }
       }
       if (generation === this.generation) this.set({ status: 'offline', reason: null, code: null });
@@ -160,8 +187,21 @@ export class ServerNodeKeeper {
       const first = this.current.status !== 'registered' || this.current.nodeId !== outcome.node.id;
       this.failures = 0;
       const heartbeat = outcome.method === 'reportStatus';
-      this.set({ hostname: spec.hostName, status: 'registered', nodeId: outcome.node.id, method: outcome.method, lastHeartbeatAtMs: heartbeat ? this.options.clock.nowMs() : this.current.lastHeartbeatAtMs, code: null, reason: null });
-      if (first) logger?.info('server node registered with Kaltura', { hostName: spec.hostName, nodeId: outcome.node.id, method: outcome.method });
+      this.set({
+        hostname: spec.hostName,
+        status: 'registered',
+        nodeId: outcome.node.id,
+        method: outcome.method,
+        lastHeartbeatAtMs: heartbeat ? this.options.clock.nowMs() : this.current.lastHeartbeatAtMs,
+        code: null,
+        reason: null,
+      });
+      if (first)
+        logger?.info('server node registered with Kaltura', {
+          hostName: spec.hostName,
+          nodeId: outcome.node.id,
+          method: outcome.method,
+        });
       // add + enable leaves the heartbeat null, which Kaltura reads as always registered: nothing to repeat then
       if (heartbeat) this.schedule(generation, this.options.heartbeatIntervalMs ?? MAX_HEARTBEAT_INTERVAL_MS);
       else this.cancelTimer();
@@ -175,9 +215,21 @@ export class ServerNodeKeeper {
       return;
     }
     this.failures++;
-    const delayMs = Math.min(this.options.retryMaxDelayMs ?? 30_000, (this.options.retryBaseDelayMs ?? 2_000) * 2 ** (this.failures - 1));
-    this.set({ hostname: spec.hostName, status: 'retrying', reason: `${outcome.reason}; trying again in ${Math.round(delayMs / 1000)} s`, code: null });
-    logger?.warn('server node registration failed; retrying', { hostName: spec.hostName, delayMs, error: outcome.reason });
+    const delayMs = Math.min(
+      this.options.retryMaxDelayMs ?? 30_000,
+      (this.options.retryBaseDelayMs ?? 2_000) * 2 ** (this.failures - 1),
+    );
+    this.set({
+      hostname: spec.hostName,
+      status: 'retrying',
+      reason: `${outcome.reason}; trying again in ${Math.round(delayMs / 1000)} s`,
+      code: null,
+    });
+    logger?.warn('server node registration failed; retrying', {
+      hostName: spec.hostName,
+      delayMs,
+      error: outcome.reason,
+    });
     this.schedule(generation, delayMs);
   }
 
@@ -188,7 +240,8 @@ export class ServerNodeKeeper {
     } catch (error) {
       if (!(error instanceof KalturaApiError)) return this.transient(error);
       // reportStatus not permitted (or missing on an older server): list + add + enable, as liveDVR did
-      if (error.code !== 'SERVICE_FORBIDDEN' && error.code !== 'ACTION_DOES_NOT_EXISTS') return this.refusedOrRetry(error, spec);
+      if (error.code !== 'SERVICE_FORBIDDEN' && error.code !== 'ACTION_DOES_NOT_EXISTS')
+        return this.refusedOrRetry(error, spec);
     }
     try {
       const existing = (await api.findByHostName(spec.hostName))[0];
@@ -203,7 +256,8 @@ export class ServerNodeKeeper {
 
   private refusedOrRetry(error: KalturaApiError, spec: ServerNodeSpec): Outcome {
     // a KS problem is the KS supervisor's to fix (it renews and reports); the node is tried again soon
-    if (error.code === 'INVALID_KS' || error.code === 'MISSING_KS') return { kind: 'retry', reason: `Kaltura did not accept the station's KS (${error.code})` };
+    if (error.code === 'INVALID_KS' || error.code === 'MISSING_KS')
+      return { kind: 'retry', reason: `Kaltura did not accept the station's KS (${error.code})` };
     return { kind: 'refused', code: error.code, reason: describeServerNodeRefusal(error, spec.hostName) };
   }
 
@@ -248,19 +302,29 @@ export type NodeForCalls = Pick<ServerNodeKeeper, 'state' | 'reregister'>;
  * more and runs the call again, once. If the node is still not registered, or Kaltura still does not find it, the
  * call fails with `refuse(error, state)`, which carries the node's reason. `waitMs` bounds the re-registration.
  */
-export async function callWithNode<T>(node: NodeForCalls | null, call: () => Promise<T>, refuse: (error: KalturaApiError, state: ServerNodeState | null) => Error, waitMs = 8_000, logger?: Logger): Promise<T> {
+export async function callWithNode<T>(
+  node: NodeForCalls | null,
+  call: () => Promise<T>,
+  refuse: (error: KalturaApiError, state: ServerNodeState | null) => Error,
+  waitMs = 8_000,
+  logger?: Logger,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
     if (!node || !(error instanceof KalturaApiError) || error.code !== 'MEDIA_SERVER_NOT_FOUND') throw error;
     logger?.warn('Kaltura answered MEDIA_SERVER_NOT_FOUND; registering the server node again', { call: error.call });
     let timer: NodeJS.Timeout | undefined;
-    const state = await Promise.race([node.reregister(), new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs)))]).finally(() => clearTimeout(timer));
+    const state = await Promise.race([
+      node.reregister(),
+      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs))),
+    ]).finally(() => clearTimeout(timer));
     if (state?.status !== 'registered') throw refuse(error, state ?? node.state());
     try {
       return await call();
     } catch (again) {
-      if (again instanceof KalturaApiError && again.code === 'MEDIA_SERVER_NOT_FOUND') throw refuse(again, node.state());
+      if (again instanceof KalturaApiError && again.code === 'MEDIA_SERVER_NOT_FOUND')
+        throw refuse(again, node.state());
       throw again;
     }
   }
@@ -268,6 +332,14 @@ export async function callWithNode<T>(node: NodeForCalls | null, call: () => Pro
 
 /** The refusal of a publish Kaltura does not know the station for: the hostname and why, with the fix. */
 export function mediaServerNotFound(error: KalturaApiError, state: ServerNodeState | null): KalturaApiError {
-  const why = state?.status === 'refused' && state.reason ? state.reason : 'it was registered again and Kaltura still does not find it: check in the Admin Console that the node is not disabled or deleted';
-  return new KalturaApiError('MEDIA_SERVER_NOT_FOUND', `Kaltura does not know this station as a media server (${state?.hostname ?? 'no hostname'}): ${why}`, error.args, error.call);
+  const why =
+    state?.status === 'refused' && state.reason
+      ? state.reason
+      : 'it was registered again and Kaltura still does not find it: check in the Admin Console that the node is not disabled or deleted';
+  return new KalturaApiError(
+    'MEDIA_SERVER_NOT_FOUND',
+    `Kaltura does not know this station as a media server (${state?.hostname ?? 'no hostname'}): ${why}`,
+    error.args,
+    error.call,
+  );
 }

@@ -58,8 +58,12 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
   private readonly redactor: Redactor;
 
   constructor(private readonly options: KalturaServiceOptions) {
-    if (!Number.isSafeInteger(options.partnerId)) throw new Error(`Kaltura partnerId must be an integer, got ${String(options.partnerId)}`);
-    if (options.hostname.trim() === '') throw new Error('Kaltura hostname is empty: set kaltura.hostname to the registered server-node name of this station');
+    if (!Number.isSafeInteger(options.partnerId))
+      throw new Error(`Kaltura partnerId must be an integer, got ${String(options.partnerId)}`);
+    if (options.hostname.trim() === '')
+      throw new Error(
+        'Kaltura hostname is empty: set kaltura.hostname to the registered server-node name of this station',
+      );
     this.client = options.client;
     this.applicationName = options.applicationName ?? 'kLive';
     this.redactor = options.redactor ?? new Redactor();
@@ -74,7 +78,10 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
    * media-server mode: p itself (null for -5: no impersonation); eCDN: only the station's own partner, not impersonated.
    */
   impersonationFor(partnerId: number): Impersonate {
-    if (!Number.isSafeInteger(partnerId)) throw new KalturaModeError(`stream partner "${String(partnerId)}" is not a number: the broadcast URL needs p=<partner id>`);
+    if (!Number.isSafeInteger(partnerId))
+      throw new KalturaModeError(
+        `stream partner "${String(partnerId)}" is not a number: the broadcast URL needs p=<partner id>`,
+      );
     if (this.isEcdn) {
       if (partnerId !== this.options.partnerId) {
         throw new KalturaModeError(
@@ -94,7 +101,13 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
     }
     return liveStreamAuthenticate(
       this.client,
-      { entryId: args.entryId, token: args.token, hostname: this.options.hostname, mediaServerIndex: args.mediaServerIndex, applicationName: this.applicationName },
+      {
+        entryId: args.entryId,
+        token: args.token,
+        hostname: this.options.hostname,
+        mediaServerIndex: args.mediaServerIndex,
+        applicationName: this.applicationName,
+      },
       this.impersonationFor(partnerId),
     );
   }
@@ -103,11 +116,27 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
     return this.run(() => liveStreamGet(this.client, entryId, this.impersonationFor(partnerId)));
   }
 
-  serveConversionProfile(args: { partnerId: number; streamName: string; extraParams: Record<string, string> }): Promise<string> {
-    return this.run(() => serveConversionProfile(this.client, { streamName: args.streamName, extraParams: args.extraParams }, this.impersonationFor(args.partnerId)));
+  serveConversionProfile(args: {
+    partnerId: number;
+    streamName: string;
+    extraParams: Record<string, string>;
+  }): Promise<string> {
+    return this.run(() =>
+      serveConversionProfile(
+        this.client,
+        { streamName: args.streamName, extraParams: args.extraParams },
+        this.impersonationFor(args.partnerId),
+      ),
+    );
   }
 
-  registerMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; status: 'BROADCASTING' | 'PLAYABLE'; shouldCreateRecordedEntry?: boolean }): Promise<LiveStreamEntry> {
+  registerMediaServer(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+    status: 'BROADCASTING' | 'PLAYABLE';
+    shouldCreateRecordedEntry?: boolean;
+  }): Promise<LiveStreamEntry> {
     return this.run(() =>
       liveStreamRegisterMediaServer(
         this.client,
@@ -117,23 +146,39 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
           mediaServerIndex: args.mediaServerIndex,
           applicationName: this.applicationName,
           liveEntryStatus: LIVE_ENTRY_STATUS[args.status],
-          ...(args.shouldCreateRecordedEntry === undefined ? {} : { shouldCreateRecordedEntry: args.shouldCreateRecordedEntry }),
+          ...(args.shouldCreateRecordedEntry === undefined
+            ? {}
+            : { shouldCreateRecordedEntry: args.shouldCreateRecordedEntry }),
         },
         this.impersonationFor(args.partnerId),
       ),
     );
   }
 
-  async unregisterMediaServer(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex }): Promise<void> {
+  async unregisterMediaServer(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+  }): Promise<void> {
     await this.run(() =>
-      liveStreamUnregisterMediaServer(this.client, { entryId: args.entryId, hostname: this.options.hostname, mediaServerIndex: args.mediaServerIndex }, this.impersonationFor(args.partnerId)),
+      liveStreamUnregisterMediaServer(
+        this.client,
+        { entryId: args.entryId, hostname: this.options.hostname, mediaServerIndex: args.mediaServerIndex },
+        this.impersonationFor(args.partnerId),
+      ),
     );
   }
 
   /** privateData is redacted once more here: the original module leaked the stream token through beacons. */
   addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void> {
     const privateData = this.redactor.redact(args.privateData);
-    return this.run(() => beaconAdd(this.client, { entryId: args.entryId, eventType: args.eventType, privateData }, this.impersonationFor(args.partnerId)));
+    return this.run(() =>
+      beaconAdd(
+        this.client,
+        { entryId: args.entryId, eventType: args.eventType, privateData },
+        this.impersonationFor(args.partnerId),
+      ),
+    );
   }
 
   isLive(args: { partnerId: number; entryId: string }): Promise<boolean> {
@@ -142,16 +187,40 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
 
   listEntryServerNodes(args: { partnerId: number; entryId: string }): Promise<EntryServerNodeInfo[]> {
     return this.run(async () => {
-      const list = await entryServerNodeList(this.client, { entryId: args.entryId }, this.impersonationFor(args.partnerId));
-      return list.objects.map((n) => ({ id: n.id, entryId: n.entryId, serverNodeId: n.serverNodeId, status: n.status, serverType: n.serverType, updatedAt: n.updatedAt }));
+      const list = await entryServerNodeList(
+        this.client,
+        { entryId: args.entryId },
+        this.impersonationFor(args.partnerId),
+      );
+      return list.objects.map((n) => ({
+        id: n.id,
+        entryId: n.entryId,
+        serverNodeId: n.serverNodeId,
+        status: n.status,
+        serverType: n.serverType,
+        updatedAt: n.updatedAt,
+      }));
     });
   }
 
-  uploadFile(args: { partnerId: number; filePath: string; chunkBytes?: number; onProgress?: (uploadedBytes: number, totalBytes: number) => void }): Promise<string> {
+  uploadFile(args: {
+    partnerId: number;
+    filePath: string;
+    chunkBytes?: number;
+    onProgress?: (uploadedBytes: number, totalBytes: number) => void;
+  }): Promise<string> {
     return this.run(() => uploadFileInChunks(this.client, args, this.impersonationFor(args.partnerId)));
   }
 
-  appendRecording(args: { partnerId: number; entryId: string; assetId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; isLastChunk: boolean }): Promise<LiveStreamEntry> {
+  appendRecording(args: {
+    partnerId: number;
+    entryId: string;
+    assetId: string;
+    mediaServerIndex: MediaServerIndex;
+    uploadTokenId: string;
+    durationSeconds: number;
+    isLastChunk: boolean;
+  }): Promise<LiveStreamEntry> {
     return this.run(() =>
       liveStreamAppendRecording(
         this.client,
@@ -168,7 +237,14 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
     );
   }
 
-  setRecordedContent(args: { partnerId: number; entryId: string; mediaServerIndex: MediaServerIndex; uploadTokenId: string; durationSeconds: number; recordedEntryId?: string | null }): Promise<LiveStreamEntry> {
+  setRecordedContent(args: {
+    partnerId: number;
+    entryId: string;
+    mediaServerIndex: MediaServerIndex;
+    uploadTokenId: string;
+    durationSeconds: number;
+    recordedEntryId?: string | null;
+  }): Promise<LiveStreamEntry> {
     return this.run(() =>
       liveStreamSetRecordedContent(
         this.client,
@@ -189,13 +265,25 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
     const startedMs = nowMs();
     try {
       const info = await sessionGet(this.client);
-      return { ok: true, message: `Kaltura accepted the station's KS (partner ${info.partnerId})`, latencyMs: nowMs() - startedMs };
+      return {
+        ok: true,
+        message: `Kaltura accepted the station's KS (partner ${info.partnerId})`,
+        latencyMs: nowMs() - startedMs,
+      };
     } catch (error) {
       const latencyMs = error instanceof KalturaApiError ? nowMs() - startedMs : null;
-      if (error instanceof KalturaApiError && (error.code === 'INVALID_KS' || error.code === 'SERVICE_FORBIDDEN' || error.code === 'MISSING_KS')) {
-        return { ok: false, message: `Kaltura refused the station's KS (${error.code}): check the admin secret and the partner id`, latencyMs };
+      if (
+        error instanceof KalturaApiError &&
+        (error.code === 'INVALID_KS' || error.code === 'SERVICE_FORBIDDEN' || error.code === 'MISSING_KS')
+      ) {
+        return {
+          ok: false,
+          message: `Kaltura refused the station's KS (${error.code}): check the admin secret and the partner id`,
+          latencyMs,
+        };
       }
-      if (error instanceof KalturaApiError) return { ok: false, message: `Kaltura answered ${error.code}: ${error.message}`, latencyMs };
+      if (error instanceof KalturaApiError)
+        return { ok: false, message: `Kaltura answered ${error.code}: ${error.message}`, latencyMs };
       if (error instanceof KalturaTransportError) return { ok: false, message: error.message, latencyMs };
       return { ok: false, message: (error as Error).message, latencyMs };
     }

@@ -49,10 +49,16 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
   const clock = options.clock ?? systemClock();
   const serviceUrl = options.serviceUrlOverride ?? settings.serviceUrl;
   if (serviceUrl.trim() === '') {
-    throw new Error(settings.mode === 'sandbox' ? 'sandbox mode needs the sandbox URL: start the sandbox before the Kaltura layer' : 'kaltura.serviceUrl is empty: set it to your Kaltura server, e.g. https://www.kaltura.com');
+    throw new Error(
+      settings.mode === 'sandbox'
+        ? 'sandbox mode needs the sandbox URL: start the sandbox before the Kaltura layer'
+        : 'kaltura.serviceUrl is empty: set it to your Kaltura server, e.g. https://www.kaltura.com',
+    );
   }
   if (options.adminSecret.trim() === '') {
-    throw new Error(`no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in the settings`);
+    throw new Error(
+      `no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in the settings`,
+    );
   }
   const redactor = options.logger?.redactor ?? new Redactor();
   redactor.addSecret(options.adminSecret);
@@ -73,7 +79,9 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
     renewAtFraction: settings.ksRenewAtFraction,
     clock,
     ...(options.logger ? { logger: options.logger.child('ks') } : {}),
-    ...(options.verifyKs === false ? {} : { verify: async (fresh: string) => void (await sessionGet(requireClient(), fresh)) }),
+    ...(options.verifyKs === false
+      ? {}
+      : { verify: async (fresh: string) => void (await sessionGet(requireClient(), fresh)) }),
   });
   client = new KalturaClient({
     serviceUrl,
@@ -99,7 +107,13 @@ export function createKalturaStack(options: KalturaStackOptions): KalturaStack {
     client,
     redactor,
   });
-  const status = (): KalturaStatus => ({ mode: settings.mode, serviceUrl, partnerId: settings.partnerId, ks: ks.status(), api: api.status() });
+  const status = (): KalturaStatus => ({
+    mode: settings.mode,
+    serviceUrl,
+    partnerId: settings.partnerId,
+    ks: ks.status(),
+    api: api.status(),
+  });
   const listeners = new Set<(status: KalturaStatus) => void>();
   const notify = (): void => {
     for (const listener of [...listeners]) listener(status());

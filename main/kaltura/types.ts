@@ -112,7 +112,11 @@ export function parseEntryServerNode(raw: unknown, call: string): EntryServerNod
   };
 }
 
-export function parseListResponse<T>(raw: unknown, call: string, item: (raw: unknown, call: string) => T): { objects: T[]; totalCount: number } {
+export function parseListResponse<T>(
+  raw: unknown,
+  call: string,
+  item: (raw: unknown, call: string) => T,
+): { objects: T[]; totalCount: number } {
   const o = asObject(raw, call, 'a list response');
   const objects = o.objects === undefined ? [] : o.objects;
   if (!Array.isArray(objects)) throw invalidResponse(call, 'objects is not a list');

@@ -13,12 +13,15 @@ export async function uploadFileInChunks(
   partnerId: Impersonate,
 ): Promise<string> {
   const chunkBytes = args.chunkBytes ?? DEFAULT_UPLOAD_CHUNK_BYTES;
-  if (!Number.isInteger(chunkBytes) || chunkBytes < 1024) throw new Error(`upload chunk size must be an integer of at least 1024 bytes, got ${chunkBytes}`);
+  if (!Number.isInteger(chunkBytes) || chunkBytes < 1024)
+    throw new Error(`upload chunk size must be an integer of at least 1024 bytes, got ${chunkBytes}`);
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(args.filePath, 'r');
   } catch (error) {
-    throw new Error(`cannot upload ${args.filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check that the recording file exists and is readable`);
+    throw new Error(
+      `cannot upload ${args.filePath}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; check that the recording file exists and is readable`,
+    );
   }
   try {
     const totalBytes = (await handle.stat()).size;

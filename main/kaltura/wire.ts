@@ -57,7 +57,11 @@ export function toApiError(raw: RawApiException, call: string, scrub: (text: str
  * The error form of "file" actions such as serve: an empty body plus `X-Kaltura: error-CODE` (the server
  * writes `error- CODE` in some paths) and `X-Kaltura-App: exiting on error CODE - message`.
  */
-export function serveErrorFromHeaders(headers: Headers, call: string, scrub: (text: string) => string): KalturaApiError | null {
+export function serveErrorFromHeaders(
+  headers: Headers,
+  call: string,
+  scrub: (text: string) => string,
+): KalturaApiError | null {
   const marker = headers.get('x-kaltura');
   const match = marker ? /^error-\s*(\S+)/i.exec(marker.trim()) : null;
   if (!match?.[1]) return null;
@@ -75,7 +79,11 @@ export function enumNumber(value: unknown): number | null {
 }
 
 export function invalidResponse(call: string, what: string): KalturaTransportError {
-  return new KalturaTransportError('invalid-response', `Kaltura ${call} returned an unexpected answer: ${what}. Check that the service URL points at a Kaltura api_v3 server`, call);
+  return new KalturaTransportError(
+    'invalid-response',
+    `Kaltura ${call} returned an unexpected answer: ${what}. Check that the service URL points at a Kaltura api_v3 server`,
+    call,
+  );
 }
 
 /** Parses a format=1 body; an empty body is a void result (null). */

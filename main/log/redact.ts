@@ -11,7 +11,17 @@ const QUERY_PARAM_PATTERN = /([?&;](?:t|ks|token|secret|adminSecret|streamPasswo
 const PATH_PAIR_PATTERN = /(\/(?:ks|t|secret)\/)[^/\s"'?]+/gi;
 const JSON_FIELD_PATTERN = /("(?:ks|token|secret|adminSecret|streamPassword|password|t)"\s*:\s*")[^"]*(")/gi;
 
-const SECRET_KEYS = new Set(['ks', 'token', 'secret', 'adminsecret', 'streampassword', 'password', 't', 'srtpass', 'accesstoken']);
+const SECRET_KEYS = new Set([
+  'ks',
+  'token',
+  'secret',
+  'adminsecret',
+  'streampassword',
+  'password',
+  't',
+  'srtpass',
+  'accesstoken',
+]);
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -47,7 +57,10 @@ export class Redactor {
     if (value && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null && v !== '' ? REDACTED : this.redactValue(v, depth + 1);
+        out[k] =
+          SECRET_KEYS.has(k.toLowerCase()) && v !== undefined && v !== null && v !== ''
+            ? REDACTED
+            : this.redactValue(v, depth + 1);
       }
       return out;
     }

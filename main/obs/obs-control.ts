@@ -20,7 +20,11 @@ export const obsWebSocketConnector: ObsConnector = async (address, password) => 
   const obs = new OBSWebSocket();
   await obs.connect(address, password === '' ? undefined : password, { rpcVersion: 1 });
   return {
-    call: async (request, data) => ((await (obs.call as (r: string, d?: unknown) => Promise<unknown>)(request, data)) ?? {}) as Record<string, unknown>,
+    call: async (request, data) =>
+      ((await (obs.call as (r: string, d?: unknown) => Promise<unknown>)(request, data)) ?? {}) as Record<
+        string,
+        unknown
+      >,
     disconnect: () => obs.disconnect(),
     onClose: (listener) => void obs.on('ConnectionClosed', listener),
   };
@@ -39,8 +43,10 @@ export interface SendArgs {
 /** Why OBS could not be used, with what to do in OBS. */
 export function describeObsError(error: unknown, address: string): string {
   if (error instanceof OBSWebSocketError) {
-    if (error.code === 4009) return `OBS refused the password (authentication failed): copy it from OBS → Tools → WebSocket Server Settings → Show Connect Info.`;
-    if (error.code === 4010) return 'This OBS speaks an older obs-websocket: use OBS 28 or newer (it ships obs-websocket 5).';
+    if (error.code === 4009)
+      return `OBS refused the password (authentication failed): copy it from OBS → Tools → WebSocket Server Settings → Show Connect Info.`;
+    if (error.code === 4010)
+      return 'This OBS speaks an older obs-websocket: use OBS 28 or newer (it ships obs-websocket 5).';
     if (error.code === 1006 || error.code === 1000 || error.code === -1) {
       return `OBS is not reachable at ${address}: start OBS, open Tools → WebSocket Server Settings, tick "Enable WebSocket server", and use the port and password from "Show Connect Info".`;
     }
@@ -53,7 +59,12 @@ export function describeObsError(error: unknown, address: string): string {
   return `OBS: ${message}`;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null;
 
 export class ObsControl {
   private link: ObsLink | null = null;
@@ -85,15 +96,21 @@ export class ObsControl {
       }
       const current = await this.link.call('GetStreamStatus');
       if (current.outputActive === true) {
-        this.problem = 'OBS is streaming right now: stop streaming in OBS before the station changes its server and key.';
+        this.problem =
+          'OBS is streaming right now: stop streaming in OBS before the station changes its server and key.';
         return this.status();
       }
-      await this.link.call('SetStreamServiceSettings', { streamServiceType: 'rtmp_custom', streamServiceSettings: { server: args.server, key: args.key, use_auth: false } });
+      await this.link.call('SetStreamServiceSettings', {
+        streamServiceType: 'rtmp_custom',
+        streamServiceSettings: { server: args.server, key: args.key, use_auth: false },
+      });
       this.sent = args;
       this.problem = null;
       this.lastBytes = null;
       this.bitrateKbps = null;
-      this.o.logger.info(`sent stream settings for ${args.entryId} (index ${args.mediaServerIndex}) to OBS ${this.version ?? ''} at ${args.address}`);
+      this.o.logger.info(
+        `sent stream settings for ${args.entryId} (index ${args.mediaServerIndex}) to OBS ${this.version ?? ''} at ${args.address}`,
+      );
     } catch (error) {
       this.problem = this.o.logger.redactor.redact(describeObsError(error, args.address));
       this.o.logger.warn(`Send to OBS failed: ${this.problem}`);
@@ -155,7 +172,12 @@ export class ObsControl {
       const settings = (service.streamServiceSettings ?? {}) as Record<string, unknown>;
       const fpsNum = num(video.fpsNumerator);
       const fpsDen = num(video.fpsDenominator);
-      const paramValue = (r: Record<string, unknown>): string | null => (typeof r.parameterValue === 'string' ? r.parameterValue : typeof r.defaultParameterValue === 'string' ? r.defaultParameterValue : null);
+      const paramValue = (r: Record<string, unknown>): string | null =>
+        typeof r.parameterValue === 'string'
+          ? r.parameterValue
+          : typeof r.defaultParameterValue === 'string'
+            ? r.defaultParameterValue
+            : null;
       const output: ObsOutputSettings = {
         outputMode: paramValue(mode) ?? 'Simple',
         simpleVideoBitrateKbps: num(paramValue(vbitrate)) ?? 2500,
@@ -166,7 +188,11 @@ export class ObsControl {
       };
       return {
         ...base,
-        settingsApplied: this.sent !== null && service.streamServiceType === 'rtmp_custom' && settings.server === this.sent.server && settings.key === this.sent.key,
+        settingsApplied:
+          this.sent !== null &&
+          service.streamServiceType === 'rtmp_custom' &&
+          settings.server === this.sent.server &&
+          settings.key === this.sent.key,
         streaming,
         reconnecting: stream.outputReconnecting === true,
         outputBitrateKbps: streaming ? this.bitrateKbps : null,

@@ -32,22 +32,34 @@ export function parseKeyint(x264Settings: string | null): number | null {
 export function obsLadderWarnings(s: ObsOutputSettings, top: TopRung | null): string[] {
   const warnings: string[] = [];
   if (s.outputMode === 'Advanced') {
-    warnings.push(`OBS is in Advanced output mode, whose keyframe interval the station cannot read: check Settings → Output → Streaming → Keyframe Interval is 1 or 2 s (not 0 = auto).`);
+    warnings.push(
+      `OBS is in Advanced output mode, whose keyframe interval the station cannot read: check Settings → Output → Streaming → Keyframe Interval is 1 or 2 s (not 0 = auto).`,
+    );
   } else {
     const keyint = parseKeyint(s.simpleX264Settings);
     if (keyint === null || keyint === 0) {
-      warnings.push('OBS sends a keyframe only every ~8 s (keyframe interval auto): set Settings → Output → Output Mode Advanced → Keyframe Interval 2 s, or in Simple mode x264 options "keyint=' + String(Math.round((s.fps ?? 30) * 2)) + '".');
+      warnings.push(
+        'OBS sends a keyframe only every ~8 s (keyframe interval auto): set Settings → Output → Output Mode Advanced → Keyframe Interval 2 s, or in Simple mode x264 options "keyint=' +
+          String(Math.round((s.fps ?? 30) * 2)) +
+          '".',
+      );
     } else if (s.fps && keyint / s.fps > MAX_KEYFRAME_INTERVAL_SECONDS) {
-      warnings.push(`OBS's keyframe interval is ${(keyint / s.fps).toFixed(1)} s (keyint=${keyint} at ${s.fps} fps): set it to 2 s or less so segments stay short.`);
+      warnings.push(
+        `OBS's keyframe interval is ${(keyint / s.fps).toFixed(1)} s (keyint=${keyint} at ${s.fps} fps): set it to 2 s or less so segments stay short.`,
+      );
     }
   }
   if (top) {
     if (top.height !== null && s.outputHeight !== null && s.outputHeight > top.height) {
-      warnings.push(`OBS sends ${s.outputWidth ?? '?'}x${s.outputHeight}, above the profile's top rung (${top.width ?? '?'}x${top.height}): set Settings → Video → Output (Scaled) Resolution to ${top.width ?? '?'}x${top.height} to save upload.`);
+      warnings.push(
+        `OBS sends ${s.outputWidth ?? '?'}x${s.outputHeight}, above the profile's top rung (${top.width ?? '?'}x${top.height}): set Settings → Video → Output (Scaled) Resolution to ${top.width ?? '?'}x${top.height} to save upload.`,
+      );
     }
     const simpleKbps = s.outputMode === 'Advanced' ? null : s.simpleVideoBitrateKbps;
     if (top.videoBitrateBps !== null && simpleKbps !== null && simpleKbps * 1000 > top.videoBitrateBps) {
-      warnings.push(`OBS's video bitrate ${simpleKbps} kbps is above the profile's top rung (${Math.round(top.videoBitrateBps / 1000)} kbps): lower Settings → Output → Video Bitrate to that.`);
+      warnings.push(
+        `OBS's video bitrate ${simpleKbps} kbps is above the profile's top rung (${Math.round(top.videoBitrateBps / 1000)} kbps): lower Settings → Output → Video Bitrate to that.`,
+      );
     }
   }
   return warnings;

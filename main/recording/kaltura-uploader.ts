@@ -5,7 +5,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KalturaClient } from '../kaltura/client.js';
 import type { Impersonate } from '../kaltura/actions.js';
-import { flavorAssetListLive, liveStreamAppendRecording, liveStreamSetRecordedContent, uploadTokenAdd, uploadTokenUpload } from '../kaltura/actions.js';
+import {
+  flavorAssetListLive,
+  liveStreamAppendRecording,
+  liveStreamSetRecordedContent,
+  uploadTokenAdd,
+  uploadTokenUpload,
+} from '../kaltura/actions.js';
 import { parseUploadToken } from '../kaltura/types.js';
 import { RecordingConfigError, RecordingRefusal } from './uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from './uploader.js';
@@ -23,11 +29,20 @@ export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUp
   const { client } = deps;
   return {
     async createUploadToken(a) {
-      const token = await uploadTokenAdd(client, { fileName: a.fileName, fileSizeBytes: a.fileSizeBytes }, deps.impersonationFor(a.partnerId));
+      const token = await uploadTokenAdd(
+        client,
+        { fileName: a.fileName, fileSizeBytes: a.fileSizeBytes },
+        deps.impersonationFor(a.partnerId),
+      );
       return { tokenId: token.id };
     },
     async getUploadToken(a): Promise<UploadTokenStatus> {
-      const raw = await client.call('uploadtoken', 'get', { uploadTokenId: a.tokenId }, { partnerId: deps.impersonationFor(a.partnerId), idempotent: true });
+      const raw = await client.call(
+        'uploadtoken',
+        'get',
+        { uploadTokenId: a.tokenId },
+        { partnerId: deps.impersonationFor(a.partnerId), idempotent: true },
+      );
       const token = parseUploadToken(raw, 'uploadtoken.get');
       return { uploadedBytes: token.uploadedFileSize ?? 0, consumed: TOKEN_UNUSABLE_STATUSES.has(token.status) };
     },
@@ -37,13 +52,23 @@ export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUp
       const handle = await fs.open(a.filePath, 'r');
       try {
         const { bytesRead } = await handle.read(data, 0, length, a.startByte);
-        if (bytesRead !== length) throw new RecordingConfigError(`segment ${a.filePath} is shorter than queued (${a.startByte + bytesRead} bytes); it changed after it was finished`);
+        if (bytesRead !== length)
+          throw new RecordingConfigError(
+            `segment ${a.filePath} is shorter than queued (${a.startByte + bytesRead} bytes); it changed after it was finished`,
+          );
       } finally {
         await handle.close();
       }
       const token = await uploadTokenUpload(
         client,
-        { uploadTokenId: a.tokenId, data, fileName: path.basename(a.filePath), resume: a.startByte > 0, resumeAtBytes: a.startByte, finalChunk: a.finalChunk },
+        {
+          uploadTokenId: a.tokenId,
+          data,
+          fileName: path.basename(a.filePath),
+          resume: a.startByte > 0,
+          resumeAtBytes: a.startByte,
+          finalChunk: a.finalChunk,
+        },
         deps.impersonationFor(a.partnerId),
       );
       a.onProgress?.(length);
@@ -54,14 +79,24 @@ export function kalturaRecordingUploader(deps: KalturaUploaderDeps): RecordingUp
       const asset = assets.find((x) => x.flavorParamsId === a.flavorParamsId);
       if (!asset) {
         const have = assets.map((x) => x.flavorParamsId).join(', ') || 'none';
-        throw new RecordingRefusal('NO_LIVE_ASSET', `entry ${a.entryId} has no live asset for liveParams ${a.flavorParamsId}, the recorded rendition (its live assets are for liveParams ${have})`);
+        throw new RecordingRefusal(
+          'NO_LIVE_ASSET',
+          `entry ${a.entryId} has no live asset for liveParams ${a.flavorParamsId}, the recorded rendition (its live assets are for liveParams ${have})`,
+        );
       }
       return { assetId: asset.id };
     },
     async appendRecording(a) {
       await liveStreamAppendRecording(
         client,
-        { entryId: a.entryId, assetId: a.assetId, mediaServerIndex: a.mediaServerIndex, resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId }, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk },
+        {
+          entryId: a.entryId,
+          assetId: a.assetId,
+          mediaServerIndex: a.mediaServerIndex,
+          resource: { objectType: 'KalturaUploadedFileTokenResource', token: a.tokenId },
+          durationSeconds: a.durationSeconds,
+          isLastChunk: a.isLastChunk,
+        },
         deps.impersonationFor(a.partnerId),
       );
     },

@@ -30,9 +30,14 @@ export function ffprobeDuration(ffprobePath: string, timeoutMs = 15_000): ProbeD
 export function ffmpegDuration(ffmpegPath: string, timeoutMs = 15_000): ProbeDurationFn {
   return (filePath) =>
     new Promise((resolve) => {
-      execFile(ffmpegPath, ['-hide_banner', '-nostdin', '-i', filePath], { timeout: timeoutMs, env: { PATH: process.env.PATH ?? '' } }, (_error, _stdout, stderr) => {
-        resolve(parseDurationLine(String(stderr)));
-      });
+      execFile(
+        ffmpegPath,
+        ['-hide_banner', '-nostdin', '-i', filePath],
+        { timeout: timeoutMs, env: { PATH: process.env.PATH ?? '' } },
+        (_error, _stdout, stderr) => {
+          resolve(parseDurationLine(String(stderr)));
+        },
+      );
     });
 }
 

@@ -28,7 +28,12 @@ export function appendDecision(file: QueueFile, item: QueuedSegment): { ok: bool
 /** sentBytes: bytes Kaltura holds or that are on their way (progress inside a chunk). */
 export function toUploadItem(item: QueuedSegment, sentBytes: number): UploadItem {
   const sent = item.state === 'done' ? item.sizeBytes : sentBytes;
-  const percent = item.sizeBytes > 0 ? Math.min(100, Math.round((sent / item.sizeBytes) * 1000) / 10) : item.state === 'done' ? 100 : 0;
+  const percent =
+    item.sizeBytes > 0
+      ? Math.min(100, Math.round((sent / item.sizeBytes) * 1000) / 10)
+      : item.state === 'done'
+        ? 100
+        : 0;
   return {
     id: item.id,
     entryId: item.entryId,

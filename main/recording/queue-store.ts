@@ -78,7 +78,9 @@ export function loadQueueFile(filePath: string): LoadResult {
     text = fs.readFileSync(filePath, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { file: emptyQueueFile(), problem: null };
-    throw new Error(`cannot read the upload queue ${filePath}: ${(e as Error).message}. Check the permissions of the data folder.`);
+    throw new Error(
+      `cannot read the upload queue ${filePath}: ${(e as Error).message}. Check the permissions of the data folder.`,
+    );
   }
   let problem: string;
   try {
@@ -90,7 +92,10 @@ export function loadQueueFile(filePath: string): LoadResult {
   }
   const aside = `${filePath}.corrupt-${Date.now()}`;
   fs.renameSync(filePath, aside);
-  return { file: emptyQueueFile(), problem: `${problem}; moved it to ${aside} and started an empty queue: segments listed there were not uploaded and are still on disk` };
+  return {
+    file: emptyQueueFile(),
+    problem: `${problem}; moved it to ${aside} and started an empty queue: segments listed there were not uploaded and are still on disk`,
+  };
 }
 
 export function saveQueueFile(filePath: string, file: QueueFile): void {

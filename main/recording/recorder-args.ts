@@ -18,16 +18,25 @@ export interface RecorderArgsInput {
 
 export function buildRecorderArgs(a: RecorderArgsInput): string[] {
   return [
-    '-hide_banner', '-loglevel', 'warning',
+    '-hide_banner',
+    '-loglevel',
+    'warning',
     ...a.input,
     ...(a.codecArgs ?? DEFAULT_RECORDER_CODEC_ARGS),
-    '-f', 'segment',
-    '-segment_time', String(a.segmentSeconds),
-    '-reset_timestamps', '1',
-    '-segment_format', 'mpegts',
-    '-segment_list', a.listPath,
-    '-segment_list_type', 'csv',
-    '-segment_start_number', String(a.startNumber),
+    '-f',
+    'segment',
+    '-segment_time',
+    String(a.segmentSeconds),
+    '-reset_timestamps',
+    '1',
+    '-segment_format',
+    'mpegts',
+    '-segment_list',
+    a.listPath,
+    '-segment_list_type',
+    'csv',
+    '-segment_start_number',
+    String(a.startNumber),
     path.join(a.directory, SEGMENT_PATTERN),
   ];
 }

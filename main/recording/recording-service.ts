@@ -9,7 +9,13 @@ import type { MediaServerIndex } from '../kaltura/api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';
-import type { DiskLowAlert, DiskRecoveredEvent, PidRecords, RecorderState, SegmentRecorderOptions } from './segment-recorder.js';
+import type {
+  DiskLowAlert,
+  DiskRecoveredEvent,
+  PidRecords,
+  RecorderState,
+  SegmentRecorderOptions,
+} from './segment-recorder.js';
 import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {
@@ -68,7 +74,10 @@ interface Session {
 
 /** e.g. 20261125T034012Z: sortable, one folder per recording session. */
 export function sessionIdAt(nowMs: number): string {
-  return new Date(nowMs).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return new Date(nowMs)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** The segment being written, shown before it joins the upload queue. */
@@ -80,7 +89,18 @@ function recordingItem(entryId: string, filePath: string): UploadItem {
     // FFmpeg has not created it yet
   }
   const fileName = path.basename(filePath);
-  return { id: `${entryId}:recording:${fileName}`, entryId, fileName, sequence: segmentSequence(fileName) ?? 0, durationSeconds: 0, sizeBytes, state: 'recording', percent: 0, reason: null, isLastChunk: false };
+  return {
+    id: `${entryId}:recording:${fileName}`,
+    entryId,
+    fileName,
+    sequence: segmentSequence(fileName) ?? 0,
+    durationSeconds: 0,
+    sizeBytes,
+    state: 'recording',
+    percent: 0,
+    reason: null,
+    isLastChunk: false,
+  };
 }
 
 export class RecordingService {
@@ -98,7 +118,8 @@ export class RecordingService {
     const base = sessionIdAt((this.options.now ?? Date.now)());
     let sessionId = base;
     // a restart within the same second gets its own folder and queue session
-    for (let n = 2; fs.existsSync(sessionDirectory(this.options.dataDir, args.entryId, sessionId)); n++) sessionId = `${base}-${n}`;
+    for (let n = 2; fs.existsSync(sessionDirectory(this.options.dataDir, args.entryId, sessionId)); n++)
+      sessionId = `${base}-${n}`;
     const session: Session = { sessionId, recorder: null as unknown as RecorderLike, closed: false };
     const recorderOptions: SegmentRecorderOptions = {
       ffmpegPath: this.options.ffmpegPath,
@@ -111,7 +132,9 @@ export class RecordingService {
       ...(this.options.segmentSeconds !== undefined ? { segmentSeconds: this.options.segmentSeconds } : {}),
       ...(this.options.minFreeBytes !== undefined ? { minFreeBytes: this.options.minFreeBytes } : {}),
       ...(this.options.minFreePercent !== undefined ? { minFreePercent: this.options.minFreePercent } : {}),
-      ...(this.options.diskCheckIntervalMs !== undefined ? { diskCheckIntervalMs: this.options.diskCheckIntervalMs } : {}),
+      ...(this.options.diskCheckIntervalMs !== undefined
+        ? { diskCheckIntervalMs: this.options.diskCheckIntervalMs }
+        : {}),
       logger: this.options.logger.child('recording'),
       ...(this.options.pids ? { pids: this.options.pids } : {}),
       onSegment: (segment) => {
@@ -166,9 +189,16 @@ export class RecordingService {
     return {
       enabled: session !== undefined,
       // paused for disk space is not recording; the reason says why and that it resumes by itself
-      active: recorder !== undefined && recorder.wanted === 'run' && recorder.observed !== 'failed' && recorder.observed !== 'paused',
+      active:
+        recorder !== undefined &&
+        recorder.wanted === 'run' &&
+        recorder.observed !== 'failed' &&
+        recorder.observed !== 'paused',
       reason: recorder?.reason ?? null,
-      items: [...this.options.queue.uploadItems(entryId), ...(recorder?.currentSegmentPath ? [recordingItem(entryId, recorder.currentSegmentPath)] : [])],
+      items: [
+        ...this.options.queue.uploadItems(entryId),
+        ...(recorder?.currentSegmentPath ? [recordingItem(entryId, recorder.currentSegmentPath)] : []),
+      ],
     };
   }
 

@@ -30,7 +30,10 @@ export async function deliverSegment(item: QueuedSegment, ctx: DeliveryContext):
   const who = { partnerId: item.partnerId, signal };
   let needsSync = ctx.needsSync;
   if (!item.tokenId) {
-    const { tokenId } = await abortable(uploader.createUploadToken({ ...who, fileName: path.basename(item.filePath), fileSizeBytes: item.sizeBytes }), signal);
+    const { tokenId } = await abortable(
+      uploader.createUploadToken({ ...who, fileName: path.basename(item.filePath), fileSizeBytes: item.sizeBytes }),
+      signal,
+    );
     item.tokenId = tokenId;
     item.uploadedBytes = 0;
     needsSync = false;
@@ -40,12 +43,16 @@ export async function deliverSegment(item: QueuedSegment, ctx: DeliveryContext):
   if (needsSync || item.appendSent) {
     const status = await abortable(uploader.getUploadToken({ ...who, tokenId }), signal);
     if (status.consumed && item.appendSent) {
-      ctx.logger.info('the append whose answer was lost did reach Kaltura (its upload token is closed)', { id: item.id });
+      ctx.logger.info('the append whose answer was lost did reach Kaltura (its upload token is closed)', {
+        id: item.id,
+      });
       return 'confirmed-earlier';
     }
     if (status.consumed) {
       // closed or expired without our append: the token is useless, start over with a new one
-      ctx.logger.warn('upload token is no longer usable; uploading the segment again with a new token', { id: item.id });
+      ctx.logger.warn('upload token is no longer usable; uploading the segment again with a new token', {
+        id: item.id,
+      });
       item.tokenId = null;
       item.uploadedBytes = 0;
       ctx.save();
@@ -59,11 +66,21 @@ export async function deliverSegment(item: QueuedSegment, ctx: DeliveryContext):
     const startByte = item.uploadedBytes;
     const endByte = Math.min(item.sizeBytes, startByte + ctx.chunkBytes);
     const result = await abortable(
-      uploader.uploadChunk({ ...who, tokenId, filePath: item.filePath, startByte, endByte, finalChunk: endByte === item.sizeBytes, onProgress: (sent) => ctx.progress(startByte + sent) }),
+      uploader.uploadChunk({
+        ...who,
+        tokenId,
+        filePath: item.filePath,
+        startByte,
+        endByte,
+        finalChunk: endByte === item.sizeBytes,
+        onProgress: (sent) => ctx.progress(startByte + sent),
+      }),
       signal,
     );
     if (result.uploadedBytes <= startByte) {
-      throw new Error(`Kaltura holds ${result.uploadedBytes} bytes of the upload after a chunk ending at byte ${endByte}`);
+      throw new Error(
+        `Kaltura holds ${result.uploadedBytes} bytes of the upload after a chunk ending at byte ${endByte}`,
+      );
     }
     item.uploadedBytes = Math.min(result.uploadedBytes, item.sizeBytes);
     item.reason = null;
@@ -74,13 +91,30 @@ export async function deliverSegment(item: QueuedSegment, ctx: DeliveryContext):
   item.isLastChunk = append.isLastChunk;
   item.appendSent = true;
   ctx.save();
-  const common = { ...who, entryId: item.entryId, mediaServerIndex: item.mediaServerIndex, tokenId, durationSeconds: item.durationSeconds };
+  const common = {
+    ...who,
+    entryId: item.entryId,
+    mediaServerIndex: item.mediaServerIndex,
+    tokenId,
+    durationSeconds: item.durationSeconds,
+  };
   try {
     if (ctx.recordingApi === 'setRecordedContent') {
-      await abortable(uploader.setRecordedContent({ ...common, recordedEntryId: item.recordedEntryId, flavorParamsId: item.flavorParamsId }), signal);
+      await abortable(
+        uploader.setRecordedContent({
+          ...common,
+          recordedEntryId: item.recordedEntryId,
+          flavorParamsId: item.flavorParamsId,
+        }),
+        signal,
+      );
     } else {
-      if (item.assetId === null) throw new Error(`segment ${item.id} has no live asset id: resolve it before appendRecording`);
-      await abortable(uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk }), signal);
+      if (item.assetId === null)
+        throw new Error(`segment ${item.id} has no live asset id: resolve it before appendRecording`);
+      await abortable(
+        uploader.appendRecording({ ...common, assetId: item.assetId, isLastChunk: item.isLastChunk }),
+        signal,
+      );
     }
   } catch (error) {
     // a refusal says the call did not happen: the next attempt sends it again (appendSent only covers lost answers)

@@ -7,9 +7,14 @@ export const SEGMENT_PATTERN = 'seg_%06d.ts';
 const SEGMENT_RE = /^seg_(\d{6,})\.ts$/;
 
 export function sessionDirectory(dataDir: string, entryId: string, sessionId: string): string {
-  for (const [name, value] of [['entryId', entryId], ['sessionId', sessionId]] as const) {
+  for (const [name, value] of [
+    ['entryId', entryId],
+    ['sessionId', sessionId],
+  ] as const) {
     if (!/^[A-Za-z0-9_.-]+$/.test(value) || value === '.' || value === '..') {
-      throw new Error(`recording ${name} "${value}" cannot be used as a folder name; use letters, digits, '_', '-' or '.'`);
+      throw new Error(
+        `recording ${name} "${value}" cannot be used as a folder name; use letters, digits, '_', '-' or '.'`,
+      );
     }
   }
   return path.join(dataDir, 'recordings', entryId, sessionId);
@@ -65,7 +70,13 @@ export function parseSegmentList(text: string): { entries: SegmentListEntry[]; c
     const endSeconds = Number(parts[2]);
     const sequence = segmentSequence(path.basename(fileName));
     if (sequence === null || !Number.isFinite(startSeconds) || !Number.isFinite(endSeconds)) continue;
-    entries.push({ fileName: path.basename(fileName), sequence, startSeconds, endSeconds, durationSeconds: Math.max(0, Math.round((endSeconds - startSeconds) * 1e6) / 1e6) });
+    entries.push({
+      fileName: path.basename(fileName),
+      sequence,
+      startSeconds,
+      endSeconds,
+      durationSeconds: Math.max(0, Math.round((endSeconds - startSeconds) * 1e6) / 1e6),
+    });
   }
   return { entries, consumedChars: lastNewline + 1 };
 }

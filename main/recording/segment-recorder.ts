@@ -18,7 +18,13 @@ import type { DiskSpace, StatfsFn } from './disk-space.js';
 import { durationProbeFor } from './probe.js';
 import type { ProbeDurationFn } from './probe.js';
 import { buildRecorderArgs } from './recorder-args.js';
-import { nextSegmentNumber, parseSegmentList, segmentFileName, segmentSequence, sessionDirectory } from './segment-files.js';
+import {
+  nextSegmentNumber,
+  parseSegmentList,
+  segmentFileName,
+  segmentSequence,
+  sessionDirectory,
+} from './segment-files.js';
 
 export type SpawnFn = (bin: string, argv: string[], options: SpawnOptions) => ChildProcess;
 
@@ -135,7 +141,15 @@ export class SegmentRecorder {
   private readonly reported = new Set<number>();
   private run: Run | null = null;
   private generation = 0;
-  private current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0, currentSegmentPath: null };
+  private current: RecorderState = {
+    wanted: 'stop',
+    observed: 'idle',
+    pid: null,
+    restarts: 0,
+    reason: null,
+    segmentsFinished: 0,
+    currentSegmentPath: null,
+  };
   private pollTimer: NodeJS.Timeout | null = null;
   private diskTimer: NodeJS.Timeout | null = null;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -145,7 +159,8 @@ export class SegmentRecorder {
 
   constructor(private readonly options: SegmentRecorderOptions) {
     const seconds = options.segmentSeconds ?? 900;
-    if (!(seconds >= 1)) throw new Error(`segmentSeconds must be at least 1, got ${seconds}; the default is 900 (15 minutes)`);
+    if (!(seconds >= 1))
+      throw new Error(`segmentSeconds must be at least 1, got ${seconds}; the default is 900 (15 minutes)`);
     if (options.input.length === 0) throw new Error('the recorder needs an FFmpeg input, e.g. rtmpPullInput(url)');
     this.directory = sessionDirectory(options.dataDir, options.entryId, options.sessionId);
     this.spawnFn = options.spawn ?? nodeSpawn;
@@ -206,9 +221,18 @@ export class SegmentRecorder {
   private async readSpace(): Promise<{ space: DiskSpace; margin: number } | null> {
     try {
       const space = await this.statfs(this.directory);
-      return { space, margin: marginBytes(space, { minFreeBytes: this.options.minFreeBytes ?? 500 * 1024 * 1024, minFreePercent: this.options.minFreePercent ?? 0 }) };
+      return {
+        space,
+        margin: marginBytes(space, {
+          minFreeBytes: this.options.minFreeBytes ?? 500 * 1024 * 1024,
+          minFreePercent: this.options.minFreePercent ?? 0,
+        }),
+      };
     } catch (e) {
-      this.options.logger.warn('cannot read free disk space; recording continues', { directory: this.directory, error: (e as Error).message });
+      this.options.logger.warn('cannot read free disk space; recording continues', {
+        directory: this.directory,
+        error: (e as Error).message,
+      });
       return null;
     }
   }
@@ -222,7 +246,14 @@ export class SegmentRecorder {
     const message = `disk full: ${megabytes(space.freeBytes)} MB free, recording paused for ${this.options.entryId} (needs ${formatBytes(margin)} free on the disk of ${this.directory}). It resumes by itself when space returns: free some space or choose another data folder; finished segments are kept and uploaded.`;
     this.options.logger.error(message);
     this.update({ observed: 'paused', pid: null, reason: message, currentSegmentPath: null });
-    this.options.onAlert?.({ kind: 'disk-low', entryId: this.options.entryId, directory: this.directory, freeBytes: space.freeBytes, marginBytes: margin, message });
+    this.options.onAlert?.({
+      kind: 'disk-low',
+      entryId: this.options.entryId,
+      directory: this.directory,
+      freeBytes: space.freeBytes,
+      marginBytes: margin,
+      message,
+    });
     return true;
   }
 
@@ -244,7 +275,12 @@ export class SegmentRecorder {
     const message = `disk space back: ${megabytes(read.space.freeBytes)} MB free, recording of ${this.options.entryId} resumed`;
     this.options.logger.info(message);
     this.update({ reason: null });
-    this.options.onDiskRecovered?.({ kind: 'disk-ok', entryId: this.options.entryId, freeBytes: read.space.freeBytes, message });
+    this.options.onDiskRecovered?.({
+      kind: 'disk-ok',
+      entryId: this.options.entryId,
+      freeBytes: read.space.freeBytes,
+      message,
+    });
     this.spawnRun();
   }
 
@@ -252,8 +288,19 @@ export class SegmentRecorder {
     const generation = ++this.generation;
     const startNumber = nextSegmentNumber(this.directory);
     const listPath = path.join(this.directory, `list_${String(startNumber).padStart(6, '0')}.csv`);
-    const argv = buildRecorderArgs({ input: this.options.input, ...(this.options.codecArgs ? { codecArgs: this.options.codecArgs } : {}), segmentSeconds: this.options.segmentSeconds ?? 900, directory: this.directory, listPath, startNumber });
-    this.options.logger.info('recording starts', { entryId: this.options.entryId, sessionId: this.options.sessionId, startNumber });
+    const argv = buildRecorderArgs({
+      input: this.options.input,
+      ...(this.options.codecArgs ? { codecArgs: this.options.codecArgs } : {}),
+      segmentSeconds: this.options.segmentSeconds ?? 900,
+      directory: this.directory,
+      listPath,
+      startNumber,
+    });
+    this.options.logger.info('recording starts', {
+      entryId: this.options.entryId,
+      sessionId: this.options.sessionId,
+      startNumber,
+    });
     const feed = this.options.feed;
     const child = this.spawnFn(this.options.ffmpegPath, argv, {
       detached: true,
@@ -282,9 +329,23 @@ export class SegmentRecorder {
       endFeed();
       if (pid !== undefined) this.options.pids?.remove(pid);
     });
-    const run: Run = { generation, child, endFeed, startNumber, listPath, listOffset: 0, startedAtMs: Date.now(), exited, stderrTail };
+    const run: Run = {
+      generation,
+      child,
+      endFeed,
+      startNumber,
+      listPath,
+      listOffset: 0,
+      startedAtMs: Date.now(),
+      exited,
+      stderrTail,
+    };
     this.run = run;
-    this.update({ observed: 'recording', pid: child.pid ?? null, currentSegmentPath: path.join(this.directory, segmentFileName(startNumber)) });
+    this.update({
+      observed: 'recording',
+      pid: child.pid ?? null,
+      currentSegmentPath: path.join(this.directory, segmentFileName(startNumber)),
+    });
     this.pollList(run);
     this.loop = this.afterExit(run);
   }
@@ -292,12 +353,15 @@ export class SegmentRecorder {
   /** the CSV list on the station's time grid (delayToGridMs), so it shares the per-second wakeup */
   private pollList(run: Run): void {
     const periodMs = this.options.listPollIntervalMs ?? 500;
-    this.pollTimer = setTimeout(() => {
-      this.pollTimer = null;
-      if (this.run !== run) return;
-      this.readList(run);
-      this.pollList(run);
-    }, delayToGridMs(Date.now(), periodMs));
+    this.pollTimer = setTimeout(
+      () => {
+        this.pollTimer = null;
+        if (this.run !== run) return;
+        this.readList(run);
+        this.pollList(run);
+      },
+      delayToGridMs(Date.now(), periodMs),
+    );
   }
 
   /** Writes the feed into the child's fd 3; returns what ends it (detach and close the pipe: FFmpeg then finishes). */
@@ -341,7 +405,8 @@ export class SegmentRecorder {
         fs.closeSync(fd);
       }
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('cannot read the segment list', { error: (e as Error).message });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.options.logger.warn('cannot read the segment list', { error: (e as Error).message });
       return;
     }
     const { entries, consumedChars } = parseSegmentList(text);
@@ -360,9 +425,19 @@ export class SegmentRecorder {
       return;
     }
     this.reported.add(sequence);
-    const writing = this.run && this.current.observed === 'recording' ? path.join(this.directory, segmentFileName(sequence + 1)) : null;
+    const writing =
+      this.run && this.current.observed === 'recording'
+        ? path.join(this.directory, segmentFileName(sequence + 1))
+        : null;
     this.update({ segmentsFinished: this.current.segmentsFinished + 1, currentSegmentPath: writing });
-    this.options.onSegment({ entryId: this.options.entryId, sessionId: this.options.sessionId, filePath, sequence, durationSeconds, sizeBytes });
+    this.options.onSegment({
+      entryId: this.options.entryId,
+      sessionId: this.options.sessionId,
+      filePath,
+      sequence,
+      durationSeconds,
+      sizeBytes,
+    });
   }
 
   /** After FFmpeg exits: report what it listed, then the unlisted tail it was writing (if playable). */
@@ -374,7 +449,10 @@ export class SegmentRecorder {
     const tail = fs
       .readdirSync(this.directory)
       .map((name) => ({ name, sequence: segmentSequence(name) }))
-      .filter((f): f is { name: string; sequence: number } => f.sequence !== null && f.sequence >= run.startNumber && !this.reported.has(f.sequence))
+      .filter(
+        (f): f is { name: string; sequence: number } =>
+          f.sequence !== null && f.sequence >= run.startNumber && !this.reported.has(f.sequence),
+      )
       .sort((a, b) => a.sequence - b.sequence);
     for (const file of tail) {
       const filePath = path.join(this.directory, file.name);
@@ -400,11 +478,26 @@ export class SegmentRecorder {
       return;
     }
     // the reason reaches the UI: FFmpeg's stderr may quote the input URL, so it goes through the redactor
-    const why = this.options.logger.redactor.redact(`FFmpeg exited (${signal ?? `code ${code}`})${run.stderrTail.length ? `: ${run.stderrTail.slice(-3).join(' | ')}` : ''}`);
+    const why = this.options.logger.redactor.redact(
+      `FFmpeg exited (${signal ?? `code ${code}`})${run.stderrTail.length ? `: ${run.stderrTail.slice(-3).join(' | ')}` : ''}`,
+    );
     const baseMs = this.options.restartBaseMs ?? 1000;
-    this.restartDelayMs = Date.now() - run.startedAtMs > STABLE_RUN_MS || this.restartDelayMs === 0 ? baseMs : Math.min(this.options.restartMaxMs ?? 30_000, this.restartDelayMs * 2);
-    this.options.logger.warn('recording FFmpeg exited; restarting', { entryId: this.options.entryId, reason: why, restartInMs: this.restartDelayMs });
-    this.update({ observed: 'restarting', pid: null, reason: why, restarts: this.current.restarts + 1, currentSegmentPath: null });
+    this.restartDelayMs =
+      Date.now() - run.startedAtMs > STABLE_RUN_MS || this.restartDelayMs === 0
+        ? baseMs
+        : Math.min(this.options.restartMaxMs ?? 30_000, this.restartDelayMs * 2);
+    this.options.logger.warn('recording FFmpeg exited; restarting', {
+      entryId: this.options.entryId,
+      reason: why,
+      restartInMs: this.restartDelayMs,
+    });
+    this.update({
+      observed: 'restarting',
+      pid: null,
+      reason: why,
+      restarts: this.current.restarts + 1,
+      currentSegmentPath: null,
+    });
     await new Promise<void>((resolve) => {
       this.restartTimer = setTimeout(resolve, this.restartDelayMs);
       this.cancelRestart = resolve;

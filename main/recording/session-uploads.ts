@@ -13,7 +13,9 @@ import { KALTURA_RECORDING_DISABLED } from './uploader.js';
 
 /** The session's segments still to hand over, in recording order. */
 export function sessionSegments(file: QueueFile, entryId: string, sessionId: string): QueuedSegment[] {
-  return file.items.filter((i) => i.entryId === entryId && i.sessionId === sessionId && i.state !== 'done').sort((a, b) => a.sequence - b.sequence);
+  return file.items
+    .filter((i) => i.entryId === entryId && i.sessionId === sessionId && i.state !== 'done')
+    .sort((a, b) => a.sequence - b.sequence);
 }
 
 export function findSessionUpload(file: QueueFile, entryId: string, sessionId: string): SessionUpload | undefined {
@@ -113,7 +115,10 @@ export async function deliverSession(host: SessionHost, head: QueuedSegment): Pr
     if (!upload.built) {
       const ids = new Set(upload.segmentIds);
       const segments = file.items.filter((i) => ids.has(i.id)).sort((a, b) => a.sequence - b.sequence);
-      upload.sizeBytes = await buildSessionFile(upload.filePath, segments.map((s) => s.filePath));
+      upload.sizeBytes = await buildSessionFile(
+        upload.filePath,
+        segments.map((s) => s.filePath),
+      );
       upload.built = true;
       host.persist();
     }
@@ -133,7 +138,11 @@ export async function deliverSession(host: SessionHost, head: QueuedSegment): Pr
   const segments = completeSessionUpload(file, upload, host.now());
   // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
   host.persist();
-  host.logger.info('recording session delivered to Kaltura (setRecordedContent)', { id: upload.id, segments: segments.length, durationSeconds: upload.durationSeconds });
+  host.logger.info('recording session delivered to Kaltura (setRecordedContent)', {
+    id: upload.id,
+    segments: segments.length,
+    durationSeconds: upload.durationSeconds,
+  });
   fs.rmSync(upload.filePath, { force: true });
   for (const s of segments) host.deleteIfWanted(s);
   pruneDone(file, upload.entryId, host.keepDoneItems);

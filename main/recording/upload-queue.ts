@@ -26,7 +26,13 @@ import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
 import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
 export { queueFilePath } from './queue-model.js';
-import { classifyFailure, describeFailure, KALTURA_RECORDING_ENABLED, RecordingRefusal, refusalFix } from './uploader.js';
+import {
+  classifyFailure,
+  describeFailure,
+  KALTURA_RECORDING_ENABLED,
+  RecordingRefusal,
+  refusalFix,
+} from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
 import type { RecordingFlavour } from './queue-store.js';
 import { isKalturaApiError, KalturaApiError } from '../kaltura/errors.js';
@@ -95,7 +101,9 @@ export class UploadQueue {
 
   constructor(private readonly options: UploadQueueOptions) {
     if (options.chunkBytes !== undefined && (!Number.isInteger(options.chunkBytes) || options.chunkBytes < 1)) {
-      throw new Error(`upload chunkBytes must be a positive integer, got ${options.chunkBytes}; use e.g. 1048576 (1 MiB)`);
+      throw new Error(
+        `upload chunkBytes must be a positive integer, got ${options.chunkBytes}; use e.g. 1048576 (1 MiB)`,
+      );
     }
     this.clock = options.clock ?? systemClock();
     this.chunkBytes = options.chunkBytes ?? 1024 * 1024;
@@ -106,13 +114,18 @@ export class UploadQueue {
     // The recorders that fed sessions open at the last run are gone: those sessions are over, so
     // their last segment can be appended with isLastChunk.
     if (this.file.openSessions.length > 0) {
-      options.logger.info('closing recording sessions left open by the previous run', { sessions: this.file.openSessions.length });
+      options.logger.info('closing recording sessions left open by the previous run', {
+        sessions: this.file.openSessions.length,
+      });
       this.file.openSessions = [];
     }
     for (const item of this.file.items) {
       if (item.state === 'pending' || item.state === 'uploading') this.needsSync.add(item.id);
       // queues written before issue 16 carried the rendition's stream name (ENTRY_<liveParamsId>) as assetId
-      const legacyName = item.assetId !== null && item.flavorParamsId === null ? new RegExp(`^${item.entryId}_(\\d+)$`).exec(item.assetId) : null;
+      const legacyName =
+        item.assetId !== null && item.flavorParamsId === null
+          ? new RegExp(`^${item.entryId}_(\\d+)$`).exec(item.assetId)
+          : null;
       if (legacyName) {
         item.flavorParamsId = Number(legacyName[1]);
         item.assetId = null;
@@ -157,7 +170,9 @@ export class UploadQueue {
 
   enqueue(segment: SegmentToUpload): QueuedSegment {
     if (!Number.isInteger(segment.sizeBytes) || segment.sizeBytes < 0) {
-      throw new Error(`segment ${segment.filePath} has an invalid size ${segment.sizeBytes}; pass the file's size in bytes`);
+      throw new Error(
+        `segment ${segment.filePath} has an invalid size ${segment.sizeBytes}; pass the file's size in bytes`,
+      );
     }
     const id = `${segment.entryId}:${segment.sessionId}:${String(segment.sequence).padStart(6, '0')}`;
     const existing = this.file.items.find((i) => i.id === id);
@@ -206,17 +221,25 @@ export class UploadQueue {
   /** The UI projection (shared/state.ts UploadItem) of one entry's queue, session uploads after their segments. */
   uploadItems(entryId: string): UploadItem[] {
     const view = (i: QueuedSegment) => toUploadItem(i, this.progressBytes.get(i.id) ?? i.uploadedBytes);
-    return [...this.file.items.filter((i) => i.entryId === entryId).map(view), ...this.file.sessionUploads.filter((u) => u.entryId === entryId).map(view)];
+    return [
+      ...this.file.items.filter((i) => i.entryId === entryId).map(view),
+      ...this.file.sessionUploads.filter((u) => u.entryId === entryId).map(view),
+    ];
   }
 
   /** The recording flavour in use for a partner (learned from Kaltura, else the configured default). */
   flavourOf(partnerId: number): RecordingFlavour {
-    return this.file.flavours[String(partnerId)] ?? (this.options.recordingApi === 'setRecordedContent' ? 'kaltura' : 'legacy');
+    return (
+      this.file.flavours[String(partnerId)] ??
+      (this.options.recordingApi === 'setRecordedContent' ? 'kaltura' : 'legacy')
+    );
   }
 
   /** Tries held (refused) hand-overs again now: after a settings change, a partner feature switched, or Retry. */
   retryHeld(entryId?: string): number {
-    const entries = new Set(this.file.items.filter((i) => i.held && (entryId === undefined || i.entryId === entryId)).map((i) => i.entryId));
+    const entries = new Set(
+      this.file.items.filter((i) => i.held && (entryId === undefined || i.entryId === entryId)).map((i) => i.entryId),
+    );
     for (const e of entries) this.wake(e);
     return entries.size;
   }
@@ -268,7 +291,9 @@ export class UploadQueue {
 
   /** The entry's next item to hand over: the first pending/uploading one, or a held one (which blocks those after it). */
   private nextItem(entryId: string): QueuedSegment | undefined {
-    return this.file.items.find((i) => i.entryId === entryId && (i.state === 'pending' || i.state === 'uploading' || i.held));
+    return this.file.items.find(
+      (i) => i.entryId === entryId && (i.state === 'pending' || i.state === 'uploading' || i.held),
+    );
   }
 
   private async waitForRetry(entryId: string, generation: number, signal: AbortSignal): Promise<void> {
@@ -317,7 +342,12 @@ export class UploadQueue {
         }
         backoffMs = backoffMs === 0 ? baseMs : Math.min(maxMs, backoffMs * 2);
         item.reason = `${describeFailure(e)}; retrying in ${Math.round(backoffMs / 100) / 10} s`;
-        this.options.logger.warn('segment upload will be retried', { id: item.id, attempt: item.attempts, reason: describeFailure(e), retryInMs: backoffMs });
+        this.options.logger.warn('segment upload will be retried', {
+          id: item.id,
+          attempt: item.attempts,
+          reason: describeFailure(e),
+          retryInMs: backoffMs,
+        });
         this.persist();
         this.publish(entryId);
         try {
@@ -335,7 +365,11 @@ export class UploadQueue {
     item.state = 'failed';
     item.held = true;
     item.reason = `${describeFailure(e)}. To fix: ${refusalFix(code)}. Nothing is lost: the recording stays queued and is tried again when the settings change, on Retry, and every ${Math.round((this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS) / 60_000)} min.`;
-    this.options.logger.error('Kaltura refused a recording hand-over; holding it', { id: item.id, code, reason: describeFailure(e) });
+    this.options.logger.error('Kaltura refused a recording hand-over; holding it', {
+      id: item.id,
+      code,
+      reason: describeFailure(e),
+    });
     this.persist();
     this.publish(item.entryId);
   }
@@ -362,7 +396,10 @@ export class UploadQueue {
     await this.ensureLiveAsset(item, signal);
     let outcome: DeliveryOutcome;
     try {
-      outcome = await deliverSegment(item, this.context(item, 'appendRecording', signal, () => appendDecision(this.file, item)));
+      outcome = await deliverSegment(
+        item,
+        this.context(item, 'appendRecording', signal, () => appendDecision(this.file, item)),
+      );
     } catch (e) {
       if (!isKalturaApiError(e, KALTURA_RECORDING_ENABLED)) throw e;
       this.learn(item.partnerId, 'kaltura');
@@ -373,7 +410,12 @@ export class UploadQueue {
     return 'done';
   }
 
-  private context(item: QueuedSegment, recordingApi: 'appendRecording' | 'setRecordedContent', signal: AbortSignal, appendable: () => { ok: boolean; isLastChunk: boolean }) {
+  private context(
+    item: QueuedSegment,
+    recordingApi: 'appendRecording' | 'setRecordedContent',
+    signal: AbortSignal,
+    appendable: () => { ok: boolean; isLastChunk: boolean },
+  ) {
     return {
       uploader: this.options.uploader,
       chunkBytes: this.chunkBytes,
@@ -397,9 +439,20 @@ export class UploadQueue {
     if (item.assetId !== null) return;
     if (item.flavorParamsId === null) {
       if (this.flavourOf(item.partnerId) === 'kaltura') return;
-      throw new RecordingRefusal('NO_LIVE_ASSET', `segment ${item.id} does not say which rendition it holds, so it has no live asset to go under`);
+      throw new RecordingRefusal(
+        'NO_LIVE_ASSET',
+        `segment ${item.id} does not say which rendition it holds, so it has no live asset to go under`,
+      );
     }
-    const { assetId } = await abortable(this.options.uploader.resolveLiveAsset({ partnerId: item.partnerId, entryId: item.entryId, flavorParamsId: item.flavorParamsId, signal }), signal);
+    const { assetId } = await abortable(
+      this.options.uploader.resolveLiveAsset({
+        partnerId: item.partnerId,
+        entryId: item.entryId,
+        flavorParamsId: item.flavorParamsId,
+        signal,
+      }),
+      signal,
+    );
     item.assetId = assetId;
     this.persist();
   }
@@ -408,7 +461,9 @@ export class UploadQueue {
     if (this.file.flavours[String(partnerId)] === flavour) return;
     this.file.flavours[String(partnerId)] = flavour;
     this.persist();
-    this.options.logger.info(`partner ${partnerId} uses ${flavour === 'kaltura' ? 'Kaltura recording (setRecordedContent per session)' : 'legacy recording (appendRecording per segment)'}; remembered for this partner`);
+    this.options.logger.info(
+      `partner ${partnerId} uses ${flavour === 'kaltura' ? 'Kaltura recording (setRecordedContent per session)' : 'legacy recording (appendRecording per segment)'}; remembered for this partner`,
+    );
   }
 
   /** Kaltura recording: once the session is over, its segments as one file, uploaded once, then setRecordedContent. */
@@ -422,7 +477,11 @@ export class UploadQueue {
         keepDoneItems: this.options.keepDoneItems ?? 200,
         persist: () => this.persist(),
         publish: (entryId) => this.publish(entryId),
-        handOver: (upload) => deliverSegment(upload, this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true }))),
+        handOver: (upload) =>
+          deliverSegment(
+            upload,
+            this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true })),
+          ),
         ensureLiveAsset: (item) => this.ensureLiveAsset(item, signal),
         learn: (partnerId, flavour) => this.learn(partnerId, flavour),
         deleteIfWanted: (item) => this.deleteIfWanted(item),
@@ -436,7 +495,11 @@ export class UploadQueue {
     try {
       fs.unlinkSync(item.filePath);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.options.logger.warn('could not delete an uploaded segment', { file: item.filePath, error: (e as Error).message });
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.options.logger.warn('could not delete an uploaded segment', {
+          file: item.filePath,
+          error: (e as Error).message,
+        });
     }
     item.fileDeleted = true;
   }

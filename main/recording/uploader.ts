@@ -16,7 +16,12 @@ export interface UploadTokenStatus {
 
 export interface RecordingUploader {
   /** uploadToken.add({fileName, fileSize}) impersonating partnerId */
-  createUploadToken(a: { partnerId: number; fileName: string; fileSizeBytes: number; signal?: AbortSignal }): Promise<{ tokenId: string }>;
+  createUploadToken(a: {
+    partnerId: number;
+    fileName: string;
+    fileSizeBytes: number;
+    signal?: AbortSignal;
+  }): Promise<{ tokenId: string }>;
   /** uploadToken.get(tokenId) */
   getUploadToken(a: { partnerId: number; tokenId: string; signal?: AbortSignal }): Promise<UploadTokenStatus>;
   /**
@@ -37,7 +42,12 @@ export interface RecordingUploader {
    * The id of the entry's live asset (flavorAsset.list with KalturaLiveAssetFilter) whose flavorParamsId is the
    * recorded rendition's liveParams id; a RecordingRefusal when the entry has none.
    */
-  resolveLiveAsset(a: { partnerId: number; entryId: string; flavorParamsId: number; signal?: AbortSignal }): Promise<{ assetId: string }>;
+  resolveLiveAsset(a: {
+    partnerId: number;
+    entryId: string;
+    flavorParamsId: number;
+    signal?: AbortSignal;
+  }): Promise<{ assetId: string }>;
   /**
    * liveStream.appendRecording(entryId, assetId, mediaServerIndex, KalturaUploadedFileTokenResource{token},
    * durationSeconds, isLastChunk): the legacy (Wowza) flow, one call per segment. assetId is a live asset id.
@@ -92,7 +102,14 @@ export class RecordingConfigError extends Error {
 }
 
 /** Kaltura codes that mean "try again later" rather than "this can never succeed". */
-const RETRYABLE_API_CODES = new Set(['INVALID_KS', 'EXPIRED_KS', 'KS_EXPIRED', 'INTERNAL_SERVERL_ERROR', 'INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
+const RETRYABLE_API_CODES = new Set([
+  'INVALID_KS',
+  'EXPIRED_KS',
+  'KS_EXPIRED',
+  'INTERNAL_SERVERL_ERROR',
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+]);
 /** Local file problems that no retry will fix. */
 const PERMANENT_FS_CODES = new Set(['ENOENT', 'EACCES', 'EISDIR', 'EPERM']);
 
@@ -124,7 +141,7 @@ export function refusalFix(code: string): string {
     case 'ASSET_ID_NOT_FOUND':
     case 'NO_LIVE_ASSET':
     case 'FLAVOR_PARAMS_ID_NOT_FOUND':
-      return "the entry has no live asset for the recorded rendition (was its conversion profile changed?): give the entry a live conversion profile with the source (ingest) rendition";
+      return 'the entry has no live asset for the recorded rendition (was its conversion profile changed?): give the entry a live conversion profile with the source (ingest) rendition';
     case 'ENTRY_ID_NOT_FOUND':
       return 'the live entry no longer exists in Kaltura: the recording stays on disk; restore the entry or upload the file by hand';
     case 'LIVE_STREAM_EXCEEDED_MAX_RECORDED_DURATION':
@@ -140,7 +157,8 @@ export function refusalFix(code: string): string {
 export function describeFailure(e: unknown): string {
   if (e instanceof KalturaApiError) return `Kaltura refused ${e.call || 'the call'}: ${e.code}: ${e.message}`;
   if (e instanceof RecordingRefusal) return `${e.code}: ${e.message}`;
-  if (e instanceof KalturaTransportError) return `Kaltura unreachable (${e.kind}${e.httpStatus ? ` ${e.httpStatus}` : ''}): ${e.message}`;
+  if (e instanceof KalturaTransportError)
+    return `Kaltura unreachable (${e.kind}${e.httpStatus ? ` ${e.httpStatus}` : ''}): ${e.message}`;
   if (e instanceof Error) return e.message;
   return String(e);
 }

@@ -25,8 +25,10 @@ export class Faults implements FaultControl {
 
   set(faults: Partial<FaultState>): void {
     const next = { ...this.state, ...faults };
-    if (!Number.isFinite(next.latencyMs) || next.latencyMs < 0) throw new Error(`latencyMs must be a number >= 0, got ${String(faults.latencyMs)}`);
-    if (!Number.isFinite(next.errorRate) || next.errorRate < 0 || next.errorRate > 1) throw new Error(`errorRate must be between 0 and 1, got ${String(faults.errorRate)}`);
+    if (!Number.isFinite(next.latencyMs) || next.latencyMs < 0)
+      throw new Error(`latencyMs must be a number >= 0, got ${String(faults.latencyMs)}`);
+    if (!Number.isFinite(next.errorRate) || next.errorRate < 0 || next.errorRate > 1)
+      throw new Error(`errorRate must be between 0 and 1, got ${String(faults.errorRate)}`);
     if (next.ksLifetimeSeconds !== null && (!Number.isFinite(next.ksLifetimeSeconds) || next.ksLifetimeSeconds < 0)) {
       throw new Error(`ksLifetimeSeconds must be null or a number >= 0, got ${String(faults.ksLifetimeSeconds)}`);
     }

@@ -89,7 +89,9 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   }
   const route = parseApiPath(url.pathname);
   if (!route) {
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found: the sandbox answers api_v3 calls under /api_v3/service/{service}/action/{action}\n');
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end('Not found: the sandbox answers api_v3 calls under /api_v3/service/{service}/action/{action}\n');
     return;
   }
   const contentType = String(req.headers['content-type'] ?? '');
@@ -119,7 +121,8 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
     req.socket.destroy();
     return;
   }
-  if (options.faults.shouldFail()) return sendError(res, new SandboxApiError('INTERNAL_SERVERL_ERROR'), format, started, true);
+  if (options.faults.shouldFail())
+    return sendError(res, new SandboxApiError('INTERNAL_SERVERL_ERROR'), format, started, true);
 
   const service = route.service ?? optString(bag, 'service');
   const action = route.action ?? optString(bag, 'action');
@@ -132,7 +135,8 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
     return;
   }
   if (!service) return sendError(res, new SandboxApiError('SERVICE_DOES_NOT_EXISTS', ['']), format, started, true);
-  if (!action) return sendError(res, new SandboxApiError('ACTION_DOES_NOT_EXISTS', ['', service]), format, started, true);
+  if (!action)
+    return sendError(res, new SandboxApiError('ACTION_DOES_NOT_EXISTS', ['', service]), format, started, true);
 
   const outcome = await runCall(options.deps, service, action, bag, { origin: requestOrigin(req) });
   options.logger.debug(`sandbox ${service}.${action}${outcome.ok ? '' : ` -> ${outcome.error.code}`}`);
@@ -145,7 +149,14 @@ async function handle(options: SandboxHttpOptions, req: http.IncomingMessage, re
   }
   if (outcome.value instanceof RawResult) {
     const body = Buffer.from(outcome.value.body, 'utf8');
-    res.writeHead(200, { ...CORS_HEADERS, ...outcome.value.headers, 'Content-Type': outcome.value.contentType, 'Content-Length': String(body.length) }).end(body);
+    res
+      .writeHead(200, {
+        ...CORS_HEADERS,
+        ...outcome.value.headers,
+        'Content-Type': outcome.value.contentType,
+        'Content-Length': String(body.length),
+      })
+      .end(body);
     return;
   }
   const value: ApiValue = outcome.value;
@@ -174,7 +185,10 @@ function elapsedSeconds(started: bigint): number {
 function kalturaErrorHeaders(error: SandboxApiError): Record<string, string> {
   // header values must be latin1 without line breaks
   const clean = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?');
-  return { 'X-Kaltura': clean(`error-${error.code}`), 'X-Kaltura-App': clean(`exiting on error ${error.code} - ${error.message}`).slice(0, 1000) };
+  return {
+    'X-Kaltura': clean(`error-${error.code}`),
+    'X-Kaltura-App': clean(`exiting on error ${error.code} - ${error.message}`).slice(0, 1000),
+  };
 }
 
 function send(res: http.ServerResponse, format: Format, body: string, extraHeaders: Record<string, string> = {}): void {

@@ -13,10 +13,22 @@ import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model
 
 export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
 export { totpCode } from './model/totp.js';
-export { SandboxStore, NODE_EXPIRY_MS, type CreateEntryInput, type PartnerSettingsPatch, type UpdateEntryInput } from './model/store.js';
+export {
+  SandboxStore,
+  NODE_EXPIRY_MS,
+  type CreateEntryInput,
+  type PartnerSettingsPatch,
+  type UpdateEntryInput,
+} from './model/store.js';
 export { SERVER_NODE_TTL_SECONDS } from './model/server-nodes.js';
 export { TIME_SCALE_ENV, parseTimeScale, scaledClock } from './clock.js';
-export type { LiveAssetRecord, PartnerFeatures, PartnerRecord, RecordedEntryRecord, ServerNodeRecord } from './model/types.js';
+export type {
+  LiveAssetRecord,
+  PartnerFeatures,
+  PartnerRecord,
+  RecordedEntryRecord,
+  ServerNodeRecord,
+} from './model/types.js';
 export type { CorruptFileReport } from './model/persist.js';
 export type { FaultState, FaultControl } from './faults.js';
 export type { BeaconRecord, EntryRecord, NodeRecord, RecordingRecord, UploadTokenRecord } from './model/types.js';
@@ -64,7 +76,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const now = scaledClock(options.now ?? Date.now, options.timeScale ?? timeScaleFromEnv(process.env));
   const logger = options.logger.child('sandbox');
   if (!/^rtmps?:\/\/[^/\s]+\/\S*$/.test(options.rtmpBaseUrl)) {
-    throw new Error(`sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`);
+    throw new Error(
+      `sandbox rtmpBaseUrl "${options.rtmpBaseUrl}" is not an RTMP URL; pass e.g. rtmp://127.0.0.1:1935/kLive`,
+    );
   }
   const store = new SandboxStore(path.join(options.dataDir, 'sandbox'), logger, now);
   const logins = new SandboxLogins(path.join(options.dataDir, 'sandbox'), logger, now);
@@ -82,8 +96,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const port = await new Promise<number>((resolve, reject) => {
     const server = sandboxServer.server;
     const onError = (err: NodeJS.ErrnoException): void => {
-      if (err.code === 'EADDRINUSE') reject(new Error(`sandbox port ${options.port ?? 0} on ${host} is already in use; choose another with --port N (0 = any free port)`));
-      else if (err.code === 'EADDRNOTAVAIL') reject(new Error(`cannot listen on ${host}: that address is not on this machine; use 127.0.0.1`));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new Error(
+            `sandbox port ${options.port ?? 0} on ${host} is already in use; choose another with --port N (0 = any free port)`,
+          ),
+        );
+      else if (err.code === 'EADDRNOTAVAIL')
+        reject(new Error(`cannot listen on ${host}: that address is not on this machine; use 127.0.0.1`));
       else reject(err);
     };
     server.once('error', onError);
@@ -110,7 +130,15 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
 }
 
 /** `npm run station -- sandbox --port N`: starts the sandbox and prints one line with its service URL. */
-export async function runSandboxCommand(args: { dataDir: string; host: string; port: number; logger: Logger; rtmpBaseUrl?: string; timeScale?: number; out?: (line: string) => void }): Promise<SandboxHandle> {
+export async function runSandboxCommand(args: {
+  dataDir: string;
+  host: string;
+  port: number;
+  logger: Logger;
+  rtmpBaseUrl?: string;
+  timeScale?: number;
+  out?: (line: string) => void;
+}): Promise<SandboxHandle> {
   const handle = await startSandbox({
     dataDir: args.dataDir,
     host: args.host,

@@ -20,7 +20,9 @@ export function loadOrCreateAccessToken(dataDir: string): string {
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new Error(`cannot read the access token file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions or delete it so the station makes a new one`);
+      throw new Error(
+        `cannot read the access token file ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'}): fix its permissions or delete it so the station makes a new one`,
+      );
     }
   }
   fs.mkdirSync(dataDir, { recursive: true });
@@ -74,8 +76,12 @@ export const ACCESS_TOKEN_META = 'klive-access-token';
  * The transformIndex for StaticServeOptions: pages served to loopback (by a loopback Host name) get
  * <meta name="klive-access-token" content="..."> so the local UI can change settings; LAN viewers get the page untouched.
  */
-export function createIndexTransform(token: string, remoteAddressOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress): (html: string, req: IncomingMessage) => string {
-  if (!TOKEN_PATTERN.test(token)) throw new Error('the access token must be 32 hex characters (see loadOrCreateAccessToken)');
+export function createIndexTransform(
+  token: string,
+  remoteAddressOf: (req: IncomingMessage) => string | undefined = (req) => req.socket.remoteAddress,
+): (html: string, req: IncomingMessage) => string {
+  if (!TOKEN_PATTERN.test(token))
+    throw new Error('the access token must be 32 hex characters (see loadOrCreateAccessToken)');
   return (html, req) => {
     if (!isLocalRequest(remoteAddressOf(req), req.headers.host)) return html;
     const meta = `<meta name="${ACCESS_TOKEN_META}" content="${token}">`;

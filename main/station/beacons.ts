@@ -60,7 +60,11 @@ export class BeaconSender {
     }
     target.partnerId = t.partnerId;
     if (t.kind === 'raised') target.active.set(t.alert.code, t.alert);
-    else if (target.active.get(t.alert.code) === t.alert || target.active.get(t.alert.code)?.raisedAtMs === t.alert.raisedAtMs) target.active.delete(t.alert.code);
+    else if (
+      target.active.get(t.alert.code) === t.alert ||
+      target.active.get(t.alert.code)?.raisedAtMs === t.alert.raisedAtMs
+    )
+      target.active.delete(t.alert.code);
     else return;
     target.dirty = true;
   }
@@ -76,7 +80,11 @@ export class BeaconSender {
     if (this.timer) return;
     const loop = (): void => {
       void this.flush().finally(() => {
-        if (this.timer) this.timer = this.o.clock.setTimer(loop, delayToGridMs(this.o.clock.nowMs(), this.o.flushIntervalMs ?? 10_000));
+        if (this.timer)
+          this.timer = this.o.clock.setTimer(
+            loop,
+            delayToGridMs(this.o.clock.nowMs(), this.o.flushIntervalMs ?? 10_000),
+          );
       });
     };
     this.timer = this.o.clock.setTimer(loop, delayToGridMs(this.o.clock.nowMs(), this.o.flushIntervalMs ?? 10_000));
@@ -98,10 +106,19 @@ export class BeaconSender {
     for (const t of due) {
       const privateData = healthBeaconData([...t.active.values()], this.o.redactor);
       try {
-        await this.o.api.addBeacon({ partnerId: t.partnerId, entryId: t.entryId, eventType: `${t.index}_healthData`, privateData });
+        await this.o.api.addBeacon({
+          partnerId: t.partnerId,
+          entryId: t.entryId,
+          eventType: `${t.index}_healthData`,
+          privateData,
+        });
         this.o.logger.debug('beacon sent', { entryId: t.entryId, index: t.index, alerts: t.active.size });
       } catch (e) {
-        this.o.logger.warn('could not send the health beacon to Kaltura; the next change will try again', { entryId: t.entryId, index: t.index, error: (e as Error).message });
+        this.o.logger.warn('could not send the health beacon to Kaltura; the next change will try again', {
+          entryId: t.entryId,
+          index: t.index,
+          error: (e as Error).message,
+        });
       }
     }
   }

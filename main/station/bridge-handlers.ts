@@ -40,8 +40,16 @@ export interface BridgeHandlerDeps {
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }
 
-export function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
-  return { ...settings, adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null, ...(startupOverrides.length > 0 ? { startupOverrides } : {}) };
+export function publicSettings(
+  settings: Settings,
+  secrets: SecretStore,
+  startupOverrides: string[] = [],
+): PublicSettings {
+  return {
+    ...settings,
+    adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null,
+    ...(startupOverrides.length > 0 ? { startupOverrides } : {}),
+  };
 }
 
 function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerId'>): string {
@@ -54,12 +62,20 @@ function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerI
 export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
   const sandbox = (): SandboxHandle => {
     const handle = d.kaltura.sandbox;
-    if (!handle) throw new BridgeCallError('failed', 'The built-in sandbox is not running: sandbox entries exist only in Sandbox mode (Settings → Kaltura mode).');
+    if (!handle)
+      throw new BridgeCallError(
+        'failed',
+        'The built-in sandbox is not running: sandbox entries exist only in Sandbox mode (Settings → Kaltura mode).',
+      );
     return handle;
   };
   const sandboxEntry = (entryId: string) => {
     const entry = sandbox().store.entry(entryId);
-    if (!entry) throw new BridgeCallError('failed', `Sandbox entry ${entryId} does not exist: pick one from the list or create it.`);
+    if (!entry)
+      throw new BridgeCallError(
+        'failed',
+        `Sandbox entry ${entryId} does not exist: pick one from the list or create it.`,
+      );
     return entry;
   };
   const sandboxPublishDetails = (entryId: string) => {
@@ -81,7 +97,10 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
       const { adminSecret, ...rest } = update;
       const secretProvided = adminSecret !== undefined && adminSecret !== '';
       const secretFromStartup = d.startupOverrides?.includes('adminSecret') ?? false;
-      const result = d.settings.update(rest, { adminSecretStored: secretFromStartup || d.secrets.get(ADMIN_SECRET_NAME) !== null, adminSecretProvided: secretProvided });
+      const result = d.settings.update(rest, {
+        adminSecretStored: secretFromStartup || d.secrets.get(ADMIN_SECRET_NAME) !== null,
+        adminSecretProvided: secretProvided,
+      });
       if (!result.ok) return result;
       let secretChanged = false;
       if (adminSecret !== undefined) {
@@ -92,7 +111,11 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
         }
         secretChanged = true;
       }
-      d.events.add({ severity: 'info', kind: 'settings', message: `Settings saved${secretChanged ? ' (admin secret updated)' : ''}` });
+      d.events.add({
+        severity: 'info',
+        kind: 'settings',
+        message: `Settings saved${secretChanged ? ' (admin secret updated)' : ''}`,
+      });
       await d.applySettings(previous, result.settings, secretChanged);
       return { ok: true, settings: publicSettings(result.settings, d.secrets, d.startupOverrides) };
     },
@@ -101,7 +124,15 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     'kaltura.renewKs': async () => d.kaltura.renewKs(),
     'recording.retry': async ({ entryId }) => {
       const entries = d.retryRecordings(entryId);
-      d.events.add({ severity: 'info', kind: 'upload', ...(entryId ? { entryId } : {}), message: entries > 0 ? `Retrying refused recording hand-overs (${entries} entr${entries === 1 ? 'y' : 'ies'})` : 'No refused recording hand-over to retry' });
+      d.events.add({
+        severity: 'info',
+        kind: 'upload',
+        ...(entryId ? { entryId } : {}),
+        message:
+          entries > 0
+            ? `Retrying refused recording hand-overs (${entries} entr${entries === 1 ? 'y' : 'ies'})`
+            : 'No refused recording hand-over to retry',
+      });
       return { entries };
     },
     'events.list': async (filter) => d.events.list(filter),
@@ -111,15 +142,25 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     },
     'sandbox.listLogins': async () => {
       const handle = d.kaltura.sandbox;
-      return (handle?.logins() ?? []).map((l) => ({ loginId: l.loginId, password: l.password, partnerIds: l.partnerIds, currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null }));
+      return (handle?.logins() ?? []).map((l) => ({
+        loginId: l.loginId,
+        password: l.password,
+        partnerIds: l.partnerIds,
+        currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null,
+      }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
     'sandbox.listPartners': async () => d.kaltura.sandbox?.store.listPartners() ?? [],
     'sandbox.updatePartner': async ({ partnerId, ...patch }) => {
       const { store } = sandbox();
-      if (!store.partner(partnerId)) throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
+      if (!store.partner(partnerId))
+        throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
       store.updatePartner(partnerId, patch);
-      d.events.add({ severity: 'info', kind: 'settings', message: `Sandbox partner ${partnerId} changed: ${describePartnerPatch(patch)}` });
+      d.events.add({
+        severity: 'info',
+        kind: 'settings',
+        message: `Sandbox partner ${partnerId} changed: ${describePartnerPatch(patch)}`,
+      });
       // a switched feature may fix a refused server node or recording hand-over: try them again now
       d.partnerChanged?.();
       return store.toSandboxPartner(partnerId);

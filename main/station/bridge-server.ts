@@ -2,13 +2,23 @@
 // payload, refuses mutations from untrusted callers, calls the integrator's handler, checks the
 // response (dev/test) and fans validated events out to every transport (IPC and WebSocket).
 import type { z } from 'zod';
-import { events as eventDefs, requests as requestDefs, type EventName, type EventPayload, type RequestName, type RequestPayload, type ResponsePayload } from '../../shared/bridge/contract.js';
+import {
+  events as eventDefs,
+  requests as requestDefs,
+  type EventName,
+  type EventPayload,
+  type RequestName,
+  type RequestPayload,
+  type ResponsePayload,
+} from '../../shared/bridge/contract.js';
 import type { Redactor } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
 import { BridgeCallError, type BridgeHost, type CallerContext } from './bridge-host.js';
 import type { RegistryChange } from './registry-types.js';
 
-export type BridgeHandlers = { [N in RequestName]: (payload: RequestPayload<N>, caller: CallerContext) => Promise<ResponsePayload<N>> };
+export type BridgeHandlers = {
+  [N in RequestName]: (payload: RequestPayload<N>, caller: CallerContext) => Promise<ResponsePayload<N>>;
+};
 
 export type BridgeListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
@@ -61,14 +71,21 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
   return {
     async handle(name: string, payload: unknown, caller: CallerContext): Promise<unknown> {
       if (!isRequestName(name)) {
-        throw new BridgeCallError('unknown_request', `unknown request "${String(name).slice(0, 100)}"; the station knows: ${Object.keys(requestDefs).join(', ')}`);
+        throw new BridgeCallError(
+          'unknown_request',
+          `unknown request "${String(name).slice(0, 100)}"; the station knows: ${Object.keys(requestDefs).join(', ')}`,
+        );
       }
       const def = requestDefs[name];
       if (def.mutates && !caller.trusted) {
-        throw new BridgeCallError('forbidden', `"${name}" changes the station and needs the access token: open the UI from the station computer, or use the token printed at start / stored in the data dir (access-token)`);
+        throw new BridgeCallError(
+          'forbidden',
+          `"${name}" changes the station and needs the access token: open the UI from the station computer, or use the token printed at start / stored in the data dir (access-token)`,
+        );
       }
       const parsed = (def.request as z.ZodType).safeParse(payload ?? {});
-      if (!parsed.success) throw new BridgeCallError('invalid_payload', `invalid payload for "${name}": ${formatIssues(parsed.error)}`);
+      if (!parsed.success)
+        throw new BridgeCallError('invalid_payload', `invalid payload for "${name}": ${formatIssues(parsed.error)}`);
       const handler = handlers[name] as (p: unknown, c: CallerContext) => Promise<unknown>;
       let result: unknown;
       try {
@@ -82,8 +99,14 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
       if (validate) {
         const checked = (def.response as z.ZodType).safeParse(result);
         if (!checked.success) {
-          options.logger?.error('bridge handler returned a response outside the contract', { request: name, issues: formatIssues(checked.error) });
-          throw new BridgeCallError('failed', `${name} returned a response outside the contract: ${formatIssues(checked.error)}`);
+          options.logger?.error('bridge handler returned a response outside the contract', {
+            request: name,
+            issues: formatIssues(checked.error),
+          });
+          throw new BridgeCallError(
+            'failed',
+            `${name} returned a response outside the contract: ${formatIssues(checked.error)}`,
+          );
         }
       }
       return result;
@@ -111,7 +134,10 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
       if (validate) {
         const checked = (eventDefs[name].payload as z.ZodType).safeParse(payload);
         if (!checked.success) {
-          options.logger?.error('dropped an event outside the contract', { event: name, issues: formatIssues(checked.error) });
+          options.logger?.error('dropped an event outside the contract', {
+            event: name,
+            issues: formatIssues(checked.error),
+          });
           return;
         }
       }
@@ -127,21 +153,26 @@ export function createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOp
 }
 
 /** Forwards the registry's changes as bridge events while anything listens to the host; returns the unsubscribe. */
-export function forwardRegistryEvents(subscribe: (l: (c: RegistryChange) => void) => () => void, host: StationBridgeHost): () => void {
-  return host.whileListened(() => subscribe((c) => {
-    switch (c.type) {
-      case 'entry':
-        return host.emit('state.entry', c.entry);
-      case 'entryRemoved':
-        return host.emit('state.entryRemoved', { entryId: c.entryId });
-      case 'kaltura':
-        return host.emit('state.kaltura', c.kaltura);
-      case 'system':
-        return host.emit('state.system', c.system);
-      case 'event':
-        return host.emit('state.event', c.event);
-      case 'info':
-        return host.emit('station.info', c.info);
-    }
-  }));
+export function forwardRegistryEvents(
+  subscribe: (l: (c: RegistryChange) => void) => () => void,
+  host: StationBridgeHost,
+): () => void {
+  return host.whileListened(() =>
+    subscribe((c) => {
+      switch (c.type) {
+        case 'entry':
+          return host.emit('state.entry', c.entry);
+        case 'entryRemoved':
+          return host.emit('state.entryRemoved', { entryId: c.entryId });
+        case 'kaltura':
+          return host.emit('state.kaltura', c.kaltura);
+        case 'system':
+          return host.emit('state.system', c.system);
+        case 'event':
+          return host.emit('state.event', c.event);
+        case 'info':
+          return host.emit('station.info', c.info);
+      }
+    }),
+  );
 }

@@ -8,7 +8,18 @@ import type { StationEvent } from '../../shared/state.js';
 import type { Clock } from './clock.js';
 
 export type EventSeverity = StationEvent['severity'];
-export type EventKind = 'connection' | 'refusal' | 'ffmpeg' | 'ks' | 'registration' | 'server-node' | 'api' | 'upload' | 'alert' | 'settings' | 'station';
+export type EventKind =
+  | 'connection'
+  | 'refusal'
+  | 'ffmpeg'
+  | 'ks'
+  | 'registration'
+  | 'server-node'
+  | 'api'
+  | 'upload'
+  | 'alert'
+  | 'settings'
+  | 'station';
 
 export interface NewEvent {
   severity: EventSeverity;
@@ -47,7 +58,12 @@ export class EventsLog {
   constructor(private readonly options: EventsLogOptions) {
     this.capacity = options.capacity ?? 500;
     this.file = options.logsDir
-      ? fileSink({ dir: options.logsDir, baseName: 'events.log', maxBytes: options.maxFileBytes ?? 2 * 1024 * 1024, keepFiles: options.keepFiles ?? 3 })
+      ? fileSink({
+          dir: options.logsDir,
+          baseName: 'events.log',
+          maxBytes: options.maxFileBytes ?? 2 * 1024 * 1024,
+          keepFiles: options.keepFiles ?? 3,
+        })
       : null;
   }
 
@@ -69,7 +85,15 @@ export class EventsLog {
     if (this.file) {
       try {
         const line = JSON.stringify({ time: new Date(event.timeMs).toISOString(), ...event });
-        this.file.write({ timeMs: event.timeMs, level: event.severity === 'warning' ? 'warn' : event.severity, scope: `events:${event.kind}`, message: event.message }, line);
+        this.file.write(
+          {
+            timeMs: event.timeMs,
+            level: event.severity === 'warning' ? 'warn' : event.severity,
+            scope: `events:${event.kind}`,
+            message: event.message,
+          },
+          line,
+        );
       } catch {
         // a full disk must not stop the station; the ring still has the event
       }
@@ -81,7 +105,9 @@ export class EventsLog {
   /** Newest last; at most `limit`, filtered by entry and minimum severity. */
   list(filter: EventsFilter): StationEvent[] {
     const min = filter.severity ? RANK[filter.severity] : 0;
-    const matches = this.ring.filter((e) => RANK[e.severity] >= min && (filter.entryId === undefined || e.entryId === filter.entryId));
+    const matches = this.ring.filter(
+      (e) => RANK[e.severity] >= min && (filter.entryId === undefined || e.entryId === filter.entryId),
+    );
     return matches.slice(Math.max(0, matches.length - filter.limit));
   }
 

@@ -76,4 +76,3 @@ export interface TranscodeStateInput {
   transcoder: TranscoderState;
   renditions: RenditionState[];
 }
-

@@ -6,7 +6,13 @@
 import os from 'node:os';
 import { UsageError } from '../config/errors.js';
 import { loadOrCreateInstallation, type Installation } from '../config/installation.js';
-import { applyKalturaStartup, hasKalturaStartup, overriddenFields, readAdminSecretFile, type KalturaStartup } from '../config/kaltura-startup.js';
+import {
+  applyKalturaStartup,
+  hasKalturaStartup,
+  overriddenFields,
+  readAdminSecretFile,
+  type KalturaStartup,
+} from '../config/kaltura-startup.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import { validateSettings, type SettingsStore } from '../config/settings-store.js';
 import type { Logger } from '../log/logger.js';
@@ -64,9 +70,21 @@ export class KalturaConfig {
     if (!hasKalturaStartup(this.d.startup)) return;
     const k = this.effective();
     if (k.mode === 'sandbox') return;
-    if (k.serviceUrl.trim() === '') throw new UsageError(`Kaltura mode ${k.mode} needs the Kaltura server: add --kaltura-url URL (or KLIVE_KALTURA_URL), e.g. https://www.kaltura.com`);
-    if (this.adminSecret() === null) throw new UsageError(`Kaltura mode ${k.mode} needs the admin secret of partner ${k.partnerId}: add --admin-secret-file FILE (or KLIVE_ADMIN_SECRET_FILE)`);
-    const first = validateSettings({ ...this.d.settings.get(), kaltura: k }, { adminSecretStored: true, adminSecretProvided: true })[0];
-    if (first) throw new UsageError(`the Kaltura start-up values do not fit the saved settings (${first.path}): ${first.message} Give the matching flag.`);
+    if (k.serviceUrl.trim() === '')
+      throw new UsageError(
+        `Kaltura mode ${k.mode} needs the Kaltura server: add --kaltura-url URL (or KLIVE_KALTURA_URL), e.g. https://www.kaltura.com`,
+      );
+    if (this.adminSecret() === null)
+      throw new UsageError(
+        `Kaltura mode ${k.mode} needs the admin secret of partner ${k.partnerId}: add --admin-secret-file FILE (or KLIVE_ADMIN_SECRET_FILE)`,
+      );
+    const first = validateSettings(
+      { ...this.d.settings.get(), kaltura: k },
+      { adminSecretStored: true, adminSecretProvided: true },
+    )[0];
+    if (first)
+      throw new UsageError(
+        `the Kaltura start-up values do not fit the saved settings (${first.path}): ${first.message} Give the matching flag.`,
+      );
   }
 }

@@ -58,7 +58,14 @@ export class KalturaRuntime {
     authenticate: async (a) => this.authenticate(a),
     getLiveStream: async (p, e) => this.service().getLiveStream(p, e),
     serveConversionProfile: async (a) => this.service().serveConversionProfile(a),
-    registerMediaServer: async (a) => callWithNode(this.node, () => this.service().registerMediaServer(a), (e) => e, NODE_WAIT_MS, this.o.logger),
+    registerMediaServer: async (a) =>
+      callWithNode(
+        this.node,
+        () => this.service().registerMediaServer(a),
+        (e) => e,
+        NODE_WAIT_MS,
+        this.o.logger,
+      ),
     unregisterMediaServer: async (a) => this.service().unregisterMediaServer(a),
     addBeacon: async (a) => this.service().addBeacon(a),
   };
@@ -108,15 +115,25 @@ export class KalturaRuntime {
     try {
       if (settings.mode === 'sandbox') {
         if (!this.sandboxHandle) {
-          this.sandboxHandle = await startSandbox({ dataDir: this.o.dataDir, host: '127.0.0.1', port: this.o.sandboxPort ?? 0, rtmpBaseUrl: this.o.rtmpBaseUrl(), logger: this.o.logger });
+          this.sandboxHandle = await startSandbox({
+            dataDir: this.o.dataDir,
+            host: '127.0.0.1',
+            port: this.o.sandboxPort ?? 0,
+            rtmpBaseUrl: this.o.rtmpBaseUrl(),
+            logger: this.o.logger,
+          });
         }
         const secret = this.sandboxHandle.adminSecret(MEDIA_SERVER_PARTNER);
-        if (!secret) throw new Error('the sandbox has no media-server partner secret; delete DATA/sandbox to re-seed it');
+        if (!secret)
+          throw new Error('the sandbox has no media-server partner secret; delete DATA/sandbox to re-seed it');
         this.buildStack({ ...settings, partnerId: MEDIA_SERVER_PARTNER }, secret, this.sandboxHandle.serviceUrl);
       } else {
         await this.closeSandbox();
         const secret = this.o.adminSecret ? this.o.adminSecret() : this.o.secrets.get(ADMIN_SECRET_NAME);
-        if (!secret) throw new Error(`no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in Settings`);
+        if (!secret)
+          throw new Error(
+            `no Kaltura admin secret is stored: enter the admin secret of partner ${settings.partnerId} in Settings`,
+          );
         this.buildStack(settings, secret, undefined);
       }
       this.problem = null;
@@ -128,7 +145,8 @@ export class KalturaRuntime {
   }
 
   async testConnection(): Promise<ConnectionTestResult> {
-    if (!this.stack) return { ok: false, message: `Kaltura is not configured: ${this.problem ?? 'unknown problem'}`, latencyMs: null };
+    if (!this.stack)
+      return { ok: false, message: `Kaltura is not configured: ${this.problem ?? 'unknown problem'}`, latencyMs: null };
     const status = await this.stack.ks.renewNow();
     if (status.state === 'error' || status.state === 'expired') {
       return { ok: false, message: `could not make a KS: ${status.lastError ?? status.state}`, latencyMs: null };
@@ -194,7 +212,14 @@ export class KalturaRuntime {
     const url = new URL(this.o.playbackUrl());
     const protocol = url.protocol === 'https:' ? 'https' : 'http';
     const port = url.port ? Number(url.port) : protocol === 'https' ? 443 : 80;
-    return { hostName, applicationName: 'kLive', playbackHost: url.hostname.replace(/^\[|\]$/g, ''), playbackPort: port, playbackProtocol: protocol, description: `kLive Station ${this.o.version}` };
+    return {
+      hostName,
+      applicationName: 'kLive',
+      playbackHost: url.hostname.replace(/^\[|\]$/g, ''),
+      playbackPort: port,
+      playbackProtocol: protocol,
+      description: `kLive Station ${this.o.version}`,
+    };
   }
 
   /** Takes the node out of service (markOffline) before the KS and client go away. */
@@ -222,7 +247,10 @@ export class KalturaRuntime {
   private recordingUploader(): RecordingUploader {
     const stack = this.stack;
     if (!stack) throw new KalturaModeError(`Kaltura is not configured: ${this.problem ?? 'open Settings'}`);
-    return kalturaRecordingUploader({ client: stack.client, impersonationFor: (partnerId) => stack.service.impersonationFor(partnerId) });
+    return kalturaRecordingUploader({
+      client: stack.client,
+      impersonationFor: (partnerId) => stack.service.impersonationFor(partnerId),
+    });
   }
 }
 

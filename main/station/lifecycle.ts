@@ -27,7 +27,13 @@ const TABLE: Record<StreamLifecycle, Partial<Record<LifecycleEvent, StreamLifecy
   authenticating: { accepted: 'live', refused: 'refused', disconnected: 'ended', ended: 'ended', failed: 'failed' },
   live: { playable: 'playable', disconnected: 'reconnecting', ended: 'ended', failed: 'failed' },
   playable: { disconnected: 'reconnecting', ended: 'ended', failed: 'failed' },
-  reconnecting: { authenticating: 'authenticating', accepted: 'live', refused: 'refused', ended: 'ended', failed: 'failed' },
+  reconnecting: {
+    authenticating: 'authenticating',
+    accepted: 'live',
+    refused: 'refused',
+    ended: 'ended',
+    failed: 'failed',
+  },
   ended: { authenticating: 'authenticating', accepted: 'live', refused: 'refused' },
   refused: { authenticating: 'authenticating', accepted: 'live', refused: 'refused' },
   failed: { authenticating: 'authenticating', accepted: 'live', disconnected: 'ended', ended: 'ended' },
@@ -45,7 +51,11 @@ export function nextLifecycle(current: StreamLifecycle | null, event: LifecycleE
 }
 
 /** Applies an event at atMs; returns the same point when nothing changes (a refused-again keeps its new time). */
-export function applyLifecycle(point: LifecyclePoint | null, event: LifecycleEvent, atMs: number): LifecyclePoint | null {
+export function applyLifecycle(
+  point: LifecyclePoint | null,
+  event: LifecycleEvent,
+  atMs: number,
+): LifecyclePoint | null {
   const next = nextLifecycle(point?.state ?? null, event);
   if (next === null) return point;
   if (point && next === point.state && event !== 'refused') return point;

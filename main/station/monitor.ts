@@ -18,7 +18,13 @@ import { StationRegistry, type RegistryOptions } from './registry.js';
 import { StationMetrics } from './metrics.js';
 import { BeaconSender } from './beacons.js';
 import { SystemSampler, type SystemProbes } from './system-stats.js';
-import { createBridgeHost, forwardRegistryEvents, type BridgeHandlers, type BridgeHostOptions, type StationBridgeHost } from './bridge-server.js';
+import {
+  createBridgeHost,
+  forwardRegistryEvents,
+  type BridgeHandlers,
+  type BridgeHostOptions,
+  type StationBridgeHost,
+} from './bridge-server.js';
 
 export interface StationMonitorOptions {
   logger: Logger;
@@ -56,9 +62,24 @@ export class StationMonitor {
   constructor(private readonly o: StationMonitorOptions) {
     this.clock = o.clock ?? systemClock();
     const redactor = o.logger.redactor;
-    this.events = new EventsLog({ clock: this.clock, redactor, logsDir: o.dataDir ? path.join(o.dataDir, 'logs') : null });
-    this.registry = new StationRegistry({ ...o.registry, clock: this.clock, info: o.info, kaltura: o.kaltura, events: this.events, redactor });
-    this.metrics = new StationMetrics({ snapshot: () => this.registry.snapshot(), authResults: () => this.registry.authResults(), nowMs: () => this.clock.nowMs() });
+    this.events = new EventsLog({
+      clock: this.clock,
+      redactor,
+      logsDir: o.dataDir ? path.join(o.dataDir, 'logs') : null,
+    });
+    this.registry = new StationRegistry({
+      ...o.registry,
+      clock: this.clock,
+      info: o.info,
+      kaltura: o.kaltura,
+      events: this.events,
+      redactor,
+    });
+    this.metrics = new StationMetrics({
+      snapshot: () => this.registry.snapshot(),
+      authResults: () => this.registry.authResults(),
+      nowMs: () => this.clock.nowMs(),
+    });
     this.beacons = new BeaconSender({
       api: { addBeacon: async (args) => o.kalturaApi()?.addBeacon(args) },
       clock: this.clock,
@@ -73,14 +94,29 @@ export class StationMonitor {
 
   /** The BridgeHost for both transports, already forwarding registry changes as events. */
   createBridgeHost(handlers: BridgeHandlers, options: BridgeHostOptions = {}): StationBridgeHost {
-    const host = createBridgeHost(handlers, { redactor: this.o.logger.redactor, logger: this.o.logger.child('bridge'), ...options });
+    const host = createBridgeHost(handlers, {
+      redactor: this.o.logger.redactor,
+      logger: this.o.logger.child('bridge'),
+      ...options,
+    });
     this.cleanups.push(forwardRegistryEvents((l) => this.registry.subscribe(l), host));
     return host;
   }
 
   /** The WebSocket bridge on /bridge of `http`; closed by stop(). */
-  attachWebSocket(http: StationHttpServer, host: StationBridgeHost, accessToken: string, extra: Partial<WsBridgeOptions> = {}): WsBridgeServer {
-    const ws = new WsBridgeServer({ host, accessToken, getSnapshot: () => this.registry.snapshot(), logger: this.o.logger.child('ws'), ...extra });
+  attachWebSocket(
+    http: StationHttpServer,
+    host: StationBridgeHost,
+    accessToken: string,
+    extra: Partial<WsBridgeOptions> = {},
+  ): WsBridgeServer {
+    const ws = new WsBridgeServer({
+      host,
+      accessToken,
+      getSnapshot: () => this.registry.snapshot(),
+      logger: this.o.logger.child('ws'),
+      ...extra,
+    });
     ws.attach(http);
     this.cleanups.push(() => ws.close());
     return ws;
@@ -91,7 +127,15 @@ export class StationMonitor {
     const access = opsAccess(accessToken);
     return [
       createMetricsRoute(this.metrics, access),
-      createDiagnosticsRoute({ snapshot: () => this.registry.snapshot(), refusals: () => this.registry.refusals(), nowMs: () => this.clock.nowMs(), me: this.o.me }, access),
+      createDiagnosticsRoute(
+        {
+          snapshot: () => this.registry.snapshot(),
+          refusals: () => this.registry.refusals(),
+          nowMs: () => this.clock.nowMs(),
+          me: this.o.me,
+        },
+        access,
+      ),
     ];
   }
 
@@ -121,7 +165,10 @@ export class StationMonitor {
     this.registry.flush();
     // last beacons are best effort: a hanging Kaltura must not hold up quitting
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.beacons.flush(), new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.beaconFlushOnStopMs ?? 3000)))]);
+    await Promise.race([
+      this.beacons.flush(),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, this.o.beaconFlushOnStopMs ?? 3000))),
+    ]);
     clearTimeout(timer);
     for (const c of this.cleanups.splice(0).reverse()) await c();
     this.registry.dispose();

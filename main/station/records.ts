@@ -43,7 +43,15 @@ export const EMPTY_RECORDING: RecordingState = { enabled: false, active: false, 
 
 export function newStreamRecord(
   key: string,
-  base: { id: string; entryId: string; partnerId: number; streamName: string; mediaServerIndex: number; sourceAddress: string; atMs: number },
+  base: {
+    id: string;
+    entryId: string;
+    partnerId: number;
+    streamName: string;
+    mediaServerIndex: number;
+    sourceAddress: string;
+    atMs: number;
+  },
   alertTiming: Record<number, HysteresisOptions> | undefined,
   targetSegmentSeconds: number,
 ): StreamRecord {
@@ -69,7 +77,10 @@ export function newStreamRecord(
       masterPlaylistUrl: null,
     },
     lifecycle: { state: 'authenticating', sinceMs: base.atMs },
-    alerts: new StreamAlerts({ entryId: base.entryId, streamName: base.streamName, mediaServerIndex: base.mediaServerIndex }, alertTiming),
+    alerts: new StreamAlerts(
+      { entryId: base.entryId, streamName: base.streamName, mediaServerIndex: base.mediaServerIndex },
+      alertTiming,
+    ),
     rates: new RateWatch(),
     ladder: null,
     targetSegmentSeconds,
@@ -89,12 +100,29 @@ export function recordAlerts(rec: StreamRecord): Alert[] {
 
 /** Streams: on-air first (primary before backup), then the rest newest first. */
 function orderStreams(streams: IngestStream[]): IngestStream[] {
-  const rank = (s: IngestStream): number => (s.state === 'live' || s.state === 'playable' ? 0 : s.state === 'authenticating' || s.state === 'reconnecting' ? 1 : 2);
-  return streams.sort((a, b) => rank(a) - rank(b) || a.mediaServerIndex - b.mediaServerIndex || b.stateSinceMs - a.stateSinceMs || a.streamName.localeCompare(b.streamName));
+  const rank = (s: IngestStream): number =>
+    s.state === 'live' || s.state === 'playable'
+      ? 0
+      : s.state === 'authenticating' || s.state === 'reconnecting'
+        ? 1
+        : 2;
+  return streams.sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      a.mediaServerIndex - b.mediaServerIndex ||
+      b.stateSinceMs - a.stateSinceMs ||
+      a.streamName.localeCompare(b.streamName),
+  );
 }
 
 export function toEntryState(rec: EntryRecord): EntryState {
-  const streams = orderStreams([...rec.streams.values()].map((s) => ({ ...s.stream, state: s.lifecycle.state, stateSinceMs: s.lifecycle.sinceMs })));
+  const streams = orderStreams(
+    [...rec.streams.values()].map((s) => ({
+      ...s.stream,
+      state: s.lifecycle.state,
+      stateSinceMs: s.lifecycle.sinceMs,
+    })),
+  );
   const alerts = sortAlerts([...[...rec.streams.values()].flatMap(recordAlerts), ...rec.alerts.active()]);
   const { health, reason } = entryHealth(alerts, streams);
   return {

@@ -1,7 +1,14 @@
 // Owns the station's live state: the single writer of entries, streams, renditions, alerts, Kaltura and
 // system status. Parts report through the input methods (the exact payloads they emit); everything
 // else reads snapshot() or subscribes to throttled, coalesced changes.
-import type { EntryState, KalturaStatus, RecordingState, RegistrationState, Snapshot, SystemStatus } from '../../shared/state.js';
+import type {
+  EntryState,
+  KalturaStatus,
+  RecordingState,
+  RegistrationState,
+  Snapshot,
+  SystemStatus,
+} from '../../shared/state.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { Ladder } from '../../shared/ladder.js';
 import type { Redactor } from '../log/redact.js';
@@ -10,12 +17,25 @@ import { CoalescingThrottle } from './change-throttle.js';
 import { apiEvent, ksEvent, serverNodeEvent } from './status-events.js';
 import { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
-import type { ProbeInput, StreamAcceptedInput, StreamAuthenticatingInput, StreamEndedInput, StreamRefusedInput, TranscodeStateInput } from './inputs.js';
+import type {
+  ProbeInput,
+  StreamAcceptedInput,
+  StreamAuthenticatingInput,
+  StreamEndedInput,
+  StreamRefusedInput,
+  TranscodeStateInput,
+} from './inputs.js';
 import { DEFAULT_INPUT_THRESHOLDS, type InputThresholds } from './health/input-health.js';
 import { DEFAULT_TRANSCODE_THRESHOLDS, type TranscodeThresholds } from './health/rendition-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
 import { StreamBook } from './stream-book.js';
-import { IDLE_SYSTEM, type RefusalRecord, type RegistryChange, type AlertTransition, type AuthCounts } from './registry-types.js';
+import {
+  IDLE_SYSTEM,
+  type RefusalRecord,
+  type RegistryChange,
+  type AlertTransition,
+  type AuthCounts,
+} from './registry-types.js';
 
 export type { RegistryChange, AlertTransition, RefusalRecord, AuthCounts } from './registry-types.js';
 
@@ -54,7 +74,9 @@ export class StationRegistry {
   private kaltura: KalturaStatus;
   private systemStatus: SystemStatus = IDLE_SYSTEM;
   private readonly unsubscribeEvents: () => void;
-  private readonly o: Required<Omit<RegistryOptions, 'info' | 'kaltura' | 'alertTiming'>> & { alertTiming: Record<number, HysteresisOptions> | undefined };
+  private readonly o: Required<Omit<RegistryOptions, 'info' | 'kaltura' | 'alertTiming'>> & {
+    alertTiming: Record<number, HysteresisOptions> | undefined;
+  };
 
   constructor(options: RegistryOptions) {
     this.o = {
@@ -256,4 +278,3 @@ export class StationRegistry {
     for (const l of this.listeners) l(change);
   }
 }
-

@@ -102,7 +102,13 @@ export class Station {
     this.clock = deps.clock ?? systemClock();
     this.settings = new SettingsStore(options.dataDir);
     this.secrets = deps.secrets ?? new FileSecretStore(options.dataDir);
-    this.kalturaConfig = new KalturaConfig({ dataDir: options.dataDir, settings: this.settings, secrets: this.secrets, startup: options.kaltura ?? {}, logger });
+    this.kalturaConfig = new KalturaConfig({
+      dataDir: options.dataDir,
+      settings: this.settings,
+      secrets: this.secrets,
+      startup: options.kaltura ?? {},
+      logger,
+    });
     this.accessToken = loadOrCreateAccessToken(options.dataDir);
     logger.redactor.addSecret(this.accessToken);
     const rtmpUrl = `rtmp://${encoderHost(options.host)}:${options.rtmpPort}/kLive`;
@@ -133,12 +139,18 @@ export class Station {
       // viewers on the LAN reach the HLS at the address encoders use, never the loopback a wildcard bind shows locally
       playbackUrl: () => this.viewerBaseUrl(),
       clock: this.clock,
-      ...(deps.tuning?.serverNodeHeartbeatMs !== undefined ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs } : {}),
+      ...(deps.tuning?.serverNodeHeartbeatMs !== undefined
+        ? { heartbeatIntervalMs: deps.tuning.serverNodeHeartbeatMs }
+        : {}),
       logger,
       onStatus: (status) => {
         // only the configuration here: passing the whole status would make ks/api/serverNode look unchanged
         // to the calls below, and their events (KS renewed, node refused...) would never be logged
-        this.monitor.registry.kalturaConfig({ mode: status.mode, serviceUrl: status.serviceUrl, partnerId: status.partnerId });
+        this.monitor.registry.kalturaConfig({
+          mode: status.mode,
+          serviceUrl: status.serviceUrl,
+          partnerId: status.partnerId,
+        });
         this.monitor.registry.ksState(status.ks);
         this.monitor.registry.apiState(status.api);
         this.monitor.registry.serverNodeState(status.serverNode);
@@ -157,7 +169,10 @@ export class Station {
       ffmpegPids: () => this.pids.list().map((r) => r.pid),
       me: () => this.info.hostname,
       clock: this.clock,
-      registry: { defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds, reconnectGraceMs: this.resumeGraceMs() },
+      registry: {
+        defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds,
+        reconnectGraceMs: this.resumeGraceMs(),
+      },
     });
     this.queue = new UploadQueue({
       dataDir: options.dataDir,
@@ -206,7 +221,12 @@ export class Station {
     await this.detectFfmpeg();
     await this.http.listen();
     await this.ingest.start();
-    this.info = { ...this.info, httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`, viewerUrl: this.viewerBaseUrl(), rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive` };
+    this.info = {
+      ...this.info,
+      httpUrl: `http://${displayHost(options.host)}:${this.http.port}/`,
+      viewerUrl: this.viewerBaseUrl(),
+      rtmpUrl: `rtmp://${encoderHost(options.host)}:${this.ingest.port}/kLive`,
+    };
     this.monitor.registry.setInfo(this.info);
     this.bridge = this.monitor.createBridgeHost(
       createBridgeHandlers({
@@ -233,16 +253,27 @@ export class Station {
     for (const route of this.monitor.routes(this.accessToken)) this.http.addRoute(route);
     this.http.addRoute(createHlsRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
     this.http.addRoute(createWowzaRoute({ hlsRootDir: this.hlsRootDir(), logger: logger.child('hls') }));
-    this.http.addRoute(createWatchRoute({ viewerKaltura: (entryId) => this.viewerKaltura(entryId), logger: logger.child('watch') }));
+    this.http.addRoute(
+      createWatchRoute({ viewerKaltura: (entryId) => this.viewerKaltura(entryId), logger: logger.child('watch') }),
+    );
     // the built-in sandbox stays on loopback; viewers reach its API and playManifest through this origin
-    const sandboxUrl = (): string | null => (this.kalturaConfig.effective().mode === 'sandbox' ? (this.kaltura.sandbox?.serviceUrl ?? null) : null);
+    const sandboxUrl = (): string | null =>
+      this.kalturaConfig.effective().mode === 'sandbox' ? (this.kaltura.sandbox?.serviceUrl ?? null) : null;
     for (const prefix of ['/api_v3/', '/p/']) {
-      this.http.addRoute(createProxyRoute({ prefix, target: sandboxUrl, logger: logger.child('http'), unavailable: 'this station uses a Kaltura account, not its built-in sandbox: ask that Kaltura' }));
+      this.http.addRoute(
+        createProxyRoute({
+          prefix,
+          target: sandboxUrl,
+          logger: logger.child('http'),
+          unavailable: 'this station uses a Kaltura account, not its built-in sandbox: ask that Kaltura',
+        }),
+      );
     }
     await this.kaltura.configure(this.kalturaConfig.effective());
     this.queue.start();
     this.monitor.start();
-    if (this.settings.loadProblem) this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
+    if (this.settings.loadProblem)
+      this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
     if (!this.deps.tuning?.skipEncoderDetection) void this.detectEncoders();
     this.started = true;
     this.http.setReady(true);
@@ -270,7 +301,9 @@ export class Station {
     if (this.closed) return;
     this.closed = true;
     this.http.setReady(false);
-    await this.ingest.stop().catch((e: unknown) => this.deps.logger.error('ingest stop failed', { error: (e as Error).message }));
+    await this.ingest
+      .stop()
+      .catch((e: unknown) => this.deps.logger.error('ingest stop failed', { error: (e as Error).message }));
     await Promise.all([...this.pipelines.values()].map((p) => p.finish()));
     this.pipelines.clear();
     this.pids.killAll();
@@ -315,13 +348,22 @@ export class Station {
     const k = this.kalturaConfig.effective();
     if (k.mode === 'sandbox') {
       const entry = this.kaltura.sandbox?.store.entry(entryId);
-      if (!entry) return { problem: `entry ${entryId} is not in this station's sandbox: check the link (the Sandbox screen lists the entries)` };
+      if (!entry)
+        return {
+          problem: `entry ${entryId} is not in this station's sandbox: check the link (the Sandbox screen lists the entries)`,
+        };
       return { partnerId: entry.partnerId, serviceUrl: null };
     }
-    const serviceUrl = k.serviceUrl.trim().replace(/\/+$/, '').replace(/\/api_v3$/, '');
+    const serviceUrl = k.serviceUrl
+      .trim()
+      .replace(/\/+$/, '')
+      .replace(/\/api_v3$/, '');
     // eCDN uses the partner's own id; as partner -5 the entry's partner is learned when it publishes here
     const partnerId = k.partnerId > 0 ? k.partnerId : this.entryPartners.get(entryId);
-    if (partnerId === undefined) return { problem: `the partner of entry ${entryId} is not known yet: it becomes known when the entry first publishes to this station` };
+    if (partnerId === undefined)
+      return {
+        problem: `the partner of entry ${entryId} is not known yet: it becomes known when the entry first publishes to this station`,
+      };
     return { partnerId, serviceUrl };
   }
 
@@ -348,7 +390,9 @@ export class Station {
       latestProbe: (id) => this.latestProbes.get(id) ?? null,
       feedFor: (e) => this.ingest.feed(e.streamName, e.mediaServerIndex),
       resumeGraceMs: this.resumeGraceMs(),
-      ...(this.deps.tuning?.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs } : {}),
+      ...(this.deps.tuning?.keepAliveIntervalMs !== undefined
+        ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs }
+        : {}),
       ...(this.deps.tuning?.x264Preset ? { preset: this.deps.tuning.x264Preset } : {}),
     });
     this.pipelines.set(event.streamId, pipeline);
@@ -378,12 +422,20 @@ export class Station {
   private async detectFfmpeg(): Promise<void> {
     const { logger, env } = this.deps;
     const located = await locateFfmpeg({ settingPath: this.settings.get().media.ffmpegPath, env });
-    this.ffmpegCaps = located.path ? await readFfmpegCapabilities(located.path).catch((e: unknown) => {
-      logger.warn('could not read what the FFmpeg can do; using the modern argv', { error: (e as Error).message });
-      return null;
-    }) : null;
+    this.ffmpegCaps = located.path
+      ? await readFfmpegCapabilities(located.path).catch((e: unknown) => {
+          logger.warn('could not read what the FFmpeg can do; using the modern argv', { error: (e as Error).message });
+          return null;
+        })
+      : null;
     const ffmpeg = withSupport(located, this.ffmpegCaps);
-    if (ffmpeg.status === 'ok') logger.info('using FFmpeg', { path: ffmpeg.path, source: ffmpeg.source, version: ffmpeg.version, release: ffmpeg.release ?? null });
+    if (ffmpeg.status === 'ok')
+      logger.info('using FFmpeg', {
+        path: ffmpeg.path,
+        source: ffmpeg.source,
+        version: ffmpeg.version,
+        release: ffmpeg.release ?? null,
+      });
     else logger.warn(ffmpeg.message ?? 'FFmpeg unavailable');
     if (ffmpeg.warning) {
       logger.warn(ffmpeg.warning);
@@ -406,10 +458,16 @@ export class Station {
       segmentSeconds: this.settings.get().media.recordingSegmentSeconds,
       pids: this.pids,
       now: () => this.clock.nowMs(),
-      ...(this.deps.tuning?.recordingMinFreeBytes !== undefined ? { minFreeBytes: this.deps.tuning.recordingMinFreeBytes } : {}),
-      ...(this.deps.tuning?.recordingDiskCheckIntervalMs !== undefined ? { diskCheckIntervalMs: this.deps.tuning.recordingDiskCheckIntervalMs } : {}),
-      onAlert: (alert) => this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
-      onDiskRecovered: (event) => this.monitor.events.add({ severity: 'info', kind: 'upload', entryId: event.entryId, message: event.message }),
+      ...(this.deps.tuning?.recordingMinFreeBytes !== undefined
+        ? { minFreeBytes: this.deps.tuning.recordingMinFreeBytes }
+        : {}),
+      ...(this.deps.tuning?.recordingDiskCheckIntervalMs !== undefined
+        ? { diskCheckIntervalMs: this.deps.tuning.recordingDiskCheckIntervalMs }
+        : {}),
+      onAlert: (alert) =>
+        this.monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
+      onDiskRecovered: (event) =>
+        this.monitor.events.add({ severity: 'info', kind: 'upload', entryId: event.entryId, message: event.message }),
       onChange: (entryId, state) => this.monitor.registry.recording(entryId, state),
     });
   }
@@ -417,14 +475,19 @@ export class Station {
   private encoderAvailability(): EncoderAvailability {
     if (!this.info.ffmpeg.path) return { state: 'no-ffmpeg', working: [], failures: {} };
     if (!this.encoders) return { state: 'detecting', working: ['libx264'], failures: {} };
-    return { state: 'done', working: ['libx264', ...this.encoders.working.filter((e) => e !== 'libx264')], failures: this.encoders.failures as Record<string, string> };
+    return {
+      state: 'done',
+      working: ['libx264', ...this.encoders.working.filter((e) => e !== 'libx264')],
+      failures: this.encoders.failures as Record<string, string>,
+    };
   }
 
   private async detectEncoders(): Promise<void> {
     if (!this.info.ffmpeg.path) return;
     try {
       this.encoders = await detectHardwareEncoders({ ffmpegPath: this.info.ffmpeg.path });
-      if (this.encoders.working.length > 0) this.deps.logger.info('hardware encoders available', { encoders: this.encoders.working });
+      if (this.encoders.working.length > 0)
+        this.deps.logger.info('hardware encoders available', { encoders: this.encoders.working });
     } catch (e) {
       this.deps.logger.warn('hardware encoder detection failed', { error: (e as Error).message });
     }
@@ -474,7 +537,10 @@ function isLoopbackBind(host: string): boolean {
  * The address an encoder or a LAN browser should use: for a wildcard bind (the station exposed to the LAN)
  * the machine's first LAN IPv4 address, so the Connect screen's URL works from another machine too.
  */
-export function encoderHost(host: string, interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces()): string {
+export function encoderHost(
+  host: string,
+  interfaces: NodeJS.Dict<os.NetworkInterfaceInfo[]> = os.networkInterfaces(),
+): string {
   if (host !== '0.0.0.0' && host !== '::') return displayHost(host);
   for (const list of Object.values(interfaces)) {
     const lan = list?.find((i) => i.family === 'IPv4' && !i.internal);

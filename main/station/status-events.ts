@@ -9,7 +9,11 @@ export function ksEvent(prev: KalturaStatus['ks'], next: KalturaStatus['ks']): N
     return { severity: 'info', kind: 'ks', message: `KS ${prev.state === 'none' ? 'created' : 'renewed'}${until}` };
   }
   if (next.state === 'error' || next.state === 'expired') {
-    return { severity: 'error', kind: 'ks', message: `KS ${next.state}: ${next.lastError ?? 'no detail'}; check the admin secret and partner id in Settings` };
+    return {
+      severity: 'error',
+      kind: 'ks',
+      message: `KS ${next.state}: ${next.lastError ?? 'no detail'}; check the admin secret and partner id in Settings`,
+    };
   }
   return null;
 }
@@ -17,29 +21,63 @@ export function ksEvent(prev: KalturaStatus['ks'], next: KalturaStatus['ks']): N
 export function apiEvent(prev: KalturaStatus['api'], next: KalturaStatus['api']): NewEvent | null {
   const newError = next.lastError !== null && next.lastError !== prev.lastError;
   if (next.reachable === false && (prev.reachable !== false || newError)) {
-    return { severity: 'error', kind: 'api', message: `Kaltura API unreachable: ${next.lastError ?? 'no answer'}; check the service URL and the network` };
+    return {
+      severity: 'error',
+      kind: 'api',
+      message: `Kaltura API unreachable: ${next.lastError ?? 'no answer'}; check the service URL and the network`,
+    };
   }
   if (newError) return { severity: 'error', kind: 'api', message: `Kaltura API error: ${next.lastError}` };
   if (next.reachable === true && next.degraded && !prev.degraded) {
-    return { severity: 'warning', kind: 'api', message: `Kaltura API degraded: ${next.recentFailurePercent ?? '?'} % of the last minute's calls failed; the station retries them` };
+    return {
+      severity: 'warning',
+      kind: 'api',
+      message: `Kaltura API degraded: ${next.recentFailurePercent ?? '?'} % of the last minute's calls failed; the station retries them`,
+    };
   }
-  if (next.reachable === true && prev.reachable === true && prev.degraded && !next.degraded) return { severity: 'info', kind: 'api', message: 'Kaltura API no longer degraded' };
+  if (next.reachable === true && prev.reachable === true && prev.degraded && !next.degraded)
+    return { severity: 'info', kind: 'api', message: 'Kaltura API no longer degraded' };
   if (next.reachable === true && prev.reachable !== true) {
-    return { severity: 'info', kind: 'api', message: `Kaltura API reachable${next.lastLatencyMs !== null ? ` (${Math.round(next.lastLatencyMs)} ms)` : ''}` };
+    return {
+      severity: 'info',
+      kind: 'api',
+      message: `Kaltura API reachable${next.lastLatencyMs !== null ? ` (${Math.round(next.lastLatencyMs)} ms)` : ''}`,
+    };
   }
   return null;
 }
 
 export function serverNodeEvent(prev: ServerNodeState | undefined, next: ServerNodeState): NewEvent | null {
-  if (prev && prev.status === next.status && prev.reason === next.reason && prev.hostname === next.hostname && prev.nodeId === next.nodeId) return null;
+  if (
+    prev &&
+    prev.status === next.status &&
+    prev.reason === next.reason &&
+    prev.hostname === next.hostname &&
+    prev.nodeId === next.nodeId
+  )
+    return null;
   switch (next.status) {
     case 'registered':
       if (prev?.status === 'registered' && prev.nodeId === next.nodeId) return null;
-      return { severity: 'info', kind: 'server-node', message: `Server node ${next.hostname} registered with Kaltura (node ${next.nodeId ?? '?'}, ${next.method === 'addEnable' ? 'added and enabled' : 'heartbeat every 60 s'})` };
+      return {
+        severity: 'info',
+        kind: 'server-node',
+        message: `Server node ${next.hostname} registered with Kaltura (node ${next.nodeId ?? '?'}, ${next.method === 'addEnable' ? 'added and enabled' : 'heartbeat every 60 s'})`,
+      };
     case 'refused':
-      return { severity: 'error', kind: 'server-node', message: `Server node ${next.hostname} refused${next.code ? ` (${next.code})` : ''}: ${next.reason ?? 'no reason given'}` };
+      return {
+        severity: 'error',
+        kind: 'server-node',
+        message: `Server node ${next.hostname} refused${next.code ? ` (${next.code})` : ''}: ${next.reason ?? 'no reason given'}`,
+      };
     case 'retrying':
-      return prev?.status === 'retrying' ? null : { severity: 'warning', kind: 'server-node', message: `Server node ${next.hostname}: ${next.reason ?? 'registration failed'}` };
+      return prev?.status === 'retrying'
+        ? null
+        : {
+            severity: 'warning',
+            kind: 'server-node',
+            message: `Server node ${next.hostname}: ${next.reason ?? 'registration failed'}`,
+          };
     case 'offline':
       return { severity: 'info', kind: 'server-node', message: `Server node ${next.hostname} taken out of service` };
     default:
@@ -47,19 +85,40 @@ export function serverNodeEvent(prev: ServerNodeState | undefined, next: ServerN
   }
 }
 
-export function registrationEvent(entryId: string, index: number, prev: RegistrationState, next: RegistrationState): NewEvent | null {
+export function registrationEvent(
+  entryId: string,
+  index: number,
+  prev: RegistrationState,
+  next: RegistrationState,
+): NewEvent | null {
   const newError = next.lastError !== null && next.lastError !== prev.lastError;
   if (prev.status === next.status && !newError) return null;
   if (next.status === 'error') {
-    return { severity: 'error', kind: 'registration', entryId, message: `Registration of ${entryId} (index ${index}) failed: ${next.lastError ?? 'unknown error'}` };
+    return {
+      severity: 'error',
+      kind: 'registration',
+      entryId,
+      message: `Registration of ${entryId} (index ${index}) failed: ${next.lastError ?? 'unknown error'}`,
+    };
   }
   if (next.status === 'none') return null;
-  return { severity: 'info', kind: 'registration', entryId, message: `Registered ${entryId} (index ${index}) as ${next.status.toUpperCase()}` };
+  return {
+    severity: 'info',
+    kind: 'registration',
+    entryId,
+    message: `Registered ${entryId} (index ${index}) as ${next.status.toUpperCase()}`,
+  };
 }
 
 export function alertEvent(kind: 'raised' | 'cleared', alert: Alert): NewEvent {
-  if (kind === 'cleared') return { severity: 'info', kind: 'alert', entryId: alert.entryId, message: `${alert.code} ${alert.name} cleared` };
-  const severity = alert.severity === 'error' || alert.severity === 'critical' ? 'error' : alert.severity === 'warning' ? 'warning' : 'info';
+  if (kind === 'cleared')
+    return { severity: 'info', kind: 'alert', entryId: alert.entryId, message: `${alert.code} ${alert.name} cleared` };
+  const severity =
+    alert.severity === 'error' || alert.severity === 'critical'
+      ? 'error'
+      : alert.severity === 'warning'
+        ? 'warning'
+        : 'info';
   return { severity, kind: 'alert', entryId: alert.entryId, message: `${alert.code} ${alert.name}: ${alert.text}` };
 }
 

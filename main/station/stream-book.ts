@@ -7,7 +7,15 @@ import type { Clock } from './clock.js';
 import type { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
 import { alertEvent, registrationEvent, restartTexts } from './status-events.js';
-import { describeEnd, type ProbeInput, type StreamAcceptedInput, type StreamAuthenticatingInput, type StreamEndedInput, type StreamRefusedInput, type TranscodeStateInput } from './inputs.js';
+import {
+  describeEnd,
+  type ProbeInput,
+  type StreamAcceptedInput,
+  type StreamAuthenticatingInput,
+  type StreamEndedInput,
+  type StreamRefusedInput,
+  type TranscodeStateInput,
+} from './inputs.js';
 import { applyLifecycle, isFinished, isOnAir, type LifecycleEvent } from './lifecycle.js';
 import { assessInput, type InputThresholds } from './health/input-health.js';
 import { assessTranscode, type TranscodeThresholds } from './health/rendition-health.js';
@@ -15,7 +23,14 @@ import { makeAlert, StreamAlerts, type AlertChanges } from './health/stream-aler
 import { backupOnlyConditions } from './health/entry-conditions.js';
 import { BACK_TO_NORMAL, backToNormalAlerts, DEFAULT_RATE_THRESHOLDS } from './health/rate-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
-import { EMPTY_RECORDING, newStreamRecord, streamKey, toEntryState, type EntryRecord, type StreamRecord } from './records.js';
+import {
+  EMPTY_RECORDING,
+  newStreamRecord,
+  streamKey,
+  toEntryState,
+  type EntryRecord,
+  type StreamRecord,
+} from './records.js';
 import type { AlertTransition } from './registry-types.js';
 
 export interface StreamBookOptions {
@@ -65,14 +80,20 @@ export class StreamBook {
     entry.name = i.entry.name || entry.name;
     entry.partnerId = i.partnerId;
     entry.dvrEnabled = i.entry.dvrStatus === 1;
-    const rec = this.ensureStream(entry, streamKey(i.streamName, i.mediaServerIndex), { ...i, id: i.streamId, atMs: i.connectedAtMs });
-    if (!i.resumed || isFinished(rec.lifecycle.state)) this.restartRecord(rec, i.streamId, i.sourceAddress, i.connectedAtMs);
+    const rec = this.ensureStream(entry, streamKey(i.streamName, i.mediaServerIndex), {
+      ...i,
+      id: i.streamId,
+      atMs: i.connectedAtMs,
+    });
+    if (!i.resumed || isFinished(rec.lifecycle.state))
+      this.restartRecord(rec, i.streamId, i.sourceAddress, i.connectedAtMs);
     rec.stream.id = i.streamId;
     rec.stream.endedAtMs = null;
     rec.stream.reason = null;
     rec.stream.registration = { status: 'authenticated', lastKeepAliveAtMs: null, lastError: null };
     const segmentMs = i.entry.segmentDuration;
-    rec.targetSegmentSeconds = segmentMs !== null && segmentMs >= 1000 && segmentMs <= 20_000 ? segmentMs / 1000 : this.o.defaultSegmentSeconds;
+    rec.targetSegmentSeconds =
+      segmentMs !== null && segmentMs >= 1000 && segmentMs <= 20_000 ? segmentMs / 1000 : this.o.defaultSegmentSeconds;
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 118);
     this.transition(rec, 'accepted', i.connectedAtMs);
     // the transcode run survived the reconnect: its HLS is still being served
@@ -104,7 +125,15 @@ export class StreamBook {
     const existing = entry.streams.get(key);
     // a second publisher refused while the first is on air must not overwrite the live stream
     if (existing && isOnAir(existing.lifecycle.state)) key = `${key}@refused`;
-    const rec = this.ensureStream(entry, key, { id: `refused-${i.atMs}`, entryId: i.entryId, partnerId: i.partnerId ?? entry.partnerId, streamName: i.streamName ?? '(no stream name)', mediaServerIndex: index, sourceAddress: i.sourceAddress, atMs: i.atMs });
+    const rec = this.ensureStream(entry, key, {
+      id: `refused-${i.atMs}`,
+      entryId: i.entryId,
+      partnerId: i.partnerId ?? entry.partnerId,
+      streamName: i.streamName ?? '(no stream name)',
+      mediaServerIndex: index,
+      sourceAddress: i.sourceAddress,
+      atMs: i.atMs,
+    });
     if (rec.lifecycle.state !== 'authenticating') this.restartRecord(rec, rec.stream.id, i.sourceAddress, i.atMs);
     rec.stream.reason = text;
     rec.stream.endedAtMs = i.atMs;
@@ -112,7 +141,13 @@ export class StreamBook {
     this.clearTransient(rec, (a) => a.code >= 111 && a.code <= 126);
     // a URL missing its arguments never reached Kaltura: Wowza sent no beacon for it either (kaltura.md 1.3)
     if (i.alertCode !== null && i.reason !== 'bad-url') {
-      const alert = makeAlert(i.alertCode, { entryId: i.entryId, streamName: i.streamName, mediaServerIndex: i.mediaServerIndex }, i.atMs, text, i.streamName ?? '');
+      const alert = makeAlert(
+        i.alertCode,
+        { entryId: i.entryId, streamName: i.streamName, mediaServerIndex: i.mediaServerIndex },
+        i.atMs,
+        text,
+        i.streamName ?? '',
+      );
       alert.arguments.alertType = i.kalturaCode ?? alert.name;
       rec.transient.push({ alert, untilMs: null });
       this.publishAlerts(entry, { raised: [alert], cleared: [] });
@@ -130,7 +165,12 @@ export class StreamBook {
     this.transition(rec, end.final ? 'ended' : 'disconnected', i.atMs);
     if (entry) {
       this.publishAlerts(entry, { raised: [], cleared: rec.alerts.clearAll() });
-      this.o.events.add({ severity: 'info', kind: 'connection', entryId: i.entryId, message: `${i.streamName} disconnected: ${end.text}` });
+      this.o.events.add({
+        severity: 'info',
+        kind: 'connection',
+        entryId: i.entryId,
+        message: `${i.streamName} disconnected: ${end.text}`,
+      });
       this.touch(entry, i.atMs);
     }
   }
@@ -148,7 +188,12 @@ export class StreamBook {
     const rec = this.live(streamId);
     if (!rec) return;
     rec.ladder = ladder;
-    this.o.events.add({ severity: 'info', kind: 'ffmpeg', entryId: rec.stream.entryId, message: `${rec.stream.streamName}: ladder of ${ladder.renditions.length} rendition(s): ${ladder.renditions.map((r) => r.name).join(', ')}` });
+    this.o.events.add({
+      severity: 'info',
+      kind: 'ffmpeg',
+      entryId: rec.stream.entryId,
+      message: `${rec.stream.streamName}: ladder of ${ladder.renditions.length} rendition(s): ${ladder.renditions.map((r) => r.name).join(', ')}`,
+    });
     this.markDirty(rec.stream.entryId);
   }
 
@@ -165,7 +210,12 @@ export class StreamBook {
     const was = rec.stream.transcoder?.keyFrames?.sourceRung ?? 'passthrough';
     const switched = (r: string): boolean => r === 'reencoded' || r === 'passthrough-cpu';
     if (keyFrames && keyFrames.sourceRung !== was && (switched(keyFrames.sourceRung) || switched(was))) {
-      this.o.events.add({ severity: keyFrames.sourceRung === 'passthrough' ? 'info' : 'warning', kind: 'ffmpeg', entryId: entry.entryId, message: `${rec.stream.streamName}: key frames: ${keyFrames.text}` });
+      this.o.events.add({
+        severity: keyFrames.sourceRung === 'passthrough' ? 'info' : 'warning',
+        kind: 'ffmpeg',
+        entryId: entry.entryId,
+        message: `${rec.stream.streamName}: key frames: ${keyFrames.text}`,
+      });
     }
     const a = assessTranscode(s.transcoder, s.renditions, rec.targetSegmentSeconds, this.o.transcodeThresholds);
     rec.stream.transcoder = s.transcoder;
@@ -174,7 +224,12 @@ export class StreamBook {
     const onAir = isOnAir(rec.lifecycle.state);
     rec.rates.addTranscode(s.transcoder, now);
     const conditions = [...a.conditions, ...rec.rates.transcodeConditions(s.transcoder, s.renditions, now)];
-    this.publishStreamAlerts(entry, rec, rec.alerts.evaluate(onAir ? conditions : conditions.map((c) => ({ ...c, holds: false })), now), now);
+    this.publishStreamAlerts(
+      entry,
+      rec,
+      rec.alerts.evaluate(onAir ? conditions : conditions.map((c) => ({ ...c, holds: false })), now),
+      now,
+    );
     this.markDirty(entry.entryId);
   }
 
@@ -184,7 +239,12 @@ export class StreamBook {
     if (masterPlaylistUrl) rec.stream.masterPlaylistUrl = masterPlaylistUrl;
     rec.playableSeen = true;
     if (this.transition(rec, 'playable', this.o.clock.nowMs())) {
-      this.o.events.add({ severity: 'info', kind: 'ffmpeg', entryId: rec.stream.entryId, message: `${rec.stream.streamName} is playable (first HLS segments ready)` });
+      this.o.events.add({
+        severity: 'info',
+        kind: 'ffmpeg',
+        entryId: rec.stream.entryId,
+        message: `${rec.stream.streamName} is playable (first HLS segments ready)`,
+      });
     }
   }
 
@@ -193,15 +253,24 @@ export class StreamBook {
     if (!rec) return;
     rec.stream.reason = reason;
     if (this.transition(rec, 'failed', this.o.clock.nowMs())) {
-      this.o.events.add({ severity: 'error', kind: 'ffmpeg', entryId: rec.stream.entryId, message: `${rec.stream.streamName}: transcoding failed: ${reason}` });
+      this.o.events.add({
+        severity: 'error',
+        kind: 'ffmpeg',
+        entryId: rec.stream.entryId,
+        message: `${rec.stream.streamName}: transcoding failed: ${reason}`,
+      });
     }
   }
 
   registration(i: { entryId: string; mediaServerIndex: number; state: RegistrationState }): void {
     const entry = this.entries.get(i.entryId);
     if (!entry) return;
-    const candidates = [...entry.streams.values()].filter((r) => r.stream.mediaServerIndex === i.mediaServerIndex && !r.key.endsWith('@refused'));
-    const rec = candidates.find((r) => isOnAir(r.lifecycle.state)) ?? candidates.sort((a, b) => b.lifecycle.sinceMs - a.lifecycle.sinceMs)[0];
+    const candidates = [...entry.streams.values()].filter(
+      (r) => r.stream.mediaServerIndex === i.mediaServerIndex && !r.key.endsWith('@refused'),
+    );
+    const rec =
+      candidates.find((r) => isOnAir(r.lifecycle.state)) ??
+      candidates.sort((a, b) => b.lifecycle.sinceMs - a.lifecycle.sinceMs)[0];
     if (!rec) return;
     const event = registrationEvent(i.entryId, i.mediaServerIndex, rec.stream.registration, i.state);
     rec.stream.registration = i.state;
@@ -222,25 +291,43 @@ export class StreamBook {
   expire(): void {
     const now = this.o.clock.nowMs();
     for (const entry of [...this.entries.values()]) {
-      const onAir = [...entry.streams.values()].filter((r) => isOnAir(r.lifecycle.state)).map((r) => r.stream.mediaServerIndex);
-      this.publishAlerts(entry, entry.alerts.evaluate(backupOnlyConditions(entry.entryId, onAir, entry.recording.enabled), now));
+      const onAir = [...entry.streams.values()]
+        .filter((r) => isOnAir(r.lifecycle.state))
+        .map((r) => r.stream.mediaServerIndex);
+      this.publishAlerts(
+        entry,
+        entry.alerts.evaluate(backupOnlyConditions(entry.entryId, onAir, entry.recording.enabled), now),
+      );
       for (const rec of [...entry.streams.values()]) {
         const { state, sinceMs } = rec.lifecycle;
         if (state === 'reconnecting' && now - sinceMs >= this.o.reconnectGraceMs) {
           this.transition(rec, 'ended', now);
-          this.o.events.add({ severity: 'info', kind: 'connection', entryId: entry.entryId, message: `${rec.stream.streamName} ended: ${rec.stream.reason ?? 'the encoder did not come back'}` });
+          this.o.events.add({
+            severity: 'info',
+            kind: 'connection',
+            entryId: entry.entryId,
+            message: `${rec.stream.streamName} ended: ${rec.stream.reason ?? 'the encoder did not come back'}`,
+          });
         } else if (isFinished(state) && now - sinceMs >= this.o.retentionMs) {
           this.publishAlerts(entry, { raised: [], cleared: rec.transient.map((t) => t.alert) });
           entry.streams.delete(rec.key);
           if (this.byStreamId.get(rec.stream.id) === rec) this.byStreamId.delete(rec.stream.id);
           this.markDirty(entry.entryId);
-        } else if (isOnAir(state) && rec.stream.probe && (rec.lastProbeAtMs === null || now - rec.lastProbeAtMs >= 1500)) {
+        } else if (
+          isOnAir(state) &&
+          rec.stream.probe &&
+          (rec.lastProbeAtMs === null || now - rec.lastProbeAtMs >= 1500)
+        ) {
           this.assessInputOf(rec);
         }
         const lapsed = rec.transient.filter((t) => t.untilMs !== null && t.untilMs <= now);
         if (lapsed.length > 0) this.clearTransient(rec, (a) => lapsed.some((l) => l.alert === a));
       }
-      if (entry.streams.size === 0 && !entry.recording.active && !entry.recording.items.some((it) => it.state === 'uploading' || it.state === 'pending')) {
+      if (
+        entry.streams.size === 0 &&
+        !entry.recording.active &&
+        !entry.recording.items.some((it) => it.state === 'uploading' || it.state === 'pending')
+      ) {
         this.entries.delete(entry.entryId);
         this.markDirty(entry.entryId);
       }
@@ -250,7 +337,17 @@ export class StreamBook {
   private ensureEntry(entryId: string, partnerId: number, atMs: number): EntryRecord {
     let entry = this.entries.get(entryId);
     if (!entry) {
-      entry = { entryId, partnerId, name: entryId, dvrEnabled: false, firstSeenAtMs: atMs, lastEventAtMs: atMs, streams: new Map(), recording: EMPTY_RECORDING, alerts: new StreamAlerts({ entryId, streamName: null, mediaServerIndex: 1 }, this.o.alertTiming) };
+      entry = {
+        entryId,
+        partnerId,
+        name: entryId,
+        dvrEnabled: false,
+        firstSeenAtMs: atMs,
+        lastEventAtMs: atMs,
+        streams: new Map(),
+        recording: EMPTY_RECORDING,
+        alerts: new StreamAlerts({ entryId, streamName: null, mediaServerIndex: 1 }, this.o.alertTiming),
+      };
       this.entries.set(entryId, entry);
     }
     return entry;
@@ -270,7 +367,18 @@ export class StreamBook {
     const entry = this.entries.get(rec.stream.entryId);
     if (entry) this.publishAlerts(entry, { raised: [], cleared: rec.alerts.clearAll() });
     if (this.byStreamId.get(rec.stream.id) === rec && rec.stream.id !== id) this.byStreamId.delete(rec.stream.id);
-    Object.assign(rec.stream, { id, sourceAddress, connectedAtMs: atMs, endedAtMs: null, reason: null, probe: null, metrics: {}, transcoder: null, renditions: [], masterPlaylistUrl: null });
+    Object.assign(rec.stream, {
+      id,
+      sourceAddress,
+      connectedAtMs: atMs,
+      endedAtMs: null,
+      reason: null,
+      probe: null,
+      metrics: {},
+      transcoder: null,
+      renditions: [],
+      masterPlaylistUrl: null,
+    });
     rec.ladder = null;
     rec.lastProbeAtMs = null;
     rec.playableSeen = false;
@@ -294,9 +402,18 @@ export class StreamBook {
     const entry = this.entries.get(rec.stream.entryId);
     if (!entry || !rec.stream.probe) return;
     const now = this.o.clock.nowMs();
-    const a = assessInput(rec.stream.probe, now, rec.stream.connectedAtMs, this.o.inputThresholds, rec.targetSegmentSeconds);
+    const a = assessInput(
+      rec.stream.probe,
+      now,
+      rec.stream.connectedAtMs,
+      this.o.inputThresholds,
+      rec.targetSegmentSeconds,
+    );
     rec.stream.metrics = { ...rec.stream.metrics, ...a.metrics };
-    const conditions = [...a.conditions, ...rec.rates.inputConditions(rec.stream.probe, now, a.metrics['video']?.value === true)];
+    const conditions = [
+      ...a.conditions,
+      ...rec.rates.inputConditions(rec.stream.probe, now, a.metrics['video']?.value === true),
+    ];
     if (isOnAir(rec.lifecycle.state)) this.publishStreamAlerts(entry, rec, rec.alerts.evaluate(conditions, now), now);
     this.markDirty(entry.entryId);
   }
@@ -305,7 +422,13 @@ export class StreamBook {
     const texts = restartTexts(rec.stream.streamName, t);
     this.o.events.add({ severity: 'warning', kind: 'ffmpeg', entryId: entry.entryId, message: texts.event });
     this.clearTransient(rec, (a) => a.code === 100);
-    const alert = makeAlert(100, { entryId: entry.entryId, streamName: rec.stream.streamName, mediaServerIndex: rec.stream.mediaServerIndex }, now, texts.alert, String(t.restarts));
+    const alert = makeAlert(
+      100,
+      { entryId: entry.entryId, streamName: rec.stream.streamName, mediaServerIndex: rec.stream.mediaServerIndex },
+      now,
+      texts.alert,
+      String(t.restarts),
+    );
     rec.transient.push({ alert, untilMs: now + this.o.restartAlertMs });
     this.publishAlerts(entry, { raised: [alert], cleared: [] });
   }
@@ -329,7 +452,10 @@ export class StreamBook {
   }
 
   private publishAlerts(entry: EntryRecord, changes: AlertChanges): void {
-    const all = [...changes.raised.map((alert) => ['raised', alert] as const), ...changes.cleared.map((alert) => ['cleared', alert] as const)];
+    const all = [
+      ...changes.raised.map((alert) => ['raised', alert] as const),
+      ...changes.cleared.map((alert) => ['cleared', alert] as const),
+    ];
     for (const [kind, alert] of all) {
       this.o.events.add(alertEvent(kind, alert));
       this.o.onAlert({ kind, alert, partnerId: entry.partnerId });

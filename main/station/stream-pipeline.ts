@@ -67,7 +67,11 @@ export class StreamPipeline {
       logger: deps.logger.child('registration'),
       ...(deps.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: deps.keepAliveIntervalMs } : {}),
     });
-    this.cleanups.push(this.keeper.onChange((state) => deps.registry.registration({ entryId: event.entryId, mediaServerIndex: event.mediaServerIndex, state })));
+    this.cleanups.push(
+      this.keeper.onChange((state) =>
+        deps.registry.registration({ entryId: event.entryId, mediaServerIndex: event.mediaServerIndex, state }),
+      ),
+    );
   }
 
   get streamId(): string {
@@ -150,7 +154,10 @@ export class StreamPipeline {
     const { deps, event } = this;
     const ffmpegPath = deps.ffmpegPath();
     if (!ffmpegPath) {
-      deps.registry.transcodeFailed(event.streamId, 'no working FFmpeg: install FFmpeg or set its path in Settings, then reconnect the encoder');
+      deps.registry.transcodeFailed(
+        event.streamId,
+        'no working FFmpeg: install FFmpeg or set its path in Settings, then reconnect the encoder',
+      );
       return;
     }
     const session = new TranscodeSession({
@@ -162,7 +169,11 @@ export class StreamPipeline {
       feed: deps.feedFor(event),
       probeAtStart: deps.latestProbe(event.streamId),
       probe: () => deps.latestProbe(event.streamId),
-      entry: { segmentDurationMs: event.entry.segmentDuration, dvrEnabled: event.entry.dvrStatus === 1, dvrWindowMinutes: event.entry.dvrWindow },
+      entry: {
+        segmentDurationMs: event.entry.segmentDuration,
+        dvrEnabled: event.entry.dvrStatus === 1,
+        dvrWindowMinutes: event.entry.dvrWindow,
+      },
       ffmpegPath,
       ffmpeg: deps.ffmpegCapabilities?.() ?? null,
       encoder: deps.encoder(),
@@ -215,7 +226,9 @@ export class StreamPipeline {
         input: feedInput(),
         feed: deps.feedFor(event),
       })
-      .catch((e: unknown) => deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }));
+      .catch((e: unknown) =>
+        deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }),
+      );
   }
 }
 

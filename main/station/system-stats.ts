@@ -81,7 +81,10 @@ export class SystemSampler {
       const ticks = stat.utimeTicks + stat.stimeTicks;
       const pages = stat.rssPages;
       const prev = this.lastTicks.get(pid);
-      const pct = prev && now > prev.atMs ? round1(((ticks - prev.ticks) / this.probes.clockTicksPerSecond / ((now - prev.atMs) / 1000)) * 100) : null;
+      const pct =
+        prev && now > prev.atMs
+          ? round1(((ticks - prev.ticks) / this.probes.clockTicksPerSecond / ((now - prev.atMs) / 1000)) * 100)
+          : null;
       this.lastTicks.set(pid, { ticks, atMs: now });
       stats.set(pid, { pid, cpuPercent: pct, rssBytes: pages * this.probes.pageSizeBytes });
     }

@@ -4,7 +4,13 @@
 import path from 'node:path';
 import type { Ladder } from '../../shared/ladder.js';
 import {
-  type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VariantPlan, type VideoEncoder, type VideoPlan,
+  type EncodeOptions,
+  type HlsOutput,
+  type TranscodeInput,
+  type TranscodePlan,
+  type VariantPlan,
+  type VideoEncoder,
+  type VideoPlan,
   planTranscode,
 } from './plan.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
@@ -21,11 +27,23 @@ const FALLBACK_FPS = 30;
  * `ffmpeg` is what the FFmpeg in use can do (null: not read, the modern dialect). Throws FfmpegCapabilityError
  * when the plan needs something that FFmpeg lacks with no older equivalent.
  */
-export function buildFfmpegArgs(ladder: Ladder, input: TranscodeInput, output: HlsOutput, options: EncodeOptions, ffmpeg: FfmpegCapabilities | null = null): string[] {
+export function buildFfmpegArgs(
+  ladder: Ladder,
+  input: TranscodeInput,
+  output: HlsOutput,
+  options: EncodeOptions,
+  ffmpeg: FfmpegCapabilities | null = null,
+): string[] {
   return buildFfmpegArgsFromPlan(planTranscode(ladder, input, output, options), input, output, options, ffmpeg);
 }
 
-export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInput, output: HlsOutput, options: EncodeOptions, ffmpeg: FfmpegCapabilities | null = null): string[] {
+export function buildFfmpegArgsFromPlan(
+  plan: TranscodePlan,
+  input: TranscodeInput,
+  output: HlsOutput,
+  options: EncodeOptions,
+  ffmpeg: FfmpegCapabilities | null = null,
+): string[] {
   assertCapable(ffmpeg, requirementsOf(plan, options));
   const dialect = dialectOf(ffmpeg);
   const args = ['-hide_banner', '-nostats', '-loglevel', 'warning', '-progress', 'pipe:1'];
@@ -82,14 +100,22 @@ export function buildFfmpegArgsFromPlan(plan: TranscodePlan, input: TranscodeInp
   if (output.appendToExisting) flags.push('append_list', 'discont_start');
   if (output.omitEndList) flags.push('omit_endlist');
   args.push(
-    '-f', 'hls',
-    '-hls_time', formatNumber(output.segmentDurationSeconds),
-    '-hls_list_size', String(output.playlistSize),
-    '-hls_flags', flags.join('+'),
-    '-hls_segment_type', 'mpegts',
-    '-start_number', String(output.startNumber ?? 0),
-    '-var_stream_map', varStreamMap(plan, videoLabels, audioIndexes, dialect),
-    '-hls_segment_filename', path.join(output.dir, '%v', 'seg_%05d.ts'),
+    '-f',
+    'hls',
+    '-hls_time',
+    formatNumber(output.segmentDurationSeconds),
+    '-hls_list_size',
+    String(output.playlistSize),
+    '-hls_flags',
+    flags.join('+'),
+    '-hls_segment_type',
+    'mpegts',
+    '-start_number',
+    String(output.startNumber ?? 0),
+    '-var_stream_map',
+    varStreamMap(plan, videoLabels, audioIndexes, dialect),
+    '-hls_segment_filename',
+    path.join(output.dir, '%v', 'seg_%05d.ts'),
     path.join(output.dir, '%v', 'index.m3u8'),
   );
   return args;
@@ -110,7 +136,11 @@ function filterGraph(plan: TranscodePlan, encoded: VariantPlan[], encoder: Video
     if (video.scale) chain.push(video.scale);
     if (video.keepOneFrameIn > 1) {
       // select instead of fps: in 'source' mode it must keep the source's key frames, which fps would drop
-      chain.push(plan.keyFrameMode === 'source' ? `select='key+not(mod(n,${video.keepOneFrameIn}))'` : `select='not(mod(n,${video.keepOneFrameIn}))'`);
+      chain.push(
+        plan.keyFrameMode === 'source'
+          ? `select='key+not(mod(n,${video.keepOneFrameIn}))'`
+          : `select='not(mod(n,${video.keepOneFrameIn}))'`,
+      );
     }
     chain.push(...pixelFormat(encoder));
     parts.push(`${sources[i]}${chain.join(',')}${branches[i]}`);
@@ -147,7 +177,14 @@ export function variantFolders(plan: TranscodePlan): string[] {
   return folders;
 }
 
-function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, options: EncodeOptions, input: TranscodeInput, dialect: FfmpegDialect): string[] {
+function videoCodecArgs(
+  video: VideoPlan,
+  index: number,
+  plan: TranscodePlan,
+  options: EncodeOptions,
+  input: TranscodeInput,
+  dialect: FfmpegDialect,
+): string[] {
   const s = `:v:${index}`;
   if (video.copy) return [`-c${s}`, 'copy'];
   const encoder = options.encoder;
@@ -159,19 +196,42 @@ function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, op
       args.push(`-preset${s}`, preset, `-tune${s}`, 'zerolatency', `-profile${s}`, profile);
       break;
     case 'h264_nvenc':
-      args.push(`-preset${s}`, nvencPreset(preset), `-tune${s}`, 'll', `-profile${s}`, profile, `-rc${s}`, video.constantBitrate ? 'cbr' : 'vbr', `-forced-idr${s}`, '1');
+      args.push(
+        `-preset${s}`,
+        nvencPreset(preset),
+        `-tune${s}`,
+        'll',
+        `-profile${s}`,
+        profile,
+        `-rc${s}`,
+        video.constantBitrate ? 'cbr' : 'vbr',
+        `-forced-idr${s}`,
+        '1',
+      );
       break;
     case 'h264_qsv':
       args.push(`-preset${s}`, qsvPreset(preset), `-profile${s}`, profile);
       break;
     case 'h264_vaapi':
-      args.push(`-profile${s}`, profile === 'baseline' ? 'constrained_baseline' : profile, `-rc_mode${s}`, video.constantBitrate ? 'CBR' : 'VBR');
+      args.push(
+        `-profile${s}`,
+        profile === 'baseline' ? 'constrained_baseline' : profile,
+        `-rc_mode${s}`,
+        video.constantBitrate ? 'CBR' : 'VBR',
+      );
       break;
     case 'h264_videotoolbox':
       args.push(`-profile${s}`, profile, `-realtime${s}`, '1');
       break;
   }
-  args.push(`-b${s}`, String(video.bitrateBps), `-maxrate${s}`, String(video.maxrateBps), `-bufsize${s}`, String(video.bufsizeBps));
+  args.push(
+    `-b${s}`,
+    String(video.bitrateBps),
+    `-maxrate${s}`,
+    String(video.maxrateBps),
+    `-bufsize${s}`,
+    String(video.bufsizeBps),
+  );
   if (encoder === 'libx264') {
     if (video.constantBitrate) args.push(`-x264-params${s}`, 'nal-hrd=cbr');
     args.push(`-sc_threshold${s}`, '0');
@@ -179,13 +239,19 @@ function videoCodecArgs(video: VideoPlan, index: number, plan: TranscodePlan, op
   // keep select's timestamps: the default (cfr at the link's rate) would duplicate every dropped frame back (5.1+)
   // before 5.1 (-vsync vfr above): a millisecond time base, else the HLS muxer sums packet durations of the
   // unthinned frame rate and writes EXTINF at 1/K of the real duration (verified on the bundled 2018 build)
-  if (video.keepOneFrameIn > 1) args.push(...(dialect.fpsMode ? [`-fps_mode${s}`, 'vfr'] : [`-enc_time_base${s}`, '1:1000']));
-  const fps = video.frameRateFps ?? (input.frameRateFps ?? FALLBACK_FPS);
+  if (video.keepOneFrameIn > 1)
+    args.push(...(dialect.fpsMode ? [`-fps_mode${s}`, 'vfr'] : [`-enc_time_base${s}`, '1:1000']));
+  const fps = video.frameRateFps ?? input.frameRateFps ?? FALLBACK_FPS;
   if (plan.keyFrameMode === 'source') {
     args.push(`-g${s}`, String(Math.round(fps * MAX_GOP_SECONDS)), `-force_key_frames${s}`, 'source');
   } else {
     const seg = plan.segmentDurationSeconds;
-    args.push(`-g${s}`, String(Math.max(1, Math.round(fps * seg * 2))), `-force_key_frames${s}`, `expr:gte(t,n_forced*${formatNumber(seg)})`);
+    args.push(
+      `-g${s}`,
+      String(Math.max(1, Math.round(fps * seg * 2))),
+      `-force_key_frames${s}`,
+      `expr:gte(t,n_forced*${formatNumber(seg)})`,
+    );
   }
   return args;
 }
@@ -196,7 +262,12 @@ function audioCodecArgs(audio: { copy: boolean; bitrateBps: number | null }, ind
   return [`-c${s}`, 'aac', `-b${s}`, String(audio.bitrateBps ?? 96_000)];
 }
 
-function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>, audioIndexes: Map<VariantPlan, number>, dialect: FfmpegDialect): string {
+function varStreamMap(
+  plan: TranscodePlan,
+  videoLabels: Map<VariantPlan, number>,
+  audioIndexes: Map<VariantPlan, number>,
+  dialect: FfmpegDialect,
+): string {
   const name = (folder: string): string[] => (dialect.variantNames ? [`name:${folder}`] : []);
   const entries = plan.variants.map((variant) => {
     const parts: string[] = [];
@@ -208,13 +279,24 @@ function varStreamMap(plan: TranscodePlan, videoLabels: Map<VariantPlan, number>
     parts.push(...name(variant.streamName));
     return parts.join(',');
   });
-  if (plan.audioGroup) entries.push([`a:0,agroup:${plan.audioGroup.groupId}`, ...name(plan.audioGroup.streamName)].join(','));
+  if (plan.audioGroup)
+    entries.push([`a:0,agroup:${plan.audioGroup.groupId}`, ...name(plan.audioGroup.streamName)].join(','));
   return entries.join(' ');
 }
 
 /** x264 preset names -> NVENC p1 (fastest) .. p7 */
 function nvencPreset(preset: string): string {
-  const table: Record<string, string> = { ultrafast: 'p1', superfast: 'p2', veryfast: 'p3', faster: 'p3', fast: 'p4', medium: 'p4', slow: 'p5', slower: 'p6', veryslow: 'p7' };
+  const table: Record<string, string> = {
+    ultrafast: 'p1',
+    superfast: 'p2',
+    veryfast: 'p3',
+    faster: 'p3',
+    fast: 'p4',
+    medium: 'p4',
+    slow: 'p5',
+    slower: 'p6',
+    veryslow: 'p7',
+  };
   return table[preset] ?? 'p3';
 }
 

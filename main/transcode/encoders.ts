@@ -34,16 +34,29 @@ export const execTestRunner: TestRunner = (bin, args, timeoutMs) =>
     execFile(bin, args, { timeout: timeoutMs, env: ffmpegEnv(), killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
       const lines = String(stderr).trim().split('\n').filter(Boolean);
       const detail = lines[lines.length - 1] ?? (error ? error.message : '');
-      resolve({ ok: !error, detail: error && (error as { killed?: boolean }).killed ? `timed out after ${timeoutMs} ms` : detail });
+      resolve({
+        ok: !error,
+        detail: error && (error as { killed?: boolean }).killed ? `timed out after ${timeoutMs} ms` : detail,
+      });
     });
   });
 
 /** Runs one test encode per candidate, one at a time (the machine may have 2 cores). */
-export async function detectHardwareEncoders(options: { ffmpegPath: string; candidates?: readonly VideoEncoder[]; run?: TestRunner; timeoutMs?: number; vaapiDevice?: string }): Promise<EncoderDetection> {
+export async function detectHardwareEncoders(options: {
+  ffmpegPath: string;
+  candidates?: readonly VideoEncoder[];
+  run?: TestRunner;
+  timeoutMs?: number;
+  vaapiDevice?: string;
+}): Promise<EncoderDetection> {
   const run = options.run ?? execTestRunner;
   const result: EncoderDetection = { working: [], failures: {} };
   for (const encoder of options.candidates ?? HARDWARE_ENCODERS) {
-    const outcome = await run(options.ffmpegPath, testEncodeArgs(encoder, options.vaapiDevice), options.timeoutMs ?? 15_000);
+    const outcome = await run(
+      options.ffmpegPath,
+      testEncodeArgs(encoder, options.vaapiDevice),
+      options.timeoutMs ?? 15_000,
+    );
     if (outcome.ok) result.working.push(encoder);
     else result.failures[encoder] = outcome.detail || 'test encode failed';
   }
@@ -51,7 +64,10 @@ export async function detectHardwareEncoders(options: { ffmpegPath: string; cand
 }
 
 /** The encoder to use: the wanted one if it works, else libx264 with an alert that names the problem and the fix. */
-export function chooseEncoder(wanted: VideoEncoder, detection: EncoderDetection | null): { encoder: VideoEncoder; alert: string | null } {
+export function chooseEncoder(
+  wanted: VideoEncoder,
+  detection: EncoderDetection | null,
+): { encoder: VideoEncoder; alert: string | null } {
   if (wanted === 'libx264') return { encoder: 'libx264', alert: null };
   if (detection?.working.includes(wanted)) return { encoder: wanted, alert: null };
   const why = detection?.failures[wanted] ?? 'it was not tested';

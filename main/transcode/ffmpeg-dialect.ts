@@ -19,7 +19,8 @@ export interface FfmpegDialect {
 export const MODERN_DIALECT: FfmpegDialect = { statsPeriod: true, fpsMode: true, variantNames: true };
 
 export const RECOMMENDED_RELEASE = '6.0';
-export const FFMPEG_FIX = 'install a current FFmpeg (6.x or 7.x; e.g. apt-get install ffmpeg, or the release build for your system) and set its path in Settings or FFMPEG_PATH';
+export const FFMPEG_FIX =
+  'install a current FFmpeg (6.x or 7.x; e.g. apt-get install ffmpeg, or the release build for your system) and set its path in Settings or FFMPEG_PATH';
 
 export function dialectOf(caps: FfmpegCapabilities | null): FfmpegDialect {
   if (!caps) return MODERN_DIALECT;
@@ -42,8 +43,13 @@ export interface FfmpegLack {
 }
 
 export class FfmpegCapabilityError extends Error {
-  constructor(readonly lacks: FfmpegLack[], readonly ffmpegVersion: string | null) {
-    super(`the FFmpeg in use (${ffmpegVersion ?? 'unknown version'}) cannot ${lacks.map((l) => `${l.impact} (it lacks ${l.missing}, FFmpeg ${l.minRelease}+ has it)`).join('; ')}: ${FFMPEG_FIX}`);
+  constructor(
+    readonly lacks: FfmpegLack[],
+    readonly ffmpegVersion: string | null,
+  ) {
+    super(
+      `the FFmpeg in use (${ffmpegVersion ?? 'unknown version'}) cannot ${lacks.map((l) => `${l.impact} (it lacks ${l.missing}, FFmpeg ${l.minRelease}+ has it)`).join('; ')}: ${FFMPEG_FIX}`,
+    );
     this.name = 'FfmpegCapabilityError';
   }
 }
@@ -52,14 +58,21 @@ interface Requirement extends FfmpegLack {
   has(caps: FfmpegCapabilities): boolean;
 }
 
-const need = (missing: string, impact: string, minRelease: string, has: (c: FfmpegCapabilities) => boolean): Requirement => ({ missing, impact, minRelease, has });
+const need = (
+  missing: string,
+  impact: string,
+  minRelease: string,
+  has: (c: FfmpegCapabilities) => boolean,
+): Requirement => ({ missing, impact, minRelease, has });
 
 /** Needed for every stream. */
 export const CORE_REQUIREMENTS: readonly Requirement[] = [
   need('muxer hls', 'write HLS', '4.0', (c) => c.muxers.has('hls')),
   need('hls option var_stream_map', 'write a ladder from one FFmpeg', '4.0', (c) => c.hlsOptions.has('var_stream_map')),
   need('hls flag independent_segments', 'write HLS', '4.0', (c) => c.hlsOptions.has('independent_segments')),
-  need('hls flag discont_start', 'continue a playlist after a restart', '4.0', (c) => c.hlsOptions.has('discont_start')),
+  need('hls flag discont_start', 'continue a playlist after a restart', '4.0', (c) =>
+    c.hlsOptions.has('discont_start'),
+  ),
   need('hls flag append_list', 'continue a playlist after a restart', '4.0', (c) => c.hlsOptions.has('append_list')),
   need('filter split', 'encode a ladder', '4.0', (c) => c.filters.has('split')),
   need('filter scale', 'encode a ladder', '4.0', (c) => c.filters.has('scale')),
@@ -74,7 +87,12 @@ export const FEATURE_REQUIREMENTS = {
   yadif: need('filter yadif', 'deinterlace (the ladder asks for it)', '4.0', (c) => c.filters.has('yadif')),
   select: need('filter select', 'skip frames (the ladder asks for it)', '4.0', (c) => c.filters.has('select')),
   // the older equivalent of -fps_mode vfr needs a finer encoder time base than the frame rate
-  vfrRungs: need('option fps_mode or enc_time_base', 'skip frames (the ladder asks for it)', '4.1', (c) => c.options.has('fps_mode') || (c.options.has('vsync') && c.options.has('enc_time_base'))),
+  vfrRungs: need(
+    'option fps_mode or enc_time_base',
+    'skip frames (the ladder asks for it)',
+    '4.1',
+    (c) => c.options.has('fps_mode') || (c.options.has('vsync') && c.options.has('enc_time_base')),
+  ),
   hwupload: need('filter hwupload', 'encode with VAAPI', '4.0', (c) => c.filters.has('hwupload')),
   // the argv names NVENC's p1-p7 presets and -tune ll, which came with NVENC SDK 10 in FFmpeg 4.3
   nvencPresets: need('NVENC presets p1-p7', 'encode with NVENC', '4.3', (c) => atLeast(c.release, 4, 3)),
@@ -96,13 +114,18 @@ export function assertCapable(caps: FfmpegCapabilities | null, wanted: readonly 
 }
 
 /** What the station tells the producer about this FFmpeg before any stream: null when nothing needs saying. */
-export function ffmpegSupportNote(caps: FfmpegCapabilities): { lacks: FfmpegLack[]; olderEquivalents: string[]; warning: string | null } {
+export function ffmpegSupportNote(caps: FfmpegCapabilities): {
+  lacks: FfmpegLack[];
+  olderEquivalents: string[];
+  warning: string | null;
+} {
   const lacks = lacksOf(caps, ['libx264', 'yadif', 'select', 'vfrRungs']);
   const dialect = dialectOf(caps);
   const olderEquivalents: string[] = [];
   if (!dialect.statsPeriod) olderEquivalents.push('progress every 0.5 s (no -stats_period, FFmpeg 4.4+)');
   if (!dialect.fpsMode) olderEquivalents.push('-vsync vfr for skipped-frame renditions (no -fps_mode, FFmpeg 5.1+)');
-  if (!dialect.variantNames) olderEquivalents.push('rendition folders linked from numbered ones (no var_stream_map names, FFmpeg 4.2+)');
+  if (!dialect.variantNames)
+    olderEquivalents.push('rendition folders linked from numbered ones (no var_stream_map names, FFmpeg 4.2+)');
   const release = releaseText(caps.release);
   const old = !atLeast(caps.release, 5, 1);
   let warning: string | null = null;

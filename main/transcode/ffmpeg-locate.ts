@@ -67,7 +67,8 @@ export function parseFfmpegVersion(output: string): string | null {
 
 export async function locateFfmpeg(input: FfmpegLocateInput): Promise<FfmpegInfo> {
   const candidates: Array<{ source: Source; path: string | null; label: string }> = [];
-  if (input.settingPath.trim() !== '') candidates.push({ source: 'setting', path: input.settingPath.trim(), label: 'the FFmpeg path setting' });
+  if (input.settingPath.trim() !== '')
+    candidates.push({ source: 'setting', path: input.settingPath.trim(), label: 'the FFmpeg path setting' });
   if (input.env.FFMPEG_PATH) candidates.push({ source: 'env', path: input.env.FFMPEG_PATH, label: 'FFMPEG_PATH' });
   candidates.push({ source: 'path', path: findOnPath('ffmpeg', input.env), label: 'PATH' });
   candidates.push({ source: 'bundled', path: (input.bundledPath ?? bundledFfmpegPath)(), label: 'the bundled FFmpeg' });
@@ -82,14 +83,35 @@ export async function locateFfmpeg(input: FfmpegLocateInput): Promise<FfmpegInfo
         problems.push(`${candidate.path} (from ${candidate.label}) did not answer -version like FFmpeg`);
         continue;
       }
-      return { status: 'ok', path: candidate.path, source: candidate.source, version, message: problems.length ? `skipped: ${problems.join('; ')}` : null };
+      return {
+        status: 'ok',
+        path: candidate.path,
+        source: candidate.source,
+        version,
+        message: problems.length ? `skipped: ${problems.join('; ')}` : null,
+      };
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      problems.push(`${candidate.path} (from ${candidate.label}) ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not executable' : 'failed to run'}`);
+      problems.push(
+        `${candidate.path} (from ${candidate.label}) ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'is not executable' : 'failed to run'}`,
+      );
     }
   }
   if (problems.length > 0) {
-    return { status: 'broken', path: null, source: null, version: null, message: `No working FFmpeg: ${problems.join('; ')}. Install FFmpeg (e.g. apt-get install ffmpeg) or set its path in Settings.` };
+    return {
+      status: 'broken',
+      path: null,
+      source: null,
+      version: null,
+      message: `No working FFmpeg: ${problems.join('; ')}. Install FFmpeg (e.g. apt-get install ffmpeg) or set its path in Settings.`,
+    };
   }
-  return { status: 'missing', path: null, source: null, version: null, message: 'FFmpeg not found. Install FFmpeg (e.g. apt-get install ffmpeg), set FFMPEG_PATH, or set its path in Settings; streams cannot be transcoded until then.' };
+  return {
+    status: 'missing',
+    path: null,
+    source: null,
+    version: null,
+    message:
+      'FFmpeg not found. Install FFmpeg (e.g. apt-get install ffmpeg), set FFMPEG_PATH, or set its path in Settings; streams cannot be transcoded until then.',
+  };
 }

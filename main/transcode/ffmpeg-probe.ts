@@ -3,7 +3,13 @@
 import { execFile } from 'node:child_process';
 import { ffmpegEnv } from './spawner.js';
 import type { FfmpegInfo } from '../../shared/station-info.js';
-import { CAPABILITY_PROBES, parseCapabilities, releaseText, type FfmpegCapabilities, type FfmpegProbeOutputs } from './ffmpeg-capabilities.js';
+import {
+  CAPABILITY_PROBES,
+  parseCapabilities,
+  releaseText,
+  type FfmpegCapabilities,
+  type FfmpegProbeOutputs,
+} from './ffmpeg-capabilities.js';
 import { ffmpegSupportNote } from './ffmpeg-dialect.js';
 
 /** Runs bin with args; resolves with stdout and stderr together (help goes to either, by version). */
@@ -11,18 +17,27 @@ export type ProbeRunner = (bin: string, args: readonly string[]) => Promise<stri
 
 export const execProbeRunner: ProbeRunner = (bin, args) =>
   new Promise((resolve, reject) => {
-    execFile(bin, [...args], { timeout: 10_000, env: ffmpegEnv(), maxBuffer: 8 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      const text = `${String(stdout)}${String(stderr)}`;
-      // `-h muxer=x` exits 0; a failed probe with output is still an answer (old builds exit 1 after help)
-      if (error && text.trim() === '') reject(error);
-      else resolve(text);
-    });
+    execFile(
+      bin,
+      [...args],
+      { timeout: 10_000, env: ffmpegEnv(), maxBuffer: 8 * 1024 * 1024, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        const text = `${String(stdout)}${String(stderr)}`;
+        // `-h muxer=x` exits 0; a failed probe with output is still an answer (old builds exit 1 after help)
+        if (error && text.trim() === '') reject(error);
+        else resolve(text);
+      },
+    );
   });
 
-export async function readFfmpegCapabilities(bin: string, run: ProbeRunner = execProbeRunner): Promise<FfmpegCapabilities> {
+export async function readFfmpegCapabilities(
+  bin: string,
+  run: ProbeRunner = execProbeRunner,
+): Promise<FfmpegCapabilities> {
   const outputs = {} as FfmpegProbeOutputs;
   // one at a time: the station starts on a laptop that may already be busy
-  for (const key of Object.keys(CAPABILITY_PROBES) as Array<keyof FfmpegProbeOutputs>) outputs[key] = await run(bin, CAPABILITY_PROBES[key]);
+  for (const key of Object.keys(CAPABILITY_PROBES) as Array<keyof FfmpegProbeOutputs>)
+    outputs[key] = await run(bin, CAPABILITY_PROBES[key]);
   return parseCapabilities(outputs);
 }
 
@@ -30,5 +45,11 @@ export async function readFfmpegCapabilities(bin: string, run: ProbeRunner = exe
 export function withSupport(info: FfmpegInfo, caps: FfmpegCapabilities | null): FfmpegInfo {
   if (!caps) return info;
   const note = ffmpegSupportNote(caps);
-  return { ...info, release: releaseText(caps.release), lacks: note.lacks, olderEquivalents: note.olderEquivalents, warning: note.warning };
+  return {
+    ...info,
+    release: releaseText(caps.release),
+    lacks: note.lacks,
+    olderEquivalents: note.olderEquivalents,
+    warning: note.warning,
+  };
 }

@@ -130,15 +130,26 @@ export class GopPolicy {
     const gop = this.gopText();
     if (this.state === 'follow' && long) {
       this.state = this.cpuLimited ? 'fixed-cpu' : 'fixed';
-      return this.change('discard', `the encoder's GOP is ${gop}, longer than ${fmt(this.thresholdSeconds)} (1.5 x the ${fmt(this.o.segmentSeconds)} segments)`);
+      return this.change(
+        'discard',
+        `the encoder's GOP is ${gop}, longer than ${fmt(this.thresholdSeconds)} (1.5 x the ${fmt(this.o.segmentSeconds)} segments)`,
+      );
     }
-    if ((this.state === 'fixed' || this.state === 'fixed-cpu') && !long && this.shortStreak >= (this.o.shortGopsToReturn ?? 3) && justAfterKey) {
+    if (
+      (this.state === 'fixed' || this.state === 'fixed-cpu') &&
+      !long &&
+      this.shortStreak >= (this.o.shortGopsToReturn ?? 3) &&
+      justAfterKey
+    ) {
       this.state = 'follow';
       return this.change('finish', `the encoder's GOP is ${gop} again: key frames follow the source`);
     }
     if (this.state === 'fixed' && this.cpuLimited && justAfterKey) {
       this.state = 'fixed-cpu';
-      return this.change('finish', `FFmpeg encodes the re-encoded source at ${this.cpuSpeed ?? '?'}x real time: the source passes through`);
+      return this.change(
+        'finish',
+        `FFmpeg encodes the re-encoded source at ${this.cpuSpeed ?? '?'}x real time: the source passes through`,
+      );
     }
     return null;
   }
@@ -153,9 +164,10 @@ export class GopPolicy {
       fixed: `the encoder sends a key frame ${gop === 'unknown' ? 'rarely' : `every ${gop}`}: every rendition gets one every ${seg} and the source is re-encoded at its bitrate (${fix})`,
       'fixed-cpu': `the encoder sends a key frame every ${gop}: the encoded renditions get one every ${seg}; this computer cannot re-encode the source in real time, so it passes through with ${gop} segments (${fix})`,
       'interval-only': `a key frame every ${seg} on every rendition`,
-      'passthrough-only': this.probe && this.isLong(this.probe)
-        ? `passthrough only: segments follow the encoder's key frames (${gop}); nothing is encoded that could cut them shorter (${fix})`
-        : `passthrough only: segments follow the encoder's key frames (${gop})`,
+      'passthrough-only':
+        this.probe && this.isLong(this.probe)
+          ? `passthrough only: segments follow the encoder's key frames (${gop}); nothing is encoded that could cut them shorter (${fix})`
+          : `passthrough only: segments follow the encoder's key frames (${gop})`,
     };
     return {
       mode: this.decision().keyFrameMode,
@@ -175,7 +187,9 @@ export class GopPolicy {
       case 'fixed-cpu':
         return `passed through, ${gop} segments not aligned with the others: this computer cannot re-encode it in real time (${this.cpuSpeed ?? '?'}x)`;
       case 'passthrough-only':
-        return this.probe && this.isLong(this.probe) ? `segments follow the encoder's key frames (${gop}): a passthrough-only profile cannot cut them shorter` : null;
+        return this.probe && this.isLong(this.probe)
+          ? `segments follow the encoder's key frames (${gop}): a passthrough-only profile cannot cut them shorter`
+          : null;
       default:
         return null;
     }
@@ -199,7 +213,8 @@ export class GopPolicy {
     if (count < this.lastCount) this.lastCount = 0;
     if (count > this.lastCount) {
       const last = k.last;
-      this.shortStreak = last !== null && last <= this.thresholdSeconds ? this.shortStreak + (count - this.lastCount) : 0;
+      this.shortStreak =
+        last !== null && last <= this.thresholdSeconds ? this.shortStreak + (count - this.lastCount) : 0;
       this.lastCount = count;
     }
   }

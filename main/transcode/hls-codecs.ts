@@ -32,9 +32,18 @@ export function tsPayloadsByPid(ts: Uint8Array, maxPackets = 400): Map<number, U
 export function findSpsInTs(ts: Uint8Array): Uint8Array | null {
   for (const payload of tsPayloadsByPid(ts).values()) {
     for (let i = 0; i + 6 < payload.length; i++) {
-      if (payload[i] === 0 && payload[i + 1] === 0 && payload[i + 2] === 1 && ((payload[i + 3] as number) & 0x9f) === 7) {
+      if (
+        payload[i] === 0 &&
+        payload[i + 1] === 0 &&
+        payload[i + 2] === 1 &&
+        ((payload[i + 3] as number) & 0x9f) === 7
+      ) {
         let end = i + 4;
-        while (end + 2 < payload.length && !(payload[end] === 0 && payload[end + 1] === 0 && ((payload[end + 2] as number) <= 1))) end++;
+        while (
+          end + 2 < payload.length &&
+          !(payload[end] === 0 && payload[end + 1] === 0 && (payload[end + 2] as number) <= 1)
+        )
+          end++;
         return payload.subarray(i + 3, end + 2 < payload.length ? end : payload.length);
       }
     }
@@ -60,7 +69,12 @@ export function readAacCodecFromTs(ts: Uint8Array): string | null {
   for (const payload of tsPayloadsByPid(ts).values()) {
     // ADTS frames follow the PES header; a PES starts 00 00 01 C0..DF (audio stream ids)
     for (let i = 0; i + 9 < payload.length; i++) {
-      if (payload[i] === 0 && payload[i + 1] === 0 && payload[i + 2] === 1 && ((payload[i + 3] as number) & 0xe0) === 0xc0) {
+      if (
+        payload[i] === 0 &&
+        payload[i + 1] === 0 &&
+        payload[i + 2] === 1 &&
+        ((payload[i + 3] as number) & 0xe0) === 0xc0
+      ) {
         const headerLength = payload[i + 8] as number;
         const a = i + 9 + headerLength;
         if (payload[a] === 0xff && ((payload[a + 1] as number) & 0xf6) === 0xf0) {
@@ -76,12 +90,31 @@ export function readAacCodecFromTs(ts: Uint8Array): string | null {
 const PROFILE_PREFIX: Record<string, string> = { baseline: '42c0', main: '4d40', high: '6400' };
 
 /** Fallback when no segment can be read: the profile and the lowest level that fits the macroblock rate. */
-export function computedAvcCodec(profile: string | null, width: number | null, height: number | null, fps: number | null): string {
+export function computedAvcCodec(
+  profile: string | null,
+  width: number | null,
+  height: number | null,
+  fps: number | null,
+): string {
   const prefix = PROFILE_PREFIX[profile ?? 'main'] ?? '4d40';
   const mbPerFrame = width && height ? Math.ceil(width / 16) * Math.ceil(height / 16) : 8160;
   const mbPerSecond = mbPerFrame * (fps ?? 30);
   // H.264 Annex A table A-1: [level_idc, max MB/s, max frame MBs]
-  const levels: Array<[number, number, number]> = [[0x0a, 1485, 99], [0x0b, 3000, 396], [0x0c, 6000, 396], [0x0d, 11880, 396], [0x15, 19800, 792], [0x16, 20250, 1620], [0x1e, 40500, 1620], [0x1f, 108000, 3600], [0x20, 216000, 5120], [0x28, 245760, 8192], [0x2a, 522240, 8704], [0x32, 589824, 22080], [0x33, 983040, 36864]];
+  const levels: Array<[number, number, number]> = [
+    [0x0a, 1485, 99],
+    [0x0b, 3000, 396],
+    [0x0c, 6000, 396],
+    [0x0d, 11880, 396],
+    [0x15, 19800, 792],
+    [0x16, 20250, 1620],
+    [0x1e, 40500, 1620],
+    [0x1f, 108000, 3600],
+    [0x20, 216000, 5120],
+    [0x28, 245760, 8192],
+    [0x2a, 522240, 8704],
+    [0x32, 589824, 22080],
+    [0x33, 983040, 36864],
+  ];
   const level = levels.find(([, maxMbps, maxFs]) => mbPerSecond <= maxMbps && mbPerFrame <= maxFs)?.[0] ?? 0x33;
   return `avc1.${prefix}${level.toString(16).padStart(2, '0')}`;
 }

@@ -5,7 +5,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { readAacCodecFromTs, readAvcCodecFromTs, readAvcSizeFromTs } from './hls-codecs.js';
 import { parseMediaPlaylist } from './hls-playlist.js';
-import { MASTER_PLAYLIST, VARIANT_PLAYLIST, masterFromPlan, renderMasterPlaylist, writeFileAtomic, type ObservedVariant } from './hls-master.js';
+import {
+  MASTER_PLAYLIST,
+  VARIANT_PLAYLIST,
+  masterFromPlan,
+  renderMasterPlaylist,
+  writeFileAtomic,
+  type ObservedVariant,
+} from './hls-master.js';
 import type { HlsMeter } from './hls-meter.js';
 import type { TranscodePlan } from './plan.js';
 
@@ -66,7 +73,12 @@ export function linkNumberedFolders(dir: string, folders: readonly string[]): vo
  * its path. Folders in `planOnly` take the plan's size and codec string: their first segment is from an earlier plan
  * (the source rung was passed through before it was re-encoded, or the other way round).
  */
-export function writeMaster(dir: string, plan: TranscodePlan, meter: HlsMeter, planOnly: ReadonlySet<string> = new Set()): string {
+export function writeMaster(
+  dir: string,
+  plan: TranscodePlan,
+  meter: HlsMeter,
+  planOnly: ReadonlySet<string> = new Set(),
+): string {
   meter.sample();
   const observed = new Map<string, ObservedVariant>();
   for (const folder of meter.folders()) {

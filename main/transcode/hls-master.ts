@@ -40,18 +40,35 @@ export interface MasterAudio {
   codec: string;
 }
 
-export function masterFromPlan(plan: TranscodePlan, observed: Map<string, ObservedVariant> = new Map()): { variants: MasterVariant[]; audio: MasterAudio | null } {
+export function masterFromPlan(
+  plan: TranscodePlan,
+  observed: Map<string, ObservedVariant> = new Map(),
+): { variants: MasterVariant[]; audio: MasterAudio | null } {
   const groupAudio = plan.audioGroup;
   const groupObserved = groupAudio ? observed.get(groupAudio.streamName) : undefined;
-  const groupAudioBps = groupAudio ? (groupAudio.audio.bitrateBps ?? groupObserved?.measuredBitrateBps ?? UNKNOWN_AUDIO_BPS) : 0;
+  const groupAudioBps = groupAudio
+    ? (groupAudio.audio.bitrateBps ?? groupObserved?.measuredBitrateBps ?? UNKNOWN_AUDIO_BPS)
+    : 0;
   const audio = groupAudio
-    ? { groupId: groupAudio.groupId, name: 'audio', uri: `${groupAudio.streamName}/${VARIANT_PLAYLIST}`, codec: groupObserved?.aacCodec ?? 'mp4a.40.2' }
+    ? {
+        groupId: groupAudio.groupId,
+        name: 'audio',
+        uri: `${groupAudio.streamName}/${VARIANT_PLAYLIST}`,
+        codec: groupObserved?.aacCodec ?? 'mp4a.40.2',
+      }
     : null;
-  const variants = plan.variants.map((variant) => masterVariant(variant, observed.get(variant.streamName), groupAudioBps, audio));
+  const variants = plan.variants.map((variant) =>
+    masterVariant(variant, observed.get(variant.streamName), groupAudioBps, audio),
+  );
   return { variants, audio };
 }
 
-function masterVariant(variant: VariantPlan, seen: ObservedVariant | undefined, groupAudioBps: number, audio: MasterAudio | null): MasterVariant {
+function masterVariant(
+  variant: VariantPlan,
+  seen: ObservedVariant | undefined,
+  groupAudioBps: number,
+  audio: MasterAudio | null,
+): MasterVariant {
   const video = variant.video;
   const ownAudioBps = variant.audio ? (variant.audio.bitrateBps ?? UNKNOWN_AUDIO_BPS) : 0;
   const audioBps = ownAudioBps + (variant.usesAudioGroup ? groupAudioBps : 0);
@@ -70,7 +87,11 @@ function masterVariant(variant: VariantPlan, seen: ObservedVariant | undefined, 
     peak = Math.round(average * 1.2);
   }
   const codecs: string[] = [];
-  if (video) codecs.push(seen?.avcCodec ?? computedAvcCodec(video.copy ? 'high' : video.profile, video.width, video.height, video.frameRateFps));
+  if (video)
+    codecs.push(
+      seen?.avcCodec ??
+        computedAvcCodec(video.copy ? 'high' : video.profile, video.width, video.height, video.frameRateFps),
+    );
   if (variant.audio) codecs.push(seen?.aacCodec ?? 'mp4a.40.2');
   else if (variant.usesAudioGroup && audio) codecs.push(audio.codec);
   return {
@@ -88,7 +109,9 @@ function masterVariant(variant: VariantPlan, seen: ObservedVariant | undefined, 
 export function renderMasterPlaylist(master: { variants: MasterVariant[]; audio: MasterAudio | null }): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:6', '#EXT-X-INDEPENDENT-SEGMENTS'];
   if (master.audio) {
-    lines.push(`#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${master.audio.groupId}",NAME="${master.audio.name}",DEFAULT=YES,AUTOSELECT=YES,URI="${master.audio.uri}"`);
+    lines.push(
+      `#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="${master.audio.groupId}",NAME="${master.audio.name}",DEFAULT=YES,AUTOSELECT=YES,URI="${master.audio.uri}"`,
+    );
   }
   for (const v of master.variants) {
     const attrs = [`BANDWIDTH=${v.bandwidthBps}`, `AVERAGE-BANDWIDTH=${v.averageBandwidthBps}`];

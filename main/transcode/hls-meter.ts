@@ -116,7 +116,14 @@ export class HlsMeter {
     } catch {
       return 0;
     }
-    const track = known ?? { version: null, seen: new Set<string>(), recentBps: [], historyBps: [], lastDurations: [], segments: 0 };
+    const track = known ?? {
+      version: null,
+      seen: new Set<string>(),
+      recentBps: [],
+      historyBps: [],
+      lastDurations: [],
+      segments: 0,
+    };
     this.tracks.set(folder, track);
     track.version = version;
     track.segments = playlist.segments.length;
@@ -141,7 +148,9 @@ export class HlsMeter {
     const target = video && !video.copy ? video.bitrateBps : null;
     const audioTarget = variant.audio?.bitrateBps ?? 0;
     const durations = track?.lastDurations ?? [];
-    const segmentDurationSeconds = durations.length ? round3(durations.reduce((a, b) => a + b, 0) / durations.length) : null;
+    const segmentDurationSeconds = durations.length
+      ? round3(durations.reduce((a, b) => a + b, 0) / durations.length)
+      : null;
     const metrics: Record<string, Metric> = {
       bitrate: bitrateMetric(measured, target === null ? null : target + audioTarget),
       segmentDuration: segmentMetric(durations, this.plan.segmentDurationSeconds),
@@ -152,7 +161,13 @@ export class HlsMeter {
       width: video ? (video.width ?? this.sizes.get(variant.streamName)?.width ?? null) : null,
       height: video ? (video.height ?? this.sizes.get(variant.streamName)?.height ?? null) : null,
       videoCodec: video ? (video.copy ? 'copy' : 'h264') : null,
-      audioCodec: variant.audio ? (variant.audio.copy ? 'copy' : 'aac') : variant.usesAudioGroup ? 'aac (shared)' : null,
+      audioCodec: variant.audio
+        ? variant.audio.copy
+          ? 'copy'
+          : 'aac'
+        : variant.usesAudioGroup
+          ? 'aac (shared)'
+          : null,
       passthrough: video?.copy ?? false,
       targetVideoBitrateBps: target,
       targetTotalBitrateBps: target === null ? null : target + audioTarget,
@@ -167,7 +182,8 @@ export class HlsMeter {
 
 /** measured (TS, audio included) vs target (video + own audio); MPEG-TS adds ~10% */
 export function bitrateMetric(measuredBps: number | null, targetBps: number | null): Metric {
-  if (measuredBps === null) return { value: null, unit: 'bps', status: 'normal', text: 'waiting for the first segment' };
+  if (measuredBps === null)
+    return { value: null, unit: 'bps', status: 'normal', text: 'waiting for the first segment' };
   const text = `${mbps(measuredBps)} Mbps`;
   if (targetBps === null) return { value: measuredBps, unit: 'bps', status: 'normal', text: `${text} (passthrough)` };
   const ratio = measuredBps / (targetBps * 1.1);
@@ -180,11 +196,22 @@ export function segmentMetric(durations: number[], targetSeconds: number): Metri
   if (durations.length === 0) return { value: null, unit: 's', status: 'normal', text: 'no segment yet' };
   const last = durations[durations.length - 1] as number;
   const drift = Math.max(...durations.map((d) => Math.abs(d - targetSeconds)));
-  const status = last > targetSeconds * 2 ? 'critical' : drift > Math.max(0.5, targetSeconds * 0.25) ? 'warning' : 'normal';
-  return { value: round3(last), unit: 's', status, text: `${round3(last)} s (target ${targetSeconds} s, drift ${round3(drift)} s)` };
+  const status =
+    last > targetSeconds * 2 ? 'critical' : drift > Math.max(0.5, targetSeconds * 0.25) ? 'warning' : 'normal';
+  return {
+    value: round3(last),
+    unit: 's',
+    status,
+    text: `${round3(last)} s (target ${targetSeconds} s, drift ${round3(drift)} s)`,
+  };
 }
 
-export function transcoderState(sup: SupervisorState, sample: ProgressSample | null, usage: ProcUsage, encoder: string): TranscoderState {
+export function transcoderState(
+  sup: SupervisorState,
+  sample: ProgressSample | null,
+  usage: ProcUsage,
+  encoder: string,
+): TranscoderState {
   return {
     wanted: sup.wanted,
     observed: sup.observed,

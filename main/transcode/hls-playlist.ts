@@ -19,7 +19,10 @@ export interface MediaPlaylist {
 }
 
 export function parseMediaPlaylist(text: string): MediaPlaylist {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   if (lines[0] !== '#EXTM3U') throw new Error('not an HLS playlist (no #EXTM3U first line)');
   let targetDurationSeconds: number | null = null;
   let mediaSequence = 0;
@@ -37,7 +40,12 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
       discontinuities++;
     } else if (line === '#EXT-X-ENDLIST') ended = true;
     else if (!line.startsWith('#')) {
-      segments.push({ uri: line, durationSeconds: pendingDuration ?? 0, sequence: mediaSequence + segments.length, discontinuity: pendingDiscontinuity });
+      segments.push({
+        uri: line,
+        durationSeconds: pendingDuration ?? 0,
+        sequence: mediaSequence + segments.length,
+        discontinuity: pendingDiscontinuity,
+      });
       pendingDuration = null;
       pendingDiscontinuity = false;
     }
@@ -46,13 +54,24 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
 }
 
 /** Segments kept in a playlist: DVR keeps dvrWindow minutes, otherwise a short live window. */
-export function playlistSizeFor(segmentDurationSeconds: number, dvr: { enabled: boolean; windowMinutes: number | null }, liveWindowSegments = 6): number {
-  if (dvr.enabled && dvr.windowMinutes && dvr.windowMinutes > 0) return Math.max(liveWindowSegments, Math.ceil((dvr.windowMinutes * 60) / segmentDurationSeconds));
+export function playlistSizeFor(
+  segmentDurationSeconds: number,
+  dvr: { enabled: boolean; windowMinutes: number | null },
+  liveWindowSegments = 6,
+): number {
+  if (dvr.enabled && dvr.windowMinutes && dvr.windowMinutes > 0)
+    return Math.max(liveWindowSegments, Math.ceil((dvr.windowMinutes * 60) / segmentDurationSeconds));
   return liveWindowSegments;
 }
 
 /** Kaltura's segmentDuration is ms (default 6000; allowed 1000-20000 for the media server); the station default is 2 s. */
 export function segmentSecondsFor(segmentDurationMs: number | null, fallbackSeconds = 2): number {
-  if (segmentDurationMs === null || !Number.isFinite(segmentDurationMs) || segmentDurationMs < 1000 || segmentDurationMs > 20_000) return fallbackSeconds;
+  if (
+    segmentDurationMs === null ||
+    !Number.isFinite(segmentDurationMs) ||
+    segmentDurationMs < 1000 ||
+    segmentDurationMs > 20_000
+  )
+    return fallbackSeconds;
   return Math.round(segmentDurationMs / 100) / 10;
 }

@@ -48,7 +48,12 @@ export class PidRegistry {
 
   add(pid: number, label: string): void {
     const records = this.read().filter((r) => r.pid !== pid);
-    records.push({ pid, startTimeTicks: this.proc.stat(pid)?.startTimeTicks ?? null, label, recordedAtMs: (this.options.now ?? Date.now)() });
+    records.push({
+      pid,
+      startTimeTicks: this.proc.stat(pid)?.startTimeTicks ?? null,
+      label,
+      recordedAtMs: (this.options.now ?? Date.now)(),
+    });
     this.write(records);
   }
 
@@ -82,7 +87,10 @@ export class PidRegistry {
     const result: ReapResult = { killed: [], skipped: [] };
     for (const record of this.read()) {
       if (this.isOurFfmpeg(record)) {
-        this.options.logger.warn('ending an FFmpeg left behind by a previous run', { pid: record.pid, label: record.label });
+        this.options.logger.warn('ending an FFmpeg left behind by a previous run', {
+          pid: record.pid,
+          label: record.label,
+        });
         this.killGroup(record.pid, 'SIGKILL');
         result.killed.push(record.pid);
       } else {
@@ -110,7 +118,10 @@ export class PidRegistry {
     try {
       const parsed = JSON.parse(fs.readFileSync(this.options.file, 'utf8')) as unknown;
       if (!Array.isArray(parsed)) return [];
-      return parsed.filter((r): r is PidRecord => typeof r === 'object' && r !== null && Number.isInteger((r as PidRecord).pid) && (r as PidRecord).pid > 1);
+      return parsed.filter(
+        (r): r is PidRecord =>
+          typeof r === 'object' && r !== null && Number.isInteger((r as PidRecord).pid) && (r as PidRecord).pid > 1,
+      );
     } catch {
       return [];
     }

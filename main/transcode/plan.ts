@@ -118,20 +118,37 @@ export class TranscodePlanError extends Error {
   }
 }
 
-export function planTranscode(ladder: Ladder, input: TranscodeInput, output: HlsOutput, options: EncodeOptions): TranscodePlan {
+export function planTranscode(
+  ladder: Ladder,
+  input: TranscodeInput,
+  output: HlsOutput,
+  options: EncodeOptions,
+): TranscodePlan {
   const warnings: string[] = [];
-  if (!(output.segmentDurationSeconds > 0)) throw new TranscodePlanError(`segment duration ${output.segmentDurationSeconds} s is not positive; Kaltura allows 1-20 s`);
-  if (!input.hasVideo && !input.hasAudio) throw new TranscodePlanError('the input has neither video nor audio: nothing to transcode; check the encoder\'s output settings');
+  if (!(output.segmentDurationSeconds > 0))
+    throw new TranscodePlanError(
+      `segment duration ${output.segmentDurationSeconds} s is not positive; Kaltura allows 1-20 s`,
+    );
+  if (!input.hasVideo && !input.hasAudio)
+    throw new TranscodePlanError(
+      "the input has neither video nor audio: nothing to transcode; check the encoder's output settings",
+    );
   const sourceFps = input.frameRateFps ?? ladder.sourceFrameRateFps;
-  const audioIsAac = input.audioCodec === null || input.audioCodec.toUpperCase() === 'AAC' || input.audioCodec.toLowerCase() === 'mp4a';
+  const audioIsAac =
+    input.audioCodec === null || input.audioCodec.toUpperCase() === 'AAC' || input.audioCodec.toLowerCase() === 'mp4a';
   const variants: VariantPlan[] = [];
   for (const rendition of ladder.renditions) {
-    const video = input.hasVideo && rendition.video ? planVideo(rendition, input, sourceFps, options.reencodeSourceBps ?? null) : null;
+    const video =
+      input.hasVideo && rendition.video
+        ? planVideo(rendition, input, sourceFps, options.reencodeSourceBps ?? null)
+        : null;
     let audio: AudioPlan | null = null;
     if (input.hasAudio && rendition.audio) {
       audio = { copy: rendition.audio.codec === 'copy', bitrateBps: rendition.audio.bitrateBps };
       if (audio.copy && !audioIsAac) {
-        warnings.push(`${rendition.name}: source audio is ${input.audioCodec}, not AAC; encoding AAC 96 kbps instead of passing it through`);
+        warnings.push(
+          `${rendition.name}: source audio is ${input.audioCodec}, not AAC; encoding AAC 96 kbps instead of passing it through`,
+        );
         audio = { copy: false, bitrateBps: 96_000 };
       }
     }
@@ -141,14 +158,22 @@ export function planTranscode(ladder: Ladder, input: TranscodeInput, output: Hls
     }
     variants.push({ streamName: rendition.streamName, name: rendition.name, video, audio, usesAudioGroup: false });
   }
-  if (variants.length === 0) throw new TranscodePlanError('no rendition of the ladder fits the input (e.g. audio-only ladder for a video-only stream); check the encoder output or the conversion profile');
+  if (variants.length === 0)
+    throw new TranscodePlanError(
+      'no rendition of the ladder fits the input (e.g. audio-only ladder for a video-only stream); check the encoder output or the conversion profile',
+    );
 
   // One shared audio encode when every variant has video and identical audio: the ~7% saving of media.md 2.1.
   let audioGroup: AudioGroupPlan | null = null;
   const withAudio = variants.filter((v) => v.audio);
   const first = withAudio[0]?.audio;
-  if (first && withAudio.length >= 2 && withAudio.length === variants.length && variants.every((v) => v.video)
-    && withAudio.every((v) => v.audio?.copy === first.copy && v.audio?.bitrateBps === first.bitrateBps)) {
+  if (
+    first &&
+    withAudio.length >= 2 &&
+    withAudio.length === variants.length &&
+    variants.every((v) => v.video) &&
+    withAudio.every((v) => v.audio?.copy === first.copy && v.audio?.bitrateBps === first.bitrateBps)
+  ) {
     audioGroup = { groupId: AUDIO_GROUP_ID, streamName: AUDIO_GROUP_FOLDER, audio: first };
     for (const v of variants) {
       v.audio = null;
@@ -158,22 +183,56 @@ export function planTranscode(ladder: Ladder, input: TranscodeInput, output: Hls
 
   const hasCopyVideo = variants.some((v) => v.video?.copy);
   const keyFrameMode = options.keyFrameMode ?? (hasCopyVideo ? 'source' : 'interval');
-  return { variants, audioGroup, keyFrameMode, segmentDurationSeconds: output.segmentDurationSeconds, deinterlace: ladder.deinterlace, warnings };
+  return {
+    variants,
+    audioGroup,
+    keyFrameMode,
+    segmentDurationSeconds: output.segmentDurationSeconds,
+    deinterlace: ladder.deinterlace,
+    warnings,
+  };
 }
 
-function planVideo(rendition: Rendition, input: TranscodeInput, sourceFps: number | null, reencodeSourceBps: number | null): VideoPlan {
+function planVideo(
+  rendition: Rendition,
+  input: TranscodeInput,
+  sourceFps: number | null,
+  reencodeSourceBps: number | null,
+): VideoPlan {
   const spec = rendition.video;
   if (!spec) throw new TranscodePlanError(`${rendition.name} has no video`);
   if (spec.codec === 'copy' && reencodeSourceBps !== null && reencodeSourceBps > 0) {
     // the source's size and frame rate at the source's bitrate: as close to passthrough as an encode gets
     const bitrateBps = Math.round(reencodeSourceBps);
     return {
-      copy: false, profile: 'high', bitrateBps, maxrateBps: Math.round(bitrateBps * MAXRATE_FACTOR), bufsizeBps: Math.round(bitrateBps * BUFSIZE_FACTOR),
-      constantBitrate: false, width: input.width, height: input.height, frameRateFps: sourceFps, scale: null, keepOneFrameIn: 1, reencodedSource: true,
+      copy: false,
+      profile: 'high',
+      bitrateBps,
+      maxrateBps: Math.round(bitrateBps * MAXRATE_FACTOR),
+      bufsizeBps: Math.round(bitrateBps * BUFSIZE_FACTOR),
+      constantBitrate: false,
+      width: input.width,
+      height: input.height,
+      frameRateFps: sourceFps,
+      scale: null,
+      keepOneFrameIn: 1,
+      reencodedSource: true,
     };
   }
   if (spec.codec === 'copy') {
-    return { copy: true, profile: null, bitrateBps: input.videoBitrateBps ?? null, maxrateBps: null, bufsizeBps: null, constantBitrate: false, width: input.width, height: input.height, frameRateFps: sourceFps, scale: null, keepOneFrameIn: 1 };
+    return {
+      copy: true,
+      profile: null,
+      bitrateBps: input.videoBitrateBps ?? null,
+      maxrateBps: null,
+      bufsizeBps: null,
+      constantBitrate: false,
+      width: input.width,
+      height: input.height,
+      frameRateFps: sourceFps,
+      scale: null,
+      keepOneFrameIn: 1,
+    };
   }
   const size = outputSize(spec.fitMode, spec.width, spec.height, input.width, input.height);
   const bitrateBps = spec.bitrateBps ?? 240_000;
@@ -194,7 +253,13 @@ function planVideo(rendition: Rendition, input: TranscodeInput, sourceFps: numbe
 }
 
 /** Keep the aspect ratio; never upscale beyond the source when its size is known (and via min() when not). */
-export function outputSize(fitMode: FitMode, width: number | null, height: number | null, srcWidth: number | null, srcHeight: number | null): { width: number | null; height: number | null; scale: string | null } {
+export function outputSize(
+  fitMode: FitMode,
+  width: number | null,
+  height: number | null,
+  srcWidth: number | null,
+  srcHeight: number | null,
+): { width: number | null; height: number | null; scale: string | null } {
   const known = srcWidth !== null && srcHeight !== null && srcWidth > 0 && srcHeight > 0;
   if (fitMode === 'fit-width' && width !== null) {
     if (!known) return { width: null, height: null, scale: `scale='min(${width},iw)':-2` };

@@ -24,10 +24,21 @@ export function parseProcStat(text: string): ProcStat | null {
   const close = text.lastIndexOf(')');
   if (open < 0 || close < open) return null;
   const pid = Number(text.slice(0, open).trim());
-  const rest = text.slice(close + 2).trim().split(/\s+/);
+  const rest = text
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   // rest[0] is field 3 (state); field N is rest[N - 3]
   const field = (n: number): number => Number(rest[n - 3]);
-  const stat = { pid, comm: text.slice(open + 1, close), state: rest[0] ?? '?', utimeTicks: field(14), stimeTicks: field(15), startTimeTicks: field(22), rssPages: field(24) };
+  const stat = {
+    pid,
+    comm: text.slice(open + 1, close),
+    state: rest[0] ?? '?',
+    utimeTicks: field(14),
+    stimeTicks: field(15),
+    startTimeTicks: field(22),
+    rssPages: field(24),
+  };
   if (![stat.pid, stat.utimeTicks, stat.stimeTicks, stat.startTimeTicks].every(Number.isFinite)) return null;
   return stat;
 }

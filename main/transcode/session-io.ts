@@ -10,7 +10,10 @@ import { MASTER_PLAYLIST } from './hls-master.js';
 import { playlistSizeFor, segmentSecondsFor } from './hls-playlist.js';
 import type { EncodeOptions, HlsOutput, TranscodeInput, TranscodePlan, VideoEncoder } from './plan.js';
 
-export function sessionInput(source: { feed: boolean; pullUrl?: string; readRealtime?: boolean }, probe: InputProbe | null): TranscodeInput {
+export function sessionInput(
+  source: { feed: boolean; pullUrl?: string; readRealtime?: boolean },
+  probe: InputProbe | null,
+): TranscodeInput {
   return {
     url: source.feed ? FEED_INPUT_URL : (source.pullUrl as string),
     ...(source.feed ? { format: 'flv', live: true } : {}),
@@ -26,18 +29,28 @@ export function sessionInput(source: { feed: boolean; pullUrl?: string; readReal
   };
 }
 
-export function sessionOutput(dir: string, entry: { segmentDurationMs: number | null; dvrEnabled: boolean; dvrWindowMinutes: number | null }, append: boolean): HlsOutput {
+export function sessionOutput(
+  dir: string,
+  entry: { segmentDurationMs: number | null; dvrEnabled: boolean; dvrWindowMinutes: number | null },
+  append: boolean,
+): HlsOutput {
   const segmentDurationSeconds = segmentSecondsFor(entry.segmentDurationMs);
   return {
     dir,
     segmentDurationSeconds,
-    playlistSize: playlistSizeFor(segmentDurationSeconds, { enabled: entry.dvrEnabled, windowMinutes: entry.dvrWindowMinutes }),
+    playlistSize: playlistSizeFor(segmentDurationSeconds, {
+      enabled: entry.dvrEnabled,
+      windowMinutes: entry.dvrWindowMinutes,
+    }),
     deleteOldSegments: true,
     appendToExisting: append,
   };
 }
 
-export function sessionEncodeOptions(o: { encoder: VideoEncoder; preset?: string; threads?: number }, decision: GopDecision | null): EncodeOptions {
+export function sessionEncodeOptions(
+  o: { encoder: VideoEncoder; preset?: string; threads?: number },
+  decision: GopDecision | null,
+): EncodeOptions {
   return {
     encoder: o.encoder,
     ...(o.preset ? { preset: o.preset } : {}),
@@ -51,5 +64,6 @@ export function clearSessionOutput(dir: string, plan: TranscodePlan): void {
   fs.mkdirSync(dir, { recursive: true });
   const folders = variantFolders(plan);
   // numbered links of an FFmpeg before 4.2 (linkNumberedFolders) go too
-  for (const name of [...folders, ...folders.map((_f, i) => String(i)), MASTER_PLAYLIST]) fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+  for (const name of [...folders, ...folders.map((_f, i) => String(i)), MASTER_PLAYLIST])
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
 }

@@ -31,7 +31,16 @@ export interface Spawner {
 
 /** FFmpeg needs no secrets and almost no environment: pass only what finding libraries/devices needs. */
 export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const keep = ['PATH', 'LD_LIBRARY_PATH', 'DYLD_LIBRARY_PATH', 'LIBVA_DRIVER_NAME', 'LIBVA_DRIVERS_PATH', 'SystemRoot', 'TEMP', 'TMP'];
+  const keep = [
+    'PATH',
+    'LD_LIBRARY_PATH',
+    'DYLD_LIBRARY_PATH',
+    'LIBVA_DRIVER_NAME',
+    'LIBVA_DRIVERS_PATH',
+    'SystemRoot',
+    'TEMP',
+    'TMP',
+  ];
   const out: NodeJS.ProcessEnv = {};
   for (const key of keep) if (env[key] !== undefined) out[key] = env[key];
   return out;
@@ -40,7 +49,9 @@ export function ffmpegEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessE
 export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
   return {
     spawn(bin, args, options = {}) {
-      const stdio: Array<'pipe' | 'ignore'> = options.feed ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'];
+      const stdio: Array<'pipe' | 'ignore'> = options.feed
+        ? ['pipe', 'pipe', 'pipe', 'pipe']
+        : ['pipe', 'pipe', 'pipe'];
       const child = spawn(bin, args, { detached: process.platform !== 'win32', stdio, env, windowsHide: true });
       child.stdout?.setEncoding('utf8');
       child.stderr?.setEncoding('utf8');

@@ -125,14 +125,18 @@ export class FfmpegSupervisor {
       // the end of a fed input finishes FFmpeg as cleanly as 'q' (last segments, #EXT-X-ENDLIST)
       this.endFeed(child);
       child.writeStdin('q');
-      this.stopTimers.push(this.options.clock.setTimer(() => {
-        this.options.logger.warn('FFmpeg ignored q; sending SIGINT', { generation: this.generation });
-        child.killGroup('SIGINT');
-      }, stopMs));
-      this.stopTimers.push(this.options.clock.setTimer(() => {
-        this.options.logger.warn('FFmpeg ignored SIGINT; sending SIGKILL', { generation: this.generation });
-        child.killGroup('SIGKILL');
-      }, stopMs * 2));
+      this.stopTimers.push(
+        this.options.clock.setTimer(() => {
+          this.options.logger.warn('FFmpeg ignored q; sending SIGINT', { generation: this.generation });
+          child.killGroup('SIGINT');
+        }, stopMs),
+      );
+      this.stopTimers.push(
+        this.options.clock.setTimer(() => {
+          this.options.logger.warn('FFmpeg ignored SIGINT; sending SIGKILL', { generation: this.generation });
+          child.killGroup('SIGKILL');
+        }, stopMs * 2),
+      );
     }
     return promise;
   }
@@ -152,7 +156,9 @@ export class FfmpegSupervisor {
       return;
     }
     // armed first: the exit (which cancels it) may come before writeStdin returns
-    this.stopTimers.push(this.options.clock.setTimer(() => child.killGroup('SIGKILL'), this.options.stopTimeoutMs ?? 5_000));
+    this.stopTimers.push(
+      this.options.clock.setTimer(() => child.killGroup('SIGKILL'), this.options.stopTimeoutMs ?? 5_000),
+    );
     this.endFeed(child);
     child.writeStdin('q');
   }
@@ -189,7 +195,8 @@ export class FfmpegSupervisor {
 
   private onProgress(sample: ProgressSample, generation: number): void {
     if (this.firstProgressAtMs === null) this.firstProgressAtMs = this.options.clock.nowMs();
-    if (this.wanted === 'run' && (this.observed === 'starting' || this.observed === 'stalled')) this.setObserved('running');
+    if (this.wanted === 'run' && (this.observed === 'starting' || this.observed === 'stalled'))
+      this.setObserved('running');
     this.armWatchdog(this.options.watchdogMs ?? 10_000, generation);
     this.options.events?.progress?.(sample, generation);
   }
@@ -198,9 +205,10 @@ export class FfmpegSupervisor {
     this.watchdog?.cancel();
     this.watchdog = this.options.clock.setTimer(() => {
       if (generation !== this.generation || !this.child || this.wanted !== 'run') return;
-      this.lastError = this.firstProgressAtMs === null
-        ? `FFmpeg made no progress within ${Math.round(ms / 1000)} s of starting (input not readable?); restarting it`
-        : `FFmpeg stopped making progress for ${Math.round(ms / 1000)} s; restarting it`;
+      this.lastError =
+        this.firstProgressAtMs === null
+          ? `FFmpeg made no progress within ${Math.round(ms / 1000)} s of starting (input not readable?); restarting it`
+          : `FFmpeg stopped making progress for ${Math.round(ms / 1000)} s; restarting it`;
       this.options.logger.warn(this.lastError, { generation, stderr: this.stderr.lines().slice(-5) });
       this.setObserved('stalled');
       this.child.killGroup('SIGKILL');
@@ -240,7 +248,8 @@ export class FfmpegSupervisor {
       return;
     }
     const now = this.options.clock.nowMs();
-    const stable = this.firstProgressAtMs !== null && now - this.firstProgressAtMs >= (this.options.stableRunMs ?? 30_000);
+    const stable =
+      this.firstProgressAtMs !== null && now - this.firstProgressAtMs >= (this.options.stableRunMs ?? 30_000);
     this.consecutiveFailures = stable ? 1 : this.consecutiveFailures + 1;
     if (this.observed !== 'stalled') {
       const tail = this.stderr.lines().slice(-3).join(' | ');

@@ -21,7 +21,15 @@ import { MASTER_PLAYLIST } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
 import { ensureEndList, linkNumberedFolders, writeMaster } from './hls-files.js';
 import type { PidRegistry } from './pid-registry.js';
-import { planTranscode, TranscodePlanError, type EncodeOptions, type HlsOutput, type TranscodeInput, type TranscodePlan, type VideoEncoder } from './plan.js';
+import {
+  planTranscode,
+  TranscodePlanError,
+  type EncodeOptions,
+  type HlsOutput,
+  type TranscodeInput,
+  type TranscodePlan,
+  type VideoEncoder,
+} from './plan.js';
 import { linuxProcReader, ProcessMeter, type ProcReader } from './proc-stats.js';
 import { clearSessionOutput, sessionEncodeOptions, sessionInput, sessionOutput } from './session-io.js';
 import type { ProgressSample } from './progress.js';
@@ -71,7 +79,18 @@ export interface TranscodeSessionOptions {
   /** -re on the input: tests and benches reading a file */
   readRealtime?: boolean;
   /** supervisor timings (watchdog, backoff, stop) */
-  supervisor?: Partial<Pick<SupervisorOptions, 'watchdogMs' | 'startupTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'stableRunMs' | 'stopTimeoutMs' | 'maxConsecutiveFailures'>>;
+  supervisor?: Partial<
+    Pick<
+      SupervisorOptions,
+      | 'watchdogMs'
+      | 'startupTimeoutMs'
+      | 'backoffInitialMs'
+      | 'backoffMaxMs'
+      | 'stableRunMs'
+      | 'stopTimeoutMs'
+      | 'maxConsecutiveFailures'
+    >
+  >;
 }
 
 export interface TranscodeStateEvent {
@@ -123,11 +142,14 @@ export class TranscodeSession {
   private lastStateAtMs: number | null = null;
 
   constructor(private readonly options: TranscodeSessionOptions) {
-    if (!options.feed && !options.pullUrl) throw new Error(`TranscodeSession for ${options.streamName} needs an input: the ingest feed or a pull URL`);
+    if (!options.feed && !options.pullUrl)
+      throw new Error(`TranscodeSession for ${options.streamName} needs an input: the ingest feed or a pull URL`);
     this.clock = options.clock ?? systemClock();
     this.dir = path.join(options.hlsRootDir, this.outputId);
     this.resumeNext = options.resumed ?? false;
-    this.emitter = new TypedEmitter((name, error) => options.logger.error('transcode listener failed', { event: name, error: String(error) }));
+    this.emitter = new TypedEmitter((name, error) =>
+      options.logger.error('transcode listener failed', { event: name, error: String(error) }),
+    );
   }
 
   on<K extends keyof TranscodeSessionEvents>(name: K, fn: (payload: TranscodeSessionEvents[K]) => void): () => void {
@@ -150,15 +172,25 @@ export class TranscodeSession {
   /** serve -> Ladder -> FFmpeg. Resolves once FFmpeg is spawned, or after failed was emitted (returns false). */
   async start(): Promise<boolean> {
     const { logger } = this.options;
-    if (this.started) throw new Error(`TranscodeSession for ${this.options.streamName} was already started; use resume() after a reconnect`);
+    if (this.started)
+      throw new Error(
+        `TranscodeSession for ${this.options.streamName} was already started; use resume() after a reconnect`,
+      );
     this.started = true;
     let xml: string;
     try {
-      xml = await this.options.kaltura.serveConversionProfile({ partnerId: this.options.partnerId, streamName: this.options.streamName, extraParams: serveExtraParams(this.options.probeAtStart) });
+      xml = await this.options.kaltura.serveConversionProfile({
+        partnerId: this.options.partnerId,
+        streamName: this.options.streamName,
+        extraParams: serveExtraParams(this.options.probeAtStart),
+      });
     } catch (e) {
       const code = isKalturaApiError(e) ? e.code : null;
       const why = e instanceof KalturaTransportError || isKalturaApiError(e) ? e.message : String(e);
-      return this.fail(`Kaltura did not give the ladder for ${this.options.streamName}${code ? ` (${code})` : ''}: ${why}`, code);
+      return this.fail(
+        `Kaltura did not give the ladder for ${this.options.streamName}${code ? ` (${code})` : ''}: ${why}`,
+        code,
+      );
     }
     if (this.closed) return false;
     try {
@@ -177,10 +209,18 @@ export class TranscodeSession {
       this.plan = planTranscode(ladder, this.input(), this.output(false), this.encodeOptions());
       for (const w of this.plan.warnings) logger.warn(w, { streamName: this.options.streamName });
       // once before the supervisor: an FFmpeg that cannot run this plan is refused, not restarted in a loop
-      buildFfmpegArgsFromPlan(this.plan, this.input(), this.output(false), this.encodeOptions(), this.options.ffmpeg ?? null);
+      buildFfmpegArgsFromPlan(
+        this.plan,
+        this.input(),
+        this.output(false),
+        this.encodeOptions(),
+        this.options.ffmpeg ?? null,
+      );
     } catch (e) {
-      if (e instanceof LadderError || e instanceof TranscodePlanError) return this.fail(`ladder refused for ${this.options.streamName}: ${e.message}`, null);
-      if (e instanceof FfmpegCapabilityError) return this.fail(`cannot transcode ${this.options.streamName}: ${e.message}`, null);
+      if (e instanceof LadderError || e instanceof TranscodePlanError)
+        return this.fail(`ladder refused for ${this.options.streamName}: ${e.message}`, null);
+      if (e instanceof FfmpegCapabilityError)
+        return this.fail(`cannot transcode ${this.options.streamName}: ${e.message}`, null);
       throw e;
     }
     if (!this.resumeNext) this.clearOutput(this.plan);
@@ -224,7 +264,13 @@ export class TranscodeSession {
           this.clearOutput(current);
           this.meter = new HlsMeter(this.dir, current, `/hls/${this.outputId}`);
         }
-        return buildFfmpegArgsFromPlan(current, this.input(), this.output(append), this.encodeOptions(), this.options.ffmpeg ?? null);
+        return buildFfmpegArgsFromPlan(
+          current,
+          this.input(),
+          this.output(append),
+          this.encodeOptions(),
+          this.options.ffmpeg ?? null,
+        );
       },
       ...(this.options.feed ? { feed: this.options.feed } : {}),
       spawner: this.options.spawner ?? nodeSpawner(),
@@ -262,12 +308,15 @@ export class TranscodeSession {
 
   private scheduleTick(): void {
     this.tick?.cancel();
-    this.tick = this.clock.setTimer(() => {
-      this.tick = null;
-      this.onTick();
-      const state = this.supervisor?.getState();
-      if (state && (state.wanted === 'run' || state.pid !== null)) this.scheduleTick();
-    }, delayToGridMs(this.clock.nowMs(), this.playable ? TICK_MS : FAST_TICK_MS));
+    this.tick = this.clock.setTimer(
+      () => {
+        this.tick = null;
+        this.onTick();
+        const state = this.supervisor?.getState();
+        if (state && (state.wanted === 'run' || state.pid !== null)) this.scheduleTick();
+      },
+      delayToGridMs(this.clock.nowMs(), this.playable ? TICK_MS : FAST_TICK_MS),
+    );
   }
 
   private onTick(): void {
@@ -287,10 +336,19 @@ export class TranscodeSession {
     if (!this.meter || !this.supervisor) return;
     const renditions = this.meter.sample();
     const sup = this.supervisor.getState();
-    const usage = this.procMeter && sup.pid !== null ? this.procMeter.sample(this.clock.nowMs()) : { cpuPercent: null, rssBytes: null };
+    const usage =
+      this.procMeter && sup.pid !== null
+        ? this.procMeter.sample(this.clock.nowMs())
+        : { cpuPercent: null, rssBytes: null };
     const note = this.gop?.sourceNote() ?? null;
-    const transcoder = { ...transcoderState(sup, sup.observed === 'running' ? this.lastSample : null, usage, this.options.encoder), keyFrames: this.gop?.policy() ?? null };
-    this.emitter.emit('state', { transcoder, renditions: renditions.map((r) => (r.streamName === this.sourceStreamName ? { ...r, note } : r)) });
+    const transcoder = {
+      ...transcoderState(sup, sup.observed === 'running' ? this.lastSample : null, usage, this.options.encoder),
+      keyFrames: this.gop?.policy() ?? null,
+    };
+    this.emitter.emit('state', {
+      transcoder,
+      renditions: renditions.map((r) => (r.streamName === this.sourceStreamName ? { ...r, note } : r)),
+    });
   }
 
   /** A new probe: the key-frame policy may change the plan (a long GOP appeared, or went away). */
@@ -306,7 +364,10 @@ export class TranscodeSession {
     if (!this.ladder || !this.supervisor || !this.meter) return;
     this.decision = change.decision;
     const plan = planTranscode(this.ladder, this.input(), this.output(false), this.encodeOptions());
-    this.options.logger.info(`key frames: ${change.reason}`, { streamName: this.options.streamName, sourceRung: change.decision.sourceRung });
+    this.options.logger.info(`key frames: ${change.reason}`, {
+      streamName: this.options.streamName,
+      sourceRung: change.decision.sourceRung,
+    });
     this.plan = plan;
     if (this.playable) {
       // same playlists, after a discontinuity; the master's entry for the source rung is rewritten from the new plan
@@ -321,7 +382,10 @@ export class TranscodeSession {
   private becomePlayable(plan: TranscodePlan, meter: HlsMeter): void {
     const masterPath = writeMaster(this.dir, plan, meter);
     this.playable = true;
-    this.options.logger.info('ladder playable', { streamName: this.options.streamName, renditions: plan.variants.length });
+    this.options.logger.info('ladder playable', {
+      streamName: this.options.streamName,
+      renditions: plan.variants.length,
+    });
     this.emitter.emit('playable', { masterUrl: this.masterUrl, masterPath });
   }
 
@@ -346,7 +410,11 @@ export class TranscodeSession {
     if (!this.meter) return 0;
     let closed = 0;
     for (const folder of this.meter.folders()) if (ensureEndList(path.join(this.dir, folder, 'index.m3u8'))) closed++;
-    if (closed > 0 && !this.options.openUntilStop) this.options.logger.warn('closed playlists FFmpeg left open', { streamName: this.options.streamName, playlists: closed });
+    if (closed > 0 && !this.options.openUntilStop)
+      this.options.logger.warn('closed playlists FFmpeg left open', {
+        streamName: this.options.streamName,
+        playlists: closed,
+      });
     return closed;
   }
 
@@ -369,11 +437,17 @@ export class TranscodeSession {
   private input(): TranscodeInput {
     // the latest probe knows more than the one at the start (size, rate), which a later plan change can use
     const { feed, pullUrl, readRealtime } = this.options;
-    return sessionInput({ feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) }, latestProbe(this.options.probe?.() ?? null, this.options.probeAtStart));
+    return sessionInput(
+      { feed: feed !== undefined, ...(pullUrl ? { pullUrl } : {}), ...(readRealtime ? { readRealtime } : {}) },
+      latestProbe(this.options.probe?.() ?? null, this.options.probeAtStart),
+    );
   }
 
   private output(append: boolean): HlsOutput {
-    return { ...sessionOutput(this.dir, this.options.entry, append), ...(this.options.openUntilStop ? { omitEndList: true } : {}) };
+    return {
+      ...sessionOutput(this.dir, this.options.entry, append),
+      ...(this.options.openUntilStop ? { omitEndList: true } : {}),
+    };
   }
 
   private encodeOptions(): EncodeOptions {

@@ -3,8 +3,19 @@
 import { z } from 'zod';
 import { defineEvent, defineRequest } from './define.js';
 import { StationInfoSchema } from '../station-info.js';
-import { EntryStateSchema, KalturaStatusSchema, SnapshotSchema, StationEventSchema, SystemStatusSchema } from '../state.js';
-import { EncoderAvailabilitySchema, KalturaSettingsSchema, MediaSettingsSchema, PublicSettingsSchema } from '../settings.js';
+import {
+  EntryStateSchema,
+  KalturaStatusSchema,
+  SnapshotSchema,
+  StationEventSchema,
+  SystemStatusSchema,
+} from '../state.js';
+import {
+  EncoderAvailabilitySchema,
+  KalturaSettingsSchema,
+  MediaSettingsSchema,
+  PublicSettingsSchema,
+} from '../settings.js';
 import {
   ConversionProfileSchema,
   EntryRefRequestSchema,
@@ -56,7 +67,11 @@ export const EventsListRequestSchema = z
   })
   .strict();
 
-export const ConnectionTestResultSchema = z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number().nullable() });
+export const ConnectionTestResultSchema = z.object({
+  ok: z.boolean(),
+  message: z.string(),
+  latencyMs: z.number().nullable(),
+});
 export type ConnectionTestResult = z.infer<typeof ConnectionTestResultSchema>;
 
 export const requests = {
@@ -88,7 +103,8 @@ export const requests = {
     request: z.object({}).strict(),
     response: EncoderAvailabilitySchema,
     mutates: false,
-    description: 'which video encoders passed their test encode with the FFmpeg in use (libx264 always, when FFmpeg works)',
+    description:
+      'which video encoders passed their test encode with the FFmpeg in use (libx264 always, when FFmpeg works)',
   }),
   'kaltura.testConnection': defineRequest({
     request: z.object({}).strict(),
@@ -107,7 +123,8 @@ export const requests = {
     request: z.object({ entryId: z.string().max(100).optional() }).strict(),
     response: z.object({ entries: z.number().int() }),
     mutates: true,
-    description: 'try refused (held) recording hand-overs again now, for one entry or all; answers how many entries had one',
+    description:
+      'try refused (held) recording hand-overs again now, for one entry or all; answers how many entries had one',
   }),
   'events.list': defineRequest({
     request: EventsListRequestSchema,
@@ -138,7 +155,8 @@ export const requests = {
     response: z.array(SandboxLoginSchema),
     // sandbox passwords are rehearsal secrets: shown to the producer on purpose, never to an untrusted LAN viewer
     mutates: true,
-    description: 'the sandbox KMC logins (login id, password per install, current 2FA code) for rehearsing sign-in; [] outside sandbox mode',
+    description:
+      'the sandbox KMC logins (login id, password per install, current 2FA code) for rehearsing sign-in; [] outside sandbox mode',
   }),
   'sandbox.listPartners': defineRequest({
     request: z.object({}).strict(),
@@ -150,7 +168,8 @@ export const requests = {
     request: UpdateSandboxPartnerRequestSchema,
     response: SandboxPartnerSchema,
     mutates: true,
-    description: 'switch a sandbox partner feature (server node, Hybrid eCDN, Kaltura recording, live stream) or change its live limits',
+    description:
+      'switch a sandbox partner feature (server node, Hybrid eCDN, Kaltura recording, live stream) or change its live limits',
   }),
   'connect.getPublishDetails': defineRequest({
     request: EntryRefRequestSchema,
@@ -170,13 +189,15 @@ export const requests = {
     request: ProducerSignInRequestSchema,
     response: ProducerStatusSchema,
     mutates: true,
-    description: 'sign in with a KMC login (+ 2FA code, + partner) or partner id + admin secret; the session stays in main',
+    description:
+      'sign in with a KMC login (+ 2FA code, + partner) or partner id + admin secret; the session stays in main',
   }),
   'producer.switchPartner': defineRequest({
     request: z.object({ partnerId: z.number().int() }).strict(),
     response: ProducerStatusSchema,
     mutates: true,
-    description: 'switch a KMC login\'s session to another partner it belongs to (user.loginByKs with the session main holds; no password)',
+    description:
+      "switch a KMC login's session to another partner it belongs to (user.loginByKs with the session main holds; no password)",
   }),
   'producer.signOut': defineRequest({
     request: z.object({}).strict(),
@@ -188,19 +209,20 @@ export const requests = {
     request: z.object({ consent: z.boolean() }).strict(),
     response: ProducerStatusSchema,
     mutates: true,
-    description: 'store the partner admin secret read at sign-in in the secret store for the media-server role (eCDN), only with consent',
+    description:
+      'store the partner admin secret read at sign-in in the secret store for the media-server role (eCDN), only with consent',
   }),
   'producer.listEntries': defineRequest({
     request: ListProducerEntriesRequestSchema,
     response: ProducerEntryPageSchema,
     mutates: true,
-    description: 'one page of the partner\'s live entries (search by name) with live state, profile, DVR and recording',
+    description: "one page of the partner's live entries (search by name) with live state, profile, DVR and recording",
   }),
   'producer.listProfiles': defineRequest({
     request: z.object({}).strict(),
     response: z.array(ConversionProfileSchema),
     mutates: true,
-    description: 'the partner\'s live conversion profiles (conversionProfile.list typeEqual LIVE_STREAM)',
+    description: "the partner's live conversion profiles (conversionProfile.list typeEqual LIVE_STREAM)",
   }),
   'producer.createEntry': defineRequest({
     request: CreateProducerEntryRequestSchema,
@@ -218,7 +240,8 @@ export const requests = {
     request: UpdateProducerEntryRequestSchema,
     response: ProducerEntrySchema,
     mutates: true,
-    description: 'rename a live entry in Kaltura, change its conversion profile, turn DVR or recording on/off (liveStream.update)',
+    description:
+      'rename a live entry in Kaltura, change its conversion profile, turn DVR or recording on/off (liveStream.update)',
   }),
   'producer.deleteEntry': defineRequest({
     request: ProducerEntryRefSchema,
@@ -230,7 +253,8 @@ export const requests = {
     request: ObsSendRequestSchema,
     response: ObsStatusSchema,
     mutates: true,
-    description: 'connect to OBS (obs-websocket 5) and set its stream service to this station\'s server and key for the entry',
+    description:
+      "connect to OBS (obs-websocket 5) and set its stream service to this station's server and key for the entry",
   }),
   'obs.getStatus': defineRequest({
     request: z.object({}).strict(),

@@ -15,7 +15,9 @@ export interface EventDef<P extends z.ZodType = z.ZodType> {
   readonly description: string;
 }
 
-export function defineRequest<Req extends z.ZodType, Res extends z.ZodType>(def: RequestDef<Req, Res>): RequestDef<Req, Res> {
+export function defineRequest<Req extends z.ZodType, Res extends z.ZodType>(
+  def: RequestDef<Req, Res>,
+): RequestDef<Req, Res> {
   return def;
 }
 

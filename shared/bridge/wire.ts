@@ -2,7 +2,13 @@
 import { z } from 'zod';
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('request'), id: z.number().int().nonnegative(), name: z.string().max(100), payload: z.unknown(), token: z.string().max(200).optional() }),
+  z.object({
+    type: z.literal('request'),
+    id: z.number().int().nonnegative(),
+    name: z.string().max(100),
+    payload: z.unknown(),
+    token: z.string().max(200).optional(),
+  }),
   z.object({ type: z.literal('subscribe'), events: z.array(z.string().max(100)).max(100) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;

@@ -5,7 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cpuOver, ownCpuSeconds, processTree, rssBytes } from './proc.js';
-import { publishFile, seedEntries, sleep, startStationChild, tempDir, waitUntil, type BenchEntry, type BenchPublisher } from './harness.js';
+import {
+  publishFile,
+  seedEntries,
+  sleep,
+  startStationChild,
+  tempDir,
+  waitUntil,
+  type BenchEntry,
+  type BenchPublisher,
+} from './harness.js';
 
 export interface CapacityStep {
   streams: number;
@@ -38,7 +47,10 @@ const MiB = 1024 * 1024;
 
 function lastSegment(playlist: string): string | null {
   try {
-    const lines = fs.readFileSync(playlist, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#'));
+    const lines = fs
+      .readFileSync(playlist, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'));
     return lines[lines.length - 1] ?? null;
   } catch {
     return null;
@@ -48,7 +60,10 @@ function lastSegment(playlist: string): string | null {
 function variantPlaylists(hlsDir: string, entryId: string): string[] {
   const dir = path.join(hlsDir, entryId);
   try {
-    return fs.readdirSync(dir).map((v) => path.join(dir, v, 'index.m3u8')).filter((f) => fs.existsSync(f));
+    return fs
+      .readdirSync(dir)
+      .map((v) => path.join(dir, v, 'index.m3u8'))
+      .filter((f) => fs.existsSync(f));
   } catch {
     return [];
   }
@@ -67,7 +82,14 @@ function treeRss(pid: number): number {
 /** Called at each memory step with the live station's HTTP URL (the renderer bench runs at 20 live entries). */
 export type MemoryStepHook = (streams: number, httpUrl: string) => Promise<void>;
 
-export async function benchCapacity(steps: number[], holdSeconds: number, memorySteps: number[], sourceFile: string, log: (line: string) => void, onMemoryStep?: MemoryStepHook): Promise<CapacityResult> {
+export async function benchCapacity(
+  steps: number[],
+  holdSeconds: number,
+  memorySteps: number[],
+  sourceFile: string,
+  log: (line: string) => void,
+  onMemoryStep?: MemoryStepHook,
+): Promise<CapacityResult> {
   const max = Math.max(...steps, ...memorySteps);
   const dataDir = tempDir('klive-bench-cap-');
   const entries = seedEntries(dataDir, max, 'passthrough', 'ca');
@@ -83,7 +105,12 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       added.push(e);
       await sleep(100);
     }
-    await waitUntil(() => added.every((e) => fs.existsSync(path.join(hlsDir, e.entryId, 'master.m3u8'))), 30_000 + n * 500, `${n} streams to be playable`, 250);
+    await waitUntil(
+      () => added.every((e) => fs.existsSync(path.join(hlsDir, e.entryId, 'master.m3u8'))),
+      30_000 + n * 500,
+      `${n} streams to be playable`,
+      250,
+    );
   };
   try {
     await sleep(3000);
@@ -100,10 +127,23 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       try {
         await grow(n);
       } catch (e) {
-        const playable = entries.slice(0, n).filter((x) => fs.existsSync(path.join(hlsDir, x.entryId, 'master.m3u8'))).length;
+        const playable = entries
+          .slice(0, n)
+          .filter((x) => fs.existsSync(path.join(hlsDir, x.entryId, 'master.m3u8'))).length;
         const problem = `${(e as Error).message} (${playable}/${n} playable; station log tail: ${st.logTail(3).join(' | ').slice(0, 600)})`;
         log(`  capacity: ${n} streams: ${problem}`);
-        result.steps.push({ streams: n, holdSeconds, ok: false, problem, stationCores: Number.NaN, mainCores: Number.NaN, mainRssMiB: rssBytes(st.pid) / MiB, mainRssPerStreamMiB: Number.NaN, treeRssPerStreamMiB: Number.NaN, slowestPublisherSpeed: null });
+        result.steps.push({
+          streams: n,
+          holdSeconds,
+          ok: false,
+          problem,
+          stationCores: Number.NaN,
+          mainCores: Number.NaN,
+          mainRssMiB: rssBytes(st.pid) / MiB,
+          mainRssPerStreamMiB: Number.NaN,
+          treeRssPerStreamMiB: Number.NaN,
+          slowestPublisherSpeed: null,
+        });
         break;
       }
       await sleep(3000);
@@ -124,7 +164,13 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
       const exited = publishers.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null).length;
       const mainRss = rssBytes(st.pid);
       const problems: string[] = [];
-      if (stalled.length > 0) problems.push(`${stalled.length} HLS playlist(s) stopped advancing (${stalled.slice(0, 3).map((e) => e.entryId).join(', ')})`);
+      if (stalled.length > 0)
+        problems.push(
+          `${stalled.length} HLS playlist(s) stopped advancing (${stalled
+            .slice(0, 3)
+            .map((e) => e.entryId)
+            .join(', ')})`,
+        );
       if (slowest !== null && slowest < 0.95) problems.push(`slowest publisher at ${slowest}x`);
       if (exited > 0) problems.push(`${exited} publisher(s) exited`);
       const step: CapacityStep = {
@@ -140,7 +186,9 @@ export async function benchCapacity(steps: number[], holdSeconds: number, memory
         slowestPublisherSpeed: slowest,
       };
       result.steps.push(step);
-      log(`  capacity: ${n} streams held ${holdSeconds} s: ${step.ok ? 'ok' : `FELL BEHIND: ${step.problem}`}; station ${step.stationCores.toFixed(2)} cores (Node ${step.mainCores.toFixed(2)}), main RSS ${step.mainRssMiB.toFixed(1)} MiB (${step.mainRssPerStreamMiB.toFixed(2)} MiB/stream), tree ${step.treeRssPerStreamMiB.toFixed(1)} MiB/stream`);
+      log(
+        `  capacity: ${n} streams held ${holdSeconds} s: ${step.ok ? 'ok' : `FELL BEHIND: ${step.problem}`}; station ${step.stationCores.toFixed(2)} cores (Node ${step.mainCores.toFixed(2)}), main RSS ${step.mainRssMiB.toFixed(1)} MiB (${step.mainRssPerStreamMiB.toFixed(2)} MiB/stream), tree ${step.treeRssPerStreamMiB.toFixed(1)} MiB/stream`,
+      );
       if (!step.ok) break;
       result.capacity = n;
     }

@@ -7,7 +7,16 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { cmdline, contextSwitches, ownCpuSeconds, treeCpuSeconds } from './proc.js';
-import { ffmpegChildren, publishFile, publisherSpeed, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
+import {
+  ffmpegChildren,
+  publishFile,
+  publisherSpeed,
+  seedEntries,
+  sleep,
+  startStationChild,
+  tempDir,
+  waitUntil,
+} from './harness.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface CpuRatioResult {
@@ -44,8 +53,25 @@ export function aloneArgv(stationArgv: string[], file: string, hlsDir: string, o
   return out;
 }
 
-export async function benchCpuRatio(runs: number, warmupSeconds: number, windows: number, windowSeconds: number, sourceFile: string, log: (line: string) => void, env: NodeJS.ProcessEnv = {}): Promise<CpuRatioResult> {
-  const s = { station: [] as number[], node: [] as number[], stationFfmpeg: [] as number[], alone: [] as number[], ratio: [] as number[], ffmpegRatio: [] as number[], switches: [] as number[], speed: [] as number[] };
+export async function benchCpuRatio(
+  runs: number,
+  warmupSeconds: number,
+  windows: number,
+  windowSeconds: number,
+  sourceFile: string,
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CpuRatioResult> {
+  const s = {
+    station: [] as number[],
+    node: [] as number[],
+    stationFfmpeg: [] as number[],
+    alone: [] as number[],
+    ratio: [] as number[],
+    ffmpegRatio: [] as number[],
+    switches: [] as number[],
+    speed: [] as number[],
+  };
   for (let run = 0; run < runs; run++) {
     const dataDir = tempDir('klive-bench-cpu-');
     const outDir = tempDir('klive-bench-alone-');
@@ -56,16 +82,29 @@ export async function benchCpuRatio(runs: number, warmupSeconds: number, windows
     const pub = publishFile(sourceFile, st.rtmpPort, entry);
     let alonePid: number | null = null;
     try {
-      await waitUntil(() => fs.existsSync(path.join(hlsDir, entry.entryId, 'master.m3u8')), 60_000, 'the station to be playable');
+      await waitUntil(
+        () => fs.existsSync(path.join(hlsDir, entry.entryId, 'master.m3u8')),
+        60_000,
+        'the station to be playable',
+      );
       const ffmpegPid = await waitUntil(() => ffmpegChildren(st.pid)[0], 10_000, "the station's FFmpeg");
       const [bin, ...rest] = cmdline(ffmpegPid);
       if (!bin) throw new Error("could not read the station's FFmpeg command line from /proc");
-      const alone = spawn(bin, aloneArgv(rest, sourceFile, hlsDir, outDir), { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
+      const alone = spawn(bin, aloneArgv(rest, sourceFile, hlsDir, outDir), {
+        stdio: ['ignore', 'ignore', 'ignore'],
+        detached: true,
+      });
       alonePid = alone.pid ?? null;
       if (alonePid === null) throw new Error('could not start the lone FFmpeg');
       await sleep(warmupSeconds * 1000);
       for (let w = 0; w < windows; w++) {
-        const before = { tree: treeCpuSeconds(st.pid), node: ownCpuSeconds(st.pid), ff: ownCpuSeconds(ffmpegPid), alone: treeCpuSeconds(alonePid), sw: contextSwitches(st.pid) };
+        const before = {
+          tree: treeCpuSeconds(st.pid),
+          node: ownCpuSeconds(st.pid),
+          ff: ownCpuSeconds(ffmpegPid),
+          alone: treeCpuSeconds(alonePid),
+          sw: contextSwitches(st.pid),
+        };
         await sleep(windowSeconds * 1000);
         const tree = treeCpuSeconds(st.pid) - before.tree;
         const node = ownCpuSeconds(st.pid) - before.node;
@@ -78,7 +117,9 @@ export async function benchCpuRatio(runs: number, warmupSeconds: number, windows
         s.ratio.push(lone > 0 ? tree / lone : Number.NaN);
         s.ffmpegRatio.push(lone > 0 ? ff / lone : Number.NaN);
         s.switches.push((contextSwitches(st.pid) - before.sw) / windowSeconds);
-        log(`[bench] cpu run ${run + 1} window ${w + 1}: station ${tree.toFixed(2)} (Node ${node.toFixed(2)}, FFmpeg ${ff.toFixed(2)}) vs lone FFmpeg ${lone.toFixed(2)} CPU-s -> ${(tree / lone).toFixed(3)}`);
+        log(
+          `[bench] cpu run ${run + 1} window ${w + 1}: station ${tree.toFixed(2)} (Node ${node.toFixed(2)}, FFmpeg ${ff.toFixed(2)}) vs lone FFmpeg ${lone.toFixed(2)} CPU-s -> ${(tree / lone).toFixed(3)}`,
+        );
       }
       const speed = publisherSpeed(pub.stderr());
       if (speed !== null) s.speed.push(speed);

@@ -65,24 +65,31 @@ export async function benchPlayable(runs: number, env: NodeJS.ProcessEnv = {}): 
         const masterFile = path.join(dir, 'master.m3u8');
         let lastFirstSegmentAt = 0;
         const firstSeen = new Map<string, number>();
-        await waitUntil(() => {
-          const now = performance.now();
-          if (fs.existsSync(dir)) {
-            for (const v of fs.readdirSync(dir)) {
-              if (firstSeen.has(v) || !fs.statSync(path.join(dir, v)).isDirectory()) continue;
-              // listed in the rendition's playlist: FFmpeg 4.1 creates a segment's file when it starts it, not when it ends
-              const playlist = path.join(dir, v, 'index.m3u8');
-              if (fs.existsSync(playlist) && fs.readFileSync(playlist, 'utf8').includes('#EXTINF')) {
-                firstSeen.set(v, now);
-                lastFirstSegmentAt = now;
+        await waitUntil(
+          () => {
+            const now = performance.now();
+            if (fs.existsSync(dir)) {
+              for (const v of fs.readdirSync(dir)) {
+                if (firstSeen.has(v) || !fs.statSync(path.join(dir, v)).isDirectory()) continue;
+                // listed in the rendition's playlist: FFmpeg 4.1 creates a segment's file when it starts it, not when it ends
+                const playlist = path.join(dir, v, 'index.m3u8');
+                if (fs.existsSync(playlist) && fs.readFileSync(playlist, 'utf8').includes('#EXTINF')) {
+                  firstSeen.set(v, now);
+                  lastFirstSegmentAt = now;
+                }
               }
             }
-          }
-          return fs.existsSync(masterFile);
-        }, 60_000, `master playlist of ${e.entryId}`, 25);
+            return fs.existsSync(masterFile);
+          },
+          60_000,
+          `master playlist of ${e.entryId}`,
+          25,
+        );
         const masterAt = performance.now();
         master.push((masterAt - t0) / 1000);
-        const variants = [...fs.readFileSync(masterFile, 'utf8').matchAll(/^(.+)\/index\.m3u8$/gm)].map((m) => m[1] as string);
+        const variants = [...fs.readFileSync(masterFile, 'utf8').matchAll(/^(.+)\/index\.m3u8$/gm)].map(
+          (m) => m[1] as string,
+        );
         renditions = variants.length;
         const allSeen = variants.every((v) => firstSeen.has(v));
         all.push(((allSeen ? lastFirstSegmentAt : masterAt) - t0) / 1000);

@@ -27,14 +27,25 @@ export interface LongGopResult {
   playable: boolean[];
 }
 
-export async function benchLongGop(runs: number, holdSeconds: number, log: (line: string) => void): Promise<LongGopResult> {
+export async function benchLongGop(
+  runs: number,
+  holdSeconds: number,
+  log: (line: string) => void,
+): Promise<LongGopResult> {
   const fps = 30;
   const gopFrames = 250;
   const dataDir = tempDir('klive-bench-gop-');
   const entries = seedEntries(dataDir, runs, 'default', 'lg');
   const station = await startStationChild(dataDir);
   const master: number[] = [];
-  const result: LongGopResult = { gopFrames, fps, masterSeconds: summarize([]), renditions: [], aligned: [], playable: [] };
+  const result: LongGopResult = {
+    gopFrames,
+    fps,
+    masterSeconds: summarize([]),
+    renditions: [],
+    aligned: [],
+    playable: [],
+  };
   try {
     for (const e of entries) {
       const dir = path.join(dataDir, 'hls', e.entryId);
@@ -45,8 +56,12 @@ export async function benchLongGop(runs: number, holdSeconds: number, log: (line
         const masterFile = path.join(dir, 'master.m3u8');
         await waitUntil(() => fs.existsSync(masterFile), 60_000, `master playlist of ${e.entryId}`, 25);
         master.push((performance.now() - t0) / 1000);
-        const variants = [...fs.readFileSync(masterFile, 'utf8').matchAll(/^(.+)\/index\.m3u8$/gm)].map((m) => m[1] as string);
-        const statuses = await Promise.all(variants.map(async (v) => (await fetch(`${station.httpUrl}/hls/${e.entryId}/${v}/index.m3u8`)).status));
+        const variants = [...fs.readFileSync(masterFile, 'utf8').matchAll(/^(.+)\/index\.m3u8$/gm)].map(
+          (m) => m[1] as string,
+        );
+        const statuses = await Promise.all(
+          variants.map(async (v) => (await fetch(`${station.httpUrl}/hls/${e.entryId}/${v}/index.m3u8`)).status),
+        );
         result.playable.push(statuses.every((s) => s === 200));
         const until = performance.now() + holdSeconds * 1000;
         while (performance.now() < until) {
@@ -60,12 +75,19 @@ export async function benchLongGop(runs: number, holdSeconds: number, log: (line
       const per = [...seen].map(([name, segs]) => {
         const d = [...segs.values()];
         const sorted = [...d].sort((a, b) => a - b);
-        return { name, segments: d.length, maxSeconds: Math.max(...d), medianSeconds: sorted[Math.floor(sorted.length / 2)] ?? NaN };
+        return {
+          name,
+          segments: d.length,
+          maxSeconds: Math.max(...d),
+          medianSeconds: sorted[Math.floor(sorted.length / 2)] ?? NaN,
+        };
       });
       result.renditions.push(per);
       const lists = [...seen.values()].map((m) => [...m.values()].map((x) => Math.round(x * 10) / 10).join(','));
       result.aligned.push(lists.every((l) => l === lists[0]));
-      log(`[bench] long GOP: ${per.map((r) => `${r.name} max ${r.maxSeconds.toFixed(2)} s (median ${r.medianSeconds.toFixed(2)}, n=${r.segments})`).join('; ')}`);
+      log(
+        `[bench] long GOP: ${per.map((r) => `${r.name} max ${r.maxSeconds.toFixed(2)} s (median ${r.medianSeconds.toFixed(2)}, n=${r.segments})`).join('; ')}`,
+      );
       await sleep(2000);
     }
   } finally {

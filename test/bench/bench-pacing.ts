@@ -5,7 +5,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { contextSwitches, ownCpuSeconds } from './proc.js';
-import { makeSourceFile, publishFile, publisherMediaUs, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
+import {
+  makeSourceFile,
+  publishFile,
+  publisherMediaUs,
+  seedEntries,
+  sleep,
+  startStationChild,
+  tempDir,
+  waitUntil,
+} from './harness.js';
 
 export interface PacingStep {
   mbps: number;
@@ -83,7 +92,12 @@ export function kib(bytes: number | null): string {
 /** The station reads every arrival for its first 10 s: measure after that. */
 const PAST_START_SECONDS = 12;
 
-export async function benchPacing(rates: number[], windowSeconds: number, workDir: string, log: (line: string) => void): Promise<PacingResult> {
+export async function benchPacing(
+  rates: number[],
+  windowSeconds: number,
+  workDir: string,
+  log: (line: string) => void,
+): Promise<PacingResult> {
   const steps: PacingStep[] = [];
   for (const mbps of rates) {
     const source = path.join(workDir, `cbr-${mbps}mbps.flv`);
@@ -94,7 +108,11 @@ export async function benchPacing(rates: number[], windowSeconds: number, workDi
     const st = await startStationChild(dataDir);
     const pub = publishFile(source, st.rtmpPort, entry, [], 0.5);
     try {
-      await waitUntil(() => fs.existsSync(path.join(dataDir, 'hls', entry.entryId, 'master.m3u8')), 60_000, 'the station to be playable');
+      await waitUntil(
+        () => fs.existsSync(path.join(dataDir, 'hls', entry.entryId, 'master.m3u8')),
+        60_000,
+        'the station to be playable',
+      );
       await sleep(PAST_START_SECONDS * 1000);
       const n0 = ownCpuSeconds(st.pid);
       const s0 = contextSwitches(st.pid);
@@ -104,7 +122,9 @@ export async function benchPacing(rates: number[], windowSeconds: number, workDi
         const b = backlogBytes(st.rtmpPort);
         if (b !== null) backlog.push(b);
       }, 50);
-      const progress = await mediaProgress(() => publisherMediaUs(pub.stderr()), windowSeconds * 1000).finally(() => clearInterval(sampler));
+      const progress = await mediaProgress(() => publisherMediaUs(pub.stderr()), windowSeconds * 1000).finally(() =>
+        clearInterval(sampler),
+      );
       const wallS = (Date.now() - t0) / 1000;
       const quarter = Math.floor(backlog.length / 4);
       const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -117,7 +137,9 @@ export async function benchPacing(rates: number[], windowSeconds: number, workDi
         nodeSwitchesPerSecond: (contextSwitches(st.pid) - s0) / wallS,
       };
       steps.push(step);
-      log(`[bench] pacing ${mbps} Mbps: publisher ${step.publisherRealtime?.toFixed(3) ?? 'n/a'}x real time, backlog max ${kib(step.backlogMaxBytes)} (growth ${kib(step.backlogGrowthBytes)}), Node ${step.nodeCorePercent.toFixed(2)} % of a core, ${step.nodeSwitchesPerSecond.toFixed(0)} wakeups/s`);
+      log(
+        `[bench] pacing ${mbps} Mbps: publisher ${step.publisherRealtime?.toFixed(3) ?? 'n/a'}x real time, backlog max ${kib(step.backlogMaxBytes)} (growth ${kib(step.backlogGrowthBytes)}), Node ${step.nodeCorePercent.toFixed(2)} % of a core, ${step.nodeSwitchesPerSecond.toFixed(0)} wakeups/s`,
+      );
     } finally {
       await pub.stop();
       await st.stop();

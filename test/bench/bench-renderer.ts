@@ -59,10 +59,27 @@ const START_FRAMES = `
 
 const ROW_COUNT = `document.querySelectorAll('[data-testid^="entry-row-"]').length`;
 
-const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
-export async function benchRenderer(httpUrl: string, windowSeconds: number, expectedRows: number): Promise<RendererResult> {
-  const browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS, headless: true });
+export async function benchRenderer(
+  httpUrl: string,
+  windowSeconds: number,
+  expectedRows: number,
+): Promise<RendererResult> {
+  const browser = await chromium.launch({
+    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+    args: CHROMIUM_FLAGS,
+    headless: true,
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.addInitScript({ content: INSTRUMENT });
@@ -88,9 +105,19 @@ export async function benchRenderer(httpUrl: string, windowSeconds: number, expe
       if (next !== undefined && next - m.atMs <= 100) latencies.push(next - m.atMs);
     }
     const frames = samples.frames.slice(1).sort((a, b) => a - b);
-    const p95 = frames.length > 0 ? (frames[Math.min(frames.length - 1, Math.floor(frames.length * 0.95))] as number) : Number.NaN;
+    const p95 =
+      frames.length > 0
+        ? (frames[Math.min(frames.length - 1, Math.floor(frames.length * 0.95))] as number)
+        : Number.NaN;
     if (!note && latencies.length === 0) note = 'no state.* event was followed by a DOM update within 100 ms';
-    return { rows, events: samples.messages.length, eventToDomMs: summarize(latencies), frameMs: summarize(frames), frameP95Ms: p95, note };
+    return {
+      rows,
+      events: samples.messages.length,
+      eventToDomMs: summarize(latencies),
+      frameMs: summarize(frames),
+      frameP95Ms: p95,
+      note,
+    };
   } finally {
     await browser.close();
   }

@@ -38,7 +38,12 @@ export function tempDir(prefix: string): string {
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: number, what: string, intervalMs = 50): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  check: () => T | Promise<T>,
+  timeoutMs: number,
+  what: string,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -49,13 +54,24 @@ export async function waitUntil<T>(check: () => T | Promise<T>, timeoutMs: numbe
 }
 
 /** Seeds `count` sandbox entries on a profile into DATA/sandbox before the station starts. */
-export function seedEntries(dataDir: string, count: number, profile: 'default' | 'passthrough', prefix: string): BenchEntry[] {
+export function seedEntries(
+  dataDir: string,
+  count: number,
+  profile: 'default' | 'passthrough',
+  prefix: string,
+): BenchEntry[] {
   const store = new SandboxStore(path.join(dataDir, 'sandbox'), silentLogger(), Date.now);
   const out: BenchEntry[] = [];
   for (let i = 0; i < count; i++) {
     const id = `0_${prefix}${String(i).padStart(8 - prefix.length, '0')}`;
     const token = `b${String(i).padStart(7, '0')}`;
-    store.createEntry({ name: `bench ${prefix} ${i}`, id, streamPassword: token, conversionProfileId: profile === 'passthrough' ? PASSTHROUGH_PROFILE_ID : DEFAULT_PROFILE_ID, record: false });
+    store.createEntry({
+      name: `bench ${prefix} ${i}`,
+      id,
+      streamPassword: token,
+      conversionProfileId: profile === 'passthrough' ? PASSTHROUGH_PROFILE_ID : DEFAULT_PROFILE_ID,
+      record: false,
+    });
     out.push({ entryId: id, token });
   }
   store.save();
@@ -91,21 +107,41 @@ export function benchFfmpeg(label: string): BenchFfmpeg {
 }
 
 export async function startStationChild(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<StationChild> {
-  if (!fs.existsSync(CLI_PATH)) throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first (npm run bench does)`);
+  if (!fs.existsSync(CLI_PATH))
+    throw new Error(`${CLI_PATH} is missing: run \`npm run build\` first (npm run bench does)`);
   const rtmpPort = await freePort();
   const httpPort = await freePort();
-  const child = spawn(process.execPath, [CLI_PATH, '--data-dir', dataDir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), '--log-level', 'warn'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_PATH,
+      '--data-dir',
+      dataDir,
+      '--http-port',
+      String(httpPort),
+      '--rtmp-port',
+      String(rtmpPort),
+      '--log-level',
+      'warn',
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
+    },
+  );
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
   child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-50_000)));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await waitUntil(() => {
-    if (child.exitCode !== null) throw new Error(`station exited with ${child.exitCode} before it was ready:\n${out}`);
-    return out.includes(' ready: ');
-  }, 60_000, 'the station to be ready');
+  await waitUntil(
+    () => {
+      if (child.exitCode !== null)
+        throw new Error(`station exited with ${child.exitCode} before it was ready:\n${out}`);
+      return out.includes(' ready: ');
+    },
+    60_000,
+    'the station to be ready',
+  );
   return {
     child,
     pid: child.pid as number,
@@ -127,7 +163,15 @@ export async function startStationChild(dataDir: string, env: NodeJS.ProcessEnv 
 export function obsTargetArgs(rtmpPort: number, e: BenchEntry): string[] {
   const query = `p=${PARTNER_ID}&e=${e.entryId}&i=0&t=${e.token}`;
   const base = `rtmp://127.0.0.1:${rtmpPort}`;
-  return ['-rtmp_app', `kLive/?${query}`, '-rtmp_playpath', `${e.entryId}_1`, '-rtmp_tcurl', `${base}/kLive/?${query}`, `${base}/kLive`];
+  return [
+    '-rtmp_app',
+    `kLive/?${query}`,
+    '-rtmp_playpath',
+    `${e.entryId}_1`,
+    '-rtmp_tcurl',
+    `${base}/kLive/?${query}`,
+    `${base}/kLive`,
+  ];
 }
 
 export interface BenchPublisher {
@@ -157,34 +201,145 @@ function track(child: ChildProcess): BenchPublisher {
 }
 
 /** Loops a pre-encoded FLV into the station in real time without re-encoding. */
-export function publishFile(file: string, rtmpPort: number, e: BenchEntry, extra: string[] = [], statsPeriodSeconds = 2): BenchPublisher {
-  const args = ['-hide_banner', '-loglevel', 'error', '-stats_period', String(statsPeriodSeconds), '-progress', 'pipe:2', '-nostdin', '-re', '-stream_loop', '-1', '-i', file, ...extra, '-c', 'copy', '-f', 'flv', ...obsTargetArgs(rtmpPort, e)];
+export function publishFile(
+  file: string,
+  rtmpPort: number,
+  e: BenchEntry,
+  extra: string[] = [],
+  statsPeriodSeconds = 2,
+): BenchPublisher {
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-stats_period',
+    String(statsPeriodSeconds),
+    '-progress',
+    'pipe:2',
+    '-nostdin',
+    '-re',
+    '-stream_loop',
+    '-1',
+    '-i',
+    file,
+    ...extra,
+    '-c',
+    'copy',
+    '-f',
+    'flv',
+    ...obsTargetArgs(rtmpPort, e),
+  ];
   return track(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 
 /** Live lavfi test pattern + tone, encoded by the publisher (like OBS would); a 2 s GOP unless gopFrames says. */
-export function publishLive(rtmpPort: number, e: BenchEntry, o: { width: number; height: number; fps: number; kbps: number; gopFrames?: number }): BenchPublisher {
+export function publishLive(
+  rtmpPort: number,
+  e: BenchEntry,
+  o: { width: number; height: number; fps: number; kbps: number; gopFrames?: number },
+): BenchPublisher {
   const gop = String(o.gopFrames ?? o.fps * 2);
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', gop, '-keyint_min', gop, '-sc_threshold', '0',
-    '-b:v', `${o.kbps}k`, '-maxrate', `${o.kbps}k`, '-bufsize', `${o.kbps * 2}k`, '-c:a', 'aac', '-b:a', '64k', '-ar', '44100',
-    '-f', 'flv', ...obsTargetArgs(rtmpPort, e),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    gop,
+    '-keyint_min',
+    gop,
+    '-sc_threshold',
+    '0',
+    '-b:v',
+    `${o.kbps}k`,
+    '-maxrate',
+    `${o.kbps}k`,
+    '-bufsize',
+    `${o.kbps * 2}k`,
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-ar',
+    '44100',
+    '-f',
+    'flv',
+    ...obsTargetArgs(rtmpPort, e),
   ];
   return track(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 
 /** Encodes a test-pattern FLV once (H.264 + AAC, 2 s GOP) for the file publishers; `cbr` pads to the exact rate. */
-export function makeSourceFile(file: string, o: { width: number; height: number; fps: number; kbps: number; seconds: number; cbr?: boolean }): void {
+export function makeSourceFile(
+  file: string,
+  o: { width: number; height: number; fps: number; kbps: number; seconds: number; cbr?: boolean },
+): void {
   if (fs.existsSync(file)) return;
-  const r = spawnSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
-    '-t', String(o.seconds), '-c:v', 'libx264', '-preset', o.cbr ? 'ultrafast' : 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(o.fps * 2), '-keyint_min', String(o.fps * 2), '-sc_threshold', '0',
-    '-b:v', `${o.kbps}k`, '-maxrate', `${o.kbps}k`, '-bufsize', `${o.cbr ? o.kbps : o.kbps * 2}k`, ...(o.cbr ? ['-minrate', `${o.kbps}k`, '-x264-params', 'nal-hrd=cbr'] : []),
-    '-c:a', 'aac', '-b:a', '64k', '-ar', '44100', '-f', 'flv', file,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${o.width}x${o.height}:rate=${o.fps}`,
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=44100',
+      '-t',
+      String(o.seconds),
+      '-c:v',
+      'libx264',
+      '-preset',
+      o.cbr ? 'ultrafast' : 'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(o.fps * 2),
+      '-keyint_min',
+      String(o.fps * 2),
+      '-sc_threshold',
+      '0',
+      '-b:v',
+      `${o.kbps}k`,
+      '-maxrate',
+      `${o.kbps}k`,
+      '-bufsize',
+      `${o.cbr ? o.kbps : o.kbps * 2}k`,
+      ...(o.cbr ? ['-minrate', `${o.kbps}k`, '-x264-params', 'nal-hrd=cbr'] : []),
+      '-c:a',
+      'aac',
+      '-b:a',
+      '64k',
+      '-ar',
+      '44100',
+      '-f',
+      'flv',
+      file,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   if (r.status !== 0) throw new Error(`could not make the bench source ${file}: ${r.stderr?.toString() ?? ''}`);
 }
 

@@ -68,7 +68,10 @@ export function rssBytes(pid: number): number {
 /** The command line of a process as argv. */
 export function cmdline(pid: number): string[] {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((x, i, a) => x !== '' || i < a.length - 1);
+    return fs
+      .readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((x, i, a) => x !== '' || i < a.length - 1);
   } catch {
     return [];
   }

@@ -198,7 +198,12 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
       phase = 'done';
       clearTimeout(timer);
       const now = performance.now();
-      resolve({ code, elapsedMs: now - t0, publishToAnswerMs: publishSentAt ? now - publishSentAt : Number.NaN, socket });
+      resolve({
+        code,
+        elapsedMs: now - t0,
+        publishToAnswerMs: publishSentAt ? now - publishSentAt : Number.NaN,
+        socket,
+      });
     };
     const timer = setTimeout(() => {
       phase = 'done';
@@ -214,7 +219,20 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
       } else if (name === '_result' && txn === 2) {
         const streamId = typeof values[3] === 'number' ? values[3] : 1;
         publishSentAt = performance.now();
-        socket.write(chunkMessage(8, 20, streamId, Buffer.concat([amfString('publish'), amfNumber(3), AMF_NULL, amfString(target.streamName), amfString('live')])));
+        socket.write(
+          chunkMessage(
+            8,
+            20,
+            streamId,
+            Buffer.concat([
+              amfString('publish'),
+              amfNumber(3),
+              AMF_NULL,
+              amfString(target.streamName),
+              amfString('live'),
+            ]),
+          ),
+        );
       } else if (name === 'onStatus') {
         const info = values[3];
         const code = info && typeof info === 'object' ? String((info as Record<string, unknown>)['code']) : 'unknown';
@@ -232,7 +250,26 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
         const rest = hs.subarray(1 + 1536 + 1536);
         phase = 'commands';
         const tcUrl = `rtmp://127.0.0.1:${target.port}/${target.app}`;
-        socket.write(Buffer.concat([s1, chunkMessage(3, 20, 0, Buffer.concat([amfString('connect'), amfNumber(1), amfObject({ app: target.app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; klive-bench)', tcUrl })]))]));
+        socket.write(
+          Buffer.concat([
+            s1,
+            chunkMessage(
+              3,
+              20,
+              0,
+              Buffer.concat([
+                amfString('connect'),
+                amfNumber(1),
+                amfObject({
+                  app: target.app,
+                  type: 'nonprivate',
+                  flashVer: 'FMLE/3.0 (compatible; klive-bench)',
+                  tcUrl,
+                }),
+              ]),
+            ),
+          ]),
+        );
         if (rest.length > 0) reader.push(rest);
         return;
       }

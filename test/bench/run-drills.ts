@@ -29,10 +29,20 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--only') options.only = argv[++i] ?? null;
     else if (a === '--out') options.out = path.resolve(argv[++i] ?? options.out);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run drills [-- --quick] [--only NAME] [--out FILE]\n'
-        + '  full windows: ' + Object.values(DRILL_WINDOWS).map((w) => `${w.env}=${w.fullSeconds}`).join(' ') + '\n'
-        + '  --quick: the CI lengths (' + Object.values(DRILL_WINDOWS).map((w) => `${w.quickSeconds} s`).join(', ') + ')\n'
-        + '  --only NAME: drills whose file name contains NAME (e.g. ks-lifetime)');
+      console.log(
+        'usage: npm run drills [-- --quick] [--only NAME] [--out FILE]\n' +
+          '  full windows: ' +
+          Object.values(DRILL_WINDOWS)
+            .map((w) => `${w.env}=${w.fullSeconds}`)
+            .join(' ') +
+          '\n' +
+          '  --quick: the CI lengths (' +
+          Object.values(DRILL_WINDOWS)
+            .map((w) => `${w.quickSeconds} s`)
+            .join(', ') +
+          ')\n' +
+          '  --only NAME: drills whose file name contains NAME (e.g. ks-lifetime)',
+      );
       process.exit(0);
     } else {
       console.error(`unknown argument ${a}; see npm run drills -- --help`);
@@ -43,7 +53,16 @@ function parseArgs(argv: string[]): Options {
 }
 
 interface VitestJson {
-  testResults?: Array<{ name: string; assertionResults?: Array<{ fullName?: string; title?: string; status: string; duration?: number; failureMessages?: string[] }> }>;
+  testResults?: Array<{
+    name: string;
+    assertionResults?: Array<{
+      fullName?: string;
+      title?: string;
+      status: string;
+      duration?: number;
+      failureMessages?: string[];
+    }>;
+  }>;
 }
 
 function main(): void {
@@ -59,14 +78,34 @@ function main(): void {
     windows[w.env] = seconds;
   }
   const target = `test/integration/drills/${options.only ?? ''}`;
-  console.log(`drills: ${options.quick ? 'quick (CI) lengths' : 'full windows'}: ${Object.entries(windows).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  console.log(
+    `drills: ${options.quick ? 'quick (CI) lengths' : 'full windows'}: ${Object.entries(windows)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   const startedAt = new Date();
   const vitest = path.join(process.cwd(), 'node_modules', '.bin', 'vitest');
-  const run = spawnSync(vitest, ['run', '--project', 'integration', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, target], { env, stdio: 'inherit' });
+  const run = spawnSync(
+    vitest,
+    [
+      'run',
+      '--project',
+      'integration',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${reportFile}`,
+      target,
+    ],
+    { env, stdio: 'inherit' },
+  );
   const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;
 
   const figures = fs.existsSync(figuresFile)
-    ? fs.readFileSync(figuresFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as DrillFigure & { atMs: number })
+    ? fs
+        .readFileSync(figuresFile, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as DrillFigure & { atMs: number })
     : [];
   const report = fs.existsSync(reportFile) ? (JSON.parse(fs.readFileSync(reportFile, 'utf8')) as VitestJson) : {};
   const rows: DrillRow[] = [];
@@ -81,7 +120,7 @@ function main(): void {
         durationSeconds: Math.round((test.duration ?? 0) / 100) / 10,
         drill: base,
         windowSeconds: figure?.windowSeconds ?? null,
-        summary: figure?.summary ?? (test.failureMessages?.[0]?.split('\n')[0] ?? ''),
+        summary: figure?.summary ?? test.failureMessages?.[0]?.split('\n')[0] ?? '',
         figures: figure?.figures ?? {},
       });
     }
@@ -101,7 +140,9 @@ function main(): void {
 
   console.log(`\n| drill | window | result | time | figure |\n|---|---|---|---|---|`);
   for (const row of rows) {
-    console.log(`| ${row.drill} | ${row.windowSeconds === null ? '-' : `${row.windowSeconds} s`} | ${row.status} | ${row.durationSeconds} s | ${row.summary} |`);
+    console.log(
+      `| ${row.drill} | ${row.windowSeconds === null ? '-' : `${row.windowSeconds} s`} | ${row.status} | ${row.durationSeconds} s | ${row.summary} |`,
+    );
   }
   console.log(`\nwritten to ${path.relative(process.cwd(), options.out)} (${Math.round(durationSeconds)} s)`);
   process.exit(run.status ?? 1);

@@ -33,8 +33,40 @@ interface Plan {
 }
 
 const PLANS: Record<Plan['mode'], Plan> = {
-  quick: { mode: 'quick', authRuns: 3, playableRuns: 2, longGopRuns: 1, longGopHoldSeconds: 20, cpuRuns: 1, cpuWarmupSeconds: 15, cpuWindows: 2, cpuWindowSeconds: 8, pacingMbps: [8], pacingWindowSeconds: 8, capacitySteps: [20, 30], holdSeconds: 8, memorySteps: [1, 5, 20], rendererWindowSeconds: 5 },
-  default: { mode: 'default', authRuns: 5, playableRuns: 3, longGopRuns: 2, longGopHoldSeconds: 40, cpuRuns: 2, cpuWarmupSeconds: 20, cpuWindows: 3, cpuWindowSeconds: 12, pacingMbps: [3, 8, 16], pacingWindowSeconds: 12, capacitySteps: [25, 50, 60, 70], holdSeconds: 60, memorySteps: [1, 5, 20], rendererWindowSeconds: 10 },
+  quick: {
+    mode: 'quick',
+    authRuns: 3,
+    playableRuns: 2,
+    longGopRuns: 1,
+    longGopHoldSeconds: 20,
+    cpuRuns: 1,
+    cpuWarmupSeconds: 15,
+    cpuWindows: 2,
+    cpuWindowSeconds: 8,
+    pacingMbps: [8],
+    pacingWindowSeconds: 8,
+    capacitySteps: [20, 30],
+    holdSeconds: 8,
+    memorySteps: [1, 5, 20],
+    rendererWindowSeconds: 5,
+  },
+  default: {
+    mode: 'default',
+    authRuns: 5,
+    playableRuns: 3,
+    longGopRuns: 2,
+    longGopHoldSeconds: 40,
+    cpuRuns: 2,
+    cpuWarmupSeconds: 20,
+    cpuWindows: 3,
+    cpuWindowSeconds: 12,
+    pacingMbps: [3, 8, 16],
+    pacingWindowSeconds: 12,
+    capacitySteps: [25, 50, 60, 70],
+    holdSeconds: 60,
+    memorySteps: [1, 5, 20],
+    rendererWindowSeconds: 10,
+  },
 };
 
 interface Results {
@@ -68,18 +100,29 @@ function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out:
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
     else if (a === '--ffmpeg') ffmpegs = argv[++i] ?? ffmpegs;
     else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench [-- --quick] [--only auth,playable,longgop,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]');
-      console.log('  --ffmpeg: playable and cpu run once per FFmpeg (default system,bundled); the other sections use the first');
+      console.log(
+        'usage: npm run bench [-- --quick] [--only auth,playable,longgop,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]',
+      );
+      console.log(
+        '  --ffmpeg: playable and cpu run once per FFmpeg (default system,bundled); the other sections use the first',
+      );
       process.exit(0);
     } else {
-      console.error(`unknown bench option "${a}": use --quick, --only auth,playable,longgop,cpu,pacing,capacity,renderer, or --out FILE`);
+      console.error(
+        `unknown bench option "${a}": use --quick, --only auth,playable,longgop,cpu,pacing,capacity,renderer, or --out FILE`,
+      );
       process.exit(2);
     }
   }
   return { plan: PLANS[mode], only, out, ffmpegs: ffmpegs.split(',').filter(Boolean).map(benchFfmpeg) };
 }
 
-async function section<T>(name: string, enabled: boolean, results: Results, run: () => Promise<T>): Promise<T | undefined> {
+async function section<T>(
+  name: string,
+  enabled: boolean,
+  results: Results,
+  run: () => Promise<T>,
+): Promise<T | undefined> {
   if (!enabled) return undefined;
   const t0 = Date.now();
   console.log(`\n[bench] ${name} ...`);
@@ -103,13 +146,27 @@ function table(r: Results): string {
   }
   if (r.longGop) {
     const g = r.longGop;
-    rows.push([`Long GOP (${g.gopFrames} frames at ${g.fps} fps): publish -> master.m3u8 (s)`, fmt(g.masterSeconds, 2)]);
-    g.renditions.forEach((run, i) => rows.push([`  run ${i + 1}: max segment per rendition (s)`, `${run.map((x) => `${x.name} ${x.maxSeconds.toFixed(2)}`).join(', ')}; aligned ${g.aligned[i] ? 'yes' : 'NO'}, playable ${g.playable[i] ? 'yes' : 'NO'}`]));
+    rows.push([
+      `Long GOP (${g.gopFrames} frames at ${g.fps} fps): publish -> master.m3u8 (s)`,
+      fmt(g.masterSeconds, 2),
+    ]);
+    g.renditions.forEach((run, i) =>
+      rows.push([
+        `  run ${i + 1}: max segment per rendition (s)`,
+        `${run.map((x) => `${x.name} ${x.maxSeconds.toFixed(2)}`).join(', ')}; aligned ${g.aligned[i] ? 'yes' : 'NO'}, playable ${g.playable[i] ? 'yes' : 'NO'}`,
+      ]),
+    );
   }
   const ffmpegRows = (label: string, playable?: PlayableResult, cpu?: CpuRatioResult): void => {
     if (playable) {
-      rows.push([`${label}Publish -> master.m3u8, ${playable.renditions} renditions (s)`, fmt(playable.masterSeconds, 2)]);
-      rows.push([`${label}Publish -> first segment listed in every rendition (s)`, fmt(playable.allRenditionsSeconds, 2)]);
+      rows.push([
+        `${label}Publish -> master.m3u8, ${playable.renditions} renditions (s)`,
+        fmt(playable.masterSeconds, 2),
+      ]);
+      rows.push([
+        `${label}Publish -> first segment listed in every rendition (s)`,
+        fmt(playable.allRenditionsSeconds, 2),
+      ]);
     }
     if (!cpu) return;
     const c = cpu;
@@ -125,7 +182,10 @@ function table(r: Results): string {
   if (r.otherFfmpeg) ffmpegRows(`[${r.otherFfmpeg.label} FFmpeg] `, r.otherFfmpeg.playable, r.otherFfmpeg.cpuRatio);
   if (r.pacing) {
     for (const p of r.pacing.steps) {
-      rows.push([`Paced ingest at ${p.mbps} Mbps (${r.pacing.windowSeconds} s)`, `publisher ${p.publisherRealtime === null ? 'n/a' : p.publisherRealtime.toFixed(3)}x real time, backlog max ${kib(p.backlogMaxBytes)} (growth ${kib(p.backlogGrowthBytes)}); Node ${n(p.nodeCorePercent, 2)} % of a core, ${n(p.nodeSwitchesPerSecond, 0)} wakeups/s`]);
+      rows.push([
+        `Paced ingest at ${p.mbps} Mbps (${r.pacing.windowSeconds} s)`,
+        `publisher ${p.publisherRealtime === null ? 'n/a' : p.publisherRealtime.toFixed(3)}x real time, backlog max ${kib(p.backlogMaxBytes)} (growth ${kib(p.backlogGrowthBytes)}); Node ${n(p.nodeCorePercent, 2)} % of a core, ${n(p.nodeSwitchesPerSecond, 0)} wakeups/s`,
+      ]);
     }
   }
   if (r.capacity) {
@@ -133,12 +193,21 @@ function table(r: Results): string {
     rows.push(['Main-process RSS idle (MiB)', n(c.idleMainRssMiB)]);
     for (const m of c.memory) rows.push([`Main-process RSS, ${m.streams} live (MiB)`, n(m.mainRssMiB)]);
     for (const s of c.steps) {
-      rows.push([`Passthrough ${s.streams} streams, ${s.holdSeconds} s hold`, `${s.ok ? 'held' : `fell behind: ${s.problem ?? ''}`}; ${n(s.stationCores, 2)} cores, Node ${n(s.mainCores, 2)} (${n((s.stationCores / s.streams) * 100, 2)} % of a core/stream), main RSS ${n(s.mainRssPerStreamMiB, 2)} MiB/stream, tree ${n(s.treeRssPerStreamMiB, 1)} MiB/stream, slowest publisher ${s.slowestPublisherSpeed ?? 'n/a'}x`]);
+      rows.push([
+        `Passthrough ${s.streams} streams, ${s.holdSeconds} s hold`,
+        `${s.ok ? 'held' : `fell behind: ${s.problem ?? ''}`}; ${n(s.stationCores, 2)} cores, Node ${n(s.mainCores, 2)} (${n((s.stationCores / s.streams) * 100, 2)} % of a core/stream), main RSS ${n(s.mainRssPerStreamMiB, 2)} MiB/stream, tree ${n(s.treeRssPerStreamMiB, 1)} MiB/stream, slowest publisher ${s.slowestPublisherSpeed ?? 'n/a'}x`,
+      ]);
     }
-    rows.push(['Passthrough capacity (largest step held)', `${c.capacity}${c.steps.every((s) => s.ok) ? ' (every step held; the limit is higher)' : ''}`]);
+    rows.push([
+      'Passthrough capacity (largest step held)',
+      `${c.capacity}${c.steps.every((s) => s.ok) ? ' (every step held; the limit is higher)' : ''}`,
+    ]);
   }
   if (r.renderer) {
-    rows.push([`Renderer event -> DOM (ms, ${r.renderer.rows} rows, ${r.renderer.eventToDomMs.n}/${r.renderer.events} events changed the DOM)`, fmt(r.renderer.eventToDomMs, 1)]);
+    rows.push([
+      `Renderer event -> DOM (ms, ${r.renderer.rows} rows, ${r.renderer.eventToDomMs.n}/${r.renderer.events} events changed the DOM)`,
+      fmt(r.renderer.eventToDomMs, 1),
+    ]);
     rows.push(['Renderer frame time (ms, rAF deltas)', fmt(r.renderer.frameMs, 1)]);
     if (r.renderer.note) rows.push(['Renderer note', r.renderer.note]);
   }
@@ -158,7 +227,12 @@ async function main(): Promise<void> {
     ffmpeg: first.label,
     startedAt: new Date(t0).toISOString(),
     durationSeconds: 0,
-    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? 'unknown', memGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10, node: process.version },
+    machine: {
+      cpus: os.cpus().length,
+      model: os.cpus()[0]?.model ?? 'unknown',
+      memGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+      node: process.version,
+    },
     errors: {},
   };
   const work = tempDir('klive-bench-src-');
@@ -166,28 +240,54 @@ async function main(): Promise<void> {
   makeSourceFile(source360, { width: 640, height: 360, fps: 30, kbps: 1000, seconds: 20 });
   try {
     results.auth = await section('auth', on('auth'), results, () => benchAuth(plan.authRuns));
-    results.playable = await section('playable', on('playable'), results, () => benchPlayable(plan.playableRuns, first.env));
-    results.longGop = await section('longgop', on('longgop'), results, () => benchLongGop(plan.longGopRuns, plan.longGopHoldSeconds, (l) => console.log(l)));
+    results.playable = await section('playable', on('playable'), results, () =>
+      benchPlayable(plan.playableRuns, first.env),
+    );
+    results.longGop = await section('longgop', on('longgop'), results, () =>
+      benchLongGop(plan.longGopRuns, plan.longGopHoldSeconds, (l) => console.log(l)),
+    );
     // the issue's target is stated for a 720p30 input into the default ladder
     const source720 = path.join(work, 'src-720p30-3mbps.flv');
     if (on('cpu')) makeSourceFile(source720, { width: 1280, height: 720, fps: 30, kbps: 3000, seconds: 30 });
-    const cpu = (ff: BenchFfmpeg) => benchCpuRatio(plan.cpuRuns, plan.cpuWarmupSeconds, plan.cpuWindows, plan.cpuWindowSeconds, source720, (l) => console.log(`${l} [${ff.label} FFmpeg]`), ff.env);
+    const cpu = (ff: BenchFfmpeg) =>
+      benchCpuRatio(
+        plan.cpuRuns,
+        plan.cpuWarmupSeconds,
+        plan.cpuWindows,
+        plan.cpuWindowSeconds,
+        source720,
+        (l) => console.log(`${l} [${ff.label} FFmpeg]`),
+        ff.env,
+      );
     results.cpuRatio = await section('cpu', on('cpu'), results, () => cpu(first));
     if (second && (on('playable') || on('cpu'))) {
       results.otherFfmpeg = {
         label: second.label,
-        playable: await section(`playable (${second.label} FFmpeg)`, on('playable'), results, () => benchPlayable(plan.playableRuns, second.env)),
+        playable: await section(`playable (${second.label} FFmpeg)`, on('playable'), results, () =>
+          benchPlayable(plan.playableRuns, second.env),
+        ),
         cpuRatio: await section(`cpu (${second.label} FFmpeg)`, on('cpu'), results, () => cpu(second)),
       };
     }
-    results.pacing = await section('pacing', on('pacing'), results, () => benchPacing(plan.pacingMbps, plan.pacingWindowSeconds, work, (l) => console.log(l)));
+    results.pacing = await section('pacing', on('pacing'), results, () =>
+      benchPacing(plan.pacingMbps, plan.pacingWindowSeconds, work, (l) => console.log(l)),
+    );
     const wantRenderer = on('renderer');
     if (on('capacity') || wantRenderer) {
       results.capacity = await section('capacity', true, results, () =>
-        benchCapacity(on('capacity') ? plan.capacitySteps : [], plan.holdSeconds, plan.memorySteps, source360, (l) => console.log(l), async (n, httpUrl) => {
-          if (n !== 20 || !wantRenderer) return;
-          results.renderer = await section('renderer', true, results, () => benchRenderer(httpUrl, plan.rendererWindowSeconds, 20));
-        }),
+        benchCapacity(
+          on('capacity') ? plan.capacitySteps : [],
+          plan.holdSeconds,
+          plan.memorySteps,
+          source360,
+          (l) => console.log(l),
+          async (n, httpUrl) => {
+            if (n !== 20 || !wantRenderer) return;
+            results.renderer = await section('renderer', true, results, () =>
+              benchRenderer(httpUrl, plan.rendererWindowSeconds, 20),
+            );
+          },
+        ),
       );
     }
   } finally {
@@ -196,7 +296,9 @@ async function main(): Promise<void> {
   results.durationSeconds = Math.round((Date.now() - t0) / 1000);
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nkLive Station bench (${plan.mode}, ${results.machine.cpus} x ${results.machine.model}, ${results.durationSeconds} s): median ±half-range (n runs)\n`);
+  console.log(
+    `\nkLive Station bench (${plan.mode}, ${results.machine.cpus} x ${results.machine.model}, ${results.durationSeconds} s): median ±half-range (n runs)\n`,
+  );
   console.log(table(results));
   console.log(`\nwrote ${out}`);
 }

@@ -14,7 +14,8 @@ export interface Summary {
 
 export function summarize(samples: number[]): Summary {
   const xs = samples.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
-  if (xs.length === 0) return { n: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN, spread: Number.NaN, p95: Number.NaN, samples };
+  if (xs.length === 0)
+    return { n: 0, median: Number.NaN, min: Number.NaN, max: Number.NaN, spread: Number.NaN, p95: Number.NaN, samples };
   const mid = Math.floor(xs.length / 2);
   const median = xs.length % 2 === 1 ? (xs[mid] as number) : ((xs[mid - 1] as number) + (xs[mid] as number)) / 2;
   const min = xs[0] as number;
@@ -26,6 +27,7 @@ export function summarize(samples: number[]): Summary {
 /** `median ±half-range (n)`; with many samples `median (p95 x, n)`, since one outlier would swamp a half-range. */
 export function fmt(s: Summary, digits = 1): string {
   if (s.n === 0) return 'n/a';
-  if (s.n > 20) return `${s.median.toFixed(digits)} (p95 ${s.p95.toFixed(digits)}, max ${s.max.toFixed(digits)}, n=${s.n})`;
+  if (s.n > 20)
+    return `${s.median.toFixed(digits)} (p95 ${s.p95.toFixed(digits)}, max ${s.max.toFixed(digits)}, n=${s.n})`;
   return `${s.median.toFixed(digits)} ±${s.spread.toFixed(digits)} (n=${s.n})`;
 }

@@ -38,11 +38,15 @@ async function details(): Promise<Record<string, unknown>> {
 /** Loads the player on a fresh page and returns where playManifest sent it, once the video plays. */
 async function loadAndPlay(page: Page): Promise<string> {
   const manifest = page.waitForResponse((r) => r.url().includes('/playManifest/'));
-  await page.goto(`${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`);
+  await page.goto(
+    `${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`,
+  );
   const redirect = await manifest;
   expect(redirect.status()).toBe(302);
   const video = page.locator('video').first();
-  await expect.poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(1);
   const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await page.waitForTimeout(2500);
   expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t1);
@@ -52,8 +56,14 @@ async function loadAndPlay(page: Page): Promise<string> {
 test.beforeAll(async () => {
   test.setTimeout(120_000);
   sandbox = await startSandboxProcess({ timeScale: 1.5 });
-  [stationA, stationB] = await Promise.all([startStation({ args: stationArgs(sandbox, 'station-a.test') }), startStation({ args: stationArgs(sandbox, 'station-b.test') })]);
-  const added = await adminCall(sandbox, 'liveStream', 'add', { liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Keynote', mediaType: 201 }, sourceType: 32 });
+  [stationA, stationB] = await Promise.all([
+    startStation({ args: stationArgs(sandbox, 'station-a.test') }),
+    startStation({ args: stationArgs(sandbox, 'station-b.test') }),
+  ]);
+  const added = await adminCall(sandbox, 'liveStream', 'add', {
+    liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Keynote', mediaType: 201 },
+    sourceType: 32,
+  });
   entry = { id: added.id as string, token: added.streamPassword as string };
   const html = playerPage(`${stationB.httpUrl}/watch/kaltura-ovp-player.js`);
   pageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html));
@@ -73,27 +83,71 @@ test.afterAll(async () => {
 test('both live: the player is sent to the primary station', async ({ page }) => {
   test.setTimeout(150_000);
   const options = { width: 640, height: 360, fps: 15, videoBitrateKbps: 500, durationSeconds: 400 };
-  publishers.push(startPublisher({ rtmpPort: stationA.rtmpPort, partnerId: 102, entryId: entry.id, token: entry.token, index: 0, streamName: `${entry.id}_1` }, options));
-  publishers.push(startPublisher({ rtmpPort: stationB.rtmpPort, partnerId: 102, entryId: entry.id, token: entry.token, index: 1, streamName: `${entry.id}_1` }, options));
-  await expect.poll(async () => { const d = await details(); return [d.primaryStreamStatus, d.secondaryStreamStatus]; }, { timeout: 60_000 }).toEqual([1, 1]);
+  publishers.push(
+    startPublisher(
+      {
+        rtmpPort: stationA.rtmpPort,
+        partnerId: 102,
+        entryId: entry.id,
+        token: entry.token,
+        index: 0,
+        streamName: `${entry.id}_1`,
+      },
+      options,
+    ),
+  );
+  publishers.push(
+    startPublisher(
+      {
+        rtmpPort: stationB.rtmpPort,
+        partnerId: 102,
+        entryId: entry.id,
+        token: entry.token,
+        index: 1,
+        streamName: `${entry.id}_1`,
+      },
+      options,
+    ),
+  );
+  await expect
+    .poll(
+      async () => {
+        const d = await details();
+        return [d.primaryStreamStatus, d.secondaryStreamStatus];
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual([1, 1]);
   const location = await loadAndPlay(page);
   expect(location.startsWith(`${stationA.httpUrl}/kLive/`)).toBe(true);
 });
 
-test('primary SIGKILLed: once its registration expires a new load goes to the backup, and the entry stays live', async ({ page }) => {
+test('primary SIGKILLed: once its registration expires a new load goes to the backup, and the entry stays live', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await stationA.stop('SIGKILL');
   // the entry never goes offline: the backup is PLAYABLE all along
   let stillLive = true;
   let location = '';
   await expect
-    .poll(async () => {
-      stillLive &&= (await details()).broadcastStatus === 3;
-      const ids = (await adminCall(sandbox, 'flavorAsset', 'list', { filter: { objectType: 'KalturaLiveAssetFilter', entryIdEqual: entry.id } })).objects as { id: string }[];
-      const res = await fetch(`${sandbox.serviceUrl}/p/102/sp/10200/playManifest/entryId/${entry.id}/protocol/http/format/applehttp/flavorIds/${ids.map((a) => a.id).join(',')}/a.m3u8`, { redirect: 'manual' });
-      location = res.headers.get('location') ?? '';
-      return location.startsWith(`${stationB.httpUrl}/kLive/`);
-    }, { timeout: 180_000, intervals: [5_000] })
+    .poll(
+      async () => {
+        stillLive &&= (await details()).broadcastStatus === 3;
+        const ids = (
+          await adminCall(sandbox, 'flavorAsset', 'list', {
+            filter: { objectType: 'KalturaLiveAssetFilter', entryIdEqual: entry.id },
+          })
+        ).objects as { id: string }[];
+        const res = await fetch(
+          `${sandbox.serviceUrl}/p/102/sp/10200/playManifest/entryId/${entry.id}/protocol/http/format/applehttp/flavorIds/${ids.map((a) => a.id).join(',')}/a.m3u8`,
+          { redirect: 'manual' },
+        );
+        location = res.headers.get('location') ?? '';
+        return location.startsWith(`${stationB.httpUrl}/kLive/`);
+      },
+      { timeout: 180_000, intervals: [5_000] },
+    )
     .toBe(true);
   expect(stillLive).toBe(true);
   const played = await loadAndPlay(page);

@@ -41,7 +41,9 @@ async function shot(page: Page, name: string): Promise<void> {
 
 async function expectPlaying(page: Page): Promise<void> {
   const video = page.locator('video').first();
-  await expect.poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
+    .toBeGreaterThan(1);
   const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await page.waitForTimeout(2500);
   expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t1);
@@ -50,7 +52,10 @@ async function expectPlaying(page: Page): Promise<void> {
 test.beforeAll(async () => {
   sandbox = await startSandboxProcess();
   station = await startStation({ args: stationArgs(sandbox, 'station-a.test') });
-  const added = await adminCall(sandbox, 'liveStream', 'add', { liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Town hall', mediaType: 201 }, sourceType: 32 });
+  const added = await adminCall(sandbox, 'liveStream', 'add', {
+    liveStreamEntry: { objectType: 'KalturaLiveStreamEntry', name: 'Town hall', mediaType: 201 },
+    sourceType: 32,
+  });
   entry = { id: added.id as string, token: added.streamPassword as string };
   const html = playerPage(`${station.httpUrl}/watch/kaltura-ovp-player.js`);
   pageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html));
@@ -66,14 +71,30 @@ test.afterAll(async () => {
   await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
 });
 
-test('an offline entry: the unmodified player loads it as live and shows its not-live state (playManifest 404 error-36)', async ({ page }) => {
+test('an offline entry: the unmodified player loads it as live and shows its not-live state (playManifest 404 error-36)', async ({
+  page,
+}) => {
   const manifest = page.waitForResponse((r) => r.url().includes('/playManifest/') && r.request().method() === 'GET');
-  await page.goto(`${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`);
+  await page.goto(
+    `${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`,
+  );
   const response = await manifest;
   expect(response.status()).toBe(404);
   expect(await response.headerValue('x-kaltura')).toBe('error-36');
-  await expect.poll(() => page.evaluate(() => (window as unknown as { playerErrors: { severity: number; name: string }[] }).playerErrors.some((e) => e.severity === 2 && e.name === 'manifestLoadError')), { timeout: 30_000 }).toBe(true);
-  expect(await page.evaluate(() => (window as unknown as { player: { isLive(): boolean } }).player.isLive())).toBe(true);
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          (window as unknown as { playerErrors: { severity: number; name: string }[] }).playerErrors.some(
+            (e) => e.severity === 2 && e.name === 'manifestLoadError',
+          ),
+        ),
+      { timeout: 30_000 },
+    )
+    .toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { player: { isLive(): boolean } }).player.isLive())).toBe(
+    true,
+  );
   await expect(page.getByText('problem with your network')).toBeVisible();
   await shot(page, 'player-offline');
 });
@@ -87,7 +108,19 @@ test('/watch of an offline entry says "not live yet" and starts by itself when t
   await page.goto(`${station.httpUrl}/watch/${entry.id}`);
   await expect(page.getByTestId('watch-slate')).toContainText('Not live yet', { timeout: 20_000 });
   await shot(page, 'watch-waiting');
-  publishers.push(startPublisher({ rtmpPort: station.rtmpPort, partnerId: 102, entryId: entry.id, token: entry.token, index: 0, streamName: `${entry.id}_1` }, { width: 640, height: 360, fps: 15, videoBitrateKbps: 600, durationSeconds: 240 }));
+  publishers.push(
+    startPublisher(
+      {
+        rtmpPort: station.rtmpPort,
+        partnerId: 102,
+        entryId: entry.id,
+        token: entry.token,
+        index: 0,
+        streamName: `${entry.id}_1`,
+      },
+      { width: 640, height: 360, fps: 15, videoBitrateKbps: 600, durationSeconds: 240 },
+    ),
+  );
   await expect(page.locator('body')).toHaveAttribute('data-state', 'playing', { timeout: 60_000 });
   await expectPlaying(page);
   await expect(page.getByTestId('watch-slate')).toBeHidden();
@@ -95,15 +128,23 @@ test('/watch of an offline entry says "not live yet" and starts by itself when t
   await shot(page, 'watch');
 });
 
-test('a live stream from the station plays in the unmodified player: API, playManifest 302 to the station, HLS', async ({ page }) => {
+test('a live stream from the station plays in the unmodified player: API, playManifest 302 to the station, HLS', async ({
+  page,
+}) => {
   const manifest = page.waitForResponse((r) => r.url().includes('/playManifest/'));
-  await page.goto(`${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`);
+  await page.goto(
+    `${pageOrigin}/?partnerId=102&entryId=${entry.id}&serviceUrl=${encodeURIComponent(sandbox.serviceUrl)}`,
+  );
   const redirect = await manifest;
   expect(redirect.status()).toBe(302);
   const location = (await redirect.headerValue('location')) as string;
   expect(location.startsWith(`${station.httpUrl}/kLive/smil:${entry.id}_`)).toBe(true);
   await expectPlaying(page);
-  expect(await page.evaluate(() => (window as unknown as { playerErrors: { severity: number }[] }).playerErrors.filter((e) => e.severity === 2))).toEqual([]);
+  expect(
+    await page.evaluate(() =>
+      (window as unknown as { playerErrors: { severity: number }[] }).playerErrors.filter((e) => e.severity === 2),
+    ),
+  ).toEqual([]);
   // what the redirect reached: a master under /hls/ whose variant playlists are live (no ENDLIST) and readable from any origin
   const master = await fetch(location, { headers: { Origin: 'null' } });
   expect(master.headers.get('access-control-allow-origin')).toBe('*');
@@ -121,7 +162,9 @@ test('the entry detail screen shares the viewer page: link, QR code and embed sn
   await expect(share).toBeVisible();
   const link = `${station.httpUrl}/watch/${entry.id}`;
   await expect(page.getByTestId('share-link')).toHaveValue(link);
-  await expect(page.getByTestId('share-embed')).toHaveValue(`<iframe src="${link}" width="960" height="540" style="border:0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`);
+  await expect(page.getByTestId('share-embed')).toHaveValue(
+    `<iframe src="${link}" width="960" height="540" style="border:0" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen></iframe>`,
+  );
   await expect(page.getByTestId('share-qr')).toHaveAttribute('src', /^data:image\/png;base64,/);
   await share.scrollIntoViewIfNeeded();
   await share.screenshot({ path: 'test-results/screens/share-panel.png' });

@@ -28,7 +28,10 @@ async function sandboxLogin(page: Page, kind: 'plain' | '2fa'): Promise<{ loginI
   await page.getByTestId('nav-sandbox').click();
   const box = page.getByTestId(`sandbox-login-${kind}`);
   await expect(box).toBeVisible();
-  return { loginId: await box.getByTestId('sandbox-login-id').inputValue(), password: await box.getByTestId('sandbox-login-password').inputValue() };
+  return {
+    loginId: await box.getByTestId('sandbox-login-id').inputValue(),
+    password: await box.getByTestId('sandbox-login-password').inputValue(),
+  };
 }
 
 async function signIn(page: Page, login: { loginId: string; password: string }, otp = ''): Promise<void> {
@@ -42,7 +45,7 @@ async function signIn(page: Page, login: { loginId: string; password: string }, 
   await page.getByTestId('signin-submit').click();
 }
 
-test('a wrong password and a 2FA account without the right code get Kaltura\'s reasons in words', async ({ page }) => {
+test("a wrong password and a 2FA account without the right code get Kaltura's reasons in words", async ({ page }) => {
   await page.goto(station.httpUrl + '/');
   const plain = await sandboxLogin(page, 'plain');
   expect(plain.password).toMatch(/^[A-Za-z0-9]{16}$/);
@@ -56,10 +59,13 @@ test('a wrong password and a 2FA account without the right code get Kaltura\'s r
   await signIn(page, twoFactor, '000000');
   // one in a million: 000000 may be the current code; then the account simply signs in
   await expect(page.getByTestId('signin-error').or(page.getByTestId('producer-account'))).toBeVisible();
-  if (await page.getByTestId('signin-error').isVisible()) await expect(page.getByTestId('signin-error')).toContainText('INVALID_OTP');
+  if (await page.getByTestId('signin-error').isVisible())
+    await expect(page.getByTestId('signin-error')).toContainText('INVALID_OTP');
 });
 
-test('the seeded login signs in, creates an entry, and a publisher with exactly what Connect shows makes it "Live here"', async ({ page }) => {
+test('the seeded login signs in, creates an entry, and a publisher with exactly what Connect shows makes it "Live here"', async ({
+  page,
+}) => {
   await page.goto(station.httpUrl + '/');
   const plain = await sandboxLogin(page, 'plain');
   await signIn(page, plain);
@@ -82,7 +88,9 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
 
   await row.getByTestId('kaltura-connect').click();
   await expect(page.getByTestId('connect-entry')).toHaveValue(entryId);
-  await expect(page.getByTestId('connect-server-url')).toHaveValue(new RegExp(`^rtmp://.+/kLive/\\?p=102&e=${entryId}&i=0&t=[0-9a-z]{8}$`));
+  await expect(page.getByTestId('connect-server-url')).toHaveValue(
+    new RegExp(`^rtmp://.+/kLive/\\?p=102&e=${entryId}&i=0&t=[0-9a-z]{8}$`),
+  );
   const serverUrl = await page.getByTestId('connect-server-url').inputValue();
   const streamKey = await page.getByTestId('connect-stream-key').inputValue();
   expect(streamKey).toBe(`${entryId}_1`);
@@ -90,7 +98,19 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
 
   const url = new URL(serverUrl.replace(/^rtmp:/, 'http:'));
   const q = url.searchParams;
-  publishers.push(startPublisher({ rtmpPort: Number(url.port), partnerId: q.get('p') as string, entryId: q.get('e') as string, index: q.get('i') as string, token: q.get('t') as string, streamName: streamKey }, { durationSeconds: 90 }));
+  publishers.push(
+    startPublisher(
+      {
+        rtmpPort: Number(url.port),
+        partnerId: q.get('p') as string,
+        entryId: q.get('e') as string,
+        index: q.get('i') as string,
+        token: q.get('t') as string,
+        streamName: streamKey,
+      },
+      { durationSeconds: 90 },
+    ),
+  );
 
   await page.getByTestId('nav-kaltura').click();
   const liveRow = page.getByTestId(`kaltura-row-${entryId}`);
@@ -107,7 +127,9 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
   await shot(page, 'obs-unreachable');
 });
 
-test('the session outlives the page; sign-out forgets it; a new token needs a confirmation that warns about encoders', async ({ page }) => {
+test('the session outlives the page; sign-out forgets it; a new token needs a confirmation that warns about encoders', async ({
+  page,
+}) => {
   await page.goto(station.httpUrl + '/');
   await page.getByTestId('nav-kaltura').click();
   await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
@@ -141,7 +163,9 @@ test('the session outlives the page; sign-out forgets it; a new token needs a co
   await expect(page.getByTestId('connect-server-url')).not.toHaveValue(before);
 });
 
-test('an entry is renamed, its DVR and recording switched, a bad name refused, and deleted after a confirmation naming it', async ({ page }) => {
+test('an entry is renamed, its DVR and recording switched, a bad name refused, and deleted after a confirmation naming it', async ({
+  page,
+}) => {
   await page.goto(station.httpUrl + '/');
   await page.getByTestId('nav-kaltura').click();
   await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
@@ -215,7 +239,9 @@ test('an account without live streaming or Hybrid eCDN is told what to ask Kaltu
     const missing = page.getByTestId('producer-missing');
     await expect(missing).toContainText('ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM)');
     await expect(missing).toContainText('ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN)');
-    await expect(page.getByRole('alert').filter({ hasText: 'Could not list the live entries' })).toContainText('SERVICE_FORBIDDEN');
+    await expect(page.getByRole('alert').filter({ hasText: 'Could not list the live entries' })).toContainText(
+      'SERVICE_FORBIDDEN',
+    );
     await shot(page, 'kaltura-missing-features');
   } finally {
     await page.getByTestId('nav-kaltura').click();

@@ -30,7 +30,9 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
 }
 
-test('Send to OBS sets OBS\'s server and key, Start streaming makes the entry live here, Stop ends it', async ({ page }) => {
+test("Send to OBS sets OBS's server and key, Start streaming makes the entry live here, Stop ends it", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const o = obs as ObsProcess;
   await page.goto(station.httpUrl + '/');
@@ -67,7 +69,9 @@ test('Send to OBS sets OBS\'s server and key, Start streaming makes the entry li
   await expect(live.getByTestId('entry-state')).toHaveAttribute('data-state', /live|playable/, { timeout: 60_000 });
   // the station saw OBS's own stream: the encoder it declared in onMetaData
   await page.getByTestId('nav-kaltura').click();
-  await expect(page.getByTestId(`kaltura-row-${ENTRY}`).getByTestId('kaltura-live-state')).toHaveText(/Live here/, { timeout: 30_000 });
+  await expect(page.getByTestId(`kaltura-row-${ENTRY}`).getByTestId('kaltura-live-state')).toHaveText(/Live here/, {
+    timeout: 30_000,
+  });
 
   await page.getByTestId(`kaltura-row-${ENTRY}`).getByTestId('kaltura-connect').click();
   await page.getByTestId('obs-address').fill(o.address);
@@ -79,5 +83,9 @@ test('Send to OBS sets OBS\'s server and key, Start streaming makes the entry li
   await page.getByTestId('obs-stop').click();
   await expect(page.getByTestId('obs-streaming')).toHaveText(/OBS not streaming/, { timeout: 30_000 });
   await page.getByTestId('nav-live').click();
-  await expect(page.getByTestId(`entry-row-${ENTRY}`).getByTestId('entry-state')).toHaveAttribute('data-state', /ended|reconnecting/, { timeout: 60_000 });
+  await expect(page.getByTestId(`entry-row-${ENTRY}`).getByTestId('entry-state')).toHaveAttribute(
+    'data-state',
+    /ended|reconnecting/,
+    { timeout: 60_000 },
+  );
 });

@@ -38,10 +38,14 @@ test('empty station tells the producer how to connect OBS', async ({ page }) => 
   await shot(page, 'live-empty');
 });
 
-test('connect screen gives the URL and key that a publisher then uses to go live with every rendition', async ({ page }) => {
+test('connect screen gives the URL and key that a publisher then uses to go live with every rendition', async ({
+  page,
+}) => {
   await page.goto(station.httpUrl + '/');
   await page.getByTestId('nav-connect').click();
-  await expect(page.getByTestId('connect-server-url')).toHaveValue(/^rtmp:\/\/.+\/kLive\/\?p=102&e=0_rkij47dr&i=0&t=.+/);
+  await expect(page.getByTestId('connect-server-url')).toHaveValue(
+    /^rtmp:\/\/.+\/kLive\/\?p=102&e=0_rkij47dr&i=0&t=.+/,
+  );
   const serverUrl = await page.getByTestId('connect-server-url').inputValue();
   const streamKey = await page.getByTestId('connect-stream-key').inputValue();
   expect(streamKey).toBe(`${ENTRY}_1`);
@@ -50,7 +54,17 @@ test('connect screen gives the URL and key that a publisher then uses to go live
 
   const { port, query } = parseServerUrl(serverUrl);
   expect(port).toBe(station.rtmpPort);
-  const publisher = startPublisher({ rtmpPort: port, partnerId: query.get('p') as string, entryId: query.get('e') as string, index: query.get('i') as string, token: query.get('t') as string, streamName: streamKey }, { width: 640, height: 360, fps: 15, videoBitrateKbps: 700, durationSeconds: 90 });
+  const publisher = startPublisher(
+    {
+      rtmpPort: port,
+      partnerId: query.get('p') as string,
+      entryId: query.get('e') as string,
+      index: query.get('i') as string,
+      token: query.get('t') as string,
+      streamName: streamKey,
+    },
+    { width: 640, height: 360, fps: 15, videoBitrateKbps: 700, durationSeconds: 90 },
+  );
   publishers.push(publisher);
 
   await page.getByTestId('nav-live').click();
@@ -67,7 +81,10 @@ test('connect screen gives the URL and key that a publisher then uses to go live
   const rows = detail.locator('[data-testid^="rendition-row-"]');
   await expect(rows).toHaveCount(4, { timeout: 20_000 });
   // the passthrough source has no target (its tone stays neutral); the transcoded rungs are judged against theirs
-  await expect(detail.getByTestId('rendition-row-0_rkij47dr_32').getByTestId('measured-bitrate')).toContainText(/\d+(\.\d+)? (k|M)bps/, { timeout: 20_000 });
+  await expect(detail.getByTestId('rendition-row-0_rkij47dr_32').getByTestId('measured-bitrate')).toContainText(
+    /\d+(\.\d+)? (k|M)bps/,
+    { timeout: 20_000 },
+  );
   for (const streamName of ['0_rkij47dr_33', '0_rkij47dr_34', '0_rkij47dr_35']) {
     const measured = detail.getByTestId(`rendition-row-${streamName}`).getByTestId('measured-bitrate');
     await expect(measured).toHaveAttribute('data-tone', /good|fair|poor/, { timeout: 20_000 });
@@ -77,7 +94,9 @@ test('connect screen gives the URL and key that a publisher then uses to go live
   // the preview plays: the video's time advances
   const video = page.getByTestId('preview-video');
   await expect(video).toBeVisible();
-  await expect.poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 }).toBeGreaterThan(1);
+  await expect
+    .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 30_000 })
+    .toBeGreaterThan(1);
   const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
   await page.waitForTimeout(2000);
   const t2 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
@@ -88,7 +107,17 @@ test('connect screen gives the URL and key that a publisher then uses to go live
 
 test('a wrong-token publish shows the refusal with its reason', async ({ page }) => {
   await page.goto(station.httpUrl + '/');
-  const bad = startPublisher({ rtmpPort: station.rtmpPort, partnerId: 102, entryId: ENTRY, token: 'deadbeef', index: 1, streamName: `${ENTRY}_1` }, { durationSeconds: 5 });
+  const bad = startPublisher(
+    {
+      rtmpPort: station.rtmpPort,
+      partnerId: 102,
+      entryId: ENTRY,
+      token: 'deadbeef',
+      index: 1,
+      streamName: `${ENTRY}_1`,
+    },
+    { durationSeconds: 5 },
+  );
   publishers.push(bad);
   const reason = page.getByTestId(`entry-row-${ENTRY}`).getByTestId('refusal-reason');
   await expect(reason).toContainText(/token/i, { timeout: 20_000 });
@@ -113,7 +142,9 @@ test('settings validation messages appear and name the fix', async ({ page }) =>
   await expect(page.getByTestId('settings-mode')).toHaveValue('sandbox');
 });
 
-test('sandbox screen shows its logins and partners and points to the Kaltura entries screen for entries', async ({ page }) => {
+test('sandbox screen shows its logins and partners and points to the Kaltura entries screen for entries', async ({
+  page,
+}) => {
   await page.goto(station.httpUrl + '/');
   await page.getByTestId('nav-sandbox').click();
   await expect(page.getByTestId('sandbox-login-plain')).toBeVisible();

@@ -23,8 +23,21 @@ test('/watch plays the seeded entry through the built-in sandbox, proxied on the
   expect(await direct.text()).toContain("not in this station's sandbox");
   await page.goto(`${station.httpUrl}/watch/${ENTRY}`);
   await expect(page.getByTestId('watch-slate')).toContainText('Not live yet', { timeout: 20_000 });
-  publisher = startPublisher({ rtmpPort: station.rtmpPort, partnerId: 102, entryId: ENTRY, token: 'dj94kfit', index: 0, streamName: `${ENTRY}_1` }, { width: 640, height: 360, fps: 15, videoBitrateKbps: 500, durationSeconds: 120 });
-  const manifest = page.waitForResponse((r) => r.url().startsWith(`${station.httpUrl}/p/102/`) && r.url().includes('/playManifest/'), { timeout: 60_000 });
+  publisher = startPublisher(
+    {
+      rtmpPort: station.rtmpPort,
+      partnerId: 102,
+      entryId: ENTRY,
+      token: 'dj94kfit',
+      index: 0,
+      streamName: `${ENTRY}_1`,
+    },
+    { width: 640, height: 360, fps: 15, videoBitrateKbps: 500, durationSeconds: 120 },
+  );
+  const manifest = page.waitForResponse(
+    (r) => r.url().startsWith(`${station.httpUrl}/p/102/`) && r.url().includes('/playManifest/'),
+    { timeout: 60_000 },
+  );
   await expect(page.locator('body')).toHaveAttribute('data-state', 'playing', { timeout: 60_000 });
   expect((await manifest).status()).toBe(302);
   const video = page.locator('video').first();

@@ -29,7 +29,10 @@ export interface SandboxStateView {
   recordings: Array<Record<string, unknown>>;
 }
 
-export async function startInProcessStation(tuning: StationTuning = {}, setup: { settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv; kaltura?: KalturaStartup } = {}): Promise<InProcessStation> {
+export async function startInProcessStation(
+  tuning: StationTuning = {},
+  setup: { settings?: Record<string, unknown>; env?: NodeJS.ProcessEnv; kaltura?: KalturaStartup } = {},
+): Promise<InProcessStation> {
   const dataDir = tempDir('klive-pipeline-');
   // settings as a user would have saved them before this start (merged with defaults on load)
   if (setup.settings) fs.writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify(setup.settings));
@@ -38,7 +41,14 @@ export async function startInProcessStation(tuning: StationTuning = {}, setup: {
   const sink = memorySink(5000);
   const logger = createLogger({ level: 'info', sinks: [sink] });
   const station = new Station({
-    options: { dataDir, rtmpPort, httpPort, host: '127.0.0.1', logLevel: 'info', ...(setup.kaltura ? { kaltura: setup.kaltura } : {}) },
+    options: {
+      dataDir,
+      rtmpPort,
+      httpPort,
+      host: '127.0.0.1',
+      logLevel: 'info',
+      ...(setup.kaltura ? { kaltura: setup.kaltura } : {}),
+    },
     logger,
     paths: findAppPaths(),
     env: setup.env ?? process.env,
@@ -52,8 +62,10 @@ export async function startInProcessStation(tuning: StationTuning = {}, setup: {
     httpPort,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     logs: sink.lines,
-    snapshot: async () => (await station.bridgeHost().handle('state.getSnapshot', {}, { transport: 'ipc', trusted: true })) as Snapshot,
-    sandboxState: () => JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'state.json'), 'utf8')) as SandboxStateView,
+    snapshot: async () =>
+      (await station.bridgeHost().handle('state.getSnapshot', {}, { transport: 'ipc', trusted: true })) as Snapshot,
+    sandboxState: () =>
+      JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'state.json'), 'utf8')) as SandboxStateView,
     stop: () => station.stop(),
   };
 }

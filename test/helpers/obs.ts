@@ -29,31 +29,117 @@ function writeConfig(home: string, port: number, password: string, clip: string,
   fs.writeFileSync(
     path.join(config, 'global.ini'),
     [
-      '[General]', 'FirstRun=true', 'LastVersion=486539266', 'ConfirmOnExit=false', 'WarnBeforeStartingStream=false', 'WarnBeforeStoppingStream=false', 'EnableAutoUpdates=false', '',
-      '[Basic]', 'Profile=klive', 'ProfileDir=klive', 'SceneCollection=klive', 'SceneCollectionFile=klive', '',
-      '[BasicWindow]', 'PreviewEnabled=false', '',
-      '[OBSWebSocket]', 'FirstLoad=false', 'ServerEnabled=true', `ServerPort=${port}`, 'AlertsEnabled=false', 'AuthRequired=true', `ServerPassword=${password}`, '',
+      '[General]',
+      'FirstRun=true',
+      'LastVersion=486539266',
+      'ConfirmOnExit=false',
+      'WarnBeforeStartingStream=false',
+      'WarnBeforeStoppingStream=false',
+      'EnableAutoUpdates=false',
+      '',
+      '[Basic]',
+      'Profile=klive',
+      'ProfileDir=klive',
+      'SceneCollection=klive',
+      'SceneCollectionFile=klive',
+      '',
+      '[BasicWindow]',
+      'PreviewEnabled=false',
+      '',
+      '[OBSWebSocket]',
+      'FirstLoad=false',
+      'ServerEnabled=true',
+      `ServerPort=${port}`,
+      'AlertsEnabled=false',
+      'AuthRequired=true',
+      `ServerPassword=${password}`,
+      '',
     ].join('\n'),
   );
   fs.writeFileSync(
     path.join(profile, 'basic.ini'),
     [
-      '[General]', 'Name=klive', '',
-      '[Output]', 'Mode=Simple', '',
-      '[SimpleOutput]', 'VBitrate=800', 'ABitrate=96', 'StreamEncoder=x264', 'Preset=ultrafast', `x264Settings=${x264Settings}`, '',
-      '[Video]', 'BaseCX=640', 'BaseCY=360', 'OutputCX=640', 'OutputCY=360', 'FPSType=1', 'FPSCommon=30', '',
-      '[Audio]', 'SampleRate=48000', 'ChannelSetup=Stereo', '',
+      '[General]',
+      'Name=klive',
+      '',
+      '[Output]',
+      'Mode=Simple',
+      '',
+      '[SimpleOutput]',
+      'VBitrate=800',
+      'ABitrate=96',
+      'StreamEncoder=x264',
+      'Preset=ultrafast',
+      `x264Settings=${x264Settings}`,
+      '',
+      '[Video]',
+      'BaseCX=640',
+      'BaseCY=360',
+      'OutputCX=640',
+      'OutputCY=360',
+      'FPSType=1',
+      'FPSCommon=30',
+      '',
+      '[Audio]',
+      'SampleRate=48000',
+      'ChannelSetup=Stereo',
+      '',
     ].join('\n'),
   );
-  fs.writeFileSync(path.join(profile, 'service.json'), JSON.stringify({ type: 'rtmp_custom', settings: { server: 'rtmp://127.0.0.1:1/none', key: 'none' } }));
-  const clipSource = { id: 'ffmpeg_source', versioned_id: 'ffmpeg_source', name: 'Clip', uuid: '7b1a3c1e-0000-4000-8000-000000000002', settings: { local_file: clip, is_local_file: true, looping: true, restart_on_activate: true } };
+  fs.writeFileSync(
+    path.join(profile, 'service.json'),
+    JSON.stringify({ type: 'rtmp_custom', settings: { server: 'rtmp://127.0.0.1:1/none', key: 'none' } }),
+  );
+  const clipSource = {
+    id: 'ffmpeg_source',
+    versioned_id: 'ffmpeg_source',
+    name: 'Clip',
+    uuid: '7b1a3c1e-0000-4000-8000-000000000002',
+    settings: { local_file: clip, is_local_file: true, looping: true, restart_on_activate: true },
+  };
   const scene = {
-    id: 'scene', versioned_id: 'scene', name: 'Scene', uuid: '7b1a3c1e-0000-4000-8000-000000000001',
-    settings: { id_counter: 1, custom_size: false, items: [{ name: 'Clip', source_uuid: clipSource.uuid, visible: true, locked: false, id: 1, pos: { x: 0, y: 0 }, scale: { x: 1, y: 1 }, rot: 0, align: 5, bounds_type: 0, bounds: { x: 0, y: 0 }, bounds_align: 0, crop_left: 0, crop_top: 0, crop_right: 0, crop_bottom: 0 }] },
+    id: 'scene',
+    versioned_id: 'scene',
+    name: 'Scene',
+    uuid: '7b1a3c1e-0000-4000-8000-000000000001',
+    settings: {
+      id_counter: 1,
+      custom_size: false,
+      items: [
+        {
+          name: 'Clip',
+          source_uuid: clipSource.uuid,
+          visible: true,
+          locked: false,
+          id: 1,
+          pos: { x: 0, y: 0 },
+          scale: { x: 1, y: 1 },
+          rot: 0,
+          align: 5,
+          bounds_type: 0,
+          bounds: { x: 0, y: 0 },
+          bounds_align: 0,
+          crop_left: 0,
+          crop_top: 0,
+          crop_right: 0,
+          crop_bottom: 0,
+        },
+      ],
+    },
   };
   fs.writeFileSync(
     path.join(scenes, 'klive.json'),
-    JSON.stringify({ name: 'klive', current_scene: 'Scene', current_program_scene: 'Scene', scene_order: [{ name: 'Scene' }], sources: [scene, clipSource], groups: [], transitions: [], current_transition: 'Fade', transition_duration: 300 }),
+    JSON.stringify({
+      name: 'klive',
+      current_scene: 'Scene',
+      current_program_scene: 'Scene',
+      scene_order: [{ name: 'Scene' }],
+      sources: [scene, clipSource],
+      groups: [],
+      transitions: [],
+      current_transition: 'Fade',
+      transition_duration: 300,
+    }),
   );
 }
 
@@ -79,25 +165,73 @@ async function waitForPort(port: number, timeoutMs: number, exited: () => boolea
 export async function startObs(options: { readyTimeoutMs?: number; x264Settings?: string } = {}): Promise<ObsProcess> {
   const home = tempDir('klive-obs-');
   const clip = path.join(home, 'clip.mp4');
-  const made = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '10', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', clip]);
+  const made = spawnSync('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=640x360:rate=30',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '10',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '60',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    clip,
+  ]);
   if (made.status !== 0) throw new Error(`could not make the OBS test clip: ${made.stderr?.toString() ?? ''}`);
   const port = await freePort();
   const password = `klive-${Math.random().toString(36).slice(2, 12)}`;
   writeConfig(home, port, password, clip, options.x264Settings ?? 'keyint=60');
   const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), LIBGL_ALWAYS_SOFTWARE: '1' };
-  const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', '-screen 0 1280x720x24', 'obs', '--multi', '--minimize-to-tray', '--disable-missing-files-check', '--disable-updater', '--profile', 'klive', '--collection', 'klive', '--scene', 'Scene'], {
-    env,
-    cwd: home,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    detached: true,
-  });
+  const child: ChildProcess = spawn(
+    'xvfb-run',
+    [
+      '-a',
+      '-s',
+      '-screen 0 1280x720x24',
+      'obs',
+      '--multi',
+      '--minimize-to-tray',
+      '--disable-missing-files-check',
+      '--disable-updater',
+      '--profile',
+      'klive',
+      '--collection',
+      'klive',
+      '--scene',
+      'Scene',
+    ],
+    {
+      env,
+      cwd: home,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-20_000)));
   const exited = () => child.exitCode !== null || child.signalCode !== null;
   const log = (): string => {
     const dir = path.join(home, '.config', 'obs-studio', 'logs');
     try {
-      return fs.readdirSync(dir).map((f) => fs.readFileSync(path.join(dir, f), 'utf8')).join('\n');
+      return fs
+        .readdirSync(dir)
+        .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+        .join('\n');
     } catch {
       return stderr;
     }

@@ -38,7 +38,15 @@ export function publishUrlArgs(target: PublishTarget): string[] {
   const streamName = target.streamName ?? `${target.entryId}_1`;
   const base = `rtmp://127.0.0.1:${target.rtmpPort}`;
   if ((target.form ?? 'obs') === 'obs') {
-    return ['-rtmp_app', `kLive/?${query}`, '-rtmp_playpath', streamName, '-rtmp_tcurl', `${base}/kLive/?${query}`, `${base}/kLive`];
+    return [
+      '-rtmp_app',
+      `kLive/?${query}`,
+      '-rtmp_playpath',
+      streamName,
+      '-rtmp_tcurl',
+      `${base}/kLive/?${query}`,
+      `${base}/kLive`,
+    ];
   }
   return [`${base}/kLive/${streamName}?${query}`];
 }
@@ -51,15 +59,36 @@ export function startPublisher(target: PublishTarget, options: PublisherOptions 
   const inputs = ['-re', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`];
   if (options.audio !== false) inputs.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100');
   const args = [
-    '-hide_banner', '-loglevel', 'warning', '-nostdin',
+    '-hide_banner',
+    '-loglevel',
+    'warning',
+    '-nostdin',
     ...inputs,
     ...(options.durationSeconds ? ['-t', String(options.durationSeconds)] : []),
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-g', String(gop), '-keyint_min', String(gop), '-sc_threshold', '0',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(gop),
+    '-keyint_min',
+    String(gop),
+    '-sc_threshold',
+    '0',
     ...(options.forceKeyFrames ? ['-force_key_frames', options.forceKeyFrames] : []),
-    '-b:v', `${options.videoBitrateKbps ?? 300}k`, '-maxrate', `${options.videoBitrateKbps ?? 300}k`, '-bufsize', `${(options.videoBitrateKbps ?? 300) * 2}k`,
+    '-b:v',
+    `${options.videoBitrateKbps ?? 300}k`,
+    '-maxrate',
+    `${options.videoBitrateKbps ?? 300}k`,
+    '-bufsize',
+    `${(options.videoBitrateKbps ?? 300) * 2}k`,
     ...(options.audio !== false ? ['-c:a', 'aac', '-b:a', '64k', '-ar', '44100'] : []),
-    '-f', 'flv',
+    '-f',
+    'flv',
     ...publishUrlArgs(target),
   ];
   return supervise(spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
@@ -84,16 +113,61 @@ export function startGstPublisher(target: PublishTarget, options: PublisherOptio
   const fps = options.fps ?? 15;
   const seconds = options.durationSeconds ?? 3600;
   const video = [
-    'videotestsrc', 'is-live=true', 'pattern=smpte', `num-buffers=${Math.round(seconds * fps)}`, '!',
-    `video/x-raw,width=${width},height=${height},framerate=${fps}/1`, '!',
-    'x264enc', 'tune=zerolatency', 'speed-preset=ultrafast', `bitrate=${options.videoBitrateKbps ?? 300}`, `key-int-max=${options.gopFrames ?? fps * 2}`, '!',
-    'h264parse', '!', 'queue', '!', 'mux.',
+    'videotestsrc',
+    'is-live=true',
+    'pattern=smpte',
+    `num-buffers=${Math.round(seconds * fps)}`,
+    '!',
+    `video/x-raw,width=${width},height=${height},framerate=${fps}/1`,
+    '!',
+    'x264enc',
+    'tune=zerolatency',
+    'speed-preset=ultrafast',
+    `bitrate=${options.videoBitrateKbps ?? 300}`,
+    `key-int-max=${options.gopFrames ?? fps * 2}`,
+    '!',
+    'h264parse',
+    '!',
+    'queue',
+    '!',
+    'mux.',
   ];
-  const audio = options.audio === false ? [] : [
-    'audiotestsrc', 'is-live=true', 'wave=sine', `num-buffers=${Math.ceil((seconds * 44_100) / 1024)}`, '!', 'audioconvert', '!', 'audioresample', '!',
-    'audio/x-raw,rate=44100,channels=2', '!', 'voaacenc', 'bitrate=64000', '!', 'aacparse', '!', 'queue', '!', 'mux.',
+  const audio =
+    options.audio === false
+      ? []
+      : [
+          'audiotestsrc',
+          'is-live=true',
+          'wave=sine',
+          `num-buffers=${Math.ceil((seconds * 44_100) / 1024)}`,
+          '!',
+          'audioconvert',
+          '!',
+          'audioresample',
+          '!',
+          'audio/x-raw,rate=44100,channels=2',
+          '!',
+          'voaacenc',
+          'bitrate=64000',
+          '!',
+          'aacparse',
+          '!',
+          'queue',
+          '!',
+          'mux.',
+        ];
+  const args = [
+    '-q',
+    '-e',
+    ...video,
+    ...audio,
+    'flvmux',
+    'name=mux',
+    'streamable=true',
+    '!',
+    'rtmp2sink',
+    `location=${gstLocation(target)}`,
   ];
-  const args = ['-q', '-e', ...video, ...audio, 'flvmux', 'name=mux', 'streamable=true', '!', 'rtmp2sink', `location=${gstLocation(target)}`];
   return supervise(spawn('gst-launch-1.0', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
 }
 

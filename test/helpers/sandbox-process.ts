@@ -23,20 +23,58 @@ export interface SandboxProcess {
 export interface SandboxFileState {
   partners: Array<{ id: number; features: Record<string, boolean> }>;
   entries: Array<{ id: string; streamPassword: string; recordStatus: number; recordedEntryId?: string | null }>;
-  nodes: Array<{ entryId: string; status: number; serverNodeId: number | null; hostname: string; createdAtSeconds: number }>;
-  serverNodes: Array<{ id: number; partnerId: number; hostName: string; status: number; heartbeatTime: number | null; createdAtSeconds: number; objectType: string; fields: Record<string, unknown> }>;
+  nodes: Array<{
+    entryId: string;
+    status: number;
+    serverNodeId: number | null;
+    hostname: string;
+    createdAtSeconds: number;
+  }>;
+  serverNodes: Array<{
+    id: number;
+    partnerId: number;
+    hostName: string;
+    status: number;
+    heartbeatTime: number | null;
+    createdAtSeconds: number;
+    objectType: string;
+    fields: Record<string, unknown>;
+  }>;
   liveAssets: Array<{ id: string; entryId: string; flavorParamsId: number }>;
-  recordings: Array<{ action: string; entryId: string; assetId: string | null; storedFilePath: string | null; durationSeconds: number; isLastChunk: boolean; recordedEntryId: string | null; flavorParamsId: number | null }>;
-  recordedEntries: Array<{ id: string; rootEntryId: string; flavors: Array<{ flavorParamsId: number | null; file: string; durationSeconds: number; parts: number }> }>;
+  recordings: Array<{
+    action: string;
+    entryId: string;
+    assetId: string | null;
+    storedFilePath: string | null;
+    durationSeconds: number;
+    isLastChunk: boolean;
+    recordedEntryId: string | null;
+    flavorParamsId: number | null;
+  }>;
+  recordedEntries: Array<{
+    id: string;
+    rootEntryId: string;
+    flavors: Array<{ flavorParamsId: number | null; file: string; durationSeconds: number; parts: number }>;
+  }>;
 }
 
-export async function startSandboxProcess(options: { timeScale?: number; edit?: (state: SandboxFileState) => void } = {}): Promise<SandboxProcess> {
+export async function startSandboxProcess(
+  options: { timeScale?: number; edit?: (state: SandboxFileState) => void } = {},
+): Promise<SandboxProcess> {
   const port = await freePort();
   const dataDir = tempDir('klive-ext-sandbox-');
   const stateFile = path.join(dataDir, 'sandbox', 'state.json');
   let child: ChildProcess | null = null;
   const launch = async (): Promise<void> => {
-    const args = [CLI_PATH, 'sandbox', '--port', String(port), '--data-dir', dataDir, ...(options.timeScale ? ['--time-scale', String(options.timeScale)] : [])];
+    const args = [
+      CLI_PATH,
+      'sandbox',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+      ...(options.timeScale ? ['--time-scale', String(options.timeScale)] : []),
+    ];
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     let out = '';
@@ -80,7 +118,9 @@ export async function startSandboxProcess(options: { timeScale?: number; edit?: 
     dataDir,
     state,
     secretFile(partnerId) {
-      const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'secrets.json'), 'utf8')) as { adminSecrets: Record<string, string> };
+      const secrets = JSON.parse(fs.readFileSync(path.join(dataDir, 'sandbox', 'secrets.json'), 'utf8')) as {
+        adminSecrets: Record<string, string>;
+      };
       const secret = secrets.adminSecrets[String(partnerId)];
       if (!secret) throw new Error(`the sandbox has no partner ${partnerId}`);
       const file = path.join(tempDir('klive-secret-'), 'admin-secret');

@@ -25,21 +25,39 @@ export function bundledFfmpeg(): string {
 
 export const CLI_PATH = path.join(REPO_ROOT, 'dist', 'node', 'main', 'cli.js');
 
-export async function startStation(options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; readyTimeoutMs?: number } = {}): Promise<StationProcess> {
+export async function startStation(
+  options: { args?: string[]; env?: NodeJS.ProcessEnv; dataDir?: string; readyTimeoutMs?: number } = {},
+): Promise<StationProcess> {
   const httpPort = await freePort();
   const rtmpPort = await freePort();
   const dataDir = options.dataDir ?? tempDir('klive-station-');
-  const child = spawn(process.execPath, [CLI_PATH, '--data-dir', dataDir, '--http-port', String(httpPort), '--rtmp-port', String(rtmpPort), ...(options.args ?? [])], {
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI_PATH,
+      '--data-dir',
+      dataDir,
+      '--http-port',
+      String(httpPort),
+      '--rtmp-port',
+      String(rtmpPort),
+      ...(options.args ?? []),
+    ],
+    {
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const readyLine = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`station not ready in time\nstdout: ${out}\nstderr: ${err}`)), options.readyTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`station not ready in time\nstdout: ${out}\nstderr: ${err}`)),
+      options.readyTimeoutMs ?? 30_000,
+    );
     const check = (): void => {
       const line = out.split('\n').find((l) => l.includes(' ready: '));
       if (line) {

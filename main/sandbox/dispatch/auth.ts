@@ -37,8 +37,17 @@ export function resolveSession(params: ParamBag, access: ActionAccess, opts: Aut
   const ks = access === 'none' ? null : optString(params, 'ks');
   if (!ks) {
     if (access === 'none' || access === 'optional') {
-      if (requested !== null && !opts.store.partner(requested)) throw new SandboxApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED');
-      return { ks: null, ksPartnerId: null, partnerId: requested, sessionType: null, userId: '', privileges: '', isAdmin: false };
+      if (requested !== null && !opts.store.partner(requested))
+        throw new SandboxApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED');
+      return {
+        ks: null,
+        ksPartnerId: null,
+        partnerId: requested,
+        sessionType: null,
+        userId: '',
+        privileges: '',
+        isAdmin: false,
+      };
     }
     throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
   }
@@ -60,10 +69,23 @@ export function resolveSession(params: ParamBag, access: ActionAccess, opts: Aut
     partnerId = requested;
   }
   const isAdmin = session.type >= 1;
-  if ((access === 'admin' || access === 'mediaServer') && !isAdmin) throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
+  if ((access === 'admin' || access === 'mediaServer') && !isAdmin)
+    throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
   // media-server actions: partner -5, or a partner whose role has MEDIA_SERVER_PARTNER_LEVEL (FEATURE_HYBRID_ECDN)
-  if (access === 'mediaServer' && session.partnerId !== MEDIA_SERVER_PARTNER_ID && !opts.store.partner(session.partnerId)?.features.hybridEcdn) {
+  if (
+    access === 'mediaServer' &&
+    session.partnerId !== MEDIA_SERVER_PARTNER_ID &&
+    !opts.store.partner(session.partnerId)?.features.hybridEcdn
+  ) {
     throw new SandboxApiError('SERVICE_FORBIDDEN', [opts.callName]);
   }
-  return { ks, ksPartnerId: session.partnerId, partnerId, sessionType: session.type, userId: session.userId, privileges: session.privileges, isAdmin };
+  return {
+    ks,
+    ksPartnerId: session.partnerId,
+    partnerId,
+    sessionType: session.type,
+    userId: session.userId,
+    privileges: session.privileges,
+    isAdmin,
+  };
 }

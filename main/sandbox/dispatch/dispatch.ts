@@ -4,7 +4,12 @@ import type { Logger } from '../../log/logger.js';
 import { SandboxApiError, toApiError } from '../errors.js';
 import type { SandboxLogins } from '../model/logins.js';
 import type { SandboxStore } from '../model/store.js';
-import { beaconService, conversionProfileService, entryServerNodeService, wowzaLiveConversionProfileService } from '../services/misc.js';
+import {
+  beaconService,
+  conversionProfileService,
+  entryServerNodeService,
+  wowzaLiveConversionProfileService,
+} from '../services/misc.js';
 import { flavorAssetService } from '../services/flavor-asset.js';
 import { liveStreamMediaService } from '../services/live-stream-media.js';
 import { liveStreamRecordingService } from '../services/live-stream-recording.js';
@@ -22,7 +27,12 @@ import { liveStreamGate, serverNodeGate, serverNodeService } from '../services/s
 
 export const SERVICES: Readonly<Record<string, ServiceDef>> = {
   session: sessionService,
-  livestream: { ...liveStreamService, ...liveStreamMediaService, ...liveStreamRecordingService, ...liveStreamDetailsService },
+  livestream: {
+    ...liveStreamService,
+    ...liveStreamMediaService,
+    ...liveStreamRecordingService,
+    ...liveStreamDetailsService,
+  },
   baseentry: baseEntryService,
   // the Kaltura Player calls the metadata plugin's service by its full name
   metadata_metadata: metadataService,
@@ -58,7 +68,12 @@ export interface DispatchDeps {
 
 export type CallOutcome =
   | { ok: true; value: ApiValue | RawResult }
-  | { ok: false; error: SandboxApiError; /** failed before the action ran: answer also carries X-Kaltura headers */ preDispatch: boolean; file: boolean };
+  | {
+      ok: false;
+      error: SandboxApiError;
+      /** failed before the action ran: answer also carries X-Kaltura headers */ preDispatch: boolean;
+      file: boolean;
+    };
 
 /** What the dispatcher needs to know of the HTTP request itself. */
 export interface RequestInfo {
@@ -66,20 +81,44 @@ export interface RequestInfo {
   origin: string;
 }
 
-export async function runCall(deps: DispatchDeps, serviceName: string, actionName: string, params: ParamBag, request: RequestInfo): Promise<CallOutcome> {
+export async function runCall(
+  deps: DispatchDeps,
+  serviceName: string,
+  actionName: string,
+  params: ParamBag,
+  request: RequestInfo,
+): Promise<CallOutcome> {
   const service = SERVICES[serviceName.toLowerCase()];
   if (!service || !Object.prototype.hasOwnProperty.call(SERVICES, serviceName.toLowerCase())) {
-    return { ok: false, error: new SandboxApiError('SERVICE_DOES_NOT_EXISTS', [serviceName]), preDispatch: true, file: false };
+    return {
+      ok: false,
+      error: new SandboxApiError('SERVICE_DOES_NOT_EXISTS', [serviceName]),
+      preDispatch: true,
+      file: false,
+    };
   }
-  const action = Object.prototype.hasOwnProperty.call(service, actionName.toLowerCase()) ? service[actionName.toLowerCase()] : undefined;
+  const action = Object.prototype.hasOwnProperty.call(service, actionName.toLowerCase())
+    ? service[actionName.toLowerCase()]
+    : undefined;
   if (!action) {
-    return { ok: false, error: new SandboxApiError('ACTION_DOES_NOT_EXISTS', [actionName, serviceName]), preDispatch: true, file: false };
+    return {
+      ok: false,
+      error: new SandboxApiError('ACTION_DOES_NOT_EXISTS', [actionName, serviceName]),
+      preDispatch: true,
+      file: false,
+    };
   }
   const callName = `${serviceName.toLowerCase()}->${actionName.toLowerCase()}`;
   const nowMs = deps.now();
   let session;
   try {
-    session = resolveSession(params, action.access, { store: deps.store, nowMs, ksAges: deps.ksAges, ksLifetimeSeconds: deps.ksLifetimeSeconds(), callName });
+    session = resolveSession(params, action.access, {
+      store: deps.store,
+      nowMs,
+      ksAges: deps.ksAges,
+      ksLifetimeSeconds: deps.ksLifetimeSeconds(),
+      callName,
+    });
   } catch (e) {
     return { ok: false, error: toApiError(e), preDispatch: true, file: action.file ?? false };
   }
@@ -113,7 +152,11 @@ const INHERITED = ['clientTag', 'ks', 'partnerId'];
  * Runs sub-requests "N" (nested objects; flat "N:param" keys arrive already nested) from the lowest index
  * (at most 1) upwards without gaps, stopping at the first index lacking service or action, as Kaltura does.
  */
-export async function runMultiRequest(deps: DispatchDeps, params: ParamBag, request: RequestInfo): Promise<(ApiValue | SandboxApiError)[]> {
+export async function runMultiRequest(
+  deps: DispatchDeps,
+  params: ParamBag,
+  request: RequestInfo,
+): Promise<(ApiValue | SandboxApiError)[]> {
   const indices = Object.keys(params)
     .filter((k) => /^\d+$/.test(k))
     .map(Number);
@@ -128,7 +171,8 @@ export async function runMultiRequest(deps: DispatchDeps, params: ParamBag, requ
     const action = optString(raw, 'action');
     if (!service || !action) break;
     const sub: ParamBag = { ...raw };
-    for (const name of INHERITED) if (sub[name] === undefined && params[name] !== undefined) sub[name] = params[name] as ParamValue;
+    for (const name of INHERITED)
+      if (sub[name] === undefined && params[name] !== undefined) sub[name] = params[name] as ParamValue;
     delete sub.format;
     const resolved = substituteReferences(sub, results) as ParamBag;
     const outcome = await runCall(deps, service, action, resolved, request);

@@ -3,7 +3,13 @@
 import crypto from 'node:crypto';
 import type { ApiObject } from '../wire/serialize.js';
 import type { SandboxStore } from './store.js';
-import { NodeStatus, type ConversionProfileRecord, type EntryRecord, type NodeRecord, type UploadTokenRecord } from './types.js';
+import {
+  NodeStatus,
+  type ConversionProfileRecord,
+  type EntryRecord,
+  type NodeRecord,
+  type UploadTokenRecord,
+} from './types.js';
 
 export interface EntryView {
   /** admin KS (or the media server): sees streamPassword and the broadcasting URLs */
@@ -27,7 +33,12 @@ export function liveStatusOf(nodes: readonly NodeRecord[], entryId: string): num
   return rank[best] ?? NodeStatus.STOPPED;
 }
 
-export function entryToApi(entry: EntryRecord, store: SandboxStore, view: EntryView, objectType = 'KalturaLiveStreamEntry'): ApiObject {
+export function entryToApi(
+  entry: EntryRecord,
+  store: SandboxStore,
+  view: EntryView,
+  objectType = 'KalturaLiveStreamEntry',
+): ApiObject {
   const urls = view.admin;
   return {
     streamPassword: view.admin ? entry.streamPassword : null,

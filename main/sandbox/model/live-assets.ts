@@ -26,7 +26,8 @@ export function syncLiveAssets(state: SandboxState, entry: EntryRecord, nowSecon
   let changed = state.liveAssets.length !== before;
   const have = new Set(state.liveAssets.filter((a) => a.entryId === entry.id).map((a) => a.flavorParamsId));
   let anchorPlaced = false;
-  const taken = (id: string): boolean => state.liveAssets.some((a) => a.id === id) || state.entries.some((e) => e.id === id);
+  const taken = (id: string): boolean =>
+    state.liveAssets.some((a) => a.id === id) || state.entries.some((e) => e.id === id);
   for (const paramsId of wanted) {
     if (have.has(paramsId)) continue;
     const params = state.liveParams.find((p) => p.id === paramsId);
@@ -35,7 +36,14 @@ export function syncLiveAssets(state: SandboxState, entry: EntryRecord, nowSecon
       tags.push(RECORDING_ANCHOR_TAG);
       anchorPlaced = true;
     }
-    const asset: LiveAssetRecord = { id: assetId(taken), entryId: entry.id, partnerId: entry.partnerId, flavorParamsId: paramsId, tags: tags.join(','), createdAtSeconds: nowSeconds };
+    const asset: LiveAssetRecord = {
+      id: assetId(taken),
+      entryId: entry.id,
+      partnerId: entry.partnerId,
+      flavorParamsId: paramsId,
+      tags: tags.join(','),
+      createdAtSeconds: nowSeconds,
+    };
     state.liveAssets.push(asset);
     have.add(paramsId);
     changed = true;
@@ -46,6 +54,8 @@ export function syncLiveAssets(state: SandboxState, entry: EntryRecord, nowSecon
 /** Gives every entry without live assets its assets (state files older than live assets). */
 export function syncMissingLiveAssets(state: SandboxState, nowSeconds: number): boolean {
   let changed = false;
-  for (const entry of state.entries) if (!state.liveAssets.some((a) => a.entryId === entry.id)) changed = syncLiveAssets(state, entry, nowSeconds) || changed;
+  for (const entry of state.entries)
+    if (!state.liveAssets.some((a) => a.entryId === entry.id))
+      changed = syncLiveAssets(state, entry, nowSeconds) || changed;
   return changed;
 }

@@ -28,7 +28,11 @@ const LoginsFileSchema = z.object({ logins: z.array(LoginRecordSchema) });
 
 function randomPassword(): string {
   // letters and digits only: easy to copy from the Sandbox screen, 16 characters of entropy
-  return crypto.randomBytes(12).toString('base64').replace(/[^A-Za-z0-9]/g, 'x').slice(0, 16);
+  return crypto
+    .randomBytes(12)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, 'x')
+    .slice(0, 16);
 }
 
 export function passwordsEqual(a: string, b: string): boolean {
@@ -52,11 +56,26 @@ export class SandboxLogins {
         writeJsonAtomic(file, { logins: this.logins }, 0o600);
       }
     } else {
-      if (loaded.kind === 'corrupt') logger.error(`sandbox file logins.json is unreadable (${loaded.report.reason}); kept it as ${loaded.report.keptAs} and made new logins`);
+      if (loaded.kind === 'corrupt')
+        logger.error(
+          `sandbox file logins.json is unreadable (${loaded.report.reason}); kept it as ${loaded.report.keptAs} and made new logins`,
+        );
       this.logins = [
         // the producer login belongs to two partners (102 by default) to rehearse switching partner
-        { loginId: PRODUCER_LOGIN_ID, password: randomPassword(), partnerIds: [SEED_PARTNER_ID, SECOND_PARTNER_ID], isAdmin: true, otpSecret: null },
-        { loginId: PRODUCER_2FA_LOGIN_ID, password: randomPassword(), partnerIds: [SEED_PARTNER_ID], isAdmin: true, otpSecret: randomBase32(32) },
+        {
+          loginId: PRODUCER_LOGIN_ID,
+          password: randomPassword(),
+          partnerIds: [SEED_PARTNER_ID, SECOND_PARTNER_ID],
+          isAdmin: true,
+          otpSecret: null,
+        },
+        {
+          loginId: PRODUCER_2FA_LOGIN_ID,
+          password: randomPassword(),
+          partnerIds: [SEED_PARTNER_ID],
+          isAdmin: true,
+          otpSecret: randomBase32(32),
+        },
       ];
       writeJsonAtomic(file, { logins: this.logins }, 0o600);
     }

@@ -8,10 +8,22 @@ import { buildEntry, randomHex, seedState } from './entry-factory.js';
 import { loadJson, writeJsonAtomic, type CorruptFileReport } from './persist.js';
 import { seedMediaServerNode } from './server-nodes.js';
 import {
-  MEDIA_SERVER_PARTNER_ID, SECOND_PARTNER_ID, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, SandboxStateSchema, SecretsSchema, type SandboxSecrets, type SandboxState,
+  MEDIA_SERVER_PARTNER_ID,
+  SECOND_PARTNER_ID,
+  SEED_ENTRY_ID,
+  SEED_ENTRY_TOKEN,
+  SEED_PARTNER_ID,
+  SandboxStateSchema,
+  SecretsSchema,
+  type SandboxSecrets,
+  type SandboxState,
 } from './types.js';
 
-export function openSandboxFiles(dir: string, now: () => number, onCorrupt: (report: CorruptFileReport) => void): { state: SandboxState; secrets: SandboxSecrets } {
+export function openSandboxFiles(
+  dir: string,
+  now: () => number,
+  onCorrupt: (report: CorruptFileReport) => void,
+): { state: SandboxState; secrets: SandboxSecrets } {
   const statePath = path.join(dir, 'state.json');
   const secretsPath = path.join(dir, 'secrets.json');
   let secrets: SandboxSecrets;
@@ -22,7 +34,9 @@ export function openSandboxFiles(dir: string, now: () => number, onCorrupt: (rep
     secrets = loadedSecrets.value;
   } else {
     if (loadedSecrets.kind === 'corrupt') onCorrupt(loadedSecrets.report);
-    secrets = { adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) } };
+    secrets = {
+      adminSecrets: { [String(SEED_PARTNER_ID)]: randomHex(16), [String(MEDIA_SERVER_PARTNER_ID)]: randomHex(16) },
+    };
     writeJsonAtomic(secretsPath, secrets, 0o600);
   }
   const loadedState = loadJson(statePath, SandboxStateSchema, now());
@@ -46,9 +60,22 @@ export function openSandboxFiles(dir: string, now: () => number, onCorrupt: (rep
   // partner -5 is Kaltura's own media server: in SaaS/on-prem mode its nodes are registered by Kaltura's
   // operators, so the seed has this machine registered there (an eCDN partner's station registers itself)
   state.serverNodes.push(seedMediaServerNode(os.hostname(), state.nextSeq++, nowSeconds));
-  for (const p of state.partners) if (!secrets.adminSecrets[String(p.id)]) secrets.adminSecrets[String(p.id)] = randomHex(16);
+  for (const p of state.partners)
+    if (!secrets.adminSecrets[String(p.id)]) secrets.adminSecrets[String(p.id)] = randomHex(16);
   writeJsonAtomic(secretsPath, secrets, 0o600);
-  state.entries.push(buildEntry({ partnerId: SEED_PARTNER_ID, name: 'Rehearsal stream', id: SEED_ENTRY_ID, streamPassword: SEED_ENTRY_TOKEN, dvr: true }, state, now()));
+  state.entries.push(
+    buildEntry(
+      {
+        partnerId: SEED_PARTNER_ID,
+        name: 'Rehearsal stream',
+        id: SEED_ENTRY_ID,
+        streamPassword: SEED_ENTRY_TOKEN,
+        dvr: true,
+      },
+      state,
+      now(),
+    ),
+  );
   writeJsonAtomic(statePath, state);
   return { state, secrets };
 }

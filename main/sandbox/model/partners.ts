@@ -11,8 +11,12 @@ export interface PartnerSettingsPatch {
 }
 
 export function applyPartnerPatch(partner: PartnerRecord, patch: PartnerSettingsPatch): PartnerRecord {
-  for (const [name, value] of [['maxLiveStreamInputs', patch.maxLiveStreamInputs], ['maxLiveStreamOutputs', patch.maxLiveStreamOutputs]] as const) {
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) throw new Error(`${name} must be a whole number >= 0, got ${String(value)}`);
+  for (const [name, value] of [
+    ['maxLiveStreamInputs', patch.maxLiveStreamInputs],
+    ['maxLiveStreamOutputs', patch.maxLiveStreamOutputs],
+  ] as const) {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0))
+      throw new Error(`${name} must be a whole number >= 0, got ${String(value)}`);
   }
   if (patch.features) partner.features = { ...partner.features, ...patch.features };
   if (patch.maxLiveStreamInputs !== undefined) partner.maxLiveStreamInputs = patch.maxLiveStreamInputs;
@@ -21,5 +25,11 @@ export function applyPartnerPatch(partner: PartnerRecord, patch: PartnerSettings
 }
 
 export function toSandboxPartner(p: PartnerRecord): SandboxPartner {
-  return { partnerId: p.id, name: p.name, features: { ...p.features }, maxLiveStreamInputs: p.maxLiveStreamInputs, maxLiveStreamOutputs: p.maxLiveStreamOutputs };
+  return {
+    partnerId: p.id,
+    name: p.name,
+    features: { ...p.features },
+    maxLiveStreamInputs: p.maxLiveStreamInputs,
+    maxLiveStreamOutputs: p.maxLiveStreamOutputs,
+  };
 }

@@ -20,7 +20,8 @@ export function writeJsonAtomic(file: string, value: unknown, mode = 0o644): voi
   fs.renameSync(tmp, file);
 }
 
-export type LoadResult<T> = { kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'corrupt'; report: CorruptFileReport };
+export type LoadResult<T> =
+  { kind: 'missing' } | { kind: 'ok'; value: T } | { kind: 'corrupt'; report: CorruptFileReport };
 
 /** Reads and validates a JSON file; an unreadable one is renamed aside and reported, never deleted. */
 export function loadJson<T>(file: string, schema: z.ZodType<T>, nowMs: number): LoadResult<T> {

@@ -21,7 +21,13 @@ const base = {
   constantBitrate: false,
 } satisfies Partial<LiveParams>;
 
-const rung = (id: number, systemName: string, videoCodec: string, width: number, videoBitrateKbps: number): LiveParams => ({
+const rung = (
+  id: number,
+  systemName: string,
+  videoCodec: string,
+  width: number,
+  videoBitrateKbps: number,
+): LiveParams => ({
   ...base,
   id,
   name: systemName.replace(/_/g, ' '),
@@ -38,12 +44,36 @@ const rung = (id: number, systemName: string, videoCodec: string, width: number,
 
 export function defaultLiveParams(): LiveParams[] {
   return [
-    { ...base, id: 32, name: 'Source', systemName: 'Source', tags: 'source,ingest,web,mbr', streamSuffix: '1', videoCodec: 'copy' },
+    {
+      ...base,
+      id: 32,
+      name: 'Source',
+      systemName: 'Source',
+      tags: 'source,ingest,web,mbr',
+      streamSuffix: '1',
+      videoCodec: 'copy',
+    },
     rung(33, 'Basic_Small_400', 'h264b', 480, 400),
     rung(34, 'Basic_Small_600', 'h264b', 640, 600),
     rung(35, 'SD_Small_900', 'h264m', 640, 900),
-    { ...base, id: 36, name: 'Ingest 2', systemName: 'Ingest_2', tags: 'ingest,web,mbr', streamSuffix: '2', videoCodec: 'copy' },
-    { ...base, id: 37, name: 'Ingest 3', systemName: 'Ingest_3', tags: 'ingest,web,mbr', streamSuffix: '3', videoCodec: 'copy' },
+    {
+      ...base,
+      id: 36,
+      name: 'Ingest 2',
+      systemName: 'Ingest_2',
+      tags: 'ingest,web,mbr',
+      streamSuffix: '2',
+      videoCodec: 'copy',
+    },
+    {
+      ...base,
+      id: 37,
+      name: 'Ingest 3',
+      systemName: 'Ingest_3',
+      tags: 'ingest,web,mbr',
+      streamSuffix: '3',
+      videoCodec: 'copy',
+    },
   ];
 }
 

@@ -40,10 +40,21 @@ export class RecordedEntryTable {
     const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
     let id: string;
     do id = '0_' + Array.from(crypto.randomBytes(8), (b) => alphabet[b % alphabet.length]).join('');
-    while (state.entries.some((e) => e.id === id) || state.recordedEntries.some((r) => r.id === id) || state.liveAssets.some((a) => a.id === id));
+    while (
+      state.entries.some((e) => e.id === id) ||
+      state.recordedEntries.some((r) => r.id === id) ||
+      state.liveAssets.some((a) => a.id === id)
+    );
     const sessions = state.recordedEntries.filter((r) => r.rootEntryId === live.id).length;
     const name = live.recordStatus === 2 && sessions > 0 ? `${live.name} ${sessions + 1}` : live.name;
-    const record: RecordedEntryRecord = { id, partnerId: live.partnerId, rootEntryId: live.id, name, createdAtSeconds: this.nowSeconds(), flavors: [] };
+    const record: RecordedEntryRecord = {
+      id,
+      partnerId: live.partnerId,
+      rootEntryId: live.id,
+      name,
+      createdAtSeconds: this.nowSeconds(),
+      flavors: [],
+    };
     state.recordedEntries.push(record);
     this.save();
     return record;
@@ -54,10 +65,16 @@ export class RecordedEntryTable {
     const current = this.get(live.recordedEntryId);
     if (!current) return true;
     if (live.recordStatus === 2) {
-      return live.lastBroadcastEndTime + SESSION_RECONNECT_TIMEOUT_SECONDS < live.currentBroadcastStartTime && current.createdAtSeconds < live.currentBroadcastStartTime;
+      return (
+        live.lastBroadcastEndTime + SESSION_RECONNECT_TIMEOUT_SECONDS < live.currentBroadcastStartTime &&
+        current.createdAtSeconds < live.currentBroadcastStartTime
+      );
     }
     const lengthSeconds = Math.max(0, ...current.flavors.map((f) => f.durationSeconds));
-    return current.createdAtSeconds < this.nowSeconds() - APPENDED_MAX_AGE_SECONDS || lengthSeconds > RECORDING_LIMIT_LENGTH_SECONDS;
+    return (
+      current.createdAtSeconds < this.nowSeconds() - APPENDED_MAX_AGE_SECONDS ||
+      lengthSeconds > RECORDING_LIMIT_LENGTH_SECONDS
+    );
   }
 
   private fileFor(record: RecordedEntryRecord, ref: RecordedFlavorRef, ext: string): string {
@@ -80,7 +97,12 @@ export class RecordedEntryTable {
   }
 
   /** setRecordedContent: the whole file becomes the flavor; a second file for a flavor that has one is ignored (no flavor: replaced, like media.updateContent). */
-  setContent(record: RecordedEntryRecord, ref: RecordedFlavorRef, source: string | null, durationSeconds: number): boolean {
+  setContent(
+    record: RecordedEntryRecord,
+    ref: RecordedFlavorRef,
+    source: string | null,
+    durationSeconds: number,
+  ): boolean {
     const existing = record.flavors.find((f) => f.flavorParamsId === ref.flavorParamsId);
     if (existing && ref.flavorParamsId !== null) return false;
     const file = this.fileFor(record, ref, extOf(source, '.mp4'));

@@ -4,7 +4,13 @@
 import { SandboxApiError } from '../errors.js';
 import { isBag, optInt, optString, getRaw, type ParamBag, type ParamValue } from '../wire/params.js';
 import type { ApiObject, ApiValue } from '../wire/serialize.js';
-import { ABSTRACT_SERVER_NODE_TYPES, SERVER_NODE_TYPES, statusAsRead, type NewServerNode, type ServerNodePatch } from './server-nodes.js';
+import {
+  ABSTRACT_SERVER_NODE_TYPES,
+  SERVER_NODE_TYPES,
+  statusAsRead,
+  type NewServerNode,
+  type ServerNodePatch,
+} from './server-nodes.js';
 import type { ServerNodeRecord } from './types.js';
 
 type FieldKind = 'string' | 'int' | 'keyValues';
@@ -12,15 +18,30 @@ type FieldKind = 'string' | 'int' | 'keyValues';
 /** The subclass fields, per class, in the order Kaltura writes them (the most derived class first). */
 const CLASS_FIELDS: Readonly<Record<string, readonly [string, FieldKind][]>> = {
   KalturaWowzaMediaServerNode: [
-    ['appPrefix', 'string'], ['transcoder', 'string'], ['GPUID', 'string'], ['liveServicePort', 'int'], ['liveServiceProtocol', 'string'], ['liveServiceInternalDomain', 'string'],
-    ['applicationName', 'string'], ['mediaServerPortConfig', 'keyValues'], ['mediaServerPlaybackDomainConfig', 'keyValues'],
-    ['deliveryProfileIds', 'keyValues'], ['config', 'string'],
+    ['appPrefix', 'string'],
+    ['transcoder', 'string'],
+    ['GPUID', 'string'],
+    ['liveServicePort', 'int'],
+    ['liveServiceProtocol', 'string'],
+    ['liveServiceInternalDomain', 'string'],
+    ['applicationName', 'string'],
+    ['mediaServerPortConfig', 'keyValues'],
+    ['mediaServerPlaybackDomainConfig', 'keyValues'],
+    ['deliveryProfileIds', 'keyValues'],
+    ['config', 'string'],
   ],
   KalturaLiveClusterMediaServerNode: [
-    ['applicationName', 'string'], ['mediaServerPortConfig', 'keyValues'], ['mediaServerPlaybackDomainConfig', 'keyValues'],
-    ['deliveryProfileIds', 'keyValues'], ['config', 'string'],
+    ['applicationName', 'string'],
+    ['mediaServerPortConfig', 'keyValues'],
+    ['mediaServerPlaybackDomainConfig', 'keyValues'],
+    ['deliveryProfileIds', 'keyValues'],
+    ['config', 'string'],
   ],
-  KalturaEdgeServerNode: [['playbackDomain', 'string'], ['deliveryProfileIds', 'keyValues'], ['config', 'string']],
+  KalturaEdgeServerNode: [
+    ['playbackDomain', 'string'],
+    ['deliveryProfileIds', 'keyValues'],
+    ['config', 'string'],
+  ],
 };
 
 /** Defaults a new node of the class gets (MediaServerNode: applicationName kLive; Wowza: liveServicePort 888, http). */
@@ -37,7 +58,10 @@ function readKeyValues(raw: ParamValue, name: string): { key: string; value: str
   const items: ParamValue[] = Array.isArray(raw)
     ? raw
     : isBag(raw)
-      ? Object.keys(raw).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)).map((k) => raw[k] as ParamValue)
+      ? Object.keys(raw)
+          .filter((k) => /^\d+$/.test(k))
+          .sort((a, b) => Number(a) - Number(b))
+          .map((k) => raw[k] as ParamValue)
       : (() => {
           throw new SandboxApiError('INVALID_PARAMETER_VALUE', [name, typeof raw === 'string' ? raw : '[value]']);
         })();
@@ -106,7 +130,8 @@ export function readServerNodePatch(bag: ParamBag, node: ServerNodeRecord): Serv
   const base = readBase(bag);
   for (const name of ['name', 'hostName'] as const) {
     if (base[name] === null) throw new SandboxApiError('PROPERTY_VALIDATION_CANNOT_BE_NULL', [name]);
-    if (base[name] !== undefined && (base[name] as string).length < 1) throw new SandboxApiError('PROPERTY_VALIDATION_MIN_LENGTH', [name, 1]);
+    if (base[name] !== undefined && (base[name] as string).length < 1)
+      throw new SandboxApiError('PROPERTY_VALIDATION_MIN_LENGTH', [name, 1]);
   }
   const patch: ServerNodePatch = { fields: readFields(bag, node.objectType) };
   for (const name of BASE_STRINGS) {
@@ -120,14 +145,19 @@ export function readServerNodePatch(bag: ParamBag, node: ServerNodeRecord): Serv
 
 function keyValuesToApi(value: unknown): ApiValue {
   if (!Array.isArray(value)) return null;
-  return value.map((kv: { key: string; value: string }) => ({ key: kv.key, value: kv.value, objectType: 'KalturaKeyValue' }));
+  return value.map((kv: { key: string; value: string }) => ({
+    key: kv.key,
+    value: kv.value,
+    objectType: 'KalturaKeyValue',
+  }));
 }
 
 export function serverNodeToApi(node: ServerNodeRecord, nowSeconds: number): ApiObject {
   const out: ApiObject = {};
   for (const [name, kind] of CLASS_FIELDS[node.objectType] ?? []) {
     const value = node.fields[name];
-    out[name] = value === undefined || value === null ? null : kind === 'keyValues' ? keyValuesToApi(value) : (value as ApiValue);
+    out[name] =
+      value === undefined || value === null ? null : kind === 'keyValues' ? keyValuesToApi(value) : (value as ApiValue);
   }
   return {
     ...out,

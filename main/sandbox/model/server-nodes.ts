@@ -24,7 +24,11 @@ export function isMediaServerType(type: string): boolean {
 
 /** KalturaServerNode::doFromObject: a stale heartbeat reads as NOT_REGISTERED unless the node is DISABLED. */
 export function statusAsRead(node: ServerNodeRecord, nowSeconds: number): number {
-  if (node.status !== ServerNodeStatus.DISABLED && node.heartbeatTime !== null && node.heartbeatTime < nowSeconds - SERVER_NODE_TTL_SECONDS) {
+  if (
+    node.status !== ServerNodeStatus.DISABLED &&
+    node.heartbeatTime !== null &&
+    node.heartbeatTime < nowSeconds - SERVER_NODE_TTL_SECONDS
+  ) {
     return ServerNodeStatus.NOT_REGISTERED;
   }
   return node.status;
@@ -39,7 +43,12 @@ export function isRegistered(node: ServerNodeRecord, nowSeconds: number): boolea
 }
 
 /** ServerNodePeer::retrieveActiveServerNode's criteria: exact host name, not DISABLED (DELETED never matches). */
-export function isActiveMatch(node: ServerNodeRecord, hostName: string, partnerId: number | null, type: string | null): boolean {
+export function isActiveMatch(
+  node: ServerNodeRecord,
+  hostName: string,
+  partnerId: number | null,
+  type: string | null,
+): boolean {
   return (
     node.hostName === hostName &&
     node.status !== ServerNodeStatus.DISABLED &&
@@ -97,7 +106,14 @@ export class ServerNodeTable {
   add(input: NewServerNode): ServerNodeRecord {
     this.checkUnique(input.partnerId, input.type, input.hostName, input.systemName, null);
     const nowS = this.nowSeconds();
-    const node: ServerNodeRecord = { ...input, id: this.nextId(), status: ServerNodeStatus.DISABLED, heartbeatTime: null, createdAtSeconds: nowS, updatedAtSeconds: nowS };
+    const node: ServerNodeRecord = {
+      ...input,
+      id: this.nextId(),
+      status: ServerNodeStatus.DISABLED,
+      heartbeatTime: null,
+      createdAtSeconds: nowS,
+      updatedAtSeconds: nowS,
+    };
     this.state().serverNodes.push(node);
     this.save();
     return node;
@@ -111,15 +127,29 @@ export class ServerNodeTable {
     const existing = this.findActive(hostName, partnerId, WOWZA_MEDIA_SERVER_TYPE);
     if (existing) return existing;
     const node = this.add({
-      partnerId, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
-      systemName: null, description: null, tags: null, parentId: null, environment: null,
+      partnerId,
+      type: WOWZA_MEDIA_SERVER_TYPE,
+      objectType: 'KalturaWowzaMediaServerNode',
+      name: hostName,
+      hostName,
+      systemName: null,
+      description: null,
+      tags: null,
+      parentId: null,
+      environment: null,
       fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
     });
     return this.setStatus(node, ServerNodeStatus.ACTIVE);
   }
 
   update(node: ServerNodeRecord, patch: ServerNodePatch): ServerNodeRecord {
-    this.checkUnique(node.partnerId, node.type, patch.hostName ?? node.hostName, patch.systemName === undefined ? node.systemName : patch.systemName, node.id);
+    this.checkUnique(
+      node.partnerId,
+      node.type,
+      patch.hostName ?? node.hostName,
+      patch.systemName === undefined ? node.systemName : patch.systemName,
+      node.id,
+    );
     const { fields, ...rest } = patch;
     Object.assign(node, rest);
     if (fields) node.fields = { ...node.fields, ...fields };
@@ -146,19 +176,38 @@ export class ServerNodeTable {
   }
 
   /** Unique per type among the partner's nodes (the service's partner filter scopes Kaltura's check). */
-  private checkUnique(partnerId: number, type: string, hostName: string, systemName: string | null, selfId: number | null): void {
+  private checkUnique(
+    partnerId: number,
+    type: string,
+    hostName: string,
+    systemName: string | null,
+    selfId: number | null,
+  ): void {
     const others = this.all().filter((n) => n.partnerId === partnerId && n.type === type && n.id !== selfId);
     if (others.some((n) => n.hostName === hostName)) throw new SandboxApiError('HOST_NAME_ALREADY_EXISTS', [hostName]);
-    if (systemName && others.some((n) => n.systemName === systemName)) throw new SandboxApiError('SYSTEM_NAME_ALREADY_EXISTS', [systemName]);
+    if (systemName && others.some((n) => n.systemName === systemName))
+      throw new SandboxApiError('SYSTEM_NAME_ALREADY_EXISTS', [systemName]);
   }
 }
 
 /** The seed's partner -5 node for this machine: ACTIVE, no heartbeat (always registered), application kLive. */
 export function seedMediaServerNode(hostName: string, id: number, nowSeconds: number): ServerNodeRecord {
   return {
-    id, partnerId: -5, type: WOWZA_MEDIA_SERVER_TYPE, objectType: 'KalturaWowzaMediaServerNode', name: hostName, hostName,
-    systemName: null, description: 'this machine, registered as a Kaltura media server (SaaS/on-prem mode)', tags: null, parentId: null, environment: null,
-    status: ServerNodeStatus.ACTIVE, heartbeatTime: null, createdAtSeconds: nowSeconds, updatedAtSeconds: nowSeconds,
+    id,
+    partnerId: -5,
+    type: WOWZA_MEDIA_SERVER_TYPE,
+    objectType: 'KalturaWowzaMediaServerNode',
+    name: hostName,
+    hostName,
+    systemName: null,
+    description: 'this machine, registered as a Kaltura media server (SaaS/on-prem mode)',
+    tags: null,
+    parentId: null,
+    environment: null,
+    status: ServerNodeStatus.ACTIVE,
+    heartbeatTime: null,
+    createdAtSeconds: nowSeconds,
+    updatedAtSeconds: nowSeconds,
     fields: { applicationName: 'kLive', liveServicePort: 888, liveServiceProtocol: 'http' },
   };
 }

@@ -12,9 +12,20 @@ import { applyPartnerPatch, toSandboxPartner, type PartnerSettingsPatch } from '
 import { RecordedEntryTable } from './recorded.js';
 import { ServerNodeTable } from './server-nodes.js';
 import {
-  ENTRY_ID_PATTERN, SEED_PARTNER_ID,
-  type BeaconRecord, type ConversionProfileRecord, type EntryRecord, type LiveAssetRecord, type LiveParams, type NodeRecord,
-  type PartnerRecord, type RecordingRecord, type ServerNodeRecord, type SandboxSecrets, type SandboxState, type UploadTokenRecord,
+  ENTRY_ID_PATTERN,
+  SEED_PARTNER_ID,
+  type BeaconRecord,
+  type ConversionProfileRecord,
+  type EntryRecord,
+  type LiveAssetRecord,
+  type LiveParams,
+  type NodeRecord,
+  type PartnerRecord,
+  type RecordingRecord,
+  type ServerNodeRecord,
+  type SandboxSecrets,
+  type SandboxState,
+  type UploadTokenRecord,
 } from './types.js';
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
@@ -53,12 +64,24 @@ export class SandboxStore {
   ) {
     const opened = openSandboxFiles(dir, now, (report) => {
       this.corruptFiles.push(report);
-      logger.error(`sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`);
+      logger.error(
+        `sandbox file ${path.basename(report.path)} is unreadable (${report.reason}); kept it as ${report.keptAs} and started fresh`,
+      );
     });
     this.secrets = opened.secrets;
     this.state = opened.state;
-    this.serverNodes = new ServerNodeTable(() => this.state, () => this.save(), () => this.nowSeconds(), () => this.nextSeq());
-    this.recordedEntries = new RecordedEntryTable(() => this.state, () => this.save(), () => this.nowSeconds(), path.join(dir, 'recorded'));
+    this.serverNodes = new ServerNodeTable(
+      () => this.state,
+      () => this.save(),
+      () => this.nowSeconds(),
+      () => this.nextSeq(),
+    );
+    this.recordedEntries = new RecordedEntryTable(
+      () => this.state,
+      () => this.save(),
+      () => this.nowSeconds(),
+      path.join(dir, 'recorded'),
+    );
     // entries from a state file older than live assets get theirs now
     if (syncMissingLiveAssets(this.state, this.nowSeconds())) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
@@ -117,12 +140,17 @@ export class SandboxStore {
 
   private mustPartner(id: number): PartnerRecord {
     const partner = this.state.partners.find((p) => p.id === id);
-    if (!partner) throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`);
+    if (!partner)
+      throw new Error(
+        `unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`,
+      );
     return partner;
   }
 
   adminSecret(partnerId: number): string | undefined {
-    return this.state.partners.some((p) => p.id === partnerId) ? this.secrets.adminSecrets[String(partnerId)] : undefined;
+    return this.state.partners.some((p) => p.id === partnerId)
+      ? this.secrets.adminSecrets[String(partnerId)]
+      : undefined;
   }
 
   // ---- profiles ----
@@ -141,7 +169,12 @@ export class SandboxStore {
 
   /** For the UI (shared/sandbox.ts ConversionProfile). */
   listProfiles(): ConversionProfile[] {
-    return this.state.conversionProfiles.map((p) => ({ id: p.id, name: p.name, description: p.description, isDefault: p.isDefault }));
+    return this.state.conversionProfiles.map((p) => ({
+      id: p.id,
+      name: p.name,
+      description: p.description,
+      isDefault: p.isDefault,
+    }));
   }
 
   // ---- entries ----
@@ -183,7 +216,8 @@ export class SandboxStore {
       entry.name = patch.name.trim();
     }
     if (patch.conversionProfileId !== undefined) {
-      if (!this.profileRecord(patch.conversionProfileId)) throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
+      if (!this.profileRecord(patch.conversionProfileId))
+        throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
       const changed = entry.conversionProfileId !== patch.conversionProfileId;
       entry.conversionProfileId = patch.conversionProfileId;
       if (changed) syncLiveAssets(this.state, entry, this.nowSeconds());
@@ -246,14 +280,40 @@ export class SandboxStore {
     return this.state.nodes;
   }
 
-  upsertNode(entry: EntryRecord, serverType: number, hostname: string, applicationName: string | null, status: number, serverNodeId: number | null): NodeRecord {
+  upsertNode(
+    entry: EntryRecord,
+    serverType: number,
+    hostname: string,
+    applicationName: string | null,
+    status: number,
+    serverNodeId: number | null,
+  ): NodeRecord {
     const nowS = this.nowSeconds();
     let node = this.nodes().find((n) => n.entryId === entry.id && n.serverType === serverType);
     if (!node) {
-      node = { id: this.nextSeq(), entryId: entry.id, partnerId: entry.partnerId, serverType, hostname, applicationName, status, createdAtSeconds: nowS, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId };
+      node = {
+        id: this.nextSeq(),
+        entryId: entry.id,
+        partnerId: entry.partnerId,
+        serverType,
+        hostname,
+        applicationName,
+        status,
+        createdAtSeconds: nowS,
+        updatedAtSeconds: nowS,
+        renewedAtMs: this.now(),
+        serverNodeId,
+      };
       this.state.nodes.push(node);
     }
-    Object.assign(node, { hostname, applicationName: applicationName ?? node.applicationName, status, updatedAtSeconds: nowS, renewedAtMs: this.now(), serverNodeId });
+    Object.assign(node, {
+      hostname,
+      applicationName: applicationName ?? node.applicationName,
+      status,
+      updatedAtSeconds: nowS,
+      renewedAtMs: this.now(),
+      serverNodeId,
+    });
     this.save();
     return node;
   }
@@ -308,7 +368,10 @@ export class SandboxStore {
     return this.state.recordings;
   }
 
-  addRecording(record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> & Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>): RecordingRecord {
+  addRecording(
+    record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> &
+      Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>,
+  ): RecordingRecord {
     const full = { recordedEntryId: null, flavorParamsId: null, ...record, seq: this.nextSeq(), atMs: this.now() };
     this.state.recordings.push(full);
     this.save();

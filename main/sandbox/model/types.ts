@@ -56,7 +56,13 @@ export const PartnerFeaturesSchema = z.object({
 export type PartnerFeatures = z.infer<typeof PartnerFeaturesSchema>;
 
 /** A correctly enabled eCDN partner (the seed's partner 102). */
-export const ECDN_PARTNER_FEATURES: PartnerFeatures = { liveStream: true, serverNode: true, hybridEcdn: true, kalturaRecording: false, liveStreamTranscode: true };
+export const ECDN_PARTNER_FEATURES: PartnerFeatures = {
+  liveStream: true,
+  serverNode: true,
+  hybridEcdn: true,
+  kalturaRecording: false,
+  liveStreamTranscode: true,
+};
 /** Kaltura's default limits (partner_max_live_stream_inputs / _outputs = 10). */
 export const DEFAULT_MAX_LIVE_STREAM_INPUTS = 10;
 export const DEFAULT_MAX_LIVE_STREAM_OUTPUTS = 10;
@@ -168,7 +174,15 @@ export const RecordedEntryRecordSchema = z.object({
   name: z.string(),
   createdAtSeconds: z.number(),
   /** one file per flavor: appended segments are concatenated, a setRecordedContent file replaces nothing (first wins) */
-  flavors: z.array(z.object({ flavorParamsId: z.number().int().nullable(), assetId: z.string().nullable(), file: z.string(), durationSeconds: z.number(), parts: z.number().int() })),
+  flavors: z.array(
+    z.object({
+      flavorParamsId: z.number().int().nullable(),
+      assetId: z.string().nullable(),
+      file: z.string(),
+      durationSeconds: z.number(),
+      parts: z.number().int(),
+    }),
+  ),
 });
 export type RecordedEntryRecord = z.infer<typeof RecordedEntryRecordSchema>;
 
@@ -249,4 +263,11 @@ export const SECOND_PARTNER_ID = 103;
 export const SEED_ENTRY_ID = '0_rkij47dr';
 export const SEED_ENTRY_TOKEN = 'dj94kfit';
 
-export const NodeStatus = { ERROR: -1, STOPPED: 0, PLAYABLE: 1, BROADCASTING: 2, AUTHENTICATED: 3, MARKED_FOR_DELETION: 4 } as const;
+export const NodeStatus = {
+  ERROR: -1,
+  STOPPED: 0,
+  PLAYABLE: 1,
+  BROADCASTING: 2,
+  AUTHENTICATED: 3,
+  MARKED_FOR_DELETION: 4,
+} as const;

@@ -44,7 +44,10 @@ function safeDecode(s: string): string {
 
 /** Parses /p/{pid}[/sp/{x}]/playManifest/k/v/.../file and the query (path pairs win); null when not a playManifest URL. */
 export function parsePlayManifestUrl(url: URL): PlayManifestRequest | null {
-  const segments = url.pathname.split('/').filter((s) => s.length > 0).map(safeDecode);
+  const segments = url.pathname
+    .split('/')
+    .filter((s) => s.length > 0)
+    .map(safeDecode);
   if (segments[0] !== 'p' || !segments[1] || !/^-?\d+$/.test(segments[1])) return null;
   let rest = segments.slice(2);
   if (rest[0] === 'sp') rest = rest.slice(2);
@@ -57,7 +60,12 @@ export function parsePlayManifestUrl(url: URL): PlayManifestRequest | null {
   return { partnerId: Number(segments[1]), params };
 }
 
-function dieError(res: http.ServerResponse, error: (typeof ERRORS)[keyof typeof ERRORS], detail: string | null, arg?: string): void {
+function dieError(
+  res: http.ServerResponse,
+  error: (typeof ERRORS)[keyof typeof ERRORS],
+  detail: string | null,
+  arg?: string,
+): void {
   const [code, template] = error;
   const description = (arg !== undefined ? template.replace('%s', arg) : template) + (detail ? `, ${detail}` : '');
   const clean = (s: string): string => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 1000);
@@ -78,7 +86,12 @@ export function isPlayManifestPath(pathname: string): boolean {
   return /^\/p\/-?\d+\/(sp\/[^/]+\/)?playManifest(\/|$)/i.test(pathname);
 }
 
-export function handlePlayManifest(store: SandboxStore, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+export function handlePlayManifest(
+  store: SandboxStore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+): void {
   if (req.method === 'OPTIONS') {
     res.writeHead(200, { ...PREFLIGHT_HEADERS, 'Content-Length': '0' }).end();
     return;
@@ -94,9 +107,15 @@ export function handlePlayManifest(store: SandboxStore, req: http.IncomingMessag
   const entry = ENTRY_ID_PATTERN.test(entryId) ? store.entry(entryId) : undefined;
   if (!entry || entry.partnerId !== request.partnerId) return dieError(res, ERRORS.ENTRY_NOT_FOUND, null);
   const format = request.params.get('format') ?? 'applehttp';
-  if (format !== 'applehttp') return dieError(res, ERRORS.DELIVERY_METHOD_NOT_ALLOWED, `format [${format}] is not served by the sandbox; use applehttp`);
+  if (format !== 'applehttp')
+    return dieError(
+      res,
+      ERRORS.DELIVERY_METHOD_NOT_ALLOWED,
+      `format [${format}] is not served by the sandbox; use applehttp`,
+    );
   const registrations = store.nodes();
-  if (liveStatusOf(registrations, entry.id) !== NodeStatus.PLAYABLE) return dieError(res, ERRORS.ENTRY_NOT_LIVE, `Entry [${entry.id}] is not broadcasting`);
+  if (liveStatusOf(registrations, entry.id) !== NodeStatus.PLAYABLE)
+    return dieError(res, ERRORS.ENTRY_NOT_LIVE, `Entry [${entry.id}] is not broadcasting`);
   const targets = playbackTargets(entry.id, registrations, store.serverNodes.all());
   const target = targets[0];
   if (!target) return dieError(res, ERRORS.ENTRY_NOT_LIVE, `Entry [${entry.id}] is not broadcasting on stream type []`);
@@ -107,5 +126,7 @@ export function handlePlayManifest(store: SandboxStore, req: http.IncomingMessag
   const protocol = request.params.get('protocol') === 'https' ? 'https' : 'http';
   const location = wowzaPlaylistUrl(target.serverNode, protocol, entry.id, flavorParamsIds, entry.dvrStatus === 1);
   // kRedirectManifestRenderer; no-cache rather than Kaltura's 60 s, because the station behind it can change
-  res.writeHead(302, { ...MANIFEST_CORS, Location: location, 'Cache-Control': 'no-cache', 'Content-Length': '0' }).end();
+  res
+    .writeHead(302, { ...MANIFEST_CORS, Location: location, 'Cache-Control': 'no-cache', 'Content-Length': '0' })
+    .end();
 }

@@ -22,13 +22,23 @@ export interface PlaybackTarget {
  * active (not disabled, not deleted) media server node, the primary (weight 10) before the backup (weight 0).
  * The heartbeat is not looked at: a dead station's registration expires instead (120 s).
  */
-export function playbackTargets(entryId: string, registrations: readonly NodeRecord[], serverNodes: readonly ServerNodeRecord[]): PlaybackTarget[] {
+export function playbackTargets(
+  entryId: string,
+  registrations: readonly NodeRecord[],
+  serverNodes: readonly ServerNodeRecord[],
+): PlaybackTarget[] {
   const targets: { target: PlaybackTarget; weight: number }[] = [];
   for (const registration of registrations) {
     if (registration.entryId !== entryId || registration.status !== NodeStatus.PLAYABLE) continue;
     if (registration.serverType !== 0 && registration.serverType !== 1) continue;
     const serverNode = serverNodes.find((n) => n.id === registration.serverNodeId);
-    if (!serverNode || serverNode.status === ServerNodeStatus.DISABLED || serverNode.status === ServerNodeStatus.DELETED || !isMediaServerType(serverNode.type)) continue;
+    if (
+      !serverNode ||
+      serverNode.status === ServerNodeStatus.DISABLED ||
+      serverNode.status === ServerNodeStatus.DELETED ||
+      !isMediaServerType(serverNode.type)
+    )
+      continue;
     targets.push({ target: { registration, serverNode }, weight: registration.serverType === 0 ? 10 : 0 });
   }
   // a stable sort keeps registration order between equal weights, like PHP's usort on a fresh array
@@ -42,16 +52,22 @@ export function keyValueMap(raw: unknown): Map<string, string> {
   const items = Array.isArray(raw) ? raw : Object.values(raw as Record<string, unknown>);
   const pairs = items.every((i) => i && typeof i === 'object' && 'key' in (i as object));
   if (pairs) {
-    for (const item of items as { key: unknown; value: unknown }[]) if (item.value !== null && item.value !== undefined) out.set(String(item.key), String(item.value));
+    for (const item of items as { key: unknown; value: unknown }[])
+      if (item.value !== null && item.value !== undefined) out.set(String(item.key), String(item.value));
     return out;
   }
-  for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (v !== null && typeof v !== 'object') out.set(k, String(v));
+  for (const [k, v] of Object.entries(raw as Record<string, unknown>))
+    if (v !== null && typeof v !== 'object') out.set(k, String(v));
   return out;
 }
 
 function field(node: ServerNodeRecord, name: string): string | null {
   const value = node.fields[name];
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : null;
+  return typeof value === 'string' && value.trim() !== ''
+    ? value.trim()
+    : typeof value === 'number'
+      ? String(value)
+      : null;
 }
 
 /** {hostName} stands for the node's host name, cut at the first dot for Kaltura's own (partner -5) nodes. */
@@ -63,9 +79,15 @@ function withHostName(text: string, node: ServerNodeRecord): string {
 /** `{protocol}://{domain}:{port}/{appPrefix/}{applicationName}`: where a Wowza node serves HLS. */
 export function wowzaBaseUrl(node: ServerNodeRecord, protocol: 'http' | 'https'): string {
   const key = `${protocol}-${HLS_FORMAT}`;
-  const domain = keyValueMap(node.fields.mediaServerPlaybackDomainConfig).get(key) ?? field(node, 'playbackHostName') ?? node.hostName;
+  const domain =
+    keyValueMap(node.fields.mediaServerPlaybackDomainConfig).get(key) ??
+    field(node, 'playbackHostName') ??
+    node.hostName;
   const configuredPort = keyValueMap(node.fields.mediaServerPortConfig).get(key);
-  const port = configuredPort !== undefined && configuredPort !== String(DEFAULT_MANIFEST_PORT) ? configuredPort : String(DEFAULT_MANIFEST_PORT);
+  const port =
+    configuredPort !== undefined && configuredPort !== String(DEFAULT_MANIFEST_PORT)
+      ? configuredPort
+      : String(DEFAULT_MANIFEST_PORT);
   const appPrefix = field(node, 'appPrefix');
   const application = field(node, 'applicationName') ?? DEFAULT_APPLICATION_NAME;
   const path = (appPrefix ? `${appPrefix.replace(/\/+$/, '')}/` : '') + application;
@@ -80,7 +102,13 @@ export function wowzaStreamName(entryId: string, flavorParamsIds: readonly numbe
 }
 
 /** The full playlist URL, with getQueryAttributes' `DVR` and `flavorIds=` (several renditions). */
-export function wowzaPlaylistUrl(node: ServerNodeRecord, protocol: 'http' | 'https', entryId: string, flavorParamsIds: readonly number[], dvr: boolean): string {
+export function wowzaPlaylistUrl(
+  node: ServerNodeRecord,
+  protocol: 'http' | 'https',
+  entryId: string,
+  flavorParamsIds: readonly number[],
+  dvr: boolean,
+): string {
   const query: string[] = [];
   if (dvr) query.push('DVR');
   if (flavorParamsIds.length > 1) query.push(`flavorIds=${[...flavorParamsIds].sort((a, b) => a - b).join(',')}`);

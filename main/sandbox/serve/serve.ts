@@ -41,7 +41,11 @@ export function parseServeStreamName(streamName: string): { entryId: string; suf
   return { entryId: match[1] as string, suffix: match[2] as string };
 }
 
-const tagsOf = (p: LiveParams): string[] => p.tags.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+const tagsOf = (p: LiveParams): string[] =>
+  p.tags
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
 const hasTag = (p: LiveParams, tag: string): boolean => tagsOf(p).includes(tag);
 const num = (v: string | undefined): number => {
   const n = v === undefined ? NaN : parseFloat(v);
@@ -70,7 +74,9 @@ export function buildServeXml(input: ServeInput): string {
   const sourceFps = items.find((i) => hasTag(i.params, 'source') && i.params.frameRate >= 12.5)?.params.frameRate;
   if (sourceFps !== undefined && ingest.frameRate === 0) {
     ingest.frameRate = sourceFps;
-    properties.push(el('Property', leaf('Name', 'sourceStreamFrameRate'), leaf('Value', sourceFps), leaf('Type', 'Double')));
+    properties.push(
+      el('Property', leaf('Name', 'sourceStreamFrameRate'), leaf('Value', sourceFps), leaf('Type', 'Double')),
+    );
   }
 
   const encodes: XmlNode[] = [];
@@ -85,7 +91,15 @@ export function buildServeXml(input: ServeInput): string {
     el('Encodes', ...encodes),
     el('Decode', el('Video', ...decodeVideo)),
     ...(ingest.gpu ? [el('Scale', leaf('Implementation', 'CUDA'))] : []),
-    el('StreamNameGroups', el('StreamNameGroup', leaf('Name', 'all'), leaf('StreamName', '${SourceStreamName}_all'), el('Members', ...names.map((n) => el('Member', leaf('EncodeName', n)))))),
+    el(
+      'StreamNameGroups',
+      el(
+        'StreamNameGroup',
+        leaf('Name', 'all'),
+        leaf('StreamName', '${SourceStreamName}_all'),
+        el('Members', ...names.map((n) => el('Member', leaf('EncodeName', n)))),
+      ),
+    ),
     el('Properties', ...properties),
   ];
   return printXml(el('Root', el('Transcode', ...transcode)));
@@ -93,14 +107,21 @@ export function buildServeXml(input: ServeInput): string {
 
 function audioNode(params: LiveParams, ingest: Ingest, transcoded: boolean): XmlNode {
   const bitrate = params.audioBitrateKbps > 0 ? Math.round(params.audioBitrateKbps * 1000) : DEFAULT_AUDIO_BITRATE_BPS;
-  const explicitAac = transcoded && ['aac', 'aache'].includes(params.audioCodec.toLowerCase()) && (params.audioSampleRate > 0 || params.audioChannels > 0);
+  const explicitAac =
+    transcoded &&
+    ['aac', 'aache'].includes(params.audioCodec.toLowerCase()) &&
+    (params.audioSampleRate > 0 || params.audioChannels > 0);
   if (!explicitAac && ingest.audioCodec === 'AAC') return el('Audio', leaf('Codec', 'PassThru'));
   return el('Audio', leaf('Codec', 'AAC'), leaf('Bitrate', bitrate));
 }
 
 function buildEncode(entryId: string, item: ServeProfileItem, ingest: Ingest): { node: XmlNode } | null {
   const p = item.params;
-  const head = [leaf('Enable', true), leaf('Name', p.systemName || String(p.id)), leaf('StreamName', `${entryId}_${p.id}`)];
+  const head = [
+    leaf('Enable', true),
+    leaf('Name', p.systemName || String(p.id)),
+    leaf('StreamName', `${entryId}_${p.id}`),
+  ];
   if (hasTag(p, 'ingest')) {
     const codec = hasTag(p, 'audio_only') ? 'Disable' : 'PassThru';
     return { node: el('Encode', ...head, el('Video', leaf('Codec', codec)), audioNode(p, ingest, false)) };
@@ -121,7 +142,12 @@ function buildEncode(entryId: string, item: ServeProfileItem, ingest: Ingest): {
   const skip = skipFrameCount(p, ingest);
   if (skip !== null) video.push(el('SkipFrameCount', leaf('Value', skip)));
   if (p.constantBitrate) {
-    video.push(el('Parameters', el('Parameter', leaf('Name', 'mainconcept.bit_rate_mode'), leaf('Value', 0), leaf('Type', 'Long'))));
+    video.push(
+      el(
+        'Parameters',
+        el('Parameter', leaf('Name', 'mainconcept.bit_rate_mode'), leaf('Value', 0), leaf('Type', 'Long')),
+      ),
+    );
   }
   return { node: el('Encode', ...head, el('Video', ...video), audioNode(p, ingest, true)) };
 }
@@ -133,12 +159,14 @@ function filteredOut(p: LiveParams, bitrateBps: number, ingest: Ingest): boolean
     if (p.height === 0 && p.width > 0 && ingest.width > 0) height = (p.width * ingest.height) / ingest.width;
     if (height > ingest.height) return true;
   }
-  if (ingest.videoDataRateKbps > 0 && ingest.videoDataRateKbps * 1000 < bitrateBps * (1 + BITRATE_GAP_PERCENT / 100)) return true;
+  if (ingest.videoDataRateKbps > 0 && ingest.videoDataRateKbps * 1000 < bitrateBps * (1 + BITRATE_GAP_PERCENT / 100))
+    return true;
   return false;
 }
 
 function frameSize(p: LiveParams): XmlNode {
-  if (p.width > 0 && p.height > 0) return el('FrameSize', leaf('FitMode', 'fit-height'), leaf('Width', p.width), leaf('Height', p.height));
+  if (p.width > 0 && p.height > 0)
+    return el('FrameSize', leaf('FitMode', 'fit-height'), leaf('Width', p.width), leaf('Height', p.height));
   if (p.width > 0) return el('FrameSize', leaf('FitMode', 'fit-width'), leaf('Width', p.width));
   if (p.height > 0) return el('FrameSize', leaf('FitMode', 'fit-height'), leaf('Height', p.height));
   return el('FrameSize', leaf('FitMode', 'match-source'));

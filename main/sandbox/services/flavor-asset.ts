@@ -7,7 +7,13 @@ import { MEDIA_SERVER_PARTNER_ID, type LiveAssetRecord } from '../model/types.js
 import type { ApiObject } from '../wire/serialize.js';
 import { optBag, optInt, optString, reqString } from '../wire/params.js';
 
-const FILTERS = ['KalturaLiveAssetFilter', 'KalturaFlavorAssetFilter', 'KalturaAssetFilter', 'KalturaFlavorAssetBaseFilter', 'KalturaLiveAssetBaseFilter'];
+const FILTERS = [
+  'KalturaLiveAssetFilter',
+  'KalturaFlavorAssetFilter',
+  'KalturaAssetFilter',
+  'KalturaFlavorAssetBaseFilter',
+  'KalturaLiveAssetBaseFilter',
+];
 
 function liveAssetToApi(ctx: ActionContext, asset: LiveAssetRecord): ApiObject {
   const params = ctx.store.liveParams(asset.flavorParamsId);
@@ -35,8 +41,15 @@ function liveAssetToApi(ctx: ActionContext, asset: LiveAssetRecord): ApiObject {
   };
 }
 
-const visible = (ctx: ActionContext, asset: LiveAssetRecord): boolean => ctx.session.partnerId === MEDIA_SERVER_PARTNER_ID || asset.partnerId === ctx.session.partnerId;
-const splitList = (s: string | null): string[] | null => (s === null ? null : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+const visible = (ctx: ActionContext, asset: LiveAssetRecord): boolean =>
+  ctx.session.partnerId === MEDIA_SERVER_PARTNER_ID || asset.partnerId === ctx.session.partnerId;
+const splitList = (s: string | null): string[] | null =>
+  s === null
+    ? null
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0);
 
 export const flavorAssetService: ServiceDef = {
   list: {
@@ -50,16 +63,21 @@ export const flavorAssetService: ServiceDef = {
       const paramsEqual = optInt(filter, 'flavorParamsIdEqual');
       const paramsIn = splitList(optString(filter, 'flavorParamsIdIn'))?.map(Number) ?? null;
       const idEqual = optString(filter, 'idEqual');
-      const matching = ctx.store.allLiveAssets().filter(
-        (a) =>
-          visible(ctx, a) &&
-          (entryIdEqual === null || a.entryId === entryIdEqual) &&
-          (entryIdIn === null || entryIdIn.includes(a.entryId)) &&
-          (paramsEqual === null || a.flavorParamsId === paramsEqual) &&
-          (paramsIn === null || paramsIn.includes(a.flavorParamsId)) &&
-          (idEqual === null || a.id === idEqual),
+      const matching = ctx.store
+        .allLiveAssets()
+        .filter(
+          (a) =>
+            visible(ctx, a) &&
+            (entryIdEqual === null || a.entryId === entryIdEqual) &&
+            (entryIdIn === null || entryIdIn.includes(a.entryId)) &&
+            (paramsEqual === null || a.flavorParamsId === paramsEqual) &&
+            (paramsIn === null || paramsIn.includes(a.flavorParamsId)) &&
+            (idEqual === null || a.id === idEqual),
+        );
+      return listResponse(
+        matching.map((a) => liveAssetToApi(ctx, a)),
+        'KalturaFlavorAssetListResponse',
       );
-      return listResponse(matching.map((a) => liveAssetToApi(ctx, a)), 'KalturaFlavorAssetListResponse');
     },
   },
   get: {

@@ -15,7 +15,12 @@ export function isCloudTranscode(store: SandboxStore, conversionProfileId: numbe
 export function validateMaxStreamsNotReached(store: SandboxStore, entry: EntryRecord): void {
   const partner = store.partner(entry.partnerId);
   if (!partner) return;
-  const others = new Set(store.nodes().filter((n) => n.partnerId === entry.partnerId && n.entryId !== entry.id && CONNECTED.includes(n.status)).map((n) => n.entryId));
+  const others = new Set(
+    store
+      .nodes()
+      .filter((n) => n.partnerId === entry.partnerId && n.entryId !== entry.id && CONNECTED.includes(n.status))
+      .map((n) => n.entryId),
+  );
   let transcoded = 0;
   let passthrough = 0;
   for (const id of [entry.id, ...others]) {
@@ -27,5 +32,6 @@ export function validateMaxStreamsNotReached(store: SandboxStore, entry: EntryRe
   const cloud = isCloudTranscode(store, entry.conversionProfileId);
   const maxTranscoded = partner.features.liveStreamTranscode ? partner.maxLiveStreamOutputs : 0;
   if (cloud && transcoded > maxTranscoded) throw new SandboxApiError('LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', [entry.id]);
-  if (!cloud && passthrough > partner.maxLiveStreamInputs) throw new SandboxApiError('LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', [entry.id]);
+  if (!cloud && passthrough > partner.maxLiveStreamInputs)
+    throw new SandboxApiError('LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', [entry.id]);
 }

@@ -27,7 +27,12 @@ function mediaServer(ctx: ActionContext, hostname: string): ServerNodeRecord {
 }
 
 /** Another registered node, in a different environment, broadcasting or playing this entry's index. */
-function otherEnvironmentBroadcaster(ctx: ActionContext, entry: EntryRecord, index: number, own: ServerNodeRecord | undefined): ServerNodeRecord | null {
+function otherEnvironmentBroadcaster(
+  ctx: ActionContext,
+  entry: EntryRecord,
+  index: number,
+  own: ServerNodeRecord | undefined,
+): ServerNodeRecord | null {
   const esn = ctx.store.nodes().find((n) => n.entryId === entry.id && n.serverType === index);
   if (!esn || esn.serverNodeId === null || esn.serverNodeId === own?.id) return null;
   if (esn.status !== NodeStatus.BROADCASTING && esn.status !== NodeStatus.PLAYABLE) return null;
@@ -37,7 +42,13 @@ function otherEnvironmentBroadcaster(ctx: ActionContext, entry: EntryRecord, ind
 }
 
 /** shouldCreateRecordedEntry + createRecordedEntryWrapper (APPENDED clears the old id first). */
-function maybeCreateRecordedEntry(ctx: ActionContext, entry: EntryRecord, index: number, status: number, wanted: boolean): void {
+function maybeCreateRecordedEntry(
+  ctx: ActionContext,
+  entry: EntryRecord,
+  index: number,
+  status: number,
+  wanted: boolean,
+): void {
   if (!wanted || entry.recordStatus === 0 || index !== 0) return;
   if (status !== NodeStatus.BROADCASTING && status !== NodeStatus.PLAYABLE) return;
   if (!ctx.store.recordedEntries.needsNew(entry)) return;
@@ -61,7 +72,8 @@ export const liveStreamMediaService: ServiceDef = {
         if (other) throw new SandboxApiError('LIVE_STREAM_ALREADY_BROADCASTING', [entry.id, other.hostName]);
         const node = mediaServer(ctx, hostname);
         ctx.store.upsertNode(entry, index, hostname, applicationName, NodeStatus.AUTHENTICATED, node.id);
-        if (index === 0 && entry.currentBroadcastStartTime === 0) ctx.store.mutateEntry(entry.id, (e) => (e.currentBroadcastStartTime = nowSeconds(ctx)));
+        if (index === 0 && entry.currentBroadcastStartTime === 0)
+          ctx.store.mutateEntry(entry.id, (e) => (e.currentBroadcastStartTime = nowSeconds(ctx)));
       }
       validateMaxStreamsNotReached(ctx.store, entry);
       return entryResult(ctx, entry);
@@ -74,7 +86,8 @@ export const liveStreamMediaService: ServiceDef = {
       const hostname = reqString(ctx.params, 'hostname');
       const index = serverIndex(ctx, true) as number;
       const applicationName = optString(ctx.params, 'applicationName');
-      const status = optEnum(ctx.params, 'liveEntryStatus', NODE_STATUSES, 'KalturaEntryServerNodeStatus') ?? NodeStatus.PLAYABLE;
+      const status =
+        optEnum(ctx.params, 'liveEntryStatus', NODE_STATUSES, 'KalturaEntryServerNodeStatus') ?? NodeStatus.PLAYABLE;
       const createRecorded = optBool(ctx.params, 'shouldCreateRecordedEntry') ?? true;
       const node = mediaServer(ctx, hostname);
       ctx.store.upsertNode(entry, index, hostname, applicationName, status, node.id);
@@ -102,7 +115,15 @@ export const liveStreamMediaService: ServiceDef = {
       const esn = ctx.store.nodes().find((n) => n.entryId === entry.id && n.serverType === index);
       if (!esn) throw new SandboxApiError('ENTRY_SERVER_NODE_NOT_FOUND', [entry.id, index]);
       // deleteOrMarkForDeletion: the primary of a recording entry is kept (MARKED_FOR_DELETION) until it expires
-      if (index === 0 && entry.recordStatus !== 0) ctx.store.upsertNode(entry, index, esn.hostname, esn.applicationName, NodeStatus.MARKED_FOR_DELETION, esn.serverNodeId);
+      if (index === 0 && entry.recordStatus !== 0)
+        ctx.store.upsertNode(
+          entry,
+          index,
+          esn.hostname,
+          esn.applicationName,
+          NodeStatus.MARKED_FOR_DELETION,
+          esn.serverNodeId,
+        );
       else ctx.store.removeNode(esn.id);
       ctx.store.mutateEntry(entry.id, (e) => {
         if (liveStatusOf(ctx.store.nodes(), e.id) !== NodeStatus.PLAYABLE) {

@@ -35,7 +35,8 @@ export const liveStreamRecordingService: ServiceDef = {
   appendrecording: {
     access: 'mediaServer',
     run(ctx) {
-      if (kalturaRecording(ctx)) throw new SandboxApiError('KALTURA_RECORDING_ENABLED', [ctx.session.partnerId as number]);
+      if (kalturaRecording(ctx))
+        throw new SandboxApiError('KALTURA_RECORDING_ENABLED', [ctx.session.partnerId as number]);
       const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
       const assetId = reqString(ctx.params, 'assetId');
       const asset = ctx.store.liveAssets(entry.id).find((a) => a.id === assetId);
@@ -44,15 +45,33 @@ export const liveStreamRecordingService: ServiceDef = {
       const resource = resolveRecordingResource(ctx, reqBag(ctx.params, 'resource'));
       const duration = requireDuration(ctx);
       const isLastChunk = optBool(ctx.params, 'isLastChunk') ?? false;
-      if (entry.lengthInMsecs + duration * 1000 > MAX_RECORDED_DURATION_MS) throw new SandboxApiError('LIVE_STREAM_EXCEEDED_MAX_RECORDED_DURATION', [entry.id]);
+      if (entry.lengthInMsecs + duration * 1000 > MAX_RECORDED_DURATION_MS)
+        throw new SandboxApiError('LIVE_STREAM_EXCEEDED_MAX_RECORDED_DURATION', [entry.id]);
       let recordedEntryId: string | null = null;
       if (index === 0) {
         const recorded = recordedEntryFor(ctx, entry);
-        ctx.store.recordedEntries.append(recorded, { flavorParamsId: asset.flavorParamsId, assetId: asset.id }, resource.storedFilePath ?? resource.localFilePath, duration);
+        ctx.store.recordedEntries.append(
+          recorded,
+          { flavorParamsId: asset.flavorParamsId, assetId: asset.id },
+          resource.storedFilePath ?? resource.localFilePath,
+          duration,
+        );
         recordedEntryId = recorded.id;
-        if (asset.tags.split(',').includes(RECORDING_ANCHOR_TAG)) ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs += Math.round(duration * 1000)));
+        if (asset.tags.split(',').includes(RECORDING_ANCHOR_TAG))
+          ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs += Math.round(duration * 1000)));
       }
-      ctx.store.addRecording({ action: 'appendRecording', entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: index, assetId, ...resource, durationSeconds: duration, isLastChunk, recordedEntryId, flavorParamsId: asset.flavorParamsId });
+      ctx.store.addRecording({
+        action: 'appendRecording',
+        entryId: entry.id,
+        partnerId: entry.partnerId,
+        mediaServerIndex: index,
+        assetId,
+        ...resource,
+        durationSeconds: duration,
+        isLastChunk,
+        recordedEntryId,
+        flavorParamsId: asset.flavorParamsId,
+      });
       closeUsedToken(ctx, resource);
       return entryResult(ctx, entry);
     },
@@ -60,7 +79,8 @@ export const liveStreamRecordingService: ServiceDef = {
   setrecordedcontent: {
     access: 'mediaServer',
     run(ctx) {
-      if (!kalturaRecording(ctx)) throw new SandboxApiError('KALTURA_RECORDING_DISABLED', [ctx.session.partnerId as number]);
+      if (!kalturaRecording(ctx))
+        throw new SandboxApiError('KALTURA_RECORDING_DISABLED', [ctx.session.partnerId as number]);
       const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
       const index = serverIndex(ctx, true) as number;
       const resource = resolveRecordingResource(ctx, reqBag(ctx.params, 'resource'));
@@ -68,7 +88,9 @@ export const liveStreamRecordingService: ServiceDef = {
       if (index !== 0) return entryResult(ctx, entry);
       const recordedEntryId = optString(ctx.params, 'recordedEntryId');
       const flavorParamsId = optInt(ctx.params, 'flavorParamsId');
-      let recorded = recordedEntryId ? ctx.store.recordedEntries.get(recordedEntryId) : ctx.store.recordedEntries.get(entry.recordedEntryId);
+      let recorded = recordedEntryId
+        ? ctx.store.recordedEntries.get(recordedEntryId)
+        : ctx.store.recordedEntries.get(entry.recordedEntryId);
       const otherEntry = recordedEntryId ? ctx.store.entry(recordedEntryId) : undefined;
       if ((recorded && recorded.rootEntryId !== entry.id) || (otherEntry && otherEntry.id !== entry.id)) {
         throw new SandboxApiError('RECORDED_ENTRY_LIVE_MISMATCH', [entry.id, recordedEntryId as string]);
@@ -76,7 +98,9 @@ export const liveStreamRecordingService: ServiceDef = {
       let assetId: string | null = null;
       if (flavorParamsId !== null) {
         const asset = ctx.store.liveAssets(entry.id).find((a) => a.flavorParamsId === flavorParamsId);
-        const inProfile = ctx.store.profileRecord(entry.conversionProfileId)?.items.some((i) => i.liveParamsId === flavorParamsId) ?? false;
+        const inProfile =
+          ctx.store.profileRecord(entry.conversionProfileId)?.items.some((i) => i.liveParamsId === flavorParamsId) ??
+          false;
         if (!asset && !inProfile) throw new SandboxApiError('FLAVOR_PARAMS_ID_NOT_FOUND', [flavorParamsId]);
         assetId = asset?.id ?? null;
       }
@@ -86,10 +110,23 @@ export const liveStreamRecordingService: ServiceDef = {
         ctx.store.mutateEntry(entry.id, (e) => (e.recordedEntryId = id));
       }
       ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs = Math.round(duration * 1000)));
-      const landed = ctx.store.recordedEntries.setContent(recorded, { flavorParamsId, assetId }, resource.storedFilePath ?? resource.localFilePath, duration);
+      const landed = ctx.store.recordedEntries.setContent(
+        recorded,
+        { flavorParamsId, assetId },
+        resource.storedFilePath ?? resource.localFilePath,
+        duration,
+      );
       ctx.store.addRecording({
-        action: 'setRecordedContent', entryId: entry.id, partnerId: entry.partnerId, mediaServerIndex: index, assetId, ...resource, durationSeconds: duration, isLastChunk: true,
-        recordedEntryId: landed ? recorded.id : null, flavorParamsId,
+        action: 'setRecordedContent',
+        entryId: entry.id,
+        partnerId: entry.partnerId,
+        mediaServerIndex: index,
+        assetId,
+        ...resource,
+        durationSeconds: duration,
+        isLastChunk: true,
+        recordedEntryId: landed ? recorded.id : null,
+        flavorParamsId,
       });
       closeUsedToken(ctx, resource);
       return entryResult(ctx, entry);

@@ -56,19 +56,23 @@ export const liveStreamService: ServiceDef = {
     run(ctx) {
       const filter = optBag(ctx.params, 'filter') ?? {};
       const idEqual = optString(filter, 'idEqual');
-      const idIn = optString(filter, 'idIn')?.split(',').map((s) => s.trim());
+      const idIn = optString(filter, 'idIn')
+        ?.split(',')
+        .map((s) => s.trim());
       const nameLike = optString(filter, 'nameLike')?.toLowerCase();
       const pager = optBag(ctx.params, 'pager') ?? {};
       const pageSize = Math.max(1, Math.min(500, optInt(pager, 'pageSize') ?? 30));
       const pageIndex = Math.max(1, optInt(pager, 'pageIndex') ?? 1);
       const partnerId = ctx.session.partnerId;
-      const matching = ctx.store.entries().filter(
-        (e) =>
-          (partnerId === MEDIA_SERVER_PARTNER_ID || e.partnerId === partnerId) &&
-          (idEqual === null || e.id === idEqual) &&
-          (idIn === undefined || idIn.includes(e.id)) &&
-          (nameLike === undefined || e.name.toLowerCase().includes(nameLike)),
-      );
+      const matching = ctx.store
+        .entries()
+        .filter(
+          (e) =>
+            (partnerId === MEDIA_SERVER_PARTNER_ID || e.partnerId === partnerId) &&
+            (idEqual === null || e.id === idEqual) &&
+            (idIn === undefined || idIn.includes(e.id)) &&
+            (nameLike === undefined || e.name.toLowerCase().includes(nameLike)),
+        );
       // newest first, the order KMC asks for (-createdAt); +createdAt gives oldest first
       const orderBy = optString(filter, 'orderBy');
       if (orderBy !== '+createdAt') matching.sort((a, b) => b.createdAtSeconds - a.createdAtSeconds);
@@ -83,9 +87,11 @@ export const liveStreamService: ServiceDef = {
       const bag = reqBag(ctx.params, 'liveStreamEntry');
       const patch = entryPatch(bag);
       const mediaType = optInt(bag, 'mediaType');
-      if (mediaType !== null && mediaType !== 201) throw new SandboxApiError('INVALID_ENUM_VALUE', [String(mediaType), 'mediaType', 'KalturaMediaType']);
+      if (mediaType !== null && mediaType !== 201)
+        throw new SandboxApiError('INVALID_ENUM_VALUE', [String(mediaType), 'mediaType', 'KalturaMediaType']);
       const sourceType = optEnum(ctx.params, 'sourceType', [30, 32, 33, 42], 'KalturaSourceType');
-      if (sourceType !== null && sourceType !== 32) throw new SandboxApiError('INVALID_PARAMETER_VALUE', ['sourceType', String(sourceType)]);
+      if (sourceType !== null && sourceType !== 32)
+        throw new SandboxApiError('INVALID_PARAMETER_VALUE', ['sourceType', String(sourceType)]);
       const entry = ctx.store.createEntry({
         partnerId,
         name: patch.name ?? 'Live stream',
@@ -106,7 +112,8 @@ export const liveStreamService: ServiceDef = {
     run(ctx) {
       const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
       const patch = entryPatch(reqBag(ctx.params, 'liveStreamEntry'));
-      if (patch.name !== undefined && patch.name.trim() === '') throw new SandboxApiError('PROPERTY_VALIDATION_CANNOT_BE_NULL', ['name']);
+      if (patch.name !== undefined && patch.name.trim() === '')
+        throw new SandboxApiError('PROPERTY_VALIDATION_CANNOT_BE_NULL', ['name']);
       return entryResult(ctx, ctx.store.updateEntry(entry.id, patch));
     },
   },

@@ -17,7 +17,8 @@ export const beaconService: ServiceDef = {
       const beacon = reqBag(ctx.params, 'beacon');
       const field = (name: string): string => {
         const value = optString(beacon, name) ?? '';
-        if (value.length > MAX_BEACON_FIELD_CHARS) throw new SandboxApiError('INVALID_PARAMETER_VALUE', [`beacon:${name}`, `${value.length} characters`]);
+        if (value.length > MAX_BEACON_FIELD_CHARS)
+          throw new SandboxApiError('INVALID_PARAMETER_VALUE', [`beacon:${name}`, `${value.length} characters`]);
         return value;
       };
       ctx.store.addBeacon({
@@ -40,17 +41,21 @@ export const entryServerNodeService: ServiceDef = {
       const filter = optBag(ctx.params, 'filter') ?? {};
       const entryIdEqual = optString(filter, 'entryIdEqual');
       const entryIdIn = optString(filter, 'entryIdIn')?.split(',');
-      const serverTypeIn = (optString(filter, 'serverTypeIn') ?? optString(filter, 'serverTypeEqual'))?.split(',').map(Number);
+      const serverTypeIn = (optString(filter, 'serverTypeIn') ?? optString(filter, 'serverTypeEqual'))
+        ?.split(',')
+        .map(Number);
       const statusIn = optString(filter, 'statusIn')?.split(',').map(Number);
       const partnerId = ctx.session.partnerId;
-      const nodes = ctx.store.nodes().filter(
-        (n) =>
-          (partnerId === MEDIA_SERVER_PARTNER_ID || n.partnerId === partnerId) &&
-          (entryIdEqual === null || n.entryId === entryIdEqual) &&
-          (entryIdIn === undefined || entryIdIn.includes(n.entryId)) &&
-          (serverTypeIn === undefined || serverTypeIn.includes(n.serverType)) &&
-          (statusIn === undefined || statusIn.includes(n.status)),
-      );
+      const nodes = ctx.store
+        .nodes()
+        .filter(
+          (n) =>
+            (partnerId === MEDIA_SERVER_PARTNER_ID || n.partnerId === partnerId) &&
+            (entryIdEqual === null || n.entryId === entryIdEqual) &&
+            (entryIdIn === undefined || entryIdIn.includes(n.entryId)) &&
+            (serverTypeIn === undefined || serverTypeIn.includes(n.serverType)) &&
+            (statusIn === undefined || statusIn.includes(n.status)),
+        );
       return listResponse(nodes.map(nodeToApi), 'KalturaEntryServerNodeListResponse');
     },
   },
@@ -64,7 +69,10 @@ export const conversionProfileService: ServiceDef = {
       // every sandbox profile is a live one (KalturaConversionProfileType LIVE_STREAM = 2); MEDIA (1) has none
       const typeEqual = optInt(optBag(ctx.params, 'filter') ?? {}, 'typeEqual');
       const profiles = typeEqual === null || typeEqual === 2 ? ctx.store.profileRecords() : [];
-      return listResponse(profiles.map((p) => profileToApi(p, partnerId)), 'KalturaConversionProfileListResponse');
+      return listResponse(
+        profiles.map((p) => profileToApi(p, partnerId)),
+        'KalturaConversionProfileListResponse',
+      );
     },
   },
   get: {
@@ -110,9 +118,17 @@ export const wowzaLiveConversionProfileService: ServiceDef = {
         const params = ctx.store.liveParams(item.liveParamsId);
         return params ? [{ params, origin: item.origin }] : [];
       });
-      const xml = buildServeXml({ entryId: entry.id, suffix, streamName, items, extraParams: readExtraParams(getRaw(ctx.params, 'extraParams')) });
-      return new RawResult(xml, 'text/xml', { 'Cache-Control': 'public, max-age=8640000, max-stale=0', 'Access-Control-Allow-Origin': '*' });
+      const xml = buildServeXml({
+        entryId: entry.id,
+        suffix,
+        streamName,
+        items,
+        extraParams: readExtraParams(getRaw(ctx.params, 'extraParams')),
+      });
+      return new RawResult(xml, 'text/xml', {
+        'Cache-Control': 'public, max-age=8640000, max-stale=0',
+        'Access-Control-Allow-Origin': '*',
+      });
     },
   },
 };
-

@@ -22,7 +22,10 @@ export function partnerPermissionNames(features: PartnerFeatures): string[] {
 function partnerObject(ctx: ActionContext, partnerId: number): ApiObject {
   const partner = ctx.store.partner(partnerId);
   if (!partner) throw new SandboxApiError('INVALID_PARTNER_ID', [partnerId]);
-  const revealSecrets = ctx.session.isAdmin && ctx.session.ksPartnerId === partnerId && /(^|,)\*($|,)|^$/.test(ctx.session.privileges.trim());
+  const revealSecrets =
+    ctx.session.isAdmin &&
+    ctx.session.ksPartnerId === partnerId &&
+    /(^|,)\*($|,)|^$/.test(ctx.session.privileges.trim());
   return {
     id: partner.id,
     name: partner.name,
@@ -35,7 +38,8 @@ function partnerObject(ctx: ActionContext, partnerId: number): ApiObject {
 
 function ownPartner(ctx: ActionContext, call: string): number {
   const partnerId = ctx.session.partnerId;
-  if (partnerId === null || partnerId === MEDIA_SERVER_PARTNER_ID) throw new SandboxApiError('SERVICE_FORBIDDEN', [call]);
+  if (partnerId === null || partnerId === MEDIA_SERVER_PARTNER_ID)
+    throw new SandboxApiError('SERVICE_FORBIDDEN', [call]);
   return partnerId;
 }
 

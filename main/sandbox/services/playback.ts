@@ -23,7 +23,10 @@ const VIEW_MODE_ALLOW_ALL = 1;
 export function applyResponseProfile(object: ApiObject, profile: ParamBag | null): ApiObject {
   if (!profile) return object;
   const type = optInt(profile, 'type');
-  const fields = (optString(profile, 'fields') ?? '').split(',').map((f) => f.trim()).filter((f) => f.length > 0);
+  const fields = (optString(profile, 'fields') ?? '')
+    .split(',')
+    .map((f) => f.trim())
+    .filter((f) => f.length > 0);
   if ((type !== 1 && type !== 2) || fields.length === 0) return object;
   const out: ApiObject = {};
   for (const [key, value] of Object.entries(object)) {
@@ -33,7 +36,12 @@ export function applyResponseProfile(object: ApiObject, profile: ParamBag | null
 }
 
 /** The manifest URL Kaltura puts in a playback source (myEntryUtils::buildManifestUrl), on the host the caller used. */
-export function manifestUrl(origin: string, entry: EntryRecord, assetIds: readonly string[], protocol: 'http' | 'https'): string {
+export function manifestUrl(
+  origin: string,
+  entry: EntryRecord,
+  assetIds: readonly string[],
+  protocol: 'http' | 'https',
+): string {
   const flavors = assetIds.length > 0 ? `/flavorIds/${assetIds.join(',')}` : '';
   return `${origin}/p/${entry.partnerId}/sp/${entry.partnerId}/playManifest/entryId/${entry.id}${flavors}/deliveryProfileId/${LIVE_HLS_DELIVERY_PROFILE_ID}/protocol/${protocol}/format/applehttp/a.m3u8`;
 }
@@ -80,15 +88,22 @@ export const baseEntryService: ServiceDef = {
       // a live entry redirects only to a READY VOD; the sandbox serves no VOD, so the live entry answers
       const redirectFrom = optString(filter, 'redirectFromEntryId');
       const idEqual = optString(filter, 'idEqual');
-      const idIn = optString(filter, 'idIn')?.split(',').map((s) => s.trim());
+      const idIn = optString(filter, 'idIn')
+        ?.split(',')
+        .map((s) => s.trim());
       const pager = optBag(ctx.params, 'pager') ?? {};
       const pageSize = Math.max(1, Math.min(500, optInt(pager, 'pageSize') ?? 30));
       const pageIndex = Math.max(1, optInt(pager, 'pageIndex') ?? 1);
       const matching = visibleEntries(ctx).filter(
-        (e) => (redirectFrom === null || e.id === redirectFrom) && (idEqual === null || e.id === idEqual) && (idIn === undefined || idIn.includes(e.id)),
+        (e) =>
+          (redirectFrom === null || e.id === redirectFrom) &&
+          (idEqual === null || e.id === idEqual) &&
+          (idIn === undefined || idIn.includes(e.id)),
       );
       const profile = optBag(ctx.params, 'responseProfile');
-      const page = matching.slice((pageIndex - 1) * pageSize, pageIndex * pageSize).map((e) => applyResponseProfile(entryResult(ctx, e), profile));
+      const page = matching
+        .slice((pageIndex - 1) * pageSize, pageIndex * pageSize)
+        .map((e) => applyResponseProfile(entryResult(ctx, e), profile));
       // a list that finds nothing is totalCount 0, not an error (the player's next call then fails on entryId "")
       return { ...listResponse(page, 'KalturaBaseEntryListResponse'), totalCount: matching.length };
     },
@@ -105,7 +120,12 @@ export const baseEntryService: ServiceDef = {
       const entry = findEntry(ctx, entryId);
       const context = optBag(ctx.params, 'contextDataParams');
       const type = context ? optString(context, 'objectType') : null;
-      if (type !== null && type !== 'KalturaContextDataParams' && type !== 'KalturaEntryContextDataParams' && type !== 'KalturaPlaybackContextOptions') {
+      if (
+        type !== null &&
+        type !== 'KalturaContextDataParams' &&
+        type !== 'KalturaEntryContextDataParams' &&
+        type !== 'KalturaPlaybackContextOptions'
+      ) {
         throw new SandboxApiError('INVALID_OBJECT_TYPE', [type]);
       }
       const assets = ctx.store.liveAssets(entry.id);
@@ -116,7 +136,12 @@ export const baseEntryService: ServiceDef = {
         format: 'applehttp',
         protocols: 'http,https',
         flavorIds: assets.map((a) => a.id).join(','),
-        url: manifestUrl(ctx.requestOrigin, entry, assets.map((a) => a.id), protocol),
+        url: manifestUrl(
+          ctx.requestOrigin,
+          entry,
+          assets.map((a) => a.id),
+          protocol,
+        ),
         drm: [],
         objectType: 'KalturaPlaybackSource',
       };

@@ -14,14 +14,16 @@ const STATUSES = Object.values(ServerNodeStatus) as number[];
 /** ServerNodeService::initService: SERVICE_FORBIDDEN unless the partner has FEATURE_SERVER_NODE. */
 export const serverNodeGate: ServiceGate = (ctx) => {
   const partnerId = ctx.session.partnerId;
-  if (partnerId === null || !ctx.store.partner(partnerId)?.features.serverNode) throw new SandboxApiError('SERVICE_FORBIDDEN', [ctx.callName]);
+  if (partnerId === null || !ctx.store.partner(partnerId)?.features.serverNode)
+    throw new SandboxApiError('SERVICE_FORBIDDEN', [ctx.callName]);
 };
 
 /** LiveStreamService::initService: SERVICE_FORBIDDEN unless the partner has FEATURE_LIVE_STREAM (isLive is exempt). */
 export const liveStreamGate: ServiceGate = (ctx, action) => {
   const partnerId = ctx.session.partnerId;
   if (action === 'islive' || partnerId === null || partnerId === MEDIA_SERVER_PARTNER_ID) return;
-  if (!ctx.store.partner(partnerId)?.features.liveStream) throw new SandboxApiError('SERVICE_FORBIDDEN', [ctx.callName]);
+  if (!ctx.store.partner(partnerId)?.features.liveStream)
+    throw new SandboxApiError('SERVICE_FORBIDDEN', [ctx.callName]);
 };
 
 const nowSeconds = (ctx: ActionContext): number => Math.floor(ctx.now() / 1000);
@@ -52,12 +54,20 @@ const FILTER_TYPES: Readonly<Record<string, string | null>> = {
   KalturaDeliveryServerNodeFilter: null,
   KalturaMediaServerNodeFilter: null,
   KalturaWowzaMediaServerNodeFilter: (SERVER_NODE_TYPES.KalturaWowzaMediaServerNode as { type: string }).type,
-  KalturaLiveClusterMediaServerNodeFilter: (SERVER_NODE_TYPES.KalturaLiveClusterMediaServerNode as { type: string }).type,
+  KalturaLiveClusterMediaServerNodeFilter: (SERVER_NODE_TYPES.KalturaLiveClusterMediaServerNode as { type: string })
+    .type,
   KalturaEdgeServerNodeFilter: (SERVER_NODE_TYPES.KalturaEdgeServerNode as { type: string }).type,
 };
 
-const splitList = (s: string | null): string[] | null => (s === null ? null : s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
-const like = (value: string | null, pattern: string | null): boolean => pattern === null || (value ?? '').toLowerCase().includes(pattern.toLowerCase());
+const splitList = (s: string | null): string[] | null =>
+  s === null
+    ? null
+    : s
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0);
+const like = (value: string | null, pattern: string | null): boolean =>
+  pattern === null || (value ?? '').toLowerCase().includes(pattern.toLowerCase());
 
 export const serverNodeService: ServiceDef = {
   add: {
@@ -74,7 +84,10 @@ export const serverNodeService: ServiceDef = {
     access: 'admin',
     run(ctx) {
       const node = mustNode(ctx, reqInt(ctx.params, 'serverNodeId'));
-      return toApi(ctx, ctx.store.serverNodes.update(node, readServerNodePatch(reqBag(ctx.params, 'serverNode'), node)));
+      return toApi(
+        ctx,
+        ctx.store.serverNodes.update(node, readServerNodePatch(reqBag(ctx.params, 'serverNode'), node)),
+      );
     },
   },
   enable: setStatus(ServerNodeStatus.ACTIVE),
@@ -92,7 +105,8 @@ export const serverNodeService: ServiceDef = {
     run(ctx) {
       const hostName = reqString(ctx.params, 'hostName');
       const bag = optBag(ctx.params, 'serverNode');
-      const status = optEnum(ctx.params, 'serverNodeStatus', STATUSES, 'KalturaServerNodeStatus') ?? ServerNodeStatus.ACTIVE;
+      const status =
+        optEnum(ctx.params, 'serverNodeStatus', STATUSES, 'KalturaServerNodeStatus') ?? ServerNodeStatus.ACTIVE;
       const incoming = bag ? readNewServerNode(bag, partnerOf(ctx)) : null;
       let node = ctx.store.serverNodes.findActive(hostName, partnerOf(ctx), incoming?.type ?? null);
       if (!node) {
@@ -121,22 +135,24 @@ export const serverNodeService: ServiceDef = {
       const systemNameEqual = optString(filter, 'systemNameEqual');
       const environmentEqual = optString(filter, 'environmentEqual');
       const partnerId = partnerOf(ctx);
-      const matching = ctx.store.serverNodes.all().filter(
-        (n) =>
-          n.partnerId === partnerId &&
-          (impliedType === null || n.type === impliedType) &&
-          (idEqual === null || n.id === idEqual) &&
-          (idIn === null || idIn.includes(n.id)) &&
-          (statusEqual === null || n.status === statusEqual) &&
-          (statusIn === null || statusIn.includes(n.status)) &&
-          (typeEqual === null || n.type === typeEqual) &&
-          (typeIn === null || typeIn.includes(n.type)) &&
-          like(n.hostName, hostNameLike) &&
-          like(n.name, nameLike) &&
-          like(n.tags, tagsLike) &&
-          (systemNameEqual === null || n.systemName === systemNameEqual) &&
-          (environmentEqual === null || n.environment === environmentEqual),
-      );
+      const matching = ctx.store.serverNodes
+        .all()
+        .filter(
+          (n) =>
+            n.partnerId === partnerId &&
+            (impliedType === null || n.type === impliedType) &&
+            (idEqual === null || n.id === idEqual) &&
+            (idIn === null || idIn.includes(n.id)) &&
+            (statusEqual === null || n.status === statusEqual) &&
+            (statusIn === null || statusIn.includes(n.status)) &&
+            (typeEqual === null || n.type === typeEqual) &&
+            (typeIn === null || typeIn.includes(n.type)) &&
+            like(n.hostName, hostNameLike) &&
+            like(n.name, nameLike) &&
+            like(n.tags, tagsLike) &&
+            (systemNameEqual === null || n.systemName === systemNameEqual) &&
+            (environmentEqual === null || n.environment === environmentEqual),
+        );
       const pager = optBag(ctx.params, 'pager') ?? {};
       const pageSize = Math.max(1, Math.min(500, optInt(pager, 'pageSize') ?? 30));
       const pageIndex = Math.max(1, optInt(pager, 'pageIndex') ?? 1);

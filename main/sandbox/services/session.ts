@@ -28,8 +28,12 @@ export const sessionService: ServiceDef = {
       const partner = ctx.store.partner(partnerId);
       if (!partner) throw new SandboxApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED');
       const adminSecret = ctx.store.adminSecret(partnerId);
-      if (!adminSecret || !secretsEqual(secret, adminSecret)) throw new SandboxApiError('START_SESSION_ERROR', [partnerId]);
-      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      if (!adminSecret || !secretsEqual(secret, adminSecret))
+        throw new SandboxApiError('START_SESSION_ERROR', [partnerId]);
+      const expirySeconds = Math.min(
+        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
+        partner.ksMaxExpirySeconds,
+      );
       const ks = generateKsV2({
         secret: adminSecret,
         partnerId,
@@ -52,9 +56,19 @@ export const sessionService: ServiceDef = {
       const secret = partner ? ctx.store.adminSecret(partner.id) : undefined;
       if (!partner || !secret) throw new SandboxApiError('INVALID_WIDGET_ID', [widgetId]);
       const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
-      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      const expirySeconds = Math.min(
+        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
+        partner.ksMaxExpirySeconds,
+      );
       // SessionService::startWidgetSession: a USER session of user 0 that may only view
-      const ks = generateKsV2({ secret, partnerId: partner.id, userId: '0', type: 0, privileges: 'view:*,widget:1', expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds });
+      const ks = generateKsV2({
+        secret,
+        partnerId: partner.id,
+        userId: '0',
+        type: 0,
+        privileges: 'view:*,widget:1',
+        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+      });
       ctx.onKsIssued(ks);
       return { partnerId: partner.id, ks, userId: 0, objectType: 'KalturaStartWidgetSessionResponse' };
     },

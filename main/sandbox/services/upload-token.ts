@@ -7,7 +7,16 @@ import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { uploadTokenToApi } from '../model/api-objects.js';
 import { randomHex } from '../model/store.js';
 import type { RecordingRecord, UploadTokenRecord } from '../model/types.js';
-import { getRaw, optBag, optBool, optNumber, optString, reqString, UploadedFile, type ParamBag } from '../wire/params.js';
+import {
+  getRaw,
+  optBag,
+  optBool,
+  optNumber,
+  optString,
+  reqString,
+  UploadedFile,
+  type ParamBag,
+} from '../wire/params.js';
 
 const TOKEN_ID_PATTERN = /^[01]_[0-9a-f]{32}$/;
 const Status = { PENDING: 0, PARTIAL_UPLOAD: 1, FULL_UPLOAD: 2, CLOSED: 3 } as const;
@@ -15,7 +24,8 @@ const Status = { PENDING: 0, PARTIAL_UPLOAD: 1, FULL_UPLOAD: 2, CLOSED: 3 } as c
 function findToken(ctx: ActionContext, id: string): UploadTokenRecord {
   if (!TOKEN_ID_PATTERN.test(id)) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
   const token = ctx.store.uploadToken(id);
-  if (!token || (ctx.session.partnerId !== -5 && token.partnerId !== ctx.session.partnerId)) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
+  if (!token || (ctx.session.partnerId !== -5 && token.partnerId !== ctx.session.partnerId))
+    throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
   return token;
 }
 
@@ -71,7 +81,8 @@ export const uploadTokenService: ServiceDef = {
     run(ctx) {
       const bag = optBag(ctx.params, 'uploadToken') ?? {};
       const fileSize = optNumber(bag, 'fileSize');
-      if (fileSize !== null && fileSize < 0) throw new SandboxApiError('PROPERTY_VALIDATION_MIN_VALUE', ['fileSize', 0]);
+      if (fileSize !== null && fileSize < 0)
+        throw new SandboxApiError('PROPERTY_VALIDATION_MIN_VALUE', ['fileSize', 0]);
       const nowS = Math.floor(ctx.now() / 1000);
       const token: UploadTokenRecord = {
         id: `0_${randomHex(16)}`,
@@ -100,7 +111,8 @@ export const uploadTokenService: ServiceDef = {
       if (file === undefined || file === null) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['fileData']);
       // a fileData that is not a file part is no file at all
       if (!(file instanceof UploadedFile)) throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', ['fileData']);
-      if (token.status !== Status.PENDING && token.status !== Status.PARTIAL_UPLOAD) throw new SandboxApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD');
+      if (token.status !== Status.PENDING && token.status !== Status.PARTIAL_UPLOAD)
+        throw new SandboxApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD');
       const resume = optBool(ctx.params, 'resume') ?? false;
       const finalChunk = optBool(ctx.params, 'finalChunk') ?? true;
       const resumeAt = optNumber(ctx.params, 'resumeAt') ?? -1;
@@ -113,7 +125,8 @@ export const uploadTokenService: ServiceDef = {
         t.status = Status.PARTIAL_UPLOAD;
       });
       if (finalChunk) {
-        if (waiting || (updated.fileSize !== null && updated.fileSize !== size)) throw new SandboxApiError('UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE');
+        if (waiting || (updated.fileSize !== null && updated.fileSize !== size))
+          throw new SandboxApiError('UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE');
         ctx.store.updateUploadToken(token.id, (t) => (t.status = Status.FULL_UPLOAD));
       }
       return uploadTokenToApi(updated);
@@ -129,7 +142,12 @@ export function resolveRecordingResource(ctx: ActionContext, resource: ParamBag)
   if (type === 'KalturaUploadedFileTokenResource') {
     const token = findToken(ctx, reqString(resource, 'token'));
     if (token.status !== Status.FULL_UPLOAD) throw new SandboxApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY');
-    return { uploadTokenId: token.id, localFilePath: null, storedFilePath: uploadFilePath(ctx.store.uploadsDir, token.id), fileSizeBytes: token.uploadedFileSize };
+    return {
+      uploadTokenId: token.id,
+      localFilePath: null,
+      storedFilePath: uploadFilePath(ctx.store.uploadsDir, token.id),
+      fileSizeBytes: token.uploadedFileSize,
+    };
   }
   if (type === 'KalturaServerFileResource') {
     const localFilePath = reqString(resource, 'localFilePath');

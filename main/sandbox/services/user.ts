@@ -33,7 +33,10 @@ export const userService: ServiceDef = {
       const partner = ctx.store.partner(chosen);
       const secret = ctx.store.adminSecret(chosen);
       if (!partner || !secret) throw new SandboxApiError('INVALID_PARTNER_ID', [chosen]);
-      const expirySeconds = Math.min(requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds);
+      const expirySeconds = Math.min(
+        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
+        partner.ksMaxExpirySeconds,
+      );
       const ks = generateKsV2({
         secret,
         partnerId: chosen,

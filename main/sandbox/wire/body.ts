@@ -86,9 +86,13 @@ export function parseJsonBag(text: string): ParamBag {
   }
   if (!isBag(value)) throw new SandboxApiError('INVALID_JSON_BODY', ['the body must be a JSON object']);
   // Kaltura splits "1:service" and "filter:idEqual" keys whatever the body format: flat keys join the nested ones
-  const flat = Object.entries(value).filter(([k, v]) => k.includes(':') && (typeof v !== 'object' || v === null)) as [string, string][];
+  const flat = Object.entries(value).filter(([k, v]) => k.includes(':') && (typeof v !== 'object' || v === null)) as [
+    string,
+    string,
+  ][];
   if (flat.length === 0) return value;
   const nested: ParamBag = {};
-  for (const [k, v] of Object.entries(value)) if (!(k.includes(':') && (typeof v !== 'object' || v === null))) nested[k] = v;
+  for (const [k, v] of Object.entries(value))
+    if (!(k.includes(':') && (typeof v !== 'object' || v === null))) nested[k] = v;
   return mergeBags(nested, unflatten(flat.map(([k, v]) => [k, v === null ? '' : String(v)])));
 }

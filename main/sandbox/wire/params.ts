@@ -124,7 +124,8 @@ export function optNumber(bag: ParamBag, name: string): number | null {
   const v = getRaw(bag, name);
   if (v === undefined || v === null || v === '') return null;
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : NaN;
-  if (!Number.isFinite(n)) throw new SandboxApiError('INVALID_PARAMETER_VALUE', [name, typeof v === 'string' ? v : '[object]']);
+  if (!Number.isFinite(n))
+    throw new SandboxApiError('INVALID_PARAMETER_VALUE', [name, typeof v === 'string' ? v : '[object]']);
   return n;
 }
 
@@ -150,7 +151,8 @@ export function optEnum(bag: ParamBag, name: string, allowed: readonly number[],
   else if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) n = Number(v);
   else n = NaN;
-  if (!allowed.includes(n)) throw new SandboxApiError('INVALID_ENUM_VALUE', [typeof v === 'string' ? v : String(v), name, enumType]);
+  if (!allowed.includes(n))
+    throw new SandboxApiError('INVALID_ENUM_VALUE', [typeof v === 'string' ? v : String(v), name, enumType]);
   return n;
 }
 

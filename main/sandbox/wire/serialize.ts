@@ -54,7 +54,10 @@ export function renderJsonMulti(results: readonly (ApiValue | SandboxApiError)[]
 // ---- XML ----
 
 export function xmlEscape(text: string): string {
-  return text.replace(/[&"<>']/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', "'": '&apos;' })[c] as string);
+  return text.replace(
+    /[&"<>']/g,
+    (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;', "'": '&apos;' })[c] as string,
+  );
 }
 
 function xmlValue(value: ApiValue, ignoreNull: boolean): string {
@@ -74,7 +77,10 @@ function xmlValue(value: ApiValue, ignoreNull: boolean): string {
 
 export function errorXml(error: SandboxApiError): string {
   const args = Object.entries(error.args)
-    .map(([name, value]) => `<item><objectType>KalturaApiExceptionArg</objectType><name>${xmlEscape(name)}</name><value>${xmlEscape(value)}</value></item>`)
+    .map(
+      ([name, value]) =>
+        `<item><objectType>KalturaApiExceptionArg</objectType><name>${xmlEscape(name)}</name><value>${xmlEscape(value)}</value></item>`,
+    )
     .join('');
   return `<error><code>${xmlEscape(error.code)}</code><message>${xmlEscape(error.message)}</message><objectType>KalturaAPIException</objectType><args>${args}</args></error>`;
 }
@@ -88,7 +94,13 @@ export function renderXml(result: ApiValue | SandboxApiError, executionSeconds: 
   return xmlEnvelope(inner, executionSeconds);
 }
 
-export function renderXmlMulti(results: readonly (ApiValue | SandboxApiError)[], executionSeconds: number, ignoreNull: boolean): string {
-  const inner = results.map((r) => `<item>${r instanceof SandboxApiError ? errorXml(r) : xmlValue(r, ignoreNull)}</item>`).join('');
+export function renderXmlMulti(
+  results: readonly (ApiValue | SandboxApiError)[],
+  executionSeconds: number,
+  ignoreNull: boolean,
+): string {
+  const inner = results
+    .map((r) => `<item>${r instanceof SandboxApiError ? errorXml(r) : xmlValue(r, ignoreNull)}</item>`)
+    .join('');
   return xmlEnvelope(inner, executionSeconds);
 }

@@ -70,10 +70,50 @@ export function worstSeverity(severities: readonly AlertSeverity[]): AlertSeveri
  * judged after the input's 3 s warm-up; raise/clear also wait for the hysteresis.
  */
 export const RATE_ALERT_CONDITIONS: ReadonlyMap<number, { raise: string; clear: string }> = new Map([
-  [116, { raise: 'FFmpeg dropped + duplicated more than 2 % of the frames it output over the window, on a ladder with a transcoded video rendition (it keeps transcoded renditions at a constant frame rate, so irregular source timing shows there); held 10 s', clear: 'at most 2 % over the window, held 10 s (or FFmpeg not running)' }],
-  [119, { raise: "the source's video bitrate (median over the window) is under half of the videodatarate the encoder declared (no declared rate: never raised); held 10 s", clear: 'at least half again, held 15 s; then 121' }],
-  [121, { raise: '119 cleared while the stream stays on air (info; an ended stream is not back to normal)', clear: 'lapses after 60 s, or at once when 119 is raised again' }],
-  [122, { raise: '120 ResolutionLimitedByCPU cleared while the stream stays on air (info)', clear: 'lapses after 60 s, or at once when 120 is raised again' }],
-  [124, { raise: "the source's measured frame rate spreads (max - min over the window) by more than 15 % of its median and more than 2 fps; held 10 s", clear: 'within that again, held 10 s' }],
-  [125, { raise: "the source's media time gains on the wall clock more than 10 % faster than real time over the window (at least 5 s of it); held 5 s", clear: 'at most 10 % again, held 10 s' }],
+  [
+    116,
+    {
+      raise:
+        'FFmpeg dropped + duplicated more than 2 % of the frames it output over the window, on a ladder with a transcoded video rendition (it keeps transcoded renditions at a constant frame rate, so irregular source timing shows there); held 10 s',
+      clear: 'at most 2 % over the window, held 10 s (or FFmpeg not running)',
+    },
+  ],
+  [
+    119,
+    {
+      raise:
+        "the source's video bitrate (median over the window) is under half of the videodatarate the encoder declared (no declared rate: never raised); held 10 s",
+      clear: 'at least half again, held 15 s; then 121',
+    },
+  ],
+  [
+    121,
+    {
+      raise: '119 cleared while the stream stays on air (info; an ended stream is not back to normal)',
+      clear: 'lapses after 60 s, or at once when 119 is raised again',
+    },
+  ],
+  [
+    122,
+    {
+      raise: '120 ResolutionLimitedByCPU cleared while the stream stays on air (info)',
+      clear: 'lapses after 60 s, or at once when 120 is raised again',
+    },
+  ],
+  [
+    124,
+    {
+      raise:
+        "the source's measured frame rate spreads (max - min over the window) by more than 15 % of its median and more than 2 fps; held 10 s",
+      clear: 'within that again, held 10 s',
+    },
+  ],
+  [
+    125,
+    {
+      raise:
+        "the source's media time gains on the wall clock more than 10 % faster than real time over the window (at least 5 s of it); held 5 s",
+      clear: 'at most 10 % again, held 10 s',
+    },
+  ],
 ]);

@@ -10,7 +10,9 @@ export interface EntryHealth {
 
 /** Alerts worst first, then newest first. */
 export function sortAlerts(alerts: readonly Alert[]): Alert[] {
-  return [...alerts].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.raisedAtMs - a.raisedAtMs || a.code - b.code);
+  return [...alerts].sort(
+    (a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || b.raisedAtMs - a.raisedAtMs || a.code - b.code,
+  );
 }
 
 export function entryHealth(alerts: readonly Alert[], streams: readonly IngestStream[]): EntryHealth {
@@ -24,15 +26,25 @@ export function entryHealth(alerts: readonly Alert[], streams: readonly IngestSt
   }
   const byState = (s: IngestStream['state']): IngestStream | undefined => streams.find((x) => x.state === s);
   const failed = byState('failed');
-  if (failed) return { health: 'Poor', reason: `Transcoding failed on ${failed.streamName}: ${failed.reason ?? 'FFmpeg stopped'}` };
+  if (failed)
+    return {
+      health: 'Poor',
+      reason: `Transcoding failed on ${failed.streamName}: ${failed.reason ?? 'FFmpeg stopped'}`,
+    };
   const refused = byState('refused');
   const onAir = streams.filter((s) => s.state === 'live' || s.state === 'playable');
-  if (refused && onAir.length === 0) return { health: 'Poor', reason: `A publish was refused: ${refused.reason ?? 'no reason given'}` };
+  if (refused && onAir.length === 0)
+    return { health: 'Poor', reason: `A publish was refused: ${refused.reason ?? 'no reason given'}` };
   const reconnecting = byState('reconnecting');
-  if (reconnecting) return { health: 'Fair', reason: `${reconnecting.streamName} disconnected (${reconnecting.reason ?? 'connection closed'}); waiting for the encoder to reconnect` };
+  if (reconnecting)
+    return {
+      health: 'Fair',
+      reason: `${reconnecting.streamName} disconnected (${reconnecting.reason ?? 'connection closed'}); waiting for the encoder to reconnect`,
+    };
   // only info-level alerts remain: Good, but say what they noticed
   const note = first ? `; note: ${first.text}` : '';
-  if (onAir.some((s) => s.state === 'playable')) return { health: 'Good', reason: first ? `Playable${note}` : 'Playable; all checks pass' };
+  if (onAir.some((s) => s.state === 'playable'))
+    return { health: 'Good', reason: first ? `Playable${note}` : 'Playable; all checks pass' };
   if (onAir.length > 0) return { health: 'Good', reason: `Live, preparing the first HLS segments${note}` };
   const authenticating = byState('authenticating');
   if (authenticating) return { health: 'Good', reason: 'Authenticating the stream with Kaltura' };

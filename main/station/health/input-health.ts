@@ -45,7 +45,13 @@ function declaredNumber(probe: InputProbe, ...keys: string[]): number | null {
 }
 
 /** targetSegmentSeconds: the entry's segments; a GOP over 1.5x that is too long too (the ladder re-encodes for it) */
-export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: number, t: InputThresholds = DEFAULT_INPUT_THRESHOLDS, targetSegmentSeconds: number | null = null): InputAssessment {
+export function assessInput(
+  probe: InputProbe,
+  nowMs: number,
+  connectedAtMs: number,
+  t: InputThresholds = DEFAULT_INPUT_THRESHOLDS,
+  targetSegmentSeconds: number | null = null,
+): InputAssessment {
   const metrics: Record<string, Metric> = {};
   const conditions: AlertCondition[] = [];
   const warm = nowMs - connectedAtMs >= t.warmupMs;
@@ -56,11 +62,39 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
   const videoMissing = videoAgeMs > t.mediaStaleMs;
   const audioMissing = audioAgeMs > t.mediaStaleMs;
   metrics.video = videoMissing
-    ? metric(false, 'present', 'critical', probe.lastVideoAtMs === null ? 'no video received' : `no video for ${formatSeconds(videoAgeMs / 1000)}`)
-    : metric(true, 'present', 'normal', [probe.videoCodec, probe.width && probe.height ? `${probe.width}x${probe.height}` : null].filter(Boolean).join(' ') || 'video flowing');
+    ? metric(
+        false,
+        'present',
+        'critical',
+        probe.lastVideoAtMs === null ? 'no video received' : `no video for ${formatSeconds(videoAgeMs / 1000)}`,
+      )
+    : metric(
+        true,
+        'present',
+        'normal',
+        [probe.videoCodec, probe.width && probe.height ? `${probe.width}x${probe.height}` : null]
+          .filter(Boolean)
+          .join(' ') || 'video flowing',
+      );
   metrics.audio = audioMissing
-    ? metric(false, 'present', 'critical', probe.lastAudioAtMs === null ? 'no audio received' : `no audio for ${formatSeconds(audioAgeMs / 1000)}`)
-    : metric(true, 'present', 'normal', [probe.audioCodec, probe.audioSampleRateHz ? `${probe.audioSampleRateHz / 1000} kHz` : null, probe.audioChannels ? `${probe.audioChannels} ch` : null].filter(Boolean).join(' ') || 'audio flowing');
+    ? metric(
+        false,
+        'present',
+        'critical',
+        probe.lastAudioAtMs === null ? 'no audio received' : `no audio for ${formatSeconds(audioAgeMs / 1000)}`,
+      )
+    : metric(
+        true,
+        'present',
+        'normal',
+        [
+          probe.audioCodec,
+          probe.audioSampleRateHz ? `${probe.audioSampleRateHz / 1000} kHz` : null,
+          probe.audioChannels ? `${probe.audioChannels} ch` : null,
+        ]
+          .filter(Boolean)
+          .join(' ') || 'audio flowing',
+      );
   conditions.push({
     code: 102,
     holds: audioMissing,
@@ -82,9 +116,15 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
   } else {
     const declaredBps = declaredKbps !== null ? declaredKbps * 1000 : null;
     const ratio = declaredBps ? measured / declaredBps : null;
-    const off = ratio !== null && warm && measured > 0 && (ratio > t.bitrateMismatchRatio || ratio < 1 / t.bitrateMismatchRatio);
+    const off =
+      ratio !== null && warm && measured > 0 && (ratio > t.bitrateMismatchRatio || ratio < 1 / t.bitrateMismatchRatio);
     const status = measured === 0 && !videoMissing ? 'warning' : off ? 'warning' : 'normal';
-    metrics.videoBitrate = metric(measured, 'bps', status, `${formatBitrate(measured)}${declaredBps ? ` (declared ${formatBitrate(declaredBps)})` : ''}`);
+    metrics.videoBitrate = metric(
+      measured,
+      'bps',
+      status,
+      `${formatBitrate(measured)}${declaredBps ? ` (declared ${formatBitrate(declaredBps)})` : ''}`,
+    );
     conditions.push({
       code: 101,
       holds: off,
@@ -94,7 +134,10 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
       parameter: String(Math.round(measured / 1000)),
     });
   }
-  metrics.audioBitrate = probe.audioBitrateBps === null ? unknownMetric('bps') : metric(probe.audioBitrateBps, 'bps', 'normal', formatBitrate(probe.audioBitrateBps));
+  metrics.audioBitrate =
+    probe.audioBitrateBps === null
+      ? unknownMetric('bps')
+      : metric(probe.audioBitrateBps, 'bps', 'normal', formatBitrate(probe.audioBitrateBps));
 
   // frame rate: too high (108), or far from what the encoder declared (117: usually dropped frames)
   const fps = probe.frameRateFps;
@@ -103,9 +146,23 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
     metrics.frameRate = unknownMetric('fps');
   } else {
     const tooHigh = fps > t.maxFrameRateFps;
-    const differs = warm && declaredFps !== null && !videoMissing && Math.abs(fps - declaredFps) / declaredFps > t.frameRateMismatchFraction;
-    metrics.frameRate = metric(fps, 'fps', tooHigh || differs ? 'warning' : 'normal', `${fps.toFixed(fps % 1 === 0 ? 0 : 2)} fps${declaredFps ? ` (declared ${declaredFps})` : ''}`);
-    conditions.push({ code: 108, holds: tooHigh, text: `The encoder sends ${fps.toFixed(0)} fps: set 30 or 60 fps in OBS (Settings > Video > Common FPS Values)`, parameter: fps.toFixed(2) });
+    const differs =
+      warm &&
+      declaredFps !== null &&
+      !videoMissing &&
+      Math.abs(fps - declaredFps) / declaredFps > t.frameRateMismatchFraction;
+    metrics.frameRate = metric(
+      fps,
+      'fps',
+      tooHigh || differs ? 'warning' : 'normal',
+      `${fps.toFixed(fps % 1 === 0 ? 0 : 2)} fps${declaredFps ? ` (declared ${declaredFps})` : ''}`,
+    );
+    conditions.push({
+      code: 108,
+      holds: tooHigh,
+      text: `The encoder sends ${fps.toFixed(0)} fps: set 30 or 60 fps in OBS (Settings > Video > Common FPS Values)`,
+      parameter: fps.toFixed(2),
+    });
     conditions.push({
       code: 117,
       holds: differs,
@@ -120,13 +177,20 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
     const noneYet = warm && !videoMissing && probe.lastVideoAtMs !== null;
     metrics.keyframeInterval = noneYet ? metric(null, 's', 'warning', 'no second keyframe yet') : unknownMetric('s');
   } else {
-    const status = kf > t.maxKeyframeIntervalSeconds * 2.5 ? 'critical' : kf > t.maxKeyframeIntervalSeconds ? 'warning' : 'normal';
-    const range = probe.keyframeIntervalSeconds.min !== null && probe.keyframeIntervalSeconds.max !== null ? ` (${probe.keyframeIntervalSeconds.min.toFixed(1)}-${probe.keyframeIntervalSeconds.max.toFixed(1)} s)` : '';
+    const status =
+      kf > t.maxKeyframeIntervalSeconds * 2.5 ? 'critical' : kf > t.maxKeyframeIntervalSeconds ? 'warning' : 'normal';
+    const range =
+      probe.keyframeIntervalSeconds.min !== null && probe.keyframeIntervalSeconds.max !== null
+        ? ` (${probe.keyframeIntervalSeconds.min.toFixed(1)}-${probe.keyframeIntervalSeconds.max.toFixed(1)} s)`
+        : '';
     metrics.keyframeInterval = metric(kf, 's', status, `every ${formatSeconds(kf)}${range}`);
   }
   // 107 as soon as the current GOP outgrows the limit (OBS's default 8.3 s shows after 3-4 s, not after two key frames)
   const kfSeen = Math.max(kf ?? 0, probe.keyframeIntervalSeconds.sinceLast ?? 0);
-  const kfLimit = targetSegmentSeconds !== null ? Math.min(t.maxKeyframeIntervalSeconds, targetSegmentSeconds * 1.5) : t.maxKeyframeIntervalSeconds;
+  const kfLimit =
+    targetSegmentSeconds !== null
+      ? Math.min(t.maxKeyframeIntervalSeconds, targetSegmentSeconds * 1.5)
+      : t.maxKeyframeIntervalSeconds;
   if (kf !== null || kfSeen > 0) {
     conditions.push({
       code: 107,
@@ -144,7 +208,12 @@ export function assessInput(probe: InputProbe, nowMs: number, connectedAtMs: num
     const abs = Math.abs(drift);
     const status = abs > t.driftErrorMs ? 'critical' : abs > t.driftWarningMs ? 'warning' : 'normal';
     const direction = drift >= 0 ? 'ahead of' : 'behind';
-    metrics.timestampDrift = metric(Math.round(drift), 'ms', status, `${formatSeconds(abs / 1000)} ${direction} the wall clock`);
+    metrics.timestampDrift = metric(
+      Math.round(drift),
+      'ms',
+      status,
+      `${formatSeconds(abs / 1000)} ${direction} the wall clock`,
+    );
     conditions.push({
       code: 104,
       holds: abs > t.driftErrorMs,

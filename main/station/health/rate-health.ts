@@ -66,10 +66,16 @@ export class RateWatch {
     if (nowMs - connectedAtMs < warmupMs) return;
     const last = this.input[this.input.length - 1];
     if (last && last.atMs >= nowMs) return;
-    this.input.push({ atMs: nowMs, fps: probe.frameRateFps, videoBps: probe.videoBitrateBps, driftMs: probe.timestampDriftMs });
+    this.input.push({
+      atMs: nowMs,
+      fps: probe.frameRateFps,
+      videoBps: probe.videoBitrateBps,
+      driftMs: probe.timestampDriftMs,
+    });
     while (this.input.length > 0 && nowMs - (this.input[0] as InputPoint).atMs > this.t.windowMs) {
       const gone = this.input.shift() as InputPoint;
-      if (gone.driftMs !== null) this.driftBeforeWindowMs = Math.max(this.driftBeforeWindowMs ?? gone.driftMs, gone.driftMs);
+      if (gone.driftMs !== null)
+        this.driftBeforeWindowMs = Math.max(this.driftBeforeWindowMs ?? gone.driftMs, gone.driftMs);
     }
   }
 
@@ -100,11 +106,16 @@ export class RateWatch {
     const fpsMin = fps.length > 0 ? Math.min(...fps) : 0;
     const fpsMax = fps.length > 0 ? Math.max(...fps) : 0;
     const spread = fpsMax - fpsMin;
-    const fluctuates = enough && fps.length >= this.t.minSamples && fpsMedian !== null && spread > Math.max(this.t.minFpsSpreadFps, fpsMedian * this.t.fpsSpreadFraction);
+    const fluctuates =
+      enough &&
+      fps.length >= this.t.minSamples &&
+      fpsMedian !== null &&
+      spread > Math.max(this.t.minFpsSpreadFps, fpsMedian * this.t.fpsSpreadFraction);
 
     const declaredBps = declaredVideoBps(probe);
     const bps = median(window.map((p) => p.videoBps).filter((v): v is number => v !== null));
-    const starved = enough && declaredBps !== null && bps !== null && bps < declaredBps * this.t.bandwidthLimitedFraction;
+    const starved =
+      enough && declaredBps !== null && bps !== null && bps < declaredBps * this.t.bandwidthLimitedFraction;
 
     const drift = window.filter((p) => p.driftMs !== null);
     const first = drift[0];
@@ -112,7 +123,8 @@ export class RateWatch {
     const spanMs = first && last ? last.atMs - first.atMs : 0;
     const from = Math.max(first?.driftMs ?? 0, this.driftBeforeWindowMs ?? Number.NEGATIVE_INFINITY);
     const gain = last && spanMs > 0 ? ((last.driftMs ?? 0) - from) / spanMs : 0;
-    const tooFast = enough && drift.length >= this.t.minSamples && spanMs >= this.t.windowMs / 2 && gain > this.t.fastSendFraction;
+    const tooFast =
+      enough && drift.length >= this.t.minSamples && spanMs >= this.t.windowMs / 2 && gain > this.t.fastSendFraction;
 
     return [
       {
@@ -146,7 +158,11 @@ export class RateWatch {
     const fixed = first && last ? last.fixedFrames - first.fixedFrames : 0;
     const output = last && spanSeconds > 0 ? last.fps * spanSeconds : 0;
     const fraction = output > 0 ? fixed / output : 0;
-    const holds = t.observed === 'running' && flavors.length > 0 && window.length >= this.t.minSamples && fraction > this.t.flavorFrameFixFraction;
+    const holds =
+      t.observed === 'running' &&
+      flavors.length > 0 &&
+      window.length >= this.t.minSamples &&
+      fraction > this.t.flavorFrameFixFraction;
     return [
       {
         code: 116,
@@ -177,7 +193,15 @@ export function backToNormalAlerts(cleared: readonly Alert[], onAir: boolean, no
       code === 121
         ? `The encoder's bitrate is back to what it declared (${a.streamName ?? a.entryId}): the upload is no longer congested`
         : `FFmpeg keeps up with real time again (${a.streamName ?? a.entryId}): the CPU is no longer limiting the ladder`;
-    return [makeAlert(code, { entryId: a.entryId, streamName: a.streamName, mediaServerIndex: a.mediaServerIndex }, nowMs, text, a.arguments['parameter'] ?? '')];
+    return [
+      makeAlert(
+        code,
+        { entryId: a.entryId, streamName: a.streamName, mediaServerIndex: a.mediaServerIndex },
+        nowMs,
+        text,
+        a.arguments['parameter'] ?? '',
+      ),
+    ];
   });
 }
 
@@ -191,5 +215,7 @@ function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }

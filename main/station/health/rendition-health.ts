@@ -52,13 +52,32 @@ export function assessTranscode(
   conditions.push({
     code: 120,
     holds: slow || sourceLimited,
-    text: slow || !sourceLimited
-      ? `FFmpeg encodes at ${(transcoder.speed ?? 0).toFixed(2)}x realtime: this computer's CPU cannot keep up with the ladder; use a conversion profile with fewer or smaller renditions, or a hardware encoder in Settings`
-      : `This computer cannot re-encode the source rendition in real time, so it passes through with the encoder's ${transcoder.keyFrames?.sourceGopSeconds?.toFixed(1) ?? 'long'} s segments: set OBS → Settings → Output → Keyframe Interval: 2 s, or use a hardware encoder in Settings`,
+    text:
+      slow || !sourceLimited
+        ? `FFmpeg encodes at ${(transcoder.speed ?? 0).toFixed(2)}x realtime: this computer's CPU cannot keep up with the ladder; use a conversion profile with fewer or smaller renditions, or a hardware encoder in Settings`
+        : `This computer cannot re-encode the source rendition in real time, so it passes through with the encoder's ${transcoder.keyFrames?.sourceGopSeconds?.toFixed(1) ?? 'long'} s segments: set OBS → Settings → Output → Keyframe Interval: 2 s, or use a hardware encoder in Settings`,
     parameter: sourceLimited && !slow ? 'source' : (transcoder.speed ?? 0).toFixed(2),
   });
-  metrics.restarts = metric(transcoder.restarts, 'count', transcoder.restarts > 0 ? 'warning' : 'normal', transcoder.restarts === 0 ? 'no restarts' : `${transcoder.restarts} FFmpeg restart${transcoder.restarts === 1 ? '' : 's'}`);
-  metrics.transcoder = metric(transcoder.observed, 'state', transcoder.observed === 'failed' ? 'critical' : transcoder.observed === 'stalled' || transcoder.observed === 'exited' ? 'warning' : 'normal', transcoder.lastError && transcoder.observed !== 'running' ? `${transcoder.observed}: ${transcoder.lastError}` : transcoder.observed);
+  metrics.restarts = metric(
+    transcoder.restarts,
+    'count',
+    transcoder.restarts > 0 ? 'warning' : 'normal',
+    transcoder.restarts === 0
+      ? 'no restarts'
+      : `${transcoder.restarts} FFmpeg restart${transcoder.restarts === 1 ? '' : 's'}`,
+  );
+  metrics.transcoder = metric(
+    transcoder.observed,
+    'state',
+    transcoder.observed === 'failed'
+      ? 'critical'
+      : transcoder.observed === 'stalled' || transcoder.observed === 'exited'
+        ? 'warning'
+        : 'normal',
+    transcoder.lastError && transcoder.observed !== 'running'
+      ? `${transcoder.observed}: ${transcoder.lastError}`
+      : transcoder.observed,
+  );
 
   const badSegments: string[] = [];
   const limitSeconds = targetSegmentSeconds * t.segmentTooLongFactor + t.segmentSlackSeconds;
@@ -72,16 +91,31 @@ export function assessTranscode(
       const ratio = r.measuredBitrateBps / target;
       const off = ratio > t.bitrateMismatchRatio || ratio < 1 / t.bitrateMismatchRatio;
       const withAudio = target !== r.targetVideoBitrateBps ? ' with audio' : '';
-      m.bitrate = metric(r.measuredBitrateBps, 'bps', off ? 'warning' : 'normal', `${formatBitrate(r.measuredBitrateBps)} (target ${formatBitrate(target)}${withAudio})`);
+      m.bitrate = metric(
+        r.measuredBitrateBps,
+        'bps',
+        off ? 'warning' : 'normal',
+        `${formatBitrate(r.measuredBitrateBps)} (target ${formatBitrate(target)}${withAudio})`,
+      );
     } else {
-      m.bitrate = metric(r.measuredBitrateBps, 'bps', 'normal', `${formatBitrate(r.measuredBitrateBps)}${r.passthrough ? ' (passthrough)' : ''}`);
+      m.bitrate = metric(
+        r.measuredBitrateBps,
+        'bps',
+        'normal',
+        `${formatBitrate(r.measuredBitrateBps)}${r.passthrough ? ' (passthrough)' : ''}`,
+      );
     }
     if (r.segmentDurationSeconds === null) {
       m.segmentDuration = unknownMetric('s');
     } else {
       const tooLong = r.segmentDurationSeconds > limitSeconds;
       if (tooLong) badSegments.push(r.streamName);
-      m.segmentDuration = metric(r.segmentDurationSeconds, 's', tooLong ? 'critical' : 'normal', `${formatSeconds(r.segmentDurationSeconds)} (target ${formatSeconds(targetSegmentSeconds)})`);
+      m.segmentDuration = metric(
+        r.segmentDurationSeconds,
+        's',
+        tooLong ? 'critical' : 'normal',
+        `${formatSeconds(r.segmentDurationSeconds)} (target ${formatSeconds(targetSegmentSeconds)})`,
+      );
     }
     return { ...r, metrics: m };
   });

@@ -49,9 +49,17 @@ export function validatingBridge(inner: KliveBridge): KliveBridge {
   for (const name of Object.keys(requestDefs) as RequestName[]) {
     const call = inner.request[name] as unknown as ((payload: unknown) => Promise<unknown>) | undefined;
     request[name] = async (payload) => {
-      if (!call) throw new BridgeRequestError('unknown_request', `The station window does not offer ${name}: restart the app after updating it.`);
+      if (!call)
+        throw new BridgeRequestError(
+          'unknown_request',
+          `The station window does not offer ${name}: restart the app after updating it.`,
+        );
       const checked = requestDefs[name].response.safeParse(await call(payload));
-      if (!checked.success) throw new BridgeRequestError('invalid_response', `The station's answer to ${name} did not match the contract: restart the app after updating it.`);
+      if (!checked.success)
+        throw new BridgeRequestError(
+          'invalid_response',
+          `The station's answer to ${name} did not match the contract: restart the app after updating it.`,
+        );
       return checked.data;
     };
   }

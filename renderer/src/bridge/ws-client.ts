@@ -78,7 +78,10 @@ export class WsBridgeClient implements KliveBridge {
   private readonly createSocket: (url: string) => SocketLike;
 
   constructor(private readonly options: WsBridgeOptions) {
-    this.timers = options.timers ?? { setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (h) => globalThis.clearTimeout(h as number) };
+    this.timers = options.timers ?? {
+      setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+      clearTimeout: (h) => globalThis.clearTimeout(h as number),
+    };
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url) as unknown as SocketLike);
     this.reconnectDelayMs = options.initialReconnectDelayMs ?? 500;
     const request: Record<string, (payload: unknown) => Promise<unknown>> = {};
@@ -137,11 +140,17 @@ export class WsBridgeClient implements KliveBridge {
       this.socket = null;
       if (ev.code === CLOSE_UNAUTHORIZED) {
         this.stopped = true;
-        this.failAll('disconnected', 'The station wants its access token: open the address the station printed (it ends in ?token=...).');
+        this.failAll(
+          'disconnected',
+          'The station wants its access token: open the address the station printed (it ends in ?token=...).',
+        );
         this.setStatus('unauthorized');
         return;
       }
-      this.failAll('disconnected', 'Lost the connection to the station while waiting for an answer; it is reconnecting, try again in a moment.');
+      this.failAll(
+        'disconnected',
+        'Lost the connection to the station while waiting for an answer; it is reconnecting, try again in a moment.',
+      );
       if (this.stopped) return;
       this.setStatus('reconnecting');
       const delayMs = this.reconnectDelayMs;
@@ -161,7 +170,12 @@ export class WsBridgeClient implements KliveBridge {
     return new Promise((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
-        reject(new BridgeRequestError('timeout', `The station did not answer ${name} in time. Check that it is still running.`));
+        reject(
+          new BridgeRequestError(
+            'timeout',
+            `The station did not answer ${name} in time. Check that it is still running.`,
+          ),
+        );
       }, this.options.requestTimeoutMs ?? 15_000);
       this.pending.set(id, { name, resolve, reject, timer });
       const socket = this.socket;
@@ -182,7 +196,9 @@ export class WsBridgeClient implements KliveBridge {
     if (!parsed.success) return;
     const message = parsed.data;
     if (message.type === 'event') {
-      const def = (eventDefs as Record<string, { payload: { safeParse(v: unknown): { success: boolean; data?: unknown } } }>)[message.name];
+      const def = (
+        eventDefs as Record<string, { payload: { safeParse(v: unknown): { success: boolean; data?: unknown } } }>
+      )[message.name];
       if (!def) return;
       const checked = def.payload.safeParse(message.payload);
       if (!checked.success) {
@@ -202,7 +218,12 @@ export class WsBridgeClient implements KliveBridge {
     }
     const checked = requestDefs[pending.name].response.safeParse(message.payload);
     if (!checked.success) {
-      pending.reject(new BridgeRequestError('invalid_response', `The station's answer to ${pending.name} did not match the contract: is the page from a different station version? Reload it.`));
+      pending.reject(
+        new BridgeRequestError(
+          'invalid_response',
+          `The station's answer to ${pending.name} did not match the contract: is the page from a different station version? Reload it.`,
+        ),
+      );
       return;
     }
     pending.resolve(checked.data);

@@ -31,12 +31,22 @@ export function CopyField(props: { label: string; value: string; testId: string;
     <div className="copy-field">
       <label htmlFor={id}>{props.label}</label>
       <div className="copy-row">
-        <input id={id} ref={inputRef} readOnly value={props.value} data-testid={props.testId} spellCheck={false} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id={id}
+          ref={inputRef}
+          readOnly
+          value={props.value}
+          data-testid={props.testId}
+          spellCheck={false}
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <button type="button" onClick={onCopy} aria-label={`Copy ${props.label}`}>
           {copied === 'ok' ? 'Copied ✓' : 'Copy'}
         </button>
       </div>
-      {copied === 'failed' && <p className="field-error">Could not copy automatically: the text is selected, press Ctrl+C (⌘C on a Mac).</p>}
+      {copied === 'failed' && (
+        <p className="field-error">Could not copy automatically: the text is selected, press Ctrl+C (⌘C on a Mac).</p>
+      )}
       {props.hint && <p className="hint">{props.hint}</p>}
     </div>
   );

@@ -6,7 +6,10 @@ import { useKaltura } from '../state/context.js';
 import { ToneBadge } from './ToneBadge.js';
 import { formatRelative } from '../lib/format.js';
 
-export function serverNodeSummary(node: ServerNodeState, nowMs: number): { tone: 'good' | 'fair' | 'poor' | 'idle'; label: string; detail: string } {
+export function serverNodeSummary(
+  node: ServerNodeState,
+  nowMs: number,
+): { tone: 'good' | 'fair' | 'poor' | 'idle'; label: string; detail: string } {
   switch (node.status) {
     case 'registered':
       return {
@@ -18,7 +21,11 @@ export function serverNodeSummary(node: ServerNodeState, nowMs: number): { tone:
             : `Kaltura knows this station as server node ${node.hostname} (node ${node.nodeId ?? '?'}); last heartbeat ${node.lastHeartbeatAtMs ? formatRelative(node.lastHeartbeatAtMs, nowMs) : 'not yet'}.`,
       };
     case 'refused':
-      return { tone: 'poor', label: `Refused${node.code ? ` (${node.code})` : ''}`, detail: `${node.reason ?? 'Kaltura refused the server node.'} Until this is fixed, Kaltura refuses every stream sent to this station.` };
+      return {
+        tone: 'poor',
+        label: `Refused${node.code ? ` (${node.code})` : ''}`,
+        detail: `${node.reason ?? 'Kaltura refused the server node.'} Until this is fixed, Kaltura refuses every stream sent to this station.`,
+      };
     case 'retrying':
       return { tone: 'fair', label: 'Retrying', detail: node.reason ?? 'The registration failed; trying again.' };
     case 'registering':
@@ -37,7 +44,12 @@ export function ServerNodeStatus({ compact = false }: { compact?: boolean }) {
     const t = setInterval(() => setNowMs(Date.now()), 5_000);
     return () => clearInterval(t);
   }, []);
-  if (!node) return compact ? null : <p className="muted" data-testid="server-node">Server node: Kaltura is not configured.</p>;
+  if (!node)
+    return compact ? null : (
+      <p className="muted" data-testid="server-node">
+        Server node: Kaltura is not configured.
+      </p>
+    );
   const s = serverNodeSummary(node, nowMs);
   if (compact && node.status === 'registered') return null;
   return (

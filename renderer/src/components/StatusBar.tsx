@@ -28,14 +28,17 @@ export function FfmpegWarning() {
     const lacking = (ffmpeg.lacks ?? []).length > 0;
     return (
       <div className={`banner ${lacking ? 'banner--poor' : 'banner--fair'}`} role="alert" data-testid="ffmpeg-warning">
-        <strong>{lacking ? '✕' : '⚠'} FFmpeg {ffmpeg.release ?? ffmpeg.version}.</strong> {ffmpeg.warning}
+        <strong>
+          {lacking ? '✕' : '⚠'} FFmpeg {ffmpeg.release ?? ffmpeg.version}.
+        </strong>{' '}
+        {ffmpeg.warning}
       </div>
     );
   }
   return (
     <div className="banner banner--poor" role="alert" data-testid="ffmpeg-warning">
-      <strong>✕ FFmpeg {ffmpeg.status}.</strong> {ffmpeg.message ?? 'The station cannot transcode.'} Streams are refused until this is fixed: install FFmpeg or set its
-      path in Settings.
+      <strong>✕ FFmpeg {ffmpeg.status}.</strong> {ffmpeg.message ?? 'The station cannot transcode.'} Streams are refused
+      until this is fixed: install FFmpeg or set its path in Settings.
     </div>
   );
 }
@@ -67,13 +70,22 @@ export function StatusBar() {
   return (
     <footer className="status-bar" aria-label="Station status">
       <span data-testid="status-connection">
-        <ToneBadge tone={link === 'open' ? 'good' : link === 'closed' || link === 'unauthorized' ? 'poor' : 'fair'} text={LINK_TEXT[link]} />
+        <ToneBadge
+          tone={link === 'open' ? 'good' : link === 'closed' || link === 'unauthorized' ? 'poor' : 'fair'}
+          text={LINK_TEXT[link]}
+        />
       </span>
       {status && <span className="muted">{status.mode === 'sandbox' ? 'Sandbox' : status.serviceUrl}</span>}
       <span data-testid="status-ks">
         <ToneBadge tone={ks.tone} text={ks.text} />
       </span>
-      <button type="button" className="small" onClick={() => void renew()} disabled={renewing || !status} data-testid="status-renew-ks">
+      <button
+        type="button"
+        className="small"
+        onClick={() => void renew()}
+        disabled={renewing || !status}
+        data-testid="status-renew-ks"
+      >
         {renewing ? 'Renewing…' : 'Renew now'}
       </button>
       {renewError && (
@@ -87,11 +99,18 @@ export function StatusBar() {
       <span className="spacer" />
       <span data-testid="status-cpu">CPU {formatPercent(system?.cpuPercent ?? null)}</span>
       <span data-testid="status-memory">
-        RAM {system && system.memoryTotalBytes > 0 ? `${formatBytes(system.memoryTotalBytes - system.memoryFreeBytes)} / ${formatBytes(system.memoryTotalBytes)}` : '—'}
+        RAM{' '}
+        {system && system.memoryTotalBytes > 0
+          ? `${formatBytes(system.memoryTotalBytes - system.memoryFreeBytes)} / ${formatBytes(system.memoryTotalBytes)}`
+          : '—'}
       </span>
       <span>FFmpeg ×{system?.ffmpegCount ?? 0}</span>
       <span data-testid="status-ffmpeg">
-        {ffmpeg.tone === 'good' ? <span title={ffmpeg.detail}>{ffmpeg.text}</span> : <ToneBadge tone={ffmpeg.tone} text={ffmpeg.text} title={ffmpeg.detail} />}
+        {ffmpeg.tone === 'good' ? (
+          <span title={ffmpeg.detail}>{ffmpeg.text}</span>
+        ) : (
+          <ToneBadge tone={ffmpeg.tone} text={ffmpeg.text} title={ffmpeg.detail} />
+        )}
       </span>
     </footer>
   );

@@ -5,7 +5,12 @@ const ICON: Record<Tone, string> = { good: '✓', fair: '!', poor: '✕', idle: 
 
 export function ToneBadge(props: { tone: Tone; text: string; title?: string; testId?: string }) {
   return (
-    <span className={`badge badge--${props.tone}`} title={props.title} data-testid={props.testId} data-tone={props.tone}>
+    <span
+      className={`badge badge--${props.tone}`}
+      title={props.title}
+      data-testid={props.testId}
+      data-tone={props.tone}
+    >
       <span className="badge-icon" aria-hidden="true">
         {ICON[props.tone]}
       </span>

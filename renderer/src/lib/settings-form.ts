@@ -38,18 +38,29 @@ export function validateSettingsForm(form: SettingsForm, adminSecretStored: bool
   const errors: FormErrors = {};
   if (form.mode !== 'sandbox') {
     const url = form.serviceUrl.trim();
-    if (!url) errors.serviceUrl = 'Enter the Kaltura service URL, e.g. https://www.kaltura.com (SaaS) or your on-prem server address.';
-    else if (!/^https?:\/\/[^\s/]+/i.test(url)) errors.serviceUrl = 'The service URL must start with https:// (or http:// on a private network), e.g. https://www.kaltura.com.';
-    if (!adminSecretStored && !form.adminSecret.trim()) errors.adminSecret = 'Enter the admin secret (KMC → Settings → Integration Settings) so the station can create a KS.';
+    if (!url)
+      errors.serviceUrl =
+        'Enter the Kaltura service URL, e.g. https://www.kaltura.com (SaaS) or your on-prem server address.';
+    else if (!/^https?:\/\/[^\s/]+/i.test(url))
+      errors.serviceUrl =
+        'The service URL must start with https:// (or http:// on a private network), e.g. https://www.kaltura.com.';
+    if (!adminSecretStored && !form.adminSecret.trim())
+      errors.adminSecret =
+        'Enter the admin secret (KMC → Settings → Integration Settings) so the station can create a KS.';
   }
-  if (!/^-?\d+$/.test(form.partnerId.trim())) errors.partnerId = 'Partner id is a whole number: -5 for a SaaS/on-prem media server, your own partner id for eCDN.';
-  if (form.adminSecret && /\s/.test(form.adminSecret.trim())) errors.adminSecret = 'The admin secret has no spaces: copy it again from the KMC.';
+  if (!/^-?\d+$/.test(form.partnerId.trim()))
+    errors.partnerId =
+      'Partner id is a whole number: -5 for a SaaS/on-prem media server, your own partner id for eCDN.';
+  if (form.adminSecret && /\s/.test(form.adminSecret.trim()))
+    errors.adminSecret = 'The admin secret has no spaces: copy it again from the KMC.';
   const hostProblem = form.hostname.trim() ? hostnameProblem(form.hostname.trim()) : null;
   if (hostProblem) errors.hostname = hostProblem;
   const seg = Number(form.defaultSegmentDurationSeconds);
   if (!form.defaultSegmentDurationSeconds.trim() || !Number.isFinite(seg) || seg < 1 || seg > 20)
-    errors.defaultSegmentDurationSeconds = 'Segment duration is between 1 and 20 seconds (2 is a good default; longer = more latency).';
-  if (form.ffmpegPath && /[\n\r]/.test(form.ffmpegPath)) errors.ffmpegPath = 'The FFmpeg path is one line: the full path of the ffmpeg binary, or empty to detect it.';
+    errors.defaultSegmentDurationSeconds =
+      'Segment duration is between 1 and 20 seconds (2 is a good default; longer = more latency).';
+  if (form.ffmpegPath && /[\n\r]/.test(form.ffmpegPath))
+    errors.ffmpegPath = 'The FFmpeg path is one line: the full path of the ffmpeg binary, or empty to detect it.';
   return errors;
 }
 
@@ -64,7 +75,8 @@ export function settingsUpdateFromForm(form: SettingsForm, saved: PublicSettings
   if (form.beaconsEnabled !== saved.kaltura.beaconsEnabled) kaltura.beaconsEnabled = form.beaconsEnabled;
   if (form.ffmpegPath.trim() !== saved.media.ffmpegPath) media.ffmpegPath = form.ffmpegPath.trim();
   if (form.videoEncoder !== saved.media.videoEncoder) media.videoEncoder = form.videoEncoder;
-  if (Number(form.defaultSegmentDurationSeconds) !== saved.media.defaultSegmentDurationSeconds) media.defaultSegmentDurationSeconds = Number(form.defaultSegmentDurationSeconds);
+  if (Number(form.defaultSegmentDurationSeconds) !== saved.media.defaultSegmentDurationSeconds)
+    media.defaultSegmentDurationSeconds = Number(form.defaultSegmentDurationSeconds);
   const update: SettingsUpdate = {};
   if (Object.keys(kaltura).length > 0) update.kaltura = kaltura;
   if (Object.keys(media).length > 0) update.media = media;
@@ -72,7 +84,17 @@ export function settingsUpdateFromForm(form: SettingsForm, saved: PublicSettings
   return update;
 }
 
-const FORM_FIELDS: readonly SettingsField[] = ['mode', 'serviceUrl', 'partnerId', 'adminSecret', 'hostname', 'ffmpegPath', 'videoEncoder', 'defaultSegmentDurationSeconds', 'beaconsEnabled'];
+const FORM_FIELDS: readonly SettingsField[] = [
+  'mode',
+  'serviceUrl',
+  'partnerId',
+  'adminSecret',
+  'hostname',
+  'ffmpegPath',
+  'videoEncoder',
+  'defaultSegmentDurationSeconds',
+  'beaconsEnabled',
+];
 
 /** Maps server field errors ("kaltura.serviceUrl") onto form fields; the rest go under '_form'. */
 export function mapServerErrors(errors: readonly FieldError[]): { fields: FormErrors; other: string[] } {

@@ -14,13 +14,20 @@ import { ObsPanel } from './ObsPanel.js';
 
 const MANUAL = '__manual__';
 
-export function manualPublishErrors(input: { entryId: string; partnerId: string; token: string }): Record<string, string> {
+export function manualPublishErrors(input: {
+  entryId: string;
+  partnerId: string;
+  token: string;
+}): Record<string, string> {
   const errors: Record<string, string> = {};
   const id = EntryIdSchema.safeParse(input.entryId.trim());
   if (!id.success) errors.entryId = `Entry id: ${id.error.issues[0]?.message ?? 'invalid'}.`;
-  if (!/^-?\d+$/.test(input.partnerId.trim())) errors.partnerId = 'Partner id: a whole number, e.g. 102 (find it in the KMC under Settings → Integration).';
-  if (!input.token.trim()) errors.token = 'Token: paste the entry\'s stream token (KMC → entry → Live Stream → "Primary URL" t= value).';
-  else if (/[\s&?#]/.test(input.token.trim())) errors.token = 'Token: it cannot contain spaces, &, ? or #; copy only the value after t=.';
+  if (!/^-?\d+$/.test(input.partnerId.trim()))
+    errors.partnerId = 'Partner id: a whole number, e.g. 102 (find it in the KMC under Settings → Integration).';
+  if (!input.token.trim())
+    errors.token = 'Token: paste the entry\'s stream token (KMC → entry → Live Stream → "Primary URL" t= value).';
+  else if (/[\s&?#]/.test(input.token.trim()))
+    errors.token = 'Token: it cannot contain spaces, &, ? or #; copy only the value after t=.';
   return errors;
 }
 
@@ -49,7 +56,7 @@ export function ConnectScreen() {
     const [id = '', name = ''] = pair.split('\u0000');
     if (!options.has(id)) options.set(id, `${name} (${id}) · live`);
   }
-  const selected = chosen ?? (producerEntries?.[0]?.entryId ?? sandboxEntries?.[0]?.entryId ?? MANUAL);
+  const selected = chosen ?? producerEntries?.[0]?.entryId ?? sandboxEntries?.[0]?.entryId ?? MANUAL;
   const isManual = selected === MANUAL;
 
   useEffect(() => {
@@ -59,7 +66,10 @@ export function ConnectScreen() {
     let stale = false;
     connection.bridge.request['connect.getPublishDetails']({ entryId: selected })
       .then((d) => !stale && setDetails(d))
-      .catch((err: unknown) => !stale && setError(`Could not get the publish details for ${selected}: ${describeError(err)}`));
+      .catch(
+        (err: unknown) =>
+          !stale && setError(`Could not get the publish details for ${selected}: ${describeError(err)}`),
+      );
     return () => {
       stale = true;
     };
@@ -69,7 +79,12 @@ export function ConnectScreen() {
   const manualTouched = manual.entryId !== '' || manual.partnerId !== '' || manual.token !== '';
   const shown: PublishDetails | null = isManual
     ? Object.keys(manualErrors).length === 0 && rtmpUrl
-      ? buildPublishDetails({ rtmpUrl, entryId: manual.entryId.trim(), partnerId: Number(manual.partnerId.trim()), token: manual.token.trim() })
+      ? buildPublishDetails({
+          rtmpUrl,
+          entryId: manual.entryId.trim(),
+          partnerId: Number(manual.partnerId.trim()),
+          token: manual.token.trim(),
+        })
       : null
     : details;
 
@@ -81,7 +96,12 @@ export function ConnectScreen() {
       </div>
       <div className="form-row">
         <label htmlFor={selectId}>Entry</label>
-        <select id={selectId} data-testid="connect-entry" value={selected} onChange={(e) => stores.ui.getState().openConnect(e.target.value)}>
+        <select
+          id={selectId}
+          data-testid="connect-entry"
+          value={selected}
+          onChange={(e) => stores.ui.getState().openConnect(e.target.value)}
+        >
           {[...options].map(([id, label]) => (
             <option key={id} value={id}>
               {label}
@@ -96,7 +116,9 @@ export function ConnectScreen() {
           <legend>Entry from your Kaltura account</legend>
           {(['entryId', 'partnerId', 'token'] as const).map((field) => (
             <div className="form-row" key={field}>
-              <label htmlFor={`manual-${field}`}>{field === 'entryId' ? 'Entry id' : field === 'partnerId' ? 'Partner id' : 'Stream token'}</label>
+              <label htmlFor={`manual-${field}`}>
+                {field === 'entryId' ? 'Entry id' : field === 'partnerId' ? 'Partner id' : 'Stream token'}
+              </label>
               <input
                 id={`manual-${field}`}
                 data-testid={`connect-manual-${field}`}
@@ -119,8 +141,9 @@ export function ConnectScreen() {
       {shown && (
         <div className="connect-output" data-testid="connect-output">
           <p className="hint">
-            In OBS: Settings → Stream → Service <strong>Custom…</strong>, then paste <strong>Server</strong> into “Server” and <strong>Stream key</strong> into “Stream Key”. The server URL carries the entry's
-            stream token: treat it like a password.
+            In OBS: Settings → Stream → Service <strong>Custom…</strong>, then paste <strong>Server</strong> into
+            “Server” and <strong>Stream key</strong> into “Stream Key”. The server URL carries the entry's stream token:
+            treat it like a password.
           </p>
           <div className="endpoint">
             <h3>Primary encoder</h3>
@@ -134,7 +157,9 @@ export function ConnectScreen() {
           </details>
           <div className="endpoint">
             <h3>Or test with ffmpeg</h3>
-            <pre className="command" data-testid="connect-ffmpeg-command">{ffmpegCommand(shown.primary)}</pre>
+            <pre className="command" data-testid="connect-ffmpeg-command">
+              {ffmpegCommand(shown.primary)}
+            </pre>
           </div>
           {!isManual && <ObsPanel entryId={selected} />}
         </div>

@@ -4,7 +4,15 @@ import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { EntryState, IngestStream, Metric } from '../../../shared/state.js';
 import { useApp, useEntries, useEvents, useUi } from '../state/context.js';
-import { filterEvents, healthText, healthTone, mainStream, metricTone, streamStateText, streamTone } from '../state/selectors.js';
+import {
+  filterEvents,
+  healthText,
+  healthTone,
+  mainStream,
+  metricTone,
+  streamStateText,
+  streamTone,
+} from '../state/selectors.js';
 import { ToneBadge } from '../components/ToneBadge.js';
 import { Uptime } from '../components/Uptime.js';
 import { LadderTable } from './LadderTable.js';
@@ -15,7 +23,10 @@ import { formatBytes, formatClock, formatRelative } from '../lib/format.js';
 
 /** "keyframeInterval" -> "Keyframe interval" */
 export function metricLabel(key: string): string {
-  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/[_-]+/g, ' ')
+    .toLowerCase();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
@@ -25,12 +36,23 @@ function MetricCard({ name, metric }: { name: string; metric: Metric }) {
     <div className={`card metric-card card--${tone}`} data-testid={`metric-${name}`}>
       <div className="card-label">{metricLabel(name)}</div>
       <div className="card-value">{metric.text}</div>
-      <ToneBadge tone={tone} text={metric.status === 'normal' ? 'OK' : metric.status === 'warning' ? 'Warning' : 'Critical'} />
+      <ToneBadge
+        tone={tone}
+        text={metric.status === 'normal' ? 'OK' : metric.status === 'warning' ? 'Warning' : 'Critical'}
+      />
     </div>
   );
 }
 
-function StreamPicker({ entry, streamId, onPick }: { entry: EntryState; streamId: string | null; onPick: (id: string) => void }) {
+function StreamPicker({
+  entry,
+  streamId,
+  onPick,
+}: {
+  entry: EntryState;
+  streamId: string | null;
+  onPick: (id: string) => void;
+}) {
   if (entry.streams.length < 2) return null;
   return (
     <div role="tablist" aria-label="Streams of this entry" className="tabs">
@@ -51,7 +73,12 @@ function Registration({ stream }: { stream: IngestStream }) {
     <div className="panel" data-testid="registration">
       <h3>Kaltura registration</h3>
       <ToneBadge tone={tone} text={r.status} testId="registration-status" />
-      <p className="muted">Last keep-alive: {r.lastKeepAliveAtMs ? `${formatClock(r.lastKeepAliveAtMs)} (${formatRelative(r.lastKeepAliveAtMs, nowMs)})` : 'none yet'}</p>
+      <p className="muted">
+        Last keep-alive:{' '}
+        {r.lastKeepAliveAtMs
+          ? `${formatClock(r.lastKeepAliveAtMs)} (${formatRelative(r.lastKeepAliveAtMs, nowMs)})`
+          : 'none yet'}
+      </p>
       {r.lastError && <p className="text-poor">{r.lastError}</p>}
     </div>
   );
@@ -74,11 +101,19 @@ function Recording({ entry }: { entry: EntryState }) {
   return (
     <div className="panel" data-testid="recording">
       <h3>Recording and uploads</h3>
-      <ToneBadge tone={!rec.enabled ? 'idle' : rec.active ? 'good' : 'fair'} text={!rec.enabled ? 'Recording off' : rec.active ? 'Recording' : 'Not recording'} />
+      <ToneBadge
+        tone={!rec.enabled ? 'idle' : rec.active ? 'good' : 'fair'}
+        text={!rec.enabled ? 'Recording off' : rec.active ? 'Recording' : 'Not recording'}
+      />
       {rec.reason && <p className="muted">{rec.reason}</p>}
       {refused && (
         <div className="button-row">
-          <button type="button" data-testid="recording-retry" disabled={!connection.canMutate} onClick={() => void onRetry()}>
+          <button
+            type="button"
+            data-testid="recording-retry"
+            disabled={!connection.canMutate}
+            onClick={() => void onRetry()}
+          >
             Retry refused uploads
           </button>
           {retry && <span className="muted">{retry}</span>}
@@ -112,7 +147,9 @@ export function EntryDetail() {
   const { stores } = useApp();
   const entryId = useUi((s) => s.selectedEntryId);
   const entry = useEntries((s) => (entryId ? s.byId[entryId] : undefined));
-  const events = useEvents(useShallow((s) => (entryId ? filterEvents(s.list, { entryId, severity: null }).slice(0, 50) : [])));
+  const events = useEvents(
+    useShallow((s) => (entryId ? filterEvents(s.list, { entryId, severity: null }).slice(0, 50) : [])),
+  );
   const [pickedStreamId, setPickedStreamId] = useState<string | null>(null);
   const back = () => stores.ui.getState().navigate('live');
   if (!entry) {
@@ -121,7 +158,9 @@ export function EntryDetail() {
         <button type="button" onClick={back}>
           ← Live entries
         </button>
-        <p className="muted">This entry is no longer in the live state (it ended a while ago). Pick another one from Live entries.</p>
+        <p className="muted">
+          This entry is no longer in the live state (it ended a while ago). Pick another one from Live entries.
+        </p>
       </section>
     );
   }
@@ -148,14 +187,18 @@ export function EntryDetail() {
             {stream.reason ?? 'The station refused this stream.'}
           </p>
           <p className="muted">
-            The encoder at <span className="mono">{stream.sourceAddress}</span> was turned away before publishing, so there is no input, ladder or preview. Fix the cause above, then restart streaming in the encoder
-            (the Connect screen has the exact Server URL and Stream key).
+            The encoder at <span className="mono">{stream.sourceAddress}</span> was turned away before publishing, so
+            there is no input, ladder or preview. Fix the cause above, then restart streaming in the encoder (the
+            Connect screen has the exact Server URL and Stream key).
           </p>
         </div>
       ) : (
         <>
           <div className="stream-line">
-            <ToneBadge tone={streamTone(stream.state)} text={`${stream.mediaServerIndex === 0 ? 'Primary' : 'Backup'}: ${streamStateText(stream.state)}`} />
+            <ToneBadge
+              tone={streamTone(stream.state)}
+              text={`${stream.mediaServerIndex === 0 ? 'Primary' : 'Backup'}: ${streamStateText(stream.state)}`}
+            />
             {stream.state !== 'ended' && (
               <span className="muted">
                 up <Uptime sinceMs={stream.connectedAtMs} />
@@ -166,12 +209,19 @@ export function EntryDetail() {
           </div>
           <h3>Input health</h3>
           <div className="cards" data-testid="input-health">
-            {Object.keys(stream.metrics).length === 0 && !stream.transcoder && <p className="muted">No input measurements yet: they appear a few seconds after the encoder starts sending.</p>}
+            {Object.keys(stream.metrics).length === 0 && !stream.transcoder && (
+              <p className="muted">
+                No input measurements yet: they appear a few seconds after the encoder starts sending.
+              </p>
+            )}
             {Object.entries(stream.metrics).map(([name, metric]) => (
               <MetricCard key={name} name={name} metric={metric} />
             ))}
             {stream.transcoder && (
-              <div className={`card card--${stream.transcoder.observed === 'running' ? 'good' : stream.transcoder.observed === 'failed' || stream.transcoder.observed === 'stalled' ? 'poor' : 'fair'}`} data-testid="transcoder-card">
+              <div
+                className={`card card--${stream.transcoder.observed === 'running' ? 'good' : stream.transcoder.observed === 'failed' || stream.transcoder.observed === 'stalled' ? 'poor' : 'fair'}`}
+                data-testid="transcoder-card"
+              >
                 <div className="card-label">FFmpeg</div>
                 <div className="card-value">
                   {stream.transcoder.observed}
@@ -185,11 +235,19 @@ export function EntryDetail() {
           <div className="detail-grid">
             <div>
               <h3>Ladder</h3>
-              <LadderTable renditions={stream.renditions} speed={stream.transcoder?.speed ?? null} keyFrames={stream.transcoder?.keyFrames ?? null} />
+              <LadderTable
+                renditions={stream.renditions}
+                speed={stream.transcoder?.speed ?? null}
+                keyFrames={stream.transcoder?.keyFrames ?? null}
+              />
             </div>
             <div>
               <h3>Preview</h3>
-              {stream.masterPlaylistUrl ? <HlsPreview masterPlaylistUrl={stream.masterPlaylistUrl} /> : <p className="muted">The preview starts when the first HLS segments are written.</p>}
+              {stream.masterPlaylistUrl ? (
+                <HlsPreview masterPlaylistUrl={stream.masterPlaylistUrl} />
+              ) : (
+                <p className="muted">The preview starts when the first HLS segments are written.</p>
+              )}
             </div>
           </div>
           <div className="panels">
@@ -210,7 +268,10 @@ export function EntryDetail() {
             <ul className="alert-list">
               {entry.alerts.map((a) => (
                 <li key={`${a.code}-${a.streamName ?? ''}-${a.mediaServerIndex ?? ''}`} className={`sev-${a.severity}`}>
-                  <strong>{a.name}</strong> <span className="muted">({a.severity}, since {formatClock(a.raisedAtMs)})</span>
+                  <strong>{a.name}</strong>{' '}
+                  <span className="muted">
+                    ({a.severity}, since {formatClock(a.raisedAtMs)})
+                  </span>
                   <div>{a.text}</div>
                 </li>
               ))}

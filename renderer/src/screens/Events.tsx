@@ -9,7 +9,13 @@ import { formatClock } from '../lib/format.js';
 
 const SEVERITY_ICON: Record<StationEvent['severity'], string> = { info: 'ℹ', warning: '!', error: '✕' };
 
-export const EventList = memo(function EventList({ events, showEntry }: { events: readonly StationEvent[]; showEntry: boolean }) {
+export const EventList = memo(function EventList({
+  events,
+  showEntry,
+}: {
+  events: readonly StationEvent[];
+  showEntry: boolean;
+}) {
   if (events.length === 0) return <p className="muted">No events.</p>;
   return (
     <ol className="event-list" data-testid="event-list">
@@ -41,7 +47,12 @@ export function EventsScreen() {
       <div className="section-head">
         <h2 id="events-title">Events</h2>
         <label htmlFor={entryFilterId}>Entry</label>
-        <select id={entryFilterId} data-testid="events-filter-entry" value={filter.entryId ?? ''} onChange={(e) => setFilter({ ...filter, entryId: e.target.value || null })}>
+        <select
+          id={entryFilterId}
+          data-testid="events-filter-entry"
+          value={filter.entryId ?? ''}
+          onChange={(e) => setFilter({ ...filter, entryId: e.target.value || null })}
+        >
           <option value="">All entries</option>
           {pairs.map(([id, name]) => (
             <option key={id} value={id}>

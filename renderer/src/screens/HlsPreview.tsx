@@ -10,7 +10,11 @@ export interface LevelOption {
 }
 
 /** Resolves the stream's masterPlaylistUrl against the station's HTTP origin. */
-export function previewUrl(masterPlaylistUrl: string, pageOrigin: string | null, stationHttpUrl: string | null): string {
+export function previewUrl(
+  masterPlaylistUrl: string,
+  pageOrigin: string | null,
+  stationHttpUrl: string | null,
+): string {
   const base = pageOrigin && /^https?:/.test(pageOrigin) ? pageOrigin : (stationHttpUrl ?? 'http://127.0.0.1/');
   return new URL(masterPlaylistUrl, base).toString();
 }
@@ -39,11 +43,19 @@ export function HlsPreview({ masterPlaylistUrl }: { masterPlaylistUrl: string })
         const hls = new HlsCtor({ lowLatencyMode: false, liveSyncDurationCount: 3 });
         hlsRef.current = hls;
         hls.on(HlsCtor.Events.MANIFEST_PARSED, (_e, data) => {
-          setLevels(data.levels.map((l, index) => ({ index, label: `${l.height ? `${l.height}p` : (l.name ?? `Level ${index + 1}`)} · ${Math.round(l.bitrate / 1000)} kbps` })));
+          setLevels(
+            data.levels.map((l, index) => ({
+              index,
+              label: `${l.height ? `${l.height}p` : (l.name ?? `Level ${index + 1}`)} · ${Math.round(l.bitrate / 1000)} kbps`,
+            })),
+          );
           void video.play().catch(() => undefined);
         });
         hls.on(HlsCtor.Events.ERROR, (_e, data) => {
-          if (data.fatal) setError(`Preview stopped (${data.details}). The stream may have ended or FFmpeg is restarting; it retries when you reopen the entry.`);
+          if (data.fatal)
+            setError(
+              `Preview stopped (${data.details}). The stream may have ended or FFmpeg is restarting; it retries when you reopen the entry.`,
+            );
         });
         hls.loadSource(url);
         hls.attachMedia(video);
@@ -74,10 +86,24 @@ export function HlsPreview({ masterPlaylistUrl }: { masterPlaylistUrl: string })
 
   return (
     <div className="preview">
-      <video ref={videoRef} data-testid="preview-video" muted controls playsInline onTimeUpdate={onTimeUpdate} aria-label="HLS preview of this stream" />
+      <video
+        ref={videoRef}
+        data-testid="preview-video"
+        muted
+        controls
+        playsInline
+        onTimeUpdate={onTimeUpdate}
+        aria-label="HLS preview of this stream"
+      />
       <div className="preview-bar">
         <label htmlFor={selectId}>Rendition</label>
-        <select id={selectId} value={level} onChange={(e) => onLevel(Number(e.target.value))} data-testid="preview-rendition" disabled={levels.length === 0}>
+        <select
+          id={selectId}
+          value={level}
+          onChange={(e) => onLevel(Number(e.target.value))}
+          data-testid="preview-rendition"
+          disabled={levels.length === 0}
+        >
           <option value={-1}>Auto</option>
           {levels.map((l) => (
             <option key={l.index} value={l.index}>

@@ -30,7 +30,12 @@ function CreateForm() {
     setBusy(true);
     setError(null);
     try {
-      const created = await connection.bridge.request['producer.createEntry']({ name: checked.data, dvrEnabled: dvr, recordingEnabled: recording, ...(profileId === '' ? {} : { conversionProfileId: profileId }) });
+      const created = await connection.bridge.request['producer.createEntry']({
+        name: checked.data,
+        dvrEnabled: dvr,
+        recordingEnabled: recording,
+        ...(profileId === '' ? {} : { conversionProfileId: profileId }),
+      });
       stores.producer.getState().upsertEntry(created);
       setName('');
     } catch (err) {
@@ -50,11 +55,22 @@ function CreateForm() {
     >
       <div className="form-row">
         <label htmlFor="kaltura-new-name">New live entry</label>
-        <input id="kaltura-new-name" data-testid="kaltura-new-name" value={name} placeholder="e.g. Main stage" onChange={(e) => setName(e.target.value)} />
+        <input
+          id="kaltura-new-name"
+          data-testid="kaltura-new-name"
+          value={name}
+          placeholder="e.g. Main stage"
+          onChange={(e) => setName(e.target.value)}
+        />
       </div>
       <div className="form-row">
         <label htmlFor="kaltura-new-profile">Live conversion profile</label>
-        <select id="kaltura-new-profile" data-testid="kaltura-new-profile" value={profileId} onChange={(e) => setProfileId(e.target.value === '' ? '' : Number(e.target.value))}>
+        <select
+          id="kaltura-new-profile"
+          data-testid="kaltura-new-profile"
+          value={profileId}
+          onChange={(e) => setProfileId(e.target.value === '' ? '' : Number(e.target.value))}
+        >
           <option value="">Partner default</option>
           {profiles.map((p) => (
             <option key={p.id} value={p.id} title={p.description}>
@@ -108,7 +124,11 @@ export function KalturaEntriesScreen() {
     <section aria-labelledby="kaltura-title">
       <div className="section-head">
         <h2 id="kaltura-title">Kaltura entries</h2>
-        <span className="muted">{mode === 'sandbox' ? 'Sandbox: the same screens and calls as a real account.' : 'Your Kaltura account\'s live entries.'}</span>
+        <span className="muted">
+          {mode === 'sandbox'
+            ? 'Sandbox: the same screens and calls as a real account.'
+            : "Your Kaltura account's live entries."}
+        </span>
       </div>
       {mode === 'sandbox' && (
         // the sandbox-only parts: its rehearsal logins and the partner's feature switches
@@ -135,7 +155,12 @@ export function KalturaEntriesScreen() {
             }}
           >
             <label htmlFor="kaltura-search">Search by name</label>
-            <input id="kaltura-search" data-testid="kaltura-search" value={search} onChange={(e) => setSearch(e.target.value)} />
+            <input
+              id="kaltura-search"
+              data-testid="kaltura-search"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+            />
             <button type="submit">Search</button>
           </form>
           {error && (
@@ -146,7 +171,9 @@ export function KalturaEntriesScreen() {
           {page === null ? (
             !error && <p className="muted">Loading entries…</p>
           ) : page.entries.length === 0 ? (
-            <p className="muted">No live entries{query.nameLike ? ` named like "${query.nameLike}"` : ''}: create one above.</p>
+            <p className="muted">
+              No live entries{query.nameLike ? ` named like "${query.nameLike}"` : ''}: create one above.
+            </p>
           ) : (
             <table className="sandbox-table" data-testid="kaltura-table">
               <thead>
@@ -167,13 +194,21 @@ export function KalturaEntriesScreen() {
           )}
           {page && pages > 1 && (
             <div className="button-row" aria-label="Pages">
-              <button type="button" disabled={query.pageIndex <= 1} onClick={() => stores.producer.getState().setQuery({ pageIndex: query.pageIndex - 1 })}>
+              <button
+                type="button"
+                disabled={query.pageIndex <= 1}
+                onClick={() => stores.producer.getState().setQuery({ pageIndex: query.pageIndex - 1 })}
+              >
                 ← Previous
               </button>
               <span data-testid="kaltura-page">
                 Page {query.pageIndex} of {pages} ({page.totalCount} entries)
               </span>
-              <button type="button" disabled={query.pageIndex >= pages} onClick={() => stores.producer.getState().setQuery({ pageIndex: query.pageIndex + 1 })}>
+              <button
+                type="button"
+                disabled={query.pageIndex >= pages}
+                onClick={() => stores.producer.getState().setQuery({ pageIndex: query.pageIndex + 1 })}
+              >
                 Next →
               </button>
             </div>

@@ -72,7 +72,13 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
             <label htmlFor={`${baseId}-name`} className="sr-only">
               New name of {entry.entryId}
             </label>
-            <input id={`${baseId}-name`} data-testid="kaltura-rename-input" value={name} aria-invalid={Boolean(nameError)} onChange={(e) => setName(e.target.value)} />
+            <input
+              id={`${baseId}-name`}
+              data-testid="kaltura-rename-input"
+              value={name}
+              aria-invalid={Boolean(nameError)}
+              onChange={(e) => setName(e.target.value)}
+            />
             <button type="submit" data-testid="kaltura-rename-save" disabled={busy || Boolean(nameError)}>
               Save name
             </button>
@@ -114,7 +120,12 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
           disabled={busy}
           onChange={(e) => e.target.value !== '' && void update({ conversionProfileId: Number(e.target.value) })}
         >
-          {!profileKnown && <option value={entry.conversionProfileId ?? ''}>{entry.conversionProfileName ?? (entry.conversionProfileId === null ? 'Partner default' : `#${entry.conversionProfileId}`)}</option>}
+          {!profileKnown && (
+            <option value={entry.conversionProfileId ?? ''}>
+              {entry.conversionProfileName ??
+                (entry.conversionProfileId === null ? 'Partner default' : `#${entry.conversionProfileId}`)}
+            </option>
+          )}
           {profiles.map((p) => (
             <option key={p.id} value={p.id} title={p.description}>
               {p.name}
@@ -125,15 +136,34 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
       </td>
       <td>
         <label className="checkbox-inline">
-          <input type="checkbox" data-testid="kaltura-entry-dvr" checked={entry.dvrEnabled} disabled={busy} onChange={(e) => void update({ dvrEnabled: e.target.checked })} /> DVR
+          <input
+            type="checkbox"
+            data-testid="kaltura-entry-dvr"
+            checked={entry.dvrEnabled}
+            disabled={busy}
+            onChange={(e) => void update({ dvrEnabled: e.target.checked })}
+          />{' '}
+          DVR
         </label>
         <label className="checkbox-inline">
-          <input type="checkbox" data-testid="kaltura-entry-recording" checked={entry.recordingEnabled} disabled={busy} onChange={(e) => void update({ recordingEnabled: e.target.checked })} /> Recording
+          <input
+            type="checkbox"
+            data-testid="kaltura-entry-recording"
+            checked={entry.recordingEnabled}
+            disabled={busy}
+            onChange={(e) => void update({ recordingEnabled: e.target.checked })}
+          />{' '}
+          Recording
         </label>
       </td>
       <td>
         <div className="button-row">
-          <button type="button" className="primary" data-testid="kaltura-connect" onClick={() => stores.ui.getState().openConnect(entry.entryId)}>
+          <button
+            type="button"
+            className="primary"
+            data-testid="kaltura-connect"
+            onClick={() => stores.ui.getState().openConnect(entry.entryId)}
+          >
             Connect / Send to OBS…
           </button>
           {entry.kmcUrl && (
@@ -150,7 +180,11 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
                 data-testid="kaltura-regenerate-confirm"
                 onClick={() =>
                   void run(async () => {
-                    stores.producer.getState().upsertEntry(await connection.bridge.request['producer.regenerateToken']({ entryId: entry.entryId }));
+                    stores.producer
+                      .getState()
+                      .upsertEntry(
+                        await connection.bridge.request['producer.regenerateToken']({ entryId: entry.entryId }),
+                      );
                     return 'New token made: send the new settings to your encoders (Connect).';
                   })
                 }
@@ -187,7 +221,13 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
               <button type="button" data-testid="kaltura-regenerate" onClick={() => setConfirm('token')}>
                 New token…
               </button>
-              <button type="button" className="danger" data-testid="kaltura-delete" disabled={busy} onClick={() => setConfirm('delete')}>
+              <button
+                type="button"
+                className="danger"
+                data-testid="kaltura-delete"
+                disabled={busy}
+                onClick={() => setConfirm('delete')}
+              >
                 Delete…
               </button>
             </>
@@ -200,7 +240,8 @@ export function KalturaEntryRow({ entry }: { entry: ProducerEntry }) {
         )}
         {confirm === 'delete' && (
           <p className="field-error" role="alert" data-testid="kaltura-delete-warning">
-            Delete the live entry "{entry.name}" ({entry.entryId}) in Kaltura? Its players and any encoder streaming to it stop working.
+            Delete the live entry "{entry.name}" ({entry.entryId}) in Kaltura? Its players and any encoder streaming to
+            it stop working.
           </p>
         )}
         {note && <div className="cell-sub">{note}</div>}

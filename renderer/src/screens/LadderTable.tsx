@@ -7,8 +7,16 @@ import { ToneBadge } from '../components/ToneBadge.js';
 import { formatBitrate, formatResolution, formatSpeed } from '../lib/format.js';
 import { bitrateDrift } from '../state/selectors.js';
 
-const RenditionRow = memo(function RenditionRow({ rendition, speed }: { rendition: RenditionState; speed: number | null }) {
-  const drift = rendition.passthrough ? null : bitrateDrift(rendition.targetTotalBitrateBps ?? rendition.targetVideoBitrateBps, rendition.measuredBitrateBps);
+const RenditionRow = memo(function RenditionRow({
+  rendition,
+  speed,
+}: {
+  rendition: RenditionState;
+  speed: number | null;
+}) {
+  const drift = rendition.passthrough
+    ? null
+    : bitrateDrift(rendition.targetTotalBitrateBps ?? rendition.targetVideoBitrateBps, rendition.measuredBitrateBps);
   return (
     <tr data-testid={`rendition-row-${rendition.streamName}`} className={drift ? `drift--${drift.tone}` : undefined}>
       <th scope="row">
@@ -21,10 +29,18 @@ const RenditionRow = memo(function RenditionRow({ rendition, speed }: { renditio
         )}
       </th>
       <td className="mono">{formatResolution(rendition.width, rendition.height)}</td>
-      <td>{rendition.passthrough ? 'passthrough' : [rendition.videoCodec, rendition.audioCodec].filter(Boolean).join(' + ') || '—'}</td>
+      <td>
+        {rendition.passthrough
+          ? 'passthrough'
+          : [rendition.videoCodec, rendition.audioCodec].filter(Boolean).join(' + ') || '—'}
+      </td>
       <td className="mono num">{rendition.passthrough ? 'source' : formatBitrate(rendition.targetVideoBitrateBps)}</td>
       <td className="mono num">
-        <span data-testid="measured-bitrate" data-tone={drift?.tone ?? 'idle'} className={drift ? `text-${drift.tone}` : undefined}>
+        <span
+          data-testid="measured-bitrate"
+          data-tone={drift?.tone ?? 'idle'}
+          className={drift ? `text-${drift.tone}` : undefined}
+        >
           {formatBitrate(rendition.measuredBitrateBps)}
         </span>
         {drift && drift.tone !== 'good' && drift.ratio !== null && (
@@ -34,7 +50,12 @@ const RenditionRow = memo(function RenditionRow({ rendition, speed }: { renditio
         )}
       </td>
       <td>
-        <Sparkline values={rendition.bitrateHistoryBps} targetValue={rendition.targetVideoBitrateBps} widthPx={96} label={`${rendition.name} bitrate over the last ${rendition.bitrateHistoryBps.length} samples`} />
+        <Sparkline
+          values={rendition.bitrateHistoryBps}
+          targetValue={rendition.targetVideoBitrateBps}
+          widthPx={96}
+          label={`${rendition.name} bitrate over the last ${rendition.bitrateHistoryBps.length} samples`}
+        />
       </td>
       <td className="mono num">{formatSpeed(speed)}</td>
     </tr>
@@ -44,9 +65,25 @@ const RenditionRow = memo(function RenditionRow({ rendition, speed }: { renditio
 /** the policies that change what the conversion profile asked for, and so need saying */
 const TOLD: ReadonlySet<KeyFramePolicy['sourceRung']> = new Set(['reencoded', 'passthrough-cpu', 'passthrough-only']);
 
-export function LadderTable({ renditions, speed, keyFrames = null }: { renditions: readonly RenditionState[]; speed: number | null; keyFrames?: KeyFramePolicy | null }) {
-  if (renditions.length === 0) return <p className="muted">No renditions yet: the ladder appears once Kaltura's conversion profile is loaded and FFmpeg starts.</p>;
-  const told = keyFrames && TOLD.has(keyFrames.sourceRung) && (keyFrames.sourceRung !== 'passthrough-only' || renditions.some((r) => r.note));
+export function LadderTable({
+  renditions,
+  speed,
+  keyFrames = null,
+}: {
+  renditions: readonly RenditionState[];
+  speed: number | null;
+  keyFrames?: KeyFramePolicy | null;
+}) {
+  if (renditions.length === 0)
+    return (
+      <p className="muted">
+        No renditions yet: the ladder appears once Kaltura's conversion profile is loaded and FFmpeg starts.
+      </p>
+    );
+  const told =
+    keyFrames &&
+    TOLD.has(keyFrames.sourceRung) &&
+    (keyFrames.sourceRung !== 'passthrough-only' || renditions.some((r) => r.note));
   return (
     <>
       {told && (
@@ -61,10 +98,16 @@ export function LadderTable({ renditions, speed, keyFrames = null }: { rendition
             <th scope="col">Rendition</th>
             <th scope="col">Resolution</th>
             <th scope="col">Codec</th>
-            <th scope="col" className="num">Target</th>
-            <th scope="col" className="num">Measured</th>
+            <th scope="col" className="num">
+              Target
+            </th>
+            <th scope="col" className="num">
+              Measured
+            </th>
             <th scope="col">History</th>
-            <th scope="col" className="num" title="FFmpeg encoder speed (1.00× = real time)">Speed</th>
+            <th scope="col" className="num" title="FFmpeg encoder speed (1.00× = real time)">
+              Speed
+            </th>
           </tr>
         </thead>
         <tbody>

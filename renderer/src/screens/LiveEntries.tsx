@@ -3,7 +3,16 @@
 import { memo, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useEntries, useSandbox, useSystem, useUi, useApp } from '../state/context.js';
-import { healthText, healthTone, inputSummary, mainStream, refusalReason, sortEntryIds, streamIndicator, worstAlertSeverity } from '../state/selectors.js';
+import {
+  healthText,
+  healthTone,
+  inputSummary,
+  mainStream,
+  refusalReason,
+  sortEntryIds,
+  streamIndicator,
+  worstAlertSeverity,
+} from '../state/selectors.js';
 import type { StreamIndicator } from '../state/selectors.js';
 import { ToneBadge } from '../components/ToneBadge.js';
 import { Uptime } from '../components/Uptime.js';
@@ -14,7 +23,14 @@ import { loadSandbox } from '../state/sync.js';
 export function LiveEntries() {
   const ids = useEntries(useShallow((s) => sortEntryIds(s.byId)));
   const synced = useUi((s) => s.synced);
-  if (ids.length === 0) return synced ? <EmptyState /> : <p className="muted" role="status">Connecting to the station…</p>;
+  if (ids.length === 0)
+    return synced ? (
+      <EmptyState />
+    ) : (
+      <p className="muted" role="status">
+        Connecting to the station…
+      </p>
+    );
   return (
     <section aria-labelledby="live-title">
       <div className="section-head">
@@ -43,7 +59,13 @@ export function LiveEntries() {
 }
 
 function IndicatorPill({ indicator }: { indicator: StreamIndicator }) {
-  return <ToneBadge tone={indicator.tone} text={`${indicator.label === 'Primary' ? 'P' : 'B'} ${indicator.text}`} title={`${indicator.label}: ${indicator.text}`} />;
+  return (
+    <ToneBadge
+      tone={indicator.tone}
+      text={`${indicator.label === 'Primary' ? 'P' : 'B'} ${indicator.text}`}
+      title={`${indicator.label}: ${indicator.text}`}
+    />
+  );
 }
 
 export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string }) {
@@ -69,7 +91,12 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
       }}
     >
       <td>
-        <ToneBadge tone={healthTone(entry.health)} text={entry.health} testId="entry-health" title={healthText(entry)} />
+        <ToneBadge
+          tone={healthTone(entry.health)}
+          text={entry.health}
+          testId="entry-health"
+          title={healthText(entry)}
+        />
         {entry.healthReason && entry.healthReason !== refusal && (
           <div className="cell-sub" data-testid="entry-health-reason" title={entry.healthReason}>
             {entry.healthReason}
@@ -95,7 +122,13 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
           </div>
         )}
       </td>
-      <td className="mono">{stream && stream.state !== 'ended' && stream.state !== 'refused' ? <Uptime sinceMs={stream.connectedAtMs} /> : '—'}</td>
+      <td className="mono">
+        {stream && stream.state !== 'ended' && stream.state !== 'refused' ? (
+          <Uptime sinceMs={stream.connectedAtMs} />
+        ) : (
+          '—'
+        )}
+      </td>
       <td className="mono nowrap" data-testid="entry-input" title={inputSummary(stream)}>
         {stream?.probe ? (
           <>
@@ -114,7 +147,11 @@ export const EntryRow = memo(function EntryRow({ entryId }: { entryId: string })
         ) : (
           <ul className="alert-list-compact" aria-label={`${entry.alerts.length} active alerts`}>
             {entry.alerts.slice(0, 2).map((a) => (
-              <li key={`${a.code}-${a.streamName ?? ''}-${a.mediaServerIndex ?? ''}`} className={`sev-${a.severity}`} title={a.text}>
+              <li
+                key={`${a.code}-${a.streamName ?? ''}-${a.mediaServerIndex ?? ''}`}
+                className={`sev-${a.severity}`}
+                title={a.text}
+              >
                 {a.name}
               </li>
             ))}
@@ -137,11 +174,19 @@ function EmptyState() {
     if (!loaded) void loadSandbox(connection, stores);
   }, [connection, stores, loaded]);
   const rtmpUrl = info?.rtmpUrl ?? 'rtmp://localhost:1935/kLive';
-  const example = buildPublishDetails({ rtmpUrl, partnerId: sample?.partnerId ?? 102, entryId: sample?.entryId ?? '0_rkij47dr', token: 'TOKEN' });
+  const example = buildPublishDetails({
+    rtmpUrl,
+    partnerId: sample?.partnerId ?? 102,
+    entryId: sample?.entryId ?? '0_rkij47dr',
+    token: 'TOKEN',
+  });
   return (
     <section className="empty-state" aria-labelledby="empty-title" data-testid="live-empty">
       <h2 id="empty-title">No live entries yet</h2>
-      <p>Point OBS (Settings → Stream → Service: Custom) at this station. For {sample ? <strong>{sample.name}</strong> : 'the sandbox entry'} it looks like:</p>
+      <p>
+        Point OBS (Settings → Stream → Service: Custom) at this station. For{' '}
+        {sample ? <strong>{sample.name}</strong> : 'the sandbox entry'} it looks like:
+      </p>
       <dl className="connect-fields">
         <dt>Server</dt>
         <dd>
@@ -152,7 +197,9 @@ function EmptyState() {
           <code>{example.primary.streamKey}</code>
         </dd>
       </dl>
-      <p className="muted">TOKEN is the entry's stream token. The Connect screen shows the exact values with the real token, ready to copy.</p>
+      <p className="muted">
+        TOKEN is the entry's stream token. The Connect screen shows the exact values with the real token, ready to copy.
+      </p>
       <button type="button" className="primary" onClick={() => openConnect(sample?.entryId ?? null)}>
         Open Connect an encoder
       </button>

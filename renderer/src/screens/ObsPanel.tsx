@@ -20,7 +20,9 @@ export function ObsPanel({ entryId }: { entryId: string }) {
   useEffect(() => {
     if (!connected) return;
     const timer = setInterval(() => {
-      void connection.bridge.request['obs.getStatus']({}).then((s) => stores.producer.getState().setObs(s)).catch(() => undefined);
+      void connection.bridge.request['obs.getStatus']({})
+        .then((s) => stores.producer.getState().setObs(s))
+        .catch(() => undefined);
     }, 2000);
     return () => clearInterval(timer);
   }, [connection, stores, connected]);
@@ -40,20 +42,43 @@ export function ObsPanel({ entryId }: { entryId: string }) {
     act(async () => {
       const checked = ObsAddressSchema.safeParse(address);
       if (!checked.success) throw new Error(checked.error.issues[0]?.message ?? 'invalid address');
-      stores.producer.getState().setObs(await connection.bridge.request['obs.send']({ address: checked.data, password, entryId, mediaServerIndex: index }));
+      stores.producer.getState().setObs(
+        await connection.bridge.request['obs.send']({
+          address: checked.data,
+          password,
+          entryId,
+          mediaServerIndex: index,
+        }),
+      );
     });
   const sentHere = obs?.entryId === entryId && obs.settingsApplied;
   return (
     <div className="endpoint obs-panel" data-testid="obs-panel">
       <h3>Send to OBS</h3>
-      <p className="hint">OBS 28 or newer: in OBS open Tools → WebSocket Server Settings, tick “Enable WebSocket server”, and copy the port and password from “Show Connect Info”.</p>
+      <p className="hint">
+        OBS 28 or newer: in OBS open Tools → WebSocket Server Settings, tick “Enable WebSocket server”, and copy the
+        port and password from “Show Connect Info”.
+      </p>
       <div className="form-row">
         <label htmlFor="obs-address">OBS address</label>
-        <input id="obs-address" data-testid="obs-address" value={address} onChange={(e) => setAddress(e.target.value)} spellCheck={false} />
+        <input
+          id="obs-address"
+          data-testid="obs-address"
+          value={address}
+          onChange={(e) => setAddress(e.target.value)}
+          spellCheck={false}
+        />
       </div>
       <div className="form-row">
         <label htmlFor="obs-password">OBS WebSocket password (empty if authentication is off)</label>
-        <input id="obs-password" data-testid="obs-password" type="password" autoComplete="off" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <input
+          id="obs-password"
+          data-testid="obs-password"
+          type="password"
+          autoComplete="off"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
       </div>
       <div className="button-row">
         <label className="checkbox-inline">
@@ -66,12 +91,31 @@ export function ObsPanel({ entryId }: { entryId: string }) {
           Send to OBS
         </button>
         {connected && sentHere && !obs.streaming && (
-          <button type="button" disabled={busy} data-testid="obs-start" onClick={() => void act(async () => stores.producer.getState().setObs(await connection.bridge.request['obs.startStreaming']({})))}>
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="obs-start"
+            onClick={() =>
+              void act(async () =>
+                stores.producer.getState().setObs(await connection.bridge.request['obs.startStreaming']({})),
+              )
+            }
+          >
             Start streaming
           </button>
         )}
         {connected && obs.streaming && (
-          <button type="button" className="danger" disabled={busy} data-testid="obs-stop" onClick={() => void act(async () => stores.producer.getState().setObs(await connection.bridge.request['obs.stopStreaming']({})))}>
+          <button
+            type="button"
+            className="danger"
+            disabled={busy}
+            data-testid="obs-stop"
+            onClick={() =>
+              void act(async () =>
+                stores.producer.getState().setObs(await connection.bridge.request['obs.stopStreaming']({})),
+              )
+            }
+          >
             Stop streaming
           </button>
         )}
@@ -80,11 +124,23 @@ export function ObsPanel({ entryId }: { entryId: string }) {
         <div data-testid="obs-status">
           {obs.connected ? (
             <p>
-              <ToneBadge tone={obs.streaming ? 'good' : 'idle'} text={obs.streaming ? (obs.reconnecting ? 'OBS reconnecting' : 'OBS streaming') : 'OBS not streaming'} testId="obs-streaming" />{' '}
+              <ToneBadge
+                tone={obs.streaming ? 'good' : 'idle'}
+                text={obs.streaming ? (obs.reconnecting ? 'OBS reconnecting' : 'OBS streaming') : 'OBS not streaming'}
+                testId="obs-streaming"
+              />{' '}
               OBS {obs.obsVersion ?? ''} at {obs.address}
-              {sentHere ? ` · settings for ${obs.entryId} (${obs.mediaServerIndex === 1 ? 'backup' : 'primary'}) applied` : obs.entryId ? ` · OBS points at ${obs.entryId}, not this entry` : ''}
-              {obs.outputBitrateKbps !== null && <span data-testid="obs-bitrate"> · {obs.outputBitrateKbps} kbps out</span>}
-              {obs.skippedFrames !== null && obs.totalFrames ? ` · ${obs.skippedFrames} of ${obs.totalFrames} frames skipped` : ''}
+              {sentHere
+                ? ` · settings for ${obs.entryId} (${obs.mediaServerIndex === 1 ? 'backup' : 'primary'}) applied`
+                : obs.entryId
+                  ? ` · OBS points at ${obs.entryId}, not this entry`
+                  : ''}
+              {obs.outputBitrateKbps !== null && (
+                <span data-testid="obs-bitrate"> · {obs.outputBitrateKbps} kbps out</span>
+              )}
+              {obs.skippedFrames !== null && obs.totalFrames
+                ? ` · ${obs.skippedFrames} of ${obs.totalFrames} frames skipped`
+                : ''}
             </p>
           ) : null}
           {obs.warnings.length > 0 && (

@@ -31,7 +31,13 @@ function PartnerSwitch({ status }: { status: ProducerStatus }) {
       <p className="muted">This login also belongs to other partners:</p>
       <div className="button-row">
         {others.map((p) => (
-          <button key={p.id} type="button" disabled={busy} data-testid={`producer-switch-${p.id}`} onClick={() => void switchTo(p.id)}>
+          <button
+            key={p.id}
+            type="button"
+            disabled={busy}
+            data-testid={`producer-switch-${p.id}`}
+            onClick={() => void switchTo(p.id)}
+          >
             Switch to {p.name} ({p.id})
           </button>
         ))}
@@ -41,7 +47,11 @@ function PartnerSwitch({ status }: { status: ProducerStatus }) {
           <p className="field-error" role="alert" data-testid="producer-switch-error">
             {failed.message}
           </p>
-          <ProducerSignIn serviceLabel={`partner ${failed.partnerId}`} partnerId={failed.partnerId} loginId={status.userId ?? ''} />
+          <ProducerSignIn
+            serviceLabel={`partner ${failed.partnerId}`}
+            partnerId={failed.partnerId}
+            loginId={status.userId ?? ''}
+          />
         </>
       )}
     </div>
@@ -58,12 +68,20 @@ export function AccountPanel({ status }: { status: ProducerStatus }) {
   return (
     <div className="account" data-testid="producer-account">
       <p>
-        Signed in to partner <strong>{status.partnerName ?? status.partnerId}</strong> ({status.partnerId}){status.userId ? ` as ${status.userId}` : ''}.{' '}
-        {minutesLeft !== null && (status.renewable ? 'The station renews the session.' : minutesLeft < 60 ? `The session ends in ${Math.max(0, minutesLeft)} min: sign in again then.` : `The session lasts ${Math.round(minutesLeft / 60)} h.`)}{' '}
+        Signed in to partner <strong>{status.partnerName ?? status.partnerId}</strong> ({status.partnerId})
+        {status.userId ? ` as ${status.userId}` : ''}.{' '}
+        {minutesLeft !== null &&
+          (status.renewable
+            ? 'The station renews the session.'
+            : minutesLeft < 60
+              ? `The session ends in ${Math.max(0, minutesLeft)} min: sign in again then.`
+              : `The session lasts ${Math.round(minutesLeft / 60)} h.`)}{' '}
         <button
           type="button"
           data-testid="producer-signout"
-          onClick={() => void connection.bridge.request['producer.signOut']({}).then((s) => stores.producer.getState().setStatus(s))}
+          onClick={() =>
+            void connection.bridge.request['producer.signOut']({}).then((s) => stores.producer.getState().setStatus(s))
+          }
         >
           Sign out
         </button>
@@ -81,7 +99,8 @@ export function AccountPanel({ status }: { status: ProducerStatus }) {
       {status.adminSecret === 'available' && (
         <div className="consent" data-testid="producer-admin-secret">
           <label className="checkbox-inline">
-            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> Store the partner's admin secret on this computer so the station can act as the partner's media server (eCDN).
+            <input type="checkbox" checked={consent} onChange={(e) => setConsent(e.target.checked)} /> Store the
+            partner's admin secret on this computer so the station can act as the partner's media server (eCDN).
           </label>
           <button
             type="button"
@@ -99,8 +118,15 @@ export function AccountPanel({ status }: { status: ProducerStatus }) {
           </button>
         </div>
       )}
-      {status.adminSecret === 'not-readable' && <p className="muted">For the media-server role (eCDN mode) the station needs the partner's admin secret: sign in as a KMC admin, or enter it in Settings → Kaltura.</p>}
-      {status.adminSecret === 'stored' && <p className="muted">The admin secret is stored for the media-server role.</p>}
+      {status.adminSecret === 'not-readable' && (
+        <p className="muted">
+          For the media-server role (eCDN mode) the station needs the partner's admin secret: sign in as a KMC admin, or
+          enter it in Settings → Kaltura.
+        </p>
+      )}
+      {status.adminSecret === 'stored' && (
+        <p className="muted">The admin secret is stored for the media-server role.</p>
+      )}
       {message && <p className="cell-sub">{message}</p>}
     </div>
   );

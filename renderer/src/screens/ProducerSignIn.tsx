@@ -23,7 +23,13 @@ export function ProducerSignIn(props: { serviceLabel: string; partnerId?: number
     const pid = partnerId.trim() === '' ? undefined : Number(partnerId.trim());
     const raw: ProducerSignInRequest =
       method === 'login'
-        ? { method, loginId, password, ...(otp.trim() ? { otp: otp.trim() } : {}), ...(pid !== undefined && Number.isInteger(pid) ? { partnerId: pid } : {}) }
+        ? {
+            method,
+            loginId,
+            password,
+            ...(otp.trim() ? { otp: otp.trim() } : {}),
+            ...(pid !== undefined && Number.isInteger(pid) ? { partnerId: pid } : {}),
+          }
         : { method, partnerId: pid ?? Number.NaN, adminSecret: secret };
     const parsed = ProducerSignInRequestSchema.safeParse(raw);
     if (!parsed.success) {
@@ -63,40 +69,96 @@ export function ProducerSignIn(props: { serviceLabel: string; partnerId?: number
       <h3>Sign in to {props.serviceLabel}</h3>
       <div className="button-row" role="radiogroup" aria-label="How to sign in">
         <label className="checkbox-inline">
-          <input type="radio" name="signin-method" checked={method === 'login'} onChange={() => setMethod('login')} data-testid="signin-method-login" /> KMC login (email and password)
+          <input
+            type="radio"
+            name="signin-method"
+            checked={method === 'login'}
+            onChange={() => setMethod('login')}
+            data-testid="signin-method-login"
+          />{' '}
+          KMC login (email and password)
         </label>
         <label className="checkbox-inline">
-          <input type="radio" name="signin-method" checked={method === 'secret'} onChange={() => setMethod('secret')} data-testid="signin-method-secret" /> Partner id and admin secret
+          <input
+            type="radio"
+            name="signin-method"
+            checked={method === 'secret'}
+            onChange={() => setMethod('secret')}
+            data-testid="signin-method-secret"
+          />{' '}
+          Partner id and admin secret
         </label>
       </div>
       {method === 'login' ? (
         <>
           <div className="form-row">
             <label htmlFor="signin-login">Email</label>
-            <input id="signin-login" data-testid="signin-login" type="email" autoComplete="username" value={loginId} onChange={(e) => setLoginId(e.target.value)} />
+            <input
+              id="signin-login"
+              data-testid="signin-login"
+              type="email"
+              autoComplete="username"
+              value={loginId}
+              onChange={(e) => setLoginId(e.target.value)}
+            />
           </div>
           <div className="form-row">
             <label htmlFor="signin-password">Password</label>
-            <input id="signin-password" data-testid="signin-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+            <input
+              id="signin-password"
+              data-testid="signin-password"
+              type="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
           </div>
           <div className="form-row">
-            <label htmlFor="signin-otp">2FA code {needsOtp ? '' : '(only if your account uses two-factor authentication)'}</label>
-            <input id="signin-otp" data-testid="signin-otp" inputMode="numeric" autoComplete="one-time-code" value={otp} onChange={(e) => setOtp(e.target.value)} />
+            <label htmlFor="signin-otp">
+              2FA code {needsOtp ? '' : '(only if your account uses two-factor authentication)'}
+            </label>
+            <input
+              id="signin-otp"
+              data-testid="signin-otp"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              value={otp}
+              onChange={(e) => setOtp(e.target.value)}
+            />
           </div>
           <div className="form-row">
             <label htmlFor="signin-partner">Partner id (only if your login belongs to several partners)</label>
-            <input id="signin-partner" data-testid="signin-partner" inputMode="numeric" value={partnerId} onChange={(e) => setPartnerId(e.target.value)} />
+            <input
+              id="signin-partner"
+              data-testid="signin-partner"
+              inputMode="numeric"
+              value={partnerId}
+              onChange={(e) => setPartnerId(e.target.value)}
+            />
           </div>
         </>
       ) : (
         <>
           <div className="form-row">
             <label htmlFor="signin-pid">Partner id</label>
-            <input id="signin-pid" data-testid="signin-pid" inputMode="numeric" value={partnerId} onChange={(e) => setPartnerId(e.target.value)} />
+            <input
+              id="signin-pid"
+              data-testid="signin-pid"
+              inputMode="numeric"
+              value={partnerId}
+              onChange={(e) => setPartnerId(e.target.value)}
+            />
           </div>
           <div className="form-row">
             <label htmlFor="signin-secret">Admin secret (KMC → Settings → Integration Settings)</label>
-            <input id="signin-secret" data-testid="signin-secret" type="password" autoComplete="off" value={secret} onChange={(e) => setSecret(e.target.value)} />
+            <input
+              id="signin-secret"
+              data-testid="signin-secret"
+              type="password"
+              autoComplete="off"
+              value={secret}
+              onChange={(e) => setSecret(e.target.value)}
+            />
           </div>
         </>
       )}
@@ -108,7 +170,10 @@ export function ProducerSignIn(props: { serviceLabel: string; partnerId?: number
           {error ?? problem}
         </p>
       )}
-      <p className="muted">The station keeps the session on this computer's station process only; the window never sees it. Sign out forgets it.</p>
+      <p className="muted">
+        The station keeps the session on this computer's station process only; the window never sees it. Sign out
+        forgets it.
+      </p>
     </form>
   );
 }

@@ -15,7 +15,12 @@ export function SandboxScreen() {
     if (mode === 'sandbox') void loadSandbox(connection, stores);
   }, [connection, stores, mode]);
   if (mode !== null && mode !== 'sandbox') {
-    return <p className="muted">The station is connected to a real Kaltura account ({mode}): its live entries are on the Kaltura entries screen. Switch to sandbox mode in Settings to rehearse with the built-in sandbox.</p>;
+    return (
+      <p className="muted">
+        The station is connected to a real Kaltura account ({mode}): its live entries are on the Kaltura entries screen.
+        Switch to sandbox mode in Settings to rehearse with the built-in sandbox.
+      </p>
+    );
   }
   return (
     <section aria-labelledby="sandbox-title">
@@ -25,7 +30,11 @@ export function SandboxScreen() {
       </div>
       <p data-testid="sandbox-entries-pointer">
         The sandbox's live entries (create, rename, profile, DVR, recording, new token, delete) are on the{' '}
-        <button type="button" data-testid="sandbox-open-entries" onClick={() => stores.ui.getState().navigate('kaltura')}>
+        <button
+          type="button"
+          data-testid="sandbox-open-entries"
+          onClick={() => stores.ui.getState().navigate('kaltura')}
+        >
           Kaltura entries
         </button>{' '}
         screen: sign in there with a login below, exactly as with a real account.

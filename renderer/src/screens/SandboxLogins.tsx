@@ -26,10 +26,20 @@ export function SandboxLogins() {
     <details className="endpoint" data-testid="sandbox-logins" open>
       <summary>Sandbox KMC logins (for Kaltura entries → Sign in)</summary>
       {logins.map((l) => (
-        <div key={l.loginId} className="login" data-testid={`sandbox-login-${l.currentCode === null ? 'plain' : '2fa'}`}>
-          <CopyField label={`Email${l.currentCode !== null ? ' (two-factor)' : ''}`} value={l.loginId} testId="sandbox-login-id" />
+        <div
+          key={l.loginId}
+          className="login"
+          data-testid={`sandbox-login-${l.currentCode === null ? 'plain' : '2fa'}`}
+        >
+          <CopyField
+            label={`Email${l.currentCode !== null ? ' (two-factor)' : ''}`}
+            value={l.loginId}
+            testId="sandbox-login-id"
+          />
           <CopyField label="Password" value={l.password} testId="sandbox-login-password" />
-          {l.currentCode !== null && <CopyField label="Current 2FA code" value={l.currentCode} testId="sandbox-login-code" />}
+          {l.currentCode !== null && (
+            <CopyField label="Current 2FA code" value={l.currentCode} testId="sandbox-login-code" />
+          )}
         </div>
       ))}
     </details>

@@ -7,7 +7,12 @@ import type { EncoderAvailability, KalturaMode, PublicSettings, VideoEncoder } f
 import type { ConnectionTestResult } from '../../../shared/bridge/contract.js';
 import { useApp, useSettings, useSystem } from '../state/context.js';
 import { describeError } from '../state/sync.js';
-import { formFromSettings, mapServerErrors, settingsUpdateFromForm, validateSettingsForm } from '../lib/settings-form.js';
+import {
+  formFromSettings,
+  mapServerErrors,
+  settingsUpdateFromForm,
+  validateSettingsForm,
+} from '../lib/settings-form.js';
 import type { FormErrors, SettingsField, SettingsForm } from '../lib/settings-form.js';
 import { ToneBadge } from '../components/ToneBadge.js';
 import { ffmpegSummary } from '../state/selectors.js';
@@ -23,8 +28,8 @@ const MODE_LABEL: Record<KalturaMode, string> = {
 const MODE_HINT: Record<KalturaMode, string> = {
   sandbox: 'The built-in sandbox: no account needed, for rehearsals.',
   ecdn: 'Your partner id and admin secret, no impersonation. Ask your Kaltura account manager for the Server Node and Hybrid eCDN features.',
-  saas: 'Partner -5 and its secret, acting for each stream\'s partner. Kaltura SaaS lets -5 in only from its own network: from anywhere else use eCDN.',
-  onprem: 'Partner -5 of your own Kaltura server and its secret, acting for each stream\'s partner.',
+  saas: "Partner -5 and its secret, acting for each stream's partner. Kaltura SaaS lets -5 in only from its own network: from anywhere else use eCDN.",
+  onprem: "Partner -5 of your own Kaltura server and its secret, acting for each stream's partner.",
 };
 
 function Field(props: { field: SettingsField; label: string; errors: FormErrors; hint?: string; children: ReactNode }) {
@@ -33,7 +38,11 @@ function Field(props: { field: SettingsField; label: string; errors: FormErrors;
     <div className="form-row">
       <label htmlFor={`settings-${props.field}`}>{props.label}</label>
       {props.children}
-      {props.hint && <p className="hint" id={`settings-${props.field}-hint`}>{props.hint}</p>}
+      {props.hint && (
+        <p className="hint" id={`settings-${props.field}-hint`}>
+          {props.hint}
+        </p>
+      )}
       {error && (
         <p className="field-error" data-testid={`settings-error-${props.field}`} id={`settings-${props.field}-error`}>
           {error}
@@ -46,7 +55,12 @@ function Field(props: { field: SettingsField; label: string; errors: FormErrors;
 export function SettingsScreen() {
   const settings = useSettings((s) => s.settings);
   const loadError = useSettings((s) => s.loadError);
-  if (loadError) return <p className="field-error" role="alert">{loadError}</p>;
+  if (loadError)
+    return (
+      <p className="field-error" role="alert">
+        {loadError}
+      </p>
+    );
   if (!settings) return <p className="muted">Loading settings…</p>;
   // a new key after a save resets the form to what the station stored (and clears the typed secret)
   return <SettingsEditor key={JSON.stringify(settings)} saved={settings} />;
@@ -130,7 +144,9 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
     <section aria-labelledby="settings-title" className="settings">
       <div className="section-head">
         <h2 id="settings-title">Settings</h2>
-        {!connection.canMutate && <ToneBadge tone="fair" text="Read-only: open the station window on this computer to change settings" />}
+        {!connection.canMutate && (
+          <ToneBadge tone="fair" text="Read-only: open the station window on this computer to change settings" />
+        )}
       </div>
       <form
         noValidate
@@ -143,11 +159,17 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
           <legend>Kaltura</legend>
           {saved.startupOverrides && saved.startupOverrides.length > 0 && (
             <p className="hint text-fair" data-testid="settings-startup-overrides">
-              Start-up flags hold {saved.startupOverrides.join(', ')} for this run: they win over what is saved here until the station restarts without them.
+              Start-up flags hold {saved.startupOverrides.join(', ')} for this run: they win over what is saved here
+              until the station restarts without them.
             </p>
           )}
           <Field field="mode" label="Mode" errors={errors} hint={MODE_HINT[form.mode]}>
-            <select {...inputProps('mode')} data-testid="settings-mode" value={form.mode} onChange={(e) => set('mode', e.target.value as KalturaMode)}>
+            <select
+              {...inputProps('mode')}
+              data-testid="settings-mode"
+              value={form.mode}
+              onChange={(e) => set('mode', e.target.value as KalturaMode)}
+            >
               {KALTURA_MODES.map((m) => (
                 <option key={m} value={m}>
                   {MODE_LABEL[m]}
@@ -155,13 +177,45 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
               ))}
             </select>
           </Field>
-          <Field field="serviceUrl" label="Service URL" errors={errors} hint={isSandbox ? 'Not used in sandbox mode.' : 'e.g. https://www.kaltura.com'}>
-            <input {...inputProps('serviceUrl')} data-testid="settings-serviceUrl" type="url" value={form.serviceUrl} disabled={isSandbox} onChange={(e) => set('serviceUrl', e.target.value)} />
+          <Field
+            field="serviceUrl"
+            label="Service URL"
+            errors={errors}
+            hint={isSandbox ? 'Not used in sandbox mode.' : 'e.g. https://www.kaltura.com'}
+          >
+            <input
+              {...inputProps('serviceUrl')}
+              data-testid="settings-serviceUrl"
+              type="url"
+              value={form.serviceUrl}
+              disabled={isSandbox}
+              onChange={(e) => set('serviceUrl', e.target.value)}
+            />
           </Field>
-          <Field field="partnerId" label="Partner id" errors={errors} hint="-5 for a media server on SaaS or on-prem; your partner id for eCDN.">
-            <input {...inputProps('partnerId')} data-testid="settings-partnerId" inputMode="numeric" value={form.partnerId} onChange={(e) => set('partnerId', e.target.value)} />
+          <Field
+            field="partnerId"
+            label="Partner id"
+            errors={errors}
+            hint="-5 for a media server on SaaS or on-prem; your partner id for eCDN."
+          >
+            <input
+              {...inputProps('partnerId')}
+              data-testid="settings-partnerId"
+              inputMode="numeric"
+              value={form.partnerId}
+              onChange={(e) => set('partnerId', e.target.value)}
+            />
           </Field>
-          <Field field="adminSecret" label="Admin secret" errors={errors} hint={saved.adminSecretStored ? 'A secret is stored. Type a new one only to replace it.' : 'No secret stored yet.'}>
+          <Field
+            field="adminSecret"
+            label="Admin secret"
+            errors={errors}
+            hint={
+              saved.adminSecretStored
+                ? 'A secret is stored. Type a new one only to replace it.'
+                : 'No secret stored yet.'
+            }
+          >
             <input
               {...inputProps('adminSecret')}
               data-testid="settings-adminSecret"
@@ -178,15 +232,33 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
             errors={errors}
             hint={`The server-node name Kaltura knows this station by; unique per installation (two stations must never share one). In use: ${info?.hostname ?? '—'}. Empty: this computer's name plus its installation id.`}
           >
-            <input {...inputProps('hostname')} data-testid="settings-hostname" value={form.hostname} placeholder={info?.hostname ?? ''} spellCheck={false} onChange={(e) => set('hostname', e.target.value)} />
+            <input
+              {...inputProps('hostname')}
+              data-testid="settings-hostname"
+              value={form.hostname}
+              placeholder={info?.hostname ?? ''}
+              spellCheck={false}
+              onChange={(e) => set('hostname', e.target.value)}
+            />
           </Field>
           <ServerNodeStatus />
           <div className="form-row checkbox-row">
-            <input id="settings-beaconsEnabled" data-testid="settings-beaconsEnabled" type="checkbox" checked={form.beaconsEnabled} onChange={(e) => set('beaconsEnabled', e.target.checked)} />
+            <input
+              id="settings-beaconsEnabled"
+              data-testid="settings-beaconsEnabled"
+              type="checkbox"
+              checked={form.beaconsEnabled}
+              onChange={(e) => set('beaconsEnabled', e.target.checked)}
+            />
             <label htmlFor="settings-beaconsEnabled">Send health beacons to Kaltura</label>
           </div>
           <div className="button-row">
-            <button type="button" onClick={() => void onTest()} disabled={test === 'running'} data-testid="settings-test-connection">
+            <button
+              type="button"
+              onClick={() => void onTest()}
+              disabled={test === 'running'}
+              data-testid="settings-test-connection"
+            >
               {test === 'running' ? 'Testing…' : 'Test connection'}
             </button>
             {test && test !== 'running' && (
@@ -200,12 +272,33 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
         </fieldset>
         <fieldset>
           <legend>Media</legend>
-          <Field field="ffmpegPath" label="FFmpeg path" errors={errors} hint={`Empty: detect (FFMPEG_PATH, PATH, bundled). In use: ${info?.ffmpeg.path ?? 'none found'}${info?.ffmpeg.version ? ` (${info.ffmpeg.version})` : ''}.`}>
-            <input {...inputProps('ffmpegPath')} data-testid="settings-ffmpegPath" value={form.ffmpegPath} spellCheck={false} onChange={(e) => set('ffmpegPath', e.target.value)} />
+          <Field
+            field="ffmpegPath"
+            label="FFmpeg path"
+            errors={errors}
+            hint={`Empty: detect (FFMPEG_PATH, PATH, bundled). In use: ${info?.ffmpeg.path ?? 'none found'}${info?.ffmpeg.version ? ` (${info.ffmpeg.version})` : ''}.`}
+          >
+            <input
+              {...inputProps('ffmpegPath')}
+              data-testid="settings-ffmpegPath"
+              value={form.ffmpegPath}
+              spellCheck={false}
+              onChange={(e) => set('ffmpegPath', e.target.value)}
+            />
           </Field>
           <FfmpegInUse ffmpeg={info?.ffmpeg ?? null} />
-          <Field field="videoEncoder" label="Video encoder" errors={errors} hint="libx264 works everywhere; hardware encoders need a matching GPU and FFmpeg build.">
-            <select {...inputProps('videoEncoder')} data-testid="settings-videoEncoder" value={form.videoEncoder} onChange={(e) => set('videoEncoder', e.target.value as VideoEncoder)}>
+          <Field
+            field="videoEncoder"
+            label="Video encoder"
+            errors={errors}
+            hint="libx264 works everywhere; hardware encoders need a matching GPU and FFmpeg build."
+          >
+            <select
+              {...inputProps('videoEncoder')}
+              data-testid="settings-videoEncoder"
+              value={form.videoEncoder}
+              onChange={(e) => set('videoEncoder', e.target.value as VideoEncoder)}
+            >
               {VIDEO_ENCODERS.map((v) => (
                 <option key={v} value={v} disabled={encoderUsable(encoders, v) === false && v !== form.videoEncoder}>
                   {encoderLabel(encoders, v)}
@@ -213,7 +306,12 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
               ))}
             </select>
           </Field>
-          <Field field="defaultSegmentDurationSeconds" label="Default segment duration (s)" errors={errors} hint="Used when the entry does not say. 1–20 s.">
+          <Field
+            field="defaultSegmentDurationSeconds"
+            label="Default segment duration (s)"
+            errors={errors}
+            hint="Used when the entry does not say. 1–20 s."
+          >
             <input
               {...inputProps('defaultSegmentDurationSeconds')}
               data-testid="settings-defaultSegmentDurationSeconds"
@@ -235,7 +333,8 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
             <dd className="mono">{info?.httpUrl ?? '—'}</dd>
           </dl>
           <p className="hint">
-            Change with <code>--rtmp-port N</code>, <code>--http-port N</code>, and <code>--host 0.0.0.0</code> to expose the station to the LAN (or KLIVE_RTMP_PORT, KLIVE_HTTP_PORT, KLIVE_HOST), then restart.
+            Change with <code>--rtmp-port N</code>, <code>--http-port N</code>, and <code>--host 0.0.0.0</code> to
+            expose the station to the LAN (or KLIVE_RTMP_PORT, KLIVE_HTTP_PORT, KLIVE_HOST), then restart.
           </p>
         </fieldset>
         {formError && (
@@ -247,7 +346,9 @@ function SettingsEditor({ saved }: { saved: PublicSettings }) {
           <button type="submit" className="primary" disabled={saving} data-testid="settings-save">
             {saving ? 'Saving…' : 'Save settings'}
           </button>
-          {touched && Object.keys(clientErrors).length > 0 && <span className="text-poor">Fix the fields marked above, then save again.</span>}
+          {touched && Object.keys(clientErrors).length > 0 && (
+            <span className="text-poor">Fix the fields marked above, then save again.</span>
+          )}
           {savedNote && <span className="muted">{savedNote}</span>}
           {justSaved && !savedNote && (
             <span data-testid="settings-saved">
@@ -288,7 +389,9 @@ function FfmpegInUse(props: { ffmpeg: Parameters<typeof ffmpegSummary>[0] }) {
           ))}
         </ul>
       )}
-      {props.ffmpeg.warning && <p className={props.ffmpeg.lacks?.length ? 'text-poor' : 'text-fair'}>{props.ffmpeg.warning}</p>}
+      {props.ffmpeg.warning && (
+        <p className={props.ffmpeg.lacks?.length ? 'text-poor' : 'text-fair'}>{props.ffmpeg.warning}</p>
+      )}
     </div>
   );
 }

@@ -37,7 +37,16 @@ export function SharePanel({ entryId }: { entryId: string }) {
       <h3>Share with viewers</h3>
       <div className="share-grid">
         <div>
-          <CopyField label="Viewer page" value={link} testId="share-link" hint={loopback ? 'Only this computer can open it: start the station with --host 0.0.0.0 (or a LAN address) to share it on the network.' : 'Anyone on this network can open it; it plays through Kaltura, from this station.'} />
+          <CopyField
+            label="Viewer page"
+            value={link}
+            testId="share-link"
+            hint={
+              loopback
+                ? 'Only this computer can open it: start the station with --host 0.0.0.0 (or a LAN address) to share it on the network.'
+                : 'Anyone on this network can open it; it plays through Kaltura, from this station.'
+            }
+          />
           <CopyField label="Embed" value={embedSnippet(link)} testId="share-embed" />
           <p>
             <a href={link} target="_blank" rel="noreferrer" data-testid="share-open">
@@ -45,7 +54,16 @@ export function SharePanel({ entryId }: { entryId: string }) {
             </a>
           </p>
         </div>
-        {qr && <img className="share-qr" src={qr} width={176} height={176} alt={`QR code for ${link}`} data-testid="share-qr" />}
+        {qr && (
+          <img
+            className="share-qr"
+            src={qr}
+            width={176}
+            height={176}
+            alt={`QR code for ${link}`}
+            data-testid="share-qr"
+          />
+        )}
       </div>
     </div>
   );

@@ -4,7 +4,16 @@ import type { ReactNode } from 'react';
 import { useStore } from 'zustand';
 import type { BridgeConnection } from '../bridge/client.js';
 import type { ProducerState } from './producer-store.js';
-import type { EntriesState, EventsState, KalturaState, SandboxState, SettingsState, Stores, SystemState, UiState } from './stores.js';
+import type {
+  EntriesState,
+  EventsState,
+  KalturaState,
+  SandboxState,
+  SettingsState,
+  Stores,
+  SystemState,
+  UiState,
+} from './stores.js';
 
 interface AppContextValue {
   stores: Stores;
@@ -14,12 +23,17 @@ interface AppContextValue {
 const AppContext = createContext<AppContextValue | null>(null);
 
 export function AppProvider(props: { stores: Stores; connection: BridgeConnection; children: ReactNode }) {
-  return <AppContext.Provider value={{ stores: props.stores, connection: props.connection }}>{props.children}</AppContext.Provider>;
+  return (
+    <AppContext.Provider value={{ stores: props.stores, connection: props.connection }}>
+      {props.children}
+    </AppContext.Provider>
+  );
 }
 
 export function useApp(): AppContextValue {
   const value = useContext(AppContext);
-  if (!value) throw new Error('useApp() needs an <AppProvider> above it: render screens inside <AppProvider stores connection>.');
+  if (!value)
+    throw new Error('useApp() needs an <AppProvider> above it: render screens inside <AppProvider stores connection>.');
   return value;
 }
 

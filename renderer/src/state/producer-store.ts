@@ -38,13 +38,20 @@ export function createProducerStore(): StoreApi<ProducerState> {
       set((s) => {
         if (!s.page) return {};
         const index = s.page.entries.findIndex((e) => e.entryId === entry.entryId);
-        const entries = index < 0 ? [entry, ...s.page.entries] : s.page.entries.map((e, i) => (i === index ? entry : e));
+        const entries =
+          index < 0 ? [entry, ...s.page.entries] : s.page.entries.map((e, i) => (i === index ? entry : e));
         return { page: { ...s.page, entries, totalCount: s.page.totalCount + (index < 0 ? 1 : 0) } };
       }),
     removeEntry: (entryId) =>
       set((s) => {
         if (!s.page || !s.page.entries.some((e) => e.entryId === entryId)) return {};
-        return { page: { ...s.page, entries: s.page.entries.filter((e) => e.entryId !== entryId), totalCount: Math.max(0, s.page.totalCount - 1) } };
+        return {
+          page: {
+            ...s.page,
+            entries: s.page.entries.filter((e) => e.entryId !== entryId),
+            totalCount: Math.max(0, s.page.totalCount - 1),
+          },
+        };
       }),
     setProfiles: (profiles) => set({ profiles }),
     setObs: (obs) => set({ obs }),

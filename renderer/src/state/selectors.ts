@@ -1,6 +1,14 @@
 // Pure selectors over the store data: ordering (problems first), health and status texts, drift, filters.
 // Components call these through zustand hooks; tests call them directly.
-import type { Alert, AlertSeverity, EntryState, IngestStream, KalturaStatus, MetricStatus, StationEvent } from '../../../shared/state.js';
+import type {
+  Alert,
+  AlertSeverity,
+  EntryState,
+  IngestStream,
+  KalturaStatus,
+  MetricStatus,
+  StationEvent,
+} from '../../../shared/state.js';
 import type { FfmpegInfo } from '../../../shared/station-info.js';
 import { formatBitrate, formatClock, formatFps, formatRelative, formatResolution, UNKNOWN } from '../lib/format.js';
 
@@ -27,7 +35,8 @@ export function problemRank(entry: EntryState): number {
 
 export function worstAlertSeverity(alerts: readonly Alert[]): AlertSeverity | null {
   let worst: AlertSeverity | null = null;
-  for (const alert of alerts) if (worst === null || SEVERITY_RANK[alert.severity] < SEVERITY_RANK[worst]) worst = alert.severity;
+  for (const alert of alerts)
+    if (worst === null || SEVERITY_RANK[alert.severity] < SEVERITY_RANK[worst]) worst = alert.severity;
   return worst;
 }
 
@@ -65,7 +74,10 @@ export function streamFor(entry: EntryState, mediaServerIndex: number): IngestSt
   const candidates = entry.streams.filter((s) => s.mediaServerIndex === mediaServerIndex);
   const active = candidates.find(isStreamActive);
   if (active) return active;
-  return candidates.reduce<IngestStream | null>((best, s) => (best === null || s.stateSinceMs > best.stateSinceMs ? s : best), null);
+  return candidates.reduce<IngestStream | null>(
+    (best, s) => (best === null || s.stateSinceMs > best.stateSinceMs ? s : best),
+    null,
+  );
 }
 
 /** The stream the list describes: the active primary, else the active backup, else the latest. */
@@ -130,7 +142,11 @@ export function refusalReason(entry: EntryState): string | null {
 export function inputSummary(stream: IngestStream | null): string {
   const probe = stream?.probe;
   if (!probe) return UNKNOWN;
-  return [formatResolution(probe.width, probe.height), formatFps(probe.frameRateFps), formatBitrate(probe.videoBitrateBps)].join(' · ');
+  return [
+    formatResolution(probe.width, probe.height),
+    formatFps(probe.frameRateFps),
+    formatBitrate(probe.videoBitrateBps),
+  ].join(' · ');
 }
 
 export interface Drift {
@@ -142,7 +158,8 @@ export interface Drift {
 
 /** Measured vs target bitrate: within 20 % is fine, within 50 % a warning, beyond that poor. */
 export function bitrateDrift(targetBps: number | null, measuredBps: number | null): Drift {
-  if (!targetBps || measuredBps === null) return { ratio: null, tone: 'idle', text: measuredBps === null ? 'not measured yet' : 'no target' };
+  if (!targetBps || measuredBps === null)
+    return { ratio: null, tone: 'idle', text: measuredBps === null ? 'not measured yet' : 'no target' };
   const ratio = measuredBps / targetBps - 1;
   const abs = Math.abs(ratio);
   const tone: Tone = abs <= 0.2 ? 'good' : abs <= 0.5 ? 'fair' : 'poor';
@@ -194,12 +211,25 @@ export function ksSummary(ks: KalturaStatus['ks'] | undefined, nowMs: number): K
 
 export function apiSummary(api: KalturaStatus['api'] | undefined): KsSummary {
   if (!api || api.reachable === null) return { text: 'API: not checked yet', tone: 'idle' };
-  if (api.reachable && api.degraded) return { text: `API degraded: ${api.recentFailurePercent ?? '?'} % of the last minute's calls failed (retrying)`, tone: 'fair' };
-  if (api.reachable) return { text: `API reachable${api.lastLatencyMs !== null ? ` (${Math.round(api.lastLatencyMs)} ms)` : ''}`, tone: 'good' };
+  if (api.reachable && api.degraded)
+    return {
+      text: `API degraded: ${api.recentFailurePercent ?? '?'} % of the last minute's calls failed (retrying)`,
+      tone: 'fair',
+    };
+  if (api.reachable)
+    return {
+      text: `API reachable${api.lastLatencyMs !== null ? ` (${Math.round(api.lastLatencyMs)} ms)` : ''}`,
+      tone: 'good',
+    };
   return { text: `API unreachable${api.lastError ? `: ${api.lastError}` : ''}`, tone: 'poor' };
 }
 
-const FFMPEG_SOURCE: Record<NonNullable<FfmpegInfo['source']>, string> = { setting: 'Settings', env: 'FFMPEG_PATH', path: 'PATH', bundled: 'bundled' };
+const FFMPEG_SOURCE: Record<NonNullable<FfmpegInfo['source']>, string> = {
+  setting: 'Settings',
+  env: 'FFMPEG_PATH',
+  path: 'PATH',
+  bundled: 'bundled',
+};
 
 export interface FfmpegSummary {
   /** e.g. "FFmpeg 4.1 (bundled)" or "FFmpeg missing" */
@@ -214,7 +244,13 @@ export interface FfmpegSummary {
 /** Which FFmpeg the station uses, from where, its version, and what it cannot do (issue 22). */
 export function ffmpegSummary(ffmpeg: FfmpegInfo | null | undefined): FfmpegSummary {
   if (!ffmpeg) return { text: 'FFmpeg: —', tone: 'idle', detail: '', cannot: [] };
-  if (ffmpeg.status !== 'ok') return { text: `FFmpeg ${ffmpeg.status}`, tone: 'poor', detail: ffmpeg.message ?? 'set its path in Settings', cannot: [] };
+  if (ffmpeg.status !== 'ok')
+    return {
+      text: `FFmpeg ${ffmpeg.status}`,
+      tone: 'poor',
+      detail: ffmpeg.message ?? 'set its path in Settings',
+      cannot: [],
+    };
   const from = ffmpeg.source ? FFMPEG_SOURCE[ffmpeg.source] : 'unknown source';
   const cannot = [
     ...(ffmpeg.lacks ?? []).map((l) => `cannot ${l.impact}: no ${l.missing} (FFmpeg ${l.minRelease}+)`),

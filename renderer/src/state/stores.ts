@@ -118,7 +118,8 @@ export function createEventsStore(maxEvents = MAX_EVENTS): StoreApi<EventsState>
         const last = state.list[state.list.length - 1];
         // a resync may replay an event we already have
         if (last && event.id <= last.id) return state;
-        const list = state.list.length >= maxEvents ? state.list.slice(state.list.length - maxEvents + 1) : state.list.slice();
+        const list =
+          state.list.length >= maxEvents ? state.list.slice(state.list.length - maxEvents + 1) : state.list.slice();
         list.push(event);
         return { list };
       }),
@@ -160,7 +161,12 @@ export function createSandboxStore(): StoreApi<SandboxState> {
     error: null,
     setEntries: (entries) => set({ entries, error: null }),
     setPartners: (partners) => set({ partners }),
-    upsertPartner: (partner) => set((state) => ({ partners: state.partners.some((p) => p.partnerId === partner.partnerId) ? state.partners.map((p) => (p.partnerId === partner.partnerId ? partner : p)) : [...state.partners, partner] })),
+    upsertPartner: (partner) =>
+      set((state) => ({
+        partners: state.partners.some((p) => p.partnerId === partner.partnerId)
+          ? state.partners.map((p) => (p.partnerId === partner.partnerId ? partner : p))
+          : [...state.partners, partner],
+      })),
     upsertEntry: (entry) =>
       set((state) => {
         const list = state.entries ?? [];

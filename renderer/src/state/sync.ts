@@ -29,7 +29,9 @@ export function attachBridge(connection: BridgeConnection, stores: Stores): () =
       .catch((error: unknown) => console.warn(`kLive: could not load the station state: ${describeError(error)}`));
     bridge.request['settings.get']({})
       .then((settings) => stores.settings.getState().set(settings))
-      .catch((error: unknown) => stores.settings.getState().setLoadError(`Could not load the settings: ${describeError(error)}`));
+      .catch((error: unknown) =>
+        stores.settings.getState().setLoadError(`Could not load the settings: ${describeError(error)}`),
+      );
   };
 
   stores.ui.getState().setConnection(connection.getStatus());
@@ -75,7 +77,11 @@ export async function loadProducer(connection: BridgeConnection, stores: Stores)
     if (!status.signedIn) return;
     const { query } = stores.producer.getState();
     const [page, profiles] = await Promise.all([
-      connection.bridge.request['producer.listEntries']({ pageIndex: query.pageIndex, pageSize: query.pageSize, ...(query.nameLike.trim() ? { nameLike: query.nameLike.trim() } : {}) }),
+      connection.bridge.request['producer.listEntries']({
+        pageIndex: query.pageIndex,
+        pageSize: query.pageSize,
+        ...(query.nameLike.trim() ? { nameLike: query.nameLike.trim() } : {}),
+      }),
       connection.bridge.request['producer.listProfiles']({}),
     ]);
     producer.setPage(page);

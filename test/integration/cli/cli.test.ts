@@ -35,9 +35,16 @@ describe('headless station CLI', () => {
     const port = await freePort();
     await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', r));
     try {
-      const result = spawnSync(process.execPath, [CLI_PATH, '--data-dir', tempDir(), '--http-port', String(port), '--rtmp-port', String(await freePort())], { encoding: 'utf8', timeout: 30_000 });
+      const result = spawnSync(
+        process.execPath,
+        [CLI_PATH, '--data-dir', tempDir(), '--http-port', String(port), '--rtmp-port', String(await freePort())],
+        { encoding: 'utf8', timeout: 30_000 },
+      );
       expect(result.status).toBe(2);
-      const lines = result.stderr.trim().split('\n').filter((l) => l.startsWith('klive-station:'));
+      const lines = result.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('klive-station:'));
       expect(lines).toHaveLength(1);
       expect(lines[0]).toContain(`port ${port}`);
       expect(lines[0]).toContain('--http-port');
@@ -61,14 +68,32 @@ describe('headless station CLI', () => {
   });
 
   it('exits 2 naming the missing flag when the Kaltura start-up values are incomplete (issue 16)', async () => {
-    const base = [CLI_PATH, '--data-dir', tempDir(), '--http-port', String(await freePort()), '--rtmp-port', String(await freePort()), '--kaltura-mode', 'ecdn', '--partner-id', '102'];
+    const base = [
+      CLI_PATH,
+      '--data-dir',
+      tempDir(),
+      '--http-port',
+      String(await freePort()),
+      '--rtmp-port',
+      String(await freePort()),
+      '--kaltura-mode',
+      'ecdn',
+      '--partner-id',
+      '102',
+    ];
     const noUrl = spawnSync(process.execPath, base, { encoding: 'utf8', timeout: 30_000 });
     expect(noUrl.status).toBe(2);
     expect(noUrl.stderr).toContain('needs the Kaltura server: add --kaltura-url URL');
-    const noSecret = spawnSync(process.execPath, [...base, '--kaltura-url', 'https://kaltura.example.com'], { encoding: 'utf8', timeout: 30_000 });
+    const noSecret = spawnSync(process.execPath, [...base, '--kaltura-url', 'https://kaltura.example.com'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr).toContain('needs the admin secret of partner 102: add --admin-secret-file FILE');
-    const argvSecret = spawnSync(process.execPath, [CLI_PATH, '--admin-secret', 'abc123'], { encoding: 'utf8', timeout: 30_000 });
+    const argvSecret = spawnSync(process.execPath, [CLI_PATH, '--admin-secret', 'abc123'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(argvSecret.status).toBe(2);
     expect(argvSecret.stderr).toContain('--admin-secret-file FILE');
     expect(argvSecret.stderr).not.toContain('abc123');

@@ -22,7 +22,9 @@ export interface DrillStation {
 }
 
 /** Like test/helpers/in-process-station.ts, with settings written to DATA/settings.json before start. */
-export async function startDrillStation(o: { tuning?: StationTuning; settings?: Record<string, unknown>; dataDir?: string } = {}): Promise<DrillStation> {
+export async function startDrillStation(
+  o: { tuning?: StationTuning; settings?: Record<string, unknown>; dataDir?: string } = {},
+): Promise<DrillStation> {
   const dataDir = o.dataDir ?? tempDir('klive-drill-');
   if (o.settings) writeSettings(dataDir, o.settings);
   const rtmpPort = await freePort();
@@ -43,7 +45,8 @@ export async function startDrillStation(o: { tuning?: StationTuning; settings?: 
     rtmpPort,
     httpUrl: `http://127.0.0.1:${httpPort}`,
     logs: sink.lines,
-    snapshot: async () => (await station.bridgeHost().handle('state.getSnapshot', {}, { transport: 'ipc', trusted: true })) as Snapshot,
+    snapshot: async () =>
+      (await station.bridgeHost().handle('state.getSnapshot', {}, { transport: 'ipc', trusted: true })) as Snapshot,
     stop: async () => {
       await station.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -147,7 +150,11 @@ export function readPlaylist(file: string): PlaylistView | null {
 export function variantPlaylists(dataDir: string, entryId: string): string[] {
   const dir = path.join(dataDir, 'hls', entryId);
   try {
-    return fs.readdirSync(dir).map((v) => path.join(dir, v, 'index.m3u8')).filter((f) => fs.existsSync(f)).sort();
+    return fs
+      .readdirSync(dir)
+      .map((v) => path.join(dir, v, 'index.m3u8'))
+      .filter((f) => fs.existsSync(f))
+      .sort();
   } catch {
     return [];
   }

@@ -13,14 +13,44 @@ export interface DrillWindow {
 
 export const DRILL_WINDOWS = {
   outage: { env: 'KLIVE_DRILL_OUTAGE_SECONDS', quickSeconds: 15, fullSeconds: 60, what: 'Kaltura unreachable' },
-  ksStream: { env: 'KLIVE_DRILL_KS_STREAM_SECONDS', quickSeconds: 45, fullSeconds: 120, what: 'stream through 20 s KS lifetimes' },
+  ksStream: {
+    env: 'KLIVE_DRILL_KS_STREAM_SECONDS',
+    quickSeconds: 45,
+    fullSeconds: 120,
+    what: 'stream through 20 s KS lifetimes',
+  },
   loop: { env: 'KLIVE_DRILL_LOOP_SECONDS', quickSeconds: 15, fullSeconds: 60, what: 'wrong-token reconnect loop' },
   flood: { env: 'KLIVE_DRILL_FLOOD_SECONDS', quickSeconds: 10, fullSeconds: 30, what: 'malformed RTMP flood' },
-  diskFull: { env: 'KLIVE_DRILL_DISK_FULL_SECONDS', quickSeconds: 20, fullSeconds: 60, what: 'recording on a filling tmpfs, then space freed' },
-  reconnectStorm: { env: 'KLIVE_DRILL_RECONNECT_SECONDS', quickSeconds: 20, fullSeconds: 60, what: 'encoder reconnecting every few seconds' },
-  restartUpload: { env: 'KLIVE_DRILL_RESTART_UPLOAD_SECONDS', quickSeconds: 10, fullSeconds: 30, what: 'upload of one large recording, station killed half way' },
-  flappingUplink: { env: 'KLIVE_DRILL_FLAPPING_SECONDS', quickSeconds: 20, fullSeconds: 60, what: '30 % errors and 2 s latency while live and uploading' },
-  ksDown: { env: 'KLIVE_DRILL_KS_DOWN_SECONDS', quickSeconds: 25, fullSeconds: 60, what: 'Kaltura unreachable while the 20 s KS expires' },
+  diskFull: {
+    env: 'KLIVE_DRILL_DISK_FULL_SECONDS',
+    quickSeconds: 20,
+    fullSeconds: 60,
+    what: 'recording on a filling tmpfs, then space freed',
+  },
+  reconnectStorm: {
+    env: 'KLIVE_DRILL_RECONNECT_SECONDS',
+    quickSeconds: 20,
+    fullSeconds: 60,
+    what: 'encoder reconnecting every few seconds',
+  },
+  restartUpload: {
+    env: 'KLIVE_DRILL_RESTART_UPLOAD_SECONDS',
+    quickSeconds: 10,
+    fullSeconds: 30,
+    what: 'upload of one large recording, station killed half way',
+  },
+  flappingUplink: {
+    env: 'KLIVE_DRILL_FLAPPING_SECONDS',
+    quickSeconds: 20,
+    fullSeconds: 60,
+    what: '30 % errors and 2 s latency while live and uploading',
+  },
+  ksDown: {
+    env: 'KLIVE_DRILL_KS_DOWN_SECONDS',
+    quickSeconds: 25,
+    fullSeconds: 60,
+    what: 'Kaltura unreachable while the 20 s KS expires',
+  },
 } as const satisfies Record<string, DrillWindow>;
 
 export type DrillWindowName = keyof typeof DRILL_WINDOWS;
@@ -32,7 +62,9 @@ export function drillSeconds(name: DrillWindowName, env: NodeJS.ProcessEnv = pro
   if (raw === undefined || raw === '') return window.quickSeconds;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new Error(`${window.env}=${raw} is not a number of seconds; set it to a positive number (full length ${window.fullSeconds}) or unset it`);
+    throw new Error(
+      `${window.env}=${raw} is not a number of seconds; set it to a positive number (full length ${window.fullSeconds}) or unset it`,
+    );
   }
   return seconds;
 }

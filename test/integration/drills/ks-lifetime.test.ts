@@ -15,7 +15,10 @@ let s: DrillStation;
 let publisher: Publisher | null = null;
 
 beforeAll(async () => {
-  s = await startDrillStation({ tuning: { resumeGraceMs: 3000, keepAliveIntervalMs: 2000 }, settings: { kaltura: { ksExpirySeconds: KS_SECONDS } } });
+  s = await startDrillStation({
+    tuning: { resumeGraceMs: 3000, keepAliveIntervalMs: 2000 },
+    settings: { kaltura: { ksExpirySeconds: KS_SECONDS } },
+  });
   s.sandbox.faults.set({ ksLifetimeSeconds: KS_SECONDS });
 });
 
@@ -27,32 +30,58 @@ afterAll(async () => {
 });
 
 describe(`drill: KS lifetime ${KS_SECONDS} s during a ${STREAM_SECONDS} s stream (2 minutes in the issue)`, () => {
-  it('renews the KS in time: no API call fails with an expired KS', async () => {
-    const entry = s.sandbox.store.createEntry({ name: 'ks drill', conversionProfileId: PASSTHROUGH_PROFILE_ID });
-    publisher = startPublisher({ rtmpPort: s.rtmpPort, partnerId: entry.partnerId, entryId: entry.id, token: entry.streamPassword }, { width: 320, height: 180, fps: 15 });
-    await waitFor(async () => (await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams.some((st) => st.state === 'playable'), { timeoutMs: 30_000, what: 'playable' });
+  it(
+    'renews the KS in time: no API call fails with an expired KS',
+    async () => {
+      const entry = s.sandbox.store.createEntry({ name: 'ks drill', conversionProfileId: PASSTHROUGH_PROFILE_ID });
+      publisher = startPublisher(
+        { rtmpPort: s.rtmpPort, partnerId: entry.partnerId, entryId: entry.id, token: entry.streamPassword },
+        { width: 320, height: 180, fps: 15 },
+      );
+      await waitFor(
+        async () =>
+          (await s.snapshot()).entries
+            .find((e) => e.entryId === entry.id)
+            ?.streams.some((st) => st.state === 'playable'),
+        { timeoutMs: 30_000, what: 'playable' },
+      );
 
-    const renewals = new Set<number>();
-    const states = new Set<string>();
-    const startMs = Date.now();
-    while (Date.now() - startMs < STREAM_SECONDS * 1000) {
-      const ks = (await s.snapshot()).kaltura.ks;
-      if (ks.lastRenewalAtMs !== null) renewals.add(ks.lastRenewalAtMs);
-      states.add(ks.state);
-      await sleep(1000);
-    }
-    const ok = await apiCalls(s.httpUrl, { outcome: 'ok' });
-    const invalidKs = await apiCalls(s.httpUrl, { code: 'INVALID_KS' });
-    const failed = (await apiCalls(s.httpUrl)) - ok;
-    recordDrill({ drill: 'ks-lifetime', windowSeconds: STREAM_SECONDS, summary: `KS ${KS_SECONDS} s over ${STREAM_SECONDS} s: ${renewals.size} distinct renewal times, KS states ${[...states].join('/')}, ${ok} API calls ok, ${failed} failed (${invalidKs} INVALID_KS)`, figures: { ksLifetimeSeconds: KS_SECONDS, renewals: renewals.size, apiCallsOk: ok, apiCallsFailed: failed, invalidKs } });
+      const renewals = new Set<number>();
+      const states = new Set<string>();
+      const startMs = Date.now();
+      while (Date.now() - startMs < STREAM_SECONDS * 1000) {
+        const ks = (await s.snapshot()).kaltura.ks;
+        if (ks.lastRenewalAtMs !== null) renewals.add(ks.lastRenewalAtMs);
+        states.add(ks.state);
+        await sleep(1000);
+      }
+      const ok = await apiCalls(s.httpUrl, { outcome: 'ok' });
+      const invalidKs = await apiCalls(s.httpUrl, { code: 'INVALID_KS' });
+      const failed = (await apiCalls(s.httpUrl)) - ok;
+      recordDrill({
+        drill: 'ks-lifetime',
+        windowSeconds: STREAM_SECONDS,
+        summary: `KS ${KS_SECONDS} s over ${STREAM_SECONDS} s: ${renewals.size} distinct renewal times, KS states ${[...states].join('/')}, ${ok} API calls ok, ${failed} failed (${invalidKs} INVALID_KS)`,
+        figures: {
+          ksLifetimeSeconds: KS_SECONDS,
+          renewals: renewals.size,
+          apiCallsOk: ok,
+          apiCallsFailed: failed,
+          invalidKs,
+        },
+      });
 
-    // the stream lived through several KS lifetimes on renewed KSs
-    expect(renewals.size).toBeGreaterThanOrEqual(Math.floor(STREAM_SECONDS / KS_SECONDS));
-    expect(states.has('expired')).toBe(false);
-    expect(ok).toBeGreaterThan(STREAM_SECONDS / 2);
-    expect(invalidKs).toBe(0);
-    expect(failed).toBe(0);
-    const stream = (await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams.find((st) => st.state === 'playable');
-    expect(stream).toBeDefined();
-  }, drillTimeoutMs(STREAM_SECONDS, 60));
+      // the stream lived through several KS lifetimes on renewed KSs
+      expect(renewals.size).toBeGreaterThanOrEqual(Math.floor(STREAM_SECONDS / KS_SECONDS));
+      expect(states.has('expired')).toBe(false);
+      expect(ok).toBeGreaterThan(STREAM_SECONDS / 2);
+      expect(invalidKs).toBe(0);
+      expect(failed).toBe(0);
+      const stream = (await s.snapshot()).entries
+        .find((e) => e.entryId === entry.id)
+        ?.streams.find((st) => st.state === 'playable');
+      expect(stream).toBeDefined();
+    },
+    drillTimeoutMs(STREAM_SECONDS, 60),
+  );
 });

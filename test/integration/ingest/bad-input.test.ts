@@ -66,7 +66,6 @@ function chunk(type: number, payload: Buffer, declaredLength = payload.length): 
   return Buffer.concat([header, payload]);
 }
 
-
 function amfNumber(n: number): Buffer {
   const b = Buffer.alloc(9);
   b[0] = 0;
@@ -89,7 +88,18 @@ describe('bad input (integration)', () => {
     bad.push(truncated);
 
     const noApp = await handshake(port);
-    noApp.write(chunk(20, Buffer.concat([amfString('connect'), amfNumber(1), Buffer.from([3, 0, 3, 0x61, 0x70, 0x70]), amfNumber(5), Buffer.from([0, 0, 9])])));
+    noApp.write(
+      chunk(
+        20,
+        Buffer.concat([
+          amfString('connect'),
+          amfNumber(1),
+          Buffer.from([3, 0, 3, 0x61, 0x70, 0x70]),
+          amfNumber(5),
+          Buffer.from([0, 0, 9]),
+        ]),
+      ),
+    );
     bad.push(noApp);
 
     const brokenAmf = await handshake(port);
@@ -104,7 +114,14 @@ describe('bad input (integration)', () => {
     hugeMessage.write(chunk(9, Buffer.alloc(16), 0xffffff));
     bad.push(hugeMessage);
 
-    await Promise.all(bad.map((s) => Promise.race([closed(s), new Promise((_, reject) => setTimeout(() => reject(new Error('a bad connection stayed open')), 6000))])));
+    await Promise.all(
+      bad.map((s) =>
+        Promise.race([
+          closed(s),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('a bad connection stayed open')), 6000)),
+        ]),
+      ),
+    );
     const closings = h.lines.filter((l) => l.includes('closing RTMP connection'));
     expect(closings.length).toBeGreaterThanOrEqual(bad.length);
     expect(closings.some((l) => l.includes('larger than'))).toBe(true);
@@ -137,8 +154,17 @@ describe('bad input (integration)', () => {
 
   it('turns a taken port into PortInUseError and keeps the process running', async () => {
     h = await startHarness();
-    const second = new IngestServer({ host: '127.0.0.1', port: h.port, dataDir: tempDir(), logger: silentLogger(), authenticate: stubKaltura().authenticate });
-    const error = await second.start().then(() => null, (e: unknown) => e);
+    const second = new IngestServer({
+      host: '127.0.0.1',
+      port: h.port,
+      dataDir: tempDir(),
+      logger: silentLogger(),
+      authenticate: stubKaltura().authenticate,
+    });
+    const error = await second.start().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as Error).message).toContain(`RTMP port ${h.port} on 127.0.0.1 is already in use`);
     expect((error as Error).message).toContain('--rtmp-port');

@@ -20,25 +20,54 @@ interface Reader {
 
 /** FFmpeg copying what it reads on fd 3 into `out` (FLV), fed from the ingest's feed of ENTRY_1. */
 function feedReader(h: Harness, out: string): Reader {
-  const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-f', 'flv', '-i', 'pipe:3', '-c', 'copy', '-f', 'flv', '-y', out], { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(
+    FFMPEG,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-f',
+      'flv',
+      '-i',
+      'pipe:3',
+      '-c',
+      'copy',
+      '-f',
+      'flv',
+      '-y',
+      out,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe', 'pipe'] },
+  );
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const pipe = child.stdio[3] as Writable;
   pipe.on('error', () => undefined);
   const detach = h.server.feed(`${ENTRY}_1`).attach(pipeSink(pipe));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
-    detach();
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      detach();
+      resolve(code);
+    }),
+  );
   return { exited, stderr: () => err };
 }
 
 function videoPackets(file: string): Array<{ pts: number; key: boolean }> {
-  const r = spawnSync(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  return r.stdout.trim().split('\n').filter(Boolean).map((line) => {
-    const [pts, flags] = line.split(',');
-    return { pts: Number(pts), key: (flags ?? '').startsWith('K') };
-  });
+  const r = spawnSync(
+    FFPROBE,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts,flags', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [pts, flags] = line.split(',');
+      return { pts: Number(pts), key: (flags ?? '').startsWith('K') };
+    });
 }
 
 describe('ingest feed (FFmpeg on fd 3)', () => {
@@ -94,23 +123,79 @@ describe('ingest feed (FFmpeg on fd 3)', () => {
   it('reads a 3 Mbps publisher in batches that grow with the window the connection proves, and keeps it in real time', async () => {
     // 20 s of constant 3 Mbps (filler-padded), published as it was recorded, like a live encoder
     const src = path.join(dir, 'cbr-3mbps.flv');
-    const made = spawnSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30', '-t', '20', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '60', '-b:v', '3000k', '-maxrate', '3000k', '-minrate', '3000k', '-bufsize', '3000k', '-x264-params', 'nal-hrd=cbr', '-an', '-f', 'flv', src], { encoding: 'utf8' });
+    const made = spawnSync(
+      FFMPEG,
+      [
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-y',
+        '-f',
+        'lavfi',
+        '-i',
+        'testsrc2=size=640x360:rate=30',
+        '-t',
+        '20',
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-g',
+        '60',
+        '-b:v',
+        '3000k',
+        '-maxrate',
+        '3000k',
+        '-minrate',
+        '3000k',
+        '-bufsize',
+        '3000k',
+        '-x264-params',
+        'nal-hrd=cbr',
+        '-an',
+        '-f',
+        'flv',
+        src,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(made.stderr).toBe('');
     h = await startHarness({ readBatchAfterMs: 0 });
     const harness = h;
     const writes: Array<{ atMs: number; bytes: number }> = [];
     harness.server.on('streamAccepted', () => {
       // one write per batch read from the publisher
-      harness.server.feed(`${ENTRY}_1`).attach({ write: (chunk) => writes.push({ atMs: Date.now(), bytes: chunk.length }) > 0, end: () => undefined, writableLength: 0, destroyed: false });
+      harness.server.feed(`${ENTRY}_1`).attach({
+        write: (chunk) => writes.push({ atMs: Date.now(), bytes: chunk.length }) > 0,
+        end: () => undefined,
+        writableLength: 0,
+        destroyed: false,
+      });
     });
     const q = query();
     const startedAtMs = Date.now();
-    const publisher = harness.spawnFfmpeg(['-re', '-i', src, '-c', 'copy', '-rtmp_app', `kLive/?${q}`, '-rtmp_tcurl', `rtmp://127.0.0.1:${harness.port}/kLive/?${q}`, '-rtmp_playpath', `${ENTRY}_1`, '-f', 'flv', `rtmp://127.0.0.1:${harness.port}/kLive`]);
+    const publisher = harness.spawnFfmpeg([
+      '-re',
+      '-i',
+      src,
+      '-c',
+      'copy',
+      '-rtmp_app',
+      `kLive/?${q}`,
+      '-rtmp_tcurl',
+      `rtmp://127.0.0.1:${harness.port}/kLive/?${q}`,
+      '-rtmp_playpath',
+      `${ENTRY}_1`,
+      '-f',
+      'flv',
+      `rtmp://127.0.0.1:${harness.port}/kLive`,
+    ]);
     expect(await publisher.exited).toBe(0);
     // the encoder was never held back for long: 20 s of media took about 20 s to send
     expect((Date.now() - startedAtMs) / 1000).toBeLessThan(22);
     const first = writes[0]?.atMs ?? 0;
-    const during = (fromS: number, toS: number): number[] => writes.filter((w) => w.atMs - first >= fromS * 1000 && w.atMs - first < toS * 1000).map((w) => w.bytes);
+    const during = (fromS: number, toS: number): number[] =>
+      writes.filter((w) => w.atMs - first >= fromS * 1000 && w.atMs - first < toS * 1000).map((w) => w.bytes);
     const median = (v: number[]): number => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? 0;
     const early = during(1, 4);
     const late = during(15, 19);

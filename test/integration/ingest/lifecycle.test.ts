@@ -40,7 +40,10 @@ describe('ingest lifecycle (integration)', () => {
     await h.server.stop();
     expect(h.events.streamEnded[0]).toMatchObject({ streamId: accepted.streamId, reason: 'station-stopping' });
     expect(h.server.activeStreams()).toHaveLength(0);
-    const codes = await Promise.race([Promise.all([pub.exited, reader.exited]), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000))]);
+    const codes = await Promise.race([
+      Promise.all([pub.exited, reader.exited]),
+      new Promise<'hung'>((r) => setTimeout(() => r('hung'), 5000)),
+    ]);
     expect(codes).not.toBe('hung');
   });
 });

@@ -12,7 +12,9 @@ describe('pipeSink', () => {
   it('keeps order across the synchronous writes and the queue of a full pipe', async () => {
     const out = path.join(tempDir('klive-pipe-'), 'out.bin');
     // the reader starts late: the pipe fills and the rest waits in the stream's queue
-    const child = spawn('bash', ['-c', `sleep 0.5; cat <&3 > '${out}'`], { stdio: ['ignore', 'ignore', 'inherit', 'pipe'] });
+    const child = spawn('bash', ['-c', `sleep 0.5; cat <&3 > '${out}'`], {
+      stdio: ['ignore', 'ignore', 'inherit', 'pipe'],
+    });
     const pipe = child.stdio[3] as Writable;
     const sink = pipeSink(pipe);
     const chunks: Buffer[] = [];

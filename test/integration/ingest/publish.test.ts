@@ -16,7 +16,15 @@ describe('publish gate (integration)', () => {
     h = await startHarness();
     const pub = h.spawnFfmpeg(keyFormArgs(h.port, 3));
     const accepted = await waitFor(() => h?.events.streamAccepted[0], { timeoutMs: 15_000, what: 'streamAccepted' });
-    expect(accepted).toMatchObject({ entryId: ENTRY, partnerId: 102, streamName: `${ENTRY}_1`, suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', resumed: false });
+    expect(accepted).toMatchObject({
+      entryId: ENTRY,
+      partnerId: 102,
+      streamName: `${ENTRY}_1`,
+      suffix: 1,
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      resumed: false,
+    });
     expect(accepted.pullUrl).toBe(`rtmp://127.0.0.1:${h.port}/kLive/${ENTRY}_1`);
     expect(accepted.connectionUrl).not.toContain(TOKEN);
     expect(h.server.activeStreams()).toHaveLength(1);
@@ -35,17 +43,49 @@ describe('publish gate (integration)', () => {
     const pub = h.spawnFfmpeg(obsFormArgs(h.port, 3));
     const accepted = await waitFor(() => h?.events.streamAccepted[0], { timeoutMs: 15_000, what: 'streamAccepted' });
     expect(accepted).toMatchObject({ entryId: ENTRY, streamName: `${ENTRY}_1`, mediaServerIndex: 0 });
-    expect(accepted.connectionUrl).toBe(`rtmp://127.0.0.1:${h.port}/kLive/${ENTRY}_1?p=102&e=${ENTRY}&i=0&t=<redacted>`);
+    expect(accepted.connectionUrl).toBe(
+      `rtmp://127.0.0.1:${h.port}/kLive/${ENTRY}_1?p=102&e=${ENTRY}&i=0&t=<redacted>`,
+    );
     expect(await pub.exited).toBe(0);
     expect(h.calls[0]).toEqual({ partnerId: 102, entryId: ENTRY, token: TOKEN, mediaServerIndex: 0 });
     expect(h.lines.join('\n')).not.toContain(TOKEN);
   });
 
-  const refusals: Array<{ name: string; args: (port: number) => string[]; reason: string; alertCode: number; calls: number }> = [
-    { name: 'a wrong token', args: (p) => obsFormArgs(p, 10, `${ENTRY}_1`, query(ENTRY, 'wrongtok')), reason: 'wrong-token', alertCode: 111, calls: 1 },
-    { name: 'an unknown entry', args: (p) => keyFormArgs(p, 10, '1_zzzzzzzz_1', query('1_zzzzzzzz')), reason: 'unknown-entry', alertCode: 113, calls: 1 },
-    { name: 'a stream name of another entry', args: (p) => obsFormArgs(p, 10, '1_backup00_1'), reason: 'entry-mismatch', alertCode: 112, calls: 0 },
-    { name: 'server index i=7', args: (p) => obsFormArgs(p, 10, `${ENTRY}_1`, query(ENTRY, TOKEN, '7')), reason: 'bad-url', alertCode: -1, calls: 0 },
+  const refusals: Array<{
+    name: string;
+    args: (port: number) => string[];
+    reason: string;
+    alertCode: number;
+    calls: number;
+  }> = [
+    {
+      name: 'a wrong token',
+      args: (p) => obsFormArgs(p, 10, `${ENTRY}_1`, query(ENTRY, 'wrongtok')),
+      reason: 'wrong-token',
+      alertCode: 111,
+      calls: 1,
+    },
+    {
+      name: 'an unknown entry',
+      args: (p) => keyFormArgs(p, 10, '1_zzzzzzzz_1', query('1_zzzzzzzz')),
+      reason: 'unknown-entry',
+      alertCode: 113,
+      calls: 1,
+    },
+    {
+      name: 'a stream name of another entry',
+      args: (p) => obsFormArgs(p, 10, '1_backup00_1'),
+      reason: 'entry-mismatch',
+      alertCode: 112,
+      calls: 0,
+    },
+    {
+      name: 'server index i=7',
+      args: (p) => obsFormArgs(p, 10, `${ENTRY}_1`, query(ENTRY, TOKEN, '7')),
+      reason: 'bad-url',
+      alertCode: -1,
+      calls: 0,
+    },
   ];
   for (const c of refusals) {
     it(`refuses ${c.name}: told why, socket closed fast, nothing registered, token never shown`, async () => {
@@ -57,7 +97,10 @@ describe('publish gate (integration)', () => {
       const code = await pub.exited;
       expect(code).not.toBe(0);
       // FFmpeg prints the NetStream.Publish.Denied description (and, on its own, its URL)
-      const serverError = pub.stderr().split('\n').find((l) => l.includes('Server error'));
+      const serverError = pub
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('Server error'));
       expect(serverError).toContain(c.reason);
       expect(serverError).not.toContain(TOKEN);
       expect(Date.now() - refusedAt).toBeLessThan(2500);

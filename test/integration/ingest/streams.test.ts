@@ -5,7 +5,17 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir, waitFor } from '../../helpers/net.js';
-import { ENCODE, ENTRY, SOURCE, keyFormArgs, obsFormArgs, query, readerArgs, startHarness, type Harness } from './harness.js';
+import {
+  ENCODE,
+  ENTRY,
+  SOURCE,
+  keyFormArgs,
+  obsFormArgs,
+  query,
+  readerArgs,
+  startHarness,
+  type Harness,
+} from './harness.js';
 
 let h: Harness | null = null;
 afterEach(async () => {
@@ -45,7 +55,10 @@ describe('ingest streams (integration)', () => {
     h.spawnFfmpeg(obsFormArgs(h.port, 4, `${ENTRY}_1`, query(ENTRY, undefined, '1')));
     h.spawnFfmpeg(keyFormArgs(h.port, 4, `${ENTRY}_2`));
     await waitFor(() => (h?.events.streamAccepted.length ?? 0) >= 3, { timeoutMs: 20_000, what: 'three streams' });
-    const active = h.server.activeStreams().map((s) => `${s.streamName}/${s.mediaServerIndex}`).sort();
+    const active = h.server
+      .activeStreams()
+      .map((s) => `${s.streamName}/${s.mediaServerIndex}`)
+      .sort();
     expect(active).toEqual([`${ENTRY}_1/0`, `${ENTRY}_1/1`, `${ENTRY}_2/0`]);
     expect(new Set(h.server.activeStreams().map((s) => s.pullUrl)).size).toBe(3);
     expect(h.server.pullUrl(`${ENTRY}_1`, 1)).toBe(`rtmp://127.0.0.1:${h.port}/kLive/${ENTRY}_1-b`);
@@ -112,7 +125,19 @@ describe('ingest streams (integration)', () => {
     const dir = tempDir('klive-probe-');
     const file = path.join(dir, 'sent.flv');
     const url = `rtmp://127.0.0.1:${h.port}/kLive/${ENTRY}_1?${query()}`;
-    const pub = h.spawnFfmpeg([...SOURCE, '-t', '9', ...ENCODE, '-map', '0:v', '-map', '1:a', '-f', 'tee', `[f=flv]${url}|[f=flv]${file}`]);
+    const pub = h.spawnFfmpeg([
+      ...SOURCE,
+      '-t',
+      '9',
+      ...ENCODE,
+      '-map',
+      '0:v',
+      '-map',
+      '1:a',
+      '-f',
+      'tee',
+      `[f=flv]${url}|[f=flv]${file}`,
+    ]);
     const accepted = await waitFor(() => h?.events.streamAccepted[0], { timeoutMs: 15_000, what: 'accepted' });
     expect(await pub.exited).toBe(0);
     const probes = h.events.probe.filter((p) => p.streamId === accepted.streamId);
@@ -141,10 +166,18 @@ describe('ingest streams (integration)', () => {
 
 /** Video/audio payload bitrate of the last 5 s of an FLV file, from ffprobe packet sizes. */
 function measureFlv(file: string): { videoBps: number; audioBps: number } {
-  const out = spawnSync('/usr/bin/ffprobe', ['-v', 'error', '-show_entries', 'packet=codec_type,dts_time,size', '-of', 'csv=p=0', file], { encoding: 'utf8' });
-  const rows = out.stdout.trim().split('\n').map((l) => l.split(','));
+  const out = spawnSync(
+    '/usr/bin/ffprobe',
+    ['-v', 'error', '-show_entries', 'packet=codec_type,dts_time,size', '-of', 'csv=p=0', file],
+    { encoding: 'utf8' },
+  );
+  const rows = out.stdout
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   const end = Math.max(...rows.map((r) => Number(r[1])));
   const from = end - 5;
-  const sum = (type: string): number => rows.filter((r) => r[0] === type && Number(r[1]) > from).reduce((a, r) => a + Number(r[2]), 0);
+  const sum = (type: string): number =>
+    rows.filter((r) => r[0] === type && Number(r[1]) > from).reduce((a, r) => a + Number(r[2]), 0);
   return { videoBps: (sum('video') * 8) / 5, audioBps: (sum('audio') * 8) / 5 };
 }

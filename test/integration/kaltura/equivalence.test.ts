@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
-import { startSandbox, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, type SandboxHandle } from '../../../main/sandbox/index.js';
+import {
+  startSandbox,
+  SEED_ENTRY_ID,
+  SEED_ENTRY_TOKEN,
+  SEED_PARTNER_ID,
+  type SandboxHandle,
+} from '../../../main/sandbox/index.js';
 import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/stack.js';
 import { KalturaApiError } from '../../../main/kaltura/errors.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
@@ -20,7 +26,11 @@ interface KClient {
 }
 type Action = (...args: unknown[]) => KRequest;
 interface KalturaModule {
-  Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: { log(m: string): void; debug(m: string): void }): void };
+  Configuration: new () => {
+    serviceUrl: string;
+    timeout: number;
+    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
+  };
   Client: new (config: { serviceUrl: string }) => KClient;
   services: Record<'session' | 'liveStream' | 'entryServerNode' | 'conversionProfile', Record<string, Action>>;
   objects: Record<'LiveEntryServerNodeFilter', new (props: Record<string, unknown>) => object>;
@@ -49,7 +59,11 @@ function official(): KClient {
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => !/(At|Time)$/.test(k)).map(([k, v]) => [k, stable(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => !/(At|Time)$/.test(k))
+        .map(([k, v]) => [k, stable(v)]),
+    );
   }
   return value;
 }
@@ -60,7 +74,11 @@ async function officialError(request: KRequest): Promise<{ code: string; message
     (e: unknown) => e,
   )) as { code: string; message: string; args: unknown } | null;
   if (!error) throw new Error('the official client call was expected to fail');
-  return { code: error.code, message: error.message, args: Array.isArray(error.args) && error.args.length === 0 ? {} : error.args };
+  return {
+    code: error.code,
+    message: error.message,
+    args: Array.isArray(error.args) && error.args.length === 0 ? {} : error.args,
+  };
 }
 
 async function ourError(call: Promise<unknown>): Promise<{ code: string; message: string; args: unknown }> {
@@ -78,7 +96,13 @@ beforeAll(async () => {
   // Kaltura accepts authenticate/registerMediaServer only from a registered media server node
   sandbox.store.addMediaServerNode('klive-equiv', -5);
   ours = createKalturaStack({
-    settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'sandbox', partnerId: -5, hostname: 'klive-equiv', requestTimeoutMs: 10_000 },
+    settings: {
+      ...DEFAULT_SETTINGS.kaltura,
+      mode: 'sandbox',
+      partnerId: -5,
+      hostname: 'klive-equiv',
+      requestTimeoutMs: 10_000,
+    },
     adminSecret: sandbox.adminSecret(-5) ?? 'missing',
     version: '0.1.0-test',
     serviceUrlOverride: sandbox.serviceUrl,
@@ -97,43 +121,103 @@ afterAll(async () => {
 describe('our client and kaltura-client give the same answers', () => {
   it('liveStream.get: the same entry JSON', async () => {
     const theirs = await svc.liveStream.get!(SEED_ENTRY_ID).execute(official());
-    const mine = await ours.client.call('livestream', 'get', { entryId: SEED_ENTRY_ID }, { partnerId: SEED_PARTNER_ID, idempotent: true });
+    const mine = await ours.client.call(
+      'livestream',
+      'get',
+      { entryId: SEED_ENTRY_ID },
+      { partnerId: SEED_PARTNER_ID, idempotent: true },
+    );
     expect(stable(mine)).toEqual(stable(theirs));
     expect((mine as { id: string }).id).toBe(SEED_ENTRY_ID);
     // and the typed view agrees with the raw one
     const typed = await ours.service.getLiveStream(SEED_PARTNER_ID, SEED_ENTRY_ID);
-    expect(typed).toMatchObject({ id: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, conversionProfileId: (theirs as { conversionProfileId: number }).conversionProfileId });
+    expect(typed).toMatchObject({
+      id: SEED_ENTRY_ID,
+      partnerId: SEED_PARTNER_ID,
+      conversionProfileId: (theirs as { conversionProfileId: number }).conversionProfileId,
+    });
   });
 
   it('authenticate errors: same code, message and args', async () => {
     const wrongToken = ['0_rkij47dr', 'wrongtok'] as const;
-    expect(await ourError(ours.service.authenticate({ partnerId: SEED_PARTNER_ID, entryId: wrongToken[0], token: wrongToken[1], mediaServerIndex: 0 }))).toEqual(
+    expect(
+      await ourError(
+        ours.service.authenticate({
+          partnerId: SEED_PARTNER_ID,
+          entryId: wrongToken[0],
+          token: wrongToken[1],
+          mediaServerIndex: 0,
+        }),
+      ),
+    ).toEqual(
       await officialError(svc.liveStream.authenticate!(wrongToken[0], wrongToken[1], 'klive-equiv', '0', 'kLive')),
     );
-    expect(await ourError(ours.service.authenticate({ partnerId: SEED_PARTNER_ID, entryId: '0_zzzzzzzz', token: 'x', mediaServerIndex: 0 }))).toEqual(
-      await officialError(svc.liveStream.authenticate!('0_zzzzzzzz', 'x', 'klive-equiv', '0', 'kLive')),
-    );
+    expect(
+      await ourError(
+        ours.service.authenticate({
+          partnerId: SEED_PARTNER_ID,
+          entryId: '0_zzzzzzzz',
+          token: 'x',
+          mediaServerIndex: 0,
+        }),
+      ),
+    ).toEqual(await officialError(svc.liveStream.authenticate!('0_zzzzzzzz', 'x', 'klive-equiv', '0', 'kLive')));
   });
 
   it('authenticate, registerMediaServer, entryServerNode.list, isLive, unregister: the same results either way', async () => {
-    const theirAuth = await svc.liveStream.authenticate!(SEED_ENTRY_ID, SEED_ENTRY_TOKEN, 'klive-equiv', '0', 'kLive').execute(official());
-    const myAuth = await ours.client.call('livestream', 'authenticate', { entryId: SEED_ENTRY_ID, token: SEED_ENTRY_TOKEN, hostname: 'klive-equiv', mediaServerIndex: '0', applicationName: 'kLive' }, { partnerId: SEED_PARTNER_ID, idempotent: false });
+    const theirAuth = await svc.liveStream.authenticate!(
+      SEED_ENTRY_ID,
+      SEED_ENTRY_TOKEN,
+      'klive-equiv',
+      '0',
+      'kLive',
+    ).execute(official());
+    const myAuth = await ours.client.call(
+      'livestream',
+      'authenticate',
+      {
+        entryId: SEED_ENTRY_ID,
+        token: SEED_ENTRY_TOKEN,
+        hostname: 'klive-equiv',
+        mediaServerIndex: '0',
+        applicationName: 'kLive',
+      },
+      { partnerId: SEED_PARTNER_ID, idempotent: false },
+    );
     expect(stable(myAuth)).toEqual(stable(theirAuth));
 
-    await ours.service.registerMediaServer({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 0, status: 'PLAYABLE' });
+    await ours.service.registerMediaServer({
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      mediaServerIndex: 0,
+      status: 'PLAYABLE',
+    });
     const filter = new kaltura.objects.LiveEntryServerNodeFilter({ entryIdEqual: SEED_ENTRY_ID });
     const theirNodes = await svc.entryServerNode.listAction!(filter).execute(official());
-    const myNodes = await ours.client.call('entryservernode', 'list', { filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdEqual: SEED_ENTRY_ID } }, { partnerId: SEED_PARTNER_ID, idempotent: true });
+    const myNodes = await ours.client.call(
+      'entryservernode',
+      'list',
+      { filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdEqual: SEED_ENTRY_ID } },
+      { partnerId: SEED_PARTNER_ID, idempotent: true },
+    );
     expect(stable(myNodes)).toEqual(stable(theirNodes));
     expect(myNodes).toMatchObject({ objects: [{ status: 1 }] });
 
-    expect(await ours.service.isLive({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toBe(await svc.liveStream.isLive!(SEED_ENTRY_ID).execute(official()));
+    expect(await ours.service.isLive({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toBe(
+      await svc.liveStream.isLive!(SEED_ENTRY_ID).execute(official()),
+    );
 
     // a second unregister hits the same error through both clients
-    await ours.service.unregisterMediaServer({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 0 });
-    expect(await ourError(ours.service.unregisterMediaServer({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 0 }))).toEqual(
-      await officialError(svc.liveStream.unregisterMediaServer!(SEED_ENTRY_ID, 'klive-equiv', '0')),
-    );
+    await ours.service.unregisterMediaServer({
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      mediaServerIndex: 0,
+    });
+    expect(
+      await ourError(
+        ours.service.unregisterMediaServer({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 0 }),
+      ),
+    ).toEqual(await officialError(svc.liveStream.unregisterMediaServer!(SEED_ENTRY_ID, 'klive-equiv', '0')));
   });
 
   it('multirequest with a {1:result:...} reference and an inline error', async () => {

@@ -5,7 +5,13 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
-import { PRODUCER_2FA_LOGIN_ID, PRODUCER_LOGIN_ID, startSandbox, totpCode, type SandboxHandle } from '../../../main/sandbox/index.js';
+import {
+  PRODUCER_2FA_LOGIN_ID,
+  PRODUCER_LOGIN_ID,
+  startSandbox,
+  totpCode,
+  type SandboxHandle,
+} from '../../../main/sandbox/index.js';
 import { ProducerSession } from '../../../main/kaltura/producer-session.js';
 import { liveStreamAdd, liveStreamGetForProducer, liveStreamList } from '../../../main/kaltura/producer-actions.js';
 import { tempDir } from '../../helpers/net.js';
@@ -15,7 +21,8 @@ let dataDir: string;
 const sink = memorySink(5000);
 const logger = createLogger({ sinks: [sink], level: 'debug' });
 
-const login = (id: string) => sandbox.logins().find((l) => l.loginId === id) as { loginId: string; password: string; otpSecret: string | null };
+const login = (id: string) =>
+  sandbox.logins().find((l) => l.loginId === id) as { loginId: string; password: string; otpSecret: string | null };
 
 beforeAll(async () => {
   dataDir = tempDir('klive-producer-session-');
@@ -31,9 +38,26 @@ describe('ProducerSession', () => {
   it('signs in with the seeded login; status shows the partner and features but no KS, password or secret', async () => {
     const session = new ProducerSession({ version: 'test', logger });
     const target = { serviceUrl: sandbox.serviceUrl, kmcUrl: null };
-    const status = await session.signIn(target, { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password }, true);
-    expect(status).toMatchObject({ signedIn: true, partnerId: 102, partnerName: 'Sandbox partner', userId: PRODUCER_LOGIN_ID, method: 'login', renewable: false, adminSecret: 'available', problem: null });
-    expect(status.capabilities.map((c) => [c.name, c.available])).toEqual([['FEATURE_LIVE_STREAM', true], ['FEATURE_HYBRID_ECDN', true], ['FEATURE_SERVER_NODE', true]]);
+    const status = await session.signIn(
+      target,
+      { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password },
+      true,
+    );
+    expect(status).toMatchObject({
+      signedIn: true,
+      partnerId: 102,
+      partnerName: 'Sandbox partner',
+      userId: PRODUCER_LOGIN_ID,
+      method: 'login',
+      renewable: false,
+      adminSecret: 'available',
+      problem: null,
+    });
+    expect(status.capabilities.map((c) => [c.name, c.available])).toEqual([
+      ['FEATURE_LIVE_STREAM', true],
+      ['FEATURE_HYBRID_ECDN', true],
+      ['FEATURE_SERVER_NODE', true],
+    ]);
     const json = JSON.stringify(status);
     expect(json).not.toContain(login(PRODUCER_LOGIN_ID).password);
     expect(json).not.toContain(sandbox.adminSecret(102));
@@ -43,7 +67,11 @@ describe('ProducerSession', () => {
     const created = await liveStreamAdd(session.client(target), { name: 'Session test', dvr: false, recording: false });
     const read = await liveStreamGetForProducer(session.client(target), created.id);
     expect(read.streamPassword).toMatch(/^[0-9a-z]{8}$/);
-    expect((await liveStreamList(session.client(target), { nameLike: 'session', pageIndex: 1, pageSize: 5 })).objects.map((e) => e.id)).toEqual([created.id]);
+    expect(
+      (await liveStreamList(session.client(target), { nameLike: 'session', pageIndex: 1, pageSize: 5 })).objects.map(
+        (e) => e.id,
+      ),
+    ).toEqual([created.id]);
     // nothing secret in what was logged
     const logged = sink.lines.join('\n');
     expect(logged).not.toContain(login(PRODUCER_LOGIN_ID).password);
@@ -57,14 +85,41 @@ describe('ProducerSession', () => {
   it('says what is wrong in words: wrong password, missing and wrong 2FA code, bad admin secret', async () => {
     const session = new ProducerSession({ version: 'test', logger });
     const target = { serviceUrl: sandbox.serviceUrl, kmcUrl: null };
-    await expect(session.signIn(target, { method: 'login', loginId: PRODUCER_LOGIN_ID, password: 'nope' }, false)).rejects.toThrow('Wrong password for this login (USER_WRONG_PASSWORD)');
-    await expect(session.signIn(target, { method: 'login', loginId: 'ghost@klive.local', password: 'nope' }, false)).rejects.toThrow('LOGIN_DATA_NOT_FOUND');
+    await expect(
+      session.signIn(target, { method: 'login', loginId: PRODUCER_LOGIN_ID, password: 'nope' }, false),
+    ).rejects.toThrow('Wrong password for this login (USER_WRONG_PASSWORD)');
+    await expect(
+      session.signIn(target, { method: 'login', loginId: 'ghost@klive.local', password: 'nope' }, false),
+    ).rejects.toThrow('LOGIN_DATA_NOT_FOUND');
     const twoFa = login(PRODUCER_2FA_LOGIN_ID);
-    await expect(session.signIn(target, { method: 'login', loginId: twoFa.loginId, password: twoFa.password }, false)).rejects.toThrow('enter the 6-digit code');
+    await expect(
+      session.signIn(target, { method: 'login', loginId: twoFa.loginId, password: twoFa.password }, false),
+    ).rejects.toThrow('enter the 6-digit code');
     const good = totpCode(twoFa.otpSecret as string, Date.now());
-    await expect(session.signIn(target, { method: 'login', loginId: twoFa.loginId, password: twoFa.password, otp: good === '123456' ? '654321' : '123456' }, false)).rejects.toThrow('INVALID_OTP');
-    expect((await session.signIn(target, { method: 'login', loginId: twoFa.loginId, password: twoFa.password, otp: good }, false)).signedIn).toBe(true);
-    await expect(session.signIn(target, { method: 'secret', partnerId: 102, adminSecret: '0'.repeat(32) }, false)).rejects.toThrow('START_SESSION_ERROR');
+    await expect(
+      session.signIn(
+        target,
+        {
+          method: 'login',
+          loginId: twoFa.loginId,
+          password: twoFa.password,
+          otp: good === '123456' ? '654321' : '123456',
+        },
+        false,
+      ),
+    ).rejects.toThrow('INVALID_OTP');
+    expect(
+      (
+        await session.signIn(
+          target,
+          { method: 'login', loginId: twoFa.loginId, password: twoFa.password, otp: good },
+          false,
+        )
+      ).signedIn,
+    ).toBe(true);
+    await expect(
+      session.signIn(target, { method: 'secret', partnerId: 102, adminSecret: '0'.repeat(32) }, false),
+    ).rejects.toThrow('START_SESSION_ERROR');
     expect(session.status(false).problem).toContain('Integration Settings');
   });
 
@@ -72,10 +127,17 @@ describe('ProducerSession', () => {
     sandbox.store.updatePartner(102, { features: { hybridEcdn: false } });
     try {
       const session = new ProducerSession({ version: 'test', logger });
-      const status = await session.signIn({ serviceUrl: sandbox.serviceUrl, kmcUrl: null }, { method: 'secret', partnerId: 102, adminSecret: sandbox.adminSecret(102) as string }, false);
+      const status = await session.signIn(
+        { serviceUrl: sandbox.serviceUrl, kmcUrl: null },
+        { method: 'secret', partnerId: 102, adminSecret: sandbox.adminSecret(102) as string },
+        false,
+      );
       expect(status).toMatchObject({ signedIn: true, method: 'secret', renewable: true, adminSecret: 'not-needed' });
       const ecdn = status.capabilities.find((c) => c.name === 'FEATURE_HYBRID_ECDN');
-      expect(ecdn).toMatchObject({ available: false, text: expect.stringContaining('ask Kaltura to enable "Hybrid eCDN"') });
+      expect(ecdn).toMatchObject({
+        available: false,
+        text: expect.stringContaining('ask Kaltura to enable "Hybrid eCDN"'),
+      });
       session.stop();
     } finally {
       sandbox.store.updatePartner(102, { features: { hybridEcdn: true } });
@@ -86,10 +148,18 @@ describe('ProducerSession', () => {
     let nowMs = Date.now();
     const session = new ProducerSession({ version: 'test', logger, nowMs: () => nowMs, ksExpirySeconds: 3600 });
     const target = { serviceUrl: sandbox.serviceUrl, kmcUrl: null };
-    const status = await session.signIn(target, { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password }, false);
+    const status = await session.signIn(
+      target,
+      { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password },
+      false,
+    );
     expect(status.expiresAtMs).toBe(nowMs + 3_600_000);
     expect(() => session.client({ serviceUrl: 'http://127.0.0.1:1', kmcUrl: null })).toThrow('another Kaltura');
-    await session.signIn(target, { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password }, false);
+    await session.signIn(
+      target,
+      { method: 'login', loginId: PRODUCER_LOGIN_ID, password: login(PRODUCER_LOGIN_ID).password },
+      false,
+    );
     nowMs += 3_600_000;
     expect(session.status(false)).toMatchObject({ signedIn: false, problem: expect.stringContaining('ended') });
   });

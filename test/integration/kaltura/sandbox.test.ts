@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, memorySink, silentLogger } from '../../../main/log/logger.js';
-import { startSandbox, SEED_ENTRY_ID, SEED_ENTRY_TOKEN, SEED_PARTNER_ID, type SandboxHandle } from '../../../main/sandbox/index.js';
+import {
+  startSandbox,
+  SEED_ENTRY_ID,
+  SEED_ENTRY_TOKEN,
+  SEED_PARTNER_ID,
+  type SandboxHandle,
+} from '../../../main/sandbox/index.js';
 import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/stack.js';
 import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
@@ -19,13 +25,25 @@ let dataDir: string;
 const stacks: KalturaStack[] = [];
 
 /** appendRecording needs a live asset of the entry: the one for the source live params (32). */
-const sourceAssetId = (): string => sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
+const sourceAssetId = (): string =>
+  sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
 
 function settings(patch: Partial<KalturaSettings> = {}): KalturaSettings {
-  return { ...DEFAULT_SETTINGS.kaltura, mode: 'sandbox', serviceUrl: '', partnerId: -5, hostname: 'klive-it-station', requestTimeoutMs: 5_000, ...patch };
+  return {
+    ...DEFAULT_SETTINGS.kaltura,
+    mode: 'sandbox',
+    serviceUrl: '',
+    partnerId: -5,
+    hostname: 'klive-it-station',
+    requestTimeoutMs: 5_000,
+    ...patch,
+  };
 }
 
-function stack(patch: Partial<KalturaSettings> = {}, extra: Partial<Parameters<typeof createKalturaStack>[0]> = {}): KalturaStack {
+function stack(
+  patch: Partial<KalturaSettings> = {},
+  extra: Partial<Parameters<typeof createKalturaStack>[0]> = {},
+): KalturaStack {
   const s = settings(patch);
   const made = createKalturaStack({
     settings: s,
@@ -62,7 +80,13 @@ describe('Kaltura layer against the sandbox', () => {
   it('the fresh media-server KS is accepted (session.get) and testConnection says so', async () => {
     const k = stack();
     await waitFor(() => k.status().ks.state === 'valid', { what: 'KS verified' });
-    expect(k.status()).toMatchObject({ mode: 'sandbox', serviceUrl: sandbox.serviceUrl, partnerId: -5, ks: { state: 'valid', lastError: null }, api: { reachable: true } });
+    expect(k.status()).toMatchObject({
+      mode: 'sandbox',
+      serviceUrl: sandbox.serviceUrl,
+      partnerId: -5,
+      ks: { state: 'valid', lastError: null },
+      api: { reachable: true },
+    });
     const result = await k.service.testConnection();
     expect(result).toMatchObject({ ok: true });
     expect(result.latencyMs).toBeGreaterThanOrEqual(0);
@@ -71,16 +95,29 @@ describe('Kaltura layer against the sandbox', () => {
   it('session.start returns a KS our reader verifies with the partner secret; a wrong secret is START_SESSION_ERROR', async () => {
     const k = stack();
     const secret = sandbox.adminSecret(SEED_PARTNER_ID) ?? 'missing';
-    const ks = await sessionStart(k.client, { secret, partnerId: SEED_PARTNER_ID, userId: 'admin', type: 2, expirySeconds: 600 });
+    const ks = await sessionStart(k.client, {
+      secret,
+      partnerId: SEED_PARTNER_ID,
+      userId: 'admin',
+      type: 2,
+      expirySeconds: 600,
+    });
     const read = readKs(ks, (p) => (p === SEED_PARTNER_ID ? [secret] : []), Math.floor(Date.now() / 1000));
     expect(read.ok && read.session).toMatchObject({ partnerId: SEED_PARTNER_ID, userId: 'admin', type: 2 });
-    const bad = await sessionStart(k.client, { secret: '0'.repeat(32), partnerId: SEED_PARTNER_ID }).catch((e: unknown) => e);
+    const bad = await sessionStart(k.client, { secret: '0'.repeat(32), partnerId: SEED_PARTNER_ID }).catch(
+      (e: unknown) => e,
+    );
     expect(bad).toMatchObject({ name: 'KalturaApiError', code: 'START_SESSION_ERROR' });
     expect((bad as Error).message).not.toContain(secret);
   });
 
   it('a wrong admin secret: the KS is reported rejected with the fix', async () => {
-    const k = createKalturaStack({ settings: settings(), adminSecret: 'f'.repeat(32), version: '0', serviceUrlOverride: sandbox.serviceUrl });
+    const k = createKalturaStack({
+      settings: settings(),
+      adminSecret: 'f'.repeat(32),
+      version: '0',
+      serviceUrlOverride: sandbox.serviceUrl,
+    });
     k.start();
     stacks.push(k);
     await waitFor(() => k.status().ks.state === 'error', { what: 'KS rejected' });
@@ -90,22 +127,44 @@ describe('Kaltura layer against the sandbox', () => {
 
   it('the station call sequence: authenticate, serve, BROADCASTING, PLAYABLE keep-alive, isLive, unregister', async () => {
     const k = stack();
-    const wrong = await k.service.authenticate({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, token: 'badbadba', mediaServerIndex: 0 }).catch((e: unknown) => e);
+    const wrong = await k.service
+      .authenticate({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, token: 'badbadba', mediaServerIndex: 0 })
+      .catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(KalturaApiError);
     expect(wrong).toMatchObject({ code: 'LIVE_STREAM_INVALID_TOKEN', args: { ENTRY_ID: SEED_ENTRY_ID } });
 
-    const entry = await k.service.authenticate({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, token: SEED_ENTRY_TOKEN, mediaServerIndex: 0 });
+    const entry = await k.service.authenticate({
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      token: SEED_ENTRY_TOKEN,
+      mediaServerIndex: 0,
+    });
     expect(entry).toMatchObject({ id: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID });
     expect(typeof entry.conversionProfileId).toBe('number');
-    expect(await k.service.listEntryServerNodes({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toMatchObject([{ entryId: SEED_ENTRY_ID, status: 3, serverType: 0 }]);
+    expect(await k.service.listEntryServerNodes({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toMatchObject([
+      { entryId: SEED_ENTRY_ID, status: 3, serverType: 0 },
+    ]);
 
-    const xml = await k.service.serveConversionProfile({ partnerId: SEED_PARTNER_ID, streamName: `${SEED_ENTRY_ID}_1`, extraParams: { width: '320.0', height: '180.0', videodatarate: '800.0' } });
+    const xml = await k.service.serveConversionProfile({
+      partnerId: SEED_PARTNER_ID,
+      streamName: `${SEED_ENTRY_ID}_1`,
+      extraParams: { width: '320.0', height: '180.0', videodatarate: '800.0' },
+    });
     expect(xml).toMatch(/^<\?xml version="1.0"\?>/);
     expect(xml).toContain('<Encode>');
-    const notInProfile = await k.service.serveConversionProfile({ partnerId: SEED_PARTNER_ID, streamName: `${SEED_ENTRY_ID}_9`, extraParams: {} }).catch((e: unknown) => e);
+    const notInProfile = await k.service
+      .serveConversionProfile({ partnerId: SEED_PARTNER_ID, streamName: `${SEED_ENTRY_ID}_9`, extraParams: {} })
+      .catch((e: unknown) => e);
     expect(notInProfile).toMatchObject({ name: 'KalturaApiError', code: 'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE' });
 
-    const keeper = new RegistrationKeeper({ api: k.service, partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 0, clock: systemClock(), keepAliveIntervalMs: 300 });
+    const keeper = new RegistrationKeeper({
+      api: k.service,
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      mediaServerIndex: 0,
+      clock: systemClock(),
+      keepAliveIntervalMs: 300,
+    });
     keeper.markAuthenticated();
     keeper.start();
     await waitFor(() => keeper.state().status === 'broadcasting', { what: 'broadcasting' });
@@ -115,7 +174,9 @@ describe('Kaltura layer against the sandbox', () => {
     const firstKeepAlive = keeper.state().lastKeepAliveAtMs ?? 0;
     await waitFor(() => (keeper.state().lastKeepAliveAtMs ?? 0) > firstKeepAlive, { what: 'a keep-alive' });
     expect(await k.service.isLive({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toBe(true);
-    expect(await k.service.listEntryServerNodes({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toMatchObject([{ status: 1 }]);
+    expect(await k.service.listEntryServerNodes({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toMatchObject([
+      { status: 1 },
+    ]);
     await keeper.stop();
     expect(keeper.state().status).toBe('unregistered');
     expect(await k.service.listEntryServerNodes({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID })).toEqual([]);
@@ -124,7 +185,12 @@ describe('Kaltura layer against the sandbox', () => {
 
   it('p = -5 (host-form URL) learns the partner from liveStream.get', async () => {
     const k = stack();
-    const entry = await k.service.authenticate({ partnerId: -5, entryId: SEED_ENTRY_ID, token: SEED_ENTRY_TOKEN, mediaServerIndex: 1 });
+    const entry = await k.service.authenticate({
+      partnerId: -5,
+      entryId: SEED_ENTRY_ID,
+      token: SEED_ENTRY_TOKEN,
+      mediaServerIndex: 1,
+    });
     expect(entry.partnerId).toBe(SEED_PARTNER_ID);
     await k.service.unregisterMediaServer({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, mediaServerIndex: 1 });
   });
@@ -136,17 +202,50 @@ describe('Kaltura layer against the sandbox', () => {
     for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
     fs.writeFileSync(file, bytes);
     const tokenId = await k.service.uploadFile({ partnerId: SEED_PARTNER_ID, filePath: file, chunkBytes: 2048 });
-    await k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true });
+    await k.service.appendRecording({
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      assetId: sourceAssetId(),
+      mediaServerIndex: 0,
+      uploadTokenId: tokenId,
+      durationSeconds: 4,
+      isLastChunk: true,
+    });
     const recording = sandbox.store.recordings().at(-1);
-    expect(recording).toMatchObject({ action: 'appendRecording', entryId: SEED_ENTRY_ID, uploadTokenId: tokenId, fileSizeBytes: 5000, isLastChunk: true });
+    expect(recording).toMatchObject({
+      action: 'appendRecording',
+      entryId: SEED_ENTRY_ID,
+      uploadTokenId: tokenId,
+      fileSizeBytes: 5000,
+      isLastChunk: true,
+    });
     expect(fs.readFileSync(recording?.storedFilePath as string).equals(bytes)).toBe(true);
     // a used token is CLOSED (as Kaltura's closeUploadTokenById): the upload queue relies on it to tell
     // whether an append whose answer was lost did happen, and the same segment cannot be appended twice
     expect(sandbox.store.uploadToken(tokenId)?.status).toBe(3);
-    await expect(k.service.appendRecording({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, assetId: sourceAssetId(), mediaServerIndex: 0, uploadTokenId: tokenId, durationSeconds: 4, isLastChunk: true })).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
+    await expect(
+      k.service.appendRecording({
+        partnerId: SEED_PARTNER_ID,
+        entryId: SEED_ENTRY_ID,
+        assetId: sourceAssetId(),
+        mediaServerIndex: 0,
+        uploadTokenId: tokenId,
+        durationSeconds: 4,
+        isLastChunk: true,
+      }),
+    ).rejects.toMatchObject({ code: 'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY' });
 
-    await k.service.addBeacon({ partnerId: SEED_PARTNER_ID, entryId: SEED_ENTRY_ID, eventType: '0_healthData', privateData: '{"alerts":[],"maxSeverity":1}' });
-    expect(sandbox.store.beacons().at(-1)).toMatchObject({ partnerId: SEED_PARTNER_ID, eventType: '0_healthData', objectId: SEED_ENTRY_ID });
+    await k.service.addBeacon({
+      partnerId: SEED_PARTNER_ID,
+      entryId: SEED_ENTRY_ID,
+      eventType: '0_healthData',
+      privateData: '{"alerts":[],"maxSeverity":1}',
+    });
+    expect(sandbox.store.beacons().at(-1)).toMatchObject({
+      partnerId: SEED_PARTNER_ID,
+      eventType: '0_healthData',
+      objectId: SEED_ENTRY_ID,
+    });
   });
 
   it('a KS the server calls EXPIRED is regenerated once and the call succeeds', async () => {
@@ -181,10 +280,12 @@ describe('Kaltura layer against the sandbox', () => {
     expect(k.status().api).toMatchObject({ reachable: true, lastError: null });
   });
 
-  it('eCDN mode: the partner\'s own KS; another partner is refused before any call', async () => {
+  it("eCDN mode: the partner's own KS; another partner is refused before any call", async () => {
     const k = stack({ mode: 'ecdn', partnerId: SEED_PARTNER_ID });
     await waitFor(() => k.status().ks.state === 'valid', { what: 'own-partner KS valid' });
-    const refused = await k.service.authenticate({ partnerId: 103, entryId: SEED_ENTRY_ID, token: SEED_ENTRY_TOKEN, mediaServerIndex: 0 }).catch((e: unknown) => e);
+    const refused = await k.service
+      .authenticate({ partnerId: 103, entryId: SEED_ENTRY_ID, token: SEED_ENTRY_TOKEN, mediaServerIndex: 0 })
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(KalturaModeError);
     const entry = await k.service.getLiveStream(SEED_PARTNER_ID, SEED_ENTRY_ID);
     expect(entry.partnerId).toBe(SEED_PARTNER_ID);

@@ -4,10 +4,19 @@ import { spawnSync } from 'node:child_process';
 import { REPO_ROOT } from '../../helpers/net.js';
 
 export function run(cmd: string, args: string[], timeoutMs: number, env: NodeJS.ProcessEnv = process.env): string {
-  const result = spawnSync(cmd, args, { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(cmd, args, {
+    cwd: REPO_ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const output = `${result.stdout ?? ''}\n${result.stderr ?? ''}`;
   if (result.error || result.status !== 0) {
-    throw new Error(`${cmd} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output.slice(-4000)}`);
+    throw new Error(
+      `${cmd} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`}):\n${output.slice(-4000)}`,
+    );
   }
   return output;
 }

@@ -11,9 +11,15 @@ import { REPO_ROOT, tempDir } from '../../helpers/net.js';
 import { buildAll, run } from './build-steps.js';
 
 const require = createRequire(import.meta.url);
-const asar = require('@electron/asar') as { listPackage(archive: string, options: object): string[]; extractFile(archive: string, file: string): Buffer };
+const asar = require('@electron/asar') as {
+  listPackage(archive: string, options: object): string[];
+  extractFile(archive: string, file: string): Buffer;
+};
 
-const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string>; dependencies: Record<string, string> };
+const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+  devDependencies: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 const work = tempDir('klive-package-');
 const unpacked = path.join(work, 'out', 'linux-unpacked');
 const archive = path.join(unpacked, 'resources', 'app.asar');
@@ -28,8 +34,12 @@ describe('electron-builder package (linux --dir)', () => {
     run(
       'npx',
       [
-        'electron-builder', '--dir', '--linux', '--x64',
-        '--config', 'build/electron-builder.config.cjs',
+        'electron-builder',
+        '--dir',
+        '--linux',
+        '--x64',
+        '--config',
+        'build/electron-builder.config.cjs',
         `-c.electronDist=${path.join(work, 'electron-dist')}`,
         `-c.directories.output=${path.join(work, 'out')}`,
       ],
@@ -56,7 +66,10 @@ describe('electron-builder package (linux --dir)', () => {
       expect(files, file).toContain(file);
     }
     expect(files.some((f) => /^\/dist\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
-    const shipped = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as { main: string; name: string };
+    const shipped = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8')) as {
+      main: string;
+      name: string;
+    };
     expect(shipped.name).toBe('klive-station');
     expect(files).toContain('/' + shipped.main);
   });
@@ -69,15 +82,42 @@ describe('electron-builder package (linux --dir)', () => {
   });
 
   it('has the production dependencies and none of the dev dependencies', () => {
-    const topLevel = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.split('/')[2]?.startsWith('@') ? 4 : 3).join('/')));
-    for (const dep of Object.keys(pkg.dependencies).filter((d) => d !== '@ffmpeg-installer/ffmpeg')) expect(topLevel, dep).toContain(dep);
+    const topLevel = new Set(
+      files
+        .filter((f) => f.startsWith('/node_modules/'))
+        .map((f) =>
+          f
+            .split('/')
+            .slice(2, f.split('/')[2]?.startsWith('@') ? 4 : 3)
+            .join('/'),
+        ),
+    );
+    for (const dep of Object.keys(pkg.dependencies).filter((d) => d !== '@ffmpeg-installer/ffmpeg'))
+      expect(topLevel, dep).toContain(dep);
     // a dev dependency's name may ship only as some production package's own dependency (the Kaltura Player
     // depends on its own hls.js; electron-builder hoists it): the lock file says which packages production needs
-    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const neededInProduction = new Set(Object.entries(lock.packages).filter(([where, p]) => where !== '' && p.dev !== true).map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length)));
+    const lock = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const neededInProduction = new Set(
+      Object.entries(lock.packages)
+        .filter(([where, p]) => where !== '' && p.dev !== true)
+        .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length)),
+    );
     const leaked = Object.keys(pkg.devDependencies).filter((dep) => topLevel.has(dep) && !neededInProduction.has(dep));
     expect(leaked).toEqual([]);
-    for (const tool of ['electron', 'electron-builder', 'vite', 'vitest', 'typescript', 'react', 'eslint', '@playwright/test', 'kaltura-client']) expect(topLevel.has(tool), tool).toBe(false);
+    for (const tool of [
+      'electron',
+      'electron-builder',
+      'vite',
+      'vitest',
+      'typescript',
+      'react',
+      'eslint',
+      '@playwright/test',
+      'kaltura-client',
+    ])
+      expect(topLevel.has(tool), tool).toBe(false);
   });
 
   it('bundles FFmpeg as an executable resource (not inside the asar) where packagedFfmpegPath finds it', () => {
@@ -88,13 +128,25 @@ describe('electron-builder package (linux --dir)', () => {
     const source = path.join(REPO_ROOT, 'node_modules', '@ffmpeg-installer', 'linux-x64', 'ffmpeg');
     expect(fs.statSync(ffmpeg as string).size).toBe(fs.statSync(source).size);
     expect(fs.statSync(ffmpeg as string).mode & 0o111).not.toBe(0);
-    const version = execFileSync(ffmpeg as string, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 20_000, env: {} });
+    const version = execFileSync(ffmpeg as string, ['-hide_banner', '-version'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: {},
+    });
     expect(version).toMatch(/^ffmpeg version /);
   });
 
   it('names the executable and keeps the builder output out of dist/', () => {
     expect(fs.existsSync(path.join(unpacked, 'klive-station'))).toBe(true);
-    const config = require(path.join(REPO_ROOT, 'build', 'electron-builder.config.cjs')) as { appId: string; productName: string; directories: { output: string } };
-    expect(config).toMatchObject({ appId: 'io.klive.station', productName: 'kLive Station', directories: { output: 'release' } });
+    const config = require(path.join(REPO_ROOT, 'build', 'electron-builder.config.cjs')) as {
+      appId: string;
+      productName: string;
+      directories: { output: string };
+    };
+    expect(config).toMatchObject({
+      appId: 'io.klive.station',
+      productName: 'kLive Station',
+      directories: { output: 'release' },
+    });
   });
 });

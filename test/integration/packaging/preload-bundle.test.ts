@@ -21,7 +21,9 @@ describe('preload bundle', () => {
     const invoked: Array<[string, unknown]> = [];
     const requested: string[] = [];
     const fakeElectron = {
-      contextBridge: { exposeInMainWorld: (key: string, api: Record<string, Record<string, unknown>>) => exposed.push([key, api]) },
+      contextBridge: {
+        exposeInMainWorld: (key: string, api: Record<string, Record<string, unknown>>) => exposed.push([key, api]),
+      },
       ipcRenderer: {
         invoke: async (channel: string, payload: unknown) => {
           invoked.push([channel, payload]);
@@ -37,7 +39,11 @@ describe('preload bundle', () => {
       throw new Error(`a sandboxed preload cannot require "${name}"`);
     };
     const module = { exports: {} };
-    vm.runInNewContext(code, { require: sandboxRequire, module, exports: module.exports, console }, { filename: 'preload.cjs', timeout: 10_000 });
+    vm.runInNewContext(
+      code,
+      { require: sandboxRequire, module, exports: module.exports, console },
+      { filename: 'preload.cjs', timeout: 10_000 },
+    );
     expect([...new Set(requested)]).toEqual(['electron']);
     expect(exposed).toHaveLength(1);
     const [key, api] = exposed[0] as [string, Record<string, Record<string, unknown>>];

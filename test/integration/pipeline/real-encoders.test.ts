@@ -30,7 +30,13 @@ afterEach(async () => {
   await publisher?.stop();
   publisher = null;
   // the next case starts a fresh stream of the same entry
-  await waitFor(async () => !(await s.snapshot()).entries.some((e) => e.streams.some((st) => ['live', 'playable', 'reconnecting'].includes(st.state))), { timeoutMs: 20_000, what: 'the stream to end' });
+  await waitFor(
+    async () =>
+      !(await s.snapshot()).entries.some((e) =>
+        e.streams.some((st) => ['live', 'playable', 'reconnecting'].includes(st.state)),
+      ),
+    { timeoutMs: 20_000, what: 'the stream to end' },
+  );
 });
 
 afterAll(async () => {
@@ -79,8 +85,16 @@ function collectSegments(dir: string, folders: string[]): { segments: Map<string
 }
 
 function ffprobeVideo(file: string): { width: number; height: number; profile: string } {
-  const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=width,height,profile', '-of', 'json', file], { encoding: 'utf8' });
-  return (JSON.parse(out) as { streams: Array<{ width: number; height: number; profile: string }> }).streams[0] as { width: number; height: number; profile: string };
+  const out = execFileSync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v', '-show_entries', 'stream=width,height,profile', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(out) as { streams: Array<{ width: number; height: number; profile: string }> }).streams[0] as {
+    width: number;
+    height: number;
+    profile: string;
+  };
 }
 
 async function liveStream(): Promise<IngestStream | null> {
@@ -102,21 +116,49 @@ describe('real encoders into the default ladder', () => {
     const dir = path.join(s.dataDir, 'hls', ENTRY);
     const seen = collectSegments(dir, RUNGS);
     const publishSeconds = 24;
-    publisher = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() }, { width: 320, height: 180, fps: 30, gopFrames: 250, videoBitrateKbps: 500, durationSeconds: publishSeconds });
+    publisher = startPublisher(
+      { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() },
+      { width: 320, height: 180, fps: 30, gopFrames: 250, videoBitrateKbps: 500, durationSeconds: publishSeconds },
+    );
     try {
-      const live = await waitFor(async () => {
-        const st = await liveStream();
-        return st?.transcoder?.keyFrames?.sourceRung === 'reencoded' && st.renditions.find((r) => r.streamName === SOURCE)?.note ? st : null;
-      }, { timeoutMs: 30_000, what: 'the re-encoded source, said in the state' });
+      const live = await waitFor(
+        async () => {
+          const st = await liveStream();
+          return st?.transcoder?.keyFrames?.sourceRung === 'reencoded' &&
+            st.renditions.find((r) => r.streamName === SOURCE)?.note
+            ? st
+            : null;
+        },
+        { timeoutMs: 30_000, what: 'the re-encoded source, said in the state' },
+      );
       expect(live.transcoder?.keyFrames).toMatchObject({ mode: 'interval', segmentSeconds: 2 });
-      expect(live.renditions.find((r) => r.streamName === SOURCE)).toMatchObject({ passthrough: false, note: expect.stringContaining("re-encoded at the source's bitrate") });
+      expect(live.renditions.find((r) => r.streamName === SOURCE)).toMatchObject({
+        passthrough: false,
+        note: expect.stringContaining("re-encoded at the source's bitrate"),
+      });
       // the producer is told, with the fix, in the window and in the beacons
-      const alert = await waitFor(async () => (await s.snapshot()).entries.find((e) => e.entryId === ENTRY)?.alerts.find((a) => a.code === 107), { timeoutMs: 20_000, what: '107' });
+      const alert = await waitFor(
+        async () => (await s.snapshot()).entries.find((e) => e.entryId === ENTRY)?.alerts.find((a) => a.code === 107),
+        { timeoutMs: 20_000, what: '107' },
+      );
       expect(alert.text).toContain('OBS → Settings → Output → Keyframe Interval: 2 s');
-      await waitFor(() => s.sandboxState().beacons.some((b) => b.eventType === '0_healthData' && (JSON.parse(b.privateData) as { alerts: Array<{ Code: number }> }).alerts.some((a) => a.Code === 107)), { timeoutMs: 20_000, what: 'the 107 beacon' });
+      await waitFor(
+        () =>
+          s
+            .sandboxState()
+            .beacons.some(
+              (b) =>
+                b.eventType === '0_healthData' &&
+                (JSON.parse(b.privateData) as { alerts: Array<{ Code: number }> }).alerts.some((a) => a.Code === 107),
+            ),
+        { timeoutMs: 20_000, what: 'the 107 beacon' },
+      );
 
       await publisher.exited;
-      await waitFor(() => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')), { timeoutMs: 20_000, what: 'ENDLIST' });
+      await waitFor(
+        () => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')),
+        { timeoutMs: 20_000, what: 'ENDLIST' },
+      );
     } finally {
       seen.stop();
     }
@@ -136,7 +178,11 @@ describe('real encoders into the default ladder', () => {
       expect(total).toBeGreaterThan(publishSeconds - 2);
       expect(total).toBeLessThan(publishSeconds + 1);
     }
-    expect(ffprobeVideo(path.join(dir, SOURCE, lists[0]?.[0]?.uri as string))).toMatchObject({ width: 320, height: 180, profile: 'High' });
+    expect(ffprobeVideo(path.join(dir, SOURCE, lists[0]?.[0]?.uri as string))).toMatchObject({
+      width: 320,
+      height: 180,
+      profile: 'High',
+    });
   });
 
   it('a GOP that grows mid-stream: the ladder switches after a discontinuity in the same playlists, without a gap', async () => {
@@ -144,23 +190,46 @@ describe('real encoders into the default ladder', () => {
     const seen = collectSegments(dir, RUNGS);
     const publishSeconds = 26;
     // a key frame every 2 s for the first 10 s, then x264's own 250 frames
-    publisher = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() }, { width: 320, height: 180, fps: 30, gopFrames: 250, forceKeyFrames: 'expr:lt(t,10)*gte(t,n_forced*2)', videoBitrateKbps: 500, durationSeconds: publishSeconds });
+    publisher = startPublisher(
+      { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() },
+      {
+        width: 320,
+        height: 180,
+        fps: 30,
+        gopFrames: 250,
+        forceKeyFrames: 'expr:lt(t,10)*gte(t,n_forced*2)',
+        videoBitrateKbps: 500,
+        durationSeconds: publishSeconds,
+      },
+    );
     try {
-      const before = await waitFor(async () => {
-        const st = await liveStream();
-        return st?.renditions.length === 4 && st.transcoder?.keyFrames ? st : null;
-      }, { timeoutMs: 30_000, what: 'playable' });
+      const before = await waitFor(
+        async () => {
+          const st = await liveStream();
+          return st?.renditions.length === 4 && st.transcoder?.keyFrames ? st : null;
+        },
+        { timeoutMs: 30_000, what: 'playable' },
+      );
       expect(before.transcoder?.keyFrames?.sourceRung).toBe('passthrough');
-      await waitFor(async () => (await liveStream())?.transcoder?.keyFrames?.sourceRung === 'reencoded', { timeoutMs: 30_000, what: 'the switch to a re-encoded source' });
+      await waitFor(async () => (await liveStream())?.transcoder?.keyFrames?.sourceRung === 'reencoded', {
+        timeoutMs: 30_000,
+        what: 'the switch to a re-encoded source',
+      });
       await publisher.exited;
-      await waitFor(() => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')), { timeoutMs: 20_000, what: 'ENDLIST' });
+      await waitFor(
+        () => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')),
+        { timeoutMs: 20_000, what: 'ENDLIST' },
+      );
     } finally {
       seen.stop();
     }
     const lists = RUNGS.map((r) => seen.segments.get(r) as Seen[]);
     for (const l of lists) {
       // one switch, one discontinuity, same playlist; 2 s segments on both sides (the one before it ends at the switch)
-      expect(l.filter((x) => x.discontinuity), JSON.stringify(l)).toHaveLength(1);
+      expect(
+        l.filter((x) => x.discontinuity),
+        JSON.stringify(l),
+      ).toHaveLength(1);
       const at = l.findIndex((x) => x.discontinuity);
       for (const d of [...l.slice(0, at - 1), ...l.slice(at, -1)]) expectSegmentSeconds(d);
       // the new run starts from the last key frame the old one had not cut after: nothing lost, nothing repeated
@@ -178,15 +247,26 @@ describe('real encoders into the default ladder', () => {
   it('a GStreamer publisher (rtmp2sink, OBS form) is accepted, transcoded and playable, aligned', async () => {
     const dir = path.join(s.dataDir, 'hls', ENTRY);
     const seen = collectSegments(dir, RUNGS);
-    publisher = startGstPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() }, { width: 320, height: 180, fps: 15, gopFrames: 30, durationSeconds: 12 });
+    publisher = startGstPublisher(
+      { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token: token() },
+      { width: 320, height: 180, fps: 15, gopFrames: 30, durationSeconds: 12 },
+    );
     try {
       const master = path.join(dir, 'master.m3u8');
-      await waitFor(() => fs.existsSync(master), { timeoutMs: 30_000, what: `the master playlist (gst-launch said: ${publisher?.stderr() ?? ''})` });
-      expect([...fs.readFileSync(master, 'utf8').matchAll(/^(0_rkij47dr_\d+)\/index\.m3u8$/gm)].map((m) => m[1])).toEqual(RUNGS);
-      const st = await waitFor(async () => {
-        const x = await liveStream();
-        return x && x.renditions.every((r) => r.measuredBitrateBps !== null) ? x : null;
-      }, { timeoutMs: 20_000, what: 'measured renditions' });
+      await waitFor(() => fs.existsSync(master), {
+        timeoutMs: 30_000,
+        what: `the master playlist (gst-launch said: ${publisher?.stderr() ?? ''})`,
+      });
+      expect(
+        [...fs.readFileSync(master, 'utf8').matchAll(/^(0_rkij47dr_\d+)\/index\.m3u8$/gm)].map((m) => m[1]),
+      ).toEqual(RUNGS);
+      const st = await waitFor(
+        async () => {
+          const x = await liveStream();
+          return x && x.renditions.every((r) => r.measuredBitrateBps !== null) ? x : null;
+        },
+        { timeoutMs: 20_000, what: 'measured renditions' },
+      );
       expect(st.transcoder?.keyFrames?.sourceRung).toBe('passthrough');
       expect(st.probe).toMatchObject({ videoCodec: 'H.264', audioCodec: 'AAC', width: 320, height: 180 });
       // this publish (the last accepted) was read in the OBS form: app with the query, the key as the stream
@@ -194,7 +274,10 @@ describe('real encoders into the default ladder', () => {
       const res = await fetch(`${s.httpUrl}/hls/${ENTRY}/${RUNGS[1]}/index.m3u8`);
       expect(res.status).toBe(200);
       expect(await publisher.exited).toBe(0);
-      await waitFor(() => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')), { timeoutMs: 20_000, what: 'ENDLIST' });
+      await waitFor(
+        () => RUNGS.every((r) => fs.readFileSync(path.join(dir, r, 'index.m3u8'), 'utf8').includes('#EXT-X-ENDLIST')),
+        { timeoutMs: 20_000, what: 'ENDLIST' },
+      );
     } finally {
       seen.stop();
     }

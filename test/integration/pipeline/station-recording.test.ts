@@ -14,7 +14,9 @@ let publisher: Publisher | null = null;
 
 beforeAll(async () => {
   s = await startInProcessStation({ resumeGraceMs: 1500 }, { settings: { media: { recordingSegmentSeconds: 4 } } });
-  await s.station.bridgeHost().handle('sandbox.updateEntry', { entryId: ENTRY, recordingEnabled: true }, { transport: 'ipc', trusted: true });
+  await s.station
+    .bridgeHost()
+    .handle('sandbox.updateEntry', { entryId: ENTRY, recordingEnabled: true }, { transport: 'ipc', trusted: true });
 });
 
 afterAll(async () => {
@@ -25,20 +27,28 @@ afterAll(async () => {
 describe('recording through the station', () => {
   it('delivers every recorded segment of a session to Kaltura, in order, once, the last with isLastChunk', async () => {
     const token = s.sandboxState().entries.find((e) => e.id === ENTRY)?.streamPassword as string;
-    publisher = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token }, { durationSeconds: 14 });
+    publisher = startPublisher(
+      { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token },
+      { durationSeconds: 14 },
+    );
     await publisher.exited;
 
-    const recordings = await waitFor(() => {
-      const r = s.sandboxState().recordings.filter((x) => x.entryId === ENTRY);
-      return r.length > 0 && r[r.length - 1]?.isLastChunk === true ? r : null;
-    }, { timeoutMs: 60_000, what: 'the last recorded chunk at the sandbox' });
+    const recordings = await waitFor(
+      () => {
+        const r = s.sandboxState().recordings.filter((x) => x.entryId === ENTRY);
+        return r.length > 0 && r[r.length - 1]?.isLastChunk === true ? r : null;
+      },
+      { timeoutMs: 60_000, what: 'the last recorded chunk at the sandbox' },
+    );
 
     expect(recordings.length).toBeGreaterThanOrEqual(3);
     expect(recordings.map((r) => r.action)).toEqual(recordings.map(() => 'appendRecording'));
     expect(recordings.filter((r) => r.isLastChunk)).toHaveLength(1);
     expect(new Set(recordings.map((r) => r.uploadTokenId)).size).toBe(recordings.length);
     // under the entry's live asset of the source liveParams (32), as flavorAsset.list names it (issue 16)
-    const sourceAsset = (s.sandboxState() as unknown as { liveAssets: Array<{ id: string; entryId: string; flavorParamsId: number }> }).liveAssets.find((a) => a.entryId === ENTRY && a.flavorParamsId === 32);
+    const sourceAsset = (
+      s.sandboxState() as unknown as { liveAssets: Array<{ id: string; entryId: string; flavorParamsId: number }> }
+    ).liveAssets.find((a) => a.entryId === ENTRY && a.flavorParamsId === 32);
     expect(sourceAsset).toBeDefined();
     expect(recordings.every((r) => r.assetId === sourceAsset?.id)).toBe(true);
     const total = recordings.reduce((sum, r) => sum + Number(r.durationSeconds), 0);
@@ -48,7 +58,10 @@ describe('recording through the station', () => {
     // bytes identical: each stored upload equals a local segment, in order
     const sessionRoot = path.join(s.dataDir, 'recordings', ENTRY);
     const [session] = fs.readdirSync(sessionRoot).filter((d) => fs.statSync(path.join(sessionRoot, d)).isDirectory());
-    const local = fs.readdirSync(path.join(sessionRoot, session as string)).filter((f) => f.endsWith('.ts')).sort();
+    const local = fs
+      .readdirSync(path.join(sessionRoot, session as string))
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     expect(local).toHaveLength(recordings.length);
     recordings.forEach((r, i) => {
       const stored = fs.readFileSync(r.storedFilePath as string);

@@ -44,16 +44,30 @@ function apiError(code: string, message: string): Bag {
 }
 
 function tokenJson(t: FakeToken): Bag {
-  return { id: t.id, status: t.status, fileName: t.fileName, fileSize: t.fileSize, uploadedFileSize: t.data.length, objectType: 'KalturaUploadToken' };
+  return {
+    id: t.id,
+    status: t.status,
+    fileName: t.fileName,
+    fileSize: t.fileSize,
+    uploadedFileSize: t.data.length,
+    objectType: 'KalturaUploadToken',
+  };
 }
 
 async function readParams(req: http.IncomingMessage, body: Buffer): Promise<{ params: Bag; file: Buffer | null }> {
   const type = req.headers['content-type'] ?? '';
   if (type.startsWith('multipart/form-data')) {
-    const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
+    const form = await new Request('http://local/', {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body: new Uint8Array(body),
+    }).formData();
     const json = form.get('json');
     const file = form.get('fileData');
-    return { params: typeof json === 'string' ? (JSON.parse(json) as Bag) : {}, file: file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : null };
+    return {
+      params: typeof json === 'string' ? (JSON.parse(json) as Bag) : {},
+      file: file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : null,
+    };
   }
   return { params: body.length ? (JSON.parse(body.toString('utf8')) as Bag) : {}, file: null };
 }
@@ -84,7 +98,13 @@ export async function startFakeKaltura(): Promise<FakeKaltura> {
     switch (call) {
       case 'uploadtoken.add': {
         const bag = (params.uploadToken ?? {}) as Bag;
-        const t: FakeToken = { id: `0_${crypto.randomBytes(16).toString('hex')}`, status: 0, fileName: (bag.fileName as string) ?? null, fileSize: (bag.fileSize as number) ?? null, data: Buffer.alloc(0) };
+        const t: FakeToken = {
+          id: `0_${crypto.randomBytes(16).toString('hex')}`,
+          status: 0,
+          fileName: (bag.fileName as string) ?? null,
+          fileSize: (bag.fileSize as number) ?? null,
+          data: Buffer.alloc(0),
+        };
         state.tokens.set(t.id, t);
         return tokenJson(t);
       }
@@ -95,7 +115,8 @@ export async function startFakeKaltura(): Promise<FakeKaltura> {
       case 'uploadtoken.upload': {
         const t = token(params.uploadTokenId);
         if (!t) return apiError('UPLOAD_TOKEN_NOT_FOUND', 'Upload token not found');
-        if (t.status > 1) return apiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD', 'Upload token is in an invalid status for upload');
+        if (t.status > 1)
+          return apiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_UPLOAD', 'Upload token is in an invalid status for upload');
         const resumeAt = params.resume ? Number(params.resumeAt) : 0;
         if (state.hangUploadAtByte === resumeAt) {
           state.hangUploadAtByte = null;
@@ -104,7 +125,8 @@ export async function startFakeKaltura(): Promise<FakeKaltura> {
           return null;
         }
         if (!file) return apiError('MISSING_MANDATORY_PARAMETER', 'Missing parameter "fileData"');
-        if (resumeAt > t.data.length) return apiError('UPLOAD_TOKEN_RESUMING_INVALID_POSITION', 'resume position beyond the uploaded size');
+        if (resumeAt > t.data.length)
+          return apiError('UPLOAD_TOKEN_RESUMING_INVALID_POSITION', 'resume position beyond the uploaded size');
         t.data = Buffer.concat([t.data.subarray(0, resumeAt), file]);
         t.status = params.finalChunk === false ? 1 : 2;
         return tokenJson(t);

@@ -60,14 +60,29 @@ async function recordSession(dataDir: string, queue: UploadQueue, sessionId: str
   queue.openSession(ENTRY, sessionId);
   await recorder.start();
   // the source is finite: FFmpeg ends with it, and the recorder would restart it after restartBaseMs
-  await waitFor(() => recorder.state().observed === 'restarting', { timeoutMs: 40_000, what: 'FFmpeg to reach the end of the source' });
+  await waitFor(() => recorder.state().observed === 'restarting', {
+    timeoutMs: 40_000,
+    what: 'FFmpeg to reach the end of the source',
+  });
   await recorder.stop();
   queue.closeSession(ENTRY, sessionId);
   return segments;
 }
 
-function makeQueue(dataDir: string, uploaderUrl: string, more: Partial<ConstructorParameters<typeof UploadQueue>[0]> = {}): UploadQueue {
-  const queue = new UploadQueue({ dataDir, uploader: clientUploader(uploaderUrl), logger: silentLogger(), chunkBytes: 64 * 1024, retryBaseMs: 200, retryMaxMs: 1000, ...more });
+function makeQueue(
+  dataDir: string,
+  uploaderUrl: string,
+  more: Partial<ConstructorParameters<typeof UploadQueue>[0]> = {},
+): UploadQueue {
+  const queue = new UploadQueue({
+    dataDir,
+    uploader: clientUploader(uploaderUrl),
+    logger: silentLogger(),
+    chunkBytes: 64 * 1024,
+    retryBaseMs: 200,
+    retryMaxMs: 1000,
+    ...more,
+  });
   cleanups.push(() => queue.stop());
   return queue;
 }
@@ -91,13 +106,21 @@ describe('recording and upload', () => {
       expect(probe.videoFrames).toBeGreaterThan(0);
     }
 
-    await waitFor(() => server.appends.length === segments.length && queue.uploadItems(ENTRY).every((i) => i.state === 'done'), { timeoutMs: 30_000, what: 'all segments appended' });
+    await waitFor(
+      () => server.appends.length === segments.length && queue.uploadItems(ENTRY).every((i) => i.state === 'done'),
+      { timeoutMs: 30_000, what: 'all segments appended' },
+    );
     server.appends.forEach((append, i) => {
       const segment = segments[i]!;
       expect(append.bytes.equals(fs.readFileSync(segment.filePath))).toBe(true);
       expect(append.durationSeconds).toBeCloseTo(segment.durationSeconds, 3);
       expect(append.isLastChunk).toBe(i === segments.length - 1);
-      expect(append).toMatchObject({ action: 'appendRecording', entryId: ENTRY, assetId: '0_liveasset', mediaServerIndex: 0 });
+      expect(append).toMatchObject({
+        action: 'appendRecording',
+        entryId: ENTRY,
+        assetId: '0_liveasset',
+        mediaServerIndex: 0,
+      });
     });
     expect(server.calls.filter((c) => c === 'uploadtoken.add')).toHaveLength(segments.length);
     // kept on disk: deleteAfterUpload is off by default
@@ -114,7 +137,10 @@ describe('recording and upload', () => {
     expect(server.appends).toHaveLength(0);
     expect(queue.uploadItems(ENTRY)[0]?.reason).toMatch(/Kaltura unreachable.*retrying/);
     server.down = false;
-    await waitFor(() => server.appends.length === segments.length && queue.uploadItems(ENTRY).every((i) => i.state === 'done'), { timeoutMs: 30_000, what: 'all segments appended after the outage' });
+    await waitFor(
+      () => server.appends.length === segments.length && queue.uploadItems(ENTRY).every((i) => i.state === 'done'),
+      { timeoutMs: 30_000, what: 'all segments appended after the outage' },
+    );
     await new Promise((r) => setTimeout(r, 500));
     expect(server.appends).toHaveLength(segments.length);
     expect(server.appends.map((a) => a.durationSeconds)).toEqual(segments.map((s) => s.durationSeconds));
@@ -138,14 +164,27 @@ describe('recording and upload', () => {
 
     const first = makeQueue(dataDir, server.serviceUrl, { chunkBytes });
     first.start();
-    first.enqueue({ entryId: ENTRY, partnerId: 102, mediaServerIndex: 0, assetId: '0_liveasset', sessionId: 'session3', filePath, sequence: 0, durationSeconds: SOURCE_SECONDS, sizeBytes });
+    first.enqueue({
+      entryId: ENTRY,
+      partnerId: 102,
+      mediaServerIndex: 0,
+      assetId: '0_liveasset',
+      sessionId: 'session3',
+      filePath,
+      sequence: 0,
+      durationSeconds: SOURCE_SECONDS,
+      sizeBytes,
+    });
     await waitFor(() => server.hung === 1, { timeoutMs: 20_000, what: 'the fourth chunk to be swallowed' });
     expect(first.list(ENTRY)[0]).toMatchObject({ state: 'uploading', uploadedBytes: 3 * chunkBytes });
 
     // abandon the first instance (as if the process died) and start over on the same folder
     const second = makeQueue(dataDir, server.serviceUrl, { chunkBytes });
     second.start();
-    await waitFor(() => second.list(ENTRY)[0]?.state === 'done', { timeoutMs: 20_000, what: 'the resumed upload to complete' });
+    await waitFor(() => second.list(ENTRY)[0]?.state === 'done', {
+      timeoutMs: 20_000,
+      what: 'the resumed upload to complete',
+    });
     expect(server.calls.filter((c) => c === 'uploadtoken.add')).toHaveLength(1);
     expect(server.calls).toContain('uploadtoken.get');
     expect(server.appends).toHaveLength(1);

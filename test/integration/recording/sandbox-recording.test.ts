@@ -28,7 +28,12 @@ let service: RecordingService | null = null;
 beforeAll(async () => {
   workDir = tempDir('klive-rec-sandbox-');
   sourceFlv = makeSourceFlv(workDir, SOURCE_SECONDS);
-  sandbox = await startSandbox({ dataDir: workDir, port: 0, rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive', logger: silentLogger() });
+  sandbox = await startSandbox({
+    dataDir: workDir,
+    port: 0,
+    rtmpBaseUrl: 'rtmp://127.0.0.1:1935/kLive',
+    logger: silentLogger(),
+  });
 });
 
 afterAll(async () => {
@@ -48,9 +53,22 @@ describe('recording to the sandbox', () => {
       privileges: 'disableentitlement',
       expiresAtSeconds: Math.floor(Date.now() / 1000) + 3600,
     });
-    const client = new KalturaClient({ serviceUrl: sandbox.serviceUrl, clientTag: 'klive-station:test', getKs: () => ks, timeoutMs: 10_000, retry: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 100 } });
+    const client = new KalturaClient({
+      serviceUrl: sandbox.serviceUrl,
+      clientTag: 'klive-station:test',
+      getKs: () => ks,
+      timeoutMs: 10_000,
+      retry: { maxAttempts: 1, baseDelayMs: 100, maxDelayMs: 100 },
+    });
     const dataDir = tempDir('klive-rec-sandbox-data-');
-    queue = new UploadQueue({ dataDir, uploader: kalturaRecordingUploader({ client, impersonationFor: (p) => p }), logger: silentLogger(), chunkBytes: 64 * 1024, retryBaseMs: 200, retryMaxMs: 1000 });
+    queue = new UploadQueue({
+      dataDir,
+      uploader: kalturaRecordingUploader({ client, impersonationFor: (p) => p }),
+      logger: silentLogger(),
+      chunkBytes: 64 * 1024,
+      retryBaseMs: 200,
+      retryMaxMs: 1000,
+    });
     queue.start();
     const states: RecordingState[] = [];
     const segments: FinishedSegment[] = [];
@@ -67,21 +85,48 @@ describe('recording to the sandbox', () => {
     // appendRecording needs a live asset of the entry: the one for the source live params (32)
     const sourceAssetId = sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
     sandbox.faults.set({ down: true });
-    await service.start({ entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, mediaServerIndex: 0, assetId: sourceAssetId, input: ['-re', '-i', sourceFlv] });
+    await service.start({
+      entryId: SEED_ENTRY_ID,
+      partnerId: SEED_PARTNER_ID,
+      mediaServerIndex: 0,
+      assetId: sourceAssetId,
+      input: ['-re', '-i', sourceFlv],
+    });
     // FFmpeg ends with the finite source; then the station would stop the recording
-    await waitFor(() => states.at(-1)?.reason?.startsWith('FFmpeg exited'), { timeoutMs: 40_000, what: 'the end of the source' });
+    await waitFor(() => states.at(-1)?.reason?.startsWith('FFmpeg exited'), {
+      timeoutMs: 40_000,
+      what: 'the end of the source',
+    });
     await service.stop(SEED_ENTRY_ID);
-    for (const item of queue.list(SEED_ENTRY_ID)) segments.push({ entryId: item.entryId, sessionId: item.sessionId, filePath: item.filePath, sequence: item.sequence, durationSeconds: item.durationSeconds, sizeBytes: item.sizeBytes });
+    for (const item of queue.list(SEED_ENTRY_ID))
+      segments.push({
+        entryId: item.entryId,
+        sessionId: item.sessionId,
+        filePath: item.filePath,
+        sequence: item.sequence,
+        durationSeconds: item.durationSeconds,
+        sizeBytes: item.sizeBytes,
+      });
     expect(segments.length).toBeGreaterThanOrEqual(SOURCE_SECONDS / SEGMENT_SECONDS);
     expect(sandbox.store.recordings()).toHaveLength(0);
 
     sandbox.faults.set({ down: false });
-    await waitFor(() => queue!.uploadItems(SEED_ENTRY_ID).every((i) => i.state === 'done'), { timeoutMs: 30_000, what: 'every segment delivered' });
+    await waitFor(() => queue!.uploadItems(SEED_ENTRY_ID).every((i) => i.state === 'done'), {
+      timeoutMs: 30_000,
+      what: 'every segment delivered',
+    });
     const recordings = sandbox.store.recordings();
     expect(recordings).toHaveLength(segments.length);
     recordings.forEach((rec, i) => {
       const segment = segments[i]!;
-      expect(rec).toMatchObject({ action: 'appendRecording', entryId: SEED_ENTRY_ID, partnerId: SEED_PARTNER_ID, assetId: sourceAssetId, mediaServerIndex: 0, isLastChunk: i === segments.length - 1 });
+      expect(rec).toMatchObject({
+        action: 'appendRecording',
+        entryId: SEED_ENTRY_ID,
+        partnerId: SEED_PARTNER_ID,
+        assetId: sourceAssetId,
+        mediaServerIndex: 0,
+        isLastChunk: i === segments.length - 1,
+      });
       expect(rec.durationSeconds).toBeCloseTo(segment.durationSeconds, 3);
       expect(fs.readFileSync(rec.storedFilePath as string).equals(fs.readFileSync(segment.filePath))).toBe(true);
     });

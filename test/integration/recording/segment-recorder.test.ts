@@ -9,7 +9,12 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
-import type { DiskLowAlert, DiskRecoveredEvent, FinishedSegment, SegmentRecorderOptions } from '../../../main/recording/segment-recorder.js';
+import type {
+  DiskLowAlert,
+  DiskRecoveredEvent,
+  FinishedSegment,
+  SegmentRecorderOptions,
+} from '../../../main/recording/segment-recorder.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { FFMPEG, FFPROBE, makeSourceFlv, probeSegment } from './harness.js';
 
@@ -42,7 +47,9 @@ afterAll(() => {
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
-function recorder(options: Partial<SegmentRecorderOptions> & Pick<SegmentRecorderOptions, 'dataDir' | 'onSegment'>): SegmentRecorder {
+function recorder(
+  options: Partial<SegmentRecorderOptions> & Pick<SegmentRecorderOptions, 'dataDir' | 'onSegment'>,
+): SegmentRecorder {
   const r = new SegmentRecorder({
     ffmpegPath: FFMPEG,
     ffprobePath: FFPROBE,
@@ -74,9 +81,15 @@ describe('SegmentRecorder', () => {
     const before = segments.map((s) => ({ file: s.filePath, hash: sha(s.filePath) }));
     const pid = r.state().pid!;
     process.kill(-pid, 'SIGKILL');
-    await waitFor(() => r.state().restarts === 1 && r.state().observed === 'recording', { timeoutMs: 20_000, what: 'the restart' });
+    await waitFor(() => r.state().restarts === 1 && r.state().observed === 'recording', {
+      timeoutMs: 20_000,
+      what: 'the restart',
+    });
     const countAtRestart = segments.length;
-    await waitFor(() => segments.length >= countAtRestart + 2, { timeoutMs: 30_000, what: 'two more segments after the restart' });
+    await waitFor(() => segments.length >= countAtRestart + 2, {
+      timeoutMs: 30_000,
+      what: 'two more segments after the restart',
+    });
     await r.stop();
 
     const sequences = segments.map((s) => s.sequence);
@@ -90,7 +103,10 @@ describe('SegmentRecorder', () => {
       expect(s.durationSeconds).toBeGreaterThan(0);
     }
     // every .ts on disk was reported (nothing silently dropped), none overwritten
-    const onDisk = fs.readdirSync(r.directory).filter((f) => f.endsWith('.ts')).sort();
+    const onDisk = fs
+      .readdirSync(r.directory)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     expect(onDisk).toEqual(segments.map((s) => path.basename(s.filePath)).sort());
     expect(r.state().observed).toBe('stopped');
   });
@@ -98,7 +114,12 @@ describe('SegmentRecorder', () => {
   it('kills the whole process group when FFmpeg ignores q', async () => {
     const dataDir = tempDir('klive-recorder-data-');
     // a stand-in that ignores stdin and termination signals, with a child of its own
-    const r = recorder({ dataDir, stopTimeoutMs: 300, onSegment: () => undefined, spawn: (_bin, _argv, options) => spawn('/bin/sh', ['-c', 'trap "" INT TERM; sleep 600 & wait'], options) });
+    const r = recorder({
+      dataDir,
+      stopTimeoutMs: 300,
+      onSegment: () => undefined,
+      spawn: (_bin, _argv, options) => spawn('/bin/sh', ['-c', 'trap "" INT TERM; sleep 600 & wait'], options),
+    });
     await r.start();
     const pid = r.state().pid!;
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -121,7 +142,14 @@ describe('SegmentRecorder', () => {
     const alerts: DiskLowAlert[] = [];
     const recovered: DiskRecoveredEvent[] = [];
     // 8 MiB disk, pause below 3 MiB free
-    const r = recorder({ dataDir: mountDir, minFreeBytes: 3 * 1024 * 1024, diskCheckIntervalMs: 200, onSegment: (s) => segments.push(s), onAlert: (a) => alerts.push(a), onDiskRecovered: (e) => recovered.push(e) });
+    const r = recorder({
+      dataDir: mountDir,
+      minFreeBytes: 3 * 1024 * 1024,
+      diskCheckIntervalMs: 200,
+      onSegment: (s) => segments.push(s),
+      onAlert: (a) => alerts.push(a),
+      onDiskRecovered: (e) => recovered.push(e),
+    });
     await r.start();
     await waitFor(() => segments.length >= 1, { timeoutMs: 30_000, what: 'a first segment' });
     // something else fills the disk
@@ -130,14 +158,29 @@ describe('SegmentRecorder', () => {
     fs.writeFileSync(filler, Buffer.alloc(Math.max(0, free.bavail * free.bsize - 2 * 1024 * 1024)));
     await waitFor(() => alerts.length > 0, { timeoutMs: 20_000, what: 'the disk-low alert' });
     expect(alerts[0]).toMatchObject({ kind: 'disk-low', entryId: ENTRY });
-    expect(alerts[0]!.message).toMatch(/^disk full: \d+\.\d MB free, recording paused for 0_rkij47dr .*resumes by itself when space returns/);
+    expect(alerts[0]!.message).toMatch(
+      /^disk full: \d+\.\d MB free, recording paused for 0_rkij47dr .*resumes by itself when space returns/,
+    );
     expect(r.state()).toMatchObject({ wanted: 'run', observed: 'paused' });
     expect(r.state().reason).toBe(alerts[0]!.message);
     // FFmpeg ended cleanly: every .ts on disk is reported and playable
-    const files = await waitFor(() => {
-      const onDisk = fs.readdirSync(r.directory).filter((f) => f.endsWith('.ts')).sort();
-      return onDisk.length > 0 && onDisk.join() === segments.map((s) => path.basename(s.filePath)).sort().join() ? onDisk : null;
-    }, { timeoutMs: 15_000, what: 'the paused run to report its last segment' });
+    const files = await waitFor(
+      () => {
+        const onDisk = fs
+          .readdirSync(r.directory)
+          .filter((f) => f.endsWith('.ts'))
+          .sort();
+        return onDisk.length > 0 &&
+          onDisk.join() ===
+            segments
+              .map((s) => path.basename(s.filePath))
+              .sort()
+              .join()
+          ? onDisk
+          : null;
+      },
+      { timeoutMs: 15_000, what: 'the paused run to report its last segment' },
+    );
     for (const file of files) {
       const probe = await probeSegment(path.join(r.directory, file));
       expect(probe.formatName).toBe('mpegts');
@@ -147,7 +190,10 @@ describe('SegmentRecorder', () => {
     // space returns: the same recorder resumes, numbering continued
     const pausedAt = segments.length;
     fs.rmSync(filler);
-    await waitFor(() => recovered.length > 0 && r.state().observed === 'recording', { timeoutMs: 10_000, what: 'the recording to resume' });
+    await waitFor(() => recovered.length > 0 && r.state().observed === 'recording', {
+      timeoutMs: 10_000,
+      what: 'the recording to resume',
+    });
     expect(recovered[0]!.message).toMatch(/^disk space back: .* MB free, recording of 0_rkij47dr resumed/);
     expect(r.state().reason).toBeNull();
     await waitFor(() => segments.length >= pausedAt + 1, { timeoutMs: 30_000, what: 'a segment after the resume' });
@@ -157,10 +203,17 @@ describe('SegmentRecorder', () => {
 
     // below the margin a new recording does not even start: it waits, paused
     let spawned = 0;
-    const again = recorder({ dataDir: mountDir, sessionId: 's2', minFreeBytes: 10 * 1024 * 1024, onSegment: () => undefined, onAlert: (a) => alerts.push(a), spawn: () => {
-      spawned += 1;
-      throw new Error('must not spawn');
-    } });
+    const again = recorder({
+      dataDir: mountDir,
+      sessionId: 's2',
+      minFreeBytes: 10 * 1024 * 1024,
+      onSegment: () => undefined,
+      onAlert: (a) => alerts.push(a),
+      spawn: () => {
+        spawned += 1;
+        throw new Error('must not spawn');
+      },
+    });
     await again.start();
     expect(spawned).toBe(0);
     expect(alerts).toHaveLength(2);

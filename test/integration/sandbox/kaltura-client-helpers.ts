@@ -15,7 +15,11 @@ export interface KClient {
 }
 type Action = (...args: unknown[]) => KRequest;
 interface KalturaModule {
-  Configuration: new () => { serviceUrl: string; timeout: number; setLogger(logger: { log(m: string): void; debug(m: string): void }): void };
+  Configuration: new () => {
+    serviceUrl: string;
+    timeout: number;
+    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
+  };
   Client: new (config: { serviceUrl: string }) => KClient;
   services: Record<string, Record<string, Action>>;
   objects: Record<string, new (props: Record<string, unknown>) => object>;

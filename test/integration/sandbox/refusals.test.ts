@@ -24,8 +24,10 @@ interface Row {
   args?: Record<string, string>;
 }
 
-const wowza = (props: Record<string, unknown>): object => make('WowzaMediaServerNode', { name: HOST, hostName: HOST, ...props });
-const sourceAsset = (s: SandboxHandle, entryId = ENTRY): string => s.store.liveAssets(entryId).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
+const wowza = (props: Record<string, unknown>): object =>
+  make('WowzaMediaServerNode', { name: HOST, hostName: HOST, ...props });
+const sourceAsset = (s: SandboxHandle, entryId = ENTRY): string =>
+  s.store.liveAssets(entryId).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
 const serverFile = (): object => make('ServerFileResource', { localFilePath: '/nonexistent/session.mp4' });
 const registered = (s: SandboxHandle): void => void s.store.addMediaServerNode(HOST);
 
@@ -108,7 +110,20 @@ const ROWS: Row[] = [
   },
   {
     name: 'authenticate from a disabled node (add without enable)',
-    setup: (s) => void s.store.serverNodes.add({ partnerId: 102, type: 'wowza.WOWZA_MEDIA_SERVER', objectType: 'KalturaWowzaMediaServerNode', name: HOST, hostName: HOST, systemName: null, description: null, tags: null, parentId: null, environment: null, fields: {} }),
+    setup: (s) =>
+      void s.store.serverNodes.add({
+        partnerId: 102,
+        type: 'wowza.WOWZA_MEDIA_SERVER',
+        objectType: 'KalturaWowzaMediaServerNode',
+        name: HOST,
+        hostName: HOST,
+        systemName: null,
+        description: null,
+        tags: null,
+        parentId: null,
+        environment: null,
+        fields: {},
+      }),
     request: () => call('liveStream', 'authenticate', ENTRY, TOKEN, HOST, 0),
     code: 'MEDIA_SERVER_NOT_FOUND',
   },
@@ -120,7 +135,23 @@ const ROWS: Row[] = [
   },
   {
     name: 'authenticate from a node that is not a media server (edge)',
-    setup: (s) => void s.store.serverNodes.setStatus(s.store.serverNodes.add({ partnerId: 102, type: '1', objectType: 'KalturaEdgeServerNode', name: HOST, hostName: HOST, systemName: null, description: null, tags: null, parentId: null, environment: null, fields: {} }), 1),
+    setup: (s) =>
+      void s.store.serverNodes.setStatus(
+        s.store.serverNodes.add({
+          partnerId: 102,
+          type: '1',
+          objectType: 'KalturaEdgeServerNode',
+          name: HOST,
+          hostName: HOST,
+          systemName: null,
+          description: null,
+          tags: null,
+          parentId: null,
+          environment: null,
+          fields: {},
+        }),
+        1,
+      ),
     request: () => call('liveStream', 'authenticate', ENTRY, TOKEN, HOST, 0),
     code: 'MEDIA_SERVER_NOT_FOUND',
   },
@@ -222,14 +253,16 @@ const ROWS: Row[] = [
     setup: (s) => void s.store.updatePartner(102, { features: { kalturaRecording: true } }),
     request: (s) => call('liveStream', 'appendRecording', ENTRY, sourceAsset(s), 0, serverFile(), 10),
     code: 'KALTURA_RECORDING_ENABLED',
-    message: 'Kaltura recording is enabled for partner [102] use liveStream->setRecordedContent to set the live recorded content',
+    message:
+      'Kaltura recording is enabled for partner [102] use liveStream->setRecordedContent to set the live recorded content',
     args: { PARTNER_ID: '102' },
   },
   {
     name: 'setRecordedContent when the partner has legacy recording',
     request: () => call('liveStream', 'setRecordedContent', ENTRY, 0, serverFile(), 60),
     code: 'KALTURA_RECORDING_DISABLED',
-    message: 'Kaltura recording is disabled for partner [102] use liveStream->appendRecording to set the live recorded content',
+    message:
+      'Kaltura recording is disabled for partner [102] use liveStream->appendRecording to set the live recorded content',
   },
   {
     name: "setRecordedContent onto another live entry's recorded entry",
@@ -239,7 +272,16 @@ const ROWS: Row[] = [
       const recorded = s.store.recordedEntries.create(other);
       s.store.mutateEntry(other.id, (e) => (e.recordedEntryId = recorded.id));
     },
-    request: (s) => call('liveStream', 'setRecordedContent', ENTRY, 0, serverFile(), 60, s.store.entry('0_otherent')?.recordedEntryId),
+    request: (s) =>
+      call(
+        'liveStream',
+        'setRecordedContent',
+        ENTRY,
+        0,
+        serverFile(),
+        60,
+        s.store.entry('0_otherent')?.recordedEntryId,
+      ),
     code: 'RECORDED_ENTRY_LIVE_MISMATCH',
   },
   {

@@ -28,11 +28,16 @@ function publish(entryId: string, partnerId: number, token: string, durationSeco
 
 describe('a corrected token goes through at once (issue 21)', () => {
   it('refuses the same wrong token locally, then accepts the right one published within a second', async () => {
-    const entry = s.sandbox.store.createEntry({ name: 'typo in the token', conversionProfileId: PASSTHROUGH_PROFILE_ID });
+    const entry = s.sandbox.store.createEntry({
+      name: 'typo in the token',
+      conversionProfileId: PASSTHROUGH_PROFILE_ID,
+    });
     const authCalls = async (): Promise<number> => apiCalls(s.httpUrl, { call: 'livestream.authenticate' });
     const before = await authCalls();
     const refusedMessages = async (): Promise<string[]> =>
-      ((await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams ?? []).filter((st) => st.state === 'refused').map((st) => st.reason ?? '');
+      ((await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams ?? [])
+        .filter((st) => st.state === 'refused')
+        .map((st) => st.reason ?? '');
 
     const first = publish(entry.id, entry.partnerId, 'typo0000', 5);
     expect(await first.exited).not.toBe(0);
@@ -43,7 +48,11 @@ describe('a corrected token goes through at once (issue 21)', () => {
     const again = publish(entry.id, entry.partnerId, 'typo0000', 5);
     expect(await again.exited).not.toBe(0);
     const againRefusedAtMs = Date.now();
-    const denied = again.stderr().split('\n').find((l) => l.includes('Server error')) ?? '';
+    const denied =
+      again
+        .stderr()
+        .split('\n')
+        .find((l) => l.includes('Server error')) ?? '';
     expect(denied).toContain('this same token was refused');
     expect(denied).toMatch(/not asked about it again for \d+ s/);
     expect(await authCalls()).toBe(before + 1);
@@ -51,10 +60,13 @@ describe('a corrected token goes through at once (issue 21)', () => {
     // the producer fixes the typo; the corrected publish starts within a second of the last refusal
     const right = publish(entry.id, entry.partnerId, entry.streamPassword, 30);
     expect(Date.now() - againRefusedAtMs).toBeLessThan(1000);
-    await waitFor(async () => {
-      const streams = (await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams ?? [];
-      return streams.some((st) => st.state === 'live' || st.state === 'playable');
-    }, { timeoutMs: 20_000, what: 'the corrected publish to be live' });
+    await waitFor(
+      async () => {
+        const streams = (await s.snapshot()).entries.find((e) => e.entryId === entry.id)?.streams ?? [];
+        return streams.some((st) => st.state === 'live' || st.state === 'playable');
+      },
+      { timeoutMs: 20_000, what: 'the corrected publish to be live' },
+    );
     expect(right.child.exitCode).toBeNull();
     expect(await authCalls()).toBe(before + 2);
 

@@ -38,7 +38,11 @@ async function relay(targetPort: number): Promise<{ port: number; cut(): Promise
 }
 
 async function isLive(serviceUrl: string): Promise<boolean> {
-  const res = await fetch(`${serviceUrl}/api_v3/service/livestream/action/isLive`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ id: ENTRY, protocol: 'applehttp', format: 1 }) });
+  const res = await fetch(`${serviceUrl}/api_v3/service/livestream/action/isLive`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: ENTRY, protocol: 'applehttp', format: 1 }),
+  });
   return (await res.json()) === true;
 }
 
@@ -51,12 +55,30 @@ describe('registration expiry on a fast sandbox clock', () => {
     cleanups.push(async () => {
       if (!cut) await link.cut();
     });
-    const kaltura = parseCommandLine(['--kaltura-mode', 'ecdn', '--kaltura-url', `http://127.0.0.1:${link.port}`, '--partner-id', '102', '--admin-secret-file', sb.secretFile(102)], {}).options.kaltura;
+    const kaltura = parseCommandLine(
+      [
+        '--kaltura-mode',
+        'ecdn',
+        '--kaltura-url',
+        `http://127.0.0.1:${link.port}`,
+        '--partner-id',
+        '102',
+        '--admin-secret-file',
+        sb.secretFile(102),
+      ],
+      {},
+    ).options.kaltura;
     // keep-alives every 0.5 s real = 30 s on the sandbox's clock, inside its 120 s (2 s real) lifetime
-    const s = await startInProcessStation({ resumeGraceMs: 1500, keepAliveIntervalMs: 500, serverNodeHeartbeatMs: 500 }, kaltura ? { kaltura } : {});
+    const s = await startInProcessStation(
+      { resumeGraceMs: 1500, keepAliveIntervalMs: 500, serverNodeHeartbeatMs: 500 },
+      kaltura ? { kaltura } : {},
+    );
     cleanups.push(() => s.stop());
     const token = sb.state().entries.find((e) => e.id === ENTRY)?.streamPassword as string;
-    const publisher = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token }, { durationSeconds: 40 });
+    const publisher = startPublisher(
+      { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token },
+      { durationSeconds: 40 },
+    );
     cleanups.push(() => publisher.stop());
 
     await waitFor(() => isLive(sb.serviceUrl), { timeoutMs: 40_000, what: 'the entry live at the sandbox' });
@@ -66,7 +88,10 @@ describe('registration expiry on a fast sandbox clock', () => {
 
     await link.cut();
     cut = true;
-    await waitFor(async () => !(await isLive(sb.serviceUrl)), { timeoutMs: 15_000, what: 'the registration expired at the sandbox' });
+    await waitFor(async () => !(await isLive(sb.serviceUrl)), {
+      timeoutMs: 15_000,
+      what: 'the registration expired at the sandbox',
+    });
     // the station keeps serving its HLS and shows the failing keep-alives
     const snap = await s.snapshot();
     const stream = snap.entries.find((e) => e.entryId === ENTRY)?.streams[0];

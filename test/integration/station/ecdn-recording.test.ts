@@ -27,15 +27,33 @@ async function setup(features: Record<string, boolean>): Promise<{ sb: SandboxPr
     },
   });
   cleanups.push(() => sb.stop());
-  const kaltura = parseCommandLine(['--kaltura-mode', 'ecdn', '--kaltura-url', sb.serviceUrl, '--partner-id', '102', '--admin-secret-file', sb.secretFile(102)], {}).options.kaltura;
-  const s = await startInProcessStation({ resumeGraceMs: 1500, keepAliveIntervalMs: 2000 }, { settings: { media: { recordingSegmentSeconds: 4 } }, ...(kaltura ? { kaltura } : {}) });
+  const kaltura = parseCommandLine(
+    [
+      '--kaltura-mode',
+      'ecdn',
+      '--kaltura-url',
+      sb.serviceUrl,
+      '--partner-id',
+      '102',
+      '--admin-secret-file',
+      sb.secretFile(102),
+    ],
+    {},
+  ).options.kaltura;
+  const s = await startInProcessStation(
+    { resumeGraceMs: 1500, keepAliveIntervalMs: 2000 },
+    { settings: { media: { recordingSegmentSeconds: 4 } }, ...(kaltura ? { kaltura } : {}) },
+  );
   cleanups.push(() => s.stop());
   return { sb, s };
 }
 
 async function record(s: InProcessStation, sb: SandboxProcess, seconds: number): Promise<void> {
   const token = sb.state().entries.find((e) => e.id === ENTRY)?.streamPassword as string;
-  const p = startPublisher({ rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token }, { durationSeconds: seconds });
+  const p = startPublisher(
+    { rtmpPort: s.rtmpPort, partnerId: 102, entryId: ENTRY, token },
+    { durationSeconds: seconds },
+  );
   cleanups.push(() => p.stop());
   await p.exited;
 }
@@ -65,10 +83,13 @@ describe('recording handed over on an eCDN account', () => {
   it('legacy partner: appendRecording per segment under the source live asset; the recorded entry gets every byte, in order, once', async () => {
     const { sb, s } = await setup({ kalturaRecording: false });
     await record(s, sb, 13);
-    const recordings = await waitFor(() => {
-      const r = sb.state().recordings.filter((x) => x.entryId === ENTRY);
-      return r.at(-1)?.isLastChunk ? r : null;
-    }, { timeoutMs: 60_000, what: 'the last chunk at the sandbox' });
+    const recordings = await waitFor(
+      () => {
+        const r = sb.state().recordings.filter((x) => x.entryId === ENTRY);
+        return r.at(-1)?.isLastChunk ? r : null;
+      },
+      { timeoutMs: 60_000, what: 'the last chunk at the sandbox' },
+    );
     const asset = sb.state().liveAssets.find((a) => a.entryId === ENTRY && a.flavorParamsId === 32);
     expect(recordings.every((r) => r.action === 'appendRecording' && r.assetId === asset?.id)).toBe(true);
     const local = localSegments(s);
@@ -80,15 +101,24 @@ describe('recording handed over on an eCDN account', () => {
   it('Kaltura-recording partner: learned from KALTURA_RECORDING_ENABLED; one setRecordedContent with the whole session', async () => {
     const { sb, s } = await setup({ kalturaRecording: true });
     await record(s, sb, 13);
-    const call = await waitFor(() => sb.state().recordings.find((x) => x.entryId === ENTRY && x.action === 'setRecordedContent'), { timeoutMs: 60_000, what: 'setRecordedContent at the sandbox' });
+    const call = await waitFor(
+      () => sb.state().recordings.find((x) => x.entryId === ENTRY && x.action === 'setRecordedContent'),
+      { timeoutMs: 60_000, what: 'setRecordedContent at the sandbox' },
+    );
     expect(call.flavorParamsId).toBe(32);
     const local = localSegments(s);
     expect(local.length).toBeGreaterThanOrEqual(3);
     const landed = await waitFor(() => recordedFile(sb), { what: 'the recorded entry file' });
     expect(landed.bytes.equals(Buffer.concat(local))).toBe(true);
-    expect(sb.state().recordings.filter((x) => x.entryId === ENTRY && x.action === 'setRecordedContent')).toHaveLength(1);
+    expect(sb.state().recordings.filter((x) => x.entryId === ENTRY && x.action === 'setRecordedContent')).toHaveLength(
+      1,
+    );
     // the window shows every segment done once Kaltura answered
-    await waitFor(async () => (await s.snapshot()).entries.find((e) => e.entryId === ENTRY)?.recording.items.every((i) => i.state === 'done'), { what: 'all items done in the window' });
+    await waitFor(
+      async () =>
+        (await s.snapshot()).entries.find((e) => e.entryId === ENTRY)?.recording.items.every((i) => i.state === 'done'),
+      { what: 'all items done in the window' },
+    );
   });
 
   it('a refused hand-over stays queued with the reason and the fix, and goes through after the feature is switched and Retry', async () => {
@@ -96,16 +126,26 @@ describe('recording handed over on an eCDN account', () => {
     await record(s, sb, 9);
     // the account loses the Hybrid eCDN feature (MEDIA_SERVER_PARTNER_LEVEL) before the recording is handed over
     await sb.restart((state) => setFeatures(state, 102, { hybridEcdn: false }));
-    const held = await waitFor(async () => {
-      const snap = await s.snapshot();
-      return snap.entries.find((e) => e.entryId === ENTRY)?.recording.items.find((i) => i.state === 'failed') ?? null;
-    }, { timeoutMs: 60_000, what: 'a held hand-over in the window' });
+    const held = await waitFor(
+      async () => {
+        const snap = await s.snapshot();
+        return snap.entries.find((e) => e.entryId === ENTRY)?.recording.items.find((i) => i.state === 'failed') ?? null;
+      },
+      { timeoutMs: 60_000, what: 'a held hand-over in the window' },
+    );
     expect(held.reason).toMatch(/SERVICE_FORBIDDEN.*To fix: .*Nothing is lost/);
     const before = sb.state().recordings.filter((x) => x.entryId === ENTRY).length;
     await sb.restart((state) => setFeatures(state, 102, { hybridEcdn: true }));
     await s.station.bridgeHost().handle('recording.retry', { entryId: ENTRY }, { transport: 'ipc', trusted: true });
     const local = localSegments(s);
-    await waitFor(() => sb.state().recordings.filter((x) => x.entryId === ENTRY).at(-1)?.isLastChunk, { timeoutMs: 60_000, what: 'everything handed over after Retry' });
+    await waitFor(
+      () =>
+        sb
+          .state()
+          .recordings.filter((x) => x.entryId === ENTRY)
+          .at(-1)?.isLastChunk,
+      { timeoutMs: 60_000, what: 'everything handed over after Retry' },
+    );
     expect(sb.state().recordings.filter((x) => x.entryId === ENTRY)).toHaveLength(local.length);
     expect(before).toBeLessThan(local.length);
     const landed = await waitFor(() => recordedFile(sb), { what: 'the recorded entry file' });

@@ -33,7 +33,18 @@ describe('StationMonitor', () => {
       beaconFlushOnStopMs: 100,
     });
     monitor.start();
-    monitor.registry.streamRefused({ entryId: '0_rkij47dr', partnerId: 1, streamName: '0_rkij47dr_1', mediaServerIndex: 0, sourceAddress: '127.0.0.1', reason: 'wrong token', alertCode: 111, kalturaCode: null, connectionUrl: 'rtmp://x', atMs: Date.now() });
+    monitor.registry.streamRefused({
+      entryId: '0_rkij47dr',
+      partnerId: 1,
+      streamName: '0_rkij47dr_1',
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      reason: 'wrong token',
+      alertCode: 111,
+      kalturaCode: null,
+      connectionUrl: 'rtmp://x',
+      atMs: Date.now(),
+    });
     const startedMs = Date.now();
     await monitor.stop();
     expect(Date.now() - startedMs).toBeLessThan(5000);
@@ -60,8 +71,16 @@ describe('StationMonitor', () => {
     const token = loadOrCreateAccessToken(dataDir);
     fs.writeFileSync(path.join(dataDir, 'index.html'), '<html><head></head><body>ui</body></html>');
     const port = await freePort();
-    const http = new StationHttpServer({ host: '127.0.0.1', port, renderer: { root: dataDir, transformIndex: createIndexTransform(token) }, logger });
-    const host = monitor.createBridgeHost(stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => monitor.registry.snapshot() }), { validateOutgoing: true });
+    const http = new StationHttpServer({
+      host: '127.0.0.1',
+      port,
+      renderer: { root: dataDir, transformIndex: createIndexTransform(token) },
+      logger,
+    });
+    const host = monitor.createBridgeHost(
+      stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => monitor.registry.snapshot() }),
+      { validateOutgoing: true },
+    );
     monitor.attachWebSocket(http, host, token);
     for (const route of monitor.routes(token)) http.addRoute(route);
     await http.listen();
@@ -81,26 +100,81 @@ describe('StationMonitor', () => {
     ws.on('message', (d) => messages.push(JSON.parse(String(d)) as ServerMessage));
     await waitFor(() => messages.some((m) => m.type === 'event' && m.name === 'state.snapshot'), { what: 'snapshot' });
 
-    monitor.registry.streamRefused({ entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', mediaServerIndex: 0, sourceAddress: '127.0.0.1', reason: 'Kaltura refused the stream token: copy the broadcast URL again', alertCode: 111, kalturaCode: 'LIVE_STREAM_INVALID_TOKEN', connectionUrl: 'rtmp://127.0.0.1/kLive/?p=102&e=0_rkij47dr&i=0&t=badtok42', atMs: Date.now() });
-    const entry = await waitFor(() => messages.find((m) => m.type === 'event' && m.name === 'state.entry'), { what: 'entry delta' });
-    expect(entry.type === 'event' && entry.payload).toMatchObject({ entryId: '0_rkij47dr', health: 'Poor', streams: [{ state: 'refused' }] });
-    await waitFor(() => messages.find((m) => m.type === 'event' && m.name === 'state.event' && String((m.payload as { message: string }).message).startsWith('Refused')), { what: 'refusal event' });
+    monitor.registry.streamRefused({
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      reason: 'Kaltura refused the stream token: copy the broadcast URL again',
+      alertCode: 111,
+      kalturaCode: 'LIVE_STREAM_INVALID_TOKEN',
+      connectionUrl: 'rtmp://127.0.0.1/kLive/?p=102&e=0_rkij47dr&i=0&t=badtok42',
+      atMs: Date.now(),
+    });
+    const entry = await waitFor(() => messages.find((m) => m.type === 'event' && m.name === 'state.entry'), {
+      what: 'entry delta',
+    });
+    expect(entry.type === 'event' && entry.payload).toMatchObject({
+      entryId: '0_rkij47dr',
+      health: 'Poor',
+      streams: [{ state: 'refused' }],
+    });
+    await waitFor(
+      () =>
+        messages.find(
+          (m) =>
+            m.type === 'event' &&
+            m.name === 'state.event' &&
+            String((m.payload as { message: string }).message).startsWith('Refused'),
+        ),
+      { what: 'refusal event' },
+    );
 
-    const errors = (await (await fetch(`http://127.0.0.1:${port}/diagnostics/errors`)).json()) as Record<string, { ConnectionUrl: string }>;
+    const errors = (await (await fetch(`http://127.0.0.1:${port}/diagnostics/errors`)).json()) as Record<
+      string,
+      { ConnectionUrl: string }
+    >;
     expect(Object.values(errors)[0]?.ConnectionUrl).toContain('t=<redacted>');
     const fams = parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
-    expect(fams.get('klive_auth_results_total')?.samples).toEqual([{ name: 'klive_auth_results_total', labels: { result: 'LIVE_STREAM_INVALID_TOKEN' }, value: 1 }]);
+    expect(fams.get('klive_auth_results_total')?.samples).toEqual([
+      { name: 'klive_auth_results_total', labels: { result: 'LIVE_STREAM_INVALID_TOKEN' }, value: 1 },
+    ]);
     await waitFor(() => beacons.length > 0, { what: 'beacon' });
     expect(beacons[0]?.eventType).toBe('0_healthData');
-    expect(JSON.parse(beacons[0]?.privateData ?? '{}')).toMatchObject({ alerts: [{ Code: 111, Arguments: { alertType: 'LIVE_STREAM_INVALID_TOKEN' } }], maxSeverity: 4 });
+    expect(JSON.parse(beacons[0]?.privateData ?? '{}')).toMatchObject({
+      alerts: [{ Code: 111, Arguments: { alertType: 'LIVE_STREAM_INVALID_TOKEN' } }],
+      maxSeverity: 4,
+    });
     // the system sampler feeds the state
-    await waitFor(() => messages.some((m) => m.type === 'event' && m.name === 'state.system' && (m.payload as { rssBytes: number }).rssBytes > 0), { what: 'system status' });
+    await waitFor(
+      () =>
+        messages.some(
+          (m) => m.type === 'event' && m.name === 'state.system' && (m.payload as { rssBytes: number }).rssBytes > 0,
+        ),
+      { what: 'system status' },
+    );
 
-    monitor.registry.streamAccepted({ streamId: 's1', entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', entry: liveEntry(), connectedAtMs: Date.now(), resumed: false });
+    monitor.registry.streamAccepted({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      suffix: 1,
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      entry: liveEntry(),
+      connectedAtMs: Date.now(),
+      resumed: false,
+    });
     await waitFor(() => beacons.length > 1, { what: 'all-clear beacon' });
     expect(JSON.parse(beacons[1]?.privateData ?? '{}')).toEqual({ alerts: [], maxSeverity: 1 });
 
-    const everything = JSON.stringify(messages) + JSON.stringify(beacons) + sink.lines.join('\n') + fs.readFileSync(path.join(dataDir, 'logs', 'events.log'), 'utf8');
+    const everything =
+      JSON.stringify(messages) +
+      JSON.stringify(beacons) +
+      sink.lines.join('\n') +
+      fs.readFileSync(path.join(dataDir, 'logs', 'events.log'), 'utf8');
     expect(everything).not.toContain('badtok42');
   });
 });

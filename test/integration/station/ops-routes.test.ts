@@ -24,13 +24,35 @@ afterEach(async () => {
 async function start(remote?: string): Promise<{ base: string; r: ReturnType<typeof makeRegistry> }> {
   const r = makeRegistry();
   r.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: r.clock.nowMs() });
-  r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }) });
+  r.registry.probe({
+    streamId: 's1',
+    probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }),
+  });
   const access = opsAccess(TOKEN, remote ? () => remote : undefined);
-  const metrics = new StationMetrics({ snapshot: () => r.registry.snapshot(), authResults: () => r.registry.authResults(), nowMs: () => r.clock.nowMs() });
+  const metrics = new StationMetrics({
+    snapshot: () => r.registry.snapshot(),
+    authResults: () => r.registry.authResults(),
+    nowMs: () => r.clock.nowMs(),
+  });
   const port = await freePort();
-  server = new StationHttpServer({ host: '127.0.0.1', port, renderer: { root: (root = tempDir()) }, logger: silentLogger() });
+  server = new StationHttpServer({
+    host: '127.0.0.1',
+    port,
+    renderer: { root: (root = tempDir()) },
+    logger: silentLogger(),
+  });
   server.addRoute(createMetricsRoute(metrics, access));
-  server.addRoute(createDiagnosticsRoute({ snapshot: () => r.registry.snapshot(), refusals: () => r.registry.refusals(), nowMs: () => r.clock.nowMs(), me: () => 'station-1.local' }, access));
+  server.addRoute(
+    createDiagnosticsRoute(
+      {
+        snapshot: () => r.registry.snapshot(),
+        refusals: () => r.registry.refusals(),
+        nowMs: () => r.clock.nowMs(),
+        me: () => 'station-1.local',
+      },
+      access,
+    ),
+  );
   await server.listen();
   return { base: `http://127.0.0.1:${port}`, r };
 }
@@ -42,7 +64,11 @@ describe('ops endpoints over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const fams = parsePrometheusText(await res.text());
-    expect(fams.get('klive_input_bitrate_bps')?.samples[0]?.labels).toEqual({ entry_id: '0_rkij47dr', stream_name: '0_rkij47dr_1', index: '0' });
+    expect(fams.get('klive_input_bitrate_bps')?.samples[0]?.labels).toEqual({
+      entry_id: '0_rkij47dr',
+      stream_name: '0_rkij47dr_1',
+      index: '0',
+    });
   });
 
   it('/diagnostics/entries, /errors, /info answer JSON with X-Me; other arguments get the Wowza error', async () => {
@@ -51,7 +77,11 @@ describe('ops endpoints over HTTP', () => {
     expect(entries.headers.get('x-me')).toBe('station-1.local');
     expect(Object.keys((await entries.json()) as object)).toEqual(['0_rkij47dr']);
     expect(await (await fetch(`${base}/diagnostics/errors`)).json()).toEqual({});
-    expect(await (await fetch(`${base}/diagnostics/info`)).json()).toMatchObject({ jarName: 'klive-station', entriesCount: 1, inputStreamsCount: 1 });
+    expect(await (await fetch(`${base}/diagnostics/info`)).json()).toMatchObject({
+      jarName: 'klive-station',
+      entriesCount: 1,
+      inputStreamsCount: 1,
+    });
     const other = await fetch(`${base}/diagnostics/killAll`);
     expect(await other.json()).toEqual({ Error: 'Got argument: killAll, valid arguments: [entries, errors, info]' });
     expect((await fetch(`${base}/metrics`, { method: 'POST' })).status).toBe(405);

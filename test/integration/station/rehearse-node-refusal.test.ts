@@ -19,13 +19,23 @@ const node = async () => (await s.snapshot()).kaltura.serverNode;
 
 describe('the station registers its node with the built-in sandbox', () => {
   it('is registered, refused with the fix when the feature is switched off, and registered again when on', async () => {
-    const registered = await waitFor(async () => ((await node())?.status === 'registered' ? node() : null), { what: 'the node registered' });
+    const registered = await waitFor(async () => ((await node())?.status === 'registered' ? node() : null), {
+      what: 'the node registered',
+    });
     expect(registered?.hostname).toBe(s.station.getInfo().hostname);
-    await s.station.bridgeHost().handle('sandbox.updatePartner', { partnerId: -5, features: { serverNode: false } }, trusted);
-    const refused = await waitFor(async () => ((await node())?.status === 'refused' ? node() : null), { what: 'the node refused' });
+    await s.station
+      .bridgeHost()
+      .handle('sandbox.updatePartner', { partnerId: -5, features: { serverNode: false } }, trusted);
+    const refused = await waitFor(async () => ((await node())?.status === 'refused' ? node() : null), {
+      what: 'the node refused',
+    });
     expect(refused).toMatchObject({ code: 'SERVICE_FORBIDDEN' });
-    expect(refused?.reason).toMatch(/this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/);
-    await s.station.bridgeHost().handle('sandbox.updatePartner', { partnerId: -5, features: { serverNode: true } }, trusted);
+    expect(refused?.reason).toMatch(
+      /this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/,
+    );
+    await s.station
+      .bridgeHost()
+      .handle('sandbox.updatePartner', { partnerId: -5, features: { serverNode: true } }, trusted);
     await waitFor(async () => (await node())?.status === 'registered', { what: 'the node registered again' });
   });
 });

@@ -37,12 +37,29 @@ async function rig(remoteAddress?: string, heartbeatMs?: number): Promise<Rig> {
   const clock = systemClock();
   const redactor = new Redactor();
   const events = new EventsLog({ clock, redactor });
-  const registry = new StationRegistry({ clock, info: INFO, kaltura: KALTURA, events, redactor, publishIntervalMs: 50 });
+  const registry = new StationRegistry({
+    clock,
+    info: INFO,
+    kaltura: KALTURA,
+    events,
+    redactor,
+    publishIntervalMs: 50,
+  });
   const port = await freePort();
   const http = new StationHttpServer({ host: '127.0.0.1', port, renderer: { root: dir }, logger: silentLogger() });
-  const host = createBridgeHost(stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => registry.snapshot() }), { validateOutgoing: true });
+  const host = createBridgeHost(
+    stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => registry.snapshot() }),
+    { validateOutgoing: true },
+  );
   const off = forwardRegistryEvents((l) => registry.subscribe(l), host);
-  const ws = new WsBridgeServer({ host, accessToken: token, getSnapshot: () => registry.snapshot(), logger: silentLogger(), ...(remoteAddress ? { remoteAddressOf: () => remoteAddress } : {}), ...(heartbeatMs ? { heartbeatMs } : {}) });
+  const ws = new WsBridgeServer({
+    host,
+    accessToken: token,
+    getSnapshot: () => registry.snapshot(),
+    logger: silentLogger(),
+    ...(remoteAddress ? { remoteAddressOf: () => remoteAddress } : {}),
+    ...(heartbeatMs ? { heartbeatMs } : {}),
+  });
   ws.attach(http);
   await http.listen();
   const close = async (): Promise<void> => {
@@ -78,7 +95,9 @@ class Client {
   async request(name: string, payload: unknown, token?: string): Promise<ServerMessage> {
     const id = this.nextId++;
     this.ws.send(JSON.stringify({ type: 'request', id, name, payload, ...(token ? { token } : {}) }));
-    return waitFor(() => this.messages.find((m) => m.type === 'response' && m.id === id), { what: `response to ${name}` });
+    return waitFor(() => this.messages.find((m) => m.type === 'response' && m.id === id), {
+      what: `response to ${name}`,
+    });
   }
   events(name: string): ServerMessage[] {
     return this.messages.filter((m) => m.type === 'event' && m.name === name);
@@ -90,7 +109,18 @@ describe('WebSocket bridge', () => {
     const r = await rig();
     const c = await Client.open(r.url);
     await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
-    r.registry.streamAccepted({ streamId: 's1', entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', entry: liveEntry(), connectedAtMs: Date.now(), resumed: false });
+    r.registry.streamAccepted({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      suffix: 1,
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      entry: liveEntry(),
+      connectedAtMs: Date.now(),
+      resumed: false,
+    });
     const delta = await waitFor(() => c.events('state.entry')[0], { what: 'entry delta' });
     expect(delta.type === 'event' && (delta.payload as { entryId: string }).entryId).toBe('0_rkij47dr');
   });
@@ -101,7 +131,18 @@ describe('WebSocket bridge', () => {
     await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
     c.ws.send(JSON.stringify({ type: 'subscribe', events: ['state.event', 'no.such.event'] }));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    r.registry.streamAccepted({ streamId: 's1', entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', entry: liveEntry(), connectedAtMs: Date.now(), resumed: false });
+    r.registry.streamAccepted({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      suffix: 1,
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      entry: liveEntry(),
+      connectedAtMs: Date.now(),
+      resumed: false,
+    });
     await waitFor(() => c.events('state.event').length > 0, { what: 'event line' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.events('state.entry')).toEqual([]);
@@ -118,11 +159,17 @@ describe('WebSocket bridge', () => {
     expect(read).toMatchObject({ ok: true, payload: { kaltura: { beaconsEnabled: true } } });
 
     const perMessage = await anon.request('settings.update', { kaltura: { beaconsEnabled: false } }, r.token);
-    expect(perMessage).toMatchObject({ ok: true, payload: { ok: true, settings: { kaltura: { beaconsEnabled: false } } } });
+    expect(perMessage).toMatchObject({
+      ok: true,
+      payload: { ok: true, settings: { kaltura: { beaconsEnabled: false } } },
+    });
 
     const owner = await Client.open(`${r.url}?token=${r.token}`);
     const changed = await owner.request('settings.update', { media: { defaultSegmentDurationSeconds: 4 } });
-    expect(changed).toMatchObject({ ok: true, payload: { ok: true, settings: { media: { defaultSegmentDurationSeconds: 4 } } } });
+    expect(changed).toMatchObject({
+      ok: true,
+      payload: { ok: true, settings: { media: { defaultSegmentDurationSeconds: 4 } } },
+    });
   });
 
   it('closes a non-loopback client without the token with 4401 before sending anything', async () => {
@@ -161,13 +208,18 @@ describe('WebSocket bridge', () => {
     const r = await rig();
     const c = await Client.open(r.url);
     c.ws.send('{not json');
-    await waitFor(() => c.messages.find((m) => m.type === 'response' && !m.ok && m.error.code === 'invalid_message'), { what: 'invalid_message' });
+    await waitFor(() => c.messages.find((m) => m.type === 'response' && !m.ok && m.error.code === 'invalid_message'), {
+      what: 'invalid_message',
+    });
     c.ws.send(JSON.stringify({ type: 'request', id: 7, name: 'x'.repeat(500), payload: {} }));
     await waitFor(() => c.messages.find((m) => m.type === 'response' && m.id === 7 && !m.ok), { what: 'schema error' });
     const unknown = await c.request('station.selfDestruct', {});
     expect(unknown).toMatchObject({ ok: false, error: { code: 'unknown_request' } });
     const bad = await c.request('events.list', { limit: 'all' });
-    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_payload', message: expect.stringContaining('limit') } });
+    expect(bad).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_payload', message: expect.stringContaining('limit') },
+    });
   });
 
   it('drops a client that stops answering pings', async () => {

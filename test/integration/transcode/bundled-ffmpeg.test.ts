@@ -19,7 +19,10 @@ const BUNDLED = bundledFfmpegPath() as string;
 const ENTRY = '0_abcd1234';
 const defaultXml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
 // the same ladder with its 480p rung keeping every other frame (SkipFrameCount 1): 'source' key frames + select
-const skipXml = defaultXml.replace('<Bitrate>400000</Bitrate>', '<Bitrate>400000</Bitrate><SkipFrameCount><Value>1</Value></SkipFrameCount>');
+const skipXml = defaultXml.replace(
+  '<Bitrate>400000</Bitrate>',
+  '<Bitrate>400000</Bitrate><SkipFrameCount><Value>1</Value></SkipFrameCount>',
+);
 
 let workDir = '';
 let source = '';
@@ -32,8 +35,39 @@ beforeAll(async () => {
   workDir = tempDir('klive-bundled-');
   source = path.join(workDir, 'source.flv');
   // 640x360@15 with a key frame every 15 frames: odd GOP, so a kept key frame is often an odd frame
-  execFileSync(BUNDLED, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', '9', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '15', '-keyint_min', '15', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-shortest', source]);
+  execFileSync(BUNDLED, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=640x360:rate=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '9',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-g',
+    '15',
+    '-keyint_min',
+    '15',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-shortest',
+    source,
+  ]);
 });
 
 afterEach(async () => {
@@ -46,10 +80,20 @@ afterAll(() => {
 
 function run(xml: string): Promise<void> {
   const session = new TranscodeSession({
-    entryId: ENTRY, partnerId: 102, streamName: `${ENTRY}_1`, hlsRootDir: path.join(workDir, 'hls'), pullUrl: source, probeAtStart: null,
+    entryId: ENTRY,
+    partnerId: 102,
+    streamName: `${ENTRY}_1`,
+    hlsRootDir: path.join(workDir, 'hls'),
+    pullUrl: source,
+    probeAtStart: null,
     entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null },
-    ffmpegPath: BUNDLED, ffmpeg: caps, encoder: 'libx264', preset: 'ultrafast', threads: 1,
-    kaltura: { serveConversionProfile: async () => xml }, logger: silentLogger(),
+    ffmpegPath: BUNDLED,
+    ffmpeg: caps,
+    encoder: 'libx264',
+    preset: 'ultrafast',
+    threads: 1,
+    kaltura: { serveConversionProfile: async () => xml },
+    logger: silentLogger(),
   });
   sessions.push(session);
   let ended = false;
@@ -70,8 +114,29 @@ const playlist = (name: string) => parseMediaPlaylist(fs.readFileSync(path.join(
 function keyFrameTimes(name: string): number[] {
   const out: number[] = [];
   for (const s of playlist(name).segments) {
-    const csv = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-skip_frame', 'nokey', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', path.join(dir(name), s.uri)], { encoding: 'utf8' });
-    out.push(...csv.split('\n').filter(Boolean).map((l) => Number(l.split(',')[0])));
+    const csv = execFileSync(
+      'ffprobe',
+      [
+        '-v',
+        'error',
+        '-select_streams',
+        'v:0',
+        '-skip_frame',
+        'nokey',
+        '-show_entries',
+        'frame=pts_time',
+        '-of',
+        'csv=p=0',
+        path.join(dir(name), s.uri),
+      ],
+      { encoding: 'utf8' },
+    );
+    out.push(
+      ...csv
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(',')[0])),
+    );
   }
   return out;
 }
@@ -90,7 +155,12 @@ describe('the bundled FFmpeg 4.1', () => {
     for (const l of lists) expect(l.ended).toBe(true);
     expect(new Set(lists.map((l) => l.segments.length)).size).toBe(1);
     const reference = lists[0]?.segments ?? [];
-    for (const l of lists) l.segments.slice(0, -1).forEach((s, i) => expect(Math.abs(s.durationSeconds - (reference[i]?.durationSeconds ?? 0))).toBeLessThan(0.1));
+    for (const l of lists)
+      l.segments
+        .slice(0, -1)
+        .forEach((s, i) =>
+          expect(Math.abs(s.durationSeconds - (reference[i]?.durationSeconds ?? 0))).toBeLessThan(0.1),
+        );
   });
 
   it('a skipped-frame rung keeps the source key frames and its true segment durations', async () => {
@@ -98,18 +168,43 @@ describe('the bundled FFmpeg 4.1', () => {
     const passthrough = playlist('0_abcd1234_32');
     const skipped = playlist('0_abcd1234_33');
     expect(skipped.segments.length).toBe(passthrough.segments.length);
-    skipped.segments.slice(0, -1).forEach((s, i) => expect(Math.abs(s.durationSeconds - (passthrough.segments[i]?.durationSeconds ?? 0))).toBeLessThan(0.1));
+    skipped.segments
+      .slice(0, -1)
+      .forEach((s, i) =>
+        expect(Math.abs(s.durationSeconds - (passthrough.segments[i]?.durationSeconds ?? 0))).toBeLessThan(0.1),
+      );
     expect(skipped.segments[0]?.durationSeconds).toBeGreaterThan(1.5);
     const sourceKeys = keyFrameTimes('0_abcd1234_32');
     const keys = keyFrameTimes('0_abcd1234_33');
-    for (const t of keys) expect(sourceKeys.some((k) => Math.abs(k - t) < 0.01), `key frame at ${t}`).toBe(true);
+    for (const t of keys)
+      expect(
+        sourceKeys.some((k) => Math.abs(k - t) < 0.01),
+        `key frame at ${t}`,
+      ).toBe(true);
   });
 
   it("the recorder's duration probe works without an ffprobe beside it (the static build ships none)", async () => {
     expect(fs.existsSync(path.join(path.dirname(BUNDLED), 'ffprobe'))).toBe(false);
     const file = path.join(workDir, 'probe.ts');
-    execFileSync(BUNDLED, ['-hide_banner', '-loglevel', 'error', '-i', source, '-t', '3', '-c', 'copy', '-f', 'mpegts', file]);
-    const byFfprobe = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+    execFileSync(BUNDLED, [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-i',
+      source,
+      '-t',
+      '3',
+      '-c',
+      'copy',
+      '-f',
+      'mpegts',
+      file,
+    ]);
+    const byFfprobe = Number(
+      execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], {
+        encoding: 'utf8',
+      }).trim(),
+    );
     const seconds = await durationProbeFor(BUNDLED)(file);
     expect(seconds).not.toBeNull();
     expect(Math.abs((seconds as number) - byFfprobe)).toBeLessThan(0.02);

@@ -28,7 +28,24 @@ afterEach(() => {
 
 function idleFfmpeg(): ChildProcess {
   // an FFmpeg that runs until killed and costs almost nothing: silent audio at its native rate into the null muxer
-  const child = spawn(FFMPEG, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'anullsrc=r=8000:cl=mono', '-f', 'null', '-'], { detached: true, stdio: 'ignore' });
+  const child = spawn(
+    FFMPEG,
+    [
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'anullsrc=r=8000:cl=mono',
+      '-f',
+      'null',
+      '-',
+    ],
+    { detached: true, stdio: 'ignore' },
+  );
   children.push(child);
   return child;
 }
@@ -42,7 +59,12 @@ describe('orphan reaping', () => {
     const bystander = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
     children.push(bystander);
     const orphanPid = orphan.pid as number;
-    await waitFor(() => fs.existsSync(`/proc/${orphanPid}/cmdline`) && fs.readFileSync(`/proc/${orphanPid}/cmdline`, 'utf8').includes('ffmpeg'), { what: 'ffmpeg to exec' });
+    await waitFor(
+      () =>
+        fs.existsSync(`/proc/${orphanPid}/cmdline`) &&
+        fs.readFileSync(`/proc/${orphanPid}/cmdline`, 'utf8').includes('ffmpeg'),
+      { what: 'ffmpeg to exec' },
+    );
     const crashed = new PidRegistry({ file, logger: silentLogger() });
     crashed.add(orphanPid, '0_abcd1234_1');
     crashed.add(bystander.pid as number, 'not ffmpeg');
@@ -61,7 +83,11 @@ describe('hardware encoder detection', () => {
   it('runs real one-second test encodes: libx264 passes, the fallback names the failed GPU encoder', async () => {
     const sanity = await detectHardwareEncoders({ ffmpegPath: FFMPEG, candidates: ['libx264'] });
     expect(sanity.working).toEqual(['libx264']);
-    const detection = await detectHardwareEncoders({ ffmpegPath: FFMPEG, candidates: ['h264_nvenc', 'h264_vaapi'], timeoutMs: 20_000 });
+    const detection = await detectHardwareEncoders({
+      ffmpegPath: FFMPEG,
+      candidates: ['h264_nvenc', 'h264_vaapi'],
+      timeoutMs: 20_000,
+    });
     for (const encoder of ['h264_nvenc', 'h264_vaapi'] as const) {
       if (detection.working.includes(encoder)) continue;
       expect(detection.failures[encoder]).toBeTruthy();

@@ -16,8 +16,14 @@ const FFMPEG = process.env.FFMPEG_PATH ?? '/usr/bin/ffmpeg';
 const FFPROBE = '/usr/bin/ffprobe';
 const ENTRY = '0_abcd1234';
 const defaultXml = fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
-const cbrXml = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-cbr-skip-h263.xml'), 'utf8');
-const passthroughXml = fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'), 'utf8');
+const cbrXml = fs.readFileSync(
+  path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-cbr-skip-h263.xml'),
+  'utf8',
+);
+const passthroughXml = fs.readFileSync(
+  path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'),
+  'utf8',
+);
 
 let workDir = '';
 let source = '';
@@ -26,21 +32,50 @@ const spawnedPids: number[] = [];
 
 function probe(): InputProbe {
   return {
-    videoCodec: 'H.264', audioCodec: 'AAC', width: 640, height: 360, frameRateFps: 15, videoBitrateBps: 500_000, audioBitrateBps: 64_000,
-    keyframeIntervalSeconds: { last: 1, min: 1, max: 1 }, audioSampleRateHz: 48_000, audioChannels: 1,
+    videoCodec: 'H.264',
+    audioCodec: 'AAC',
+    width: 640,
+    height: 360,
+    frameRateFps: 15,
+    videoBitrateBps: 500_000,
+    audioBitrateBps: 64_000,
+    keyframeIntervalSeconds: { last: 1, min: 1, max: 1 },
+    audioSampleRateHz: 48_000,
+    audioChannels: 1,
     declared: { width: 640, height: 360, framerate: 15, videodatarate: 500, audiodatarate: 64 },
-    lastVideoAtMs: null, lastAudioAtMs: null, timestampDriftMs: null, bytesIn: 0,
+    lastVideoAtMs: null,
+    lastAudioAtMs: null,
+    timestampDriftMs: null,
+    bytesIn: 0,
   };
 }
 
-function makeSession(xml: string, overrides: Partial<TranscodeSessionOptions> = {}, calls: Array<Record<string, string>> = []): TranscodeSession {
+function makeSession(
+  xml: string,
+  overrides: Partial<TranscodeSessionOptions> = {},
+  calls: Array<Record<string, string>> = [],
+): TranscodeSession {
   const hlsRootDir = path.join(workDir, 'hls');
   const session = new TranscodeSession({
-    entryId: ENTRY, partnerId: 102, streamName: `${ENTRY}_1`, hlsRootDir, pullUrl: source, probeAtStart: probe(),
+    entryId: ENTRY,
+    partnerId: 102,
+    streamName: `${ENTRY}_1`,
+    hlsRootDir,
+    pullUrl: source,
+    probeAtStart: probe(),
     entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null },
-    ffmpegPath: FFMPEG, encoder: 'libx264', preset: 'ultrafast', threads: 1,
-    kaltura: { serveConversionProfile: async (args) => { calls.push(args.extraParams); return xml; } },
-    logger: silentLogger(), readRealtime: true,
+    ffmpegPath: FFMPEG,
+    encoder: 'libx264',
+    preset: 'ultrafast',
+    threads: 1,
+    kaltura: {
+      serveConversionProfile: async (args) => {
+        calls.push(args.extraParams);
+        return xml;
+      },
+    },
+    logger: silentLogger(),
+    readRealtime: true,
     pidRegistry: new PidRegistry({ file: path.join(workDir, 'run', 'ffmpeg-pids.json'), logger: silentLogger() }),
     ...overrides,
   });
@@ -61,24 +96,70 @@ function alive(pid: number): boolean {
 }
 
 function ffprobeVideo(file: string): { codec_name: string; width: number; height: number } {
-  const out = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file], { encoding: 'utf8' });
-  return (JSON.parse(out) as { streams: Array<{ codec_name: string; width: number; height: number }> }).streams[0] as { codec_name: string; width: number; height: number };
+  const out = execFileSync(
+    FFPROBE,
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(out) as { streams: Array<{ codec_name: string; width: number; height: number }> }).streams[0] as {
+    codec_name: string;
+    width: number;
+    height: number;
+  };
 }
 
 function audioCodec(file: string): string | undefined {
-  const out = execFileSync(FFPROBE, ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'json', file], { encoding: 'utf8' });
+  const out = execFileSync(
+    FFPROBE,
+    ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name', '-of', 'json', file],
+    { encoding: 'utf8' },
+  );
   return (JSON.parse(out) as { streams: Array<{ codec_name: string }> }).streams[0]?.codec_name;
 }
 
 const variantDir = (name: string): string => path.join(workDir, 'hls', ENTRY, name);
-const playlist = (name: string) => parseMediaPlaylist(fs.readFileSync(path.join(variantDir(name), 'index.m3u8'), 'utf8'));
+const playlist = (name: string) =>
+  parseMediaPlaylist(fs.readFileSync(path.join(variantDir(name), 'index.m3u8'), 'utf8'));
 
 beforeAll(() => {
   workDir = tempDir('klive-transcode-');
   source = path.join(workDir, 'source.flv');
   // 640x360@15, key frame every second, CRF (so a remux is recognisable by x264's "rc=crf" SEI), mono AAC
-  execFileSync(FFMPEG, ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=640x360:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', '9', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', '-g', '15', '-keyint_min', '15', '-sc_threshold', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '64k', '-shortest', source]);
+  execFileSync(FFMPEG, [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc=size=640x360:rate=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    '9',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-crf',
+    '30',
+    '-g',
+    '15',
+    '-keyint_min',
+    '15',
+    '-sc_threshold',
+    '0',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '64k',
+    '-shortest',
+    source,
+  ]);
 });
 
 afterEach(async () => {
@@ -107,19 +188,38 @@ describe('TranscodeSession with real FFmpeg', () => {
     session.on('playable', () => (playable = true));
     session.on('ended', (e) => (ended = e.reason));
     expect(await session.start()).toBe(true);
-    expect(calls).toEqual([{ audiodatarate: '64.0', videodatarate: '500.0', width: '640.0', height: '360.0', framerate: '15.0', videocodecidstring: 'H264', audiocodecidstring: 'AAC' }]);
+    expect(calls).toEqual([
+      {
+        audiodatarate: '64.0',
+        videodatarate: '500.0',
+        width: '640.0',
+        height: '360.0',
+        framerate: '15.0',
+        videocodecidstring: 'H264',
+        audiocodecidstring: 'AAC',
+      },
+    ]);
 
     await waitFor(() => playable, { timeoutMs: 30_000, what: 'playable' });
     const master = fs.readFileSync(path.join(workDir, 'hls', ENTRY, 'master.m3u8'), 'utf8');
     const infs = master.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF:'));
     expect(infs).toHaveLength(4);
-    expect(master).toMatch(/RESOLUTION=640x360,FRAME-RATE=15\.000,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"\n0_abcd1234_32\/index\.m3u8/);
-    expect(master).toMatch(/RESOLUTION=480x270,FRAME-RATE=15\.000,CODECS="avc1\.42c0[0-9a-f]{2},mp4a\.40\.2"\n0_abcd1234_33\/index\.m3u8/);
+    expect(master).toMatch(
+      /RESOLUTION=640x360,FRAME-RATE=15\.000,CODECS="avc1\.[0-9a-f]{6},mp4a\.40\.2"\n0_abcd1234_32\/index\.m3u8/,
+    );
+    expect(master).toMatch(
+      /RESOLUTION=480x270,FRAME-RATE=15\.000,CODECS="avc1\.42c0[0-9a-f]{2},mp4a\.40\.2"\n0_abcd1234_33\/index\.m3u8/,
+    );
     for (const inf of infs) expect(inf).toMatch(/BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+/);
 
     await waitFor(() => ended, { timeoutMs: 60_000, what: 'the input to end' });
     expect(ended).toBe('input-ended');
-    const expected: Record<string, [number, number]> = { '0_abcd1234_32': [640, 360], '0_abcd1234_33': [480, 270], '0_abcd1234_34': [640, 360], '0_abcd1234_35': [640, 360] };
+    const expected: Record<string, [number, number]> = {
+      '0_abcd1234_32': [640, 360],
+      '0_abcd1234_33': [480, 270],
+      '0_abcd1234_34': [640, 360],
+      '0_abcd1234_35': [640, 360],
+    };
     const lists = Object.keys(expected).map((name) => playlist(name));
     for (const [name, [w, h]] of Object.entries(expected)) {
       const first = path.join(variantDir(name), playlist(name).segments[0]?.uri ?? 'missing');
@@ -133,7 +233,11 @@ describe('TranscodeSession with real FFmpeg', () => {
     expect(counts[0]).toBeGreaterThanOrEqual(4);
     const reference = lists[0]?.segments ?? [];
     for (const list of lists) {
-      list.segments.slice(0, -1).forEach((s, i) => expect(Math.abs(s.durationSeconds - (reference[i]?.durationSeconds ?? 0))).toBeLessThan(0.1));
+      list.segments
+        .slice(0, -1)
+        .forEach((s, i) =>
+          expect(Math.abs(s.durationSeconds - (reference[i]?.durationSeconds ?? 0))).toBeLessThan(0.1),
+        );
     }
   });
 
@@ -155,12 +259,32 @@ describe('TranscodeSession with real FFmpeg', () => {
     expect(lists[0]?.segments.slice(0, -1).every((s) => Math.abs(s.durationSeconds - 2) < 0.1)).toBe(true);
     expect(playlist('audio').ended).toBe(true);
     // every other frame: about half as many frames in the skip rung's first segment
-    const count = (name: string): number => Number(execFileSync(FFPROBE, ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', path.join(variantDir(name), 'seg_00001.ts')], { encoding: 'utf8' }).trim().split('\n')[0]);
+    const count = (name: string): number =>
+      Number(
+        execFileSync(
+          FFPROBE,
+          [
+            '-v',
+            'error',
+            '-count_frames',
+            '-select_streams',
+            'v:0',
+            '-show_entries',
+            'stream=nb_read_frames',
+            '-of',
+            'csv=p=0',
+            path.join(variantDir(name), 'seg_00001.ts'),
+          ],
+          { encoding: 'utf8' },
+        )
+          .trim()
+          .split('\n')[0],
+      );
     expect(count('0_abcd1234_41')).toBe(30);
     expect(count('0_abcd1234_40')).toBe(15);
   });
 
-  it('passthrough ladder is a remux: the source encoder\'s own SEI survives and no discontinuity on a first run', async () => {
+  it("passthrough ladder is a remux: the source encoder's own SEI survives and no discontinuity on a first run", async () => {
     const session = makeSession(passthroughXml, { streamName: `${ENTRY}_2`, readRealtime: false });
     let ended = false;
     session.on('ended', () => (ended = true));
@@ -171,7 +295,11 @@ describe('TranscodeSession with real FFmpeg', () => {
     expect(list.discontinuities).toBe(0);
     const first = fs.readFileSync(path.join(variantDir('0_abcd1234_36'), list.segments[0]?.uri ?? 'missing'));
     expect(first.includes(Buffer.from('rc=crf'))).toBe(true);
-    expect(ffprobeVideo(path.join(variantDir('0_abcd1234_36'), list.segments[0]?.uri ?? ''))).toEqual({ codec_name: 'h264', width: 640, height: 360 });
+    expect(ffprobeVideo(path.join(variantDir('0_abcd1234_36'), list.segments[0]?.uri ?? ''))).toEqual({
+      codec_name: 'h264',
+      width: 640,
+      height: 360,
+    });
   });
 
   it('SIGKILL mid-stream: restarted, the playlist continues with #EXT-X-DISCONTINUITY; stop writes ENDLIST and leaves no FFmpeg', async () => {
@@ -189,7 +317,12 @@ describe('TranscodeSession with real FFmpeg', () => {
     expect(JSON.parse(fs.readFileSync(pidsFile, 'utf8'))).toEqual([expect.objectContaining({ pid: firstPid })]);
     process.kill(firstPid, 'SIGKILL');
     await waitFor(() => pids.length >= 2, { timeoutMs: 20_000, what: 'a restarted FFmpeg' });
-    await waitFor(() => playlist('0_abcd1234_36').discontinuities >= 1 && playlist('0_abcd1234_36').segments.some((s) => s.discontinuity), { timeoutMs: 20_000, what: 'a discontinuity after the restart' });
+    await waitFor(
+      () =>
+        playlist('0_abcd1234_36').discontinuities >= 1 &&
+        playlist('0_abcd1234_36').segments.some((s) => s.discontinuity),
+      { timeoutMs: 20_000, what: 'a discontinuity after the restart' },
+    );
     const beforeStop = playlist('0_abcd1234_36');
     expect(beforeStop.ended).toBe(false);
     let closedByStation = -1;

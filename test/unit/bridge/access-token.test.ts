@@ -2,12 +2,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { createIndexTransform, isLoopbackAddress, isLoopbackHost, loadOrCreateAccessToken, tokensEqual } from '../../../main/station/access-token.js';
+import {
+  createIndexTransform,
+  isLoopbackAddress,
+  isLoopbackHost,
+  loadOrCreateAccessToken,
+  tokensEqual,
+} from '../../../main/station/access-token.js';
 import { opsAccess } from '../../../main/http/ops-access.js';
 import { tempDir } from '../../helpers/net.js';
 
 const HTML = '<!doctype html><html><head><title>kLive</title></head><body></body></html>';
-const req = (remoteAddress: string | undefined, host = '127.0.0.1:8080'): IncomingMessage => ({ socket: { remoteAddress }, headers: { host } }) as unknown as IncomingMessage;
+const req = (remoteAddress: string | undefined, host = '127.0.0.1:8080'): IncomingMessage =>
+  ({ socket: { remoteAddress }, headers: { host } }) as unknown as IncomingMessage;
 
 describe('access token', () => {
   it('creates 32 hex chars in DATA/access-token with mode 0600, and reuses it', () => {
@@ -36,7 +43,8 @@ describe('access token', () => {
 
   it('knows loopback addresses', () => {
     for (const a of ['127.0.0.1', '127.5.0.9', '::1', '::ffff:127.0.0.1']) expect(isLoopbackAddress(a)).toBe(true);
-    for (const a of ['192.168.1.20', '10.0.0.1', '::ffff:192.168.1.2', 'fe80::1', '', undefined, '1127.0.0.1']) expect(isLoopbackAddress(a)).toBe(false);
+    for (const a of ['192.168.1.20', '10.0.0.1', '::ffff:192.168.1.2', 'fe80::1', '', undefined, '1127.0.0.1'])
+      expect(isLoopbackAddress(a)).toBe(false);
   });
 
   it('injects the token into index.html only for loopback requests', () => {
@@ -60,8 +68,10 @@ describe('access token', () => {
   });
 
   it('knows loopback Host headers', () => {
-    for (const h of ['localhost', 'localhost:8080', '127.0.0.1:1', '[::1]:8080', 'app.localhost:3000']) expect(isLoopbackHost(h)).toBe(true);
-    for (const h of ['evil.example', '192.168.1.2:8080', '127.0.0.1.evil.example', undefined, '']) expect(isLoopbackHost(h)).toBe(false);
+    for (const h of ['localhost', 'localhost:8080', '127.0.0.1:1', '[::1]:8080', 'app.localhost:3000'])
+      expect(isLoopbackHost(h)).toBe(true);
+    for (const h of ['evil.example', '192.168.1.2:8080', '127.0.0.1.evil.example', undefined, ''])
+      expect(isLoopbackHost(h)).toBe(false);
   });
 
   it('ops endpoints: local requests pass, others need the bearer token', () => {
@@ -71,7 +81,10 @@ describe('access token', () => {
     expect(access(req('127.0.0.1'), url)).toBe(true);
     expect(access(req('127.0.0.1', 'evil.example:8080'), url)).toBe(false);
     expect(access(req('192.168.1.9'), url)).toBe(false);
-    const withBearer = { socket: { remoteAddress: '192.168.1.9' }, headers: { host: '192.168.1.2:8080', authorization: `Bearer ${token}` } } as unknown as IncomingMessage;
+    const withBearer = {
+      socket: { remoteAddress: '192.168.1.9' },
+      headers: { host: '192.168.1.2:8080', authorization: `Bearer ${token}` },
+    } as unknown as IncomingMessage;
     expect(access(withBearer, url)).toBe(true);
     expect(access(req('192.168.1.9'), new URL(`http://x/metrics?token=${token}`))).toBe(true);
   });

@@ -48,8 +48,15 @@ describe('createBridgeHost', () => {
   it('returns handler results, including field errors as data, and never echoes the secret', async () => {
     const host = createBridgeHost(stubHandlers(settingsHandlers()));
     const bad = await host.handle('settings.update', { kaltura: { mode: 'saas' } }, trusted);
-    expect(bad).toEqual({ ok: false, errors: [{ path: 'kaltura.serviceUrl', message: expect.stringContaining('service URL') }] });
-    const good = await host.handle('settings.update', { kaltura: { mode: 'saas', serviceUrl: 'https://www.kaltura.com' }, adminSecret: 's3cr3t-admin' }, trusted);
+    expect(bad).toEqual({
+      ok: false,
+      errors: [{ path: 'kaltura.serviceUrl', message: expect.stringContaining('service URL') }],
+    });
+    const good = await host.handle(
+      'settings.update',
+      { kaltura: { mode: 'saas', serviceUrl: 'https://www.kaltura.com' }, adminSecret: 's3cr3t-admin' },
+      trusted,
+    );
     expect(good).toMatchObject({ ok: true, settings: { adminSecretStored: true, kaltura: { mode: 'saas' } } });
     expect(JSON.stringify(good)).not.toContain('s3cr3t-admin');
   });
@@ -57,7 +64,14 @@ describe('createBridgeHost', () => {
   it('wraps handler failures as "failed" with secrets redacted', async () => {
     const redactor = new Redactor();
     redactor.addSecret('supersecretvalue');
-    const host = createBridgeHost(stubHandlers({ 'kaltura.renewKs': async () => { throw new Error('bad secret supersecretvalue at https://x/api_v3?ks=djJ8abcdefghijklmnop'); } }), { redactor });
+    const host = createBridgeHost(
+      stubHandlers({
+        'kaltura.renewKs': async () => {
+          throw new Error('bad secret supersecretvalue at https://x/api_v3?ks=djJ8abcdefghijklmnop');
+        },
+      }),
+      { redactor },
+    );
     const e = await callError(host.handle('kaltura.renewKs', {}, trusted));
     expect(e.code).toBe('failed');
     expect(e.message).not.toContain('supersecretvalue');
@@ -65,7 +79,10 @@ describe('createBridgeHost', () => {
   });
 
   it('rejects a handler response outside the contract when validating', async () => {
-    const host = createBridgeHost(stubHandlers({ 'kaltura.testConnection': async () => ({ ok: true, message: 'fine' }) as never }), { validateOutgoing: true });
+    const host = createBridgeHost(
+      stubHandlers({ 'kaltura.testConnection': async () => ({ ok: true, message: 'fine' }) as never }),
+      { validateOutgoing: true },
+    );
     const e = await callError(host.handle('kaltura.testConnection', {}, trusted));
     expect(e.code).toBe('failed');
     expect(e.message).toMatch(/latencyMs/);
@@ -73,7 +90,14 @@ describe('createBridgeHost', () => {
 
   it('applies defaults from the schema (events.list limit)', async () => {
     let seen: unknown;
-    const host = createBridgeHost(stubHandlers({ 'events.list': async (p) => { seen = p; return []; } }));
+    const host = createBridgeHost(
+      stubHandlers({
+        'events.list': async (p) => {
+          seen = p;
+          return [];
+        },
+      }),
+    );
     await host.handle('events.list', { severity: 'warning' }, untrusted);
     expect(seen).toEqual({ severity: 'warning', limit: 100 });
   });
@@ -84,7 +108,29 @@ describe('createBridgeHost', () => {
     host.subscribe((name) => got.push(name));
     const r = makeRegistry();
     const off = forwardRegistryEvents((l) => r.registry.subscribe(l), host);
-    r.registry.streamAccepted({ streamId: 's1', entryId: '0_abcdefgh', partnerId: 1, streamName: '0_abcdefgh_1', suffix: 1, mediaServerIndex: 0, sourceAddress: '127.0.0.1', entry: { id: '0_abcdefgh', partnerId: 1, name: 'n', conversionProfileId: null, dvrStatus: 0, dvrWindow: null, recordStatus: 0, recordedEntryId: null, segmentDuration: null, explicitLive: null }, connectedAtMs: r.clock.nowMs(), resumed: false });
+    r.registry.streamAccepted({
+      streamId: 's1',
+      entryId: '0_abcdefgh',
+      partnerId: 1,
+      streamName: '0_abcdefgh_1',
+      suffix: 1,
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      entry: {
+        id: '0_abcdefgh',
+        partnerId: 1,
+        name: 'n',
+        conversionProfileId: null,
+        dvrStatus: 0,
+        dvrWindow: null,
+        recordStatus: 0,
+        recordedEntryId: null,
+        segmentDuration: null,
+        explicitLive: null,
+      },
+      connectedAtMs: r.clock.nowMs(),
+      resumed: false,
+    });
     r.clock.advance(300);
     expect(got).toEqual(expect.arrayContaining(['state.event', 'state.entry']));
     host.emit('state.entryRemoved', { entryId: 5 } as unknown as { entryId: string });
@@ -131,4 +177,3 @@ describe('createBridgeHost', () => {
     expect(registryListeners).toBe(0);
   });
 });
-

@@ -5,7 +5,9 @@ import { DEFAULT_SETTINGS, type PublicSettings } from '../../../shared/settings.
 export function stubHandlers(over: Partial<BridgeHandlers>): BridgeHandlers {
   return new Proxy(over, {
     get(target, name: string) {
-      return (target as Record<string, unknown>)[name] ?? (async () => Promise.reject(new Error(`no stub for ${name}`)));
+      return (
+        (target as Record<string, unknown>)[name] ?? (async () => Promise.reject(new Error(`no stub for ${name}`)))
+      );
     },
   }) as BridgeHandlers;
 }
@@ -21,7 +23,12 @@ export function settingsHandlers(): Partial<BridgeHandlers> & { secret: () => st
     'settings.update': async (u) => {
       const next = { kaltura: { ...settings.kaltura, ...u.kaltura }, media: { ...settings.media, ...u.media } };
       if (next.kaltura.mode !== 'sandbox' && next.kaltura.serviceUrl === '') {
-        return { ok: false as const, errors: [{ path: 'kaltura.serviceUrl', message: 'give the Kaltura service URL, e.g. https://www.kaltura.com' }] };
+        return {
+          ok: false as const,
+          errors: [
+            { path: 'kaltura.serviceUrl', message: 'give the Kaltura service URL, e.g. https://www.kaltura.com' },
+          ],
+        };
       }
       settings = next;
       if (u.adminSecret !== undefined) secret = u.adminSecret === '' ? null : u.adminSecret;

@@ -21,12 +21,22 @@ describe('klive://app protocol', () => {
   it('registers klive as a standard, secure scheme', () => {
     const registerSchemesAsPrivileged = vi.fn();
     registerAppScheme({ registerSchemesAsPrivileged } as unknown as Protocol);
-    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'klive', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } }]);
+    expect(registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'klive', privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+    ]);
   });
 
   it('maps files under the renderer root, with the CSP and a MIME type', () => {
     const js = resolveAppRequest(root, 'klive://app/assets/app.js');
-    expect(js).toEqual({ status: 200, file: path.join(root, 'assets', 'app.js'), headers: { 'Content-Security-Policy': RENDERER_CSP, 'X-Content-Type-Options': 'nosniff', 'Content-Type': 'text/javascript; charset=utf-8' } });
+    expect(js).toEqual({
+      status: 200,
+      file: path.join(root, 'assets', 'app.js'),
+      headers: {
+        'Content-Security-Policy': RENDERER_CSP,
+        'X-Content-Type-Options': 'nosniff',
+        'Content-Type': 'text/javascript; charset=utf-8',
+      },
+    });
     expect(resolveAppRequest(root, 'klive://app/').file).toBe(path.join(root, 'index.html'));
     expect(resolveAppRequest(root, 'klive://app/settings/kaltura').file).toBe(path.join(root, 'index.html'));
   });

@@ -25,7 +25,11 @@ function contractHost() {
       const def = (requests as Record<string, (typeof requests)[keyof typeof requests]>)[name];
       if (!def) throw new BridgeCallError('unknown_request', `no request "${name}"`);
       const parsed = def.request.safeParse(payload);
-      if (!parsed.success) throw new BridgeCallError('invalid_payload', `"${name}" payload is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+      if (!parsed.success)
+        throw new BridgeCallError(
+          'invalid_payload',
+          `"${name}" payload is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
+        );
       handled.push({ name, payload: parsed.data, trusted: caller.trusted });
       return { handled: name };
     },
@@ -34,7 +38,12 @@ function contractHost() {
       return () => (listener = null);
     },
   };
-  return { host, handled, emit: (name: string, payload: unknown) => (listener as ((n: string, p: unknown) => void) | null)?.(name, payload), hasListener: () => listener !== null };
+  return {
+    host,
+    handled,
+    emit: (name: string, payload: unknown) => (listener as ((n: string, p: unknown) => void) | null)?.(name, payload),
+    hasListener: () => listener !== null,
+  };
 }
 
 function setup() {
@@ -46,8 +55,17 @@ function setup() {
   const win = new FakeBrowserWindow({});
   const { host, handled, emit, hasListener } = contractHost();
   const sink = memorySink();
-  const dispose = registerBridgeIpc({ ipcMain, host, getWindow: () => win as unknown as BrowserWindow, logger: createLogger({ sinks: [sink], level: 'debug' }) });
-  const call = (name: string, payload: unknown, event?: Partial<{ sender: unknown; senderFrame: FakeFrame | null }>) => {
+  const dispose = registerBridgeIpc({
+    ipcMain,
+    host,
+    getWindow: () => win as unknown as BrowserWindow,
+    logger: createLogger({ sinks: [sink], level: 'debug' }),
+  });
+  const call = (
+    name: string,
+    payload: unknown,
+    event?: Partial<{ sender: unknown; senderFrame: FakeFrame | null }>,
+  ) => {
     const handler = handlers.get(requestChannel(name));
     if (!handler) throw new Error(`no handler for ${name}`);
     return handler({ sender: win.webContents, senderFrame: win.webContents.mainFrame, ...event }, payload);
@@ -74,7 +92,10 @@ describe('bridge IPC', () => {
 
   it('refuses a bad payload with invalid_payload and logs it, without logging the payload', async () => {
     const { call, handled, sink } = setup();
-    const reply = (await call('station.getInfo', { unexpected: 'adminSecret-value-1234' })) as { ok: boolean; error: { code: string } };
+    const reply = (await call('station.getInfo', { unexpected: 'adminSecret-value-1234' })) as {
+      ok: boolean;
+      error: { code: string };
+    };
     expect(reply.ok).toBe(false);
     expect(reply.error.code).toBe('invalid_payload');
     expect(handled).toHaveLength(0);
@@ -119,12 +140,18 @@ describe('bridge IPC', () => {
       subscribe: () => () => undefined,
     };
     registerBridgeIpc({
-      ipcMain: { handle: (c: string, h: Handler) => handlers.set(c, h), removeHandler: () => undefined } as unknown as IpcMain,
+      ipcMain: {
+        handle: (c: string, h: Handler) => handlers.set(c, h),
+        removeHandler: () => undefined,
+      } as unknown as IpcMain,
       host,
       getWindow: () => win as unknown as BrowserWindow,
       logger: createLogger({ sinks: [] }),
     });
-    const reply = (await handlers.get(requestChannel(firstRequest))!({ sender: win.webContents, senderFrame: win.webContents.mainFrame }, {})) as { ok: false; error: { code: string; message: string } };
+    const reply = (await handlers.get(requestChannel(firstRequest))!(
+      { sender: win.webContents, senderFrame: win.webContents.mainFrame },
+      {},
+    )) as { ok: false; error: { code: string; message: string } };
     expect(reply.error.code).toBe('failed');
     expect(reply.error.message).not.toContain('djJ8MTIz');
     expect(reply.error.message).toContain('<redacted>');
@@ -133,7 +160,9 @@ describe('bridge IPC', () => {
   it('forwards contract events to the window on their channels, and drops unknown ones', () => {
     const { emit, win } = setup();
     for (const name of Object.keys(events)) emit(name, { n: name });
-    expect(win.webContents.send.mock.calls).toEqual(Object.keys(events).map((name) => [eventChannel(name), { n: name }]));
+    expect(win.webContents.send.mock.calls).toEqual(
+      Object.keys(events).map((name) => [eventChannel(name), { n: name }]),
+    );
     emit('not.in.contract', {});
     expect(win.webContents.send).toHaveBeenCalledTimes(Object.keys(events).length);
     win.destroyed = true;
@@ -152,7 +181,10 @@ describe('bridge IPC with a disposed frame', () => {
       processId: 7,
       routingId: 1,
     };
-    await expect(call(firstRequest, {}, { senderFrame: disposed as FakeFrame })).resolves.toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    await expect(call(firstRequest, {}, { senderFrame: disposed as FakeFrame })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(handled).toHaveLength(0);
   });
 });

@@ -44,7 +44,10 @@ describe('runShutdown', () => {
   it('keeps going after a failed step and reports it', async () => {
     const { station, calls } = stubStation({ fail: 'unregisterAll' });
     const sink = memorySink();
-    await expect(runShutdown(station, createLogger({ sinks: [sink] }))).resolves.toEqual({ timedOut: false, failed: ['unregisterAll'] });
+    await expect(runShutdown(station, createLogger({ sinks: [sink] }))).resolves.toEqual({
+      timedOut: false,
+      failed: ['unregisterAll'],
+    });
     expect(calls).toEqual(['unregisterAll', 'stopTranscoders', 'flushRecordings', 'close']);
     expect(sink.lines.some((l) => l.includes('unregisterAll failed') && l.includes('unregisterAll broke'))).toBe(true);
   });
@@ -71,7 +74,13 @@ describe('QuitController', () => {
     const { station, calls } = stubStation({ live, ...opts });
     const confirm = vi.fn(typeof answer === 'function' ? answer : async () => answer);
     const exit = vi.fn();
-    const c = new QuitController({ station, confirmQuitWhileLive: confirm, exit, logger: createLogger({ sinks: [] }), timeoutMs: 10_000 });
+    const c = new QuitController({
+      station,
+      confirmQuitWhileLive: confirm,
+      exit,
+      logger: createLogger({ sinks: [] }),
+      timeoutMs: 10_000,
+    });
     return { c, calls, confirm, exit, station };
   }
 
@@ -153,7 +162,13 @@ describe('quit hooks', () => {
     const requestQuit = vi.fn(async () => 'exited' as const);
     const controller = { requestQuit, isQuitting: () => quitting };
     const signals = new Map<string, () => void>();
-    installAppQuitHooks({ app: app as never, powerMonitor: powerMonitor as never, controller, platform, onSignal: (s, h) => signals.set(s, h) });
+    installAppQuitHooks({
+      app: app as never,
+      powerMonitor: powerMonitor as never,
+      controller,
+      platform,
+      onSignal: (s, h) => signals.set(s, h),
+    });
     installWindowQuitHooks(win as never, { controller, platform });
     return { app, powerMonitor, win, requestQuit, signals, setQuitting: (v: boolean) => (quitting = v) };
   }
@@ -195,7 +210,12 @@ describe('quit hooks', () => {
     h.win.emit('session-end', {});
     h.signals.get('SIGTERM')?.();
     h.signals.get('SIGINT')?.();
-    expect(h.requestQuit.mock.calls.map((c) => (c as unknown[])[0])).toEqual(['shutdown', 'shutdown', 'signal', 'signal']);
+    expect(h.requestQuit.mock.calls.map((c) => (c as unknown[])[0])).toEqual([
+      'shutdown',
+      'shutdown',
+      'signal',
+      'signal',
+    ]);
   });
 
   it('lets the window close once quitting has begun', () => {

@@ -46,7 +46,11 @@ vi.mock('electron', async () => {
     app,
     BrowserWindow: MainWindow,
     dialog: { showErrorBox: vi.fn(), showMessageBox: vi.fn(async () => ({ response: 0 })) },
-    ipcMain: { handle: (c: string, fn: unknown) => handlers.set(c, fn), removeHandler: (c: string) => handlers.delete(c), handlers },
+    ipcMain: {
+      handle: (c: string, fn: unknown) => handlers.set(c, fn),
+      removeHandler: (c: string) => handlers.delete(c),
+      handlers,
+    },
     Menu: { buildFromTemplate: vi.fn(() => ({})) },
     nativeImage: { createFromDataURL: vi.fn(() => ({ addRepresentation: vi.fn() })) },
     powerMonitor: new Emitter(),
@@ -54,7 +58,11 @@ vi.mock('electron', async () => {
       registerSchemesAsPrivileged: vi.fn(() => h.order.push('registerScheme')),
       handle: vi.fn(() => h.order.push('protocol.handle')),
     },
-    safeStorage: { isEncryptionAvailable: () => true, encryptString: (s: string) => Buffer.from(s), decryptString: (b: Buffer) => b.toString() },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (s: string) => Buffer.from(s),
+      decryptString: (b: Buffer) => b.toString(),
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: vi.fn() },
@@ -80,7 +88,16 @@ vi.mock('../../../main/station/station.js', () => {
     async start() {
       this.calls.push('start');
       if (h.state.startError) throw h.state.startError;
-      return { name: 'kLive Station', version: '0.1.0', startedAtMs: 0, hostname: 'h', rtmpUrl: 'rtmp://127.0.0.1:1935/kLive', httpUrl: 'http://127.0.0.1:18080/', viewerUrl: 'http://127.0.0.1:18080/', ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1', message: null } };
+      return {
+        name: 'kLive Station',
+        version: '0.1.0',
+        startedAtMs: 0,
+        hostname: 'h',
+        rtmpUrl: 'rtmp://127.0.0.1:1935/kLive',
+        httpUrl: 'http://127.0.0.1:18080/',
+        viewerUrl: 'http://127.0.0.1:18080/',
+        ffmpeg: { status: 'ok', path: '/usr/bin/ffmpeg', source: 'path', version: '5.1', message: null },
+      };
     }
     liveStreamCount() {
       return this.live;
@@ -110,10 +127,18 @@ vi.mock('../../../main/station/station.js', () => {
 
 // the app root is a temp dir, so the test does not depend on a built dist/
 vi.mock('../../../main/station/app-paths.js', () => ({
-  findAppPaths: () => ({ root: h.state.appRoot as string, rendererDir: `${h.state.appRoot as string}/dist/renderer`, version: '0.1.0' }),
+  findAppPaths: () => ({
+    root: h.state.appRoot as string,
+    rendererDir: `${h.state.appRoot as string}/dist/renderer`,
+    version: '0.1.0',
+  }),
 }));
 
-type FakeStation = { calls: string[]; live: number; deps: { options: { dataDir: string }; secrets: { describe(): string }; env: NodeJS.ProcessEnv } };
+type FakeStation = {
+  calls: string[];
+  live: number;
+  deps: { options: { dataDir: string }; secrets: { describe(): string }; env: NodeJS.ProcessEnv };
+};
 type Electron = typeof ElectronModule & { ipcMain: { handlers: Map<string, unknown> } };
 
 let signalHandlers: Array<[string, () => void]> = [];
@@ -221,7 +246,9 @@ describe('Electron entry', () => {
     const electron = await boot();
     await waitFor(() => vi.mocked(electron.app.exit).mock.calls.length > 0, { what: 'app.exit' });
     expect(electron.app.exit).toHaveBeenCalledWith(2);
-    expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toContain('port 8080 on 127.0.0.1 is already in use');
+    expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toContain(
+      'port 8080 on 127.0.0.1 is already in use',
+    );
     expect(h.windows).toHaveLength(0);
   });
 
@@ -230,7 +257,9 @@ describe('Electron entry', () => {
     const electron = await boot();
     await waitFor(() => vi.mocked(electron.app.exit).mock.calls.length > 0, { what: 'app.exit' });
     expect(electron.app.exit).toHaveBeenCalledWith(1);
-    expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toMatch(/preload\.cjs is missing: run `npm run build:preload`/);
+    expect(vi.mocked(electron.dialog.showErrorBox).mock.calls[0]?.[1]).toMatch(
+      /preload\.cjs is missing: run `npm run build:preload`/,
+    );
     expect(h.windows).toHaveLength(0);
     expect((h.state.station as FakeStation).calls).toEqual(['start', 'close']);
   });

@@ -13,14 +13,18 @@ describe('packaged resources', () => {
     expect(ffmpegBinaryName('darwin')).toBe('ffmpeg');
     const seen: string[] = [];
     const exists = (p: string) => (seen.push(p), true);
-    expect(packagedFfmpegPath('/opt/kLive Station/resources', 'linux', exists)).toBe(path.join('/opt/kLive Station/resources', 'ffmpeg', 'ffmpeg'));
+    expect(packagedFfmpegPath('/opt/kLive Station/resources', 'linux', exists)).toBe(
+      path.join('/opt/kLive Station/resources', 'ffmpeg', 'ffmpeg'),
+    );
     expect(packagedFfmpegPath('/opt/r', 'linux', () => false)).toBeNull();
     expect(packagedFfmpegPath(undefined, 'linux', exists)).toBeNull();
   });
 
   it('points FFMPEG_PATH at the bundled binary unless the user set one', () => {
     expect(stationEnv({ PATH: '/bin' }, '/r/ffmpeg/ffmpeg')).toEqual({ PATH: '/bin', FFMPEG_PATH: '/r/ffmpeg/ffmpeg' });
-    expect(stationEnv({ FFMPEG_PATH: '/usr/local/bin/ffmpeg' }, '/r/ffmpeg/ffmpeg')).toEqual({ FFMPEG_PATH: '/usr/local/bin/ffmpeg' });
+    expect(stationEnv({ FFMPEG_PATH: '/usr/local/bin/ffmpeg' }, '/r/ffmpeg/ffmpeg')).toEqual({
+      FFMPEG_PATH: '/usr/local/bin/ffmpeg',
+    });
     expect(stationEnv({ PATH: '/bin' }, null)).toEqual({ PATH: '/bin' });
   });
 });
@@ -31,6 +35,17 @@ describe('StationForShell check', () => {
       'the station lacks liveStreamCount, onLiveCountChange, unregisterAll, stopTranscoders, flushRecordings, close, bridgeHost: the Electron shell needs every method of StationForShell (main/electron/station-shell.ts)',
     );
     const fn = () => undefined;
-    expect(() => assertStationForShell({ start: fn, liveStreamCount: fn, onLiveCountChange: fn, unregisterAll: fn, stopTranscoders: fn, flushRecordings: fn, close: fn, bridgeHost: fn })).not.toThrow();
+    expect(() =>
+      assertStationForShell({
+        start: fn,
+        liveStreamCount: fn,
+        onLiveCountChange: fn,
+        unregisterAll: fn,
+        stopTranscoders: fn,
+        flushRecordings: fn,
+        close: fn,
+        bridgeHost: fn,
+      }),
+    ).not.toThrow();
   });
 });

@@ -39,7 +39,8 @@ describe('preload surface', () => {
     expect(Object.keys(bridge).sort()).toEqual(['on', 'request']);
     expect(Object.keys(bridge.request).sort()).toEqual(Object.keys(requests).sort());
     expect(Object.keys(bridge.on).sort()).toEqual(Object.keys(events).sort());
-    for (const fn of [...Object.values(bridge.request), ...Object.values(bridge.on)]) expect(typeof fn).toBe('function');
+    for (const fn of [...Object.values(bridge.request), ...Object.values(bridge.on)])
+      expect(typeof fn).toBe('function');
     expect(Object.isFrozen(bridge) && Object.isFrozen(bridge.request) && Object.isFrozen(bridge.on)).toBe(true);
   });
 
@@ -65,15 +66,21 @@ describe('preload surface', () => {
     const calls: Array<[string, unknown]> = [];
     electron.invoke = async (channel, payload) => {
       calls.push([channel, payload]);
-      return channel.endsWith('refused') ? { ok: false, error: { code: 'forbidden', message: 'no' } } : { ok: true, payload: { echoed: payload } };
+      return channel.endsWith('refused')
+        ? { ok: false, error: { code: 'forbidden', message: 'no' } }
+        : { ok: true, payload: { echoed: payload } };
     };
     for (const name of Object.keys(requests) as Array<keyof typeof requests>) {
-      await expect((bridge.request[name] as (p: unknown) => Promise<unknown>)({ x: 1 })).resolves.toEqual({ echoed: { x: 1 } });
+      await expect((bridge.request[name] as (p: unknown) => Promise<unknown>)({ x: 1 })).resolves.toEqual({
+        echoed: { x: 1 },
+      });
     }
     expect(calls.map(([c]) => c)).toEqual(Object.keys(requests).map(requestChannel));
     electron.invoke = async () => ({ ok: false, error: { code: 'invalid_payload', message: 'name: expected string' } });
     const first = Object.keys(requests)[0] as keyof typeof requests;
-    await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toThrow('[invalid_payload] name: expected string');
+    await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toThrow(
+      '[invalid_payload] name: expected string',
+    );
     electron.invoke = async () => 'garbage';
     await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toThrow('[failed]');
   });

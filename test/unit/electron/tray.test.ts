@@ -10,7 +10,11 @@ vi.mock('electron', () => {
 describe('live indicator', () => {
   it('says idle or how many streams are live', () => {
     expect(liveStatus(0)).toEqual({ variant: 'idle', tooltip: 'kLive Station: nothing live', title: 'kLive Station' });
-    expect(liveStatus(1)).toEqual({ variant: 'live', tooltip: 'kLive Station: 1 stream LIVE', title: 'kLive Station (1 stream live)' });
+    expect(liveStatus(1)).toEqual({
+      variant: 'live',
+      tooltip: 'kLive Station: 1 stream LIVE',
+      title: 'kLive Station (1 stream live)',
+    });
     expect(liveStatus(4).tooltip).toBe('kLive Station: 4 streams LIVE');
   });
 
@@ -52,7 +56,10 @@ describe('live indicator', () => {
 
   it('ships real PNG tray images for both states at 1x and 2x', () => {
     for (const variant of [TRAY_ICONS.idle, TRAY_ICONS.live]) {
-      for (const [url, size] of [[variant.x1, 16], [variant.x2, 32]] as const) {
+      for (const [url, size] of [
+        [variant.x1, 16],
+        [variant.x2, 32],
+      ] as const) {
         expect(url.startsWith('data:image/png;base64,')).toBe(true);
         const png = Buffer.from(url.slice('data:image/png;base64,'.length), 'base64');
         expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');

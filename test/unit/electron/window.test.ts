@@ -79,7 +79,13 @@ describe('main window', () => {
     expect(handler).not.toBeNull();
     expect(handler?.({ url: 'https://kaltura.com/' })).toEqual({ action: 'deny' });
     expect(openExternal).toHaveBeenCalledWith('https://kaltura.com/');
-    for (const url of ['javascript:alert(1)', 'file:///tmp/x', 'klive://app/index.html', 'smb://host/share', 'https://user:pw@evil.example/']) {
+    for (const url of [
+      'javascript:alert(1)',
+      'file:///tmp/x',
+      'klive://app/index.html',
+      'smb://host/share',
+      'https://user:pw@evil.example/',
+    ]) {
       expect(handler?.({ url })).toEqual({ action: 'deny' });
     }
     expect(openExternal).toHaveBeenCalledTimes(1);

@@ -2,8 +2,22 @@ import { describe, expect, it } from 'vitest';
 import type os from 'node:os';
 import { displayHost, encoderHost } from '../../../main/station/station.js';
 
-const lo: os.NetworkInterfaceInfo = { address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' };
-const lan: os.NetworkInterfaceInfo = { address: '192.0.2.10', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.0.2.10/24' };
+const lo: os.NetworkInterfaceInfo = {
+  address: '127.0.0.1',
+  netmask: '255.0.0.0',
+  family: 'IPv4',
+  mac: '00:00:00:00:00:00',
+  internal: true,
+  cidr: '127.0.0.1/8',
+};
+const lan: os.NetworkInterfaceInfo = {
+  address: '192.0.2.10',
+  netmask: '255.255.255.0',
+  family: 'IPv4',
+  mac: '02:00:00:00:00:01',
+  internal: false,
+  cidr: '192.0.2.10/24',
+};
 
 describe('encoderHost', () => {
   it('gives LAN encoders the machine address when the station listens on every interface', () => {

@@ -2,7 +2,12 @@
 // (stored at the first start), a valid DNS name whatever the machine is called.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { composeDefaultHostname, installationFilePath, loadOrCreateInstallation, newInstallationId } from '../../../main/config/installation.js';
+import {
+  composeDefaultHostname,
+  installationFilePath,
+  loadOrCreateInstallation,
+  newInstallationId,
+} from '../../../main/config/installation.js';
 import { hostnameProblem } from '../../../shared/hostname.js';
 import { tempDir } from '../../helpers/net.js';
 

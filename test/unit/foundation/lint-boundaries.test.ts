@@ -12,27 +12,43 @@ async function messagesFor(filePath: string, code: string): Promise<string[]> {
 
 describe('import boundaries', () => {
   it('refuses a renderer import of main', async () => {
-    const messages = await messagesFor(`${REPO_ROOT}/renderer/src/bad.ts`, "import { Station } from '../../main/station/station.js';\nexport const s = Station;\n");
+    const messages = await messagesFor(
+      `${REPO_ROOT}/renderer/src/bad.ts`,
+      "import { Station } from '../../main/station/station.js';\nexport const s = Station;\n",
+    );
     expect(messages.join('\n')).toMatch(/renderer must not import main/);
   });
 
   it('refuses electron outside main/electron', async () => {
-    const messages = await messagesFor(`${REPO_ROOT}/main/station/bad.ts`, "import { app } from 'electron';\nexport const a = app;\n");
+    const messages = await messagesFor(
+      `${REPO_ROOT}/main/station/bad.ts`,
+      "import { app } from 'electron';\nexport const a = app;\n",
+    );
     expect(messages.join('\n')).toMatch(/Only main\/electron may import electron/);
   });
 
   it('allows electron inside main/electron', async () => {
-    expect(await messagesFor(`${REPO_ROOT}/main/electron/ok.ts`, "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+    expect(
+      await messagesFor(`${REPO_ROOT}/main/electron/ok.ts`, "import { app } from 'electron';\nexport const a = app;\n"),
+    ).toEqual([]);
   });
 
   it('refuses shared importing main or node modules', async () => {
-    const fromMain = await messagesFor(`${REPO_ROOT}/shared/bad.ts`, "import { Station } from '../main/station/station.js';\nexport const s = Station;\n");
+    const fromMain = await messagesFor(
+      `${REPO_ROOT}/shared/bad.ts`,
+      "import { Station } from '../main/station/station.js';\nexport const s = Station;\n",
+    );
     expect(fromMain.join('\n')).toMatch(/shared must not import main/);
-    const fromNode = await messagesFor(`${REPO_ROOT}/shared/bad.ts`, "import fs from 'node:fs';\nexport const f = fs;\n");
+    const fromNode = await messagesFor(
+      `${REPO_ROOT}/shared/bad.ts`,
+      "import fs from 'node:fs';\nexport const f = fs;\n",
+    );
     expect(fromNode.join('\n')).toMatch(/shared imports nothing app-specific/);
   });
 
   it('allows shared to import zod', async () => {
-    expect(await messagesFor(`${REPO_ROOT}/shared/ok.ts`, "import { z } from 'zod';\nexport const s = z.string();\n")).toEqual([]);
+    expect(
+      await messagesFor(`${REPO_ROOT}/shared/ok.ts`, "import { z } from 'zod';\nexport const s = z.string();\n"),
+    ).toEqual([]);
   });
 });

@@ -19,7 +19,10 @@ describe('parseCommandLine', () => {
     const dir = tempDir();
     const file = path.join(dir, 'klive.json');
     fs.writeFileSync(file, JSON.stringify({ httpPort: 9000, rtmpPort: 2000, host: '0.0.0.0' }));
-    const { options } = parseCommandLine(['--config', file, '--http-port', '9100'], { ...env, KLIVE_RTMP_PORT: '2100' });
+    const { options } = parseCommandLine(['--config', file, '--http-port', '9100'], {
+      ...env,
+      KLIVE_RTMP_PORT: '2100',
+    });
     expect(options.httpPort).toBe(9100);
     expect(options.rtmpPort).toBe(2100);
     expect(options.host).toBe('0.0.0.0');
@@ -27,7 +30,11 @@ describe('parseCommandLine', () => {
   });
 
   it('accepts --flag=value and environment variables', () => {
-    const { options } = parseCommandLine(['--rtmp-port=19350', '--data-dir=/tmp/x'], { ...env, KLIVE_HOST: '::1', KLIVE_HTTP_PORT: '8181' });
+    const { options } = parseCommandLine(['--rtmp-port=19350', '--data-dir=/tmp/x'], {
+      ...env,
+      KLIVE_HOST: '::1',
+      KLIVE_HTTP_PORT: '8181',
+    });
     expect(options).toMatchObject({ rtmpPort: 19350, dataDir: '/tmp/x', host: '::1', httpPort: 8181 });
   });
 
@@ -43,7 +50,9 @@ describe('parseCommandLine', () => {
   });
 
   it('names the environment variable when it is the bad one', () => {
-    expect(() => parseCommandLine([], { ...env, KLIVE_HTTP_PORT: 'eighty' })).toThrowError(/KLIVE_HTTP_PORT: "eighty" is not a port/);
+    expect(() => parseCommandLine([], { ...env, KLIVE_HTTP_PORT: 'eighty' })).toThrowError(
+      /KLIVE_HTTP_PORT: "eighty" is not a port/,
+    );
   });
 
   it('reports a broken or unknown config file clearly', () => {
@@ -53,8 +62,12 @@ describe('parseCommandLine', () => {
     expect(() => parseCommandLine(['--config', bad], env)).toThrowError(/not valid JSON/);
     const unknown = path.join(dir, 'unknown.json');
     fs.writeFileSync(unknown, JSON.stringify({ httpport: 1 }));
-    expect(() => parseCommandLine(['--config', unknown], env)).toThrowError(/unknown key "httpport"; allowed keys are dataDir, rtmpPort, httpPort, host, logLevel, kalturaMode/);
-    expect(() => parseCommandLine(['--config', path.join(dir, 'missing.json')], env)).toThrowError(/cannot read it \(ENOENT\)/);
+    expect(() => parseCommandLine(['--config', unknown], env)).toThrowError(
+      /unknown key "httpport"; allowed keys are dataDir, rtmpPort, httpPort, host, logLevel, kalturaMode/,
+    );
+    expect(() => parseCommandLine(['--config', path.join(dir, 'missing.json')], env)).toThrowError(
+      /cannot read it \(ENOENT\)/,
+    );
   });
 
   it('parses the sandbox sub-command and its port', () => {
@@ -66,7 +79,9 @@ describe('parseCommandLine', () => {
   it('parses the sandbox --time-scale, refusing one out of range with the fix', () => {
     expect(parseCommandLine(['sandbox', '--time-scale', '60'], env).sandboxTimeScale).toBe(60);
     expect(parseCommandLine(['sandbox', '--time-scale=600'], env).sandboxTimeScale).toBe(600);
-    expect(() => parseCommandLine(['sandbox', '--time-scale', '0'], env)).toThrowError(/--time-scale must be a number from 1 to 3600/);
+    expect(() => parseCommandLine(['sandbox', '--time-scale', '0'], env)).toThrowError(
+      /--time-scale must be a number from 1 to 3600/,
+    );
     // only the sandbox sub-command knows it
     expect(() => parseCommandLine(['--time-scale', '60'], env)).toThrowError(/unknown option "--time-scale"/);
   });
@@ -82,10 +97,27 @@ describe('Kaltura account flags (issue 16: headless real-account set-up)', () =>
   it('reads mode, URL, partner, secret file and hostname from flags, into options.kaltura', () => {
     const file = secretFile();
     const { options } = parseCommandLine(
-      ['--kaltura-mode', 'ecdn', '--kaltura-url', 'http://127.0.0.1:4000/', '--partner-id', '102', '--admin-secret-file', file, '--hostname', 'studio-1.example.com'],
+      [
+        '--kaltura-mode',
+        'ecdn',
+        '--kaltura-url',
+        'http://127.0.0.1:4000/',
+        '--partner-id',
+        '102',
+        '--admin-secret-file',
+        file,
+        '--hostname',
+        'studio-1.example.com',
+      ],
       env,
     );
-    expect(options.kaltura).toEqual({ mode: 'ecdn', serviceUrl: 'http://127.0.0.1:4000', partnerId: 102, adminSecretFile: file, hostname: 'studio-1.example.com' });
+    expect(options.kaltura).toEqual({
+      mode: 'ecdn',
+      serviceUrl: 'http://127.0.0.1:4000',
+      partnerId: 102,
+      adminSecretFile: file,
+      hostname: 'studio-1.example.com',
+    });
     // the secret itself is nowhere in the options
     expect(JSON.stringify(options)).not.toContain('abcdef0123456789');
   });
@@ -100,7 +132,13 @@ describe('Kaltura account flags (issue 16: headless real-account set-up)', () =>
       KLIVE_ADMIN_SECRET_FILE: file,
       KLIVE_HOSTNAME: 'node-a',
     });
-    expect(options.kaltura).toEqual({ mode: 'ecdn', serviceUrl: 'https://www.kaltura.com', partnerId: 103, adminSecretFile: file, hostname: 'node-a' });
+    expect(options.kaltura).toEqual({
+      mode: 'ecdn',
+      serviceUrl: 'https://www.kaltura.com',
+      partnerId: 103,
+      adminSecretFile: file,
+      hostname: 'node-a',
+    });
   });
 
   it('gives no Kaltura values when none are set', () => {
@@ -116,11 +154,23 @@ describe('Kaltura account flags (issue 16: headless real-account set-up)', () =>
     [['--hostname', 'my host'], /--hostname: The hostname may contain only letters, digits, dots and dashes/],
     [['--hostname', '-bad.example.com'], /may not start or end with a dash/],
     [['--hostname', 'a..b'], /empty part/],
-    [['--admin-secret-file', '/nonexistent/secret'], /--admin-secret-file \/nonexistent\/secret: cannot read it \(ENOENT\)/],
+    [
+      ['--admin-secret-file', '/nonexistent/secret'],
+      /--admin-secret-file \/nonexistent\/secret: cannot read it \(ENOENT\)/,
+    ],
     [['--admin-secret', 'x'], /--admin-secret is not accepted.*--admin-secret-file FILE/],
-    [['--kaltura-mode', 'ecdn', '--partner-id', '-5'], /eCDN mode uses your own partner id.*-5 is the media-server partner/],
-    [['--kaltura-mode', 'saas', '--partner-id', '102'], /saas mode uses the media-server partner \(-5\).*--kaltura-mode ecdn/],
-    [['--kaltura-mode', 'sandbox', '--kaltura-url', 'https://www.kaltura.com'], /--kaltura-mode sandbox starts the built-in sandbox/],
+    [
+      ['--kaltura-mode', 'ecdn', '--partner-id', '-5'],
+      /eCDN mode uses your own partner id.*-5 is the media-server partner/,
+    ],
+    [
+      ['--kaltura-mode', 'saas', '--partner-id', '102'],
+      /saas mode uses the media-server partner \(-5\).*--kaltura-mode ecdn/,
+    ],
+    [
+      ['--kaltura-mode', 'sandbox', '--kaltura-url', 'https://www.kaltura.com'],
+      /--kaltura-mode sandbox starts the built-in sandbox/,
+    ],
   ])('refuses %j with a UsageError naming the flag and the fix', (argv, message) => {
     expect(() => parseCommandLine(argv, env)).toThrowError(UsageError);
     expect(() => parseCommandLine(argv, env)).toThrowError(message);
@@ -138,24 +188,53 @@ describe('Kaltura account flags (issue 16: headless real-account set-up)', () =>
   });
 
   it('refuses a secret in the environment and names the variable to use instead', () => {
-    expect(() => parseCommandLine([], { ...env, KLIVE_ADMIN_SECRET: 'abc' })).toThrowError(/KLIVE_ADMIN_SECRET is not accepted.*KLIVE_ADMIN_SECRET_FILE/);
+    expect(() => parseCommandLine([], { ...env, KLIVE_ADMIN_SECRET: 'abc' })).toThrowError(
+      /KLIVE_ADMIN_SECRET is not accepted.*KLIVE_ADMIN_SECRET_FILE/,
+    );
   });
 
   it('names the variable when a KLIVE_* Kaltura value is bad', () => {
-    expect(() => parseCommandLine([], { ...env, KLIVE_PARTNER_ID: 'abc' })).toThrowError(/KLIVE_PARTNER_ID: partner id "abc"/);
-    expect(() => parseCommandLine([], { ...env, KLIVE_KALTURA_MODE: 'cloud' })).toThrowError(/KLIVE_KALTURA_MODE: Kaltura mode "cloud"/);
+    expect(() => parseCommandLine([], { ...env, KLIVE_PARTNER_ID: 'abc' })).toThrowError(
+      /KLIVE_PARTNER_ID: partner id "abc"/,
+    );
+    expect(() => parseCommandLine([], { ...env, KLIVE_KALTURA_MODE: 'cloud' })).toThrowError(
+      /KLIVE_KALTURA_MODE: Kaltura mode "cloud"/,
+    );
   });
 
   it('accepts the Kaltura keys in a --config file', () => {
     const file = secretFile();
     const config = path.join(tempDir(), 'klive.json');
-    fs.writeFileSync(config, JSON.stringify({ kalturaMode: 'ecdn', kalturaUrl: 'https://www.kaltura.com', partnerId: 102, adminSecretFile: file }));
-    expect(parseCommandLine(['--config', config], env).options.kaltura).toMatchObject({ mode: 'ecdn', partnerId: 102, adminSecretFile: file });
+    fs.writeFileSync(
+      config,
+      JSON.stringify({
+        kalturaMode: 'ecdn',
+        kalturaUrl: 'https://www.kaltura.com',
+        partnerId: 102,
+        adminSecretFile: file,
+      }),
+    );
+    expect(parseCommandLine(['--config', config], env).options.kaltura).toMatchObject({
+      mode: 'ecdn',
+      partnerId: 102,
+      adminSecretFile: file,
+    });
   });
 
   it('lists every Kaltura flag and variable in --help', async () => {
     const { USAGE } = await import('../../../main/config/options.js');
-    for (const word of ['--kaltura-mode', '--kaltura-url', '--partner-id', '--admin-secret-file', '--hostname', 'KLIVE_KALTURA_MODE', 'KLIVE_KALTURA_URL', 'KLIVE_PARTNER_ID', 'KLIVE_ADMIN_SECRET_FILE', 'KLIVE_HOSTNAME']) {
+    for (const word of [
+      '--kaltura-mode',
+      '--kaltura-url',
+      '--partner-id',
+      '--admin-secret-file',
+      '--hostname',
+      'KLIVE_KALTURA_MODE',
+      'KLIVE_KALTURA_URL',
+      'KLIVE_PARTNER_ID',
+      'KLIVE_ADMIN_SECRET_FILE',
+      'KLIVE_HOSTNAME',
+    ]) {
       expect(USAGE).toContain(word);
     }
     expect(parseCommandLine(['--help'], { ...env, KLIVE_ADMIN_SECRET: 'x' }).command).toBe('help');

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../../main/log/redact.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 
-const KS_V2 = 'djJ8LTV8Lf13p-7QOU8L50iGUZNp27Aqr4lYs93cAUO6KJ6jctirUVvuCFRiEStjeGlcsqCKeVp2m3OuvHczDCAhf-DqhxgjRxUovoy7_4-XiAUfAX-46qqClQpS1FHjOn_I66s8OCslRKqtbMExBgEI6qNmeb9fRXzphoQ510V5miD7a8YxQLvmbHLRecNQlW10JQAR';
-const KS_V1 = 'OWM3ZmZjYWU3Y2Y3MWY2Yjg1MGFjY2Q2MzJlOGM5NzgwZDRhOGVkY3wxMjM0NTsxMjM0NTsxNzAwMDAwMDAwOzI7MTY5OTkxMzYwMC4xMjM0O2FkbWluO2Rpc2FibGVlbnRpdGxlbWVudDs7';
+const KS_V2 =
+  'djJ8LTV8Lf13p-7QOU8L50iGUZNp27Aqr4lYs93cAUO6KJ6jctirUVvuCFRiEStjeGlcsqCKeVp2m3OuvHczDCAhf-DqhxgjRxUovoy7_4-XiAUfAX-46qqClQpS1FHjOn_I66s8OCslRKqtbMExBgEI6qNmeb9fRXzphoQ510V5miD7a8YxQLvmbHLRecNQlW10JQAR';
+const KS_V1 =
+  'OWM3ZmZjYWU3Y2Y3MWY2Yjg1MGFjY2Q2MzJlOGM5NzgwZDRhOGVkY3wxMjM0NTsxMjM0NTsxNzAwMDAwMDAwOzI7MTY5OTkxMzYwMC4xMjM0O2FkbWluO2Rpc2FibGVlbnRpdGxlbWVudDs7';
 
 describe('Redactor', () => {
   const redactor = new Redactor();
@@ -20,13 +22,21 @@ describe('Redactor', () => {
   });
 
   it('masks secret-named fields in objects and JSON text', () => {
-    const value = redactor.redactValue({ entryId: '0_rkij47dr', token: 'dj94kfit', nested: { ks: 'anything', adminSecret: 'x1234' } });
+    const value = redactor.redactValue({
+      entryId: '0_rkij47dr',
+      token: 'dj94kfit',
+      nested: { ks: 'anything', adminSecret: 'x1234' },
+    });
     expect(JSON.stringify(value)).not.toMatch(/dj94kfit|anything|x1234/);
-    expect(redactor.redact('{"token":"dj94kfit","entryId":"0_rkij47dr"}')).toBe('{"token":"<redacted>","entryId":"0_rkij47dr"}');
+    expect(redactor.redact('{"token":"dj94kfit","entryId":"0_rkij47dr"}')).toBe(
+      '{"token":"<redacted>","entryId":"0_rkij47dr"}',
+    );
   });
 
   it('leaves ordinary text alone', () => {
-    expect(redactor.redact('entry 0_rkij47dr is live at 1280x720 30 fps')).toBe('entry 0_rkij47dr is live at 1280x720 30 fps');
+    expect(redactor.redact('entry 0_rkij47dr is live at 1280x720 30 fps')).toBe(
+      'entry 0_rkij47dr is live at 1280x720 30 fps',
+    );
   });
 });
 
@@ -35,7 +45,9 @@ describe('logger', () => {
     const sink = memorySink();
     const logger = createLogger({ sinks: [sink], level: 'debug' });
     logger.redactor.addSecret('supersecretvalue123');
-    logger.child('kaltura').error('call failed for supersecretvalue123', { url: 'http://k/api?ks=' + KS_V2, token: 'dj94kfit' });
+    logger
+      .child('kaltura')
+      .error('call failed for supersecretvalue123', { url: 'http://k/api?ks=' + KS_V2, token: 'dj94kfit' });
     const line = sink.lines.join('\n');
     expect(line).toContain('[station:kaltura] call failed for <redacted>');
     expect(line).not.toMatch(/supersecretvalue123|djJ8|dj94kfit/);

@@ -31,7 +31,10 @@ describe('SettingsStore', () => {
 
   it('asks for eCDN mode when a SaaS user enters their own partner id', () => {
     const store = new SettingsStore(tempDir());
-    const result = store.update({ kaltura: { mode: 'saas', serviceUrl: 'https://www.kaltura.com', partnerId: 1802381 } }, { adminSecretStored: true, adminSecretProvided: false });
+    const result = store.update(
+      { kaltura: { mode: 'saas', serviceUrl: 'https://www.kaltura.com', partnerId: 1802381 } },
+      { adminSecretStored: true, adminSecretProvided: false },
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors[0]?.message).toMatch(/choose eCDN mode/);
   });

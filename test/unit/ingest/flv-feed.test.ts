@@ -10,7 +10,11 @@ import { RecordingSink } from '../../helpers/feed-sink.js';
 const AVC_HEADER = AVC_HEADER_320x180;
 
 function metadata(keys: string[], wrapped = true): Buffer {
-  const parts = [...(wrapped ? [amfString('@setDataFrame')] : []), amfString('onMetaData'), Buffer.from([8, 0, 0, 0, keys.length])];
+  const parts = [
+    ...(wrapped ? [amfString('@setDataFrame')] : []),
+    amfString('onMetaData'),
+    Buffer.from([8, 0, 0, 0, keys.length]),
+  ];
   for (const k of keys) {
     const n = Buffer.alloc(9);
     n.writeDoubleBE(7, 1);
@@ -47,7 +51,7 @@ function parseFlv(bytes: Buffer): { flags: number; tags: Tag[] } {
   let o = 13;
   while (o < bytes.length) {
     const size = bytes.readUIntBE(o + 1, 3);
-    const timestampMs = (bytes.readUIntBE(o + 4, 3) | (bytes[o + 7] as number) << 24) >>> 0;
+    const timestampMs = (bytes.readUIntBE(o + 4, 3) | ((bytes[o + 7] as number) << 24)) >>> 0;
     expect(bytes.readUIntBE(o + 8, 3)).toBe(0);
     tags.push({ type: bytes[o] as number, timestampMs, body: bytes.subarray(o + 11, o + 11 + size) });
     expect(bytes.readUInt32BE(o + 11 + size)).toBe(11 + size);
@@ -110,7 +114,14 @@ describe('FlvFeed', () => {
     const { flags, tags } = parseFlv(sink.bytes());
     expect(flags).toBe(5);
     // headers in the order node-media-server replays them to a new RTMP reader: metadata, audio, video
-    expect(tags.map((t) => [t.type, t.timestampMs, t.body.length])).toEqual([[18, 0, metadata(['width', 'videocodecid', 'audiocodecid'], false).length], [8, 0, AAC_HEADER.length], [9, 0, AVC_HEADER.length], [9, 0, 300], [8, 23, 20], [9, 0x11, 100]]);
+    expect(tags.map((t) => [t.type, t.timestampMs, t.body.length])).toEqual([
+      [18, 0, metadata(['width', 'videocodecid', 'audiocodecid'], false).length],
+      [8, 0, AAC_HEADER.length],
+      [9, 0, AVC_HEADER.length],
+      [9, 0, 300],
+      [8, 23, 20],
+      [9, 0x11, 100],
+    ]);
     expect(tags[0]?.body.equals(metadata(['width', 'videocodecid', 'audiocodecid'], false))).toBe(true);
     expect(tags[3]?.body.equals(avc(true, 300, 1))).toBe(true);
     expect(tags[4]?.body.equals(aac(20, 2))).toBe(true);
@@ -156,7 +167,11 @@ describe('FlvFeed', () => {
     push(feed, 9, 33, avc(false, 70_000, 9));
     feed.flush();
     const { tags } = parseFlv(Buffer.concat([flvHeader({ audio: true, video: true }), ...sink.writes]));
-    expect(tags.slice(-3).map((t) => [t.type, t.body.length, t.body[5]])).toEqual([[9, 100_000, 7], [8, 300, 8], [9, 70_000, 9]]);
+    expect(tags.slice(-3).map((t) => [t.type, t.body.length, t.body[5]])).toEqual([
+      [9, 100_000, 7],
+      [8, 300, 8],
+      [9, 70_000, 9],
+    ]);
   });
 
   it('starts a late reader (a restarted FFmpeg) on the current GOP: key frame first, audio of the GOP included', () => {
@@ -172,7 +187,13 @@ describe('FlvFeed', () => {
     const sink = new RecordingSink();
     feed.attach(sink);
     const { tags } = parseFlv(sink.bytes());
-    expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([[8, 0], [9, 0], [9, 2000], [8, 2010], [9, 2033]]);
+    expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([
+      [8, 0],
+      [9, 0],
+      [9, 2000],
+      [8, 2010],
+      [9, 2033],
+    ]);
     expect(tags[2]?.body[5]).toBe(3);
   });
 
@@ -189,12 +210,19 @@ describe('FlvFeed', () => {
     push(feed, 8, 110, aac(10));
     feed.flush();
     const { tags } = parseFlv(sink.bytes());
-    expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([[9, 0], [9, 100], [8, 110]]);
+    expect(tags.map((t) => [t.type, t.timestampMs])).toEqual([
+      [9, 0],
+      [9, 100],
+      [8, 110],
+    ]);
   });
 
   it('drops frames for a reader that fell behind until a key frame once half its backlog drained, and says so once', () => {
     const events: Array<{ lagging: boolean; droppedTags: number }> = [];
-    const feed = new FlvFeed({ maxBacklogBytes: 1000, onReaderLagging: (e) => events.push({ lagging: e.lagging, droppedTags: e.droppedTags }) });
+    const feed = new FlvFeed({
+      maxBacklogBytes: 1000,
+      onReaderLagging: (e) => events.push({ lagging: e.lagging, droppedTags: e.droppedTags }),
+    });
     push(feed, 9, 0, AVC_HEADER);
     const sink = new RecordingSink();
     feed.attach(sink);
@@ -215,7 +243,10 @@ describe('FlvFeed', () => {
     feed.flush();
     const tags = parseFlv(Buffer.concat([flvHeader({ audio: true, video: true }), ...sink.writes])).tags;
     expect(tags.map((t) => t.timestampMs)).toEqual([4000, 4010]);
-    expect(events).toEqual([{ lagging: true, droppedTags: 0 }, { lagging: false, droppedTags: 5 }]);
+    expect(events).toEqual([
+      { lagging: true, droppedTags: 0 },
+      { lagging: false, droppedTags: 5 },
+    ]);
   });
 
   it('passes sequence headers to a lagging reader (a new encoder configuration must not be lost)', () => {

@@ -20,10 +20,16 @@ function amfNumber(n: number): Buffer {
   return b;
 }
 function metadata(values: Record<string, number | string | boolean>): Buffer {
-  const parts: Buffer[] = [amfString('@setDataFrame'), amfString('onMetaData'), Buffer.from([8, 0, 0, 0, Object.keys(values).length])];
+  const parts: Buffer[] = [
+    amfString('@setDataFrame'),
+    amfString('onMetaData'),
+    Buffer.from([8, 0, 0, 0, Object.keys(values).length]),
+  ];
   for (const [k, v] of Object.entries(values)) {
     parts.push(amfKey(k));
-    parts.push(typeof v === 'number' ? amfNumber(v) : typeof v === 'boolean' ? Buffer.from([1, v ? 1 : 0]) : amfString(v));
+    parts.push(
+      typeof v === 'number' ? amfNumber(v) : typeof v === 'boolean' ? Buffer.from([1, v ? 1 : 0]) : amfString(v),
+    );
   }
   parts.push(amfKey('nested'), Buffer.from([3]), amfKey('x'), amfNumber(1), Buffer.from([0, 0, 9]));
   parts.push(Buffer.from([0, 0, 9]));
@@ -66,7 +72,10 @@ describe('decodeScriptData', () => {
   it('returns null for malformed AMF instead of throwing', () => {
     expect(decodeScriptData(Buffer.from([2, 0xff, 0xff, 0x41]))).toBeNull();
     expect(decodeScriptData(Buffer.from([0x42]))).toBeNull();
-    const deep = Buffer.concat([amfString('onMetaData'), ...Array.from({ length: 20 }, () => Buffer.concat([Buffer.from([3]), amfKey('a')]))]);
+    const deep = Buffer.concat([
+      amfString('onMetaData'),
+      ...Array.from({ length: 20 }, () => Buffer.concat([Buffer.from([3]), amfKey('a')])),
+    ]);
     expect(decodeScriptData(deep)).toBeNull();
   });
 });

@@ -7,10 +7,30 @@ import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../
 import { IngestGate } from '../../../main/ingest/gate.js';
 import type { BroadcastParams } from '../../../main/ingest/broadcast-url.js';
 
-const ENTRY: LiveStreamEntry = { id: '0_rkij47dr', partnerId: 102, name: 'e', conversionProfileId: 1, dvrStatus: 0, dvrWindow: null, recordStatus: 0, recordedEntryId: null, segmentDuration: 6000, explicitLive: null };
+const ENTRY: LiveStreamEntry = {
+  id: '0_rkij47dr',
+  partnerId: 102,
+  name: 'e',
+  conversionProfileId: 1,
+  dvrStatus: 0,
+  dvrWindow: null,
+  recordStatus: 0,
+  recordedEntryId: null,
+  segmentDuration: 6000,
+  explicitLive: null,
+};
 
 function params(over: Partial<BroadcastParams> = {}): BroadcastParams {
-  return { partnerId: 102, entryId: '0_rkij47dr', token: 'dj94kfit', mediaServerIndex: 0, streamName: '0_rkij47dr_1', suffix: 1, form: 'obs', ...over };
+  return {
+    partnerId: 102,
+    entryId: '0_rkij47dr',
+    token: 'dj94kfit',
+    mediaServerIndex: 0,
+    streamName: '0_rkij47dr_1',
+    suffix: 1,
+    form: 'obs',
+    ...over,
+  };
 }
 
 function setup(fail?: (a: AuthenticateArgs) => Error | null) {
@@ -20,7 +40,8 @@ function setup(fail?: (a: AuthenticateArgs) => Error | null) {
     now: () => nowMs,
     authenticate: async (a) => {
       calls.push(a);
-      const error = fail?.(a) ?? (a.token === 'dj94kfit' ? null : new KalturaApiError('LIVE_STREAM_INVALID_TOKEN', 'bad token'));
+      const error =
+        fail?.(a) ?? (a.token === 'dj94kfit' ? null : new KalturaApiError('LIVE_STREAM_INVALID_TOKEN', 'bad token'));
       if (error) throw error;
       return ENTRY;
     },
@@ -51,7 +72,10 @@ describe('IngestGate', () => {
     const { gate, calls } = setup();
     await gate.check(params());
     const r = await gate.check(params({ token: 'wrong' }));
-    expect(r).toMatchObject({ ok: false, refusal: { reason: 'wrong-token', alertCode: 111, kalturaCode: 'LIVE_STREAM_INVALID_TOKEN' } });
+    expect(r).toMatchObject({
+      ok: false,
+      refusal: { reason: 'wrong-token', alertCode: 111, kalturaCode: 'LIVE_STREAM_INVALID_TOKEN' },
+    });
     expect(calls).toHaveLength(2);
   });
 
@@ -100,12 +124,17 @@ describe('IngestGate', () => {
     const { gate, calls } = setup();
     await gate.check(params({ token: 'wrong' }));
     expect(await gate.check(params({ token: 'wrong' }))).toMatchObject({ ok: false, blocked: true });
-    expect(await gate.check(params({ token: 'wrong', mediaServerIndex: 1 }))).toMatchObject({ ok: false, blocked: false });
-    expect(await gate.check(params({ token: 'wrong', entryId: '0_other000', streamName: '0_other000_1' }))).toMatchObject({ ok: false, blocked: false });
+    expect(await gate.check(params({ token: 'wrong', mediaServerIndex: 1 }))).toMatchObject({
+      ok: false,
+      blocked: false,
+    });
+    expect(
+      await gate.check(params({ token: 'wrong', entryId: '0_other000', streamName: '0_other000_1' })),
+    ).toMatchObject({ ok: false, blocked: false });
     expect(calls).toHaveLength(3);
   });
 
-  it('clears the entry\'s blocks on a success, so a refused token is asked again after the right one went through', async () => {
+  it("clears the entry's blocks on a success, so a refused token is asked again after the right one went through", async () => {
     const { gate, calls, advance } = setup();
     await gate.check(params({ token: 'wrong' }));
     advance(1_000);
@@ -127,12 +156,19 @@ describe('IngestGate', () => {
     // a flood of made-up tokens: none reaches Kaltura, nothing new is remembered
     for (let i = 5; i < 500; i++) {
       const r = await gate.check(params({ token: `guess${i}` }));
-      expect(r).toMatchObject({ ok: false, blocked: true, refusal: { reason: 'too-many-tokens', alertCode: 111, kalturaCode: null } });
+      expect(r).toMatchObject({
+        ok: false,
+        blocked: true,
+        refusal: { reason: 'too-many-tokens', alertCode: 111, kalturaCode: null },
+      });
     }
     expect(calls).toHaveLength(5);
     const capped = await gate.check(params());
     expect(capped.ok).toBe(false);
-    if (!capped.ok) expect(capped.refusal.message).toBe("5 different tokens for entry 0_rkij47dr were refused or are being checked in the last 30 s, so a new one is not sent to Kaltura for 25 s: copy the broadcast URL again from the entry's live settings and retry then");
+    if (!capped.ok)
+      expect(capped.refusal.message).toBe(
+        "5 different tokens for entry 0_rkij47dr were refused or are being checked in the last 30 s, so a new one is not sent to Kaltura for 25 s: copy the broadcast URL again from the entry's live settings and retry then",
+      );
     // once the oldest refusal is 30 s old, a new token is asked again
     advance(25_000);
     expect(await gate.check(params())).toMatchObject({ ok: true, cached: false });
@@ -141,9 +177,16 @@ describe('IngestGate', () => {
 
   it('counts pending asks against the cap, so concurrent made-up tokens cannot all reach Kaltura', async () => {
     const calls: string[] = [];
-    const gate = new IngestGate({ authenticate: (a) => new Promise<LiveStreamEntry>(() => calls.push(a.token)), maxTokensPerEntry: 3, authTimeoutMs: 60_000 });
+    const gate = new IngestGate({
+      authenticate: (a) => new Promise<LiveStreamEntry>(() => calls.push(a.token)),
+      maxTokensPerEntry: 3,
+      authTimeoutMs: 60_000,
+    });
     const decisions = Array.from({ length: 50 }, (_, i) => gate.check(params({ token: `t${i}` })));
-    const early = await Promise.race([Promise.all(decisions.slice(3)), new Promise((r) => setTimeout(() => r('pending'), 50))]);
+    const early = await Promise.race([
+      Promise.all(decisions.slice(3)),
+      new Promise((r) => setTimeout(() => r('pending'), 50)),
+    ]);
     expect(early).not.toBe('pending');
     expect(calls).toEqual(['t0', 't1', 't2']);
   });
@@ -161,8 +204,7 @@ describe('IngestGate', () => {
           walk(k);
           walk(x);
         }
-      }
-      else if (v instanceof Set) for (const x of v) walk(x);
+      } else if (v instanceof Set) for (const x of v) walk(x);
       else if (v && typeof v === 'object' && !seen.has(v)) {
         seen.add(v);
         for (const x of Object.values(v)) walk(x);
@@ -187,9 +229,22 @@ describe('IngestGate', () => {
     ['transcoded quota', new KalturaApiError('LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', 'x'), 'quota-exceeded', 118],
     ['blocked partner', new KalturaApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED', 'x'), 'partner-blocked', -1],
     ['no media-server permission (issue 16)', new KalturaApiError('SERVICE_FORBIDDEN', 'x'), 'not-permitted', -1],
-    ['unregistered media server (issue 16)', new KalturaApiError('MEDIA_SERVER_NOT_FOUND', 'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature'), 'media-server-not-found', -1],
+    [
+      'unregistered media server (issue 16)',
+      new KalturaApiError(
+        'MEDIA_SERVER_NOT_FOUND',
+        'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature',
+      ),
+      'media-server-not-found',
+      -1,
+    ],
     ['eCDN foreign partner', new KalturaModeError('partner 5 not served'), 'partner-not-allowed', -1],
-    ['Kaltura unreachable', new KalturaTransportError('network', 'ECONNREFUSED token=dj94kfit'), 'kaltura-unreachable', -1],
+    [
+      'Kaltura unreachable',
+      new KalturaTransportError('network', 'ECONNREFUSED token=dj94kfit'),
+      'kaltura-unreachable',
+      -1,
+    ],
     ['anything else', new Error('boom dj94kfit'), 'kaltura-error', -1],
   ];
   for (const [what, error, reason, alertCode] of mappings) {
@@ -202,27 +257,43 @@ describe('IngestGate', () => {
   }
 
   it('says what to do about a limit, with Kaltura alert codes 115 / 118 (issue 16)', async () => {
-    for (const [code, alert] of [['LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', 115], ['LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', 118]] as const) {
+    for (const [code, alert] of [
+      ['LIVE_STREAM_EXCEEDED_MAX_PASSTHRU', 115],
+      ['LIVE_STREAM_EXCEEDED_MAX_TRANSCODED', 118],
+    ] as const) {
       const { gate } = setup(() => new KalturaApiError(code, 'x'));
       const r = await gate.check(params());
       if (r.ok) throw new Error('expected a refusal');
       expect(r.refusal).toMatchObject({ kalturaCode: code, alertCode: alert });
-      expect(r.refusal.message).toMatch(new RegExp(`Kaltura alert ${alert}.*ask your Kaltura account manager to raise the limit`));
+      expect(r.refusal.message).toMatch(
+        new RegExp(`Kaltura alert ${alert}.*ask your Kaltura account manager to raise the limit`),
+      );
     }
   });
 
   it('passes on why the station is not a registered media server (issue 16)', async () => {
-    const { gate } = setup(() => new KalturaApiError('MEDIA_SERVER_NOT_FOUND', 'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it'));
+    const { gate } = setup(
+      () =>
+        new KalturaApiError(
+          'MEDIA_SERVER_NOT_FOUND',
+          'Kaltura does not know this station as a media server (h1): this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it',
+        ),
+    );
     const r = await gate.check(params());
     if (r.ok) throw new Error('expected a refusal');
-    expect(r.refusal.message).toMatch(/this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/);
+    expect(r.refusal.message).toMatch(
+      /this partner lacks the Server Node \/ Hybrid eCDN feature; ask your Kaltura account manager to enable it/,
+    );
   });
 });
 
 describe('IngestGate timeout', () => {
   it('treats an unanswered authenticate as Kaltura unreachable, and blocks', async () => {
     const calls: number[] = [];
-    const gate = new IngestGate({ authTimeoutMs: 50, authenticate: () => new Promise<LiveStreamEntry>(() => calls.push(1)) });
+    const gate = new IngestGate({
+      authTimeoutMs: 50,
+      authenticate: () => new Promise<LiveStreamEntry>(() => calls.push(1)),
+    });
     const r = await gate.check(params());
     expect(r).toMatchObject({ ok: false, blocked: false, refusal: { reason: 'kaltura-unreachable', alertCode: -1 } });
     expect(await gate.check(params())).toMatchObject({ ok: false, blocked: true });

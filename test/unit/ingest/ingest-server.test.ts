@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { IngestServer } from '../../../main/ingest/index.js';
 import { silentLogger } from '../../../main/log/logger.js';
 
-const base = { host: '127.0.0.1', port: 1935, dataDir: '/tmp', logger: silentLogger(), authenticate: () => Promise.reject(new Error('unused')) };
+const base = {
+  host: '127.0.0.1',
+  port: 1935,
+  dataDir: '/tmp',
+  logger: silentLogger(),
+  authenticate: () => Promise.reject(new Error('unused')),
+};
 
 describe('IngestServer settings', () => {
   it('refuses a port outside 0-65535', () => {

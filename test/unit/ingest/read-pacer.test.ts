@@ -1,7 +1,12 @@
 // How often an accepted publisher is read: not at all paced during the start phase, then pauses sized from the
 // measured rate so a batch stays within batchBytes (half the smallest receive window), capped, on a shared grid.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_BATCH_BYTES, DEFAULT_MAX_BATCH_BYTES, PROBE_EVERY_MS, ReadPacer } from '../../../main/ingest/read-pacer.js';
+import {
+  DEFAULT_BATCH_BYTES,
+  DEFAULT_MAX_BATCH_BYTES,
+  PROBE_EVERY_MS,
+  ReadPacer,
+} from '../../../main/ingest/read-pacer.js';
 import { delayToGridMs } from '../../../main/station/clock.js';
 
 const T0 = 1_700_000_000_000;
@@ -47,7 +52,7 @@ describe('ReadPacer', () => {
       const pacer = new ReadPacer({ maxPauseMs: 200, startAfterMs: 0 }, T0);
       const t = feedRate(pacer, kbps, 3);
       expect(pacer.stepMs(t), `${kbps} kbps`).toBe(step);
-      if (step > 0) expect((kbps * 1000) / 8 / 1000 * step).toBeLessThanOrEqual(DEFAULT_BATCH_BYTES);
+      if (step > 0) expect(((kbps * 1000) / 8 / 1000) * step).toBeLessThanOrEqual(DEFAULT_BATCH_BYTES);
     }
   });
 

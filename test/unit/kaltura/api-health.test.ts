@@ -6,9 +6,20 @@ import { ApiHealth, API_HEALTH_WINDOW_MS } from '../../../main/kaltura/api-healt
 import type { CallInfo } from '../../../main/kaltura/client.js';
 
 const ok: CallInfo = { call: 'livestream.registermediaserver', durationMs: 2000, outcome: 'ok' };
-const serverError: CallInfo = { call: 'livestream.registermediaserver', durationMs: 2000, outcome: 'api-error', code: 'INTERNAL_SERVERL_ERROR' };
+const serverError: CallInfo = {
+  call: 'livestream.registermediaserver',
+  durationMs: 2000,
+  outcome: 'api-error',
+  code: 'INTERNAL_SERVERL_ERROR',
+};
 const refused: CallInfo = { call: 'livestream.get', durationMs: 10, outcome: 'api-error', code: 'ENTRY_ID_NOT_FOUND' };
-const cut: CallInfo = { call: 'livestream.get', durationMs: 10, outcome: 'transport-error', code: 'network', message: 'connection reset' };
+const cut: CallInfo = {
+  call: 'livestream.get',
+  durationMs: 10,
+  outcome: 'transport-error',
+  code: 'network',
+  message: 'connection reset',
+};
 
 function feed(health: ApiHealth, calls: CallInfo[], clock: { ms: number }, stepMs = 1000): void {
   for (const c of calls) {

@@ -12,7 +12,15 @@ const START_MS = 1_700_000_000_000;
 
 function make(overrides: Partial<ConstructorParameters<typeof KsSupervisor>[0]> = {}) {
   const clock = new ManualClock(START_MS);
-  const supervisor = new KsSupervisor({ secret: SECRET, partnerId: -5, privileges: 'disableentitlement', expirySeconds: 20, renewAtFraction: 0.9, clock, ...overrides });
+  const supervisor = new KsSupervisor({
+    secret: SECRET,
+    partnerId: -5,
+    privileges: 'disableentitlement',
+    expirySeconds: 20,
+    renewAtFraction: 0.9,
+    clock,
+    ...overrides,
+  });
   const seen: KsStatus[] = [];
   supervisor.onChange((s) => seen.push(s));
   return { clock, supervisor, seen };
@@ -27,8 +35,19 @@ describe('KsSupervisor', () => {
     await flush();
     expect(ks).toMatch(/^djJ8/);
     const read = readKs(ks ?? '', (p) => (p === -5 ? [SECRET] : []), clock.nowMs() / 1000);
-    expect(read.ok && read.session).toMatchObject({ partnerId: -5, userId: 'MediaServer', type: 2, privileges: 'disableentitlement', expiresAtSeconds: START_MS / 1000 + 20 });
-    expect(supervisor.status()).toEqual({ state: 'valid', validUntilMs: START_MS + 20_000, lastRenewalAtMs: START_MS, lastError: null });
+    expect(read.ok && read.session).toMatchObject({
+      partnerId: -5,
+      userId: 'MediaServer',
+      type: 2,
+      privileges: 'disableentitlement',
+      expiresAtSeconds: START_MS / 1000 + 20,
+    });
+    expect(supervisor.status()).toEqual({
+      state: 'valid',
+      validUntilMs: START_MS + 20_000,
+      lastRenewalAtMs: START_MS,
+      lastError: null,
+    });
     supervisor.stop();
   });
 
@@ -43,7 +62,11 @@ describe('KsSupervisor', () => {
     clock.advance(1);
     await flush();
     expect(supervisor.currentKs()).not.toBe(first);
-    expect(supervisor.status()).toMatchObject({ state: 'valid', lastRenewalAtMs: START_MS + 18_000, validUntilMs: START_MS + 38_000 });
+    expect(supervisor.status()).toMatchObject({
+      state: 'valid',
+      lastRenewalAtMs: START_MS + 18_000,
+      validUntilMs: START_MS + 38_000,
+    });
     clock.advance(18_000);
     await flush();
     expect(supervisor.status().lastRenewalAtMs).toBe(START_MS + 36_000);
@@ -53,7 +76,11 @@ describe('KsSupervisor', () => {
 
   it('a failed renewal keeps the old KS while valid, retries with backoff, then reports expiry and recovers', async () => {
     let broken = false;
-    const { supervisor, clock } = make({ random: () => (broken ? Buffer.alloc(3) : Buffer.alloc(16, 7)), retryBaseDelayMs: 1_000, retryMaxDelayMs: 4_000 });
+    const { supervisor, clock } = make({
+      random: () => (broken ? Buffer.alloc(3) : Buffer.alloc(16, 7)),
+      retryBaseDelayMs: 1_000,
+      retryMaxDelayMs: 4_000,
+    });
     supervisor.start();
     await flush();
     const first = supervisor.currentKs();
@@ -61,7 +88,11 @@ describe('KsSupervisor', () => {
     clock.advance(18_000);
     await flush();
     expect(supervisor.currentKs()).toBe(first);
-    expect(supervisor.status()).toMatchObject({ state: 'valid', validUntilMs: START_MS + 20_000, lastRenewalAtMs: START_MS });
+    expect(supervisor.status()).toMatchObject({
+      state: 'valid',
+      validUntilMs: START_MS + 20_000,
+      lastRenewalAtMs: START_MS,
+    });
     expect(supervisor.status().lastError).toMatch(/16 bytes/);
     clock.advance(1_000); // retry 1 at +19 s fails
     await flush();
@@ -81,7 +112,11 @@ describe('KsSupervisor', () => {
 
   it('goes to expired when the KS outlives its validity without renewal', async () => {
     let broken = false;
-    const { supervisor, clock, seen } = make({ random: () => (broken ? Buffer.alloc(1) : Buffer.alloc(16)), retryBaseDelayMs: 10_000, retryMaxDelayMs: 10_000 });
+    const { supervisor, clock, seen } = make({
+      random: () => (broken ? Buffer.alloc(1) : Buffer.alloc(16)),
+      retryBaseDelayMs: 10_000,
+      retryMaxDelayMs: 10_000,
+    });
     supervisor.start();
     await flush();
     broken = true;
@@ -130,8 +165,28 @@ describe('KsSupervisor', () => {
 
   it('rejects bad settings with the field name', () => {
     const clock = new ManualClock();
-    expect(() => new KsSupervisor({ secret: SECRET, partnerId: -5, privileges: '', expirySeconds: 5, renewAtFraction: 0.9, clock })).toThrow(/ksExpirySeconds/);
-    expect(() => new KsSupervisor({ secret: SECRET, partnerId: -5, privileges: '', expirySeconds: 60, renewAtFraction: 1, clock })).toThrow(/ksRenewAtFraction/);
+    expect(
+      () =>
+        new KsSupervisor({
+          secret: SECRET,
+          partnerId: -5,
+          privileges: '',
+          expirySeconds: 5,
+          renewAtFraction: 0.9,
+          clock,
+        }),
+    ).toThrow(/ksExpirySeconds/);
+    expect(
+      () =>
+        new KsSupervisor({
+          secret: SECRET,
+          partnerId: -5,
+          privileges: '',
+          expirySeconds: 60,
+          renewAtFraction: 1,
+          clock,
+        }),
+    ).toThrow(/ksRenewAtFraction/);
   });
 
   it('an empty secret is an error state naming the fix, not a crash', async () => {

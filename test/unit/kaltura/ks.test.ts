@@ -3,7 +3,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateKsV1, generateKsV2, ksPrivilegeMap, ksV2FieldsString, readKs, type KsInput } from '../../../main/kaltura/ks.js';
+import {
+  generateKsV1,
+  generateKsV2,
+  ksPrivilegeMap,
+  ksV2FieldsString,
+  readKs,
+  type KsInput,
+} from '../../../main/kaltura/ks.js';
 import { SHARED_DIR } from '../../helpers/net.js';
 
 interface VectorInputs {
@@ -23,14 +30,27 @@ interface Vectors {
   v1: Array<{ id: string; inputs: VectorInputs; expectedKs: string }>;
 }
 
-const vectors = JSON.parse(fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'ks-vectors.json'), 'utf8')) as Vectors;
+const vectors = JSON.parse(
+  fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'ks-vectors.json'), 'utf8'),
+) as Vectors;
 const SECRET = vectors.common.adminSecret;
 const NOW = vectors.common.validUntil - 3600;
 
 function toInput(v: VectorInputs): KsInput {
-  return { secret: v.secret, partnerId: v.partnerId, userId: v.userId, type: v.type, privileges: v.privileges, expiresAtSeconds: v._e, masterPartnerId: v.masterPartnerId };
+  return {
+    secret: v.secret,
+    partnerId: v.partnerId,
+    userId: v.userId,
+    type: v.type,
+    privileges: v.privileges,
+    expiresAtSeconds: v._e,
+    masterPartnerId: v.masterPartnerId,
+  };
 }
-const secretsOf = (pid: number, secret = SECRET) => (p: number) => (p === pid ? [secret] : []);
+const secretsOf =
+  (pid: number, secret = SECRET) =>
+  (p: number) =>
+    p === pid ? [secret] : [];
 
 /** flips one bit of the decoded KS and re-encodes in the same alphabet */
 function flipBit(ks: string, byteIndex: number): string {
@@ -61,7 +81,9 @@ describe('KS v2 vectors', () => {
         userId: vector.inputs.userId,
         type: vector.inputs.type,
         expiresAtSeconds: vector.inputs._e,
-        privileges: vector.inputs.privileges.startsWith('*') ? vector.inputs.privileges.replace('*', 'all:*') : vector.inputs.privileges,
+        privileges: vector.inputs.privileges.startsWith('*')
+          ? vector.inputs.privileges.replace('*', 'all:*')
+          : vector.inputs.privileges,
         masterPartnerId: vector.inputs.masterPartnerId,
         additionalData: null,
       });
@@ -101,21 +123,43 @@ describe('KS v1 vectors', () => {
 
   it('parses a 7-field v1 KS as written by client libraries', () => {
     const info = '12345;12345;1700000000;0;r;user1;edit:0_x';
-    const hex = crypto.createHash('sha1').update(SECRET + info).digest('hex');
+    const hex = crypto
+      .createHash('sha1')
+      .update(SECRET + info)
+      .digest('hex');
     const ks = Buffer.from(`${hex}|${info}`).toString('base64');
     const result = readKs(ks, secretsOf(12345), NOW);
-    expect(result.ok && result.session).toMatchObject({ version: 1, userId: 'user1', type: 0, privileges: 'edit:0_x', masterPartnerId: null, additionalData: null });
+    expect(result.ok && result.session).toMatchObject({
+      version: 1,
+      userId: 'user1',
+      type: 0,
+      privileges: 'edit:0_x',
+      masterPartnerId: null,
+      additionalData: null,
+    });
   });
 });
 
 describe('readKs rejections', () => {
-  const base: KsInput = { secret: SECRET, partnerId: -5, userId: 'MediaServer', type: 2, privileges: 'disableentitlement', expiresAtSeconds: NOW + 100 };
+  const base: KsInput = {
+    secret: SECRET,
+    partnerId: -5,
+    userId: 'MediaServer',
+    type: 2,
+    privileges: 'disableentitlement',
+    expiresAtSeconds: NOW + 100,
+  };
 
   it('round-trips a generated v2 KS with random bytes, additionalData and unicode user', () => {
     const ks = generateKsV2({ ...base, userId: 'José ~a&b=c', additionalData: 'x;y', masterPartnerId: -2 });
     expect(ks.startsWith('djJ8')).toBe(true);
     const result = readKs(ks, secretsOf(-5), NOW);
-    expect(result.ok && result.session).toMatchObject({ userId: 'José ~a&b=c', additionalData: 'x;y', masterPartnerId: -2, partnerId: -5 });
+    expect(result.ok && result.session).toMatchObject({
+      userId: 'José ~a&b=c',
+      additionalData: 'x;y',
+      masterPartnerId: -2,
+      partnerId: -5,
+    });
   });
 
   it('a bit flip anywhere in the ciphertext is INVALID_STR', () => {
@@ -140,25 +184,44 @@ describe('readKs rejections', () => {
 
   it('unknown partner is INVALID_PARTNER', () => {
     expect(readKs(generateKsV2(base), () => [], NOW)).toEqual({ ok: false, reason: 'INVALID_PARTNER' });
-    expect(readKs(generateKsV1({ ...base, rand: 'r' }), () => [], NOW)).toEqual({ ok: false, reason: 'INVALID_PARTNER' });
+    expect(readKs(generateKsV1({ ...base, rand: 'r' }), () => [], NOW)).toEqual({
+      ok: false,
+      reason: 'INVALID_PARTNER',
+    });
   });
 
   it('expired when expiresAtSeconds <= now', () => {
     const ks = generateKsV2(base);
     expect(readKs(ks, secretsOf(-5), NOW + 99).ok).toBe(true);
     expect(readKs(ks, secretsOf(-5), NOW + 100)).toEqual({ ok: false, reason: 'EXPIRED' });
-    expect(readKs(generateKsV1({ ...base, rand: 'r' }), secretsOf(-5), NOW + 101)).toEqual({ ok: false, reason: 'EXPIRED' });
+    expect(readKs(generateKsV1({ ...base, rand: 'r' }), secretsOf(-5), NOW + 101)).toEqual({
+      ok: false,
+      reason: 'EXPIRED',
+    });
   });
 
   it('garbage is INVALID_STR', () => {
-    for (const junk of ['', 'not base64!!', 'djJ8', Buffer.from('v2|abc|xyz').toString('base64'), Buffer.from('hello').toString('base64')]) {
+    for (const junk of [
+      '',
+      'not base64!!',
+      'djJ8',
+      Buffer.from('v2|abc|xyz').toString('base64'),
+      Buffer.from('hello').toString('base64'),
+    ]) {
       expect(readKs(junk, secretsOf(-5), NOW)).toEqual({ ok: false, reason: 'INVALID_STR' });
     }
   });
 });
 
 describe('input validation', () => {
-  const base: KsInput = { secret: SECRET, partnerId: 1, userId: 'u', type: 2, privileges: '', expiresAtSeconds: 1700000000 };
+  const base: KsInput = {
+    secret: SECRET,
+    partnerId: 1,
+    userId: 'u',
+    type: 2,
+    privileges: '',
+    expiresAtSeconds: 1700000000,
+  };
   it('names the problem', () => {
     expect(() => generateKsV2({ ...base, secret: '' })).toThrow(/admin secret/);
     expect(() => generateKsV2({ ...base, partnerId: 1.5 })).toThrow(/partnerId must be an integer/);

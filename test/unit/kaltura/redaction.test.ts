@@ -18,11 +18,22 @@ describe('secret redaction', () => {
     const logger = createLogger({ sinks: [sink], level: 'debug' });
     // Kaltura echoes whatever KS it got into the INVALID_KS message and args
     const echo = (req: RecordedRequest) =>
-      jsonResponse(apiException('INVALID_KS', `Invalid KS "${String(req.json?.ks)}", Error "-1,INVALID_STR"`, { KSID: String(req.json?.ks), ERR_CODE: '-1' }));
+      jsonResponse(
+        apiException('INVALID_KS', `Invalid KS "${String(req.json?.ks)}", Error "-1,INVALID_STR"`, {
+          KSID: String(req.json?.ks),
+          ERR_CODE: '-1',
+        }),
+      );
     const stub = stubFetch([], echo);
     const calls: CallInfo[] = [];
     const stack = createKalturaStack({
-      settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas', serviceUrl: 'http://127.0.0.1:9', hostname: 'station-1', ksExpirySeconds: 60 },
+      settings: {
+        ...DEFAULT_SETTINGS.kaltura,
+        mode: 'saas',
+        serviceUrl: 'http://127.0.0.1:9',
+        hostname: 'station-1',
+        ksExpirySeconds: 60,
+      },
       adminSecret: SECRET,
       version: '0.1.0',
       clock: new ManualClock(),
@@ -33,14 +44,23 @@ describe('secret redaction', () => {
     });
     stack.start();
     await flush();
-    const error = (await stack.service.authenticate({ partnerId: 102, entryId: '0_abcd1234', token: 'dj94kfit', mediaServerIndex: 0 }).catch((e: unknown) => e)) as Error & { args?: unknown };
+    const error = (await stack.service
+      .authenticate({ partnerId: 102, entryId: '0_abcd1234', token: 'dj94kfit', mediaServerIndex: 0 })
+      .catch((e: unknown) => e)) as Error & { args?: unknown };
     expect(error.name).toBe('KalturaApiError');
     const sentKs = stub.requests.map((r) => String(r.json?.ks)).filter((k) => k.startsWith('djJ8'));
     expect(sentKs.length).toBeGreaterThan(0);
     expect(sink.lines.some((l) => l.includes('regenerating it and retrying once'))).toBe(true);
     expect(stack.status().ks.state).toBe('error');
     // the station's own outputs
-    const outputs = [error.message, JSON.stringify(error.args), String(error.stack), ...sink.lines, JSON.stringify(calls), JSON.stringify(stack.status())];
+    const outputs = [
+      error.message,
+      JSON.stringify(error.args),
+      String(error.stack),
+      ...sink.lines,
+      JSON.stringify(calls),
+      JSON.stringify(stack.status()),
+    ];
     for (const text of outputs) {
       expect(text).not.toContain(SECRET);
       for (const ks of sentKs) expect(text).not.toContain(ks);
@@ -64,7 +84,9 @@ describe('secret redaction', () => {
     });
     stack.start();
     const ks = stack.ks.currentKs() ?? 'missing';
-    const error = (await stack.service.serveConversionProfile({ partnerId: 102, streamName: '0_abcd1234_1', extraParams: {} }).catch((e: unknown) => e)) as Error;
+    const error = (await stack.service
+      .serveConversionProfile({ partnerId: 102, streamName: '0_abcd1234_1', extraParams: {} })
+      .catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('KalturaTransportError');
     expect(stub.requests[0]?.url).toContain(`/ks/${ks}`);
     expect(error.message).not.toContain(ks);
@@ -74,9 +96,15 @@ describe('secret redaction', () => {
   });
 
   it('the stack refuses to start without a secret or service URL, saying what to set', () => {
-    const base = { settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas' as const, serviceUrl: 'http://127.0.0.1:9', hostname: 'h' }, adminSecret: SECRET, version: '0' };
+    const base = {
+      settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas' as const, serviceUrl: 'http://127.0.0.1:9', hostname: 'h' },
+      adminSecret: SECRET,
+      version: '0',
+    };
     expect(() => createKalturaStack({ ...base, adminSecret: '' })).toThrow(/enter the admin secret of partner -5/);
-    expect(() => createKalturaStack({ ...base, settings: { ...base.settings, serviceUrl: '' } })).toThrow(/kaltura.serviceUrl is empty/);
+    expect(() => createKalturaStack({ ...base, settings: { ...base.settings, serviceUrl: '' } })).toThrow(
+      /kaltura.serviceUrl is empty/,
+    );
   });
 });
 
@@ -93,7 +121,18 @@ describe('beacons and status', () => {
     });
     stack.start();
     const ks = stack.ks.currentKs() ?? 'missing';
-    const privateData = JSON.stringify({ alerts: [{ Arguments: { entryId: '0_abcd1234', t: 'dj94kfit', parameter: `rtmp://h/kLive/?p=1&t=dj94kfit ${ks} ${SECRET}` }, Code: 111 }] });
+    const privateData = JSON.stringify({
+      alerts: [
+        {
+          Arguments: {
+            entryId: '0_abcd1234',
+            t: 'dj94kfit',
+            parameter: `rtmp://h/kLive/?p=1&t=dj94kfit ${ks} ${SECRET}`,
+          },
+          Code: 111,
+        },
+      ],
+    });
     await stack.service.addBeacon({ partnerId: 102, entryId: '0_abcd1234', eventType: '0_healthData', privateData });
     const sent = String((stub.requests[0]?.json?.beacon as { privateData?: string }).privateData);
     expect(sent).toContain('"Code":111');
@@ -105,7 +144,11 @@ describe('beacons and status', () => {
 
   it('onChange reports KS validity and API reachability changes', async () => {
     let down = false;
-    const stub = stubFetch([], () => (down ? Promise.reject(new TypeError('fetch failed')) : jsonResponse({ partnerId: -5, objectType: 'KalturaSessionInfo' })));
+    const stub = stubFetch([], () =>
+      down
+        ? Promise.reject(new TypeError('fetch failed'))
+        : jsonResponse({ partnerId: -5, objectType: 'KalturaSessionInfo' }),
+    );
     const stack = createKalturaStack({
       settings: { ...DEFAULT_SETTINGS.kaltura, mode: 'saas', serviceUrl: 'http://127.0.0.1:9', hostname: 'station-1' },
       adminSecret: SECRET,
@@ -125,7 +168,10 @@ describe('beacons and status', () => {
     expect(stack.status().api.lastError).toMatch(/could not reach http:\/\/127.0.0.1:9/);
     // the shapes the bridge publishes
     expect(() => KalturaStatusSchema.parse(stack.status())).not.toThrow();
-    expect(ConnectionTestResultSchema.parse(await stack.service.testConnection())).toMatchObject({ ok: false, latencyMs: null });
+    expect(ConnectionTestResultSchema.parse(await stack.service.testConnection())).toMatchObject({
+      ok: false,
+      latencyMs: null,
+    });
     expect(KalturaStatusSchema.shape.ks.parse(await stack.ks.renewNow())).toMatchObject({ state: 'valid' });
     stack.stop();
   });

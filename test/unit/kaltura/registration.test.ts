@@ -49,14 +49,27 @@ function make(script: Array<() => Promise<unknown>> = []) {
     },
   };
   const clock = new ManualClock(1_000_000);
-  const keeper = new RegistrationKeeper({ api, partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, clock, keepAliveIntervalMs: 60_000, retryBaseDelayMs: 1_000, retryMaxDelayMs: 8_000 });
+  const keeper = new RegistrationKeeper({
+    api,
+    partnerId: 102,
+    entryId: '0_abcd1234',
+    mediaServerIndex: 0,
+    clock,
+    keepAliveIntervalMs: 60_000,
+    retryBaseDelayMs: 1_000,
+    retryMaxDelayMs: 8_000,
+  });
   const statuses: string[] = [];
   keeper.onChange((s) => statuses.push(s.status));
   return { keeper, clock, calls, statuses };
 }
 
 const fail = (e: Error) => () => Promise.reject(e);
-const networkDown = new KalturaTransportError('network', 'Kaltura livestream.registermediaserver could not reach http://127.0.0.1:9', 'livestream.registermediaserver');
+const networkDown = new KalturaTransportError(
+  'network',
+  'Kaltura livestream.registermediaserver could not reach http://127.0.0.1:9',
+  'livestream.registermediaserver',
+);
 
 describe('RegistrationKeeper', () => {
   it('start -> BROADCASTING, markPlayable -> PLAYABLE, then PLAYABLE every interval; stop -> unregister', async () => {
@@ -91,7 +104,13 @@ describe('RegistrationKeeper', () => {
   });
 
   it('a failed call is retried with capped backoff and never throws; the error is in the state', async () => {
-    const { keeper, clock, calls } = make([fail(networkDown), fail(networkDown), fail(networkDown), fail(networkDown), fail(networkDown)]);
+    const { keeper, clock, calls } = make([
+      fail(networkDown),
+      fail(networkDown),
+      fail(networkDown),
+      fail(networkDown),
+      fail(networkDown),
+    ]);
     expect(() => keeper.start()).not.toThrow();
     await flush();
     expect(keeper.state().status).toBe('error');
@@ -113,7 +132,10 @@ describe('RegistrationKeeper', () => {
   });
 
   it('failed keep-alives retry at most 5 s apart, so a run of failures cannot outlast the 120 s node expiry (issue 20)', async () => {
-    const { keeper, clock, calls } = make([() => Promise.resolve(), ...Array.from({ length: 8 }, () => fail(networkDown))]);
+    const { keeper, clock, calls } = make([
+      () => Promise.resolve(),
+      ...Array.from({ length: 8 }, () => fail(networkDown)),
+    ]);
     keeper.start();
     keeper.markPlayable();
     await flush();
@@ -180,7 +202,12 @@ describe('RegistrationKeeper', () => {
   });
 
   it('unregister of a node already gone counts as unregistered; other failures give up after the attempts', async () => {
-    const gone = new KalturaApiError('ENTRY_SERVER_NODE_NOT_FOUND', 'Entry server node ... not found', {}, 'livestream.unregistermediaserver');
+    const gone = new KalturaApiError(
+      'ENTRY_SERVER_NODE_NOT_FOUND',
+      'Entry server node ... not found',
+      {},
+      'livestream.unregistermediaserver',
+    );
     const a = make([() => Promise.resolve(), fail(gone)]);
     a.keeper.start();
     await flush();
@@ -203,14 +230,21 @@ describe('RegistrationKeeper', () => {
   });
 
   it('shows SERVER_NODE_NOT_FOUND on unregister as an error, not a silent success (issue 16)', async () => {
-    const unknown = new KalturaApiError('SERVER_NODE_NOT_FOUND', 'server node with host name [h1] not found', {}, 'livestream.unregistermediaserver');
+    const unknown = new KalturaApiError(
+      'SERVER_NODE_NOT_FOUND',
+      'server node with host name [h1] not found',
+      {},
+      'livestream.unregistermediaserver',
+    );
     const a = make([() => Promise.resolve(), fail(unknown)]);
     a.keeper.start();
     await flush();
     await a.keeper.stop();
     expect(a.calls.filter((c) => c.kind === 'unregister')).toHaveLength(1);
     expect(a.keeper.state().status).toBe('error');
-    expect(a.keeper.state().lastError).toMatch(/SERVER_NODE_NOT_FOUND.*server node with host name \[h1\] not found.*Admin Console/);
+    expect(a.keeper.state().lastError).toMatch(
+      /SERVER_NODE_NOT_FOUND.*server node with host name \[h1\] not found.*Admin Console/,
+    );
   });
 
   it('stop before anything was registered makes no call', async () => {

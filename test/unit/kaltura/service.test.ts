@@ -32,7 +32,13 @@ const ENTRY_JSON = {
 
 function make(mode: 'saas' | 'ecdn', partnerId: number, responders: Responder[]) {
   const stub = stubFetch(responders);
-  const client = new KalturaClient({ serviceUrl: 'http://127.0.0.1:9', clientTag: 'klive-station:test', getKs: () => KS, fetch: stub.fetch, sleep: async () => undefined });
+  const client = new KalturaClient({
+    serviceUrl: 'http://127.0.0.1:9',
+    clientTag: 'klive-station:test',
+    getKs: () => KS,
+    fetch: stub.fetch,
+    sleep: async () => undefined,
+  });
   const service = new KalturaService({ mode, partnerId, hostname: 'station-1', client });
   return { service, requests: stub.requests };
 }
@@ -45,7 +51,12 @@ afterEach(() => {
 describe('media-server partner mode', () => {
   it('authenticate impersonates p and parses the entry (enums as numeric strings)', async () => {
     const { service, requests } = make('saas', -5, [() => jsonResponse(ENTRY_JSON)]);
-    const entry = await service.authenticate({ partnerId: 102, entryId: '0_abcd1234', token: 'dj94kfit', mediaServerIndex: 0 });
+    const entry = await service.authenticate({
+      partnerId: 102,
+      entryId: '0_abcd1234',
+      token: 'dj94kfit',
+      mediaServerIndex: 0,
+    });
     expect(entry).toEqual({
       id: '0_abcd1234',
       partnerId: 102,
@@ -84,19 +95,46 @@ describe('media-server partner mode', () => {
   });
 
   it('registerMediaServer sends the numeric status and the hostname; unregister too', async () => {
-    const { service, requests } = make('saas', -5, [() => jsonResponse(ENTRY_JSON), () => jsonResponse(ENTRY_JSON), () => jsonResponse(ENTRY_JSON)]);
-    await service.registerMediaServer({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, status: 'BROADCASTING', shouldCreateRecordedEntry: true });
-    await service.registerMediaServer({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, status: 'PLAYABLE' });
+    const { service, requests } = make('saas', -5, [
+      () => jsonResponse(ENTRY_JSON),
+      () => jsonResponse(ENTRY_JSON),
+      () => jsonResponse(ENTRY_JSON),
+    ]);
+    await service.registerMediaServer({
+      partnerId: 102,
+      entryId: '0_abcd1234',
+      mediaServerIndex: 0,
+      status: 'BROADCASTING',
+      shouldCreateRecordedEntry: true,
+    });
+    await service.registerMediaServer({
+      partnerId: 102,
+      entryId: '0_abcd1234',
+      mediaServerIndex: 0,
+      status: 'PLAYABLE',
+    });
     await service.unregisterMediaServer({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0 });
-    expect(requests[0]?.json).toMatchObject({ liveEntryStatus: 2, hostname: 'station-1', mediaServerIndex: '0', shouldCreateRecordedEntry: true, partnerId: 102 });
+    expect(requests[0]?.json).toMatchObject({
+      liveEntryStatus: 2,
+      hostname: 'station-1',
+      mediaServerIndex: '0',
+      shouldCreateRecordedEntry: true,
+      partnerId: 102,
+    });
     expect(requests[1]?.json).toMatchObject({ liveEntryStatus: 1 });
     expect(requests[1]?.json).not.toHaveProperty('shouldCreateRecordedEntry');
     expect(requests[2]?.url).toMatch(/livestream\/action\/unregisterMediaServer$/);
   });
 
   it('serve uses GET path pairs with partnerId, streamName, f, extraParams and the KS last', async () => {
-    const { service, requests } = make('saas', -5, [() => new Response('<?xml version="1.0"?>\n<Root/>', { headers: { 'content-type': 'text/xml' } })]);
-    const xml = await service.serveConversionProfile({ partnerId: 102, streamName: '0_abcd1234_1', extraParams: { width: '1280.0', audiocodecidstring: 'AAC' } });
+    const { service, requests } = make('saas', -5, [
+      () => new Response('<?xml version="1.0"?>\n<Root/>', { headers: { 'content-type': 'text/xml' } }),
+    ]);
+    const xml = await service.serveConversionProfile({
+      partnerId: 102,
+      streamName: '0_abcd1234_1',
+      extraParams: { width: '1280.0', audiocodecidstring: 'AAC' },
+    });
     expect(xml).toContain('<Root/>');
     const extra = encodeURIComponent(JSON.stringify({ width: '1280.0', audiocodecidstring: 'AAC' }));
     expect(requests[0]?.url).toBe(
@@ -106,10 +144,21 @@ describe('media-server partner mode', () => {
 
   it('beacon.add carries an ENTRY_BEACON for the entry', async () => {
     const { service, requests } = make('saas', -5, [() => jsonResponse(true)]);
-    await service.addBeacon({ partnerId: 102, entryId: '0_abcd1234', eventType: '0_healthData', privateData: '{"alerts":[]}' });
+    await service.addBeacon({
+      partnerId: 102,
+      entryId: '0_abcd1234',
+      eventType: '0_healthData',
+      privateData: '{"alerts":[]}',
+    });
     expect(requests[0]?.url).toMatch(/service\/beacon_beacon\/action\/add$/);
     expect(requests[0]?.json).toMatchObject({
-      beacon: { objectType: 'KalturaBeacon', relatedObjectType: '4', eventType: '0_healthData', objectId: '0_abcd1234', privateData: '{"alerts":[]}' },
+      beacon: {
+        objectType: 'KalturaBeacon',
+        relatedObjectType: '4',
+        eventType: '0_healthData',
+        objectId: '0_abcd1234',
+        privateData: '{"alerts":[]}',
+      },
       shouldLog: true,
       partnerId: 102,
     });
@@ -118,16 +167,39 @@ describe('media-server partner mode', () => {
   it('isLive and entryServerNode.list parse their results', async () => {
     const { service, requests } = make('saas', -5, [
       () => jsonResponse(false),
-      () => jsonResponse({ objects: [{ id: 5, entryId: '0_abcd1234', serverNodeId: 3, partnerId: 102, status: 1, serverType: '0', updatedAt: 1700000000, objectType: 'KalturaLiveEntryServerNode' }], totalCount: 1, objectType: 'KalturaEntryServerNodeListResponse' }),
+      () =>
+        jsonResponse({
+          objects: [
+            {
+              id: 5,
+              entryId: '0_abcd1234',
+              serverNodeId: 3,
+              partnerId: 102,
+              status: 1,
+              serverType: '0',
+              updatedAt: 1700000000,
+              objectType: 'KalturaLiveEntryServerNode',
+            },
+          ],
+          totalCount: 1,
+          objectType: 'KalturaEntryServerNodeListResponse',
+        }),
     ]);
     expect(await service.isLive({ partnerId: 102, entryId: '0_abcd1234' })).toBe(false);
-    expect(await service.listEntryServerNodes({ partnerId: 102, entryId: '0_abcd1234' })).toEqual([{ id: 5, entryId: '0_abcd1234', serverNodeId: 3, status: 1, serverType: 0, updatedAt: 1700000000 }]);
-    expect(requests[1]?.json).toMatchObject({ filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdEqual: '0_abcd1234' } });
+    expect(await service.listEntryServerNodes({ partnerId: 102, entryId: '0_abcd1234' })).toEqual([
+      { id: 5, entryId: '0_abcd1234', serverNodeId: 3, status: 1, serverType: 0, updatedAt: 1700000000 },
+    ]);
+    expect(requests[1]?.json).toMatchObject({
+      filter: { objectType: 'KalturaLiveEntryServerNodeFilter', entryIdEqual: '0_abcd1234' },
+    });
   });
 
   it('an entry without an id is an invalid response, not a crash later', async () => {
     const { service } = make('saas', -5, [() => jsonResponse({ partnerId: 1, objectType: 'KalturaLiveStreamEntry' })]);
-    await expect(service.getLiveStream(1, '0_abcd1234')).rejects.toMatchObject({ name: 'KalturaTransportError', kind: 'invalid-response' });
+    await expect(service.getLiveStream(1, '0_abcd1234')).rejects.toMatchObject({
+      name: 'KalturaTransportError',
+      kind: 'invalid-response',
+    });
   });
 
   it('uploads a file in chunks: add, then upload with resume/resumeAt/finalChunk, then setRecordedContent', async () => {
@@ -136,11 +208,25 @@ describe('media-server partner mode', () => {
     const file = path.join(dir, '0_abcd1234.32.0.mp4');
     fs.writeFileSync(file, Buffer.alloc(2500, 1));
     const token = { id: 'tok1', status: 1, objectType: 'KalturaUploadToken' };
-    const { service, requests } = make('saas', -5, [() => jsonResponse(token), () => jsonResponse(token), () => jsonResponse(token), () => jsonResponse(token), () => jsonResponse(ENTRY_JSON)]);
+    const { service, requests } = make('saas', -5, [
+      () => jsonResponse(token),
+      () => jsonResponse(token),
+      () => jsonResponse(token),
+      () => jsonResponse(token),
+      () => jsonResponse(ENTRY_JSON),
+    ]);
     const progress: number[] = [];
-    const id = await service.uploadFile({ partnerId: 102, filePath: file, chunkBytes: 1024, onProgress: (b) => progress.push(b) });
+    const id = await service.uploadFile({
+      partnerId: 102,
+      filePath: file,
+      chunkBytes: 1024,
+      onProgress: (b) => progress.push(b),
+    });
     expect(id).toBe('tok1');
-    expect(requests[0]?.json).toMatchObject({ uploadToken: { objectType: 'KalturaUploadToken', fileName: '0_abcd1234.32.0.mp4', fileSize: 2500 }, partnerId: 102 });
+    expect(requests[0]?.json).toMatchObject({
+      uploadToken: { objectType: 'KalturaUploadToken', fileName: '0_abcd1234.32.0.mp4', fileSize: 2500 },
+      partnerId: 102,
+    });
     const chunks = requests.slice(1, 4).map((r) => JSON.parse(String(r.form?.get('json'))) as Record<string, unknown>);
     expect(chunks.map((c) => [c.resume, c.resumeAt, c.finalChunk])).toEqual([
       [false, -1, false],
@@ -148,28 +234,47 @@ describe('media-server partner mode', () => {
       [true, 2048, true],
     ]);
     expect(progress).toEqual([1024, 2048, 2500]);
-    await service.setRecordedContent({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, uploadTokenId: id, durationSeconds: 12.5 });
-    expect(requests[4]?.json).toMatchObject({ resource: { objectType: 'KalturaUploadedFileTokenResource', token: 'tok1' }, duration: 12.5, mediaServerIndex: '0' });
+    await service.setRecordedContent({
+      partnerId: 102,
+      entryId: '0_abcd1234',
+      mediaServerIndex: 0,
+      uploadTokenId: id,
+      durationSeconds: 12.5,
+    });
+    expect(requests[4]?.json).toMatchObject({
+      resource: { objectType: 'KalturaUploadedFileTokenResource', token: 'tok1' },
+      duration: 12.5,
+      mediaServerIndex: '0',
+    });
   });
 
   it('a missing recording file is a clear error', async () => {
     const { service } = make('saas', -5, []);
-    await expect(service.uploadFile({ partnerId: 102, filePath: '/nonexistent/x.mp4' })).rejects.toThrow(/cannot upload \/nonexistent\/x.mp4: ENOENT; check that the recording file exists/);
+    await expect(service.uploadFile({ partnerId: 102, filePath: '/nonexistent/x.mp4' })).rejects.toThrow(
+      /cannot upload \/nonexistent\/x.mp4: ENOENT; check that the recording file exists/,
+    );
   });
 });
 
 describe('eCDN mode', () => {
   it('refuses a stream of another partner with KalturaModeError naming both partners and the fix, without a call', async () => {
     const { service, requests } = make('ecdn', 555, []);
-    const error = await service.authenticate({ partnerId: 102, entryId: '0_abcd1234', token: 't', mediaServerIndex: 0 }).catch((e: unknown) => e);
+    const error = await service
+      .authenticate({ partnerId: 102, entryId: '0_abcd1234', token: 't', mediaServerIndex: 0 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(KalturaModeError);
     expect((error as Error).message).toMatch(/partner 102 is not this station's partner 555; in eCDN mode/);
-    await expect(service.registerMediaServer({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, status: 'PLAYABLE' })).rejects.toBeInstanceOf(KalturaModeError);
+    await expect(
+      service.registerMediaServer({ partnerId: 102, entryId: '0_abcd1234', mediaServerIndex: 0, status: 'PLAYABLE' }),
+    ).rejects.toBeInstanceOf(KalturaModeError);
     expect(requests).toHaveLength(0);
   });
 
   it('serves its own partner with its own KS (no impersonation)', async () => {
-    const { service, requests } = make('ecdn', 555, [() => jsonResponse({ ...ENTRY_JSON, partnerId: 555 }), () => new Response('<Root/>')]);
+    const { service, requests } = make('ecdn', 555, [
+      () => jsonResponse({ ...ENTRY_JSON, partnerId: 555 }),
+      () => new Response('<Root/>'),
+    ]);
     await service.authenticate({ partnerId: 555, entryId: '0_abcd1234', token: 't', mediaServerIndex: 0 });
     expect(requests[0]?.json).not.toHaveProperty('partnerId');
     await service.serveConversionProfile({ partnerId: 555, streamName: '0_abcd1234_1', extraParams: {} });
@@ -181,18 +286,45 @@ describe('testConnection', () => {
   it('reports ok with the latency, or the refusal with a fix', async () => {
     let t = 0;
     const now = () => (t += 5);
-    const ok = make('saas', -5, [() => jsonResponse({ ks: KS, sessionType: 2, partnerId: -5, userId: 'MediaServer', expiry: 1700000000, privileges: '', objectType: 'KalturaSessionInfo' })]);
-    expect(await ok.service.testConnection(now)).toEqual({ ok: true, message: "Kaltura accepted the station's KS (partner -5)", latencyMs: 5 });
-    const bad = make('saas', -5, [() => jsonResponse(apiException('INVALID_KS', `Invalid KS "${KS}", Error "-1,INVALID_STR"`))]);
+    const ok = make('saas', -5, [
+      () =>
+        jsonResponse({
+          ks: KS,
+          sessionType: 2,
+          partnerId: -5,
+          userId: 'MediaServer',
+          expiry: 1700000000,
+          privileges: '',
+          objectType: 'KalturaSessionInfo',
+        }),
+    ]);
+    expect(await ok.service.testConnection(now)).toEqual({
+      ok: true,
+      message: "Kaltura accepted the station's KS (partner -5)",
+      latencyMs: 5,
+    });
+    const bad = make('saas', -5, [
+      () => jsonResponse(apiException('INVALID_KS', `Invalid KS "${KS}", Error "-1,INVALID_STR"`)),
+    ]);
     const result = await bad.service.testConnection(now);
     expect(result.ok).toBe(false);
     expect(result.message).toMatch(/refused the station's KS \(INVALID_KS\): check the admin secret/);
-    const down = make('saas', -5, [() => Promise.reject(new TypeError('fetch failed')), () => Promise.reject(new TypeError('fetch failed')), () => Promise.reject(new TypeError('fetch failed'))]);
-    expect(await down.service.testConnection(now)).toMatchObject({ ok: false, latencyMs: null, message: expect.stringMatching(/could not reach http:\/\/127.0.0.1:9/) });
+    const down = make('saas', -5, [
+      () => Promise.reject(new TypeError('fetch failed')),
+      () => Promise.reject(new TypeError('fetch failed')),
+      () => Promise.reject(new TypeError('fetch failed')),
+    ]);
+    expect(await down.service.testConnection(now)).toMatchObject({
+      ok: false,
+      latencyMs: null,
+      message: expect.stringMatching(/could not reach http:\/\/127.0.0.1:9/),
+    });
   });
 
   it('needs a hostname', () => {
     const client = new KalturaClient({ serviceUrl: 'http://127.0.0.1:9', clientTag: 't', getKs: () => null });
-    expect(() => new KalturaService({ mode: 'saas', partnerId: -5, hostname: ' ', client })).toThrow(/kaltura.hostname/);
+    expect(() => new KalturaService({ mode: 'saas', partnerId: -5, hostname: ' ', client })).toThrow(
+      /kaltura.hostname/,
+    );
   });
 });

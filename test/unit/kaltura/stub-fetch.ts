@@ -11,11 +11,21 @@ export interface RecordedRequest {
 
 export type Responder = (req: RecordedRequest, signal: AbortSignal | undefined) => Response | Promise<Response>;
 
-export function jsonResponse(body: unknown, init: { status?: number; headers?: Record<string, string> } = {}): Response {
-  return new Response(JSON.stringify(body), { status: init.status ?? 200, headers: { 'content-type': 'application/json', ...init.headers } });
+export function jsonResponse(
+  body: unknown,
+  init: { status?: number; headers?: Record<string, string> } = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status: init.status ?? 200,
+    headers: { 'content-type': 'application/json', ...init.headers },
+  });
 }
 
-export function apiException(code: string, message: string, args: Record<string, string> | [] = []): Record<string, unknown> {
+export function apiException(
+  code: string,
+  message: string,
+  args: Record<string, string> | [] = [],
+): Record<string, unknown> {
   return { code, message, objectType: 'KalturaAPIException', args };
 }
 

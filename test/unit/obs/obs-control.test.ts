@@ -6,7 +6,11 @@ import { ObsControl, type ObsLink } from '../../../main/obs/obs-control.js';
 
 function stubObs() {
   const calls: { request: string; data?: Record<string, unknown> }[] = [];
-  const state = { active: false, bytes: 0, service: { streamServiceType: 'rtmp_common', streamServiceSettings: {} as Record<string, unknown> } };
+  const state = {
+    active: false,
+    bytes: 0,
+    service: { streamServiceType: 'rtmp_common', streamServiceSettings: {} as Record<string, unknown> },
+  };
   const link: ObsLink = {
     async call(request, data) {
       calls.push({ request, ...(data ? { data } : {}) });
@@ -14,16 +18,36 @@ function stubObs() {
         case 'GetVersion':
           return { obsVersion: '29.0.2' };
         case 'GetStreamStatus':
-          return { outputActive: state.active, outputReconnecting: false, outputBytes: state.bytes, outputDuration: 1000, outputSkippedFrames: 0, outputTotalFrames: 30 };
+          return {
+            outputActive: state.active,
+            outputReconnecting: false,
+            outputBytes: state.bytes,
+            outputDuration: 1000,
+            outputSkippedFrames: 0,
+            outputTotalFrames: 30,
+          };
         case 'SetStreamServiceSettings':
-          state.service = { streamServiceType: data?.streamServiceType as string, streamServiceSettings: data?.streamServiceSettings as Record<string, unknown> };
+          state.service = {
+            streamServiceType: data?.streamServiceType as string,
+            streamServiceSettings: data?.streamServiceSettings as Record<string, unknown>,
+          };
           return {};
         case 'GetStreamServiceSettings':
           return state.service;
         case 'GetVideoSettings':
-          return { fpsNumerator: 30, fpsDenominator: 1, baseWidth: 1280, baseHeight: 720, outputWidth: 1280, outputHeight: 720 };
+          return {
+            fpsNumerator: 30,
+            fpsDenominator: 1,
+            baseWidth: 1280,
+            baseHeight: 720,
+            outputWidth: 1280,
+            outputHeight: 720,
+          };
         case 'GetProfileParameter':
-          return { parameterValue: data?.parameterName === 'Mode' ? 'Simple' : data?.parameterName === 'VBitrate' ? '2500' : 'keyint=60' };
+          return {
+            parameterValue:
+              data?.parameterName === 'Mode' ? 'Simple' : data?.parameterName === 'VBitrate' ? '2500' : 'keyint=60',
+          };
         case 'StartStream':
           state.active = true;
           return {};
@@ -44,10 +68,32 @@ describe('ObsControl', () => {
     const obs = stubObs();
     let nowMs = 10_000;
     const sink = memorySink();
-    const control = new ObsControl({ logger: createLogger({ sinks: [sink], level: 'debug' }), connect: async () => obs.link, nowMs: () => nowMs });
-    const sent = await control.send({ address: 'ws://127.0.0.1:4455', password: 'obs-pass-123', server, key: '0_rkij47dr_1', entryId: '0_rkij47dr', mediaServerIndex: 0, topRung: null });
-    expect(obs.calls.find((c) => c.request === 'SetStreamServiceSettings')?.data).toEqual({ streamServiceType: 'rtmp_custom', streamServiceSettings: { server, key: '0_rkij47dr_1', use_auth: false } });
-    expect(sent).toMatchObject({ connected: true, obsVersion: '29.0.2', settingsApplied: true, streaming: false, warnings: [], problem: null });
+    const control = new ObsControl({
+      logger: createLogger({ sinks: [sink], level: 'debug' }),
+      connect: async () => obs.link,
+      nowMs: () => nowMs,
+    });
+    const sent = await control.send({
+      address: 'ws://127.0.0.1:4455',
+      password: 'obs-pass-123',
+      server,
+      key: '0_rkij47dr_1',
+      entryId: '0_rkij47dr',
+      mediaServerIndex: 0,
+      topRung: null,
+    });
+    expect(obs.calls.find((c) => c.request === 'SetStreamServiceSettings')?.data).toEqual({
+      streamServiceType: 'rtmp_custom',
+      streamServiceSettings: { server, key: '0_rkij47dr_1', use_auth: false },
+    });
+    expect(sent).toMatchObject({
+      connected: true,
+      obsVersion: '29.0.2',
+      settingsApplied: true,
+      streaming: false,
+      warnings: [],
+      problem: null,
+    });
     expect(JSON.stringify(sent)).not.toContain('dj94kfit');
 
     await control.startStreaming();
@@ -64,19 +110,38 @@ describe('ObsControl', () => {
     const obs = stubObs();
     obs.state.active = true;
     const control = new ObsControl({ logger: createLogger({ sinks: [] }), connect: async () => obs.link });
-    const status = await control.send({ address: 'ws://127.0.0.1:4455', password: '', server, key: '0_rkij47dr_1', entryId: '0_rkij47dr', mediaServerIndex: 0, topRung: null });
+    const status = await control.send({
+      address: 'ws://127.0.0.1:4455',
+      password: '',
+      server,
+      key: '0_rkij47dr_1',
+      entryId: '0_rkij47dr',
+      mediaServerIndex: 0,
+      topRung: null,
+    });
     expect(status.problem).toContain('stop streaming in OBS');
     expect(obs.calls.some((c) => c.request === 'SetStreamServiceSettings')).toBe(false);
   });
 
-  it('says how to enable OBS\'s WebSocket server when the connection is refused', async () => {
+  it("says how to enable OBS's WebSocket server when the connection is refused", async () => {
     const control = new ObsControl({
       logger: createLogger({ sinks: [] }),
       connect: async () => {
         throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4455'), { code: 'ECONNREFUSED' });
       },
     });
-    const status = await control.send({ address: 'ws://127.0.0.1:4455', password: '', server, key: 'k', entryId: '0_rkij47dr', mediaServerIndex: 0, topRung: null });
-    expect(status).toMatchObject({ connected: false, problem: expect.stringContaining('Tools → WebSocket Server Settings, tick "Enable WebSocket server"') });
+    const status = await control.send({
+      address: 'ws://127.0.0.1:4455',
+      password: '',
+      server,
+      key: 'k',
+      entryId: '0_rkij47dr',
+      mediaServerIndex: 0,
+      topRung: null,
+    });
+    expect(status).toMatchObject({
+      connected: false,
+      problem: expect.stringContaining('Tools → WebSocket Server Settings, tick "Enable WebSocket server"'),
+    });
   });
 });

@@ -11,7 +11,9 @@ describe('hlsOutputId', () => {
   });
 
   it('is served by the HLS route, and nothing else that looks like it is', () => {
-    expect(resolveHlsPath('/data/hls', '/hls/0_rkij47dr-b1/master.m3u8')?.file).toBe('/data/hls/0_rkij47dr-b1/master.m3u8');
+    expect(resolveHlsPath('/data/hls', '/hls/0_rkij47dr-b1/master.m3u8')?.file).toBe(
+      '/data/hls/0_rkij47dr-b1/master.m3u8',
+    );
     expect(resolveHlsPath('/data/hls', '/hls/0_rkij47dr-x1/master.m3u8')).toBeNull();
     expect(resolveHlsPath('/data/hls', '/hls/0_rkij47dr-b1/..%2f..%2fetc/passwd')).toBeNull();
   });

@@ -5,7 +5,11 @@ import { parseDurationLine } from '../../../main/recording/probe.js';
 
 describe('parseDurationLine', () => {
   it('reads the container duration FFmpeg prints for -i', () => {
-    expect(parseDurationLine("Input #0, mpegts, from 'seg.ts':\n  Duration: 00:00:05.03, start: 1.400000, bitrate: 655 kb/s\n")).toBe(5.03);
+    expect(
+      parseDurationLine(
+        "Input #0, mpegts, from 'seg.ts':\n  Duration: 00:00:05.03, start: 1.400000, bitrate: 655 kb/s\n",
+      ),
+    ).toBe(5.03);
     expect(parseDurationLine('  Duration: 01:02:03.50, start: 0.000000, bitrate: N/A')).toBe(3723.5);
   });
 

@@ -12,7 +12,15 @@ import { tempDir } from '../../helpers/net.js';
 import { StubKaltura } from './stubs.js';
 
 class FakeRecorder implements RecorderLike {
-  current: RecorderState = { wanted: 'stop', observed: 'idle', pid: null, restarts: 0, reason: null, segmentsFinished: 0, currentSegmentPath: null };
+  current: RecorderState = {
+    wanted: 'stop',
+    observed: 'idle',
+    pid: null,
+    restarts: 0,
+    reason: null,
+    segmentsFinished: 0,
+    currentSegmentPath: null,
+  };
   constructor(readonly options: SegmentRecorderOptions) {}
   set(patch: Partial<RecorderState>): void {
     this.current = { ...this.current, ...patch };
@@ -51,12 +59,25 @@ function setup() {
   const segment = (r: FakeRecorder, sequence: number) => {
     const filePath = `${dataDir}/seg_${sequence}.ts`;
     fs.writeFileSync(filePath, 'x'.repeat(100));
-    r.options.onSegment({ entryId: r.options.entryId, sessionId: r.options.sessionId, filePath, sequence, durationSeconds: 4, sizeBytes: 100 });
+    r.options.onSegment({
+      entryId: r.options.entryId,
+      sessionId: r.options.sessionId,
+      filePath,
+      sequence,
+      durationSeconds: 4,
+      sizeBytes: 100,
+    });
   };
   return { dataDir, queue, recorders, published, service, segment };
 }
 
-const START = { entryId: '0_rkij47dr', partnerId: 102, mediaServerIndex: 0 as const, assetId: '0_asset', input: ['-i', 'rtmp://127.0.0.1:1935/kLive/0_rkij47dr_1'] };
+const START = {
+  entryId: '0_rkij47dr',
+  partnerId: 102,
+  mediaServerIndex: 0 as const,
+  assetId: '0_asset',
+  input: ['-i', 'rtmp://127.0.0.1:1935/kLive/0_rkij47dr_1'],
+};
 
 describe('RecordingService', () => {
   it('names sessions by their UTC start time', () => {
@@ -67,19 +88,31 @@ describe('RecordingService', () => {
     const { queue, recorders, published, service, segment } = setup();
     await service.start(START);
     const r = recorders[0]!;
-    expect(r.options).toMatchObject({ sessionId: '20261125T034012Z', segmentSeconds: 4, input: START.input, entryId: START.entryId });
+    expect(r.options).toMatchObject({
+      sessionId: '20261125T034012Z',
+      segmentSeconds: 4,
+      input: START.input,
+      entryId: START.entryId,
+    });
     segment(r, 0);
     segment(r, 1);
     expect(queue.list(START.entryId).map((i) => [i.sequence, i.partnerId, i.assetId, i.sessionId])).toEqual([
       [0, 102, '0_asset', '20261125T034012Z'],
       [1, 102, '0_asset', '20261125T034012Z'],
     ]);
-    const file = () => JSON.parse(fs.readFileSync(`${r.options.dataDir}/recordings/queue.json`, 'utf8')) as { openSessions: string[] };
+    const file = () =>
+      JSON.parse(fs.readFileSync(`${r.options.dataDir}/recordings/queue.json`, 'utf8')) as { openSessions: string[] };
     expect(file().openSessions).toEqual(['0_rkij47dr/20261125T034012Z']);
     expect(service.state(START.entryId)).toMatchObject({ enabled: true, active: true, reason: null });
     expect(service.state(START.entryId).items.map((i) => i.state)).toEqual(['pending', 'pending']);
     r.set({ currentSegmentPath: `${r.options.dataDir}/recordings/x/seg_000002.ts` });
-    expect(service.state(START.entryId).items.at(-1)).toMatchObject({ state: 'recording', fileName: 'seg_000002.ts', sequence: 2, sizeBytes: 0, percent: 0 });
+    expect(service.state(START.entryId).items.at(-1)).toMatchObject({
+      state: 'recording',
+      fileName: 'seg_000002.ts',
+      sequence: 2,
+      sizeBytes: 0,
+      percent: 0,
+    });
     await service.stop(START.entryId);
     expect(file().openSessions).toEqual([]);
     expect(published.at(-1)?.[1]).toMatchObject({ active: false });
@@ -96,8 +129,15 @@ describe('RecordingService', () => {
   it('a recording paused for disk space is not active, says why, and keeps its session open to resume in it', async () => {
     const { queue, recorders, service } = setup();
     await service.start(START);
-    recorders[0]!.set({ wanted: 'run', observed: 'paused', reason: 'disk full: 10.0 MB free, recording paused for 0_rkij47dr' });
-    expect(service.state(START.entryId)).toMatchObject({ active: false, reason: expect.stringContaining('disk full: 10.0 MB free, recording paused') });
+    recorders[0]!.set({
+      wanted: 'run',
+      observed: 'paused',
+      reason: 'disk full: 10.0 MB free, recording paused for 0_rkij47dr',
+    });
+    expect(service.state(START.entryId)).toMatchObject({
+      active: false,
+      reason: expect.stringContaining('disk full: 10.0 MB free, recording paused'),
+    });
     expect((queue as unknown as { file: { openSessions: string[] } }).file.openSessions).toHaveLength(1);
   });
 

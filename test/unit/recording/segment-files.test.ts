@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
 import { marginBytes } from '../../../main/recording/disk-space.js';
 import { buildRecorderArgs, rtmpPullInput } from '../../../main/recording/recorder-args.js';
-import { nextSegmentNumber, parseSegmentList, segmentFileName, sessionDirectory } from '../../../main/recording/segment-files.js';
+import {
+  nextSegmentNumber,
+  parseSegmentList,
+  segmentFileName,
+  sessionDirectory,
+} from '../../../main/recording/segment-files.js';
 import { RecordingConfigError, classifyFailure, describeFailure } from '../../../main/recording/uploader.js';
 import { tempDir } from '../../helpers/net.js';
 
@@ -29,12 +34,15 @@ describe('segment files', () => {
   it('numbers a new run one past every segment on disk, so nothing is overwritten', () => {
     const dir = tempDir('klive-seg-');
     expect(nextSegmentNumber(path.join(dir, 'missing'))).toBe(0);
-    for (const name of [segmentFileName(0), segmentFileName(7), 'list_000000.csv', 'seg_x.ts']) fs.writeFileSync(path.join(dir, name), '');
+    for (const name of [segmentFileName(0), segmentFileName(7), 'list_000000.csv', 'seg_x.ts'])
+      fs.writeFileSync(path.join(dir, name), '');
     expect(nextSegmentNumber(dir)).toBe(8);
   });
 
   it('refuses entry or session ids that would escape the recordings folder', () => {
-    expect(sessionDirectory('/data', '0_abc', '20261125T0300Z')).toBe(path.join('/data', 'recordings', '0_abc', '20261125T0300Z'));
+    expect(sessionDirectory('/data', '0_abc', '20261125T0300Z')).toBe(
+      path.join('/data', 'recordings', '0_abc', '20261125T0300Z'),
+    );
     expect(() => sessionDirectory('/data', '../etc', 's')).toThrow(/entryId "..\/etc" cannot be used as a folder name/);
     expect(() => sessionDirectory('/data', '0_abc', '..')).toThrow(/sessionId/);
   });
@@ -42,12 +50,42 @@ describe('segment files', () => {
 
 describe('recorder argv', () => {
   it('copies the RTMP pull into MPEG-TS segments with a CSV list', () => {
-    expect(buildRecorderArgs({ input: rtmpPullInput('rtmp://127.0.0.1:1935/kLive/0_abc_1'), segmentSeconds: 900, directory: '/d/rec', listPath: '/d/rec/list_000003.csv', startNumber: 3 })).toEqual([
-      '-hide_banner', '-loglevel', 'warning',
-      '-rw_timeout', '10000000', '-i', 'rtmp://127.0.0.1:1935/kLive/0_abc_1',
-      '-map', '0:v?', '-map', '0:a?', '-c', 'copy',
-      '-f', 'segment', '-segment_time', '900', '-reset_timestamps', '1', '-segment_format', 'mpegts',
-      '-segment_list', '/d/rec/list_000003.csv', '-segment_list_type', 'csv', '-segment_start_number', '3',
+    expect(
+      buildRecorderArgs({
+        input: rtmpPullInput('rtmp://127.0.0.1:1935/kLive/0_abc_1'),
+        segmentSeconds: 900,
+        directory: '/d/rec',
+        listPath: '/d/rec/list_000003.csv',
+        startNumber: 3,
+      }),
+    ).toEqual([
+      '-hide_banner',
+      '-loglevel',
+      'warning',
+      '-rw_timeout',
+      '10000000',
+      '-i',
+      'rtmp://127.0.0.1:1935/kLive/0_abc_1',
+      '-map',
+      '0:v?',
+      '-map',
+      '0:a?',
+      '-c',
+      'copy',
+      '-f',
+      'segment',
+      '-segment_time',
+      '900',
+      '-reset_timestamps',
+      '1',
+      '-segment_format',
+      'mpegts',
+      '-segment_list',
+      '/d/rec/list_000003.csv',
+      '-segment_list_type',
+      'csv',
+      '-segment_start_number',
+      '3',
       '/d/rec/seg_%06d.ts',
     ]);
   });
@@ -72,9 +110,13 @@ describe('upload failure classification', () => {
   });
 
   it('describes failures with the Kaltura code and call', () => {
-    expect(describeFailure(new KalturaApiError('ENTRY_ID_NOT_FOUND', 'Entry id "0_x" not found', {}, 'livestream.appendrecording'))).toBe(
-      'Kaltura refused livestream.appendrecording: ENTRY_ID_NOT_FOUND: Entry id "0_x" not found',
+    expect(
+      describeFailure(
+        new KalturaApiError('ENTRY_ID_NOT_FOUND', 'Entry id "0_x" not found', {}, 'livestream.appendrecording'),
+      ),
+    ).toBe('Kaltura refused livestream.appendrecording: ENTRY_ID_NOT_FOUND: Entry id "0_x" not found');
+    expect(describeFailure(new KalturaTransportError('http', 'HTTP 503', 'uploadtoken.upload', 503))).toBe(
+      'Kaltura unreachable (http 503): HTTP 503',
     );
-    expect(describeFailure(new KalturaTransportError('http', 'HTTP 503', 'uploadtoken.upload', 503))).toBe('Kaltura unreachable (http 503): HTTP 503');
   });
 });

@@ -9,7 +9,11 @@ import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
-import type { DiskLowAlert, FinishedSegment, SegmentRecorderOptions } from '../../../main/recording/segment-recorder.js';
+import type {
+  DiskLowAlert,
+  FinishedSegment,
+  SegmentRecorderOptions,
+} from '../../../main/recording/segment-recorder.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 
 class FakeChild extends EventEmitter {
@@ -83,7 +87,13 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(500));
     fs.writeFileSync(listPath(child), 'seg_000000.ts,0.000000,4.000000\n');
     await waitFor(() => segments.length === 1, { what: 'the listed segment' });
-    expect(segments[0]).toMatchObject({ sequence: 0, durationSeconds: 4, sizeBytes: 1000, entryId: '0_rkij47dr', sessionId: 's1' });
+    expect(segments[0]).toMatchObject({
+      sequence: 0,
+      durationSeconds: 4,
+      sizeBytes: 1000,
+      entryId: '0_rkij47dr',
+      sessionId: 's1',
+    });
     expect(recorder.state().currentSegmentPath).toBe(path.join(recorder.directory, 'seg_000001.ts'));
     // the segment being written is not reported until it is listed (or FFmpeg is gone)
     await new Promise((r) => setTimeout(r, 100));
@@ -97,7 +107,10 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     await waitFor(() => recorder.state().observed === 'restarting', { what: 'the restart wait' });
     expect(children).toHaveLength(1);
     recorder.resume();
-    await waitFor(() => children.length === 2 && recorder.state().observed === 'recording', { timeoutMs: 2000, what: 'the run started by resume()' });
+    await waitFor(() => children.length === 2 && recorder.state().observed === 'recording', {
+      timeoutMs: 2000,
+      what: 'the run started by resume()',
+    });
     expect(recorder.state().wanted).toBe('run');
   });
 
@@ -113,7 +126,10 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     await new Promise((r) => setTimeout(r, 50));
     first.exit(1);
     await waitFor(() => children.length === 2, { what: 'the restart' });
-    expect(segments.map((s) => [s.sequence, s.durationSeconds])).toEqual([[0, 4], [1, 1.5]]);
+    expect(segments.map((s) => [s.sequence, s.durationSeconds])).toEqual([
+      [0, 4],
+      [1, 1.5],
+    ]);
     expect(fs.existsSync(path.join(recorder.directory, 'seg_000002.ts'))).toBe(false);
     const second = children[1]!;
     expect(second.argv[second.argv.indexOf('-segment_start_number') + 1]).toBe('2');
@@ -125,12 +141,18 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
 
   it('does not start below the disk margin: waits paused, says how much is free and what to do, and starts once space returns', async () => {
     let freeBytes = 100 * 1024 ** 2;
-    const { recorder, children, alerts } = setup({ statfs: async () => ({ freeBytes, totalBytes: 100 * 1024 ** 3 }), minFreePercent: 1, diskCheckIntervalMs: 10 });
+    const { recorder, children, alerts } = setup({
+      statfs: async () => ({ freeBytes, totalBytes: 100 * 1024 ** 3 }),
+      minFreePercent: 1,
+      diskCheckIntervalMs: 10,
+    });
     await recorder.start();
     expect(children).toHaveLength(0);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]!.marginBytes).toBeCloseTo(1024 ** 3, -3);
-    expect(alerts[0]!.message).toMatch(/^disk full: 100\.0 MB free, recording paused for .*needs 1\.0 GiB free.*resumes by itself when space returns: free some space or choose another data folder/);
+    expect(alerts[0]!.message).toMatch(
+      /^disk full: 100\.0 MB free, recording paused for .*needs 1\.0 GiB free.*resumes by itself when space returns: free some space or choose another data folder/,
+    );
     expect(recorder.state()).toMatchObject({ wanted: 'run', observed: 'paused' });
     // just above the margin is not enough (headroom against flapping); well above it is
     freeBytes = 1.05 * 1024 ** 3;

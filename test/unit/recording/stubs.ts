@@ -59,7 +59,12 @@ export class StubKaltura implements RecordingUploader {
   kalturaRecording: boolean | null = null;
   /** liveParams id -> live asset id of the entry (flavorAsset.list) */
   liveAssets = new Map<number, string>([[32, '0_asset32']]);
-  readonly handOvers: Array<{ api: string; assetId?: string; flavorParamsId?: number | null; recordedEntryId?: string | null }> = [];
+  readonly handOvers: Array<{
+    api: string;
+    assetId?: string;
+    flavorParamsId?: number | null;
+    recordedEntryId?: string | null;
+  }> = [];
   readonly tokens = new Map<string, { data: Buffer; consumed: boolean }>();
   readonly appends: AppendCall[] = [];
   readonly calls: string[] = [];
@@ -85,7 +90,15 @@ export class StubKaltura implements RecordingUploader {
     return { uploadedBytes: t.data.length, consumed: t.consumed };
   }
 
-  async uploadChunk(a: { tokenId: string; filePath: string; startByte: number; endByte: number; finalChunk: boolean; signal?: AbortSignal; onProgress?(n: number): void }): Promise<{ uploadedBytes: number }> {
+  async uploadChunk(a: {
+    tokenId: string;
+    filePath: string;
+    startByte: number;
+    endByte: number;
+    finalChunk: boolean;
+    signal?: AbortSignal;
+    onProgress?(n: number): void;
+  }): Promise<{ uploadedBytes: number }> {
     this.check('uploadToken.upload');
     this.onFirstChunk?.();
     this.onFirstChunk = null;
@@ -94,8 +107,15 @@ export class StubKaltura implements RecordingUploader {
       return new Promise((_resolve, reject) => a.signal?.addEventListener('abort', () => reject(abortError())));
     }
     const t = this.tokens.get(a.tokenId);
-    if (!t || t.consumed) throw new KalturaApiError('UPLOAD_TOKEN_INVALID_STATUS', 'bad token status', {}, 'uploadToken.upload');
-    if (a.startByte !== t.data.length) throw new KalturaApiError('UPLOAD_TOKEN_RESUMING_INVALID_POSITION', `resumeAt ${a.startByte} but holds ${t.data.length}`, {}, 'uploadToken.upload');
+    if (!t || t.consumed)
+      throw new KalturaApiError('UPLOAD_TOKEN_INVALID_STATUS', 'bad token status', {}, 'uploadToken.upload');
+    if (a.startByte !== t.data.length)
+      throw new KalturaApiError(
+        'UPLOAD_TOKEN_RESUMING_INVALID_POSITION',
+        `resumeAt ${a.startByte} but holds ${t.data.length}`,
+        {},
+        'uploadToken.upload',
+      );
     const chunk = fs.readFileSync(a.filePath).subarray(a.startByte, a.endByte);
     a.onProgress?.(chunk.length);
     t.data = Buffer.concat([t.data, chunk]);
@@ -104,8 +124,15 @@ export class StubKaltura implements RecordingUploader {
 
   private consume(tokenId: string): Buffer {
     const t = this.tokens.get(tokenId);
-    if (!t) throw new KalturaApiError('UPLOAD_TOKEN_NOT_FOUND', 'Upload token not found', {}, 'liveStream.appendRecording');
-    if (t.consumed) throw new KalturaApiError('UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY', 'token already used', {}, 'liveStream.appendRecording');
+    if (!t)
+      throw new KalturaApiError('UPLOAD_TOKEN_NOT_FOUND', 'Upload token not found', {}, 'liveStream.appendRecording');
+    if (t.consumed)
+      throw new KalturaApiError(
+        'UPLOAD_TOKEN_INVALID_STATUS_FOR_ADD_ENTRY',
+        'token already used',
+        {},
+        'liveStream.appendRecording',
+      );
     t.consumed = true;
     return t.data;
   }
@@ -117,25 +144,73 @@ export class StubKaltura implements RecordingUploader {
     return { assetId };
   }
 
-  async appendRecording(a: { entryId: string; assetId: string; tokenId: string; durationSeconds: number; isLastChunk: boolean; mediaServerIndex: number }): Promise<void> {
+  async appendRecording(a: {
+    entryId: string;
+    assetId: string;
+    tokenId: string;
+    durationSeconds: number;
+    isLastChunk: boolean;
+    mediaServerIndex: number;
+  }): Promise<void> {
     this.check('liveStream.appendRecording');
-    if (this.refuseAppend) throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.appendRecording');
-    if (this.kalturaRecording === true) throw new KalturaApiError('KALTURA_RECORDING_ENABLED', 'Kaltura recording is enabled for partner 102', {}, 'liveStream.appendRecording');
+    if (this.refuseAppend)
+      throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.appendRecording');
+    if (this.kalturaRecording === true)
+      throw new KalturaApiError(
+        'KALTURA_RECORDING_ENABLED',
+        'Kaltura recording is enabled for partner 102',
+        {},
+        'liveStream.appendRecording',
+      );
     this.handOvers.push({ api: 'appendRecording', assetId: a.assetId });
     const bytes = this.consume(a.tokenId);
-    this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: a.isLastChunk, mediaServerIndex: a.mediaServerIndex, bytes, api: 'appendRecording' });
+    this.appends.push({
+      entryId: a.entryId,
+      tokenId: a.tokenId,
+      durationSeconds: a.durationSeconds,
+      isLastChunk: a.isLastChunk,
+      mediaServerIndex: a.mediaServerIndex,
+      bytes,
+      api: 'appendRecording',
+    });
     if (this.loseNextAppendAnswer) {
       this.loseNextAppendAnswer = false;
       throw new KalturaTransportError('timeout', 'no answer within 30000 ms', 'liveStream.appendRecording');
     }
   }
 
-  async setRecordedContent(a: { entryId: string; tokenId: string; durationSeconds: number; mediaServerIndex: number; flavorParamsId: number | null; recordedEntryId: string | null }): Promise<void> {
+  async setRecordedContent(a: {
+    entryId: string;
+    tokenId: string;
+    durationSeconds: number;
+    mediaServerIndex: number;
+    flavorParamsId: number | null;
+    recordedEntryId: string | null;
+  }): Promise<void> {
     this.check('liveStream.setRecordedContent');
-    if (this.refuseAppend) throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.setRecordedContent');
-    if (this.kalturaRecording === false) throw new KalturaApiError('KALTURA_RECORDING_DISABLED', 'Kaltura recording is disabled for partner 102', {}, 'liveStream.setRecordedContent');
-    this.handOvers.push({ api: 'setRecordedContent', flavorParamsId: a.flavorParamsId, recordedEntryId: a.recordedEntryId });
+    if (this.refuseAppend)
+      throw new KalturaApiError(this.refuseAppend, 'refused by test', {}, 'liveStream.setRecordedContent');
+    if (this.kalturaRecording === false)
+      throw new KalturaApiError(
+        'KALTURA_RECORDING_DISABLED',
+        'Kaltura recording is disabled for partner 102',
+        {},
+        'liveStream.setRecordedContent',
+      );
+    this.handOvers.push({
+      api: 'setRecordedContent',
+      flavorParamsId: a.flavorParamsId,
+      recordedEntryId: a.recordedEntryId,
+    });
     const bytes = this.consume(a.tokenId);
-    this.appends.push({ entryId: a.entryId, tokenId: a.tokenId, durationSeconds: a.durationSeconds, isLastChunk: false, mediaServerIndex: a.mediaServerIndex, bytes, api: 'setRecordedContent' });
+    this.appends.push({
+      entryId: a.entryId,
+      tokenId: a.tokenId,
+      durationSeconds: a.durationSeconds,
+      isLastChunk: false,
+      mediaServerIndex: a.mediaServerIndex,
+      bytes,
+      api: 'setRecordedContent',
+    });
   }
 }

@@ -21,7 +21,17 @@ function setup(overrides: Partial<UploadQueueOptions> = {}) {
   const kaltura = new StubKaltura();
   const clock = new FakeClock();
   const make = (more: Partial<UploadQueueOptions> = {}): UploadQueue => {
-    const q = new UploadQueue({ dataDir, uploader: kaltura, logger: silentLogger(), clock, chunkBytes: 10, retryBaseMs: 1000, retryMaxMs: 4000, ...overrides, ...more });
+    const q = new UploadQueue({
+      dataDir,
+      uploader: kaltura,
+      logger: silentLogger(),
+      clock,
+      chunkBytes: 10,
+      retryBaseMs: 1000,
+      retryMaxMs: 4000,
+      ...overrides,
+      ...more,
+    });
     queues.push(q);
     return q;
   };
@@ -33,7 +43,17 @@ function setup(overrides: Partial<UploadQueueOptions> = {}) {
     for (let i = 0; i < sizeBytes; i++) data[i] = (i * 7 + sequence + n) % 256;
     n += 1;
     fs.writeFileSync(filePath, data);
-    return { entryId: ENTRY, partnerId: 102, mediaServerIndex: 0 as const, flavorParamsId: 32, sessionId, filePath, sequence, durationSeconds: 2 + sequence / 10, sizeBytes };
+    return {
+      entryId: ENTRY,
+      partnerId: 102,
+      mediaServerIndex: 0 as const,
+      flavorParamsId: 32,
+      sessionId,
+      filePath,
+      sequence,
+      durationSeconds: 2 + sequence / 10,
+      sizeBytes,
+    };
   };
   return { dataDir, kaltura, clock, make, segment };
 }
@@ -53,7 +73,11 @@ describe('UploadQueue', () => {
     kaltura.appends.forEach((a, i) => expect(a.bytes.equals(fs.readFileSync(segs[i]!.filePath))).toBe(true));
     expect(kaltura.calls.filter((c) => c === 'uploadToken.add')).toHaveLength(3);
     expect(new Set(kaltura.appends.map((a) => a.tokenId)).size).toBe(3);
-    expect(q.uploadItems(ENTRY).map((i) => [i.state, i.percent])).toEqual([['done', 100], ['done', 100], ['done', 100]]);
+    expect(q.uploadItems(ENTRY).map((i) => [i.state, i.percent])).toEqual([
+      ['done', 100],
+      ['done', 100],
+      ['done', 100],
+    ]);
     // files are kept unless the user chose deleteAfterUpload
     for (const s of segs) expect(fs.existsSync(s.filePath)).toBe(true);
   });
@@ -79,7 +103,9 @@ describe('UploadQueue', () => {
     const { dataDir, kaltura, make, segment } = setup();
     let tokenOnDisk: string | null | undefined;
     kaltura.onFirstChunk = () => {
-      const file = JSON.parse(fs.readFileSync(queueFilePath(dataDir), 'utf8')) as { items: Array<{ tokenId: string | null }> };
+      const file = JSON.parse(fs.readFileSync(queueFilePath(dataDir), 'utf8')) as {
+        items: Array<{ tokenId: string | null }>;
+      };
       tokenOnDisk = file.items[0]?.tokenId;
     };
     const q = make();
@@ -171,7 +197,9 @@ describe('UploadQueue', () => {
     q.enqueue(segment(2));
     await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
     const held = q.uploadItems(ENTRY)[0]!;
-    expect(held.reason).toMatch(/SERVICE_FORBIDDEN.*To fix: the partner lacks the media-server recording permission.*ask your Kaltura account manager.*Nothing is lost/);
+    expect(held.reason).toMatch(
+      /SERVICE_FORBIDDEN.*To fix: the partner lacks the media-server recording permission.*ask your Kaltura account manager.*Nothing is lost/,
+    );
     expect(fs.existsSync(s1.filePath)).toBe(true);
     await new Promise((r) => setTimeout(r, 50));
     // order: segment 2 waits behind the held segment 1
@@ -263,7 +291,10 @@ describe('UploadQueue', () => {
     await waitFor(() => kaltura.appends.length === 2, { what: 'two appends' });
     expect(q.flavourOf(102)).toBe('legacy');
     expect(kaltura.appends.map((a) => a.api)).toEqual(['appendRecording', 'appendRecording']);
-    expect(kaltura.handOvers.filter((h) => h.api === 'appendRecording').map((h) => h.assetId)).toEqual(['0_asset32', '0_asset32']);
+    expect(kaltura.handOvers.filter((h) => h.api === 'appendRecording').map((h) => h.assetId)).toEqual([
+      '0_asset32',
+      '0_asset32',
+    ]);
   });
 
   it('holds a segment whose rendition has no live asset, naming the liveParams (issue 16)', async () => {
@@ -273,7 +304,9 @@ describe('UploadQueue', () => {
     q.start();
     q.enqueue(segment(1));
     await waitFor(() => q.list(ENTRY)[0]?.state === 'failed');
-    expect(q.uploadItems(ENTRY)[0]!.reason).toMatch(/NO_LIVE_ASSET: no live asset for liveParams 32.*To fix: the entry has no live asset/);
+    expect(q.uploadItems(ENTRY)[0]!.reason).toMatch(
+      /NO_LIVE_ASSET: no live asset for liveParams 32.*To fix: the entry has no live asset/,
+    );
   });
 
   it('publishes percent while uploading', async () => {
@@ -301,11 +334,15 @@ describe('UploadQueue', () => {
     const q = new UploadQueue({ dataDir, uploader: new StubKaltura(), logger });
     expect(q.list()).toEqual([]);
     expect(errors[0]).toMatch(/not valid JSON.*moved it to/);
-    expect(fs.readdirSync(path.join(dataDir, 'recordings')).some((f) => f.startsWith('queue.json.corrupt-'))).toBe(true);
+    expect(fs.readdirSync(path.join(dataDir, 'recordings')).some((f) => f.startsWith('queue.json.corrupt-'))).toBe(
+      true,
+    );
   });
 
   it('rejects a bad chunk size with a clear message', () => {
     const dataDir = tempDir('klive-queue-');
-    expect(() => new UploadQueue({ dataDir, uploader: new StubKaltura(), logger: silentLogger(), chunkBytes: 0 })).toThrow(/chunkBytes must be a positive integer/);
+    expect(
+      () => new UploadQueue({ dataDir, uploader: new StubKaltura(), logger: silentLogger(), chunkBytes: 0 }),
+    ).toThrow(/chunkBytes must be a positive integer/);
   });
 });

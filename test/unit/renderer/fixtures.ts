@@ -1,10 +1,24 @@
 // Builders for renderer tests: valid EntryState/Snapshot objects (checked against the shared schemas)
 // and a fake KliveBridge whose requests are answered by per-test handlers and whose events tests emit.
 import { SnapshotSchema } from '../../../shared/state.js';
-import type { EntryState, IngestStream, KalturaStatus, RenditionState, Snapshot, StationEvent, SystemStatus } from '../../../shared/state.js';
+import type {
+  EntryState,
+  IngestStream,
+  KalturaStatus,
+  RenditionState,
+  Snapshot,
+  StationEvent,
+  SystemStatus,
+} from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
 import { events as eventDefs, requests as requestDefs } from '../../../shared/bridge/contract.js';
-import type { EventName, EventPayload, RequestName, RequestPayload, ResponsePayload } from '../../../shared/bridge/contract.js';
+import type {
+  EventName,
+  EventPayload,
+  RequestName,
+  RequestPayload,
+  ResponsePayload,
+} from '../../../shared/bridge/contract.js';
 import type { BridgeEvents, BridgeRequests, KliveBridge } from '../../../shared/bridge/api.js';
 import type { BridgeConnection } from '../../../renderer/src/bridge/client.js';
 import type { ConnectionStatus } from '../../../renderer/src/bridge/ws-client.js';
@@ -63,7 +77,9 @@ export function makeStream(overrides: Partial<IngestStream> = {}): IngestStream 
     },
     metrics: { videoBitrate: { value: 4.95, unit: 'Mbps', status: 'normal', text: '4.95 Mbps (declared 5.00 Mbps)' } },
     transcoder: null,
-    renditions: [makeRendition({ streamName: `${entryId}_33`, playlistUrl: `/hls/${entryId}/${entryId}_33/index.m3u8` })],
+    renditions: [
+      makeRendition({ streamName: `${entryId}_33`, playlistUrl: `/hls/${entryId}/${entryId}_33/index.m3u8` }),
+    ],
     registration: { status: 'playable', lastKeepAliveAtMs: T0, lastError: null },
     masterPlaylistUrl: `/hls/${entryId}/master.m3u8`,
     ...overrides,
@@ -129,12 +145,27 @@ export function makeSystem(overrides: Partial<SystemStatus> = {}): SystemStatus 
 }
 
 export function makeEvent(id: number, overrides: Partial<StationEvent> = {}): StationEvent {
-  return { id, timeMs: T0 + id * 1000, severity: 'info', kind: 'connection', entryId: '0_rkij47dr', message: `event ${id}`, ...overrides };
+  return {
+    id,
+    timeMs: T0 + id * 1000,
+    severity: 'info',
+    kind: 'connection',
+    entryId: '0_rkij47dr',
+    message: `event ${id}`,
+    ...overrides,
+  };
 }
 
 export function makeSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   // parse so a fixture that drifts from the schema fails loudly here, not deep inside a test
-  return SnapshotSchema.parse({ info: makeInfo(), entries: [makeEntry()], kaltura: makeKaltura(), system: makeSystem(), events: [makeEvent(1)], ...overrides });
+  return SnapshotSchema.parse({
+    info: makeInfo(),
+    entries: [makeEntry()],
+    kaltura: makeKaltura(),
+    system: makeSystem(),
+    events: [makeEvent(1)],
+    ...overrides,
+  });
 }
 
 type Handler<N extends RequestName> = (payload: RequestPayload<N>) => ResponsePayload<N> | Promise<ResponsePayload<N>>;
@@ -182,7 +213,11 @@ export interface FakeConnection extends BridgeConnection {
   setStatus(status: ConnectionStatus): void;
 }
 
-export function makeConnection(bridge: KliveBridge, initial: ConnectionStatus = 'open', canMutate = true): FakeConnection {
+export function makeConnection(
+  bridge: KliveBridge,
+  initial: ConnectionStatus = 'open',
+  canMutate = true,
+): FakeConnection {
   let status = initial;
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
   return {

@@ -1,6 +1,11 @@
 // Pure form logic: settings validation and update diff, server error mapping, publish details and commands.
 import { describe, expect, it } from 'vitest';
-import { formFromSettings, mapServerErrors, settingsUpdateFromForm, validateSettingsForm } from '../../../renderer/src/lib/settings-form.js';
+import {
+  formFromSettings,
+  mapServerErrors,
+  settingsUpdateFromForm,
+  validateSettingsForm,
+} from '../../../renderer/src/lib/settings-form.js';
 import { ffmpegCommand, keyFormUrl } from '../../../renderer/src/lib/publish.js';
 import { manualPublishErrors } from '../../../renderer/src/screens/Connect.js';
 import { buildPublishDetails } from '../../../shared/sandbox.js';
@@ -23,14 +28,23 @@ describe('settings form', () => {
   });
 
   it('checks partner id, hostname and segment duration', () => {
-    const errors = validateSettingsForm({ ...formFromSettings(saved), partnerId: '1.5', hostname: 'my host', defaultSegmentDurationSeconds: '30' }, false);
+    const errors = validateSettingsForm(
+      { ...formFromSettings(saved), partnerId: '1.5', hostname: 'my host', defaultSegmentDurationSeconds: '30' },
+      false,
+    );
     expect(Object.keys(errors).sort()).toEqual(['defaultSegmentDurationSeconds', 'hostname', 'partnerId']);
   });
 
   it('sends only what changed, and the secret only when typed', () => {
     const form = formFromSettings(saved);
     expect(settingsUpdateFromForm(form, saved)).toEqual({});
-    const changed = { ...form, mode: 'saas' as const, serviceUrl: ' https://www.kaltura.com ', adminSecret: 's3cret', defaultSegmentDurationSeconds: '4' };
+    const changed = {
+      ...form,
+      mode: 'saas' as const,
+      serviceUrl: ' https://www.kaltura.com ',
+      adminSecret: 's3cret',
+      defaultSegmentDurationSeconds: '4',
+    };
     expect(settingsUpdateFromForm(changed, saved)).toEqual({
       kaltura: { mode: 'saas', serviceUrl: 'https://www.kaltura.com' },
       media: { defaultSegmentDurationSeconds: 4 },
@@ -49,15 +63,28 @@ describe('settings form', () => {
 });
 
 describe('publish details', () => {
-  const details = buildPublishDetails({ rtmpUrl: 'rtmp://192.168.1.10:1935/kLive/', partnerId: 102, entryId: '0_rkij47dr', token: 'dj94kfit' });
+  const details = buildPublishDetails({
+    rtmpUrl: 'rtmp://192.168.1.10:1935/kLive/',
+    partnerId: 102,
+    entryId: '0_rkij47dr',
+    token: 'dj94kfit',
+  });
 
   it('builds the OBS form of kaltura.md 1.2 for primary and backup', () => {
-    expect(details.primary).toEqual({ serverUrl: 'rtmp://192.168.1.10:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit', streamKey: '0_rkij47dr_1' });
-    expect(details.backup).toEqual({ serverUrl: 'rtmp://192.168.1.10:1935/kLive/?p=102&e=0_rkij47dr&i=1&t=dj94kfit', streamKey: '0_rkij47dr_1' });
+    expect(details.primary).toEqual({
+      serverUrl: 'rtmp://192.168.1.10:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit',
+      streamKey: '0_rkij47dr_1',
+    });
+    expect(details.backup).toEqual({
+      serverUrl: 'rtmp://192.168.1.10:1935/kLive/?p=102&e=0_rkij47dr&i=1&t=dj94kfit',
+      streamKey: '0_rkij47dr_1',
+    });
   });
 
   it('the ffmpeg command publishes the key form of the same URL', () => {
-    expect(keyFormUrl(details.primary)).toBe('rtmp://192.168.1.10:1935/kLive/0_rkij47dr_1?p=102&e=0_rkij47dr&i=0&t=dj94kfit');
+    expect(keyFormUrl(details.primary)).toBe(
+      'rtmp://192.168.1.10:1935/kLive/0_rkij47dr_1?p=102&e=0_rkij47dr&i=0&t=dj94kfit',
+    );
     const command = ffmpegCommand(details.primary);
     expect(command.startsWith('ffmpeg -re')).toBe(true);
     expect(command).toContain("-f flv 'rtmp://192.168.1.10:1935/kLive/0_rkij47dr_1?p=102&e=0_rkij47dr&i=0&t=dj94kfit'");
@@ -75,8 +102,12 @@ describe('publish details', () => {
 describe('preview and sparkline helpers', () => {
   it('resolves the master playlist against the page origin, or the station URL for the Electron window', async () => {
     const { previewUrl } = await import('../../../renderer/src/screens/HlsPreview.js');
-    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'http://192.168.1.10:8080', 'http://127.0.0.1:8080/')).toBe('http://192.168.1.10:8080/hls/0_rkij47dr/master.m3u8');
-    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'klive://app', 'http://127.0.0.1:8080/')).toBe('http://127.0.0.1:8080/hls/0_rkij47dr/master.m3u8');
+    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'http://192.168.1.10:8080', 'http://127.0.0.1:8080/')).toBe(
+      'http://192.168.1.10:8080/hls/0_rkij47dr/master.m3u8',
+    );
+    expect(previewUrl('/hls/0_rkij47dr/master.m3u8', 'klive://app', 'http://127.0.0.1:8080/')).toBe(
+      'http://127.0.0.1:8080/hls/0_rkij47dr/master.m3u8',
+    );
   });
 
   it('scales sparkline points into the box, newest at the right', async () => {

@@ -28,7 +28,9 @@ afterEach(cleanup);
 describe('live list rendering', () => {
   it('re-renders only the row whose entry changed, and none for an unchanged snapshot', () => {
     const stores = createStores({ theme: 'dark', nowMs: T0 });
-    const entries = Array.from({ length: 20 }, (_, i) => makeEntry({ entryId: `0_entry${String(i).padStart(3, '0')}`, name: `Entry ${i}` }));
+    const entries = Array.from({ length: 20 }, (_, i) =>
+      makeEntry({ entryId: `0_entry${String(i).padStart(3, '0')}`, name: `Entry ${i}` }),
+    );
     applySnapshot(stores, makeSnapshot({ entries }));
     render(
       <AppProvider stores={stores} connection={makeConnection(makeFakeBridge())}>
@@ -42,7 +44,14 @@ describe('live list rendering', () => {
     expect(renderedEntryIds).toEqual(['0_entry007']);
 
     renderedEntryIds.length = 0;
-    act(() => applySnapshot(stores, makeSnapshot({ entries: structuredClone(entries).map((e, i) => (i === 7 ? { ...e, lastEventAtMs: T0 + 1000 } : e)) })));
+    act(() =>
+      applySnapshot(
+        stores,
+        makeSnapshot({
+          entries: structuredClone(entries).map((e, i) => (i === 7 ? { ...e, lastEventAtMs: T0 + 1000 } : e)),
+        }),
+      ),
+    );
     expect(renderedEntryIds).toEqual([]);
 
     renderedEntryIds.length = 0;

@@ -32,11 +32,27 @@ describe('sortEntryIds', () => {
       streams: [makeStream({ entryId: '0_dddddddd', state: 'refused', reason: 'bad token' })],
     });
     const good2 = makeEntry({ entryId: '0_eeeeeeee', name: 'A2 good' });
-    expect(sortEntryIds(byId(good, fair, poor, refusedButFair, good2))).toEqual(['0_cccccccc', '0_dddddddd', '0_bbbbbbbb', '0_aaaaaaaa', '0_eeeeeeee']);
+    expect(sortEntryIds(byId(good, fair, poor, refusedButFair, good2))).toEqual([
+      '0_cccccccc',
+      '0_dddddddd',
+      '0_bbbbbbbb',
+      '0_aaaaaaaa',
+      '0_eeeeeeee',
+    ]);
   });
 
   it('ranks entries of equal health by their worst alert', () => {
-    const alert = (severity: 'warning' | 'critical') => ({ code: 102, name: 'NoAudioSignal', severity, entryId: 'x', streamName: null, mediaServerIndex: 0, raisedAtMs: T0, text: 't', arguments: {} });
+    const alert = (severity: 'warning' | 'critical') => ({
+      code: 102,
+      name: 'NoAudioSignal',
+      severity,
+      entryId: 'x',
+      streamName: null,
+      mediaServerIndex: 0,
+      raisedAtMs: T0,
+      text: 't',
+      arguments: {},
+    });
     const warn = makeEntry({ entryId: '0_aaaaaaaa', name: 'A', health: 'Fair', alerts: [alert('warning')] });
     const crit = makeEntry({ entryId: '0_bbbbbbbb', name: 'B', health: 'Fair', alerts: [alert('critical')] });
     const none = makeEntry({ entryId: '0_cccccccc', name: 'C', health: 'Fair' });
@@ -115,14 +131,31 @@ describe('status summaries', () => {
     expect(ksSummary(ks, T0).tone).toBe('fair');
     expect(ksSummary(ks, T0).text).toContain('in 5 min');
     expect(ksSummary({ ...ks, validUntilMs: T0 + 3_600_000 * 20 }, T0).tone).toBe('good');
-    expect(ksSummary({ ...ks, state: 'expired' }, T0)).toEqual({ text: 'KS expired: renew it now or check the admin secret in Settings', tone: 'poor' });
+    expect(ksSummary({ ...ks, state: 'expired' }, T0)).toEqual({
+      text: 'KS expired: renew it now or check the admin secret in Settings',
+      tone: 'poor',
+    });
     expect(ksSummary(undefined, T0).tone).toBe('idle');
   });
   it('apiSummary', () => {
-    expect(apiSummary({ reachable: true, lastOkAtMs: T0, lastError: null, lastLatencyMs: 12.4 }).text).toBe('API reachable (12 ms)');
-    expect(apiSummary({ reachable: false, lastOkAtMs: null, lastError: 'ECONNREFUSED', lastLatencyMs: null })).toEqual({ text: 'API unreachable: ECONNREFUSED', tone: 'poor' });
+    expect(apiSummary({ reachable: true, lastOkAtMs: T0, lastError: null, lastLatencyMs: 12.4 }).text).toBe(
+      'API reachable (12 ms)',
+    );
+    expect(apiSummary({ reachable: false, lastOkAtMs: null, lastError: 'ECONNREFUSED', lastLatencyMs: null })).toEqual({
+      text: 'API unreachable: ECONNREFUSED',
+      tone: 'poor',
+    });
     expect(apiSummary({ reachable: null, lastOkAtMs: null, lastError: null, lastLatencyMs: null }).tone).toBe('idle');
-    expect(apiSummary({ reachable: true, lastOkAtMs: T0, lastError: null, lastLatencyMs: 2000, degraded: true, recentFailurePercent: 30 })).toEqual({ text: "API degraded: 30 % of the last minute's calls failed (retrying)", tone: 'fair' });
+    expect(
+      apiSummary({
+        reachable: true,
+        lastOkAtMs: T0,
+        lastError: null,
+        lastLatencyMs: 2000,
+        degraded: true,
+        recentFailurePercent: 30,
+      }),
+    ).toEqual({ text: "API degraded: 30 % of the last minute's calls failed (retrying)", tone: 'fair' });
   });
 });
 

@@ -5,7 +5,14 @@ import { serverNodeSummary } from '../../../renderer/src/components/ServerNodeSt
 import { validateSettingsForm, formFromSettings } from '../../../renderer/src/lib/settings-form.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 
-const base = { hostname: 'studio-k3f9q2.example.com', nodeId: 7, method: 'reportStatus' as const, lastHeartbeatAtMs: 1_000_000, code: null, reason: null };
+const base = {
+  hostname: 'studio-k3f9q2.example.com',
+  nodeId: 7,
+  method: 'reportStatus' as const,
+  lastHeartbeatAtMs: 1_000_000,
+  code: null,
+  reason: null,
+};
 
 describe('serverNodeSummary', () => {
   it('says registered with the node and the heartbeat age', () => {
@@ -15,9 +22,20 @@ describe('serverNodeSummary', () => {
   });
 
   it('says why Kaltura refused and that streams will be refused until it is fixed', () => {
-    const s = serverNodeSummary({ ...base, status: 'refused', code: 'SERVICE_FORBIDDEN', reason: 'this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it' }, 1_000_000);
+    const s = serverNodeSummary(
+      {
+        ...base,
+        status: 'refused',
+        code: 'SERVICE_FORBIDDEN',
+        reason:
+          'this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it',
+      },
+      1_000_000,
+    );
     expect(s).toMatchObject({ tone: 'poor', label: 'Refused (SERVICE_FORBIDDEN)' });
-    expect(s.detail).toMatch(/lacks the Server Node \/ Hybrid eCDN feature.*Kaltura refuses every stream sent to this station/);
+    expect(s.detail).toMatch(
+      /lacks the Server Node \/ Hybrid eCDN feature.*Kaltura refuses every stream sent to this station/,
+    );
   });
 });
 
@@ -27,7 +45,10 @@ describe('hostname in the settings form', () => {
     ['studio-a.example.com', undefined],
     ['', undefined],
     ['-studio', 'A part of the hostname may not start or end with a dash.'],
-    ['a..b', 'The hostname has an empty part (a leading, trailing or double dot): write it like studio-laptop.example.com.'],
+    [
+      'a..b',
+      'The hostname has an empty part (a leading, trailing or double dot): write it like studio-laptop.example.com.',
+    ],
   ])('%j', (hostname, error) => {
     expect(validateSettingsForm({ ...form, hostname }, false).hostname).toBe(error);
   });

@@ -1,8 +1,22 @@
 // The stores as projections: snapshot application, entry deltas, removal, bounded event log, sync wiring.
 import { describe, expect, it } from 'vitest';
-import { applySnapshot, createEntriesStore, createEventsStore, createStores } from '../../../renderer/src/state/stores.js';
+import {
+  applySnapshot,
+  createEntriesStore,
+  createEventsStore,
+  createStores,
+} from '../../../renderer/src/state/stores.js';
 import { attachBridge } from '../../../renderer/src/state/sync.js';
-import { makeConnection, makeEntry, makeEvent, makeFakeBridge, makeKaltura, makeSnapshot, makeSystem, T0 } from './fixtures.js';
+import {
+  makeConnection,
+  makeEntry,
+  makeEvent,
+  makeFakeBridge,
+  makeKaltura,
+  makeSnapshot,
+  makeSystem,
+  T0,
+} from './fixtures.js';
 
 describe('entries store', () => {
   it('applies a snapshot, keeping the object of an unchanged entry so its row does not re-render', () => {
@@ -75,8 +89,24 @@ describe('attachBridge', () => {
     const bridge = makeFakeBridge({
       'state.getSnapshot': () => snapshot,
       'settings.get': () => ({
-        kaltura: { mode: 'sandbox', serviceUrl: '', partnerId: -5, ksExpirySeconds: 86400, ksRenewAtFraction: 0.9, ksPrivileges: 'x', requestTimeoutMs: 30000, hostname: '', beaconsEnabled: true },
-        media: { ffmpegPath: '', videoEncoder: 'libx264', defaultSegmentDurationSeconds: 2, recordingSegmentSeconds: 900, deleteRecordingsAfterUpload: false },
+        kaltura: {
+          mode: 'sandbox',
+          serviceUrl: '',
+          partnerId: -5,
+          ksExpirySeconds: 86400,
+          ksRenewAtFraction: 0.9,
+          ksPrivileges: 'x',
+          requestTimeoutMs: 30000,
+          hostname: '',
+          beaconsEnabled: true,
+        },
+        media: {
+          ffmpegPath: '',
+          videoEncoder: 'libx264',
+          defaultSegmentDurationSeconds: 2,
+          recordingSegmentSeconds: 900,
+          deleteRecordingsAfterUpload: false,
+        },
         adminSecretStored: false,
       }),
     });
@@ -88,7 +118,10 @@ describe('attachBridge', () => {
     expect(stores.settings.getState().settings?.kaltura.mode).toBe('sandbox');
 
     bridge.emit('state.entry', makeEntry({ entryId: '0_newentry', name: 'New' }));
-    bridge.emit('state.kaltura', makeKaltura({ api: { reachable: false, lastOkAtMs: null, lastError: 'down', lastLatencyMs: null } }));
+    bridge.emit(
+      'state.kaltura',
+      makeKaltura({ api: { reachable: false, lastOkAtMs: null, lastError: 'down', lastLatencyMs: null } }),
+    );
     bridge.emit('state.system', makeSystem({ cpuPercent: 99 }));
     bridge.emit('state.event', makeEvent(5));
     expect(stores.entries.getState().byId['0_newentry']?.name).toBe('New');
@@ -104,7 +137,10 @@ describe('attachBridge', () => {
   });
 
   it('resyncs on every reconnect (status open) and tracks the connection state', async () => {
-    const bridge = makeFakeBridge({ 'state.getSnapshot': () => makeSnapshot(), 'settings.get': () => Promise.reject(new Error('nope')) });
+    const bridge = makeFakeBridge({
+      'state.getSnapshot': () => makeSnapshot(),
+      'settings.get': () => Promise.reject(new Error('nope')),
+    });
     const stores = createStores({ theme: 'dark', nowMs: T0 });
     const connection = makeConnection(bridge, 'connecting');
     attachBridge(connection, stores);

@@ -35,7 +35,10 @@ class FakeSocket implements SocketLike {
     this.onclose?.({ code });
   }
   requests(): { id: number; name: string; payload: unknown; token?: string }[] {
-    return this.sent.filter((m): m is { type: 'request'; id: number; name: string; payload: unknown; token?: string } => (m as { type: string }).type === 'request');
+    return this.sent.filter(
+      (m): m is { type: 'request'; id: number; name: string; payload: unknown; token?: string } =>
+        (m as { type: string }).type === 'request',
+    );
   }
 }
 
@@ -121,7 +124,12 @@ describe('WsBridgeClient', () => {
     expect(getInfo?.token).toBeUndefined();
     expect(renewKs).toMatchObject({ name: 'kaltura.renewKs', token: 'tok-123' });
     current().serverSends({ type: 'response', id: getInfo?.id, ok: true, payload: makeInfo() });
-    current().serverSends({ type: 'response', id: renewKs?.id, ok: true, payload: { state: 'valid', validUntilMs: 5, lastRenewalAtMs: 1, lastError: null } });
+    current().serverSends({
+      type: 'response',
+      id: renewKs?.id,
+      ok: true,
+      payload: { state: 'valid', validUntilMs: 5, lastRenewalAtMs: 1, lastError: null },
+    });
     await expect(info).resolves.toEqual(makeInfo());
     await expect(renew).resolves.toMatchObject({ state: 'valid' });
   });
@@ -130,7 +138,12 @@ describe('WsBridgeClient', () => {
     const { client, current } = setup();
     current().open();
     const info = client.request['station.getInfo']({});
-    current().serverSends({ type: 'response', id: current().requests()[0]?.id, ok: true, payload: { name: 'something else' } });
+    current().serverSends({
+      type: 'response',
+      id: current().requests()[0]?.id,
+      ok: true,
+      payload: { name: 'something else' },
+    });
     await expect(info).rejects.toMatchObject({ name: 'BridgeRequestError', code: 'invalid_response' });
   });
 
@@ -140,7 +153,12 @@ describe('WsBridgeClient', () => {
     const update = client.request['settings.update']({ kaltura: { hostname: 'x' } });
     const sent = current().requests()[0];
     expect(sent?.token).toBeUndefined();
-    current().serverSends({ type: 'response', id: sent?.id, ok: false, error: { code: 'forbidden', message: 'needs the access token' } });
+    current().serverSends({
+      type: 'response',
+      id: sent?.id,
+      ok: false,
+      error: { code: 'forbidden', message: 'needs the access token' },
+    });
     const error = await update.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BridgeRequestError);
     expect(error).toMatchObject({ code: 'forbidden', message: 'needs the access token' });
@@ -228,7 +246,10 @@ describe('WsBridgeClient', () => {
 
 describe('connectBridge', () => {
   const doc = (token: string | null) => ({
-    querySelector: (selector: string) => (selector === 'meta[name="klive-access-token"]' && token !== null ? { getAttribute: (n: string) => (n === 'content' ? token : null) } : null),
+    querySelector: (selector: string) =>
+      selector === 'meta[name="klive-access-token"]' && token !== null
+        ? { getAttribute: (n: string) => (n === 'content' ? token : null) }
+        : null,
   });
 
   it('reads the access token from the meta tag, else from the page address', () => {
@@ -240,17 +261,24 @@ describe('connectBridge', () => {
 
   it('derives ws:// or wss:// from the page and carries the token in the handshake', () => {
     expect(bridgeUrl({ protocol: 'http:', host: '192.168.1.5:8080' })).toBe('ws://192.168.1.5:8080/bridge');
-    expect(bridgeUrl({ protocol: 'https:', host: 'station.local' }, 'a b')).toBe('wss://station.local/bridge?token=a%20b');
+    expect(bridgeUrl({ protocol: 'https:', host: 'station.local' }, 'a b')).toBe(
+      'wss://station.local/bridge?token=a%20b',
+    );
   });
 
   it('uses the Electron preload when window.klive is present, validating its answers and events', async () => {
-    const klive = makeFakeBridge({ 'station.getInfo': () => makeInfo(), 'state.getSnapshot': () => ({ entries: 'nope' }) as never });
+    const klive = makeFakeBridge({
+      'station.getInfo': () => makeInfo(),
+      'state.getSnapshot': () => ({ entries: 'nope' }) as never,
+    });
     const connection = connectBridge({ klive, location: { protocol: 'file:', host: '' }, document: doc(null) });
     expect(connection.transport).toBe('ipc');
     expect(connection.canMutate).toBe(true);
     expect(connection.getStatus()).toBe('open');
     await expect(connection.bridge.request['station.getInfo']({})).resolves.toEqual(makeInfo());
-    await expect(connection.bridge.request['state.getSnapshot']({})).rejects.toMatchObject({ code: 'invalid_response' });
+    await expect(connection.bridge.request['state.getSnapshot']({})).rejects.toMatchObject({
+      code: 'invalid_response',
+    });
     const got: string[] = [];
     const off = connection.bridge.on['state.entry']((e) => got.push(e.entryId));
     klive.emit('state.entry', makeEntry({ entryId: '0_aaaaaaaa' }));
@@ -260,7 +288,7 @@ describe('connectBridge', () => {
     expect(got).toEqual(['0_aaaaaaaa']);
   });
 
-  it('shows IPC errors without the preload\'s [code] prefix', () => {
+  it("shows IPC errors without the preload's [code] prefix", () => {
     expect(describeError(new Error('[forbidden] needs the access token'))).toBe('needs the access token');
     expect(describeError(new Error('plain'))).toBe('plain');
   });

@@ -23,10 +23,24 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function ks(partnerId: number, type: 0 | 2 = 2, overrides: Partial<KsInput> = {}): string {
-  return generateKsV2({ secret: store.adminSecret(partnerId) as string, partnerId, userId: 'u', type, privileges: '', expiresAtSeconds: NOW_MS / 1000 + 600, ...overrides });
+  return generateKsV2({
+    secret: store.adminSecret(partnerId) as string,
+    partnerId,
+    userId: 'u',
+    type,
+    privileges: '',
+    expiresAtSeconds: NOW_MS / 1000 + 600,
+    ...overrides,
+  });
 }
 
-function resolve(params: ParamBag, access: ActionAccess = 'any', ksLifetimeSeconds: number | null = null, ages = new KsAgeTable(), nowMs = NOW_MS) {
+function resolve(
+  params: ParamBag,
+  access: ActionAccess = 'any',
+  ksLifetimeSeconds: number | null = null,
+  ages = new KsAgeTable(),
+  nowMs = NOW_MS,
+) {
   return resolveSession(params, access, { store, nowMs, ksAges: ages, ksLifetimeSeconds, callName: 'livestream->get' });
 }
 
@@ -43,7 +57,14 @@ function errorOf(fn: () => unknown): { code: string; message: string } {
 describe('resolveSession', () => {
   it('accepts v1 and v2 KSs of a partner and operates on that partner', () => {
     expect(resolve({ ks: ks(102) })).toMatchObject({ partnerId: 102, ksPartnerId: 102, isAdmin: true });
-    const v1 = generateKsV1({ secret: store.adminSecret(102) as string, partnerId: 102, userId: '', type: 0, privileges: '', expiresAtSeconds: NOW_MS / 1000 + 60 });
+    const v1 = generateKsV1({
+      secret: store.adminSecret(102) as string,
+      partnerId: 102,
+      userId: '',
+      type: 0,
+      privileges: '',
+      expiresAtSeconds: NOW_MS / 1000 + 60,
+    });
     expect(resolve({ ks: v1 })).toMatchObject({ partnerId: 102, isAdmin: false });
   });
 
@@ -54,14 +75,30 @@ describe('resolveSession', () => {
   });
 
   it('forbids other partners from impersonating', () => {
-    expect(errorOf(() => resolve({ ks: ks(102), partnerId: -5 }))).toEqual({ code: 'SERVICE_FORBIDDEN', message: 'The access to service [livestream->get] is forbidden' });
+    expect(errorOf(() => resolve({ ks: ks(102), partnerId: -5 }))).toEqual({
+      code: 'SERVICE_FORBIDDEN',
+      message: 'The access to service [livestream->get] is forbidden',
+    });
     expect(resolve({ ks: ks(102), partnerId: '102' })).toMatchObject({ partnerId: 102 });
   });
 
   it('rejects forged, expired and unknown-partner KSs with INVALID_KS in Kaltura form', () => {
-    const forged = generateKsV2({ secret: 'a'.repeat(32), partnerId: 102, userId: '', type: 2, privileges: '', expiresAtSeconds: NOW_MS / 1000 + 60 });
-    expect(errorOf(() => resolve({ ks: forged }))).toEqual({ code: 'INVALID_KS', message: `Invalid KS "${forged}", Error "-1,INVALID_STR"` });
-    expect(errorOf(() => resolve({ ks: ks(102, 2, { expiresAtSeconds: NOW_MS / 1000 }) }))).toEqual({ code: 'INVALID_KS', message: 'Invalid KS "EXPIRED", Error "-1,INVALID_STR"' });
+    const forged = generateKsV2({
+      secret: 'a'.repeat(32),
+      partnerId: 102,
+      userId: '',
+      type: 2,
+      privileges: '',
+      expiresAtSeconds: NOW_MS / 1000 + 60,
+    });
+    expect(errorOf(() => resolve({ ks: forged }))).toEqual({
+      code: 'INVALID_KS',
+      message: `Invalid KS "${forged}", Error "-1,INVALID_STR"`,
+    });
+    expect(errorOf(() => resolve({ ks: ks(102, 2, { expiresAtSeconds: NOW_MS / 1000 }) }))).toEqual({
+      code: 'INVALID_KS',
+      message: 'Invalid KS "EXPIRED", Error "-1,INVALID_STR"',
+    });
     expect(errorOf(() => resolve({ ks: 'not a ks' })).code).toBe('INVALID_KS');
   });
 
@@ -78,7 +115,9 @@ describe('resolveSession', () => {
     const session = ks(102);
     expect(resolve({ ks: session }, 'any', 30, ages, NOW_MS)).toMatchObject({ partnerId: 102 });
     expect(resolve({ ks: session }, 'any', 30, ages, NOW_MS + 30_000)).toMatchObject({ partnerId: 102 });
-    expect(errorOf(() => resolve({ ks: session }, 'any', 30, ages, NOW_MS + 31_000)).message).toBe('Invalid KS "EXPIRED", Error "-1,INVALID_STR"');
+    expect(errorOf(() => resolve({ ks: session }, 'any', 30, ages, NOW_MS + 31_000)).message).toBe(
+      'Invalid KS "EXPIRED", Error "-1,INVALID_STR"',
+    );
     expect(resolve({ ks: session }, 'any', null, ages, NOW_MS + 31_000)).toMatchObject({ partnerId: 102 });
   });
 });

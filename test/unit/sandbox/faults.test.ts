@@ -16,7 +16,9 @@ describe('Faults', () => {
     const faults = new Faults();
     expect(() => faults.set({ latencyMs: -1 })).toThrow(/latencyMs must be a number >= 0/);
     expect(() => faults.set({ errorRate: 1.5 })).toThrow(/errorRate must be between 0 and 1/);
-    expect(() => faults.set({ ksLifetimeSeconds: Number.NaN })).toThrow(/ksLifetimeSeconds must be null or a number >= 0/);
+    expect(() => faults.set({ ksLifetimeSeconds: Number.NaN })).toThrow(
+      /ksLifetimeSeconds must be null or a number >= 0/,
+    );
     faults.set({ down: true, latencyMs: 50, ksLifetimeSeconds: 10 });
     expect(faults.current).toEqual({ down: true, latencyMs: 50, errorRate: 0, ksLifetimeSeconds: 10 });
     faults.reset();

@@ -18,9 +18,23 @@ const NOW_S = 1_800_000_000;
 
 function node(patch: Partial<ServerNodeRecord> = {}): ServerNodeRecord {
   return {
-    id: 1, partnerId: 102, type: 'wowza.WOWZA_MEDIA_SERVER', objectType: 'KalturaWowzaMediaServerNode', name: 'h', hostName: 'h',
-    systemName: null, description: null, tags: null, parentId: null, environment: null,
-    status: ServerNodeStatus.ACTIVE, heartbeatTime: null, createdAtSeconds: NOW_S, updatedAtSeconds: NOW_S, fields: {}, ...patch,
+    id: 1,
+    partnerId: 102,
+    type: 'wowza.WOWZA_MEDIA_SERVER',
+    objectType: 'KalturaWowzaMediaServerNode',
+    name: 'h',
+    hostName: 'h',
+    systemName: null,
+    description: null,
+    tags: null,
+    parentId: null,
+    environment: null,
+    status: ServerNodeStatus.ACTIVE,
+    heartbeatTime: null,
+    createdAtSeconds: NOW_S,
+    updatedAtSeconds: NOW_S,
+    fields: {},
+    ...patch,
   };
 }
 
@@ -39,7 +53,9 @@ describe('server node status as Kaltura reads it', () => {
   it('a heartbeat older than 120 s reads NOT_REGISTERED unless DISABLED; no heartbeat never does', () => {
     expect(statusAsRead(node({ heartbeatTime: NOW_S - 120 }), NOW_S)).toBe(ServerNodeStatus.ACTIVE);
     expect(statusAsRead(node({ heartbeatTime: NOW_S - 121 }), NOW_S)).toBe(ServerNodeStatus.NOT_REGISTERED);
-    expect(statusAsRead(node({ heartbeatTime: NOW_S - 121, status: ServerNodeStatus.DISABLED }), NOW_S)).toBe(ServerNodeStatus.DISABLED);
+    expect(statusAsRead(node({ heartbeatTime: NOW_S - 121, status: ServerNodeStatus.DISABLED }), NOW_S)).toBe(
+      ServerNodeStatus.DISABLED,
+    );
     expect(statusAsRead(node({ heartbeatTime: null }), NOW_S + 10 * 86400)).toBe(ServerNodeStatus.ACTIVE);
   });
 
@@ -76,7 +92,11 @@ describe('live assets', () => {
   it('an entry gets one asset per live params; record on tags the first recording_anchor; delete takes them along', () => {
     const s = store();
     const e = s.createEntry({ name: 'Stage', record: true, conversionProfileId: 1002 });
-    expect(s.liveAssets(e.id).map((a) => [a.flavorParamsId, a.tags.endsWith('recording_anchor')])).toEqual([[32, true], [36, false], [37, false]]);
+    expect(s.liveAssets(e.id).map((a) => [a.flavorParamsId, a.tags.endsWith('recording_anchor')])).toEqual([
+      [32, true],
+      [36, false],
+      [37, false],
+    ]);
     expect(new Set(s.allLiveAssets().map((a) => a.id)).size).toBe(s.allLiveAssets().length);
     s.deleteEntry(e.id);
     expect(s.liveAssets(e.id)).toEqual([]);
@@ -92,12 +112,19 @@ describe('live assets', () => {
     delete old.liveAssets;
     delete old.serverNodes;
     delete old.recordedEntries;
-    old.partners = (old.partners as Record<string, unknown>[]).map(({ id, name, ksMaxExpirySeconds }) => ({ id, name, ksMaxExpirySeconds }));
+    old.partners = (old.partners as Record<string, unknown>[]).map(({ id, name, ksMaxExpirySeconds }) => ({
+      id,
+      name,
+      ksMaxExpirySeconds,
+    }));
     fs.writeFileSync(file, JSON.stringify(old));
     const reopened = new SandboxStore(path.join(dir, 'sandbox'), silentLogger(), () => NOW_S * 1000);
     expect(reopened.corruption()).toEqual([]);
     expect(reopened.liveAssets('0_rkij47dr').map((a) => a.flavorParamsId)).toEqual([32, 33, 34, 35]);
-    expect(reopened.partner(102)).toMatchObject({ features: { serverNode: true, hybridEcdn: true, kalturaRecording: false }, maxLiveStreamInputs: 10 });
+    expect(reopened.partner(102)).toMatchObject({
+      features: { serverNode: true, hybridEcdn: true, kalturaRecording: false },
+      maxLiveStreamInputs: 10,
+    });
   });
 });
 
@@ -108,7 +135,13 @@ describe('recorded entry renewal (shouldCreateRecordedEntry)', () => {
     const live = s.updateEntry('0_rkij47dr', { recordStatus: 2 });
     expect(s.recordedEntries.needsNew(live)).toBe(true);
     const first = s.recordedEntries.create(live);
-    s.mutateEntry(live.id, (e) => Object.assign(e, { recordedEntryId: first.id, lastBroadcastEndTime: NOW_S + 100, currentBroadcastStartTime: NOW_S + 200 }));
+    s.mutateEntry(live.id, (e) =>
+      Object.assign(e, {
+        recordedEntryId: first.id,
+        lastBroadcastEndTime: NOW_S + 100,
+        currentBroadcastStartTime: NOW_S + 200,
+      }),
+    );
     expect(s.recordedEntries.needsNew(live)).toBe(false);
     s.mutateEntry(live.id, (e) => (e.currentBroadcastStartTime = NOW_S + 281));
     expect(s.recordedEntries.needsNew(live)).toBe(true);
@@ -143,11 +176,15 @@ describe('partner live limits', () => {
     connect(s, '0_passthr1', 1002);
     expect(() => validateMaxStreamsNotReached(s, seed)).not.toThrow();
     connect(s, '0_transcd1', 1001);
-    expect(() => validateMaxStreamsNotReached(s, seed)).toThrow(expect.objectContaining({ code: 'LIVE_STREAM_EXCEEDED_MAX_TRANSCODED' }) as SandboxApiError);
+    expect(() => validateMaxStreamsNotReached(s, seed)).toThrow(
+      expect.objectContaining({ code: 'LIVE_STREAM_EXCEEDED_MAX_TRANSCODED' }) as SandboxApiError,
+    );
     const passthrough = s.createEntry({ name: 'p2', id: '0_passthr2', conversionProfileId: 1002 });
     expect(() => validateMaxStreamsNotReached(s, passthrough)).not.toThrow();
     connect(s, '0_passthr3', 1002);
-    expect(() => validateMaxStreamsNotReached(s, passthrough)).toThrow(expect.objectContaining({ code: 'LIVE_STREAM_EXCEEDED_MAX_PASSTHRU' }) as SandboxApiError);
+    expect(() => validateMaxStreamsNotReached(s, passthrough)).toThrow(
+      expect.objectContaining({ code: 'LIVE_STREAM_EXCEEDED_MAX_PASSTHRU' }) as SandboxApiError,
+    );
     // a registration that is no longer connected frees its place
     s.upsertNode(s.entry('0_passthr3')!, 0, 'h', 'kLive', 4, null);
     expect(() => validateMaxStreamsNotReached(s, passthrough)).not.toThrow();
@@ -166,7 +203,9 @@ describe('sandbox time', () => {
 
   it('the time scale is a number from 1 to 3600, with a message naming the fix', () => {
     expect(parseTimeScale('60', '--time-scale')).toBe(60);
-    expect(() => parseTimeScale('fast', '--time-scale')).toThrow(/--time-scale must be a number from 1 to 3600 .*got "fast"/);
+    expect(() => parseTimeScale('fast', '--time-scale')).toThrow(
+      /--time-scale must be a number from 1 to 3600 .*got "fast"/,
+    );
     expect(() => parseTimeScale('0.5', 'KLIVE_SANDBOX_TIME_SCALE')).toThrow(/KLIVE_SANDBOX_TIME_SCALE must be/);
     expect(timeScaleFromEnv({})).toBe(1);
     expect(timeScaleFromEnv({ KLIVE_SANDBOX_TIME_SCALE: '120' })).toBe(120);

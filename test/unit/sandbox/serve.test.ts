@@ -4,7 +4,12 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../../helpers/net.js';
 import { buildServeXml, parseServeStreamName, type ServeProfileItem } from '../../../main/sandbox/serve/serve.js';
-import { defaultConversionProfiles, defaultLiveParams, DEFAULT_PROFILE_ID, PASSTHROUGH_PROFILE_ID } from '../../../main/sandbox/model/profiles.js';
+import {
+  defaultConversionProfiles,
+  defaultLiveParams,
+  DEFAULT_PROFILE_ID,
+  PASSTHROUGH_PROFILE_ID,
+} from '../../../main/sandbox/model/profiles.js';
 import type { LiveParams } from '../../../main/sandbox/model/types.js';
 import { SandboxApiError } from '../../../main/sandbox/errors.js';
 
@@ -12,15 +17,23 @@ function itemsOf(profileId: number, override: (p: LiveParams) => LiveParams = (p
   const params = defaultLiveParams();
   const profile = defaultConversionProfiles(0).find((p) => p.id === profileId);
   if (!profile) throw new Error('no profile');
-  return profile.items.map((i) => ({ params: override(params.find((p) => p.id === i.liveParamsId) as LiveParams), origin: i.origin }));
+  return profile.items.map((i) => ({
+    params: override(params.find((p) => p.id === i.liveParamsId) as LiveParams),
+    origin: i.origin,
+  }));
 }
 
-function serve(streamName: string, extraParams: Record<string, string> = {}, items = itemsOf(DEFAULT_PROFILE_ID)): string {
+function serve(
+  streamName: string,
+  extraParams: Record<string, string> = {},
+  items = itemsOf(DEFAULT_PROFILE_ID),
+): string {
   const { entryId, suffix } = parseServeStreamName(streamName);
   return buildServeXml({ entryId, suffix, streamName, items, extraParams });
 }
 
-const encodeNames = (xml: string): string[] => [...xml.matchAll(/<Encode>\s*<Enable>true<\/Enable>\s*<Name>([^<]+)<\/Name>/g)].map((m) => m[1] as string);
+const encodeNames = (xml: string): string[] =>
+  [...xml.matchAll(/<Encode>\s*<Enable>true<\/Enable>\s*<Name>([^<]+)<\/Name>/g)].map((m) => m[1] as string);
 
 describe('wowza_liveConversionProfile.serve algorithm', () => {
   it('reproduces serve-default-live.xml for the default profile', () => {
@@ -33,7 +46,7 @@ describe('wowza_liveConversionProfile.serve algorithm', () => {
     const source = xml.split('<Encode>')[1] as string;
     expect(source).toContain('<Audio>\n          <Codec>PassThru</Codec>\n        </Audio>');
     expect(source).not.toContain('<Bitrate>96000</Bitrate>');
-    expect((xml.split('<Encode>')[2] as string)).toContain('<Bitrate>64000</Bitrate>');
+    expect(xml.split('<Encode>')[2] as string).toContain('<Bitrate>64000</Bitrate>');
   });
 
   it('Passthrough profile: _1 gives only Source, _2 gives Ingest_2 passthrough with AAC 96000', () => {
@@ -55,7 +68,9 @@ describe('wowza_liveConversionProfile.serve algorithm', () => {
   it('smart filtering drops optional flavors above the ingest height or without bitrate headroom', () => {
     const items = itemsOf(DEFAULT_PROFILE_ID, (p) => (p.id === 32 ? p : { ...p, tags: `${p.tags},optional_flavor` }));
     // 640x360 ingest at 800 kbps: 640w flavors are 360 tall (kept by height); 600k needs 840k (dropped), 400k needs 560k (kept)
-    expect(encodeNames(serve('0_abcd1234_1', { width: '640.0', height: '360.0', videodatarate: '800.0' }, items))).toEqual(['Source', 'Basic_Small_400']);
+    expect(
+      encodeNames(serve('0_abcd1234_1', { width: '640.0', height: '360.0', videodatarate: '800.0' }, items)),
+    ).toEqual(['Source', 'Basic_Small_400']);
     // 320x180 ingest: every 480w/640w flavor is taller than the ingest
     expect(encodeNames(serve('0_abcd1234_1', { width: '320', height: '180' }, items))).toEqual(['Source']);
     // without ingest metadata nothing is filtered
@@ -73,13 +88,17 @@ describe('wowza_liveConversionProfile.serve algorithm', () => {
     });
     const xml = serve('0_abcd1234_1', {}, items);
     const encodes = xml.split('<Encode>');
-    expect(encodes[2]).toContain('<FitMode>fit-height</FitMode>\n            <Width>640</Width>\n            <Height>360</Height>');
+    expect(encodes[2]).toContain(
+      '<FitMode>fit-height</FitMode>\n            <Width>640</Width>\n            <Height>360</Height>',
+    );
     expect(encodes[2]).toContain('<Codec>H.263</Codec>');
     // source frame rate 25 fills the missing ingest rate: ceil(25/15 - 1.05) = 1
     expect(encodes[2]).toContain('<SkipFrameCount>\n            <Value>1</Value>\n          </SkipFrameCount>');
     expect(encodes[3]).toContain('<FitMode>fit-height</FitMode>\n            <Height>240</Height>');
     expect(encodes[3]).toContain('<Bitrate>240000</Bitrate>');
-    expect(encodes[3]).toContain('<Name>mainconcept.bit_rate_mode</Name>\n              <Value>0</Value>\n              <Type>Long</Type>');
+    expect(encodes[3]).toContain(
+      '<Name>mainconcept.bit_rate_mode</Name>\n              <Value>0</Value>\n              <Type>Long</Type>',
+    );
     expect(encodes[4]).toContain('<FitMode>match-source</FitMode>');
     expect(encodes[4]).not.toContain('<Codec>H.264</Codec>');
     expect(encodes[4]).toContain('<Value>2</Value>');

@@ -14,7 +14,13 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function setup(nowMs = 1_700_000_000_000): { dir: string; sink: ReturnType<typeof memorySink>; logger: Logger; clock: { now: number }; open(): SandboxStore } {
+function setup(nowMs = 1_700_000_000_000): {
+  dir: string;
+  sink: ReturnType<typeof memorySink>;
+  logger: Logger;
+  clock: { now: number };
+  open(): SandboxStore;
+} {
   const dir = tempDir('klive-sandbox-store-');
   dirs.push(dir);
   const sink = memorySink();
@@ -51,8 +57,18 @@ describe('SandboxStore', () => {
   it('seeds partner 102 with entry 0_rkij47dr (token dj94kfit), the producer login second partner 103, partner -5, and 32-hex secrets in a 0600 file', () => {
     const { dir, sink, logger, open } = setup();
     const store = open();
-    expect(store.entry('0_rkij47dr')).toMatchObject({ partnerId: 102, streamPassword: 'dj94kfit', name: 'Rehearsal stream', conversionProfileId: 1001 });
-    expect(store.partners().map((p) => p.id).sort()).toEqual([-5, 102, 103]);
+    expect(store.entry('0_rkij47dr')).toMatchObject({
+      partnerId: 102,
+      streamPassword: 'dj94kfit',
+      name: 'Rehearsal stream',
+      conversionProfileId: 1001,
+    });
+    expect(
+      store
+        .partners()
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual([-5, 102, 103]);
     const secret = store.adminSecret(102) as string;
     expect(secret).toMatch(/^[0-9a-f]{32}$/);
     expect(store.adminSecret(-5)).toMatch(/^[0-9a-f]{32}$/);
@@ -91,7 +107,9 @@ describe('SandboxStore', () => {
     expect(report?.path).toBe(stateFile);
     expect(report?.reason).toMatch(/not valid JSON/);
     expect(fs.readFileSync(report?.keptAs as string, 'utf8')).toBe('{"version":1, "partners": [');
-    expect(path.basename(report?.keptAs as string)).toBe(`state.json.corrupt-${new Date(clock.now).toISOString().replace(/[:.]/g, '-')}`);
+    expect(path.basename(report?.keptAs as string)).toBe(
+      `state.json.corrupt-${new Date(clock.now).toISOString().replace(/[:.]/g, '-')}`,
+    );
     expect(sink.records.some((r) => r.level === 'error' && r.message.includes('state.json is unreadable'))).toBe(true);
     expect(store.entries().map((e) => e.id)).toEqual(['0_rkij47dr']);
     // a schema-valid JSON of the wrong shape is corrupt too
@@ -118,7 +136,12 @@ describe('SandboxStore', () => {
     const store = open();
     const entry = store.createEntry({ name: '  Panel  ', conversionProfileId: 1002 });
     expect(entry.id).toMatch(/^0_[a-z0-9]{8}$/);
-    expect(store.toSandboxEntry(entry)).toMatchObject({ name: 'Panel', conversionProfileId: 1002, dvrEnabled: false, recordingEnabled: false });
+    expect(store.toSandboxEntry(entry)).toMatchObject({
+      name: 'Panel',
+      conversionProfileId: 1002,
+      dvrEnabled: false,
+      recordingEnabled: false,
+    });
     expect(store.toSandboxEntry(entry)).not.toHaveProperty('streamPassword');
     const oldToken = entry.streamPassword;
     expect(store.regenerateToken(entry.id)).not.toBe(oldToken);

@@ -7,13 +7,27 @@ import { makeAlert } from '../../../main/station/health/stream-alerts.js';
 
 type Call = { partnerId: number; entryId: string; eventType: string; privateData: string };
 
-function rig(enabled = true, fail = false): { sender: BeaconSender; calls: Call[]; clock: ManualClock; sink: ReturnType<typeof memorySink>; redactor: Redactor } {
+function rig(
+  enabled = true,
+  fail = false,
+): {
+  sender: BeaconSender;
+  calls: Call[];
+  clock: ManualClock;
+  sink: ReturnType<typeof memorySink>;
+  redactor: Redactor;
+} {
   const calls: Call[] = [];
   const clock = new ManualClock();
   const sink = memorySink();
   const redactor = new Redactor();
   const sender = new BeaconSender({
-    api: { addBeacon: async (a) => { calls.push(a); if (fail) throw new Error('HTTP 500 from https://k/api_v3/service/beacon?ks=djJ8AAAAAAAAAAAAAAAAAAAA'); } },
+    api: {
+      addBeacon: async (a) => {
+        calls.push(a);
+        if (fail) throw new Error('HTTP 500 from https://k/api_v3/service/beacon?ks=djJ8AAAAAAAAAAAAAAAAAAAA');
+      },
+    },
     clock,
     logger: createLogger({ sinks: [sink], level: 'debug', redactor }),
     redactor,
@@ -37,16 +51,43 @@ describe('BeaconSender', () => {
     expect(calls.map((c) => c.eventType).sort()).toEqual(['0_healthData', '1_healthData']);
     const backup = calls.find((c) => c.eventType === '1_healthData');
     expect(backup).toMatchObject({ partnerId: 102, entryId: '0_rkij47dr' });
-    expect(JSON.parse(backup?.privateData ?? '')).toEqual({ alerts: [{ Arguments: { entryId: '0_rkij47dr', alertType: 'NoAudioSignal', parameter: 'audio' }, Time: 1000, Code: 102 }], maxSeverity: 3 });
+    expect(JSON.parse(backup?.privateData ?? '')).toEqual({
+      alerts: [
+        { Arguments: { entryId: '0_rkij47dr', alertType: 'NoAudioSignal', parameter: 'audio' }, Time: 1000, Code: 102 },
+      ],
+      maxSeverity: 3,
+    });
     const primary = JSON.parse(calls.find((c) => c.eventType === '0_healthData')?.privateData ?? '');
-    expect(primary).toEqual({ alerts: [{ Arguments: { entryId: '0_rkij47dr', alertType: 'LIVE_STREAM_INVALID_TOKEN', parameter: '0_rkij47dr_1' }, Time: 2000, Code: 111 }], maxSeverity: 4 });
+    expect(primary).toEqual({
+      alerts: [
+        {
+          Arguments: { entryId: '0_rkij47dr', alertType: 'LIVE_STREAM_INVALID_TOKEN', parameter: '0_rkij47dr_1' },
+          Time: 2000,
+          Code: 111,
+        },
+      ],
+      maxSeverity: 4,
+    });
   });
 
   it('sends 107 InvalidKeyFrameInterval with the measured interval (issue 21)', async () => {
     const { sender, calls } = rig();
-    sender.onAlert({ kind: 'raised', alert: makeAlert(107, { ...subject, mediaServerIndex: 0 }, 3000, 'keyframe every 8.3 s', '8.33'), partnerId: 102 });
+    sender.onAlert({
+      kind: 'raised',
+      alert: makeAlert(107, { ...subject, mediaServerIndex: 0 }, 3000, 'keyframe every 8.3 s', '8.33'),
+      partnerId: 102,
+    });
     await sender.flush();
-    expect(JSON.parse(calls[0]?.privateData ?? '')).toEqual({ alerts: [{ Arguments: { entryId: '0_rkij47dr', alertType: 'InvalidKeyFrameInterval', parameter: '8.33' }, Time: 3000, Code: 107 }], maxSeverity: 1 });
+    expect(JSON.parse(calls[0]?.privateData ?? '')).toEqual({
+      alerts: [
+        {
+          Arguments: { entryId: '0_rkij47dr', alertType: 'InvalidKeyFrameInterval', parameter: '8.33' },
+          Time: 3000,
+          Code: 107,
+        },
+      ],
+      maxSeverity: 1,
+    });
   });
 
   it('sends only changes: nothing when nothing changed, an empty set after a clear', async () => {

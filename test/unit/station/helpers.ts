@@ -48,7 +48,19 @@ export function transcoder(over: Partial<TranscoderState> = {}): TranscoderState
 }
 
 export function liveEntry(over: Partial<LiveStreamEntry> = {}): LiveStreamEntry {
-  return { id: '0_rkij47dr', partnerId: 102, name: 'Town hall', conversionProfileId: 1, dvrStatus: 0, dvrWindow: null, recordStatus: 0, recordedEntryId: null, segmentDuration: null, explicitLive: false, ...over };
+  return {
+    id: '0_rkij47dr',
+    partnerId: 102,
+    name: 'Town hall',
+    conversionProfileId: 1,
+    dvrStatus: 0,
+    dvrWindow: null,
+    recordStatus: 0,
+    recordedEntryId: null,
+    segmentDuration: null,
+    explicitLive: false,
+    ...over,
+  };
 }
 
 export const INFO: StationInfo = {
@@ -70,7 +82,12 @@ export const KALTURA: KalturaStatus = {
   api: { reachable: null, lastOkAtMs: null, lastError: null, lastLatencyMs: null },
 };
 
-export function makeRegistry(over: Partial<RegistryOptions> = {}): { registry: StationRegistry; clock: ManualClock; events: EventsLog; redactor: Redactor } {
+export function makeRegistry(over: Partial<RegistryOptions> = {}): {
+  registry: StationRegistry;
+  clock: ManualClock;
+  events: EventsLog;
+  redactor: Redactor;
+} {
   const clock = (over.clock as ManualClock | undefined) ?? new ManualClock();
   const redactor = over.redactor ?? new Redactor();
   const events = over.events ?? new EventsLog({ clock, redactor });

@@ -10,7 +10,9 @@ interface Series {
   expected: { raisedAt: number; clearedAt: number };
 }
 
-const series = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, 'series', 'audio-flapping.json'), 'utf8')) as Series;
+const series = JSON.parse(
+  fs.readFileSync(path.join(import.meta.dirname, 'series', 'audio-flapping.json'), 'utf8'),
+) as Series;
 
 describe('alert hysteresis', () => {
   it('raises once after the condition held, ignores short glitches, clears once after it stayed false', () => {

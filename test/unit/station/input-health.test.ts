@@ -6,7 +6,10 @@ import { probe } from './helpers.js';
 const T0 = 1_700_000_000_000;
 
 /** A 1 Hz probe series as ingest emits it: video always, audio only when `audio(t)` says so. */
-function runSeries(seconds: number, audio: (t: number) => boolean): { t: number; raised: number[]; cleared: number[] }[] {
+function runSeries(
+  seconds: number,
+  audio: (t: number) => boolean,
+): { t: number; raised: number[]; cleared: number[] }[] {
   const alerts = new StreamAlerts({ entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', mediaServerIndex: 0 });
   let lastAudioAtMs: number | null = null;
   const out = [];
@@ -50,22 +53,48 @@ describe('input health from probe samples', () => {
       const c = alerts.evaluate(conditions, now);
       for (const a of c.raised) if (a.code === 102) raisedText = `${a.name}/${a.severity}: ${a.text}`;
     }
-    expect(raisedText).toMatch(/^NoAudioSignal\/error: No audio from the encoder for \d+ s: check the audio source in OBS/);
+    expect(raisedText).toMatch(
+      /^NoAudioSignal\/error: No audio from the encoder for \d+ s: check the audio source in OBS/,
+    );
   });
 
   it('judges bitrate against the declared videodatarate and names both', () => {
     const now = T0 + 10_000;
-    const ok = assessInput(probe({ videoBitrateBps: 2_900_000, declared: { videodatarate: 3000 }, lastVideoAtMs: now, lastAudioAtMs: now }), now, T0);
-    expect(ok.metrics.videoBitrate).toEqual({ value: 2_900_000, unit: 'bps', status: 'normal', text: '2.9 Mbps (declared 3.0 Mbps)' });
+    const ok = assessInput(
+      probe({ videoBitrateBps: 2_900_000, declared: { videodatarate: 3000 }, lastVideoAtMs: now, lastAudioAtMs: now }),
+      now,
+      T0,
+    );
+    expect(ok.metrics.videoBitrate).toEqual({
+      value: 2_900_000,
+      unit: 'bps',
+      status: 'normal',
+      text: '2.9 Mbps (declared 3.0 Mbps)',
+    });
     expect(ok.conditions.find((c) => c.code === 101)?.holds).toBe(false);
-    const low = assessInput(probe({ videoBitrateBps: 900_000, declared: { videodatarate: 3000 }, lastVideoAtMs: now, lastAudioAtMs: now }), now, T0);
+    const low = assessInput(
+      probe({ videoBitrateBps: 900_000, declared: { videodatarate: 3000 }, lastVideoAtMs: now, lastAudioAtMs: now }),
+      now,
+      T0,
+    );
     expect(low.metrics.videoBitrate?.status).toBe('warning');
     expect(low.conditions.find((c) => c.code === 101)?.holds).toBe(true);
   });
 
   it('flags long keyframe intervals (107), high fps (108) and drift (104)', () => {
     const now = T0 + 10_000;
-    const a = assessInput(probe({ keyframeIntervalSeconds: { last: 8, min: 8, max: 8 }, frameRateFps: 120, declared: { framerate: 120 }, timestampDriftMs: -6500, lastVideoAtMs: now, lastAudioAtMs: now }), now, T0);
+    const a = assessInput(
+      probe({
+        keyframeIntervalSeconds: { last: 8, min: 8, max: 8 },
+        frameRateFps: 120,
+        declared: { framerate: 120 },
+        timestampDriftMs: -6500,
+        lastVideoAtMs: now,
+        lastAudioAtMs: now,
+      }),
+      now,
+      T0,
+    );
     const holds = Object.fromEntries(a.conditions.map((c) => [c.code, c.holds]));
     expect(holds).toMatchObject({ 104: true, 107: true, 108: true, 102: false, 103: false, 117: false });
     expect(a.metrics.keyframeInterval?.status).toBe('warning');
@@ -80,25 +109,44 @@ describe('input health from probe samples', () => {
     for (let t = 1; t <= 12 && !raised; t++) {
       const now = T0 + t * 1000;
       // one key frame at 0 s, the next not before 8.3 s: only the time since the last one grows
-      const p = probe({ keyframeIntervalSeconds: { last: null, min: null, max: null, sinceLast: t - 0.5, count: 1 }, lastVideoAtMs: now, lastAudioAtMs: now });
-      for (const a of alerts.evaluate(assessInput(p, now, T0, undefined, 2).conditions, now).raised) if (a.code === 107) raised = { t, text: `${a.name}: ${a.text}` };
+      const p = probe({
+        keyframeIntervalSeconds: { last: null, min: null, max: null, sinceLast: t - 0.5, count: 1 },
+        lastVideoAtMs: now,
+        lastAudioAtMs: now,
+      });
+      for (const a of alerts.evaluate(assessInput(p, now, T0, undefined, 2).conditions, now).raised)
+        if (a.code === 107) raised = { t, text: `${a.name}: ${a.text}` };
     }
     // over 3 s (1.5 x the 2 s segments) at t=4, raised 6 s later: before the second key frame would have told
     expect(raised?.t).toBe(10);
-    expect(raised?.text).toMatch(/^InvalidKeyFrameInterval: The encoder sends a keyframe only every .* Fix: OBS → Settings → Output → Keyframe Interval: 2 s$/);
+    expect(raised?.text).toMatch(
+      /^InvalidKeyFrameInterval: The encoder sends a keyframe only every .* Fix: OBS → Settings → Output → Keyframe Interval: 2 s$/,
+    );
   });
 
   it('judges 107 against the entry segments: 3.5 s is too long for 2 s segments, not for 6 s ones', () => {
     const now = T0 + 10_000;
-    const p = probe({ keyframeIntervalSeconds: { last: 3.5, min: 3.5, max: 3.5, sinceLast: 1, count: 4 }, lastVideoAtMs: now, lastAudioAtMs: now });
+    const p = probe({
+      keyframeIntervalSeconds: { last: 3.5, min: 3.5, max: 3.5, sinceLast: 1, count: 4 },
+      lastVideoAtMs: now,
+      lastAudioAtMs: now,
+    });
     expect(assessInput(p, now, T0, undefined, 2).conditions.find((c) => c.code === 107)?.holds).toBe(true);
     expect(assessInput(p, now, T0, undefined, 6).conditions.find((c) => c.code === 107)?.holds).toBe(false);
   });
 
   it('does not judge fps against the declared rate during warm-up', () => {
-    const a = assessInput(probe({ frameRateFps: 10, declared: { framerate: 30 }, lastVideoAtMs: T0 + 1000, lastAudioAtMs: T0 + 1000 }), T0 + 1000, T0);
+    const a = assessInput(
+      probe({ frameRateFps: 10, declared: { framerate: 30 }, lastVideoAtMs: T0 + 1000, lastAudioAtMs: T0 + 1000 }),
+      T0 + 1000,
+      T0,
+    );
     expect(a.conditions.find((c) => c.code === 117)?.holds).toBe(false);
-    const later = assessInput(probe({ frameRateFps: 10, declared: { framerate: 30 }, lastVideoAtMs: T0 + 9000, lastAudioAtMs: T0 + 9000 }), T0 + 9000, T0);
+    const later = assessInput(
+      probe({ frameRateFps: 10, declared: { framerate: 30 }, lastVideoAtMs: T0 + 9000, lastAudioAtMs: T0 + 9000 }),
+      T0 + 9000,
+      T0,
+    );
     expect(later.conditions.find((c) => c.code === 117)?.holds).toBe(true);
   });
 });

@@ -87,7 +87,8 @@ export function parsePrometheusText(text: string): Map<string, PromFamily> {
       if (raw.startsWith('# HELP ')) f.help = space < 0 ? '' : rest.slice(space + 1);
       else {
         const type = rest.slice(space + 1);
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type)) throw new Error(`line ${line}: bad type "${type}"`);
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(type))
+          throw new Error(`line ${line}: bad type "${type}"`);
         if (f.samples.length > 0) throw new Error(`line ${line}: TYPE after samples of ${name}`);
         f.type = type as PromFamily['type'];
       }

@@ -16,7 +16,8 @@ function rig() {
   r.registry.onAlert((t) => transitions.push(t));
   r.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: r.clock.nowMs() });
   const codes = (): number[] => (r.registry.entry('0_rkij47dr')?.alerts ?? []).map((a) => a.code);
-  const seen = (kind: 'raised' | 'cleared', code: number): boolean => transitions.some((t) => t.kind === kind && t.alert.code === code);
+  const seen = (kind: 'raised' | 'cleared', code: number): boolean =>
+    transitions.some((t) => t.kind === kind && t.alert.code === code);
   /** one probe a second for `seconds`, media flowing; `over(i)` varies the sample */
   const feed = (seconds: number, over: (i: number) => Partial<InputProbe>): void => {
     for (let i = 0; i < seconds; i++) {
@@ -25,7 +26,11 @@ function rig() {
       r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: now, lastAudioAtMs: now, ...over(i) }) });
     }
   };
-  const feedTranscoder = (seconds: number, over: (i: number) => Partial<TranscoderState>, renditions: RenditionState[] = [FLAVOR]): void => {
+  const feedTranscoder = (
+    seconds: number,
+    over: (i: number) => Partial<TranscoderState>,
+    renditions: RenditionState[] = [FLAVOR],
+  ): void => {
     for (let i = 0; i < seconds; i++) {
       r.clock.advance(1000);
       r.registry.transcoderState('s1', { transcoder: transcoder(over(i)), renditions });
@@ -35,10 +40,27 @@ function rig() {
 }
 
 const FLAVOR: RenditionState = {
-  streamName: '0_rkij47dr_32', name: 'HD/720', width: 1280, height: 720, videoCodec: 'avc1', audioCodec: 'mp4a', passthrough: false,
-  targetVideoBitrateBps: 2_500_000, measuredBitrateBps: null, bitrateHistoryBps: [], segmentDurationSeconds: null, metrics: {}, playlistUrl: '/hls/x/0_rkij47dr_32/index.m3u8',
+  streamName: '0_rkij47dr_32',
+  name: 'HD/720',
+  width: 1280,
+  height: 720,
+  videoCodec: 'avc1',
+  audioCodec: 'mp4a',
+  passthrough: false,
+  targetVideoBitrateBps: 2_500_000,
+  measuredBitrateBps: null,
+  bitrateHistoryBps: [],
+  segmentDurationSeconds: null,
+  metrics: {},
+  playlistUrl: '/hls/x/0_rkij47dr_32/index.m3u8',
 };
-const SOURCE: RenditionState = { ...FLAVOR, streamName: '0_rkij47dr_1', name: 'source', passthrough: true, targetVideoBitrateBps: null };
+const SOURCE: RenditionState = {
+  ...FLAVOR,
+  streamName: '0_rkij47dr_1',
+  name: 'source',
+  passthrough: true,
+  targetVideoBitrateBps: null,
+};
 
 describe('rate alerts (issue 21)', () => {
   it('documents the raise and the clear condition of each code in the catalogue', () => {
@@ -75,7 +97,10 @@ describe('rate alerts (issue 21)', () => {
     feed(30, () => ({ videoBitrateBps: 980_000 }));
     expect(codes()).not.toContain(119);
     expect(codes()).toContain(121);
-    expect(r.registry.entry('0_rkij47dr')?.alerts.find((a) => a.code === 121)).toMatchObject({ name: 'BandwidthBackToNormal', severity: 'info' });
+    expect(r.registry.entry('0_rkij47dr')?.alerts.find((a) => a.code === 121)).toMatchObject({
+      name: 'BandwidthBackToNormal',
+      severity: 'info',
+    });
     feed(61, () => ({ videoBitrateBps: 980_000 }));
     r.registry.tick();
     expect(codes()).not.toContain(121);
@@ -142,12 +167,21 @@ describe('rate alerts (issue 21)', () => {
     expect(codes()).toContain(120);
     feedTranscoder(12, () => ({ speed: 1.0 }));
     expect(codes()).not.toContain(120);
-    expect(r.registry.entry('0_rkij47dr')?.alerts.find((a) => a.code === 122)).toMatchObject({ name: 'CPUBackToNormal', severity: 'info' });
+    expect(r.registry.entry('0_rkij47dr')?.alerts.find((a) => a.code === 122)).toMatchObject({
+      name: 'CPUBackToNormal',
+      severity: 'info',
+    });
     feedTranscoder(12, () => ({ speed: 0.6 }));
     expect(codes()).toContain(120);
     expect(codes()).not.toContain(122);
 
-    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher-left', atMs: r.clock.nowMs() });
+    r.registry.streamEnded({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      streamName: '0_rkij47dr_1',
+      reason: 'publisher-left',
+      atMs: r.clock.nowMs(),
+    });
     expect(seen('cleared', 120)).toBe(true);
     expect(codes()).not.toContain(122);
   });
@@ -155,13 +189,23 @@ describe('rate alerts (issue 21)', () => {
   it('reaches the beacons like the existing codes', async () => {
     const { r, feed } = rig();
     const calls: { eventType: string; privateData: string }[] = [];
-    const sender = new BeaconSender({ api: { addBeacon: async (a) => void calls.push(a) }, clock: r.clock, logger: silentLogger(), redactor: new Redactor(), enabled: () => true });
+    const sender = new BeaconSender({
+      api: { addBeacon: async (a) => void calls.push(a) },
+      clock: r.clock,
+      logger: silentLogger(),
+      redactor: new Redactor(),
+      enabled: () => true,
+    });
     r.registry.onAlert((t) => sender.onAlert(t));
     feed(25, () => ({ videoBitrateBps: 300_000 }));
     await sender.flush();
     feed(30, () => ({ videoBitrateBps: 1_000_000 }));
     await sender.flush();
-    const sent = calls.map((c) => (JSON.parse(c.privateData) as { alerts: { Code: number; Arguments: { alertType: string } }[] }).alerts.map((a) => `${a.Code}:${a.Arguments.alertType}`));
+    const sent = calls.map((c) =>
+      (JSON.parse(c.privateData) as { alerts: { Code: number; Arguments: { alertType: string } }[] }).alerts.map(
+        (a) => `${a.Code}:${a.Arguments.alertType}`,
+      ),
+    );
     expect(sent[0]).toContain('119:ResolutionLimitedByBandwidth');
     expect(sent[sent.length - 1]).toContain('121:BandwidthBackToNormal');
     expect(sent[sent.length - 1]).not.toContain('119:ResolutionLimitedByBandwidth');

@@ -14,15 +14,27 @@ describe('StationRegistry', () => {
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('live');
     expect(r.registry.entry('0_rkij47dr')?.name).toBe('Town hall');
     r.registry.playable('s1', '/hls/0_rkij47dr/master.m3u8');
-    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ state: 'playable', masterPlaylistUrl: '/hls/0_rkij47dr/master.m3u8' });
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({
+      state: 'playable',
+      masterPlaylistUrl: '/hls/0_rkij47dr/master.m3u8',
+    });
     r.clock.advance(5000);
-    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher closed the connection', atMs: r.clock.nowMs() });
+    r.registry.streamEnded({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      streamName: '0_rkij47dr_1',
+      reason: 'publisher closed the connection',
+      atMs: r.clock.nowMs(),
+    });
     const reconnecting = r.registry.entry('0_rkij47dr');
     expect(reconnecting?.streams[0]?.state).toBe('reconnecting');
     expect(reconnecting?.health).toBe('Fair');
     r.clock.advance(10_000);
     r.registry.tick();
-    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ state: 'ended', reason: 'publisher closed the connection' });
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({
+      state: 'ended',
+      reason: 'publisher closed the connection',
+    });
     expect(r.registry.entry('0_rkij47dr')?.healthReason).toMatch(/^Offline: the stream ended/);
     r.clock.advance(60_000);
     r.registry.tick();
@@ -33,7 +45,13 @@ describe('StationRegistry', () => {
   it('a resumed publish within the grace continues the same stream record', () => {
     const r = makeRegistry();
     accept(r);
-    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'network drop', atMs: r.clock.nowMs() });
+    r.registry.streamEnded({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      streamName: '0_rkij47dr_1',
+      reason: 'network drop',
+      atMs: r.clock.nowMs(),
+    });
     r.clock.advance(3000);
     accept(r, { streamId: 's2', resumed: true });
     const e = r.registry.entry('0_rkij47dr');
@@ -48,12 +66,24 @@ describe('StationRegistry', () => {
     const r = makeRegistry();
     accept(r);
     r.registry.playable('s1');
-    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher-left', atMs: r.clock.nowMs() });
+    r.registry.streamEnded({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      streamName: '0_rkij47dr_1',
+      reason: 'publisher-left',
+      atMs: r.clock.nowMs(),
+    });
     r.clock.advance(2000);
     accept(r, { resumed: true });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('playable');
     // a fresh (not resumed) publish starts over at live
-    r.registry.streamEnded({ streamId: 's1', entryId: '0_rkij47dr', streamName: '0_rkij47dr_1', reason: 'publisher-left', atMs: r.clock.nowMs() });
+    r.registry.streamEnded({
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      streamName: '0_rkij47dr_1',
+      reason: 'publisher-left',
+      atMs: r.clock.nowMs(),
+    });
     accept(r, { streamId: 's3', resumed: false });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's3', state: 'live' });
   });
@@ -75,9 +105,17 @@ describe('StationRegistry', () => {
       atMs: r.clock.nowMs(),
     });
     const e = r.registry.entry('0_rkij47dr');
-    expect(e?.streams[0]).toMatchObject({ state: 'refused', reason: expect.stringContaining('refused the stream token') });
+    expect(e?.streams[0]).toMatchObject({
+      state: 'refused',
+      reason: expect.stringContaining('refused the stream token'),
+    });
     expect(e?.health).toBe('Poor');
-    expect(e?.alerts[0]).toMatchObject({ code: 111, name: 'AuthenticationInvalidToken', severity: 'critical', arguments: { alertType: 'LIVE_STREAM_INVALID_TOKEN', parameter: '0_rkij47dr_1' } });
+    expect(e?.alerts[0]).toMatchObject({
+      code: 111,
+      name: 'AuthenticationInvalidToken',
+      severity: 'critical',
+      arguments: { alertType: 'LIVE_STREAM_INVALID_TOKEN', parameter: '0_rkij47dr_1' },
+    });
     expect(transitions.map((t) => `${t.kind}:${t.alert.code}:${t.partnerId}`)).toEqual(['raised:111:102']);
     const refusal = r.registry.refusals()[0];
     expect(refusal?.connectionUrl).not.toContain('wrongtok');
@@ -95,7 +133,18 @@ describe('StationRegistry', () => {
   it('a second publisher refused while the first is live does not replace the live stream', () => {
     const r = makeRegistry();
     accept(r);
-    r.registry.streamRefused({ entryId: '0_rkij47dr', partnerId: 102, streamName: '0_rkij47dr_1', mediaServerIndex: 0, sourceAddress: '10.0.0.9', reason: 'already broadcasting', alertCode: 126, kalturaCode: 'LIVE_STREAM_ALREADY_BROADCASTING', connectionUrl: 'rtmp://x/kLive', atMs: r.clock.nowMs() });
+    r.registry.streamRefused({
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      mediaServerIndex: 0,
+      sourceAddress: '10.0.0.9',
+      reason: 'already broadcasting',
+      alertCode: 126,
+      kalturaCode: 'LIVE_STREAM_ALREADY_BROADCASTING',
+      connectionUrl: 'rtmp://x/kLive',
+      atMs: r.clock.nowMs(),
+    });
     const states = r.registry.entry('0_rkij47dr')?.streams.map((s) => s.state);
     expect(states).toEqual(['live', 'refused']);
   });
@@ -114,7 +163,10 @@ describe('StationRegistry', () => {
     expect(e?.streams[0]?.metrics.audio?.status).toBe('critical');
     for (let t = 0; t < 5; t++) {
       r.clock.advance(1000);
-      r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }) });
+      r.registry.probe({
+        streamId: 's1',
+        probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }),
+      });
     }
     expect(r.registry.entry('0_rkij47dr')?.health).toBe('Good');
   });
@@ -123,22 +175,39 @@ describe('StationRegistry', () => {
     const r = makeRegistry();
     accept(r);
     r.clock.advance(1000);
-    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }) });
+    r.registry.probe({
+      streamId: 's1',
+      probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs() }),
+    });
     for (let t = 0; t < 8; t++) {
       r.clock.advance(1000);
       r.registry.tick();
     }
-    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => a.code).sort()).toEqual([102, 103]);
+    expect(
+      r.registry
+        .entry('0_rkij47dr')
+        ?.alerts.map((a) => a.code)
+        .sort(),
+    ).toEqual([102, 103]);
   });
 
   it('an FFmpeg restart raises 100 EntryRestarted for a while and logs an event', () => {
     const r = makeRegistry({ restartAlertMs: 30_000 });
     accept(r);
     r.registry.transcoderState('s1', { transcoder: transcoder(), renditions: [] });
-    r.registry.transcoderState('s1', { transcoder: transcoder({ restarts: 1, lastError: 'exited with code 1' }), renditions: [] });
-    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => `${a.code} ${a.name} ${a.severity}`)).toEqual(['100 EntryRestarted warning']);
+    r.registry.transcoderState('s1', {
+      transcoder: transcoder({ restarts: 1, lastError: 'exited with code 1' }),
+      renditions: [],
+    });
+    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => `${a.code} ${a.name} ${a.severity}`)).toEqual([
+      '100 EntryRestarted warning',
+    ]);
     expect(r.registry.entry('0_rkij47dr')?.health).toBe('Fair');
-    expect(r.events.list({ limit: 50 }).some((e) => e.kind === 'ffmpeg' && /restarted \(restart 1\): exited with code 1/.test(e.message))).toBe(true);
+    expect(
+      r.events
+        .list({ limit: 50 })
+        .some((e) => e.kind === 'ffmpeg' && /restarted \(restart 1\): exited with code 1/.test(e.message)),
+    ).toBe(true);
     r.clock.advance(30_000);
     r.registry.tick();
     expect(r.registry.entry('0_rkij47dr')?.alerts).toEqual([]);
@@ -148,13 +217,25 @@ describe('StationRegistry', () => {
   it('logs a key-frame switch once, not on every state, and no restart alert for it', () => {
     const r = makeRegistry();
     accept(r);
-    const kf = (sourceRung: 'passthrough' | 'reencoded') => ({ mode: sourceRung === 'passthrough' ? 'source' as const : 'interval' as const, sourceRung, sourceGopSeconds: 8.33, segmentSeconds: 2, text: `now ${sourceRung}` });
+    const kf = (sourceRung: 'passthrough' | 'reencoded') => ({
+      mode: sourceRung === 'passthrough' ? ('source' as const) : ('interval' as const),
+      sourceRung,
+      sourceGopSeconds: 8.33,
+      segmentSeconds: 2,
+      text: `now ${sourceRung}`,
+    });
     r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('passthrough') }), renditions: [] });
     r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('reencoded') }), renditions: [] });
     r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('reencoded') }), renditions: [] });
     r.registry.transcoderState('s1', { transcoder: transcoder({ keyFrames: kf('passthrough') }), renditions: [] });
-    const lines = r.events.list({ limit: 50 }).filter((e) => e.message.includes('key frames:')).map((e) => `${e.severity} ${e.message}`);
-    expect(lines.sort()).toEqual(['info 0_rkij47dr_1: key frames: now passthrough', 'warning 0_rkij47dr_1: key frames: now reencoded']);
+    const lines = r.events
+      .list({ limit: 50 })
+      .filter((e) => e.message.includes('key frames:'))
+      .map((e) => `${e.severity} ${e.message}`);
+    expect(lines.sort()).toEqual([
+      'info 0_rkij47dr_1: key frames: now passthrough',
+      'warning 0_rkij47dr_1: key frames: now reencoded',
+    ]);
     expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => a.code)).not.toContain(100);
   });
 
@@ -163,12 +244,19 @@ describe('StationRegistry', () => {
     const changes: RegistryChange[] = [];
     r.registry.subscribe((c) => changes.push(c));
     accept(r);
-    for (let i = 0; i < 20; i++) r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: i }) });
+    for (let i = 0; i < 20; i++)
+      r.registry.probe({
+        streamId: 's1',
+        probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: i }),
+      });
     const entryChanges = (): RegistryChange[] => changes.filter((c) => c.type === 'entry');
     r.clock.advance(0);
     expect(entryChanges()).toHaveLength(1);
     for (let i = 0; i < 20; i++) {
-      r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 100 + i }) });
+      r.registry.probe({
+        streamId: 's1',
+        probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 100 + i }),
+      });
       r.clock.advance(50);
     }
     // 1000 ms of updates every 50 ms -> about four publishes, and the last one carries the latest probe
@@ -184,15 +272,24 @@ describe('StationRegistry', () => {
   it('coalesces nothing while nobody subscribes (no timers, no entry states built), and the state stays current', () => {
     const r = makeRegistry({ publishIntervalMs: 250 });
     accept(r);
-    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 7 }) });
+    r.registry.probe({
+      streamId: 's1',
+      probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 7 }),
+    });
     expect(r.clock.pendingTimers).toBe(0);
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.probe?.bytesIn).toBe(7);
     const changes: RegistryChange[] = [];
     const off = r.registry.subscribe((c) => changes.push(c));
-    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 8 }) });
+    r.registry.probe({
+      streamId: 's1',
+      probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 8 }),
+    });
     r.clock.advance(250);
     expect(changes.filter((c) => c.type === 'entry')).toHaveLength(1);
-    r.registry.probe({ streamId: 's1', probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 9 }) });
+    r.registry.probe({
+      streamId: 's1',
+      probe: probe({ lastVideoAtMs: r.clock.nowMs(), lastAudioAtMs: r.clock.nowMs(), bytesIn: 9 }),
+    });
     off();
     // the change pending when the last subscriber left is dropped with it
     expect(r.clock.pendingTimers).toBe(0);
@@ -201,9 +298,23 @@ describe('StationRegistry', () => {
   it('registration, KS and API changes land in the state and the events log', () => {
     const r = makeRegistry();
     accept(r);
-    r.registry.registration({ entryId: '0_rkij47dr', mediaServerIndex: 0, state: { status: 'playable', lastKeepAliveAtMs: r.clock.nowMs(), lastError: null } });
-    r.registry.ksState({ state: 'valid', validUntilMs: r.clock.nowMs() + 86_400_000, lastRenewalAtMs: r.clock.nowMs(), lastError: null });
-    r.registry.apiState({ reachable: false, lastOkAtMs: null, lastError: 'timeout after 30000 ms', lastLatencyMs: null });
+    r.registry.registration({
+      entryId: '0_rkij47dr',
+      mediaServerIndex: 0,
+      state: { status: 'playable', lastKeepAliveAtMs: r.clock.nowMs(), lastError: null },
+    });
+    r.registry.ksState({
+      state: 'valid',
+      validUntilMs: r.clock.nowMs() + 86_400_000,
+      lastRenewalAtMs: r.clock.nowMs(),
+      lastError: null,
+    });
+    r.registry.apiState({
+      reachable: false,
+      lastOkAtMs: null,
+      lastError: 'timeout after 30000 ms',
+      lastLatencyMs: null,
+    });
     const snap = SnapshotSchema.parse(r.registry.snapshot());
     expect(snap.entries[0]?.streams[0]?.registration.status).toBe('playable');
     expect(snap.kaltura.ks.state).toBe('valid');
@@ -216,12 +327,28 @@ describe('StationRegistry', () => {
 describe('StationRegistry recording', () => {
   it('keeps an entry with pending uploads visible, and lets it go when they are done', () => {
     const r = makeRegistry();
-    const item = { id: 'u1', entryId: '0_upload01', fileName: 'a.mp4', sequence: 1, durationSeconds: 900, sizeBytes: 1e8, state: 'pending' as const, percent: 0, reason: null, isLastChunk: true };
+    const item = {
+      id: 'u1',
+      entryId: '0_upload01',
+      fileName: 'a.mp4',
+      sequence: 1,
+      durationSeconds: 900,
+      sizeBytes: 1e8,
+      state: 'pending' as const,
+      percent: 0,
+      reason: null,
+      isLastChunk: true,
+    };
     r.registry.recording('0_upload01', { enabled: true, active: false, reason: null, items: [item] });
     expect(r.registry.entry('0_upload01')?.recording.items).toHaveLength(1);
     r.registry.tick();
     expect(r.registry.entry('0_upload01')).not.toBeNull();
-    r.registry.recording('0_upload01', { enabled: true, active: false, reason: null, items: [{ ...item, state: 'done', percent: 100 }] });
+    r.registry.recording('0_upload01', {
+      enabled: true,
+      active: false,
+      reason: null,
+      items: [{ ...item, state: 'done', percent: 100 }],
+    });
     r.registry.tick();
     expect(r.registry.entry('0_upload01')).toBeNull();
     r.registry.recording('0_nothing1', { enabled: true, active: false, reason: null, items: [] });
@@ -237,7 +364,9 @@ describe('StationRegistry backup-only alerts', () => {
       r.clock.advance(1000);
       r.registry.tick();
     }
-    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => `${a.code} ${a.name}`)).toEqual(['109 BackupOnlyStreamNoRecording']);
+    expect(r.registry.entry('0_rkij47dr')?.alerts.map((a) => `${a.code} ${a.name}`)).toEqual([
+      '109 BackupOnlyStreamNoRecording',
+    ]);
     accept(r, { streamId: 'p1', streamName: '0_rkij47dr_1', mediaServerIndex: 0 });
     for (let t = 0; t < 7; t++) {
       r.clock.advance(1000);

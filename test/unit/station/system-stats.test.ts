@@ -16,7 +16,8 @@ function fakeProbes(files: Map<string, string>, cpu: { user: number; system: num
   };
 }
 
-const stat = (ticksUser: number, ticksSys: number): string => `4242 (ffmpeg -i x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 ${ticksUser} ${ticksSys} 0 0 20 0 3 0 100 1000000 2500 18446744073709551615`;
+const stat = (ticksUser: number, ticksSys: number): string =>
+  `4242 (ffmpeg -i x) S 1 4242 4242 0 -1 4194560 1000 0 0 0 ${ticksUser} ${ticksSys} 0 0 20 0 3 0 100 1000000 2500 18446744073709551615`;
 
 describe('system stats', () => {
   it('computes station and FFmpeg CPU from deltas, RSS from stat, and forgets gone pids', () => {
@@ -34,7 +35,15 @@ describe('system stats', () => {
     cpu.system = 50_000;
     files.set('/proc/4242/stat', stat(150, 30));
     const second = sampler.sample();
-    expect(second).toMatchObject({ cpuPercent: 30, ffmpegCount: 1, ffmpegCpuPercent: 80, ffmpegRssBytes: 2500 * 4096, cores: 2, loadAverage1m: 1.23, rssBytes: 50_000_000 });
+    expect(second).toMatchObject({
+      cpuPercent: 30,
+      ffmpegCount: 1,
+      ffmpegCpuPercent: 80,
+      ffmpegRssBytes: 2500 * 4096,
+      cores: 2,
+      loadAverage1m: 1.23,
+      rssBytes: 50_000_000,
+    });
     expect(sampler.perPid(4242)).toEqual({ pid: 4242, cpuPercent: 80, rssBytes: 2500 * 4096 });
     pids = [];
     const third = sampler.sample();

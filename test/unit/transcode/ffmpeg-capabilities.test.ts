@@ -12,11 +12,30 @@ describe('FFmpeg capabilities', () => {
     const caps = recordedCapabilities('ffmpeg5.1-debian');
     expect(caps.versionText).toBe('5.1.9-0+deb12u1');
     expect(caps.release).toEqual({ major: 5, minor: 1 });
-    for (const o of ['stats_period', 'fps_mode', 'vsync', 'force_key_frames', 'progress', 'enc_time_base', 'filter_complex']) expect(caps.options.has(o), o).toBe(true);
+    for (const o of [
+      'stats_period',
+      'fps_mode',
+      'vsync',
+      'force_key_frames',
+      'progress',
+      'enc_time_base',
+      'filter_complex',
+    ])
+      expect(caps.options.has(o), o).toBe(true);
     for (const m of ['hls', 'segment', 'mpegts', 'flv', 'null', 'mp4']) expect(caps.muxers.has(m), m).toBe(true);
-    for (const f of ['split', 'scale', 'select', 'format', 'yadif', 'hwupload']) expect(caps.filters.has(f), f).toBe(true);
+    for (const f of ['split', 'scale', 'select', 'format', 'yadif', 'hwupload'])
+      expect(caps.filters.has(f), f).toBe(true);
     for (const e of ['libx264', 'aac', 'h264_vaapi']) expect(caps.encoders.has(e), e).toBe(true);
-    for (const h of ['var_stream_map', 'hls_flags', 'independent_segments', 'discont_start', 'append_list', 'delete_segments', 'hls_segment_type']) expect(caps.hlsOptions.has(h), h).toBe(true);
+    for (const h of [
+      'var_stream_map',
+      'hls_flags',
+      'independent_segments',
+      'discont_start',
+      'append_list',
+      'delete_segments',
+      'hls_segment_type',
+    ])
+      expect(caps.hlsOptions.has(h), h).toBe(true);
     expect(caps.encoders.has('=')).toBe(false);
     expect(caps.filters.has('=')).toBe(false);
     expect(dialectOf(caps)).toEqual(MODERN_DIALECT);
@@ -41,22 +60,36 @@ describe('FFmpeg capabilities', () => {
     const note = ffmpegSupportNote(caps);
     expect(note.lacks).toEqual([]);
     expect(note.olderEquivalents).toHaveLength(3);
-    expect(note.warning).toMatch(/^FFmpeg 4\.1 is older than the station is built for \(6\.0\+\); it works with older equivalents: .*-vsync vfr.*install a current FFmpeg \(6\.x or 7\.x/);
+    expect(note.warning).toMatch(
+      /^FFmpeg 4\.1 is older than the station is built for \(6\.0\+\); it works with older equivalents: .*-vsync vfr.*install a current FFmpeg \(6\.x or 7\.x/,
+    );
   });
 
   it('an FFmpeg without what every stream needs is a warning naming each lack, its release and the fix', () => {
     const caps = recordedCapabilities('ffmpeg4.1-static');
-    const crippled: FfmpegCapabilities = { ...caps, encoders: new Set(['aac']), hlsOptions: new Set([...caps.hlsOptions].filter((o) => o !== 'var_stream_map')) };
+    const crippled: FfmpegCapabilities = {
+      ...caps,
+      encoders: new Set(['aac']),
+      hlsOptions: new Set([...caps.hlsOptions].filter((o) => o !== 'var_stream_map')),
+    };
     const note = ffmpegSupportNote(crippled);
     expect(note.lacks.map((l) => l.missing)).toEqual(['hls option var_stream_map', 'encoder libx264']);
-    expect(note.warning).toMatch(/cannot write a ladder from one FFmpeg \(no hls option var_stream_map; FFmpeg 4\.0\+\), encode H\.264 on the CPU \(no encoder libx264; FFmpeg 4\.0\+\)\. To fix: install a current FFmpeg/);
+    expect(note.warning).toMatch(
+      /cannot write a ladder from one FFmpeg \(no hls option var_stream_map; FFmpeg 4\.0\+\), encode H\.264 on the CPU \(no encoder libx264; FFmpeg 4\.0\+\)\. To fix: install a current FFmpeg/,
+    );
   });
 
   it('versions: numbered releases, n-tags, git builds by libavformat, and unknown text', () => {
     expect(parseVersionOutput('ffmpeg version 7.1.1 Copyright').release).toEqual({ major: 7, minor: 1 });
     expect(parseVersionOutput('ffmpeg version n6.0 Copyright').release).toEqual({ major: 6, minor: 0 });
-    expect(parseVersionOutput('ffmpeg version N-110000-gabc\nlibavformat    60. 16.100 / 60. 16.100').release).toEqual({ major: 6, minor: 1 });
-    expect(parseVersionOutput('ffmpeg version N-1-gabc\nlibavformat    58. 19.100 / 58. 19.100').release).toEqual({ major: 4, minor: 0 });
+    expect(parseVersionOutput('ffmpeg version N-110000-gabc\nlibavformat    60. 16.100 / 60. 16.100').release).toEqual({
+      major: 6,
+      minor: 1,
+    });
+    expect(parseVersionOutput('ffmpeg version N-1-gabc\nlibavformat    58. 19.100 / 58. 19.100').release).toEqual({
+      major: 4,
+      minor: 0,
+    });
     expect(parseVersionOutput('not ffmpeg')).toEqual({ versionText: null, release: null });
   });
 
@@ -64,8 +97,12 @@ describe('FFmpeg capabilities', () => {
     const outputs = recordedOutputs('ffmpeg4.1-static');
     const calls: string[][] = [];
     const byArgs: Record<string, string> = {
-      '-hide_banner -version': outputs.version, '-hide_banner -h long': outputs.helpLong, '-hide_banner -muxers': outputs.muxers,
-      '-hide_banner -filters': outputs.filters, '-hide_banner -encoders': outputs.encoders, '-hide_banner -h muxer=hls': outputs.hlsHelp,
+      '-hide_banner -version': outputs.version,
+      '-hide_banner -h long': outputs.helpLong,
+      '-hide_banner -muxers': outputs.muxers,
+      '-hide_banner -filters': outputs.filters,
+      '-hide_banner -encoders': outputs.encoders,
+      '-hide_banner -h muxer=hls': outputs.hlsHelp,
     };
     const caps = await readFfmpegCapabilities('/opt/ffmpeg', async (bin, args) => {
       calls.push([bin, ...args]);

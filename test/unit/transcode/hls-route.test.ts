@@ -15,7 +15,10 @@ beforeAll(async () => {
   root = tempDir();
   fs.mkdirSync(path.join(root, '0_abcd1234', '0_abcd1234_33'), { recursive: true });
   fs.writeFileSync(path.join(root, '0_abcd1234', 'master.m3u8'), '#EXTM3U\n');
-  fs.writeFileSync(path.join(root, '0_abcd1234', '0_abcd1234_33', 'index.m3u8'), '#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n');
+  fs.writeFileSync(
+    path.join(root, '0_abcd1234', '0_abcd1234_33', 'index.m3u8'),
+    '#EXTM3U\n#EXTINF:2.0,\nseg_00000.ts\n',
+  );
   fs.writeFileSync(path.join(root, '0_abcd1234', '0_abcd1234_33', 'seg_00000.ts'), Buffer.alloc(376, 0x47));
   fs.writeFileSync(path.join(root, 'secret.txt'), 'do not serve');
   const route = createHlsRoute({ hlsRootDir: path.join(root), logger: silentLogger() });
@@ -57,13 +60,25 @@ describe('HLS route', () => {
   });
 
   it('refuses anything outside the whitelist: traversal, bad entry ids, other names, missing files', async () => {
-    for (const p of ['/hls/0_abcd1234/../secret.txt', '/hls/0_abcd1234/%2e%2e/secret.txt', '/hls/..%2fsecret.txt', '/hls/0_ABCD1234/master.m3u8', '/hls/2_abcd1234/master.m3u8',
-      '/hls/0_abcd1234/0_abcd1234_33/index.m3u8.tmp', '/hls/0_abcd1234/0_abcd1234_33/seg_00009.ts', '/hls/0_abcd1234/a/b/seg_00000.ts', '/hls/0_abcd1234/0_abcd1234_33']) {
+    for (const p of [
+      '/hls/0_abcd1234/../secret.txt',
+      '/hls/0_abcd1234/%2e%2e/secret.txt',
+      '/hls/..%2fsecret.txt',
+      '/hls/0_ABCD1234/master.m3u8',
+      '/hls/2_abcd1234/master.m3u8',
+      '/hls/0_abcd1234/0_abcd1234_33/index.m3u8.tmp',
+      '/hls/0_abcd1234/0_abcd1234_33/seg_00009.ts',
+      '/hls/0_abcd1234/a/b/seg_00000.ts',
+      '/hls/0_abcd1234/0_abcd1234_33',
+    ]) {
       const res = await fetch(base + p);
       expect(res.status, p).toBe(404);
       expect(res.headers.get('access-control-allow-origin')).toBe('*');
     }
     expect(resolveHlsPath('/data/hls', '/hls/0_abcd1234/%2e%2e/index.m3u8')).toBeNull();
-    expect(resolveHlsPath('/data/hls', '/hls/0_abcd1234/0_abcd1234_33/seg_00001.ts')).toEqual({ file: '/data/hls/0_abcd1234/0_abcd1234_33/seg_00001.ts', kind: 'segment' });
+    expect(resolveHlsPath('/data/hls', '/hls/0_abcd1234/0_abcd1234_33/seg_00001.ts')).toEqual({
+      file: '/data/hls/0_abcd1234/0_abcd1234_33/seg_00001.ts',
+      kind: 'segment',
+    });
   });
 });

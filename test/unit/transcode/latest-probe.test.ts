@@ -4,7 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { latestProbe } from '../../../main/transcode/transcode-session.js';
 import type { InputProbe } from '../../../shared/state.js';
 
-const probe = (over: Partial<InputProbe>): InputProbe => ({ ...({ videoCodec: 'H264', audioCodec: 'AAC', width: 1280, height: 720, frameRateFps: 30, videoBitrateBps: 2_500_000 } as unknown as InputProbe), ...over });
+const probe = (over: Partial<InputProbe>): InputProbe => ({
+  ...({
+    videoCodec: 'H264',
+    audioCodec: 'AAC',
+    width: 1280,
+    height: 720,
+    frameRateFps: 30,
+    videoBitrateBps: 2_500_000,
+  } as unknown as InputProbe),
+  ...over,
+});
 
 describe('latestProbe', () => {
   it('uses the latest probe once it has seen the codecs', () => {
@@ -14,7 +24,9 @@ describe('latestProbe', () => {
 
   it('keeps the probe at the start while the latest window has seen no codec yet', () => {
     const atStart = probe({});
-    expect(latestProbe(probe({ videoCodec: null, audioCodec: null } as unknown as Partial<InputProbe>), atStart)).toBe(atStart);
+    expect(latestProbe(probe({ videoCodec: null, audioCodec: null } as unknown as Partial<InputProbe>), atStart)).toBe(
+      atStart,
+    );
   });
 
   it('falls back to whatever there is', () => {

@@ -6,8 +6,10 @@ import { LadderError, parseServeLadder } from '../../../main/kaltura/serve-ladde
 import { LadderSchema } from '../../../shared/ladder.js';
 import { REPO_ROOT, SHARED_DIR } from '../../helpers/net.js';
 
-const fixture = (name: string): string => fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', name), 'utf8');
-const defaultXml = (): string => fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
+const fixture = (name: string): string =>
+  fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', name), 'utf8');
+const defaultXml = (): string =>
+  fs.readFileSync(path.join(SHARED_DIR, 'fixtures', 'kaltura', 'serve-default-live.xml'), 'utf8');
 
 function expectLadderError(xml: string, code: string, pattern: RegExp): void {
   let caught: unknown;
@@ -29,23 +31,71 @@ describe('parseServeLadder', () => {
     expect(ladder).toEqual({
       renditions: [
         {
-          name: 'Source', streamName: '0_abcd1234_32', flavorId: 32,
-          video: { codec: 'copy', profile: null, bitrateBps: null, fitMode: 'match-source', width: null, height: null, keyFrames: { followSource: true, intervalFrames: null }, skipFrameCount: 0, constantBitrate: false },
+          name: 'Source',
+          streamName: '0_abcd1234_32',
+          flavorId: 32,
+          video: {
+            codec: 'copy',
+            profile: null,
+            bitrateBps: null,
+            fitMode: 'match-source',
+            width: null,
+            height: null,
+            keyFrames: { followSource: true, intervalFrames: null },
+            skipFrameCount: 0,
+            constantBitrate: false,
+          },
           audio: { codec: 'aac', bitrateBps: 96000 },
         },
         {
-          name: 'Basic_Small_400', streamName: '0_abcd1234_33', flavorId: 33,
-          video: { codec: 'h264', profile: 'baseline', bitrateBps: 400000, fitMode: 'fit-width', width: 480, height: null, keyFrames: { followSource: true, intervalFrames: 60 }, skipFrameCount: 0, constantBitrate: false },
+          name: 'Basic_Small_400',
+          streamName: '0_abcd1234_33',
+          flavorId: 33,
+          video: {
+            codec: 'h264',
+            profile: 'baseline',
+            bitrateBps: 400000,
+            fitMode: 'fit-width',
+            width: 480,
+            height: null,
+            keyFrames: { followSource: true, intervalFrames: 60 },
+            skipFrameCount: 0,
+            constantBitrate: false,
+          },
           audio: { codec: 'aac', bitrateBps: 64000 },
         },
         {
-          name: 'Basic_Small_600', streamName: '0_abcd1234_34', flavorId: 34,
-          video: { codec: 'h264', profile: 'baseline', bitrateBps: 600000, fitMode: 'fit-width', width: 640, height: null, keyFrames: { followSource: true, intervalFrames: 60 }, skipFrameCount: 0, constantBitrate: false },
+          name: 'Basic_Small_600',
+          streamName: '0_abcd1234_34',
+          flavorId: 34,
+          video: {
+            codec: 'h264',
+            profile: 'baseline',
+            bitrateBps: 600000,
+            fitMode: 'fit-width',
+            width: 640,
+            height: null,
+            keyFrames: { followSource: true, intervalFrames: 60 },
+            skipFrameCount: 0,
+            constantBitrate: false,
+          },
           audio: { codec: 'aac', bitrateBps: 64000 },
         },
         {
-          name: 'SD_Small_900', streamName: '0_abcd1234_35', flavorId: 35,
-          video: { codec: 'h264', profile: 'main', bitrateBps: 900000, fitMode: 'fit-width', width: 640, height: null, keyFrames: { followSource: true, intervalFrames: 60 }, skipFrameCount: 0, constantBitrate: false },
+          name: 'SD_Small_900',
+          streamName: '0_abcd1234_35',
+          flavorId: 35,
+          video: {
+            codec: 'h264',
+            profile: 'main',
+            bitrateBps: 900000,
+            fitMode: 'fit-width',
+            width: 640,
+            height: null,
+            keyFrames: { followSource: true, intervalFrames: 60 },
+            skipFrameCount: 0,
+            constantBitrate: false,
+          },
           audio: { codec: 'aac', bitrateBps: 64000 },
         },
       ],
@@ -76,14 +126,29 @@ describe('parseServeLadder', () => {
   it('reads CBR, SkipFrameCount, H.263 -> H.264 baseline and Deinterlace, warning once about unknown elements', () => {
     const { ladder, warnings } = parseServeLadder(fixture('serve-cbr-skip-h263.xml'));
     expect(ladder.renditions[0]?.video).toEqual({
-      codec: 'h264', profile: 'high', bitrateBps: 1000000, fitMode: 'fit-height', width: null, height: 360,
-      keyFrames: { followSource: false, intervalFrames: 60 }, skipFrameCount: 1, constantBitrate: true,
+      codec: 'h264',
+      profile: 'high',
+      bitrateBps: 1000000,
+      fitMode: 'fit-height',
+      width: null,
+      height: 360,
+      keyFrames: { followSource: false, intervalFrames: 60 },
+      skipFrameCount: 1,
+      constantBitrate: true,
     });
-    expect(ladder.renditions[1]?.video).toMatchObject({ codec: 'h264', profile: 'baseline', fitMode: 'fit-width', width: 320, constantBitrate: false });
+    expect(ladder.renditions[1]?.video).toMatchObject({
+      codec: 'h264',
+      profile: 'baseline',
+      fitMode: 'fit-width',
+      width: 320,
+      constantBitrate: false,
+    });
     expect(ladder.deinterlace).toBe(true);
     expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/Legacy_Flash asks for H\.263.*H\.264 baseline/);
-    expect(warnings[1]).toBe('ignored conversion profile elements the station does not use: Encode/Overlay, Video/Watermark');
+    expect(warnings[1]).toBe(
+      'ignored conversion profile elements the station does not use: Encode/Overlay, Video/Watermark',
+    );
   });
 
   it('refuses malformed XML with the line and a fix', () => {
@@ -99,12 +164,32 @@ describe('parseServeLadder', () => {
 
   it('refuses encodes it cannot produce, naming the encode', () => {
     const base = defaultXml();
-    expectLadderError(base.replace('<Profile>main</Profile>', '<Profile>extended</Profile>'), 'invalid', /SD_Small_900 has H\.264 profile "extended"/);
-    expectLadderError(base.replace('<Codec>H.264</Codec>', '<Codec>H.265</Codec>'), 'invalid', /Basic_Small_400 asks for video codec "H\.265"/);
-    expectLadderError(base.replace('<FitMode>fit-width</FitMode>', '<FitMode>letterbox</FitMode>'), 'invalid', /FitMode "letterbox"/);
+    expectLadderError(
+      base.replace('<Profile>main</Profile>', '<Profile>extended</Profile>'),
+      'invalid',
+      /SD_Small_900 has H\.264 profile "extended"/,
+    );
+    expectLadderError(
+      base.replace('<Codec>H.264</Codec>', '<Codec>H.265</Codec>'),
+      'invalid',
+      /Basic_Small_400 asks for video codec "H\.265"/,
+    );
+    expectLadderError(
+      base.replace('<FitMode>fit-width</FitMode>', '<FitMode>letterbox</FitMode>'),
+      'invalid',
+      /FitMode "letterbox"/,
+    );
     expectLadderError(base.replace('<Width>480</Width>', ''), 'invalid', /fit-width without a positive <Width>/);
-    expectLadderError(base.replace('<Bitrate>400000</Bitrate>', '<Bitrate>fast</Bitrate>'), 'invalid', /video Bitrate "fast"/);
-    expectLadderError(base.replace('0_abcd1234_33', '0_abcd1234_32'), 'invalid', /two encodes with StreamName 0_abcd1234_32/);
+    expectLadderError(
+      base.replace('<Bitrate>400000</Bitrate>', '<Bitrate>fast</Bitrate>'),
+      'invalid',
+      /video Bitrate "fast"/,
+    );
+    expectLadderError(
+      base.replace('0_abcd1234_33', '0_abcd1234_32'),
+      'invalid',
+      /two encodes with StreamName 0_abcd1234_32/,
+    );
     expectLadderError(base.replace('0_abcd1234_33', '../../etc'), 'invalid', /cannot name an HLS folder/);
   });
 

@@ -40,12 +40,27 @@ function fakeSpawner() {
   return { spawner, spawned };
 }
 
-function session(serve: () => Promise<string>, dir: string, extra: { resumed?: boolean; ffmpeg?: FfmpegCapabilities } = {}) {
+function session(
+  serve: () => Promise<string>,
+  dir: string,
+  extra: { resumed?: boolean; ffmpeg?: FfmpegCapabilities } = {},
+) {
   const { spawner, spawned } = fakeSpawner();
   const s = new TranscodeSession({
-    entryId: '0_abcd1234', partnerId: 102, streamName: '0_abcd1234_1', hlsRootDir: dir, pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', probeAtStart: null,
-    entry: { segmentDurationMs: 6000, dvrEnabled: true, dvrWindowMinutes: 2 }, ffmpegPath: '/usr/bin/ffmpeg', encoder: 'libx264',
-    kaltura: { serveConversionProfile: serve }, logger: silentLogger(), spawner, clock: new ManualClock(), ...extra,
+    entryId: '0_abcd1234',
+    partnerId: 102,
+    streamName: '0_abcd1234_1',
+    hlsRootDir: dir,
+    pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+    probeAtStart: null,
+    entry: { segmentDurationMs: 6000, dvrEnabled: true, dvrWindowMinutes: 2 },
+    ffmpegPath: '/usr/bin/ffmpeg',
+    encoder: 'libx264',
+    kaltura: { serveConversionProfile: serve },
+    logger: silentLogger(),
+    spawner,
+    clock: new ManualClock(),
+    ...extra,
   });
   const failed: Array<{ reason: string; kalturaCode: string | null }> = [];
   const ended: string[] = [];
@@ -58,10 +73,19 @@ describe('TranscodeSession', () => {
   // issue 22: an FFmpeg that cannot run the ladder failed every start and was restarted in a loop
   it('an FFmpeg lacking what the ladder needs fails the stream once, with the fix, and spawns nothing', async () => {
     const caps = recordedCapabilities('ffmpeg4.1-static');
-    const { s, spawned, failed } = session(async () => xml, tempDir(), { ffmpeg: { ...caps, encoders: new Set(['aac']) } });
+    const { s, spawned, failed } = session(async () => xml, tempDir(), {
+      ffmpeg: { ...caps, encoders: new Set(['aac']) },
+    });
     expect(await s.start()).toBe(false);
     expect(spawned).toHaveLength(0);
-    expect(failed).toEqual([{ kalturaCode: null, reason: expect.stringMatching(/^cannot transcode 0_abcd1234_1: the FFmpeg in use \(N-47683-g0e8eb07980-static\) cannot encode H\.264 on the CPU \(it lacks encoder libx264, FFmpeg 4\.0\+ has it\): install a current FFmpeg/) }]);
+    expect(failed).toEqual([
+      {
+        kalturaCode: null,
+        reason: expect.stringMatching(
+          /^cannot transcode 0_abcd1234_1: the FFmpeg in use \(N-47683-g0e8eb07980-static\) cannot encode H\.264 on the CPU \(it lacks encoder libx264, FFmpeg 4\.0\+ has it\): install a current FFmpeg/,
+        ),
+      },
+    ]);
   });
 
   it('on 4.1 the session links numbered folders to the named ones before FFmpeg starts and runs its dialect', async () => {
@@ -69,7 +93,9 @@ describe('TranscodeSession', () => {
     const { s, spawned } = session(async () => xml, dir, { ffmpeg: recordedCapabilities('ffmpeg4.1-static') });
     expect(await s.start()).toBe(true);
     const out = path.join(dir, '0_abcd1234');
-    expect(['0', '1', '2', '3'].map((i) => fs.readlinkSync(path.join(out, i)))).toEqual(['0_abcd1234_32', '0_abcd1234_33', '0_abcd1234_34', '0_abcd1234_35'].map((n) => path.join(out, n)));
+    expect(['0', '1', '2', '3'].map((i) => fs.readlinkSync(path.join(out, i)))).toEqual(
+      ['0_abcd1234_32', '0_abcd1234_33', '0_abcd1234_34', '0_abcd1234_35'].map((n) => path.join(out, n)),
+    );
     expect(spawned[0]?.args).not.toContain('-stats_period');
     expect(spawned[0]?.args[spawned[0].args.indexOf('-var_stream_map') + 1]).toBe('v:0,a:0 v:1,a:1 v:2,a:2 v:3,a:3');
     await s.stop();
@@ -77,9 +103,25 @@ describe('TranscodeSession', () => {
 
   it('reports a Kaltura refusal with its code and spawns nothing', async () => {
     const dir = tempDir();
-    const { s, spawned, failed } = session(() => Promise.reject(new KalturaApiError('INGEST_NOT_FOUND_IN_CONVERSION_PROFILE', 'Ingest "0_abcd1234_9" is not in conversion profile')), dir);
+    const { s, spawned, failed } = session(
+      () =>
+        Promise.reject(
+          new KalturaApiError(
+            'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE',
+            'Ingest "0_abcd1234_9" is not in conversion profile',
+          ),
+        ),
+      dir,
+    );
     expect(await s.start()).toBe(false);
-    expect(failed).toEqual([{ kalturaCode: 'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE', reason: expect.stringMatching(/\(INGEST_NOT_FOUND_IN_CONVERSION_PROFILE\): Ingest "0_abcd1234_9" is not in conversion profile/) }]);
+    expect(failed).toEqual([
+      {
+        kalturaCode: 'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE',
+        reason: expect.stringMatching(
+          /\(INGEST_NOT_FOUND_IN_CONVERSION_PROFILE\): Ingest "0_abcd1234_9" is not in conversion profile/,
+        ),
+      },
+    ]);
     expect(spawned).toHaveLength(0);
     const t = session(() => Promise.reject(new KalturaTransportError('timeout', 'serve timed out after 10 s')), dir);
     expect(await t.s.start()).toBe(false);
@@ -108,7 +150,9 @@ describe('TranscodeSession', () => {
     expect(ended).toEqual(['input-ended']);
     s.resume();
     const second = spawned[1]?.args ?? [];
-    expect(second[second.indexOf('-hls_flags') + 1]).toBe('independent_segments+delete_segments+append_list+discont_start');
+    expect(second[second.indexOf('-hls_flags') + 1]).toBe(
+      'independent_segments+delete_segments+append_list+discont_start',
+    );
     await expect(s.start()).rejects.toThrow(/already started; use resume\(\)/);
     await s.stop();
     expect(ended).toEqual(['input-ended', 'stopped']);
@@ -132,11 +176,33 @@ describe('TranscodeSession', () => {
     expect(javaDouble(1280)).toBe('1280.0');
     expect(javaDouble(29.97)).toBe('29.97');
     expect(serveExtraParams(null)).toEqual({});
-    expect(serveExtraParams({
-      videoCodec: 'H.264', audioCodec: 'AAC', width: 1280, height: 720, frameRateFps: 29.97, videoBitrateBps: 2_500_000, audioBitrateBps: 128_000,
-      keyframeIntervalSeconds: { last: 2, min: 2, max: 2 }, audioSampleRateHz: 48000, audioChannels: 2, declared: { framerate: 30 },
-      lastVideoAtMs: null, lastAudioAtMs: null, timestampDriftMs: null, bytesIn: 0,
-    })).toEqual({ audiodatarate: '128.0', videodatarate: '2500.0', width: '1280.0', height: '720.0', framerate: '30.0', videocodecidstring: 'H264', audiocodecidstring: 'AAC' });
+    expect(
+      serveExtraParams({
+        videoCodec: 'H.264',
+        audioCodec: 'AAC',
+        width: 1280,
+        height: 720,
+        frameRateFps: 29.97,
+        videoBitrateBps: 2_500_000,
+        audioBitrateBps: 128_000,
+        keyframeIntervalSeconds: { last: 2, min: 2, max: 2 },
+        audioSampleRateHz: 48000,
+        audioChannels: 2,
+        declared: { framerate: 30 },
+        lastVideoAtMs: null,
+        lastAudioAtMs: null,
+        timestampDriftMs: null,
+        bytesIn: 0,
+      }),
+    ).toEqual({
+      audiodatarate: '128.0',
+      videodatarate: '2500.0',
+      width: '1280.0',
+      height: '720.0',
+      framerate: '30.0',
+      videocodecidstring: 'H264',
+      audiocodecidstring: 'AAC',
+    });
   });
 });
 
@@ -154,7 +220,27 @@ describe('hardware encoders', () => {
     expect(detection.working).toEqual(['h264_qsv']);
     expect(detection.failures.h264_nvenc).toBe('Cannot load h264_nvenc');
     expect(runs).toHaveLength(4);
-    expect(testEncodeArgs('h264_vaapi')).toEqual(['-hide_banner', '-nostdin', '-loglevel', 'error', '-vaapi_device', '/dev/dri/renderD128', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=30', '-t', '1', '-vf', 'format=nv12,hwupload', '-c:v', 'h264_vaapi', '-f', 'null', '-']);
+    expect(testEncodeArgs('h264_vaapi')).toEqual([
+      '-hide_banner',
+      '-nostdin',
+      '-loglevel',
+      'error',
+      '-vaapi_device',
+      '/dev/dri/renderD128',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=30',
+      '-t',
+      '1',
+      '-vf',
+      'format=nv12,hwupload',
+      '-c:v',
+      'h264_vaapi',
+      '-f',
+      'null',
+      '-',
+    ]);
   });
 
   it('falls back to libx264 with an alert naming the failure and the fix', () => {
@@ -163,6 +249,8 @@ describe('hardware encoders', () => {
     expect(chooseEncoder('libx264', null)).toEqual({ encoder: 'libx264', alert: null });
     const fallback = chooseEncoder('h264_nvenc', detection);
     expect(fallback.encoder).toBe('libx264');
-    expect(fallback.alert).toMatch(/h264_nvenc failed its test encode \(No NVENC capable devices found\).*libx264.*Settings/);
+    expect(fallback.alert).toMatch(
+      /h264_nvenc failed its test encode \(No NVENC capable devices found\).*libx264.*Settings/,
+    );
   });
 });

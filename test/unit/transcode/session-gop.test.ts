@@ -30,7 +30,12 @@ function rig(serveXml = xml) {
     spawn(_bin, args) {
       let onExit: (code: number | null, signal: string | null) => void = () => undefined;
       let onOut: (chunk: string) => void = () => undefined;
-      const run: Run = { args, signals: [], stdin: [], progress: (s) => onOut(`out_time_us=${Math.round(s * 1e6)}\nspeed=1x\nprogress=continue\n`) };
+      const run: Run = {
+        args,
+        signals: [],
+        stdin: [],
+        progress: (s) => onOut(`out_time_us=${Math.round(s * 1e6)}\nspeed=1x\nprogress=continue\n`),
+      };
       const child: ChildHandle = {
         pid: null,
         feedSink: null,
@@ -56,17 +61,40 @@ function rig(serveXml = xml) {
   const clock = new ManualClock();
   let probe: InputProbe | null = null;
   const s = new TranscodeSession({
-    entryId: '0_abcd1234', partnerId: 102, streamName: '0_abcd1234_1', hlsRootDir: dir, pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1', probeAtStart: null,
-    probe: () => probe, entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null }, ffmpegPath: '/usr/bin/ffmpeg', encoder: 'libx264',
-    kaltura: { serveConversionProfile: () => Promise.resolve(serveXml) }, logger: silentLogger(), spawner, clock,
+    entryId: '0_abcd1234',
+    partnerId: 102,
+    streamName: '0_abcd1234_1',
+    hlsRootDir: dir,
+    pullUrl: 'rtmp://127.0.0.1:1935/kLive/0_abcd1234_1',
+    probeAtStart: null,
+    probe: () => probe,
+    entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null },
+    ffmpegPath: '/usr/bin/ffmpeg',
+    encoder: 'libx264',
+    kaltura: { serveConversionProfile: () => Promise.resolve(serveXml) },
+    logger: silentLogger(),
+    spawner,
+    clock,
   });
   const states: TranscodeStateEvent[] = [];
   s.on('state', (e) => states.push(e));
   const setProbe = (k: { last: number | null; sinceLast: number; count: number }): void => {
     probe = {
-      videoCodec: 'H.264', audioCodec: 'AAC', width: 1280, height: 720, frameRateFps: 30, videoBitrateBps: 2_400_000, audioBitrateBps: 128_000,
+      videoCodec: 'H.264',
+      audioCodec: 'AAC',
+      width: 1280,
+      height: 720,
+      frameRateFps: 30,
+      videoBitrateBps: 2_400_000,
+      audioBitrateBps: 128_000,
       keyframeIntervalSeconds: { last: k.last, min: k.last, max: k.last, sinceLast: k.sinceLast, count: k.count },
-      audioSampleRateHz: 48_000, audioChannels: 2, declared: { videodatarate: 2500 }, lastVideoAtMs: clock.nowMs(), lastAudioAtMs: clock.nowMs(), timestampDriftMs: 0, bytesIn: 0,
+      audioSampleRateHz: 48_000,
+      audioChannels: 2,
+      declared: { videodatarate: 2500 },
+      lastVideoAtMs: clock.nowMs(),
+      lastAudioAtMs: clock.nowMs(),
+      timestampDriftMs: 0,
+      bytesIn: 0,
     };
   };
   return { s, runs, clock, states, setProbe };
@@ -101,7 +129,10 @@ describe('TranscodeSession and the source GOP', () => {
     const last = states[states.length - 1];
     expect(last?.transcoder.keyFrames).toMatchObject({ mode: 'interval', sourceRung: 'reencoded' });
     expect(last?.transcoder.restarts).toBe(0);
-    expect(last?.renditions.find((r) => r.streamName === '0_abcd1234_32')).toMatchObject({ passthrough: false, note: expect.stringContaining("re-encoded at the source's bitrate") });
+    expect(last?.renditions.find((r) => r.streamName === '0_abcd1234_32')).toMatchObject({
+      passthrough: false,
+      note: expect.stringContaining("re-encoded at the source's bitrate"),
+    });
     await s.stop();
   });
 
@@ -127,19 +158,25 @@ describe('TranscodeSession and the source GOP', () => {
     clock.advance(1_000);
     const last = states[states.length - 1];
     expect(last?.transcoder.keyFrames?.sourceRung).toBe('passthrough-cpu');
-    expect(last?.renditions.find((r) => r.streamName === '0_abcd1234_32')?.note).toContain('cannot re-encode it in real time (0.9x)');
+    expect(last?.renditions.find((r) => r.streamName === '0_abcd1234_32')?.note).toContain(
+      'cannot re-encode it in real time (0.9x)',
+    );
     await s.stop();
   });
 
   it('a passthrough-only profile keeps the encoder segments, replaces nothing, and says why', async () => {
-    const { s, runs, clock, states, setProbe } = rig(fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'), 'utf8'));
+    const { s, runs, clock, states, setProbe } = rig(
+      fs.readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'transcode', 'serve-passthrough-ingest2.xml'), 'utf8'),
+    );
     await s.start();
     setProbe({ last: 8.33, sinceLast: 4, count: 3 });
     clock.advance(2_000);
     expect(runs).toHaveLength(1);
     const last = states[states.length - 1];
     expect(last?.transcoder.keyFrames).toMatchObject({ mode: 'source', sourceRung: 'passthrough-only' });
-    expect(last?.renditions[0]?.note).toBe("segments follow the encoder's key frames (8.3 s): a passthrough-only profile cannot cut them shorter");
+    expect(last?.renditions[0]?.note).toBe(
+      "segments follow the encoder's key frames (8.3 s): a passthrough-only profile cannot cut them shorter",
+    );
     await s.stop();
   });
 });

@@ -15,7 +15,11 @@ class FakeChild implements ChildHandle {
   private out: Array<(c: string) => void> = [];
   private err: Array<(c: string) => void> = [];
   private exits: Array<(code: number | null, signal: string | null) => void> = [];
-  constructor(readonly pid: number, readonly args: string[], readonly options: SpawnOptions = {}) {
+  constructor(
+    readonly pid: number,
+    readonly args: string[],
+    readonly options: SpawnOptions = {},
+  ) {
     this.feedSink = options.feed ? new RecordingSink() : null;
   }
   writeStdin(text: string): void {
@@ -87,20 +91,20 @@ function setup(overrides: Partial<SupervisorOptions> = {}) {
   return { clock, children, supervisor, states, samples, ended, gaveUp, last };
 }
 
-  /** a feed that records which sinks are attached and writes each new one its name */
-  function recordingFeed() {
-    const attached: RecordingSink[] = [];
-    let attaches = 0;
-    const feed: MediaFeed = {
-      attach(sink) {
-        const s = sink as RecordingSink;
-        attached.push(s);
-        s.write(Buffer.from(`start ${++attaches}`));
-        return () => attached.splice(attached.indexOf(s), 1);
-      },
-    };
-    return { feed, attached };
-  }
+/** a feed that records which sinks are attached and writes each new one its name */
+function recordingFeed() {
+  const attached: RecordingSink[] = [];
+  let attaches = 0;
+  const feed: MediaFeed = {
+    attach(sink) {
+      const s = sink as RecordingSink;
+      attached.push(s);
+      s.write(Buffer.from(`start ${++attaches}`));
+      return () => attached.splice(attached.indexOf(s), 1);
+    },
+  };
+  return { feed, attached };
+}
 
 describe('FfmpegSupervisor', () => {
   it('goes starting -> running on the first progress block and passes samples with the generation', () => {
@@ -238,7 +242,9 @@ describe('FfmpegSupervisor', () => {
     last().stderr('sed\n');
     expect(supervisor.getState().stderrTail).toEqual(['three', 'four', '[rtmp] Connection refused']);
     last().exit(1);
-    expect(supervisor.getState().lastError).toMatch(/^FFmpeg exited with code 1 after 0 s: three \| four \| \[rtmp\] Connection refused$/);
+    expect(supervisor.getState().lastError).toMatch(
+      /^FFmpeg exited with code 1 after 0 s: three \| four \| \[rtmp\] Connection refused$/,
+    );
   });
 
   it('gives up after maxConsecutiveFailures', () => {
@@ -261,7 +267,6 @@ describe('FfmpegSupervisor', () => {
   });
 
   describe('with a feed', () => {
-
     it('attaches every run to its own fd 3 and detaches it when that run exits', () => {
       const { feed, attached } = recordingFeed();
       const { supervisor, clock, children, last } = setup({ feed });
@@ -315,7 +320,12 @@ describe('FfmpegSupervisor', () => {
       expect(last().signals).toEqual(['SIGKILL']);
       last().exit(null, 'SIGKILL');
       expect(children.map((c) => c.args[0])).toEqual(['first', 'restart']);
-      expect(supervisor.getState()).toMatchObject({ observed: 'starting', restarts: 0, consecutiveFailures: 0, lastError: null });
+      expect(supervisor.getState()).toMatchObject({
+        observed: 'starting',
+        restarts: 0,
+        consecutiveFailures: 0,
+        lastError: null,
+      });
     });
 
     it('finish quits with q and ends the input; its clean exit is not the input ending', () => {

@@ -8,14 +8,17 @@ import { createProxyRoute } from '../../../main/http/proxy-route.js';
 import type { HttpRoute } from '../../../main/http/server.js';
 import { silentLogger } from '../../../main/log/logger.js';
 
-async function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse) => void): Promise<{ server: http.Server; base: string }> {
+async function serve(
+  handler: (req: http.IncomingMessage, res: http.ServerResponse) => void,
+): Promise<{ server: http.Server; base: string }> {
   const server = http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return { server, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }
 
-const asHandler = (route: HttpRoute) => (req: http.IncomingMessage, res: http.ServerResponse) => void route.handle(req, res, new URL(req.url ?? '/', 'http://x'));
+const asHandler = (route: HttpRoute) => (req: http.IncomingMessage, res: http.ServerResponse) =>
+  void route.handle(req, res, new URL(req.url ?? '/', 'http://x'));
 
 let watch: { server: http.Server; base: string };
 let target: { server: http.Server; base: string };
@@ -23,14 +26,33 @@ let proxy: { server: http.Server; base: string };
 let targetUrl: string | null = null;
 
 beforeAll(async () => {
-  watch = await serve(asHandler(createWatchRoute({ logger: silentLogger(), viewerKaltura: (id) => (id === '0_rkij47dr' ? { partnerId: 102, serviceUrl: null } : { problem: `entry ${id} is not here` }) })));
+  watch = await serve(
+    asHandler(
+      createWatchRoute({
+        logger: silentLogger(),
+        viewerKaltura: (id) =>
+          id === '0_rkij47dr' ? { partnerId: 102, serviceUrl: null } : { problem: `entry ${id} is not here` },
+      }),
+    ),
+  );
   target = await serve((req, res) => {
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
-    req.on('end', () => res.writeHead(201, { 'X-Seen-Host': req.headers.host ?? '' }).end(`${req.method} ${req.url} ${body}`));
+    req.on('end', () =>
+      res.writeHead(201, { 'X-Seen-Host': req.headers.host ?? '' }).end(`${req.method} ${req.url} ${body}`),
+    );
   });
   targetUrl = target.base;
-  proxy = await serve(asHandler(createProxyRoute({ prefix: '/api_v3/', target: () => targetUrl, logger: silentLogger(), unavailable: 'no sandbox' })));
+  proxy = await serve(
+    asHandler(
+      createProxyRoute({
+        prefix: '/api_v3/',
+        target: () => targetUrl,
+        logger: silentLogger(),
+        unavailable: 'no sandbox',
+      }),
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -63,13 +85,19 @@ describe('/watch', () => {
   });
 
   it('keeps the config inert: a "<" cannot close the data block', () => {
-    expect(renderWatchPage('0_rkij47dr', { partnerId: 1, serviceUrl: 'http://x/</script><script>alert(1)</script>' }, '1')).not.toContain('</script><script>alert');
+    expect(
+      renderWatchPage('0_rkij47dr', { partnerId: 1, serviceUrl: 'http://x/</script><script>alert(1)</script>' }, '1'),
+    ).not.toContain('</script><script>alert');
   });
 });
 
 describe('proxy to the built-in sandbox', () => {
-  it('forwards method, path, query and body, keeps the caller\'s Host, and says so when there is no sandbox', async () => {
-    const res = await fetch(`${proxy.base}/api_v3/service/multirequest?format=1`, { method: 'POST', body: '{"a":1}', headers: { 'Content-Type': 'application/json' } });
+  it("forwards method, path, query and body, keeps the caller's Host, and says so when there is no sandbox", async () => {
+    const res = await fetch(`${proxy.base}/api_v3/service/multirequest?format=1`, {
+      method: 'POST',
+      body: '{"a":1}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(201);
     expect(await res.text()).toBe('POST /api_v3/service/multirequest?format=1 {"a":1}');
     expect(res.headers.get('x-seen-host')).toBe(new URL(proxy.base).host);

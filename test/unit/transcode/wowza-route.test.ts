@@ -46,10 +46,25 @@ afterAll(async () => {
 
 describe('Wowza paths', () => {
   it('parses the three stream names Kaltura builds', () => {
-    expect(parseWowzaPath('/kLive/smil:0_abcd1234_33_34.smil/playlist.m3u8')).toEqual({ entryId: '0_abcd1234', flavorParamsIds: [33, 34] });
-    expect(parseWowzaPath('/kLive/smil:0_abcd1234_all.smil/playlist.m3u8')).toEqual({ entryId: '0_abcd1234', flavorParamsIds: null });
-    expect(parseWowzaPath('/kLive/0_abcd1234_32/playlist.m3u8')).toEqual({ entryId: '0_abcd1234', flavorParamsIds: [32] });
-    for (const bad of ['/kLive/0_abcd1234/playlist.m3u8', '/other/0_abcd1234_32/playlist.m3u8', '/kLive/smil:../x.smil/playlist.m3u8', '/kLive/0_abcd1234_32/chunklist.m3u8', '/kLive/%E0%A4%A/playlist.m3u8']) {
+    expect(parseWowzaPath('/kLive/smil:0_abcd1234_33_34.smil/playlist.m3u8')).toEqual({
+      entryId: '0_abcd1234',
+      flavorParamsIds: [33, 34],
+    });
+    expect(parseWowzaPath('/kLive/smil:0_abcd1234_all.smil/playlist.m3u8')).toEqual({
+      entryId: '0_abcd1234',
+      flavorParamsIds: null,
+    });
+    expect(parseWowzaPath('/kLive/0_abcd1234_32/playlist.m3u8')).toEqual({
+      entryId: '0_abcd1234',
+      flavorParamsIds: [32],
+    });
+    for (const bad of [
+      '/kLive/0_abcd1234/playlist.m3u8',
+      '/other/0_abcd1234_32/playlist.m3u8',
+      '/kLive/smil:../x.smil/playlist.m3u8',
+      '/kLive/0_abcd1234_32/chunklist.m3u8',
+      '/kLive/%E0%A4%A/playlist.m3u8',
+    ]) {
       expect(parseWowzaPath(bad)).toBeNull();
     }
   });
@@ -67,7 +82,9 @@ describe('Wowza paths', () => {
   });
 
   it('serves the cut playlist with CORS for Origin: null, uncached, and never an ENDLIST', async () => {
-    const res = await fetch(`${base}/kLive/smil:0_abcd1234_33_34.smil/playlist.m3u8?DVR&flavorIds=33,34`, { headers: { Origin: 'null' } });
+    const res = await fetch(`${base}/kLive/smil:0_abcd1234_33_34.smil/playlist.m3u8?DVR&flavorIds=33,34`, {
+      headers: { Origin: 'null' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
@@ -75,7 +92,10 @@ describe('Wowza paths', () => {
     const text = await res.text();
     expect(text.match(/EXT-X-STREAM-INF/g)).toHaveLength(2);
     expect(text).not.toContain('ENDLIST');
-    const preflight = await fetch(`${base}/kLive/0_abcd1234_32/playlist.m3u8`, { method: 'OPTIONS', headers: { Origin: 'null', 'Access-Control-Request-Headers': 'x-kaltura-ks' } });
+    const preflight = await fetch(`${base}/kLive/0_abcd1234_32/playlist.m3u8`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'null', 'Access-Control-Request-Headers': 'x-kaltura-ks' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Kaltura-Ks');
   });
