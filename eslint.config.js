@@ -4,6 +4,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { floorsRule } from './build/eslint/floors.js';
+
+// Imports that still run up a floor, each to be removed by the redesign step (issue 19); the list must end empty.
+const FLOORS_PENDING = [
+  'main/bridge/handlers.ts -> station',
+  'main/bridge/producer-handlers.ts -> station',
+  'main/bridge/server.ts -> station',
+  'main/http/diagnostics-route.ts -> station',
+];
 
 const mainPatterns = ['**/main/**', '**/main', '../main/*', '../../main/*'];
 
@@ -31,6 +40,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
     },
+  },
+  {
+    files: ['main/**/*.ts'],
+    plugins: { local: { rules: { floors: floorsRule } } },
+    rules: { 'local/floors': ['error', { allow: FLOORS_PENDING }] },
   },
   {
     files: ['main/**/*.ts'],

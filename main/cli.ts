@@ -5,7 +5,7 @@ import { parseCommandLine, USAGE, type StationOptions } from './config/options.j
 import { UsageError } from './config/errors.js';
 import { consoleSink, createLogger, type Logger } from './log/logger.js';
 import { fileSink } from './log/file-sink.js';
-import { PortInUseError } from './http/errors.js';
+import { PortInUseError } from './core/errors.js';
 import { Station } from './station/station.js';
 import { findAppPaths } from './station/app-paths.js';
 import { runSandboxCommand } from './sandbox/index.js';

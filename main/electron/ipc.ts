@@ -3,8 +3,8 @@
 // our app URL may call), and forwarding of every BridgeHost event to the window.
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError } from '../station/bridge-host.js';
-import type { BridgeHost } from '../station/bridge-host.js';
+import { BridgeCallError } from '../bridge/host.js';
+import type { BridgeHost } from '../bridge/host.js';
 import { isAppUrl } from './app-url.js';
 import { eventChannel, eventNames, requestChannel, requestNames } from './channels.js';
 import type { IpcReply } from './channels.js';

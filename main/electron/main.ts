@@ -19,7 +19,7 @@ import {
 } from 'electron';
 import { parseCommandLine } from '../config/options.js';
 import { UsageError } from '../config/errors.js';
-import { PortInUseError } from '../http/errors.js';
+import { PortInUseError } from '../core/errors.js';
 import { consoleSink, createLogger } from '../log/logger.js';
 import type { NativeImage } from 'electron';
 import type { Logger } from '../log/logger.js';

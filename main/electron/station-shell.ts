@@ -1,6 +1,6 @@
 // Owns the narrow view of the station that the Electron shell depends on. Any object with these methods
 // will do (the real Station, or a stub in tests); the shell never reaches further into the station.
-import type { BridgeHost } from '../station/bridge-host.js';
+import type { BridgeHost } from '../bridge/host.js';
 import type { StationInfo } from '../../shared/station-info.js';
 
 export interface StationForShell {

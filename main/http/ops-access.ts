@@ -1,7 +1,7 @@
 // Owns who may read the ops endpoints (/metrics, /diagnostics): loopback (by a loopback Host name) always; others only with
 // the access token (Authorization: Bearer <token> or ?token=), since they show IPs and stream details.
 import type http from 'node:http';
-import { isLocalRequest, tokensEqual } from '../station/access-token.js';
+import { isLocalRequest, tokensEqual } from './access-token.js';
 
 export type OpsAccess = (req: http.IncomingMessage, url: URL) => boolean;
 

@@ -3,7 +3,7 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../log/logger.js';
-import { PortInUseError } from './errors.js';
+import { PortInUseError } from '../core/errors.js';
 import { serveRenderer, type StaticServeOptions } from './static-files.js';
 
 export interface HttpRoute {

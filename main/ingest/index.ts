@@ -15,7 +15,7 @@ export { parseBroadcast, describeUrlRefusal, redactedConnectionUrl, HOST_FORM_PA
 export type { BroadcastParams, BroadcastUrlForm, ConnectInput, ParseResult, UrlRefusal } from './broadcast-url.js';
 export { IngestGate } from './gate.js';
 export type { GateDecision, GateOptions } from './gate.js';
-export { FlvProbe } from './flv-probe.js';
-export type { FlvProbeOptions, StallState } from './flv-probe.js';
+export { FlvProbe } from '../media/flv-probe.js';
+export type { FlvProbeOptions, StallState } from '../media/flv-probe.js';
 export { refusalFromAuthError, refusalFromUrl } from './refusals.js';
 export type { AlertCode, Refusal, RefusalReason } from './refusals.js';

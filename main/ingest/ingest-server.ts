@@ -3,15 +3,15 @@
 // within a grace period and takeovers of dead connections are reported as typed events.
 import type { AuthenticateArgs, LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
-import { delayToGridMs } from '../station/clock.js';
+import { delayToGridMs } from '../core/clock.js';
 import type { ActiveStream, IngestEvents, IngestOptions, StreamEndReason } from './events.js';
 import { parseBroadcast, redactedConnectionUrl, type BroadcastParams } from './broadcast-url.js';
-import { FlvFeed, type FeedSink, type MediaFeed } from './flv-feed.js';
-import { FlvProbe } from './flv-probe.js';
+import { FlvFeed, type FeedSink, type MediaFeed } from '../media/flv-feed.js';
+import { FlvProbe } from '../media/flv-probe.js';
 import { IngestGate } from './gate.js';
 import { NmsAdapter, type PublishRequest } from './nms-adapter.js';
 import { refusalFromUrl, type Refusal } from './refusals.js';
-import { TypedEmitter } from './typed-emitter.js';
+import { TypedEmitter } from '../core/typed-emitter.js';
 
 export interface IngestServerDeps {
   host: string;

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import net from 'node:net';
 import type { Logger } from '../log/logger.js';
-import { PortInUseError } from '../http/errors.js';
+import { PortInUseError } from '../core/errors.js';
 import { applicationName } from './broadcast-url.js';
 import { PacedReader, sharedReadBuffer } from './paced-reader.js';
 import { ReadPacer } from './read-pacer.js';

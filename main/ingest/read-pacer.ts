@@ -14,7 +14,7 @@
 // 3 Mbps stream ends up read ~5 times a second. Pauses end on the wall-clock grid of their step, so the batches of
 // all streams and the station's per-second work share their wakeups; a single pause may reach 1.5 steps
 // (delayToGridMs), which still fits the window, and on average a pause is one step.
-import { delayToGridMs } from '../station/clock.js';
+import { delayToGridMs } from '../core/clock.js';
 
 export interface ReadPacerOptions {
   /** longest pause in ms; 0 turns pacing off */

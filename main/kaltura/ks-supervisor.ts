@@ -3,7 +3,7 @@
 // optionally checked against the API. Publishes KalturaStatus.ks; every async step carries a generation id.
 import { generateKsV2 } from './ks.js';
 import { KalturaApiError } from './errors.js';
-import type { Clock, TimerHandle } from '../station/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { KalturaStatus } from '../../shared/state.js';
 

@@ -4,7 +4,7 @@
 // is unreachable. Every call carries a generation id so a late answer cannot change a newer state.
 import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from './api.js';
 import { KalturaModeError, isKalturaApiError } from './errors.js';
-import type { Clock, TimerHandle } from '../station/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { RegistrationState } from '../../shared/state.js';
 

@@ -11,7 +11,7 @@ import {
   type ServerNodeInfo,
   type ServerNodeSpec,
 } from './server-node-actions.js';
-import type { Clock, TimerHandle } from '../station/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
 

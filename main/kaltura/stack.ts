@@ -6,7 +6,7 @@ import { KalturaClient, kalturaClientTag, type CallInfo, type RetryPolicy } from
 import { KsSupervisor } from './ks-supervisor.js';
 import { KalturaService } from './service.js';
 import { sessionGet } from './actions.js';
-import { systemClock, type Clock } from '../station/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { Redactor } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
 import type { KalturaSettings } from '../../shared/settings.js';

@@ -1,7 +1,7 @@
 // Owns the recorder's FFmpeg argv (pure): input, stream copy, and the segment muxer writing MPEG-TS
 // segments (a crash leaves a playable file, unlike MP4) plus a CSV list that says when each one is finished.
 import path from 'node:path';
-import { FEED_INPUT_URL } from '../ingest/flv-feed.js';
+import { FEED_INPUT_URL } from '../media/flv-feed.js';
 import { SEGMENT_PATTERN } from './segment-files.js';
 
 /** Video and audio copied as published: recording costs no encoding. */

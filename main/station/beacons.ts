@@ -5,7 +5,7 @@ import type { KalturaApi } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redact.js';
 import type { Alert } from '../../shared/state.js';
-import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
+import { delayToGridMs, type Clock, type TimerHandle } from '../core/clock.js';
 import { SEVERITY_RANK } from './health/alert-catalog.js';
 import type { AlertTransition } from './registry-types.js';
 

@@ -1,6 +1,6 @@
 // Owns coalescing of published changes: keys marked dirty are flushed together at most once per
 // interval, so a stream probed 1x/s and transcoded 1x/s still costs subscribers a few messages per second.
-import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
+import { delayToGridMs, type Clock, type TimerHandle } from '../core/clock.js';
 
 export class CoalescingThrottle {
   private readonly dirty = new Set<string>();

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileSink } from '../log/file-sink.js';
 import type { Redactor } from '../log/redact.js';
 import type { StationEvent } from '../../shared/state.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 
 export type EventSeverity = StationEvent['severity'];
 export type EventKind =

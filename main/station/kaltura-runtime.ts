@@ -6,8 +6,8 @@ import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../kaltura/a
 import { KalturaModeError } from '../kaltura/errors.js';
 import { callWithNode, mediaServerNotFound, ServerNodeKeeper } from '../kaltura/server-node.js';
 import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actions.js';
-import type { Clock } from './clock.js';
-import { systemClock } from './clock.js';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { createKalturaStack, type KalturaStack } from '../kaltura/stack.js';
 import type { CallInfo } from '../kaltura/client.js';
 import type { Logger } from '../log/logger.js';

@@ -11,8 +11,8 @@ import type { HttpRoute, StationHttpServer } from '../http/server.js';
 import { createMetricsRoute } from '../http/metrics-route.js';
 import { createDiagnosticsRoute } from '../http/diagnostics-route.js';
 import { opsAccess } from '../http/ops-access.js';
-import { WsBridgeServer, type WsBridgeOptions } from '../http/ws-bridge.js';
-import { delayToGridMs, systemClock, type Clock, type TimerHandle } from './clock.js';
+import { WsBridgeServer, type WsBridgeOptions } from '../bridge/ws-transport.js';
+import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { EventsLog } from './events-log.js';
 import { StationRegistry, type RegistryOptions } from './registry.js';
 import { StationMetrics } from './metrics.js';
@@ -24,7 +24,7 @@ import {
   type BridgeHandlers,
   type BridgeHostOptions,
   type StationBridgeHost,
-} from './bridge-server.js';
+} from '../bridge/server.js';
 
 export interface StationMonitorOptions {
   logger: Logger;

@@ -12,7 +12,7 @@ import type {
 import type { StationInfo } from '../../shared/station-info.js';
 import type { Ladder } from '../../shared/ladder.js';
 import type { Redactor } from '../log/redact.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import { CoalescingThrottle } from './change-throttle.js';
 import { apiEvent, ksEvent, serverNodeEvent } from './status-events.js';
 import { AuthLedger } from './auth-ledger.js';

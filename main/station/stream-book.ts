@@ -3,7 +3,7 @@
 // retention. The registry (registry.ts) owns publishing, subscriptions and the station-wide status.
 import type { Alert, EntryState, RecordingState, RegistrationState, TranscoderState } from '../../shared/state.js';
 import type { Ladder } from '../../shared/ladder.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../core/clock.js';
 import type { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
 import { alertEvent, registrationEvent, restartTexts } from './status-events.js';

@@ -3,17 +3,17 @@
 // source of an entry that records, its recording. Feeds every part's events into the registry.
 // A publisher that leaves gets a grace period to come back before the session is finalised.
 import type { StreamAcceptedEvent } from '../ingest/events.js';
-import type { MediaFeed } from '../ingest/flv-feed.js';
+import type { MediaFeed } from '../media/flv-feed.js';
 import { shouldCreateRecordedEntry, type KalturaApi } from '../kaltura/api.js';
 import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
 import type { RecordingService } from '../recording/recording-service.js';
 import { feedInput } from '../recording/recorder-args.js';
 import type { FfmpegCapabilities } from '../transcode/ffmpeg-capabilities.js';
-import type { PidRegistry } from '../transcode/pid-registry.js';
+import type { PidRegistry } from '../process/pid-registry.js';
 import type { VideoEncoder } from '../transcode/plan.js';
 import { TranscodeSession } from '../transcode/transcode-session.js';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { StationRegistry } from './registry.js';
 import type { InputProbe } from '../../shared/state.js';
 

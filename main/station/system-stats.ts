@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import type { SystemStatus } from '../../shared/state.js';
-import { parseProcStat } from '../transcode/proc-stats.js';
-import { delayToGridMs, type Clock, type TimerHandle } from './clock.js';
+import { parseProcStat } from '../process/proc-stats.js';
+import { delayToGridMs, type Clock, type TimerHandle } from '../core/clock.js';
 
 export interface ProcessStats {
   pid: number;

@@ -3,7 +3,7 @@
 // uses the chosen one only if it passed, else falls back to libx264 with an alert.
 import { execFile } from 'node:child_process';
 import { HARDWARE_ENCODERS, type VideoEncoder } from './plan.js';
-import { ffmpegEnv } from './spawner.js';
+import { ffmpegEnv } from '../process/spawner.js';
 
 export interface TestRunResult {
   ok: boolean;

@@ -1,7 +1,7 @@
 // Owns asking the FFmpeg in use what it can do, at start and when its path changes: one short run per question
 // (CAPABILITY_PROBES), argv only, no shell, bounded in time; the answers go to the pure parsers.
 import { execFile } from 'node:child_process';
-import { ffmpegEnv } from './spawner.js';
+import { ffmpegEnv } from '../process/spawner.js';
 import type { FfmpegInfo } from '../../shared/station-info.js';
 import {
   CAPABILITY_PROBES,

@@ -1,7 +1,7 @@
 // Owns the RFC 6381 codec strings of the master playlist: read from what FFmpeg really wrote (the H.264 SPS and
 // the ADTS header inside a finished MPEG-TS segment), with a computed fallback from profile, size and fps.
 
-import { parseH264SpsSize } from '../ingest/h264-sps.js';
+import { parseH264SpsSize } from '../media/h264-sps.js';
 
 const TS_PACKET = 188;
 

@@ -7,7 +7,7 @@ import type { Metric, RenditionState, TranscoderState } from '../../shared/state
 import { parseMediaPlaylist } from './hls-playlist.js';
 import { VARIANT_PLAYLIST } from './hls-master.js';
 import type { TranscodePlan, VariantPlan } from './plan.js';
-import type { ProcUsage } from './proc-stats.js';
+import type { ProcUsage } from '../process/proc-stats.js';
 import type { ProgressSample } from './progress.js';
 import type { SupervisorState } from './supervisor.js';
 

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { InputProbe } from '../../shared/state.js';
-import { FEED_INPUT_URL } from '../ingest/flv-feed.js';
+import { FEED_INPUT_URL } from '../media/flv-feed.js';
 import { variantFolders } from './build-args.js';
 import type { GopDecision } from './gop-policy.js';
 import { MASTER_PLAYLIST } from './hls-master.js';

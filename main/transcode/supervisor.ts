@@ -2,12 +2,12 @@
 // state (run|stop) apart from the observed one; restart only while wanted, with capped exponential backoff reset
 // after a stable run; a progress watchdog; stop with 'q', then SIGINT, then SIGKILL of the process group.
 // Every callback carries the generation id of the run it belongs to, so a replaced run cannot change state.
-import type { MediaFeed } from '../ingest/flv-feed.js';
-import type { Clock, TimerHandle } from '../station/clock.js';
+import type { MediaFeed } from '../media/flv-feed.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import { ProgressParser, type ProgressSample } from './progress.js';
-import { LineRing } from './line-ring.js';
-import type { ChildHandle, Spawner } from './spawner.js';
+import { LineRing } from '../process/line-ring.js';
+import type { ChildHandle, Spawner } from '../process/spawner.js';
 
 export type Wanted = 'run' | 'stop';
 export type Observed = 'idle' | 'starting' | 'running' | 'stalled' | 'exited' | 'failed';

@@ -5,14 +5,14 @@
 import path from 'node:path';
 import type { Ladder } from '../../shared/ladder.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
-import type { MediaFeed } from '../ingest/flv-feed.js';
+import type { MediaFeed } from '../media/flv-feed.js';
 import type { KalturaApi } from '../kaltura/api.js';
 import { isKalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
 import { LadderError, parseServeLadder } from '../kaltura/serve-ladder.js';
 import { serveExtraParams } from '../kaltura/serve-ladder-params.js';
-import { TypedEmitter } from '../ingest/typed-emitter.js';
+import { TypedEmitter } from '../core/typed-emitter.js';
 import type { Logger } from '../log/logger.js';
-import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../station/clock.js';
+import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { buildFfmpegArgsFromPlan, variantFolders } from './build-args.js';
 import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { dialectOf, FfmpegCapabilityError } from './ffmpeg-dialect.js';
@@ -20,7 +20,7 @@ import { GopPolicy, type GopChange, type GopDecision } from './gop-policy.js';
 import { MASTER_PLAYLIST } from './hls-master.js';
 import { HlsMeter, transcoderState } from './hls-meter.js';
 import { ensureEndList, linkNumberedFolders, writeMaster } from './hls-files.js';
-import type { PidRegistry } from './pid-registry.js';
+import type { PidRegistry } from '../process/pid-registry.js';
 import {
   planTranscode,
   TranscodePlanError,
@@ -30,10 +30,10 @@ import {
   type TranscodePlan,
   type VideoEncoder,
 } from './plan.js';
-import { linuxProcReader, ProcessMeter, type ProcReader } from './proc-stats.js';
+import { linuxProcReader, ProcessMeter, type ProcReader } from '../process/proc-stats.js';
 import { clearSessionOutput, sessionEncodeOptions, sessionInput, sessionOutput } from './session-io.js';
 import type { ProgressSample } from './progress.js';
-import { nodeSpawner, type Spawner } from './spawner.js';
+import { nodeSpawner, type Spawner } from '../process/spawner.js';
 import { FfmpegSupervisor, type SupervisorOptions } from './supervisor.js';
 
 export interface TranscodeSessionOptions {

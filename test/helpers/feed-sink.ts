@@ -1,6 +1,6 @@
 // A FeedSink that keeps what it was given (copied: the feed writes views of its reused slabs), for tests of the
 // ingest feed and of whatever attaches FFmpeg to it.
-import type { FeedSink } from '../../main/ingest/flv-feed.js';
+import type { FeedSink } from '../../main/media/flv-feed.js';
 
 export class RecordingSink implements FeedSink {
   writes: Buffer[] = [];

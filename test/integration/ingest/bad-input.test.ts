@@ -3,7 +3,7 @@
 // each with a log line, keeps its connection count bounded and still accepts a real publisher after.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PortInUseError } from '../../../main/http/errors.js';
+import { PortInUseError } from '../../../main/core/errors.js';
 import { IngestServer } from '../../../main/ingest/index.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir, waitFor } from '../../helpers/net.js';

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { pipeSink } from '../../../main/ingest/pipe-sink.js';
+import { pipeSink } from '../../../main/media/pipe-sink.js';
 import { tempDir } from '../../helpers/net.js';
 import { ENTRY, FFMPEG, obsFormArgs, query, startHarness, type Harness } from './harness.js';
 

@@ -14,7 +14,7 @@ import {
 import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/stack.js';
 import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
-import { systemClock } from '../../../main/station/clock.js';
+import { systemClock } from '../../../main/core/clock.js';
 import { sessionStart } from '../../../main/kaltura/actions.js';
 import { readKs } from '../../../main/kaltura/ks.js';
 import { DEFAULT_SETTINGS, type KalturaSettings } from '../../../shared/settings.js';

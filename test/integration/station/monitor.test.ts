@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StationHttpServer } from '../../../main/http/server.js';
 import { StationMonitor } from '../../../main/station/monitor.js';
-import { createIndexTransform, loadOrCreateAccessToken } from '../../../main/station/access-token.js';
+import { createIndexTransform, loadOrCreateAccessToken } from '../../../main/http/access-token.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import type { ServerMessage } from '../../../shared/bridge/wire.js';
 import { freePort, tempDir, waitFor } from '../../helpers/net.js';

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PidRegistry } from '../../../main/transcode/pid-registry.js';
+import { PidRegistry } from '../../../main/process/pid-registry.js';
 import { chooseEncoder, detectHardwareEncoders } from '../../../main/transcode/encoders.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir, waitFor } from '../../helpers/net.js';

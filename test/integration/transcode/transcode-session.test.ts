@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TranscodeSession, type TranscodeSessionOptions } from '../../../main/transcode/transcode-session.js';
 import { parseMediaPlaylist } from '../../../main/transcode/hls-playlist.js';
-import { PidRegistry } from '../../../main/transcode/pid-registry.js';
+import { PidRegistry } from '../../../main/process/pid-registry.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { InputProbe } from '../../../shared/state.js';
 import { REPO_ROOT, SHARED_DIR, tempDir, waitFor } from '../../helpers/net.js';

@@ -8,7 +8,7 @@ import {
   isLoopbackHost,
   loadOrCreateAccessToken,
   tokensEqual,
-} from '../../../main/station/access-token.js';
+} from '../../../main/http/access-token.js';
 import { opsAccess } from '../../../main/http/ops-access.js';
 import { tempDir } from '../../helpers/net.js';
 

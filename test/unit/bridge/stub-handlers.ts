@@ -1,5 +1,5 @@
 // Test helper: a full BridgeHandlers map where every request not given fails loudly.
-import type { BridgeHandlers } from '../../../main/station/bridge-server.js';
+import type { BridgeHandlers } from '../../../main/bridge/server.js';
 import { DEFAULT_SETTINGS, type PublicSettings } from '../../../shared/settings.js';
 
 export function stubHandlers(over: Partial<BridgeHandlers>): BridgeHandlers {

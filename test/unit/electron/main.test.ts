@@ -241,7 +241,7 @@ describe('Electron entry', () => {
 
   it('a port in use is shown in an error box and exits 2', async () => {
     // the module registry was reset: main.ts will see this copy of the error class
-    const { PortInUseError } = await import('../../../main/http/errors.js');
+    const { PortInUseError } = await import('../../../main/core/errors.js');
     h.state.startError = new PortInUseError('HTTP', '127.0.0.1', 8080, '--http-port', 'KLIVE_HTTP_PORT');
     const electron = await boot();
     await waitFor(() => vi.mocked(electron.app.exit).mock.calls.length > 0, { what: 'app.exit' });

@@ -7,7 +7,7 @@ import {
   PROBE_EVERY_MS,
   ReadPacer,
 } from '../../../main/ingest/read-pacer.js';
-import { delayToGridMs } from '../../../main/station/clock.js';
+import { delayToGridMs } from '../../../main/core/clock.js';
 
 const T0 = 1_700_000_000_000;
 

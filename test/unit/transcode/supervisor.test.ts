@@ -1,9 +1,9 @@
 // FFmpeg supervision with a fake spawner and a manual clock: backoff, watchdog, stop escalation, generations.
 import { describe, expect, it } from 'vitest';
 import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
-import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/transcode/spawner.js';
-import type { MediaFeed } from '../../../main/ingest/flv-feed.js';
-import { ManualClock } from '../../../main/station/clock.js';
+import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/process/spawner.js';
+import type { MediaFeed } from '../../../main/media/flv-feed.js';
+import { ManualClock } from '../../../main/core/clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { ProgressSample } from '../../../main/transcode/progress.js';
 import { RecordingSink } from '../../helpers/feed-sink.js';

@@ -7,7 +7,7 @@ import type {
   StreamEndedEvent,
   StreamRefusedEvent,
 } from '../../../main/ingest/events.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, probe } from '../station/helpers.js';
 
 describe('registry inputs from ingest events', () => {
   it('accepts streamAccepted / probe / streamEnded / streamRefused payloads unchanged', () => {

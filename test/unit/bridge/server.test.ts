@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBridgeHost, forwardRegistryEvents } from '../../../main/station/bridge-server.js';
-import { BridgeCallError } from '../../../main/station/bridge-host.js';
+import { createBridgeHost, forwardRegistryEvents } from '../../../main/bridge/server.js';
+import { BridgeCallError } from '../../../main/bridge/host.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { settingsHandlers, stubHandlers } from './stub-handlers.js';
 import { makeRegistry } from '../station/helpers.js';

@@ -2,11 +2,11 @@
 // is small and delegates: live state to the registry, settings to the settings store, Kaltura to the
 // runtime, sandbox entries to the sandbox store. Errors are thrown as BridgeCallError with a message that
 // says what to do; no secret ever appears in a response.
-import { BridgeCallError } from './bridge-host.js';
-import type { BridgeHandlers } from './bridge-server.js';
-import type { StationRegistry } from './registry.js';
-import type { EventsLog } from './events-log.js';
-import type { KalturaRuntime } from './kaltura-runtime.js';
+import { BridgeCallError } from './host.js';
+import type { BridgeHandlers } from './server.js';
+import type { StationRegistry } from '../station/registry.js';
+import type { EventsLog } from '../station/events-log.js';
+import type { KalturaRuntime } from '../station/kaltura-runtime.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';

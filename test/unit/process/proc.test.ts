@@ -10,8 +10,8 @@ import {
   parseProcStat,
   type ProcReader,
   type ProcStat,
-} from '../../../main/transcode/proc-stats.js';
-import { PidRegistry } from '../../../main/transcode/pid-registry.js';
+} from '../../../main/process/proc-stats.js';
+import { PidRegistry } from '../../../main/process/pid-registry.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir } from '../../helpers/net.js';
 

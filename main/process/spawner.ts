@@ -2,8 +2,8 @@
 // process group (so the whole group can be killed), pipes on stdin/stdout/stderr (plus fd 3 for a media feed),
 // and a minimal environment.
 import { spawn } from 'node:child_process';
-import type { FeedSink } from '../ingest/flv-feed.js';
-import { childFeedSink } from '../ingest/pipe-sink.js';
+import type { FeedSink } from '../media/flv-feed.js';
+import { childFeedSink } from '../media/pipe-sink.js';
 
 export interface ChildHandle {
   readonly pid: number | null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diagnosticsEntries, diagnosticsErrors, diagnosticsInfo } from '../../../main/http/diagnostics-route.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from '../station/helpers.js';
 
 function rig(): ReturnType<typeof makeRegistry> {
   const r = makeRegistry();

@@ -5,10 +5,12 @@ import { REPO_ROOT } from '../../helpers/net.js';
 
 const eslint = new ESLint({ cwd: REPO_ROOT });
 
-async function messagesFor(filePath: string, code: string): Promise<string[]> {
+async function messagesFor(filePath: string, code: string, rule = 'no-restricted-imports'): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId === rule).map((m) => m.message);
 }
+
+const floors = (filePath: string, code: string) => messagesFor(`${REPO_ROOT}/${filePath}`, code, 'local/floors');
 
 describe('import boundaries', () => {
   it('refuses a renderer import of main', async () => {
@@ -50,5 +52,34 @@ describe('import boundaries', () => {
     expect(
       await messagesFor(`${REPO_ROOT}/shared/ok.ts`, "import { z } from 'zod';\nexport const s = z.string();\n"),
     ).toEqual([]);
+  });
+
+  it('refuses a main folder importing its own floor or one above (the floors of main/README.md)', async () => {
+    const up = await floors(
+      'main/kaltura/bad.ts',
+      "import { Station } from '../station/station.js';\nexport const s = Station;\n",
+    );
+    expect(up.join('\n')).toMatch(/main\/kaltura\/ \(floor 2\) must not import main\/station\/ \(floor 5\)/);
+    const sideways = await floors(
+      'main/transcode/bad.ts',
+      "import { x } from '../recording/x.js';\nexport const y = x;\n",
+    );
+    expect(sideways.join('\n')).toMatch(/main\/transcode\/ \(floor 3\) must not import main\/recording\/ \(floor 3\)/);
+    const ground = await floors('main/core/bad.ts', "export { x } from '../log/logger.js';\n");
+    expect(ground.join('\n')).toMatch(/main\/core\/ \(floor 0\)/);
+  });
+
+  it('allows a main folder to import lower floors and itself', async () => {
+    expect(
+      await floors(
+        'main/station/ok.ts',
+        "import { c } from '../core/clock.js';\nimport { k } from '../kaltura/ks.js';\nimport { s } from './station.js';\nexport const all = [c, k, s];\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('names a main folder that has no floor', async () => {
+    const messages = await floors('main/newthing/a.ts', "import { c } from '../core/clock.js';\nexport const x = c;\n");
+    expect(messages.join('\n')).toMatch(/main\/newthing\/ has no floor/);
   });
 });

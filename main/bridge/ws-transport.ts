@@ -8,9 +8,9 @@ import { ClientMessageSchema, type BridgeError, type ServerMessage } from '../..
 import { events as eventDefs, type EventName } from '../../shared/bridge/contract.js';
 import type { Snapshot } from '../../shared/state.js';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError, type BridgeHost } from '../station/bridge-host.js';
-import { isLocalRequest, tokensEqual } from '../station/access-token.js';
-import type { StationHttpServer } from './server.js';
+import { BridgeCallError, type BridgeHost } from './host.js';
+import { isLocalRequest, tokensEqual } from '../http/access-token.js';
+import type { StationHttpServer } from '../http/server.js';
 
 export const BRIDGE_PATH = '/bridge';
 /** close code for a client that must present the access token */

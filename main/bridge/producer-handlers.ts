@@ -2,11 +2,11 @@
 // sign-in/out, partner switch and status, the partner's live entries with their live state (Kaltura's entry server nodes plus
 // this station's own streams), create, update, delete, regenerate token, live profiles, the publish details of one entry,
 // the admin secret for the media-server role (stored only on the user's explicit consent), and Send to OBS.
-import { BridgeCallError } from './bridge-host.js';
-import type { BridgeHandlers } from './bridge-server.js';
-import type { StationRegistry } from './registry.js';
-import type { EventsLog } from './events-log.js';
-import type { KalturaRuntime } from './kaltura-runtime.js';
+import { BridgeCallError } from './host.js';
+import type { BridgeHandlers } from './server.js';
+import type { StationRegistry } from '../station/registry.js';
+import type { EventsLog } from '../station/events-log.js';
+import type { KalturaRuntime } from '../station/kaltura-runtime.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';

@@ -13,8 +13,8 @@ import {
 } from '../../shared/bridge/contract.js';
 import type { Redactor } from '../log/redact.js';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError, type BridgeHost, type CallerContext } from './bridge-host.js';
-import type { RegistryChange } from './registry-types.js';
+import { BridgeCallError, type BridgeHost, type CallerContext } from './host.js';
+import type { RegistryChange } from '../station/registry-types.js';
 
 export type BridgeHandlers = {
   [N in RequestName]: (payload: RequestPayload<N>, caller: CallerContext) => Promise<ResponsePayload<N>>;

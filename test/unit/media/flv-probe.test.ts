@@ -1,9 +1,9 @@
 // The FLV probe on synthetic tags with a fake clock: codecs, resolution from SPS and onMetaData,
 // AAC config, frame rate, bitrates, keyframe intervals, stalls, drift, enhanced RTMP, bad metadata.
 import { describe, expect, it } from 'vitest';
-import { decodeScriptData } from '../../../main/ingest/amf0.js';
-import { FlvProbe } from '../../../main/ingest/flv-probe.js';
-import { parseH264SpsSize } from '../../../main/ingest/h264-sps.js';
+import { decodeScriptData } from '../../../main/media/amf0.js';
+import { FlvProbe } from '../../../main/media/flv-probe.js';
+import { parseH264SpsSize } from '../../../main/media/h264-sps.js';
 import { AAC_HEADER, AVC_HEADER_320x180, amfString } from '../../helpers/flv.js';
 
 // SPS NAL units written by libx264 (ffmpeg testsrc2, -preset ultrafast)
