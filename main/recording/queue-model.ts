@@ -1,11 +1,54 @@
-// Owns the pure rules over the queue's data: where the file lives, when a segment may be appended
-// (and whether it is its session's last), the UI projection (UploadItem), and forgetting old done items.
+// Owns the pure rules over the queue's data: where the file lives, a new item and an item loaded from an older
+// file, when a segment may be appended (and whether it is its session's last), the UI projection (UploadItem),
+// and forgetting old done items.
 import path from 'node:path';
 import type { UploadItem } from '../../shared/state.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
+import type { SegmentToUpload } from './upload-queue.js';
 
 export function queueFilePath(dataDir: string): string {
   return path.join(dataDir, 'recordings', 'queue.json');
+}
+
+/** A segment as it enters the queue: pending, nothing sent yet. */
+export function newQueuedSegment(id: string, segment: SegmentToUpload, nowMs: number): QueuedSegment {
+  return {
+    id,
+    entryId: segment.entryId,
+    partnerId: segment.partnerId,
+    mediaServerIndex: segment.mediaServerIndex,
+    assetId: segment.assetId ?? null,
+    flavorParamsId: segment.flavorParamsId ?? null,
+    recordedEntryId: segment.recordedEntryId ?? null,
+    sessionId: segment.sessionId,
+    filePath: segment.filePath,
+    sequence: segment.sequence,
+    durationSeconds: segment.durationSeconds,
+    sizeBytes: segment.sizeBytes,
+    state: 'pending',
+    tokenId: null,
+    uploadedBytes: 0,
+    isLastChunk: false,
+    appendSent: false,
+    reason: null,
+    held: false,
+    attempts: 0,
+    enqueuedAtMs: nowMs,
+    doneAtMs: null,
+    fileDeleted: false,
+  };
+}
+
+/** Queues written before issue 16 carried the rendition's stream name (ENTRY_<liveParamsId>) as assetId. */
+export function migrateLoadedItem(item: QueuedSegment): void {
+  const legacyName =
+    item.assetId !== null && item.flavorParamsId === null
+      ? new RegExp(`^${item.entryId}_(\\d+)$`).exec(item.assetId)
+      : null;
+  if (legacyName) {
+    item.flavorParamsId = Number(legacyName[1]);
+    item.assetId = null;
+  }
 }
 
 export function sessionKey(entryId: string, sessionId: string): string {

@@ -1,6 +1,12 @@
 // Owns delivering one queued segment to Kaltura, step by step, saving after each step so a restart
 // resumes where it stopped: token (persisted before any byte), chunks from the byte Kaltura holds,
-// then appendRecording/setRecordedContent with `appendSent` persisted first (see upload-queue.ts).
+// then appendRecording/setRecordedContent with `appendSent` persisted first.
+//
+// Once-only: `appendSent` is persisted before appendRecording is sent. If the answer is lost (crash,
+// timeout), the item's upload token decides: Kaltura closes a token when a resource consumed it, so
+// a consumed token means the append happened (item done), an open one means it did not (send again).
+// This relies on the server closing a token once a resource used it (uploadToken status CLOSED 3),
+// as Kaltura does; a server that leaves it FULL_UPLOAD would receive that one append a second time.
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { abortable } from './clock.js';

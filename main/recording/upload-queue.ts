@@ -1,45 +1,21 @@
-// Owns the durable upload queue: every finished recording segment becomes an item in
-// DATA/recordings/queue.json and is delivered to Kaltura strictly in order per entry, once:
-// uploadToken.add (token id persisted before any byte), resumable chunked upload (resuming from what
-// Kaltura holds after a crash), then appendRecording (or setRecordedContent). Transport failures are
+// Owns the durable upload queue: every finished recording segment becomes an item in DATA/recordings/queue.json
+// and is delivered to Kaltura strictly in order per entry, once, by one worker per entry. Transport failures are
 // retried with capped exponential backoff. A Kaltura refusal holds the item (file kept, reason and fix shown):
 // later items of the entry wait behind it, in order, until a retry (settings change, Retry, or every 10 min).
-//
-// Recording flavour, per partner, learned from Kaltura and kept in queue.json: legacy = appendRecording per
-// segment under the live asset of the recorded rendition; Kaltura recording (KALTURA_RECORDING_ENABLED on
-// appendRecording) = the closed session's segments concatenated into one file, uploaded once, and
-// setRecordedContent with its total duration; KALTURA_RECORDING_DISABLED on setRecordedContent switches back.
-//
-// Once-only: `appendSent` is persisted before appendRecording is sent. If the answer is lost (crash,
-// timeout), the item's upload token decides: Kaltura closes a token when a resource consumed it, so
-// a consumed token means the append happened (item done), an open one means it did not (send again).
-// This relies on the server closing a token once a resource used it (uploadToken status CLOSED 3),
-// as Kaltura does; a server that leaves it FULL_UPLOAD would receive that one append a second time.
-import fs from 'node:fs';
+// Handing one item over is queue-handover.ts; the steps of one upload (token, chunks, append) segment-delivery.ts.
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
-import { abortable, isAbortError, systemClock } from './clock.js';
+import { isAbortError, systemClock } from './clock.js';
 import type { Clock } from './clock.js';
-import { appendDecision, pruneDone, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
+import { migrateLoadedItem, newQueuedSegment, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
-import type { QueueFile, QueuedSegment } from './queue-store.js';
-import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
-export { queueFilePath } from './queue-model.js';
-import {
-  classifyFailure,
-  describeFailure,
-  KALTURA_RECORDING_ENABLED,
-  RecordingRefusal,
-  refusalFix,
-} from './uploader.js';
+import type { QueueFile, QueuedSegment, RecordingFlavour } from './queue-store.js';
+import { DEFAULT_HELD_RETRY_MS, QueueHandOver } from './queue-handover.js';
+import { EntryWakers } from './entry-wakers.js';
+import { classifyFailure, describeFailure } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
-import type { RecordingFlavour } from './queue-store.js';
-import { isKalturaApiError, KalturaApiError } from '../kaltura/errors.js';
-import { deliverSession } from './session-uploads.js';
-
-/** A held (refused) hand-over is tried again this often, besides settings changes and Retry. */
-export const DEFAULT_HELD_RETRY_MS = 10 * 60_000;
+export { queueFilePath } from './queue-model.js';
 
 export interface UploadQueueOptions {
   /** the station's data folder; the queue lives in DATA/recordings/queue.json */
@@ -93,10 +69,9 @@ export class UploadQueue {
   /** items whose byte count must be asked from Kaltura before continuing (after a load or a failure) */
   private readonly needsSync = new Set<string>();
   private readonly progressBytes = new Map<string, number>();
-  private readonly lastProgressAtMs = new Map<string, number>();
+  private readonly handOver: QueueHandOver;
   private readonly workers = new Map<string, Promise<void>>();
-  private readonly wakeGeneration = new Map<string, number>();
-  private readonly wakers = new Map<string, () => void>();
+  private readonly wakers = new EntryWakers();
   private abort: AbortController | null = null;
 
   constructor(private readonly options: UploadQueueOptions) {
@@ -121,18 +96,22 @@ export class UploadQueue {
     }
     for (const item of this.file.items) {
       if (item.state === 'pending' || item.state === 'uploading') this.needsSync.add(item.id);
-      // queues written before issue 16 carried the rendition's stream name (ENTRY_<liveParamsId>) as assetId
-      const legacyName =
-        item.assetId !== null && item.flavorParamsId === null
-          ? new RegExp(`^${item.entryId}_(\\d+)$`).exec(item.assetId)
-          : null;
-      if (legacyName) {
-        item.flavorParamsId = Number(legacyName[1]);
-        item.assetId = null;
-      }
+      migrateLoadedItem(item);
     }
     for (const upload of this.file.sessionUploads) this.needsSync.add(upload.id);
     this.persist();
+    this.handOver = new QueueHandOver(
+      {
+        file: this.file,
+        clock: this.clock,
+        chunkBytes: this.chunkBytes,
+        needsSync: this.needsSync,
+        progressBytes: this.progressBytes,
+        persist: () => this.persist(),
+        publish: (entryId) => this.publish(entryId),
+      },
+      options,
+    );
   }
 
   /** Starts delivering (idempotent). */
@@ -147,7 +126,7 @@ export class UploadQueue {
     const abort = this.abort;
     if (!abort) return;
     abort.abort();
-    for (const wake of this.wakers.values()) wake();
+    this.wakers.wakeAll();
     await Promise.allSettled([...this.workers.values()]);
     this.workers.clear();
     this.abort = null;
@@ -165,7 +144,7 @@ export class UploadQueue {
     const key = sessionKey(entryId, sessionId);
     this.file.openSessions = this.file.openSessions.filter((k) => k !== key);
     this.persist();
-    this.wake(entryId);
+    this.wakers.wake(entryId);
   }
 
   enqueue(segment: SegmentToUpload): QueuedSegment {
@@ -180,36 +159,12 @@ export class UploadQueue {
       this.options.logger.warn('segment already queued; ignoring the duplicate', { id });
       return { ...existing };
     }
-    const item: QueuedSegment = {
-      id,
-      entryId: segment.entryId,
-      partnerId: segment.partnerId,
-      mediaServerIndex: segment.mediaServerIndex,
-      assetId: segment.assetId ?? null,
-      flavorParamsId: segment.flavorParamsId ?? null,
-      recordedEntryId: segment.recordedEntryId ?? null,
-      sessionId: segment.sessionId,
-      filePath: segment.filePath,
-      sequence: segment.sequence,
-      durationSeconds: segment.durationSeconds,
-      sizeBytes: segment.sizeBytes,
-      state: 'pending',
-      tokenId: null,
-      uploadedBytes: 0,
-      isLastChunk: false,
-      appendSent: false,
-      reason: null,
-      held: false,
-      attempts: 0,
-      enqueuedAtMs: this.clock.now(),
-      doneAtMs: null,
-      fileDeleted: false,
-    };
+    const item = newQueuedSegment(id, segment, this.clock.now());
     this.file.items.push(item);
     this.persist();
     this.publish(item.entryId);
     if (this.abort) this.ensureWorker(item.entryId);
-    this.wake(item.entryId);
+    this.wakers.wake(item.entryId);
     return { ...item };
   }
 
@@ -229,10 +184,7 @@ export class UploadQueue {
 
   /** The recording flavour in use for a partner (learned from Kaltura, else the configured default). */
   flavourOf(partnerId: number): RecordingFlavour {
-    return (
-      this.file.flavours[String(partnerId)] ??
-      (this.options.recordingApi === 'setRecordedContent' ? 'kaltura' : 'legacy')
-    );
+    return this.handOver.flavourOf(partnerId);
   }
 
   /** Tries held (refused) hand-overs again now: after a settings change, a partner feature switched, or Retry. */
@@ -240,7 +192,7 @@ export class UploadQueue {
     const entries = new Set(
       this.file.items.filter((i) => i.held && (entryId === undefined || i.entryId === entryId)).map((i) => i.entryId),
     );
-    for (const e of entries) this.wake(e);
+    for (const e of entries) this.wakers.wake(e);
     return entries.size;
   }
 
@@ -265,21 +217,6 @@ export class UploadQueue {
     }
   }
 
-  private wake(entryId: string): void {
-    this.wakeGeneration.set(entryId, (this.wakeGeneration.get(entryId) ?? 0) + 1);
-    this.wakers.get(entryId)?.();
-  }
-
-  private waitForWake(entryId: string, sinceGeneration: number, signal: AbortSignal): Promise<void> {
-    if ((this.wakeGeneration.get(entryId) ?? 0) !== sinceGeneration || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.wakers.set(entryId, () => {
-        this.wakers.delete(entryId);
-        resolve();
-      });
-    });
-  }
-
   private ensureWorker(entryId: string): void {
     const abort = this.abort;
     if (!abort || this.workers.has(entryId)) return;
@@ -298,7 +235,7 @@ export class UploadQueue {
 
   private async waitForRetry(entryId: string, generation: number, signal: AbortSignal): Promise<void> {
     const sleep = this.clock.sleep(this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
-    await Promise.race([this.waitForWake(entryId, generation, signal), sleep]);
+    await Promise.race([this.wakers.wait(entryId, generation, signal), sleep]);
   }
 
   private async runEntry(entryId: string, signal: AbortSignal): Promise<void> {
@@ -306,10 +243,10 @@ export class UploadQueue {
     const maxMs = this.options.retryMaxMs ?? 60_000;
     let backoffMs = 0;
     while (!signal.aborted) {
-      const generation = this.wakeGeneration.get(entryId) ?? 0;
+      const generation = this.wakers.generation(entryId);
       const item = this.nextItem(entryId);
       if (!item) {
-        await this.waitForWake(entryId, generation, signal);
+        await this.wakers.wait(entryId, generation, signal);
         continue;
       }
       if (item.held) {
@@ -323,9 +260,9 @@ export class UploadQueue {
         continue;
       }
       try {
-        const outcome = await this.deliver(item, signal);
+        const outcome = await this.handOver.deliver(item, signal);
         backoffMs = 0;
-        if (outcome === 'waiting') await this.waitForWake(entryId, generation, signal);
+        if (outcome === 'waiting') await this.wakers.wait(entryId, generation, signal);
       } catch (e) {
         if (signal.aborted || isAbortError(e)) return;
         this.needsSync.add(item.id);
@@ -333,11 +270,11 @@ export class UploadQueue {
         item.attempts += 1;
         const kind = classifyFailure(e);
         if (kind === 'permanent') {
-          this.fail(item, describeFailure(e));
+          this.handOver.fail(item, describeFailure(e));
           continue;
         }
         if (kind === 'held') {
-          this.hold(item, e);
+          this.handOver.hold(item, e);
           continue;
         }
         backoffMs = backoffMs === 0 ? baseMs : Math.min(maxMs, backoffMs * 2);
@@ -357,174 +294,5 @@ export class UploadQueue {
         }
       }
     }
-  }
-
-  /** Kaltura refused: keep the item (and those after it) with the reason and the fix until a retry. */
-  private hold(item: QueuedSegment, e: unknown): void {
-    const code = e instanceof KalturaApiError || e instanceof RecordingRefusal ? e.code : '';
-    item.state = 'failed';
-    item.held = true;
-    item.reason = `${describeFailure(e)}. To fix: ${refusalFix(code)}. Nothing is lost: the recording stays queued and is tried again when the settings change, on Retry, and every ${Math.round((this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS) / 60_000)} min.`;
-    this.options.logger.error('Kaltura refused a recording hand-over; holding it', {
-      id: item.id,
-      code,
-      reason: describeFailure(e),
-    });
-    this.persist();
-    this.publish(item.entryId);
-  }
-
-  private fail(item: QueuedSegment, reason: string): void {
-    item.state = 'failed';
-    item.reason = `${reason}. The file is kept at ${item.filePath}.`;
-    this.options.logger.error('segment could not be delivered to Kaltura', { id: item.id, reason });
-    this.persist();
-    this.publish(item.entryId);
-  }
-
-  private async deliver(item: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
-    if (item.state === 'pending') {
-      item.state = 'uploading';
-      this.persist();
-      this.publish(item.entryId);
-    }
-    if (item.sizeBytes === 0) {
-      this.fail(item, 'the segment file is empty (FFmpeg wrote no media)');
-      return 'done';
-    }
-    if (this.flavourOf(item.partnerId) === 'kaltura') return this.deliverSession(item, signal);
-    await this.ensureLiveAsset(item, signal);
-    let outcome: DeliveryOutcome;
-    try {
-      outcome = await deliverSegment(
-        item,
-        this.context(item, 'appendRecording', signal, () => appendDecision(this.file, item)),
-      );
-    } catch (e) {
-      if (!isKalturaApiError(e, KALTURA_RECORDING_ENABLED)) throw e;
-      this.learn(item.partnerId, 'kaltura');
-      return this.deliverSession(item, signal);
-    }
-    if (outcome === 'waiting') return 'waiting';
-    this.finish(item);
-    return 'done';
-  }
-
-  private context(
-    item: QueuedSegment,
-    recordingApi: 'appendRecording' | 'setRecordedContent',
-    signal: AbortSignal,
-    appendable: () => { ok: boolean; isLastChunk: boolean },
-  ) {
-    return {
-      uploader: this.options.uploader,
-      chunkBytes: this.chunkBytes,
-      recordingApi,
-      signal,
-      logger: this.options.logger,
-      needsSync: this.needsSync.has(item.id),
-      save: () => {
-        this.needsSync.delete(item.id);
-        this.progressBytes.delete(item.id);
-        this.persist();
-        this.publish(item.entryId);
-      },
-      progress: (sentBytes: number) => this.progress(item, sentBytes),
-      appendable,
-    };
-  }
-
-  /** The live asset the hand-over goes under: the entry's liveAsset whose flavorParamsId the rendition carries. */
-  private async ensureLiveAsset(item: QueuedSegment, signal: AbortSignal): Promise<void> {
-    if (item.assetId !== null) return;
-    if (item.flavorParamsId === null) {
-      if (this.flavourOf(item.partnerId) === 'kaltura') return;
-      throw new RecordingRefusal(
-        'NO_LIVE_ASSET',
-        `segment ${item.id} does not say which rendition it holds, so it has no live asset to go under`,
-      );
-    }
-    const { assetId } = await abortable(
-      this.options.uploader.resolveLiveAsset({
-        partnerId: item.partnerId,
-        entryId: item.entryId,
-        flavorParamsId: item.flavorParamsId,
-        signal,
-      }),
-      signal,
-    );
-    item.assetId = assetId;
-    this.persist();
-  }
-
-  private learn(partnerId: number, flavour: RecordingFlavour): void {
-    if (this.file.flavours[String(partnerId)] === flavour) return;
-    this.file.flavours[String(partnerId)] = flavour;
-    this.persist();
-    this.options.logger.info(
-      `partner ${partnerId} uses ${flavour === 'kaltura' ? 'Kaltura recording (setRecordedContent per session)' : 'legacy recording (appendRecording per segment)'}; remembered for this partner`,
-    );
-  }
-
-  /** Kaltura recording: once the session is over, its segments as one file, uploaded once, then setRecordedContent. */
-  private deliverSession(head: QueuedSegment, signal: AbortSignal): Promise<'done' | 'waiting'> {
-    return deliverSession(
-      {
-        file: this.file,
-        now: () => this.clock.now(),
-        logger: this.options.logger,
-        needsSync: this.needsSync,
-        keepDoneItems: this.options.keepDoneItems ?? 200,
-        persist: () => this.persist(),
-        publish: (entryId) => this.publish(entryId),
-        handOver: (upload) =>
-          deliverSegment(
-            upload,
-            this.context(upload, 'setRecordedContent', signal, () => ({ ok: true, isLastChunk: true })),
-          ),
-        ensureLiveAsset: (item) => this.ensureLiveAsset(item, signal),
-        learn: (partnerId, flavour) => this.learn(partnerId, flavour),
-        deleteIfWanted: (item) => this.deleteIfWanted(item),
-      },
-      head,
-    );
-  }
-
-  private deleteIfWanted(item: QueuedSegment): void {
-    if (!this.options.deleteAfterUpload) return;
-    try {
-      fs.unlinkSync(item.filePath);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.options.logger.warn('could not delete an uploaded segment', {
-          file: item.filePath,
-          error: (e as Error).message,
-        });
-    }
-    item.fileDeleted = true;
-  }
-
-  private progress(item: QueuedSegment, sentBytes: number): void {
-    this.progressBytes.set(item.id, Math.min(sentBytes, item.sizeBytes));
-    const nowMs = this.clock.now();
-    if (nowMs - (this.lastProgressAtMs.get(item.id) ?? -Infinity) < (this.options.progressIntervalMs ?? 250)) return;
-    this.lastProgressAtMs.set(item.id, nowMs);
-    this.publish(item.entryId);
-  }
-
-  private finish(item: QueuedSegment): void {
-    item.state = 'done';
-    item.reason = null;
-    item.doneAtMs = this.clock.now();
-    item.uploadedBytes = item.sizeBytes;
-    this.progressBytes.delete(item.id);
-    this.lastProgressAtMs.delete(item.id);
-    // "done" is on disk before anything is deleted, so a crash cannot lose an unconfirmed segment
-    this.persist();
-    this.options.logger.info('segment delivered to Kaltura', { id: item.id, isLastChunk: item.isLastChunk });
-    this.deleteIfWanted(item);
-    pruneDone(this.file, item.entryId, this.options.keepDoneItems ?? 200);
-    this.persist();
-    this.publish(item.entryId);
   }
 }
