@@ -3,17 +3,19 @@
 // renewed without the password: the UI asks again), and sign-out, which forgets the KS, the secret and the
 // partner's admin secret read for the media-server role. Nothing here leaves main; errors are in words.
 import { KalturaClient, kalturaClientTag } from './client.js';
-import { KalturaApiError, KalturaTransportError } from './errors.js';
 import {
   partnerGet,
   partnerListForUser,
-  permissionGetCurrent,
   producerSessionStart,
   userLoginByKs,
   userLoginByLoginId,
 } from './producer-actions.js';
+import { describeProducerError, producerCapabilities, signedInStatus, signedOutStatus } from './producer-status.js';
+import type { SignedIn } from './producer-status.js';
 import type { Logger } from '../log/logger.js';
-import type { Capability, ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
+import type { ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
+
+export { describeProducerError } from './producer-status.js';
 
 export interface ProducerTarget {
   serviceUrl: string;
@@ -33,65 +35,9 @@ export interface ProducerSessionOptions {
   requestTimeoutMs?: number;
 }
 
-interface Current {
-  target: ProducerTarget;
-  method: 'login' | 'secret';
-  ks: string;
-  partnerId: number;
-  partnerName: string;
-  userId: string;
-  partners: { id: number; name: string }[];
-  expiresAtMs: number;
-  capabilities: Capability[];
-  /** read with the admin KS for the media-server role; kept only until sign-out */
-  partnerAdminSecret: string | null;
-  /** a secret sign-in keeps its secret to renew the KS */
-  secret: string | null;
-}
+type Current = SignedIn;
 
 const DEFAULT_EXPIRY_SECONDS = 86_400;
-
-/** Kaltura's sign-in and permission errors, in words that say what to do. */
-export function describeProducerError(error: unknown): string {
-  if (error instanceof KalturaApiError) {
-    switch (error.code) {
-      case 'LOGIN_DATA_NOT_FOUND':
-        return 'No Kaltura login has this email (LOGIN_DATA_NOT_FOUND): check the address you sign in to KMC with, or sign in with partner id and admin secret.';
-      case 'USER_WRONG_PASSWORD':
-        return 'Wrong password for this login (USER_WRONG_PASSWORD): type it again; Kaltura blocks a login after several wrong attempts.';
-      case 'MISSING_OTP':
-        return 'This account uses two-factor authentication (MISSING_OTP): enter the 6-digit code from your authenticator app.';
-      case 'INVALID_OTP':
-        return 'The two-factor code was not accepted (INVALID_OTP): enter the current 6-digit code from your authenticator app; codes change every 30 seconds.';
-      case 'LOGIN_BLOCKED':
-        return 'Kaltura has blocked this login after too many attempts (LOGIN_BLOCKED): wait, or reset the password in KMC.';
-      case 'PASSWORD_EXPIRED':
-        return 'The password has expired (PASSWORD_EXPIRED): set a new one in KMC, then sign in here.';
-      case 'DIRECT_LOGIN_BLOCKED':
-        return 'This account signs in through single sign-on only (DIRECT_LOGIN_BLOCKED): sign in with partner id and admin secret instead.';
-      case 'USER_NOT_FOUND':
-      case 'INVALID_PARTNER_ID':
-        return `This login has no user in that partner (${error.code}): pick one of its partners.`;
-      case 'START_SESSION_ERROR':
-        return 'Kaltura refused this partner id and admin secret (START_SESSION_ERROR): copy both from KMC → Settings → Integration Settings.';
-      case 'ENTRY_ID_NOT_FOUND':
-        return `Kaltura has no such entry (ENTRY_ID_NOT_FOUND: ${error.message}): it was deleted or belongs to another partner; refresh the list.`;
-      case 'CONVERSION_PROFILE_ID_NOT_FOUND':
-        return `Kaltura has no such conversion profile (CONVERSION_PROFILE_ID_NOT_FOUND: ${error.message}): pick one of the partner's live profiles.`;
-      case 'INVALID_ENUM_VALUE':
-      case 'PROPERTY_VALIDATION_CANNOT_BE_NULL':
-      case 'PROPERTY_VALIDATION_MIN_LENGTH':
-      case 'PROPERTY_VALIDATION_MAX_LENGTH':
-        return `Kaltura refused the value (${error.code}): ${error.message}.`;
-      case 'SERVICE_FORBIDDEN':
-        return `The account may not use this (SERVICE_FORBIDDEN: ${error.message}): ask Kaltura to enable live streaming (FEATURE_LIVE_STREAM) for the partner.`;
-      default:
-        return `Kaltura answered ${error.code}: ${error.message}`;
-    }
-  }
-  if (error instanceof KalturaTransportError) return error.message;
-  return (error as Error).message;
-}
 
 export class ProducerSession {
   private current: Current | null = null;
@@ -245,7 +191,7 @@ export class ProducerSession {
       s.method === 'login'
         ? await partnerListForUser(client).catch(() => [{ id: partnerId, name: partner.name }])
         : [{ id: partnerId, name: partner.name }];
-    const capabilities = await this.capabilities(client);
+    const capabilities = await producerCapabilities(client);
     this.signOut(null);
     this.current = {
       target,
@@ -280,44 +226,8 @@ export class ProducerSession {
     const c = this.current;
     if (c && this.nowMs() >= c.expiresAtMs) this.signOut('Your Kaltura session has ended: sign in again.');
     const now = this.current;
-    if (!now) {
-      return {
-        signedIn: false,
-        serviceUrl: '',
-        kmcUrl: null,
-        method: null,
-        partnerId: null,
-        partnerName: null,
-        userId: null,
-        partners: [],
-        expiresAtMs: null,
-        renewable: false,
-        capabilities: [],
-        adminSecret: 'not-readable',
-        problem: this.problem,
-      };
-    }
-    return {
-      signedIn: true,
-      serviceUrl: now.target.serviceUrl,
-      kmcUrl: now.target.kmcUrl,
-      method: now.method,
-      partnerId: now.partnerId,
-      partnerName: now.partnerName,
-      userId: now.userId,
-      partners: now.partners,
-      expiresAtMs: now.expiresAtMs,
-      renewable: now.secret !== null,
-      capabilities: now.capabilities,
-      adminSecret: !adminSecretNeeded
-        ? 'not-needed'
-        : this.adminSecretStored
-          ? 'stored'
-          : now.partnerAdminSecret
-            ? 'available'
-            : 'not-readable',
-      problem: null,
-    };
+    if (!now) return signedOutStatus(this.problem);
+    return signedInStatus(now, !adminSecretNeeded ? 'not-needed' : this.adminSecretStored ? 'stored' : null);
   }
 
   stop(): void {
@@ -332,40 +242,6 @@ export class ProducerSession {
       logger: this.o.logger,
       ...(this.o.requestTimeoutMs ? { timeoutMs: this.o.requestTimeoutMs } : {}),
     });
-  }
-
-  private async capabilities(client: KalturaClient): Promise<Capability[]> {
-    const permissions = await permissionGetCurrent(client).catch(() => null);
-    const has = (name: string): boolean | null => (permissions === null ? null : permissions.includes(name));
-    const live = has('FEATURE_LIVE_STREAM');
-    const ecdn = has('FEATURE_HYBRID_ECDN');
-    const serverNode = has('FEATURE_SERVER_NODE');
-    return [
-      {
-        name: 'FEATURE_LIVE_STREAM',
-        available: live,
-        text:
-          live === false
-            ? 'Live streaming is not enabled for this partner: ask Kaltura to enable "Live streaming" (FEATURE_LIVE_STREAM).'
-            : 'Live streaming: list, create and stream to live entries.',
-      },
-      {
-        name: 'FEATURE_HYBRID_ECDN',
-        available: ecdn,
-        text:
-          ecdn === false
-            ? 'Hybrid eCDN is not enabled: ask Kaltura to enable "Hybrid eCDN" (FEATURE_HYBRID_ECDN) so this station may serve as the partner\'s own media server.'
-            : "Hybrid eCDN: the station may serve as the partner's own media server.",
-      },
-      {
-        name: 'FEATURE_SERVER_NODE',
-        available: serverNode,
-        text:
-          serverNode === false
-            ? 'The partner may not register server nodes: ask Kaltura to enable "Server-Node" (FEATURE_SERVER_NODE) so the station can register as the partner\'s media server.'
-            : "Server nodes: the station can register itself as the partner's media server.",
-      },
-    ];
   }
 
   private scheduleRenewal(): void {
