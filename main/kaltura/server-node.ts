@@ -4,25 +4,20 @@
 // Kaltura reads a heartbeat older than 120 s as NOT_REGISTERED; taken out of service on stop (markOffline).
 // Refusals are kept with the reason and the fix, and tried again slowly (a partner feature may be switched on).
 // Calls are serialised; each carries a generation id so an answer from before a stop cannot change the state.
-import { KalturaApiError, KalturaTransportError } from './errors.js';
-import {
-  SERVER_NODE_STATUS,
-  type ServerNodeApi,
-  type ServerNodeInfo,
-  type ServerNodeSpec,
-} from './server-node-actions.js';
+import type { ServerNodeApi, ServerNodeSpec } from './server-node-actions.js';
+import { registerServerNode } from './server-node-register.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
+
+export { describeServerNodeRefusal, SERVER_NODE_FEATURE_MISSING } from './server-node-register.js';
+export { callWithNode, mediaServerNotFound, type NodeForCalls } from './media-server-calls.js';
 
 /** Kaltura's ServerNode::SERVER_NODE_TTL_TIME */
 export const SERVER_NODE_TTL_MS = 120_000;
 export const MAX_HEARTBEAT_INTERVAL_MS = 60_000;
 /** a refused registration is tried again this often (the cause may be fixed at Kaltura's side meanwhile) */
 export const DEFAULT_REFUSED_RETRY_MS = 5 * 60_000;
-
-export const SERVER_NODE_FEATURE_MISSING =
-  'this partner lacks the Server Node / Hybrid eCDN feature; ask your Kaltura account manager to enable it (Admin Console: "Enable Server-Node" and "Hybrid eCDN Architecture")';
 
 export interface ServerNodeKeeperOptions {
   api: ServerNodeApi;
@@ -36,29 +31,6 @@ export interface ServerNodeKeeperOptions {
   /** stop() waits at most this long for markOffline */
   stopTimeoutMs?: number;
   logger?: Logger;
-}
-
-type Outcome =
-  | { kind: 'ok'; node: ServerNodeInfo; method: 'reportStatus' | 'addEnable' }
-  | { kind: 'refused'; code: string; reason: string }
-  | { kind: 'retry'; reason: string };
-
-/** Why a serverNode refusal happened and what to do, from Kaltura's code. */
-export function describeServerNodeRefusal(error: KalturaApiError, hostName: string): string {
-  switch (error.code) {
-    case 'SERVICE_FORBIDDEN':
-      return SERVER_NODE_FEATURE_MISSING;
-    case 'SERVICE_DOES_NOT_EXISTS':
-    case 'ACTION_DOES_NOT_EXISTS':
-      return (
-        'this Kaltura server has no serverNode service (a server older than the media-server nodes); ask its administrator to add this station as a Wowza media server node named ' +
-        hostName
-      );
-    case 'HOST_NAME_ALREADY_EXISTS':
-      return `Kaltura already has a server node named ${hostName} that this station cannot use (it is disabled, or belongs to another partner): enable it in the Admin Console, or give this station another hostname in Settings`;
-    default:
-      return `Kaltura refused to register server node ${hostName} (${error.code}: ${error.message}); check the partner's server-node settings with your Kaltura administrator`;
-  }
 }
 
 export class ServerNodeKeeper {
@@ -179,7 +151,7 @@ export class ServerNodeKeeper {
   private async attempt(generation: number): Promise<void> {
     if (generation !== this.generation || !this.running) return;
     const spec = this.options.spec();
-    const outcome = await this.tryRegister(spec);
+    const outcome = await registerServerNode(this.options.api, spec);
     if (outcome.kind === 'ok') this.activeNodeId = outcome.node.id;
     if (generation !== this.generation || !this.running) return;
     const { logger } = this.options;
@@ -233,39 +205,6 @@ export class ServerNodeKeeper {
     this.schedule(generation, delayMs);
   }
 
-  private async tryRegister(spec: ServerNodeSpec): Promise<Outcome> {
-    const { api } = this.options;
-    try {
-      return { kind: 'ok', node: await api.reportStatus(spec), method: 'reportStatus' };
-    } catch (error) {
-      if (!(error instanceof KalturaApiError)) return this.transient(error);
-      // reportStatus not permitted (or missing on an older server): list + add + enable, as liveDVR did
-      if (error.code !== 'SERVICE_FORBIDDEN' && error.code !== 'ACTION_DOES_NOT_EXISTS')
-        return this.refusedOrRetry(error, spec);
-    }
-    try {
-      const existing = (await api.findByHostName(spec.hostName))[0];
-      const node = existing ?? (await api.add(spec));
-      const enabled = node.status === SERVER_NODE_STATUS.ACTIVE ? node : await api.enable(node.id);
-      return { kind: 'ok', node: enabled, method: 'addEnable' };
-    } catch (error) {
-      if (!(error instanceof KalturaApiError)) return this.transient(error);
-      return this.refusedOrRetry(error, spec);
-    }
-  }
-
-  private refusedOrRetry(error: KalturaApiError, spec: ServerNodeSpec): Outcome {
-    // a KS problem is the KS supervisor's to fix (it renews and reports); the node is tried again soon
-    if (error.code === 'INVALID_KS' || error.code === 'MISSING_KS')
-      return { kind: 'retry', reason: `Kaltura did not accept the station's KS (${error.code})` };
-    return { kind: 'refused', code: error.code, reason: describeServerNodeRefusal(error, spec.hostName) };
-  }
-
-  private transient(error: unknown): Outcome {
-    if (error instanceof KalturaTransportError) return { kind: 'retry', reason: error.message };
-    return { kind: 'retry', reason: (error as Error).message };
-  }
-
   private schedule(generation: number, delayMs: number): void {
     this.cancelTimer();
     if (!this.running) return;
@@ -292,54 +231,4 @@ export class ServerNodeKeeper {
       }
     }
   }
-}
-
-/** What a media-server call needs of the keeper: its state, and one more registration on demand. */
-export type NodeForCalls = Pick<ServerNodeKeeper, 'state' | 'reregister'>;
-
-/**
- * Runs a media-server call (authenticate, registerMediaServer); on MEDIA_SERVER_NOT_FOUND registers the node once
- * more and runs the call again, once. If the node is still not registered, or Kaltura still does not find it, the
- * call fails with `refuse(error, state)`, which carries the node's reason. `waitMs` bounds the re-registration.
- */
-export async function callWithNode<T>(
-  node: NodeForCalls | null,
-  call: () => Promise<T>,
-  refuse: (error: KalturaApiError, state: ServerNodeState | null) => Error,
-  waitMs = 8_000,
-  logger?: Logger,
-): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!node || !(error instanceof KalturaApiError) || error.code !== 'MEDIA_SERVER_NOT_FOUND') throw error;
-    logger?.warn('Kaltura answered MEDIA_SERVER_NOT_FOUND; registering the server node again', { call: error.call });
-    let timer: NodeJS.Timeout | undefined;
-    const state = await Promise.race([
-      node.reregister(),
-      new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), waitMs))),
-    ]).finally(() => clearTimeout(timer));
-    if (state?.status !== 'registered') throw refuse(error, state ?? node.state());
-    try {
-      return await call();
-    } catch (again) {
-      if (again instanceof KalturaApiError && again.code === 'MEDIA_SERVER_NOT_FOUND')
-        throw refuse(again, node.state());
-      throw again;
-    }
-  }
-}
-
-/** The refusal of a publish Kaltura does not know the station for: the hostname and why, with the fix. */
-export function mediaServerNotFound(error: KalturaApiError, state: ServerNodeState | null): KalturaApiError {
-  const why =
-    state?.status === 'refused' && state.reason
-      ? state.reason
-      : 'it was registered again and Kaltura still does not find it: check in the Admin Console that the node is not disabled or deleted';
-  return new KalturaApiError(
-    'MEDIA_SERVER_NOT_FOUND',
-    `Kaltura does not know this station as a media server (${state?.hostname ?? 'no hostname'}): ${why}`,
-    error.args,
-    error.call,
-  );
 }

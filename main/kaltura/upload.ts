@@ -2,7 +2,8 @@
 // disk one at a time (resume/resumeAt/finalChunk), so a 15-minute segment never sits in memory whole.
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { uploadTokenAdd, uploadTokenUpload, type Impersonate } from './actions.js';
+import type { Impersonate } from './actions.js';
+import { uploadTokenAdd, uploadTokenUpload } from './recording-actions.js';
 import type { KalturaClient } from './client.js';
 
 export const DEFAULT_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;

@@ -11,7 +11,7 @@ import {
   liveStreamSetRecordedContent,
   uploadTokenAdd,
   uploadTokenUpload,
-} from '../kaltura/actions.js';
+} from '../kaltura/recording-actions.js';
 import { parseUploadToken } from '../kaltura/types.js';
 import { RecordingConfigError, RecordingRefusal } from './uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from './uploader.js';
