@@ -1,5 +1,5 @@
 // Owns changing and showing a sandbox partner's Kaltura features and live limits (the Sandbox screen's
-// switches): validated patches, and the UI view that never carries the admin secret.
+// switches): finding one, validated patches, and the UI view that never carries the admin secret.
 import type { SandboxPartner } from '../../../shared/sandbox.js';
 import type { PartnerFeatures, PartnerRecord } from './types.js';
 
@@ -21,6 +21,14 @@ export function applyPartnerPatch(partner: PartnerRecord, patch: PartnerSettings
   if (patch.features) partner.features = { ...partner.features, ...patch.features };
   if (patch.maxLiveStreamInputs !== undefined) partner.maxLiveStreamInputs = patch.maxLiveStreamInputs;
   if (patch.maxLiveStreamOutputs !== undefined) partner.maxLiveStreamOutputs = patch.maxLiveStreamOutputs;
+  return partner;
+}
+
+/** The partner with this id; an unknown id is an error that lists the sandbox's partners. */
+export function mustFindPartner(partners: PartnerRecord[], id: number): PartnerRecord {
+  const partner = partners.find((p) => p.id === id);
+  if (!partner)
+    throw new Error(`unknown sandbox partner ${id}: the sandbox has partners ${partners.map((p) => p.id).join(', ')}`);
   return partner;
 }
 

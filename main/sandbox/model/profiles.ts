@@ -1,5 +1,6 @@
 // Owns the sandbox's built-in conversion profiles: Kaltura's default "Cloud transcode" live profile
-// (live params 32-35, as in shared/fixtures/kaltura/serve-default-live.xml) and a "Passthrough" profile.
+// (live params 32-35, as in shared/fixtures/kaltura/serve-default-live.xml), a "Passthrough" profile, and their UI view.
+import type { ConversionProfile } from '../../../shared/sandbox.js';
 import type { ConversionProfileRecord, LiveParams } from './types.js';
 
 export const DEFAULT_PROFILE_ID = 1001;
@@ -107,4 +108,9 @@ export function defaultConversionProfiles(nowSeconds: number): ConversionProfile
       createdAtSeconds: nowSeconds,
     },
   ];
+}
+
+/** For the UI (shared/sandbox.ts ConversionProfile). */
+export function toConversionProfile(p: ConversionProfileRecord): ConversionProfile {
+  return { id: p.id, name: p.name, description: p.description, isDefault: p.isDefault };
 }

@@ -1,5 +1,5 @@
 // Owns the sandbox's state once opened (open-files.ts): typed reads plus the CRUD the UI and the services
-// use, persisted to DATA/sandbox/state.json at every mutation; the server-node and recorded-entry tables.
+// use, persisted to DATA/sandbox/state.json at every mutation; the server-node, recorded-entry and received tables.
 import path from 'node:path';
 import type { Logger } from '../../log/logger.js';
 import type { ConversionProfile, SandboxEntry, SandboxPartner } from '../../../shared/sandbox.js';
@@ -8,8 +8,12 @@ import { writeJsonAtomic, type CorruptFileReport } from './persist.js';
 import { openSandboxFiles } from './open-files.js';
 import { buildEntry, randomHex, type CreateEntryInput } from './entry-factory.js';
 import { syncLiveAssets, syncMissingLiveAssets } from './live-assets.js';
-import { applyPartnerPatch, toSandboxPartner, type PartnerSettingsPatch } from './partners.js';
+import { applyPartnerPatch, mustFindPartner, toSandboxPartner, type PartnerSettingsPatch } from './partners.js';
+import { toConversionProfile } from './profiles.js';
 import { RecordedEntryTable } from './recorded.js';
+import { ReceivedTable } from './received.js';
+import { applyEntryPatch, toSandboxEntry, type UpdateEntryInput } from './entry-edit.js';
+import { dropExpiredNodes, upsertEntryNode } from './entry-nodes.js';
 import { ServerNodeTable } from './server-nodes.js';
 import {
   ENTRY_ID_PATTERN,
@@ -30,23 +34,8 @@ import {
 
 export { randomHex, type CreateEntryInput } from './entry-factory.js';
 export type { PartnerSettingsPatch } from './partners.js';
-
-/** A PLAYABLE/AUTHENTICATED registration that is not renewed within this is dropped (media_server_cache_expiry). */
-export const NODE_EXPIRY_MS = 120_000;
-// beacons arrive every few seconds per stream; the whole state file is rewritten on each, so keep it small
-const MAX_BEACONS = 500;
-
-export interface UpdateEntryInput {
-  name?: string;
-  conversionProfileId?: number;
-  dvr?: boolean;
-  dvrWindowMinutes?: number;
-  /** on: APPENDED (1) unless the entry already records; off: DISABLED (0) */
-  record?: boolean;
-  /** Kaltura's RecordStatus: 0 DISABLED, 1 APPENDED, 2 PER_SESSION */
-  recordStatus?: number;
-  segmentDurationMs?: number;
-}
+export { NODE_EXPIRY_MS } from './entry-nodes.js';
+export type { UpdateEntryInput } from './entry-edit.js';
 
 export class SandboxStore {
   private readonly corruptFiles: CorruptFileReport[] = [];
@@ -56,6 +45,8 @@ export class SandboxStore {
   readonly serverNodes: ServerNodeTable;
   /** recorded VOD entries and their files (DATA/sandbox/recorded/) */
   readonly recordedEntries: RecordedEntryTable;
+  /** upload tokens, appended recordings and beacons the station sent */
+  readonly received: ReceivedTable;
 
   constructor(
     readonly dir: string,
@@ -82,6 +73,12 @@ export class SandboxStore {
       () => this.nowSeconds(),
       path.join(dir, 'recorded'),
     );
+    this.received = new ReceivedTable(
+      () => this.state,
+      () => this.save(),
+      this.now,
+      () => this.nextSeq(),
+    );
     // entries from a state file older than live assets get theirs now
     if (syncMissingLiveAssets(this.state, this.nowSeconds())) this.save();
     for (const secret of Object.values(this.secrets.adminSecrets)) logger.redactor.addSecret(secret);
@@ -91,16 +88,12 @@ export class SandboxStore {
     return path.join(this.dir, 'uploads');
   }
 
-  private get statePath(): string {
-    return path.join(this.dir, 'state.json');
-  }
-
   private nowSeconds(): number {
     return Math.floor(this.now() / 1000);
   }
 
   save(): void {
-    writeJsonAtomic(this.statePath, this.state);
+    writeJsonAtomic(path.join(this.dir, 'state.json'), this.state);
   }
 
   nextSeq(): number {
@@ -139,12 +132,7 @@ export class SandboxStore {
   }
 
   private mustPartner(id: number): PartnerRecord {
-    const partner = this.state.partners.find((p) => p.id === id);
-    if (!partner)
-      throw new Error(
-        `unknown sandbox partner ${id}: the sandbox has partners ${this.state.partners.map((p) => p.id).join(', ')}`,
-      );
-    return partner;
+    return mustFindPartner(this.state.partners, id);
   }
 
   adminSecret(partnerId: number): string | undefined {
@@ -169,12 +157,7 @@ export class SandboxStore {
 
   /** For the UI (shared/sandbox.ts ConversionProfile). */
   listProfiles(): ConversionProfile[] {
-    return this.state.conversionProfiles.map((p) => ({
-      id: p.id,
-      name: p.name,
-      description: p.description,
-      isDefault: p.isDefault,
-    }));
+    return this.state.conversionProfiles.map(toConversionProfile);
   }
 
   // ---- entries ----
@@ -189,16 +172,7 @@ export class SandboxStore {
 
   /** The UI's view of an entry: never the stream token. */
   toSandboxEntry(entry: EntryRecord): SandboxEntry {
-    return {
-      entryId: entry.id,
-      partnerId: entry.partnerId,
-      name: entry.name,
-      conversionProfileId: entry.conversionProfileId,
-      dvrEnabled: entry.dvrStatus === 1,
-      recordingEnabled: entry.recordStatus !== 0,
-      createdAtMs: entry.createdAtSeconds * 1000,
-      tokenUpdatedAtMs: entry.tokenUpdatedAtMs,
-    };
+    return toSandboxEntry(entry);
   }
 
   createEntry(input: CreateEntryInput): EntryRecord {
@@ -211,22 +185,8 @@ export class SandboxStore {
 
   updateEntry(id: string, patch: UpdateEntryInput): EntryRecord {
     const entry = this.mustEntry(id);
-    if (patch.name !== undefined) {
-      if (patch.name.trim().length === 0) throw new Error('an entry name cannot be empty');
-      entry.name = patch.name.trim();
-    }
-    if (patch.conversionProfileId !== undefined) {
-      if (!this.profileRecord(patch.conversionProfileId))
-        throw new SandboxApiError('CONVERSION_PROFILE_ID_NOT_FOUND', [patch.conversionProfileId]);
-      const changed = entry.conversionProfileId !== patch.conversionProfileId;
-      entry.conversionProfileId = patch.conversionProfileId;
-      if (changed) syncLiveAssets(this.state, entry, this.nowSeconds());
-    }
-    if (patch.dvr !== undefined) entry.dvrStatus = patch.dvr ? 1 : 0;
-    if (patch.dvrWindowMinutes !== undefined) entry.dvrWindow = patch.dvrWindowMinutes;
-    if (patch.record !== undefined) entry.recordStatus = patch.record ? entry.recordStatus || 1 : 0;
-    if (patch.recordStatus !== undefined) entry.recordStatus = patch.recordStatus;
-    if (patch.segmentDurationMs !== undefined) entry.segmentDuration = patch.segmentDurationMs;
+    const profileChanged = applyEntryPatch(entry, patch, (profileId) => this.profileRecord(profileId) !== undefined);
+    if (profileChanged) syncLiveAssets(this.state, entry, this.nowSeconds());
     entry.updatedAtSeconds = this.nowSeconds();
     this.save();
     return entry;
@@ -271,12 +231,7 @@ export class SandboxStore {
 
   /** Live nodes; registrations not renewed for NODE_EXPIRY_MS are dropped first. */
   nodes(): readonly NodeRecord[] {
-    const cutoff = this.now() - NODE_EXPIRY_MS;
-    const kept = this.state.nodes.filter((n) => n.renewedAtMs >= cutoff);
-    if (kept.length !== this.state.nodes.length) {
-      this.state.nodes = kept;
-      this.save();
-    }
+    if (dropExpiredNodes(this.state, this.now())) this.save();
     return this.state.nodes;
   }
 
@@ -288,34 +243,22 @@ export class SandboxStore {
     status: number,
     serverNodeId: number | null,
   ): NodeRecord {
-    const nowS = this.nowSeconds();
-    let node = this.nodes().find((n) => n.entryId === entry.id && n.serverType === serverType);
-    if (!node) {
-      node = {
-        id: this.nextSeq(),
-        entryId: entry.id,
-        partnerId: entry.partnerId,
-        serverType,
-        hostname,
-        applicationName,
-        status,
-        createdAtSeconds: nowS,
-        updatedAtSeconds: nowS,
-        renewedAtMs: this.now(),
-        serverNodeId,
-      };
-      this.state.nodes.push(node);
-    }
-    Object.assign(node, {
-      hostname,
-      applicationName: applicationName ?? node.applicationName,
-      status,
-      updatedAtSeconds: nowS,
-      renewedAtMs: this.now(),
-      serverNodeId,
-    });
+    this.nodes();
+    const node = upsertEntryNode(
+      this.state,
+      { entry, serverType, hostname, applicationName, status, serverNodeId },
+      {
+        nowMs: this.now(),
+        nextId: () => this.nextSeq(),
+      },
+    );
     this.save();
     return node;
+  }
+
+  removeNode(nodeId: number): void {
+    this.state.nodes = this.state.nodes.filter((n) => n.id !== nodeId);
+    this.save();
   }
 
   // ---- server nodes ----
@@ -335,58 +278,21 @@ export class SandboxStore {
     return this.state.liveAssets;
   }
 
-  removeNode(nodeId: number): void {
-    this.state.nodes = this.state.nodes.filter((n) => n.id !== nodeId);
-    this.save();
-  }
-
-  // ---- uploads, recordings, beacons ----
+  // ---- what the station sent (reads kept here for tests and drills) ----
 
   uploadTokens(): readonly UploadTokenRecord[] {
-    return this.state.uploadTokens;
+    return this.received.uploadTokens();
   }
 
   uploadToken(id: string): UploadTokenRecord | undefined {
-    return this.state.uploadTokens.find((t) => t.id === id);
-  }
-
-  updateUploadToken(id: string, change: (token: UploadTokenRecord) => void): UploadTokenRecord {
-    const token = this.uploadToken(id);
-    if (!token) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
-    change(token);
-    token.updatedAtSeconds = this.nowSeconds();
-    this.save();
-    return token;
-  }
-
-  addUploadToken(token: UploadTokenRecord): void {
-    this.state.uploadTokens.push(token);
-    this.save();
+    return this.received.uploadToken(id);
   }
 
   recordings(): readonly RecordingRecord[] {
-    return this.state.recordings;
-  }
-
-  addRecording(
-    record: Omit<RecordingRecord, 'seq' | 'atMs' | 'recordedEntryId' | 'flavorParamsId'> &
-      Partial<Pick<RecordingRecord, 'recordedEntryId' | 'flavorParamsId'>>,
-  ): RecordingRecord {
-    const full = { recordedEntryId: null, flavorParamsId: null, ...record, seq: this.nextSeq(), atMs: this.now() };
-    this.state.recordings.push(full);
-    this.save();
-    return full;
+    return this.received.recordings();
   }
 
   beacons(): readonly BeaconRecord[] {
-    return this.state.beacons;
-  }
-
-  addBeacon(beacon: Omit<BeaconRecord, 'seq' | 'atMs'>): BeaconRecord {
-    const full = { ...beacon, seq: this.nextSeq(), atMs: this.now() };
-    this.state.beacons.push(full);
-    if (this.state.beacons.length > MAX_BEACONS) this.state.beacons.splice(0, this.state.beacons.length - MAX_BEACONS);
-    this.save();
-    return full;
+    return this.received.beacons();
   }
 }

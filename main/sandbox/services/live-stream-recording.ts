@@ -60,7 +60,7 @@ export const liveStreamRecordingService: ServiceDef = {
         if (asset.tags.split(',').includes(RECORDING_ANCHOR_TAG))
           ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs += Math.round(duration * 1000)));
       }
-      ctx.store.addRecording({
+      ctx.store.received.addRecording({
         action: 'appendRecording',
         entryId: entry.id,
         partnerId: entry.partnerId,
@@ -116,7 +116,7 @@ export const liveStreamRecordingService: ServiceDef = {
         resource.storedFilePath ?? resource.localFilePath,
         duration,
       );
-      ctx.store.addRecording({
+      ctx.store.received.addRecording({
         action: 'setRecordedContent',
         entryId: entry.id,
         partnerId: entry.partnerId,

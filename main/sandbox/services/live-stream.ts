@@ -2,7 +2,7 @@
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { listResponse } from '../model/api-objects.js';
-import type { UpdateEntryInput } from '../model/store.js';
+import type { UpdateEntryInput } from '../model/entry-edit.js';
 import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';
 import { optBag, optEnum, optInt, optString, reqBag, reqString, type ParamBag } from '../wire/params.js';
 import { entryResult, findEntry } from './entry-access.js';

@@ -21,7 +21,7 @@ export const beaconService: ServiceDef = {
           throw new SandboxApiError('INVALID_PARAMETER_VALUE', [`beacon:${name}`, `${value.length} characters`]);
         return value;
       };
-      ctx.store.addBeacon({
+      ctx.store.received.addBeacon({
         partnerId: ctx.session.partnerId ?? 0,
         relatedObjectType: field('relatedObjectType'),
         eventType: field('eventType'),

@@ -23,7 +23,7 @@ const Status = { PENDING: 0, PARTIAL_UPLOAD: 1, FULL_UPLOAD: 2, CLOSED: 3 } as c
 
 function findToken(ctx: ActionContext, id: string): UploadTokenRecord {
   if (!TOKEN_ID_PATTERN.test(id)) throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
-  const token = ctx.store.uploadToken(id);
+  const token = ctx.store.received.uploadToken(id);
   if (!token || (ctx.session.partnerId !== -5 && token.partnerId !== ctx.session.partnerId))
     throw new SandboxApiError('UPLOAD_TOKEN_NOT_FOUND');
   return token;
@@ -95,7 +95,7 @@ export const uploadTokenService: ServiceDef = {
         createdAtSeconds: nowS,
         updatedAtSeconds: nowS,
       };
-      ctx.store.addUploadToken(token);
+      ctx.store.received.addUploadToken(token);
       return uploadTokenToApi(token);
     },
   },
@@ -118,7 +118,7 @@ export const uploadTokenService: ServiceDef = {
       const resumeAt = optNumber(ctx.params, 'resumeAt') ?? -1;
       const size = storeChunk(ctx.store.uploadsDir, token.id, file.data, resume, Math.floor(resumeAt));
       const waiting = pendingChunks(ctx.store.uploadsDir, token.id).length > 0;
-      const updated = ctx.store.updateUploadToken(token.id, (t) => {
+      const updated = ctx.store.received.updateUploadToken(token.id, (t) => {
         t.uploadedFileSize = size;
         t.receivedBytes += file.data.length;
         t.fileName ??= file.fileName;
@@ -127,7 +127,7 @@ export const uploadTokenService: ServiceDef = {
       if (finalChunk) {
         if (waiting || (updated.fileSize !== null && updated.fileSize !== size))
           throw new SandboxApiError('UPLOAD_TOKEN_CANNOT_MATCH_EXPECTED_SIZE');
-        ctx.store.updateUploadToken(token.id, (t) => (t.status = Status.FULL_UPLOAD));
+        ctx.store.received.updateUploadToken(token.id, (t) => (t.status = Status.FULL_UPLOAD));
       }
       return uploadTokenToApi(updated);
     },
@@ -164,5 +164,6 @@ export function resolveRecordingResource(ctx: ActionContext, resource: ParamBag)
 
 /** A resource used the token (Kaltura's closeUploadTokenById): it takes no more bytes and cannot be used again. */
 export function closeUsedToken(ctx: ActionContext, resource: ResourceFields): void {
-  if (resource.uploadTokenId) ctx.store.updateUploadToken(resource.uploadTokenId, (t) => (t.status = Status.CLOSED));
+  if (resource.uploadTokenId)
+    ctx.store.received.updateUploadToken(resource.uploadTokenId, (t) => (t.status = Status.CLOSED));
 }
