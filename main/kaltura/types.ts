@@ -1,5 +1,8 @@
-// Owns the typed shapes of the api_v3 results the station reads (kaltura.md 4) and their parsers from the
-// JSON Kaltura sends (nulls dropped, enums as number or numeric string). A wrong shape is a transport error.
+// Owns the typed shapes of the api_v3 results the station reads (kaltura.md 4) and their zod schemas for the
+// JSON Kaltura sends (nulls dropped, enums as number or numeric string). A wrong shape is an invalid-response
+// transport error naming the call and the field. Optional fields of the wrong type read as absent, as Kaltura's
+// own clients do.
+import { z } from 'zod';
 import type { LiveStreamEntry } from './api.js';
 import { enumNumber, invalidResponse } from './wire.js';
 
@@ -48,30 +51,14 @@ export type RecordingResource =
   | { objectType: 'KalturaServerFileResource'; localFilePath: string; keepOriginalFile?: boolean }
   | { objectType: 'KalturaUploadedFileTokenResource'; token: string };
 
-type Obj = Record<string, unknown>;
+/** A field that may be absent: read with `read`, never refused. */
+const lenient = <T>(read: (v: unknown) => T) => z.unknown().optional().transform(read);
+const optNumber = lenient(enumNumber);
+const optText = lenient((v) => (typeof v === 'string' && v !== '' ? v : null));
+const text = lenient((v) => (typeof v === 'string' ? v : ''));
 
-function asObject(raw: unknown, call: string, what: string): Obj {
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw invalidResponse(call, `expected ${what}`);
-  return raw as Obj;
-}
-
-function requireString(o: Obj, key: string, call: string, what: string): string {
-  const v = o[key];
-  if (typeof v === 'string' && v !== '') return v;
-  if (typeof v === 'number') return String(v);
-  throw invalidResponse(call, `${what} has no ${key}`);
-}
-
-function requireNumber(o: Obj, key: string, call: string, what: string): number {
-  const v = enumNumber(o[key]);
-  if (v === null) throw invalidResponse(call, `${what} has no numeric ${key}`);
-  return v;
-}
-
-const num = (v: unknown): number | null => enumNumber(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
-
-function nullableBoolean(v: unknown): boolean | null {
+/** NullableBoolean: a boolean, 1/0, '1'/'0' or 'true'/'false'; anything else is null. */
+const nullableBoolean = lenient((v): boolean | null => {
   if (typeof v === 'boolean') return v;
   const n = enumNumber(v);
   if (n === 1) return true;
@@ -79,37 +66,103 @@ function nullableBoolean(v: unknown): boolean | null {
   if (v === 'true') return true;
   if (v === 'false') return false;
   return null;
+});
+
+/** A required number (enum as number or numeric string); the error names the field. */
+const requiredNumber = (what: string, key: string) =>
+  lenient((v) => v).transform((v, ctx) => {
+    const n = enumNumber(v);
+    if (n !== null) return n;
+    ctx.addIssue({ code: 'custom', message: `${what} has no numeric ${key}` });
+    return z.NEVER;
+  });
+
+/** A required id: a non-empty string, or a number read as its text; the error names the field. */
+const requiredId = (what: string, key: string) =>
+  lenient((v) => v).transform((v, ctx) => {
+    if (typeof v === 'string' && v !== '') return v;
+    if (typeof v === 'number') return String(v);
+    ctx.addIssue({ code: 'custom', message: `${what} has no ${key}` });
+    return z.NEVER;
+  });
+
+/** An api_v3 object (never an array or a scalar). */
+const apiObject = <S extends z.ZodRawShape>(what: string, shape: S) =>
+  z.object(shape, { error: () => `expected ${what}` });
+
+const liveStreamEntrySchema = apiObject('a live stream entry', {
+  id: requiredId('the entry', 'id'),
+  partnerId: requiredNumber('the entry', 'partnerId'),
+  name: text,
+  conversionProfileId: optNumber,
+  dvrStatus: optNumber.transform((v) => v ?? 0),
+  dvrWindow: optNumber,
+  recordStatus: optNumber.transform((v) => v ?? 0),
+  recordedEntryId: optText,
+  segmentDuration: optNumber,
+  explicitLive: nullableBoolean,
+  recordingStatus: optNumber,
+}) satisfies z.ZodType<LiveStreamEntry>;
+
+const entryServerNodeSchema = apiObject('an entry server node', {
+  id: requiredNumber('the entry server node', 'id'),
+  entryId: requiredId('the entry server node', 'entryId'),
+  serverNodeId: optNumber.transform((v) => v ?? 0),
+  partnerId: optNumber.transform((v) => v ?? 0),
+  status: requiredNumber('the entry server node', 'status'),
+  serverType: optNumber.transform((v) => v ?? 0),
+  createdAt: optNumber,
+  updatedAt: optNumber,
+}) satisfies z.ZodType<EntryServerNode>;
+
+const uploadTokenSchema = apiObject('an upload token', {
+  id: requiredId('the upload token', 'id'),
+  status: optNumber.transform((v) => v ?? 0),
+  fileName: optText,
+  fileSize: optNumber,
+  uploadedFileSize: optNumber,
+}) satisfies z.ZodType<UploadToken>;
+
+const sessionInfoSchema = apiObject('session info', {
+  sessionType: optNumber.transform((v) => v ?? 0),
+  partnerId: requiredNumber('the session info', 'partnerId'),
+  userId: text,
+  expiry: optNumber,
+  privileges: text,
+}) satisfies z.ZodType<SessionInfo>;
+
+const listResponseSchema = apiObject('a list response', {
+  objects: z
+    .array(z.unknown(), { error: () => 'objects is not a list' })
+    .optional()
+    .transform((v) => v ?? []),
+  totalCount: optNumber,
+});
+
+const booleanSchema = z
+  .union(
+    [z.boolean(), z.literal(1), z.literal('1'), z.literal('true'), z.literal(0), z.literal('0'), z.literal('false')],
+    {
+      error: () => 'expected a boolean',
+    },
+  )
+  .transform((v) => v === true || v === 1 || v === '1' || v === 'true');
+
+const stringSchema = z.string({ error: () => 'expected a string' }).min(1, { error: () => 'expected a string' });
+
+/** Parses with the schema; the first problem becomes the invalid-response error of the call. */
+function parseWith<T>(schema: z.ZodType<T>, raw: unknown, call: string): T {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  throw invalidResponse(call, result.error.issues[0]?.message ?? 'an unreadable answer');
 }
 
 export function parseLiveStreamEntry(raw: unknown, call: string): LiveStreamEntry {
-  const o = asObject(raw, call, 'a live stream entry');
-  return {
-    id: requireString(o, 'id', call, 'the entry'),
-    partnerId: requireNumber(o, 'partnerId', call, 'the entry'),
-    name: typeof o.name === 'string' ? o.name : '',
-    conversionProfileId: num(o.conversionProfileId),
-    dvrStatus: num(o.dvrStatus) ?? 0,
-    dvrWindow: num(o.dvrWindow),
-    recordStatus: num(o.recordStatus) ?? 0,
-    recordedEntryId: str(o.recordedEntryId),
-    segmentDuration: num(o.segmentDuration),
-    explicitLive: nullableBoolean(o.explicitLive),
-    recordingStatus: num(o.recordingStatus),
-  };
+  return parseWith(liveStreamEntrySchema, raw, call);
 }
 
 export function parseEntryServerNode(raw: unknown, call: string): EntryServerNode {
-  const o = asObject(raw, call, 'an entry server node');
-  return {
-    id: requireNumber(o, 'id', call, 'the entry server node'),
-    entryId: requireString(o, 'entryId', call, 'the entry server node'),
-    serverNodeId: num(o.serverNodeId) ?? 0,
-    partnerId: num(o.partnerId) ?? 0,
-    status: requireNumber(o, 'status', call, 'the entry server node'),
-    serverType: num(o.serverType) ?? 0,
-    createdAt: num(o.createdAt),
-    updatedAt: num(o.updatedAt),
-  };
+  return parseWith(entryServerNodeSchema, raw, call);
 }
 
 export function parseListResponse<T>(
@@ -117,43 +170,23 @@ export function parseListResponse<T>(
   call: string,
   item: (raw: unknown, call: string) => T,
 ): { objects: T[]; totalCount: number } {
-  const o = asObject(raw, call, 'a list response');
-  const objects = o.objects === undefined ? [] : o.objects;
-  if (!Array.isArray(objects)) throw invalidResponse(call, 'objects is not a list');
-  const parsed = objects.map((x) => item(x, call));
-  return { objects: parsed, totalCount: num(o.totalCount) ?? parsed.length };
+  const list = parseWith(listResponseSchema, raw, call);
+  const objects = list.objects.map((x) => item(x, call));
+  return { objects, totalCount: list.totalCount ?? objects.length };
 }
 
 export function parseUploadToken(raw: unknown, call: string): UploadToken {
-  const o = asObject(raw, call, 'an upload token');
-  return {
-    id: requireString(o, 'id', call, 'the upload token'),
-    status: num(o.status) ?? 0,
-    fileName: str(o.fileName),
-    fileSize: num(o.fileSize),
-    uploadedFileSize: num(o.uploadedFileSize),
-  };
+  return parseWith(uploadTokenSchema, raw, call);
 }
 
 export function parseSessionInfo(raw: unknown, call: string): SessionInfo {
-  const o = asObject(raw, call, 'session info');
-  return {
-    sessionType: num(o.sessionType) ?? 0,
-    partnerId: requireNumber(o, 'partnerId', call, 'the session info'),
-    userId: typeof o.userId === 'string' ? o.userId : '',
-    expiry: num(o.expiry),
-    privileges: typeof o.privileges === 'string' ? o.privileges : '',
-  };
+  return parseWith(sessionInfoSchema, raw, call);
 }
 
 export function parseBoolean(raw: unknown, call: string): boolean {
-  if (typeof raw === 'boolean') return raw;
-  if (raw === 1 || raw === '1' || raw === 'true') return true;
-  if (raw === 0 || raw === '0' || raw === 'false') return false;
-  throw invalidResponse(call, 'expected a boolean');
+  return parseWith(booleanSchema, raw, call);
 }
 
 export function parseString(raw: unknown, call: string): string {
-  if (typeof raw === 'string' && raw !== '') return raw;
-  throw invalidResponse(call, 'expected a string');
+  return parseWith(stringSchema, raw, call);
 }
