@@ -94,31 +94,3 @@ export interface KalturaLiveApi extends KalturaApi {
   isLive(args: { partnerId: number; entryId: string }): Promise<boolean>;
   listEntryServerNodes(args: { partnerId: number; entryId: string }): Promise<EntryServerNodeInfo[]>;
 }
-
-/** What the recording upload queue needs (kaltura.md 4: uploadToken + appendRecording / setRecordedContent). */
-export interface KalturaRecordingApi {
-  /** uploadToken.add + uploadToken.upload of a file on disk, in chunks (resumable); returns the upload token id */
-  uploadFile(args: {
-    partnerId: number;
-    filePath: string;
-    chunkBytes?: number;
-    onProgress?: (uploadedBytes: number, totalBytes: number) => void;
-  }): Promise<string>;
-  appendRecording(args: {
-    partnerId: number;
-    entryId: string;
-    assetId: string;
-    mediaServerIndex: MediaServerIndex;
-    uploadTokenId: string;
-    durationSeconds: number;
-    isLastChunk: boolean;
-  }): Promise<LiveStreamEntry>;
-  setRecordedContent(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-    uploadTokenId: string;
-    durationSeconds: number;
-    recordedEntryId?: string | null;
-  }): Promise<LiveStreamEntry>;
-}

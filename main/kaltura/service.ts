@@ -5,7 +5,6 @@ import type {
   AuthenticateArgs,
   EntryServerNodeInfo,
   KalturaLiveApi,
-  KalturaRecordingApi,
   LiveStreamEntry,
   MediaServerIndex,
 } from './api.js';
@@ -15,18 +14,15 @@ import {
   LIVE_ENTRY_STATUS,
   beaconAdd,
   entryServerNodeList,
-  liveStreamAppendRecording,
   liveStreamAuthenticate,
   liveStreamGet,
   liveStreamIsLive,
   liveStreamRegisterMediaServer,
-  liveStreamSetRecordedContent,
   liveStreamUnregisterMediaServer,
   serveConversionProfile,
   sessionGet,
   type Impersonate,
 } from './actions.js';
-import { uploadFileInChunks } from './upload.js';
 import type { KalturaMode } from '../../shared/settings.js';
 import { Redactor } from '../log/redact.js';
 
@@ -52,7 +48,7 @@ export interface ConnectionTestResult {
   latencyMs: number | null;
 }
 
-export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
+export class KalturaService implements KalturaLiveApi {
   private readonly client: KalturaClient;
   private readonly applicationName: string;
   private readonly redactor: Redactor;
@@ -201,63 +197,6 @@ export class KalturaService implements KalturaLiveApi, KalturaRecordingApi {
         updatedAt: n.updatedAt,
       }));
     });
-  }
-
-  uploadFile(args: {
-    partnerId: number;
-    filePath: string;
-    chunkBytes?: number;
-    onProgress?: (uploadedBytes: number, totalBytes: number) => void;
-  }): Promise<string> {
-    return this.run(() => uploadFileInChunks(this.client, args, this.impersonationFor(args.partnerId)));
-  }
-
-  appendRecording(args: {
-    partnerId: number;
-    entryId: string;
-    assetId: string;
-    mediaServerIndex: MediaServerIndex;
-    uploadTokenId: string;
-    durationSeconds: number;
-    isLastChunk: boolean;
-  }): Promise<LiveStreamEntry> {
-    return this.run(() =>
-      liveStreamAppendRecording(
-        this.client,
-        {
-          entryId: args.entryId,
-          assetId: args.assetId,
-          mediaServerIndex: args.mediaServerIndex,
-          resource: { objectType: 'KalturaUploadedFileTokenResource', token: args.uploadTokenId },
-          durationSeconds: args.durationSeconds,
-          isLastChunk: args.isLastChunk,
-        },
-        this.impersonationFor(args.partnerId),
-      ),
-    );
-  }
-
-  setRecordedContent(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-    uploadTokenId: string;
-    durationSeconds: number;
-    recordedEntryId?: string | null;
-  }): Promise<LiveStreamEntry> {
-    return this.run(() =>
-      liveStreamSetRecordedContent(
-        this.client,
-        {
-          entryId: args.entryId,
-          mediaServerIndex: args.mediaServerIndex,
-          resource: { objectType: 'KalturaUploadedFileTokenResource', token: args.uploadTokenId },
-          durationSeconds: args.durationSeconds,
-          recordedEntryId: args.recordedEntryId ?? null,
-        },
-        this.impersonationFor(args.partnerId),
-      ),
-    );
   }
 
   /** One session.get with the current KS: says whether the API answers and accepts the KS, and how fast. */

@@ -1,4 +1,4 @@
-// The whole Kaltura layer (KS supervisor, client, modes, registration keeper, uploads) against the real
+// The whole Kaltura layer (KS supervisor, client, modes, registration keeper, recording uploads on the queue's path) against the real
 // sandbox api_v3 on loopback: the station's call sequence (kaltura.md 4), errors, KS expiry and an outage.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,10 @@ import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../
 import { systemClock } from '../../../main/core/clock.js';
 import { sessionStart } from '../../../main/kaltura/actions.js';
 import { readKs } from '../../../main/kaltura/ks.js';
+import { kalturaRecordingUploader } from '../../../main/recording/kaltura-uploader.js';
+import { newQueuedSegment } from '../../../main/recording/queue-model.js';
+import { deliverSegment, type DeliveryContext } from '../../../main/recording/segment-delivery.js';
+import type { RecordingUploader } from '../../../main/recording/uploader.js';
 import { DEFAULT_SETTINGS, type KalturaSettings } from '../../../shared/settings.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 
@@ -27,6 +31,24 @@ const stacks: KalturaStack[] = [];
 /** appendRecording needs a live asset of the entry: the one for the source live params (32). */
 const sourceAssetId = (): string =>
   sandbox.store.liveAssets(SEED_ENTRY_ID).find((a) => a.flavorParamsId === 32)?.id ?? 'missing';
+
+/** The recording uploader the station builds on a stack (main/station wires the same). */
+const recordingUploader = (k: KalturaStack): RecordingUploader =>
+  kalturaRecordingUploader({ client: k.client, impersonationFor: (p) => k.service.impersonationFor(p) });
+
+function deliveryContext(uploader: RecordingUploader, chunkBytes: number): DeliveryContext {
+  return {
+    uploader,
+    chunkBytes,
+    recordingApi: 'appendRecording',
+    signal: new AbortController().signal,
+    logger: silentLogger(),
+    needsSync: false,
+    save: () => undefined,
+    progress: () => undefined,
+    appendable: () => ({ ok: true, isLastChunk: true }),
+  };
+}
 
 function settings(patch: Partial<KalturaSettings> = {}): KalturaSettings {
   return {
@@ -201,16 +223,25 @@ describe('Kaltura layer against the sandbox', () => {
     const bytes = Buffer.alloc(5000);
     for (let i = 0; i < bytes.length; i++) bytes[i] = i % 251;
     fs.writeFileSync(file, bytes);
-    const tokenId = await k.service.uploadFile({ partnerId: SEED_PARTNER_ID, filePath: file, chunkBytes: 2048 });
-    await k.service.appendRecording({
-      partnerId: SEED_PARTNER_ID,
-      entryId: SEED_ENTRY_ID,
-      assetId: sourceAssetId(),
-      mediaServerIndex: 0,
-      uploadTokenId: tokenId,
-      durationSeconds: 4,
-      isLastChunk: true,
-    });
+    // the real path: the upload queue's delivery step through the recording uploader over this stack's client
+    const uploader = recordingUploader(k);
+    const item = newQueuedSegment(
+      `${SEED_ENTRY_ID}:s1:000001`,
+      {
+        entryId: SEED_ENTRY_ID,
+        partnerId: SEED_PARTNER_ID,
+        mediaServerIndex: 0,
+        assetId: sourceAssetId(),
+        sessionId: 's1',
+        filePath: file,
+        sequence: 1,
+        durationSeconds: 4,
+        sizeBytes: bytes.length,
+      },
+      0,
+    );
+    expect(await deliverSegment(item, deliveryContext(uploader, 2048))).toBe('delivered');
+    const tokenId = item.tokenId as string;
     const recording = sandbox.store.recordings().at(-1);
     expect(recording).toMatchObject({
       action: 'appendRecording',
@@ -224,12 +255,12 @@ describe('Kaltura layer against the sandbox', () => {
     // whether an append whose answer was lost did happen, and the same segment cannot be appended twice
     expect(sandbox.store.uploadToken(tokenId)?.status).toBe(3);
     await expect(
-      k.service.appendRecording({
+      uploader.appendRecording({
         partnerId: SEED_PARTNER_ID,
         entryId: SEED_ENTRY_ID,
         assetId: sourceAssetId(),
         mediaServerIndex: 0,
-        uploadTokenId: tokenId,
+        tokenId,
         durationSeconds: 4,
         isLastChunk: true,
       }),

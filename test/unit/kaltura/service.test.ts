@@ -1,13 +1,10 @@
 // KalturaService modes over a scripted fetch: media-server impersonation, eCDN refusal, p=-5 lookup,
-// typed results (enums as numeric strings), serve path pairs, uploads in chunks.
-import fs from 'node:fs';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+// typed results (enums as numeric strings), serve path pairs. Recording uploads: test/unit/recording/kaltura-uploader.test.ts.
+import { describe, expect, it } from 'vitest';
 import { KalturaClient } from '../../../main/kaltura/client.js';
 import { KalturaService } from '../../../main/kaltura/service.js';
 import { KalturaModeError } from '../../../main/kaltura/errors.js';
 import { apiException, jsonResponse, stubFetch, type Responder } from './stub-fetch.js';
-import { tempDir } from '../../helpers/net.js';
 
 const KS = 'djJ8LTV8c2VydmljZS10ZXN0LWtzLXZhbHVlLXh4eHh4eHh4eHh4eHh4eHh4';
 
@@ -42,11 +39,6 @@ function make(mode: 'saas' | 'ecdn', partnerId: number, responders: Responder[])
   const service = new KalturaService({ mode, partnerId, hostname: 'station-1', client });
   return { service, requests: stub.requests };
 }
-
-const dirs: string[] = [];
-afterEach(() => {
-  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe('media-server partner mode', () => {
   it('authenticate impersonates p and parses the entry (enums as numeric strings)', async () => {
@@ -200,59 +192,6 @@ describe('media-server partner mode', () => {
       name: 'KalturaTransportError',
       kind: 'invalid-response',
     });
-  });
-
-  it('uploads a file in chunks: add, then upload with resume/resumeAt/finalChunk, then setRecordedContent', async () => {
-    const dir = tempDir();
-    dirs.push(dir);
-    const file = path.join(dir, '0_abcd1234.32.0.mp4');
-    fs.writeFileSync(file, Buffer.alloc(2500, 1));
-    const token = { id: 'tok1', status: 1, objectType: 'KalturaUploadToken' };
-    const { service, requests } = make('saas', -5, [
-      () => jsonResponse(token),
-      () => jsonResponse(token),
-      () => jsonResponse(token),
-      () => jsonResponse(token),
-      () => jsonResponse(ENTRY_JSON),
-    ]);
-    const progress: number[] = [];
-    const id = await service.uploadFile({
-      partnerId: 102,
-      filePath: file,
-      chunkBytes: 1024,
-      onProgress: (b) => progress.push(b),
-    });
-    expect(id).toBe('tok1');
-    expect(requests[0]?.json).toMatchObject({
-      uploadToken: { objectType: 'KalturaUploadToken', fileName: '0_abcd1234.32.0.mp4', fileSize: 2500 },
-      partnerId: 102,
-    });
-    const chunks = requests.slice(1, 4).map((r) => JSON.parse(String(r.form?.get('json'))) as Record<string, unknown>);
-    expect(chunks.map((c) => [c.resume, c.resumeAt, c.finalChunk])).toEqual([
-      [false, -1, false],
-      [true, 1024, false],
-      [true, 2048, true],
-    ]);
-    expect(progress).toEqual([1024, 2048, 2500]);
-    await service.setRecordedContent({
-      partnerId: 102,
-      entryId: '0_abcd1234',
-      mediaServerIndex: 0,
-      uploadTokenId: id,
-      durationSeconds: 12.5,
-    });
-    expect(requests[4]?.json).toMatchObject({
-      resource: { objectType: 'KalturaUploadedFileTokenResource', token: 'tok1' },
-      duration: 12.5,
-      mediaServerIndex: '0',
-    });
-  });
-
-  it('a missing recording file is a clear error', async () => {
-    const { service } = make('saas', -5, []);
-    await expect(service.uploadFile({ partnerId: 102, filePath: '/nonexistent/x.mp4' })).rejects.toThrow(
-      /cannot upload \/nonexistent\/x.mp4: ENOENT; check that the recording file exists/,
-    );
   });
 });
 
