@@ -3,6 +3,7 @@
 // optionally checked against the API. Publishes KalturaStatus.ks; every async step carries a generation id.
 import { generateKsV2 } from './ks.js';
 import { KalturaApiError } from './errors.js';
+import { ObservedState } from './observed-state.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { KalturaStatus } from '../../shared/state.js';
@@ -33,8 +34,12 @@ export interface KsSupervisorOptions {
 
 export class KsSupervisor {
   private ks: string | null = null;
-  private current: KsStatus = { state: 'none', validUntilMs: null, lastRenewalAtMs: null, lastError: null };
-  private readonly listeners = new Set<(status: KsStatus) => void>();
+  private readonly observed = new ObservedState<KsStatus>({
+    state: 'none',
+    validUntilMs: null,
+    lastRenewalAtMs: null,
+    lastError: null,
+  });
   private generation = 0;
   private failures = 0;
   private renewTimer: TimerHandle | null = null;
@@ -73,12 +78,11 @@ export class KsSupervisor {
   }
 
   status(): KsStatus {
-    return { ...this.current };
+    return this.observed.get();
   }
 
   onChange(listener: (status: KsStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.observed.onChange(listener);
   }
 
   /** Renews now; concurrent callers (e.g. several INVALID_KS answers at once) share one renewal. */
@@ -160,7 +164,8 @@ export class KsSupervisor {
     if (generation !== this.generation) return;
     this.failures++;
     const nowMs = this.options.clock.nowMs();
-    const stillValid = !rejected && this.current.validUntilMs !== null && this.current.validUntilMs > nowMs;
+    const stillValid =
+      !rejected && this.observed.value.validUntilMs !== null && this.observed.value.validUntilMs > nowMs;
     this.set({ state: stillValid ? 'valid' : 'error', lastError: message });
     this.options.logger?.warn('KS renewal failed', { error: message, failures: this.failures });
     const base = this.options.retryBaseDelayMs ?? 1_000;
@@ -181,21 +186,13 @@ export class KsSupervisor {
     this.expiryTimer = null;
     if (!this.running) return;
     this.expiryTimer = this.options.clock.setTimer(() => {
-      if (this.current.validUntilMs !== validUntilMs) return;
-      if (this.current.state === 'valid' || this.current.state === 'renewing') this.set({ state: 'expired' });
+      if (this.observed.value.validUntilMs !== validUntilMs) return;
+      if (this.observed.value.state === 'valid' || this.observed.value.state === 'renewing')
+        this.set({ state: 'expired' });
     }, validUntilMs - this.options.clock.nowMs());
   }
 
   private set(patch: Partial<KsStatus>): void {
-    const next = { ...this.current, ...patch };
-    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
-    this.current = next;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.status());
-      } catch {
-        // a listener must not break renewal
-      }
-    }
+    this.observed.set(patch);
   }
 }

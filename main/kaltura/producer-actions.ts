@@ -2,6 +2,7 @@
 // session.start, user.loginByKs to switch partner), the partner and its permissions, live entries (list/get/add/update/regenerateStreamToken),
 // live conversion profiles and entry server nodes, with their parameter names and result parsing.
 // Every call here runs with the producer's KS (the client's getKs), never the media-server KS.
+import { sessionStart } from './actions.js';
 import type { KalturaClient } from './client.js';
 import { enumNumber, invalidResponse } from './wire.js';
 import { parseEntryServerNode, parseListResponse, parseString, type EntryServerNode } from './types.js';
@@ -112,21 +113,13 @@ export function producerSessionStart(
   client: KalturaClient,
   args: { secret: string; partnerId: number; expirySeconds: number },
 ): Promise<string> {
-  return client
-    .call(
-      'session',
-      'start',
-      {
-        secret: args.secret,
-        userId: '',
-        type: 2,
-        partnerId: args.partnerId,
-        expiry: args.expirySeconds,
-        privileges: '*',
-      },
-      { idempotent: true },
-    )
-    .then((raw) => parseString(raw, 'session.start'));
+  return sessionStart(client, {
+    secret: args.secret,
+    partnerId: args.partnerId,
+    type: 2,
+    expirySeconds: args.expirySeconds,
+    privileges: '*',
+  });
 }
 
 export function partnerGet(client: KalturaClient, partnerId: number): Promise<PartnerInfo> {

@@ -4,6 +4,7 @@
 // is unreachable. Every call carries a generation id so a late answer cannot change a newer state.
 import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from './api.js';
 import { KalturaModeError, isKalturaApiError } from './errors.js';
+import { ObservedState } from './observed-state.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { RegistrationState } from '../../shared/state.js';
@@ -41,8 +42,11 @@ type Wanted = 'none' | 'BROADCASTING' | 'PLAYABLE' | 'stopped';
 export const KEEP_ALIVE_RETRY_MAX_MS = 5_000;
 
 export class RegistrationKeeper {
-  private current: RegistrationState = { status: 'none', lastKeepAliveAtMs: null, lastError: null };
-  private readonly listeners = new Set<(state: RegistrationState) => void>();
+  private readonly observed = new ObservedState<RegistrationState>({
+    status: 'none',
+    lastKeepAliveAtMs: null,
+    lastError: null,
+  });
   private wanted: Wanted = 'none';
   private generation = 0;
   private failures = 0;
@@ -53,12 +57,11 @@ export class RegistrationKeeper {
   constructor(private readonly options: RegistrationKeeperOptions) {}
 
   state(): RegistrationState {
-    return { ...this.current };
+    return this.observed.get();
   }
 
   onChange(listener: (state: RegistrationState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.observed.onChange(listener);
   }
 
   /** liveStream.authenticate succeeded (the node is AUTHENTICATED on Kaltura's side); no call is made. */
@@ -91,7 +94,7 @@ export class RegistrationKeeper {
   stop(): Promise<void> {
     if (this.wanted === 'stopped') return this.queue;
     // an authenticated node exists on Kaltura's side (status AUTHENTICATED) even before start()
-    const hadStarted = this.wanted !== 'none' || this.current.status === 'authenticated';
+    const hadStarted = this.wanted !== 'none' || this.observed.value.status === 'authenticated';
     this.wanted = 'stopped';
     const generation = ++this.generation;
     this.cancelTimer();
@@ -233,20 +236,6 @@ export class RegistrationKeeper {
   }
 
   private set(patch: Partial<RegistrationState>): void {
-    const next = { ...this.current, ...patch };
-    if (
-      next.status === this.current.status &&
-      next.lastKeepAliveAtMs === this.current.lastKeepAliveAtMs &&
-      next.lastError === this.current.lastError
-    )
-      return;
-    this.current = next;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.state());
-      } catch {
-        // a listener must not break the keeper
-      }
-    }
+    this.observed.set(patch);
   }
 }

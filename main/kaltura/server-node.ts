@@ -6,6 +6,7 @@
 // Calls are serialised; each carries a generation id so an answer from before a stop cannot change the state.
 import type { ServerNodeApi, ServerNodeSpec } from './server-node-actions.js';
 import { registerServerNode } from './server-node-register.js';
+import { ObservedState } from './observed-state.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
@@ -34,8 +35,7 @@ export interface ServerNodeKeeperOptions {
 }
 
 export class ServerNodeKeeper {
-  private current: ServerNodeState;
-  private readonly listeners = new Set<(state: ServerNodeState) => void>();
+  private readonly observed: ObservedState<ServerNodeState>;
   private generation = 0;
   private failures = 0;
   private timer: TimerHandle | null = null;
@@ -52,7 +52,7 @@ export class ServerNodeKeeper {
         `heartbeatIntervalMs must be between 1 and ${MAX_HEARTBEAT_INTERVAL_MS} (Kaltura forgets a node after ${SERVER_NODE_TTL_MS / 1000} s), got ${interval}`,
       );
     }
-    this.current = {
+    this.observed = new ObservedState<ServerNodeState>({
       hostname: options.spec().hostName,
       status: 'none',
       nodeId: null,
@@ -60,16 +60,15 @@ export class ServerNodeKeeper {
       lastHeartbeatAtMs: null,
       code: null,
       reason: null,
-    };
+    });
   }
 
   state(): ServerNodeState {
-    return { ...this.current };
+    return this.observed.get();
   }
 
   onChange(listener: (state: ServerNodeState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.observed.onChange(listener);
   }
 
   /** Registers now, then keeps the heartbeat. */
@@ -109,7 +108,7 @@ export class ServerNodeKeeper {
         try {
           await this.options.api.markOffline(nodeId);
           this.options.logger?.info('server node taken out of service (markOffline)', {
-            hostName: this.current.hostname,
+            hostName: this.observed.value.hostname,
             nodeId,
           });
         } catch (error) {
@@ -133,7 +132,7 @@ export class ServerNodeKeeper {
   private register(): Promise<ServerNodeState> {
     if (this.inflight) return this.inflight;
     const generation = this.generation;
-    if (this.current.status !== 'registered') this.set({ status: 'registering' });
+    if (this.observed.value.status !== 'registered') this.set({ status: 'registering' });
     const run = this.enqueue(() => this.attempt(generation)).then(() => this.state());
     const tracked = run.finally(() => {
       if (this.inflight === tracked) this.inflight = null;
@@ -156,7 +155,7 @@ export class ServerNodeKeeper {
     if (generation !== this.generation || !this.running) return;
     const { logger } = this.options;
     if (outcome.kind === 'ok') {
-      const first = this.current.status !== 'registered' || this.current.nodeId !== outcome.node.id;
+      const first = this.observed.value.status !== 'registered' || this.observed.value.nodeId !== outcome.node.id;
       this.failures = 0;
       const heartbeat = outcome.method === 'reportStatus';
       this.set({
@@ -164,7 +163,7 @@ export class ServerNodeKeeper {
         status: 'registered',
         nodeId: outcome.node.id,
         method: outcome.method,
-        lastHeartbeatAtMs: heartbeat ? this.options.clock.nowMs() : this.current.lastHeartbeatAtMs,
+        lastHeartbeatAtMs: heartbeat ? this.options.clock.nowMs() : this.observed.value.lastHeartbeatAtMs,
         code: null,
         reason: null,
       });
@@ -220,15 +219,6 @@ export class ServerNodeKeeper {
   }
 
   private set(patch: Partial<ServerNodeState>): void {
-    const next = { ...this.current, ...patch };
-    if (JSON.stringify(next) === JSON.stringify(this.current)) return;
-    this.current = next;
-    for (const listener of [...this.listeners]) {
-      try {
-        listener(this.state());
-      } catch {
-        // a listener must not break the keeper
-      }
-    }
+    this.observed.set(patch);
   }
 }

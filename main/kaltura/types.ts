@@ -6,21 +6,12 @@ import { z } from 'zod';
 import type { LiveStreamEntry } from './api.js';
 import { enumNumber, invalidResponse } from './wire.js';
 
-/** EntryServerNodeStatus (kaltura.md 4.2) */
-export const ENTRY_SERVER_NODE_STATUS = {
-  ERROR: -1,
-  STOPPED: 0,
-  PLAYABLE: 1,
-  BROADCASTING: 2,
-  AUTHENTICATED: 3,
-  MARKED_FOR_DELETION: 4,
-} as const;
-
 export interface EntryServerNode {
   id: number;
   entryId: string;
   serverNodeId: number;
   partnerId: number;
+  /** EntryServerNodeStatus (kaltura.md 4.2): -1 error, 0 stopped, 1 playable, 2 broadcasting, 3 authenticated, 4 marked for deletion */
   status: number;
   /** EntryServerNodeType: 0 LIVE_PRIMARY, 1 LIVE_BACKUP */
   serverType: number;

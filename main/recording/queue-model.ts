@@ -25,10 +25,17 @@ export function newQueuedSegment(id: string, segment: SegmentToUpload, nowMs: nu
     sequence: segment.sequence,
     durationSeconds: segment.durationSeconds,
     sizeBytes: segment.sizeBytes,
-    state: 'pending',
+    isLastChunk: false,
+    ...freshDelivery(nowMs),
+  };
+}
+
+/** The delivery fields of an item nothing of which has been sent yet (a new segment or session upload). */
+export function freshDelivery(nowMs: number) {
+  return {
+    state: 'pending' as const,
     tokenId: null,
     uploadedBytes: 0,
-    isLastChunk: false,
     appendSent: false,
     reason: null,
     held: false,

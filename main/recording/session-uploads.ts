@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { isKalturaApiError } from '../kaltura/errors.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour, SessionUpload } from './queue-store.js';
-import { sessionKey, pruneDone } from './queue-model.js';
+import { freshDelivery, sessionKey, pruneDone } from './queue-model.js';
 import { buildSessionFile, sessionFilePath } from './session-file.js';
 import type { DeliveryOutcome } from './segment-delivery.js';
 import { KALTURA_RECORDING_DISABLED } from './uploader.js';
@@ -35,17 +35,8 @@ export function createSessionUpload(file: QueueFile, head: QueuedSegment, nowMs:
     sizeBytes: segments.reduce((sum, s) => sum + s.sizeBytes, 0),
     // the newest recordedEntryId known while the session recorded
     recordedEntryId: [...segments].reverse().find((s) => s.recordedEntryId !== null)?.recordedEntryId ?? null,
-    state: 'pending',
-    tokenId: null,
-    uploadedBytes: 0,
     isLastChunk: true,
-    appendSent: false,
-    reason: null,
-    held: false,
-    attempts: 0,
-    enqueuedAtMs: nowMs,
-    doneAtMs: null,
-    fileDeleted: false,
+    ...freshDelivery(nowMs),
     segmentIds: segments.map((s) => s.id),
     built: false,
   };

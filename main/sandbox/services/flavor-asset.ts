@@ -5,7 +5,7 @@ import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { listResponse } from '../model/api-objects.js';
 import { MEDIA_SERVER_PARTNER_ID, type LiveAssetRecord } from '../model/types.js';
 import type { ApiObject } from '../wire/serialize.js';
-import { optBag, optInt, optString, reqString } from '../wire/params.js';
+import { optBag, optInt, optString, reqString, optList } from '../wire/params.js';
 
 const FILTERS = [
   'KalturaLiveAssetFilter',
@@ -43,13 +43,6 @@ function liveAssetToApi(ctx: ActionContext, asset: LiveAssetRecord): ApiObject {
 
 const visible = (ctx: ActionContext, asset: LiveAssetRecord): boolean =>
   ctx.session.partnerId === MEDIA_SERVER_PARTNER_ID || asset.partnerId === ctx.session.partnerId;
-const splitList = (s: string | null): string[] | null =>
-  s === null
-    ? null
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x.length > 0);
 
 export const flavorAssetService: ServiceDef = {
   list: {
@@ -59,9 +52,9 @@ export const flavorAssetService: ServiceDef = {
       const filterType = optString(filter, 'objectType') ?? 'KalturaAssetFilter';
       if (!FILTERS.includes(filterType)) throw new SandboxApiError('INVALID_OBJECT_TYPE', [filterType]);
       const entryIdEqual = optString(filter, 'entryIdEqual');
-      const entryIdIn = splitList(optString(filter, 'entryIdIn'));
+      const entryIdIn = optList(filter, 'entryIdIn');
       const paramsEqual = optInt(filter, 'flavorParamsIdEqual');
-      const paramsIn = splitList(optString(filter, 'flavorParamsIdIn'))?.map(Number) ?? null;
+      const paramsIn = optList(filter, 'flavorParamsIdIn')?.map(Number) ?? null;
       const idEqual = optString(filter, 'idEqual');
       const matching = ctx.store
         .allLiveAssets()

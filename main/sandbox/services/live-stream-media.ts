@@ -20,6 +20,12 @@ export function serverIndex(ctx: ActionContext, required: boolean): number | nul
 }
 
 /** LiveEntry::setMediaServer's lookup: a non-disabled, non-deleted media server node of any partner. */
+/** The entry, hostname and mediaServerIndex every media-server registration action takes. */
+function mediaServerArgs(ctx: ActionContext): { entry: EntryRecord; hostname: string; index: number } {
+  const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
+  return { entry, hostname: reqString(ctx.params, 'hostname'), index: serverIndex(ctx, true) as number };
+}
+
 function mediaServer(ctx: ActionContext, hostname: string): ServerNodeRecord {
   const node = ctx.store.serverNodes.findActiveMediaServer(hostname);
   if (!node) throw new SandboxApiError('MEDIA_SERVER_NOT_FOUND', [hostname]);
@@ -82,9 +88,7 @@ export const liveStreamMediaService: ServiceDef = {
   registermediaserver: {
     access: 'mediaServer',
     run(ctx) {
-      const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
-      const hostname = reqString(ctx.params, 'hostname');
-      const index = serverIndex(ctx, true) as number;
+      const { entry, hostname, index } = mediaServerArgs(ctx);
       const applicationName = optString(ctx.params, 'applicationName');
       const status =
         optEnum(ctx.params, 'liveEntryStatus', NODE_STATUSES, 'KalturaEntryServerNodeStatus') ?? NodeStatus.PLAYABLE;
@@ -107,9 +111,7 @@ export const liveStreamMediaService: ServiceDef = {
   unregistermediaserver: {
     access: 'mediaServer',
     run(ctx) {
-      const entry = findEntry(ctx, reqString(ctx.params, 'entryId'));
-      const hostname = reqString(ctx.params, 'hostname');
-      const index = serverIndex(ctx, true) as number;
+      const { entry, hostname, index } = mediaServerArgs(ctx);
       const node = ctx.store.serverNodes.findActiveMediaServer(hostname);
       if (!node) throw new SandboxApiError('SERVER_NODE_NOT_FOUND', [hostname]);
       const esn = ctx.store.nodes().find((n) => n.entryId === entry.id && n.serverType === index);

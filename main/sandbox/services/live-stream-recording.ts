@@ -4,14 +4,26 @@
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { RECORDING_ANCHOR_TAG } from '../model/live-assets.js';
-import type { EntryRecord, RecordedEntryRecord } from '../model/types.js';
+import type { EntryRecord, RecordedEntryRecord, RecordingRecord } from '../model/types.js';
 import { optBool, optInt, optNumber, optString, reqBag, reqString } from '../wire/params.js';
 import { entryResult, findEntry } from './entry-access.js';
 import { serverIndex } from './live-stream-media.js';
-import { closeUsedToken, resolveRecordingResource } from './upload-token.js';
+import { closeUsedToken, resolveRecordingResource, type ResourceFields } from './upload-token.js';
 
 /** max_live_recording_duration_hours (24) + 1: appendRecording refuses a recording longer than this. */
 const MAX_RECORDED_DURATION_MS = 25 * 3600 * 1000;
+
+/** Keeps what the station handed over, closes the upload token it used (Kaltura does), and answers the entry. */
+function received(
+  ctx: ActionContext,
+  entry: EntryRecord,
+  resource: ResourceFields,
+  call: Omit<RecordingRecord, 'seq' | 'atMs' | 'entryId' | 'partnerId' | keyof ResourceFields>,
+): ReturnType<typeof entryResult> {
+  ctx.store.received.addRecording({ ...call, entryId: entry.id, partnerId: entry.partnerId, ...resource });
+  closeUsedToken(ctx, resource);
+  return entryResult(ctx, entry);
+}
 
 function kalturaRecording(ctx: ActionContext): boolean {
   return ctx.store.partner(ctx.session.partnerId as number)?.features.kalturaRecording ?? false;
@@ -60,20 +72,15 @@ export const liveStreamRecordingService: ServiceDef = {
         if (asset.tags.split(',').includes(RECORDING_ANCHOR_TAG))
           ctx.store.mutateEntry(entry.id, (e) => (e.lengthInMsecs += Math.round(duration * 1000)));
       }
-      ctx.store.received.addRecording({
+      return received(ctx, entry, resource, {
         action: 'appendRecording',
-        entryId: entry.id,
-        partnerId: entry.partnerId,
         mediaServerIndex: index,
         assetId,
-        ...resource,
         durationSeconds: duration,
         isLastChunk,
         recordedEntryId,
         flavorParamsId: asset.flavorParamsId,
       });
-      closeUsedToken(ctx, resource);
-      return entryResult(ctx, entry);
     },
   },
   setrecordedcontent: {
@@ -116,20 +123,15 @@ export const liveStreamRecordingService: ServiceDef = {
         resource.storedFilePath ?? resource.localFilePath,
         duration,
       );
-      ctx.store.received.addRecording({
+      return received(ctx, entry, resource, {
         action: 'setRecordedContent',
-        entryId: entry.id,
-        partnerId: entry.partnerId,
         mediaServerIndex: index,
         assetId,
-        ...resource,
         durationSeconds: duration,
         isLastChunk: true,
         recordedEntryId: landed ? recorded.id : null,
         flavorParamsId,
       });
-      closeUsedToken(ctx, resource);
-      return entryResult(ctx, entry);
     },
   },
 };

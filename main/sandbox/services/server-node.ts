@@ -7,7 +7,7 @@ import { listResponse } from '../model/api-objects.js';
 import { readNewServerNode, readServerNodePatch, serverNodeToApi } from '../model/server-node-view.js';
 import { SERVER_NODE_TYPES } from '../model/server-nodes.js';
 import { MEDIA_SERVER_PARTNER_ID, ServerNodeStatus, type ServerNodeRecord } from '../model/types.js';
-import { optBag, optEnum, optInt, optString, reqBag, reqInt, reqString } from '../wire/params.js';
+import { optBag, optEnum, optInt, optString, reqBag, reqInt, reqString, optList } from '../wire/params.js';
 
 const STATUSES = Object.values(ServerNodeStatus) as number[];
 
@@ -59,13 +59,6 @@ const FILTER_TYPES: Readonly<Record<string, string | null>> = {
   KalturaEdgeServerNodeFilter: (SERVER_NODE_TYPES.KalturaEdgeServerNode as { type: string }).type,
 };
 
-const splitList = (s: string | null): string[] | null =>
-  s === null
-    ? null
-    : s
-        .split(',')
-        .map((x) => x.trim())
-        .filter((x) => x.length > 0);
 const like = (value: string | null, pattern: string | null): boolean =>
   pattern === null || (value ?? '').toLowerCase().includes(pattern.toLowerCase());
 
@@ -124,11 +117,11 @@ export const serverNodeService: ServiceDef = {
       if (!(filterType in FILTER_TYPES)) throw new SandboxApiError('INVALID_OBJECT_TYPE', [filterType]);
       const impliedType = FILTER_TYPES[filterType] ?? null;
       const idEqual = optInt(filter, 'idEqual');
-      const idIn = splitList(optString(filter, 'idIn'))?.map(Number) ?? null;
+      const idIn = optList(filter, 'idIn')?.map(Number) ?? null;
       const statusEqual = optInt(filter, 'statusEqual');
-      const statusIn = splitList(optString(filter, 'statusIn'))?.map(Number) ?? null;
+      const statusIn = optList(filter, 'statusIn')?.map(Number) ?? null;
       const typeEqual = optString(filter, 'typeEqual');
-      const typeIn = splitList(optString(filter, 'typeIn'));
+      const typeIn = optList(filter, 'typeIn');
       const hostNameLike = optString(filter, 'hostNameLike');
       const nameLike = optString(filter, 'nameLike');
       const tagsLike = optString(filter, 'tagsLike');

@@ -2,12 +2,11 @@
 // capped at the partner's ksMaxExpirySeconds; session.get for the current KS; session.startWidgetSession, the
 // anonymous viewer's KS that the Kaltura Player asks for first (kaltura-playback.md 1b, 4.3).
 import crypto from 'node:crypto';
-import { generateKsV2 } from '../../kaltura/ks.js';
 import { SandboxApiError } from '../errors.js';
 import type { ServiceDef } from '../dispatch/types.js';
 import { optEnum, optInt, optString, reqInt, reqString } from '../wire/params.js';
 
-const DEFAULT_EXPIRY_SECONDS = 86400;
+import { DEFAULT_KS_EXPIRY_SECONDS as DEFAULT_EXPIRY_SECONDS, issueKs } from './issue-ks.js';
 
 function secretsEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
@@ -30,20 +29,14 @@ export const sessionService: ServiceDef = {
       const adminSecret = ctx.store.adminSecret(partnerId);
       if (!adminSecret || !secretsEqual(secret, adminSecret))
         throw new SandboxApiError('START_SESSION_ERROR', [partnerId]);
-      const expirySeconds = Math.min(
-        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
-        partner.ksMaxExpirySeconds,
-      );
-      const ks = generateKsV2({
+      return issueKs(ctx, {
         secret: adminSecret,
-        partnerId,
+        partner,
         userId,
         type,
         privileges,
-        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+        requestedExpirySeconds: requestedExpiry,
       });
-      ctx.onKsIssued(ks);
-      return ks;
     },
   },
   startwidgetsession: {
@@ -56,20 +49,15 @@ export const sessionService: ServiceDef = {
       const secret = partner ? ctx.store.adminSecret(partner.id) : undefined;
       if (!partner || !secret) throw new SandboxApiError('INVALID_WIDGET_ID', [widgetId]);
       const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
-      const expirySeconds = Math.min(
-        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
-        partner.ksMaxExpirySeconds,
-      );
       // SessionService::startWidgetSession: a USER session of user 0 that may only view
-      const ks = generateKsV2({
+      const ks = issueKs(ctx, {
         secret,
-        partnerId: partner.id,
+        partner,
         userId: '0',
         type: 0,
         privileges: 'view:*,widget:1',
-        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+        requestedExpirySeconds: requestedExpiry,
       });
-      ctx.onKsIssued(ks);
       return { partnerId: partner.id, ks, userId: 0, objectType: 'KalturaStartWidgetSessionResponse' };
     },
   },

@@ -1,14 +1,13 @@
 // Owns user.loginByLoginId (kaltura-producer.md 3): a KMC login (login id + password, plus a TOTP code when
 // the login requires 2FA) answers a KS of the chosen partner, with Kaltura's errors for each way it fails;
 // user.loginByKs switches a login's KS to another of its partners (KMC's partner switch).
-import { generateKsV2 } from '../../kaltura/ks.js';
 import { SandboxApiError } from '../errors.js';
 import type { ServiceDef } from '../dispatch/types.js';
 import { passwordsEqual } from '../model/logins.js';
 import { verifyTotp } from '../model/totp.js';
 import { optInt, optString, reqInt, reqString } from '../wire/params.js';
 
-const DEFAULT_EXPIRY_SECONDS = 86400;
+import { DEFAULT_KS_EXPIRY_SECONDS as DEFAULT_EXPIRY_SECONDS, issueKs } from './issue-ks.js';
 
 export const userService: ServiceDef = {
   loginbyloginid: {
@@ -33,20 +32,14 @@ export const userService: ServiceDef = {
       const partner = ctx.store.partner(chosen);
       const secret = ctx.store.adminSecret(chosen);
       if (!partner || !secret) throw new SandboxApiError('INVALID_PARTNER_ID', [chosen]);
-      const expirySeconds = Math.min(
-        requestedExpiry > 0 ? requestedExpiry : DEFAULT_EXPIRY_SECONDS,
-        partner.ksMaxExpirySeconds,
-      );
-      const ks = generateKsV2({
+      return issueKs(ctx, {
         secret,
-        partnerId: chosen,
+        partner,
         userId: login.loginId,
         type: login.isAdmin ? 2 : 0,
         privileges,
-        expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+        requestedExpirySeconds: requestedExpiry,
       });
-      ctx.onKsIssued(ks);
-      return ks;
     },
   },
   // KMC's partner switch: a login's KS gets a KS of another partner the same login belongs to, no password
@@ -60,15 +53,14 @@ export const userService: ServiceDef = {
       const secret = ctx.store.adminSecret(requested);
       if (!partner || !secret || requested < 0) throw new SandboxApiError('UNKNOWN_PARTNER_ID', [requested]);
       if (!login.partnerIds.includes(requested)) throw new SandboxApiError('ADMIN_KUSER_NOT_FOUND');
-      const ks = generateKsV2({
+      const ks = issueKs(ctx, {
         secret,
-        partnerId: requested,
+        partner,
         userId: login.loginId,
         type: login.isAdmin ? 2 : 0,
         privileges: ctx.session.privileges || '*',
-        expiresAtSeconds: Math.floor(ctx.now() / 1000) + Math.min(DEFAULT_EXPIRY_SECONDS, partner.ksMaxExpirySeconds),
+        requestedExpirySeconds: DEFAULT_EXPIRY_SECONDS,
       });
-      ctx.onKsIssued(ks);
       return { ks, userId: login.loginId, partnerId: requested, objectType: 'KalturaSessionResponse' };
     },
   },

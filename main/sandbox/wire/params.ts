@@ -114,6 +114,17 @@ export function optString(bag: ParamBag, name: string): string | null {
   throw new SandboxApiError('INVALID_PARAMETER_VALUE', [name, '[object]']);
 }
 
+/** A comma-separated filter value (`idIn`, `statusIn`, ...) as its trimmed, non-empty items; null when absent. */
+export function optList(bag: ParamBag, name: string): string[] | null {
+  const value = optString(bag, name);
+  return value === null
+    ? null
+    : value
+        .split(',')
+        .map((x) => x.trim())
+        .filter((x) => x.length > 0);
+}
+
 export function reqString(bag: ParamBag, name: string): string {
   const v = optString(bag, name);
   if (v === null || v === '') throw new SandboxApiError('MISSING_MANDATORY_PARAMETER', [name]);
