@@ -1,7 +1,6 @@
 // Equivalence with Kaltura's official npm client (kaltura-client 21.20.0, kaltura.md 8): the same calls
 // made through it and through our client, against the sandbox, give the same results and the same errors.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import {
@@ -15,29 +14,17 @@ import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/sta
 import { KalturaApiError } from '../../../main/kaltura/errors.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
+import {
+  client as sandboxClient,
+  officialClient,
+  type KClient,
+  type KRequest,
+} from '../sandbox/kaltura-client-helpers.js';
 
-interface KRequest {
-  execute(client: KClient): Promise<unknown>;
-  add(other: KRequest): KRequest;
-}
-interface KClient {
-  setKs(ks: string): void;
-  setPartnerId(partnerId: number): void;
-}
-type Action = (...args: unknown[]) => KRequest;
-interface KalturaModule {
-  Configuration: new () => {
-    serviceUrl: string;
-    timeout: number;
-    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
-  };
-  Client: new (config: { serviceUrl: string }) => KClient;
-  services: Record<'session' | 'liveStream' | 'entryServerNode' | 'conversionProfile', Record<string, Action>>;
-  objects: Record<'LiveEntryServerNodeFilter', new (props: Record<string, unknown>) => object>;
-}
-
-const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-const svc = kaltura.services;
+const { services: svc, objects: obj } = officialClient<
+  'session' | 'liveStream' | 'entryServerNode' | 'conversionProfile',
+  'LiveEntryServerNodeFilter'
+>();
 
 let sandbox: SandboxHandle;
 let dataDir: string;
@@ -45,11 +32,7 @@ let ours: KalturaStack;
 
 /** the official client with the very KS our supervisor made, impersonating the seed partner */
 function official(): KClient {
-  const config = new kaltura.Configuration();
-  config.serviceUrl = sandbox.serviceUrl;
-  config.timeout = 20_000;
-  config.setLogger({ log: () => undefined, debug: () => undefined }); // its default logger prints the KS
-  const c = new kaltura.Client(config);
+  const c = sandboxClient(sandbox);
   c.setKs(ours.ks.currentKs() ?? '');
   c.setPartnerId(SEED_PARTNER_ID);
   return c;
@@ -192,7 +175,7 @@ describe('our client and kaltura-client give the same answers', () => {
       mediaServerIndex: 0,
       status: 'PLAYABLE',
     });
-    const filter = new kaltura.objects.LiveEntryServerNodeFilter({ entryIdEqual: SEED_ENTRY_ID });
+    const filter = new obj.LiveEntryServerNodeFilter({ entryIdEqual: SEED_ENTRY_ID });
     const theirNodes = await svc.entryServerNode.listAction!(filter).execute(official());
     const myNodes = await ours.client.call(
       'entryservernode',

@@ -1,5 +1,5 @@
 // Kaltura's official npm client (kaltura-client 21.20.0, CommonJS, untyped) as the sandbox tests use it:
-// a narrow typing, a client per sandbox, and the three callers a station meets (media server -5, the
+// a narrow typing (also per test: officialClient), a client per sandbox, and the three callers a station meets (media server -5, the
 // eCDN partner's own admin session, a partner admin).
 import { createRequire } from 'node:module';
 import { generateKsV2 } from '../../../main/kaltura/ks.js';
@@ -36,6 +36,20 @@ export function call(service: string, action: string, ...args: unknown[]): KRequ
   const fn = kaltura.services[service]?.[action];
   if (!fn) throw new Error(`kaltura-client has no ${service}.${action}`);
   return fn(...args);
+}
+
+/**
+ * The client's services and objects typed by the names a test uses, so `svc.liveStream.get!(...)` reads as in
+ * Kaltura's docs and a name outside the list does not compile.
+ */
+export function officialClient<S extends string, O extends string = never>(): {
+  services: Record<S, Record<string, Action>>;
+  objects: Record<O, new (props: Record<string, unknown>) => object>;
+} {
+  return kaltura as unknown as {
+    services: Record<S, Record<string, Action>>;
+    objects: Record<O, new (props: Record<string, unknown>) => object>;
+  };
 }
 
 export function make(objectName: string, props: Record<string, unknown> = {}): object {

@@ -1,63 +1,34 @@
 // Kaltura's official npm client (kaltura-client 21.20.0) against the sandbox over loopback HTTP:
 // it must get what a real api_v3 would answer (kaltura.md 2, 3, 4, 8).
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
 import { generateKsV2 } from '../../../main/kaltura/ks.js';
 import { tempDir } from '../../helpers/net.js';
+import {
+  client as sandboxClient,
+  mediaServerClient as sharedMediaServerClient,
+  officialClient,
+  type KClient,
+  type ListResult,
+} from './kaltura-client-helpers.js';
 
-interface KRequest {
-  execute(client: KClient): Promise<unknown>;
-  add(other: KRequest): KRequest;
-}
-interface KClient {
-  setKs(ks: string): void;
-  setPartnerId(partnerId: number): void;
-}
-type Action = (...args: unknown[]) => KRequest;
-interface KalturaModule {
-  Configuration: new () => {
-    serviceUrl: string;
-    timeout: number;
-    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
-  };
-  Client: new (config: { serviceUrl: string }) => KClient;
-  services: Record<
-    'session' | 'liveStream' | 'uploadToken' | 'beacon' | 'entryServerNode' | 'conversionProfile',
-    Record<string, Action>
-  >;
-  objects: Record<
-    | 'LiveStreamEntry'
-    | 'UploadToken'
-    | 'UploadedFileTokenResource'
-    | 'ServerFileResource'
-    | 'Beacon'
-    | 'LiveEntryServerNodeFilter'
-    | 'LiveStreamEntryFilter',
-    new (props: Record<string, unknown>) => object
-  >;
-}
-interface ListResult {
-  objects: Record<string, unknown>[];
-  totalCount: number;
-}
-
-const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-const { services: svc, objects: obj } = kaltura;
+const { services: svc, objects: obj } = officialClient<
+  'session' | 'liveStream' | 'uploadToken' | 'beacon' | 'entryServerNode' | 'conversionProfile',
+  | 'LiveStreamEntry'
+  | 'UploadToken'
+  | 'UploadedFileTokenResource'
+  | 'ServerFileResource'
+  | 'Beacon'
+  | 'LiveEntryServerNodeFilter'
+  | 'LiveStreamEntryFilter'
+>();
 
 let sandbox: SandboxHandle;
 let dataDir: string;
 
-function client(): KClient {
-  const config = new kaltura.Configuration();
-  config.serviceUrl = sandbox.serviceUrl;
-  config.timeout = 20_000;
-  // the client's default logger prints every request (KS included) to stdout
-  config.setLogger({ log: () => undefined, debug: () => undefined });
-  return new kaltura.Client(config);
-}
+const client = (): KClient => sandboxClient(sandbox);
 
 async function adminClient(partnerId = 102): Promise<KClient> {
   const c = client();
@@ -67,21 +38,7 @@ async function adminClient(partnerId = 102): Promise<KClient> {
 }
 
 /** The media-server client: a locally generated -5 KS (kaltura.md 3.6) impersonating partner 102. */
-function mediaServerClient(): KClient {
-  const c = client();
-  c.setKs(
-    generateKsV2({
-      secret: sandbox.adminSecret(-5) as string,
-      partnerId: -5,
-      userId: 'MediaServer',
-      type: 2,
-      privileges: 'disableentitlement,sessionkey:kalturaWowzaPermanentSessionKey',
-      expiresAtSeconds: Math.floor(Date.now() / 1000) + 86400,
-    }),
-  );
-  c.setPartnerId(102);
-  return c;
-}
+const mediaServerClient = (): KClient => sharedMediaServerClient(sandbox);
 
 beforeAll(async () => {
   dataDir = tempDir('klive-sandbox-client-');

@@ -1,47 +1,26 @@
 // What the Kaltura Player asks the sandbox for (kaltura-playback.md 1-4), over loopback HTTP: the calls through
 // Kaltura's official kaltura-client where it has them, the player's own multirequest and playManifest as raw HTTP.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { readKs } from '../../../main/kaltura/ks.js';
 import { startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
 import { NodeStatus, ServerNodeStatus } from '../../../main/sandbox/model/types.js';
 import { tempDir } from '../../helpers/net.js';
+import { client as sandboxClient, officialClient, type KClient } from './kaltura-client-helpers.js';
 
-interface KRequest {
-  execute(client: KClient): Promise<unknown>;
-}
-interface KClient {
-  setKs(ks: string): void;
-}
-type Action = (...args: unknown[]) => KRequest;
-interface KalturaModule {
-  Configuration: new () => {
-    serviceUrl: string;
-    timeout: number;
-    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
-  };
-  Client: new (config: { serviceUrl: string }) => KClient;
-  services: Record<'session' | 'baseEntry' | 'liveStream', Record<string, Action>>;
-  objects: Record<'BaseEntryFilter' | 'PlaybackContextOptions', new (props: Record<string, unknown>) => object>;
-}
+const { services: svc, objects: obj } = officialClient<
+  'session' | 'baseEntry' | 'liveStream',
+  'BaseEntryFilter' | 'PlaybackContextOptions'
+>();
 
-const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-const { services: svc, objects: obj } = kaltura;
 const ENTRY = '0_rkij47dr';
 const clock = { now: Date.now() };
 
 let sandbox: SandboxHandle;
 let dataDir: string;
 
-function client(): KClient {
-  const config = new kaltura.Configuration();
-  config.serviceUrl = sandbox.serviceUrl;
-  config.timeout = 20_000;
-  config.setLogger({ log: () => undefined, debug: () => undefined });
-  return new kaltura.Client(config);
-}
+const client = (): KClient => sandboxClient(sandbox);
 
 async function widgetClient(): Promise<KClient> {
   const c = client();

@@ -3,7 +3,6 @@
 // MISSING_OTP, INVALID_OTP), partner.get/getInfo/listPartnersForUser, permissions, live profiles, and
 // liveStream.list/add/update/regenerateStreamToken + entryServerNode.list with a producer's KS.
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import {
@@ -15,54 +14,17 @@ import {
 } from '../../../main/sandbox/index.js';
 import { generateKsV2 } from '../../../main/kaltura/ks.js';
 import { tempDir } from '../../helpers/net.js';
+import { client as sandboxClient, officialClient, type KClient, type ListResult } from './kaltura-client-helpers.js';
 
-interface KRequest {
-  execute(client: KClient): Promise<unknown>;
-}
-interface KClient {
-  setKs(ks: string): void;
-  setPartnerId(partnerId: number): void;
-}
-type Action = (...args: unknown[]) => KRequest;
-interface KalturaModule {
-  Configuration: new () => {
-    serviceUrl: string;
-    timeout: number;
-    setLogger(logger: { log(m: string): void; debug(m: string): void }): void;
-  };
-  Client: new (config: { serviceUrl: string }) => KClient;
-  services: Record<
-    'user' | 'partner' | 'permission' | 'liveStream' | 'entryServerNode' | 'conversionProfile',
-    Record<string, Action>
-  >;
-  objects: Record<
-    | 'LiveStreamEntry'
-    | 'LiveStreamEntryFilter'
-    | 'FilterPager'
-    | 'ConversionProfileFilter'
-    | 'LiveEntryServerNodeFilter',
-    new (props: Record<string, unknown>) => object
-  >;
-}
-interface ListResult {
-  objects: Record<string, unknown>[];
-  totalCount: number;
-}
-
-const kaltura = createRequire(import.meta.url)('kaltura-client') as KalturaModule;
-const { services: svc, objects: obj } = kaltura;
+const { services: svc, objects: obj } = officialClient<
+  'user' | 'partner' | 'permission' | 'liveStream' | 'entryServerNode' | 'conversionProfile',
+  'LiveStreamEntry' | 'LiveStreamEntryFilter' | 'FilterPager' | 'ConversionProfileFilter' | 'LiveEntryServerNodeFilter'
+>();
 
 let sandbox: SandboxHandle;
 let dataDir: string;
 
-function client(): KClient {
-  const config = new kaltura.Configuration();
-  config.serviceUrl = sandbox.serviceUrl;
-  config.timeout = 20_000;
-  // the client's default logger prints every request (password and KS included) to stdout
-  config.setLogger({ log: () => undefined, debug: () => undefined });
-  return new kaltura.Client(config);
-}
+const client = (): KClient => sandboxClient(sandbox);
 
 function login(id: string) {
   const found = sandbox.logins().find((l) => l.loginId === id);
