@@ -2,34 +2,22 @@
 // (i=0) and station B the backup (i=1), each with its own ports, data dir and server-node host name. While both are
 // live the unmodified Kaltura Player is sent to A; when A is SIGKILLed and its registration expires (120 s of sandbox
 // time; the sandbox runs 1.5x so the survivor's 60 s keep-alives still count) a new load goes to B and the entry stays live.
-import http from 'node:http';
 import { expect, test, type Page } from '@playwright/test';
 import { startStation, type StationProcess } from '../helpers/station-process.js';
 import { startPublisher, type Publisher } from '../helpers/publisher.js';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { adminCall, stationArgs } from '../helpers/sandbox-admin.js';
-import { freePort } from '../helpers/net.js';
+import { expectVideoPlays, kalturaPlayerPage, servePage } from './e2e-helpers.js';
 
 let sandbox: SandboxProcess;
 let stationA: StationProcess;
 let stationB: StationProcess;
-let pageServer: http.Server;
+let pageServer: { origin: string; close: () => Promise<void> } | undefined;
 let pageOrigin = '';
 let entry: { id: string; token: string };
 const publishers: Publisher[] = [];
 
 test.describe.configure({ mode: 'serial' });
-
-function playerPage(playerScriptUrl: string): string {
-  return `<!doctype html><html><body style="margin:0;background:#000"><div id="player" style="width:960px;height:540px"></div>
-<script src="${playerScriptUrl}"></script>
-<script>
-  const q = new URLSearchParams(location.search);
-  const serviceUrl = q.get('serviceUrl');
-  const player = KalturaPlayer.setup({ targetId: 'player', provider: { partnerId: Number(q.get('partnerId')), env: { serviceUrl: serviceUrl + '/api_v3', cdnUrl: serviceUrl } }, playback: { autoplay: true } });
-  player.loadMedia({ entryId: q.get('entryId') });
-</script></body></html>`;
-}
 
 async function details(): Promise<Record<string, unknown>> {
   return adminCall(sandbox, 'liveStream', 'getDetails', { id: entry.id });
@@ -43,13 +31,7 @@ async function loadAndPlay(page: Page): Promise<string> {
   );
   const redirect = await manifest;
   expect(redirect.status()).toBe(302);
-  const video = page.locator('video').first();
-  await expect
-    .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
-    .toBeGreaterThan(1);
-  const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  await page.waitForTimeout(2500);
-  expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t1);
+  await expectVideoPlays(page);
   return (await redirect.headerValue('location')) as string;
 }
 
@@ -65,11 +47,8 @@ test.beforeAll(async () => {
     sourceType: 32,
   });
   entry = { id: added.id as string, token: added.streamPassword as string };
-  const html = playerPage(`${stationB.httpUrl}/watch/kaltura-ovp-player.js`);
-  pageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html));
-  const port = await freePort();
-  await new Promise<void>((resolve) => pageServer.listen(port, '127.0.0.1', resolve));
-  pageOrigin = `http://localhost:${port}`;
+  pageServer = await servePage(kalturaPlayerPage(`${stationB.httpUrl}/watch/kaltura-ovp-player.js`));
+  pageOrigin = pageServer.origin;
 });
 
 test.afterAll(async () => {
@@ -77,7 +56,7 @@ test.afterAll(async () => {
   await stationA?.stop();
   await stationB?.stop();
   await sandbox?.stop();
-  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+  await pageServer?.close();
 });
 
 test('both live: the player is sent to the primary station', async ({ page }) => {

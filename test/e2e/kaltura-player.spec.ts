@@ -3,51 +3,21 @@
 // process; the station uses it as partner 102's Kaltura (eCDN flags) and registers as the entry's media server.
 // An offline entry shows the player's not-live state (playManifest 404 error-36), /watch waits with "not live yet" and
 // starts by itself once the stream begins, and then the plain player plays it too: API, playManifest 302, station HLS.
-import http from 'node:http';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { startStation, type StationProcess } from '../helpers/station-process.js';
 import { startPublisher, type Publisher } from '../helpers/publisher.js';
 import { startSandboxProcess, type SandboxProcess } from '../helpers/sandbox-process.js';
 import { adminCall, stationArgs } from '../helpers/sandbox-admin.js';
-import { freePort } from '../helpers/net.js';
+import { expectVideoPlays, kalturaPlayerPage, servePage, shot } from './e2e-helpers.js';
 
 let sandbox: SandboxProcess;
 let station: StationProcess;
-let pageServer: http.Server;
+let pageServer: { origin: string; close: () => Promise<void> } | undefined;
 let pageOrigin = '';
 let entry: { id: string; token: string };
 const publishers: Publisher[] = [];
 
 test.describe.configure({ mode: 'serial' });
-
-/** A page on its own origin that sets the player up with nothing but partnerId, entryId and serviceUrl. */
-function playerPage(playerScriptUrl: string): string {
-  return `<!doctype html><html><body style="margin:0;background:#000"><div id="player" style="width:960px;height:540px"></div>
-<script src="${playerScriptUrl}"></script>
-<script>
-  const q = new URLSearchParams(location.search);
-  const serviceUrl = q.get('serviceUrl');
-  window.playerErrors = [];
-  const player = KalturaPlayer.setup({ targetId: 'player', provider: { partnerId: Number(q.get('partnerId')), env: { serviceUrl: serviceUrl + '/api_v3', cdnUrl: serviceUrl } }, playback: { autoplay: true } });
-  player.addEventListener(KalturaPlayer.core.EventType.ERROR, (e) => window.playerErrors.push({ severity: e.payload.severity, category: e.payload.category, code: e.payload.code, name: e.payload.data && e.payload.data.name, url: e.payload.data && e.payload.data.url }));
-  window.player = player;
-  player.loadMedia({ entryId: q.get('entryId') }).then(() => { window.mediaLoaded = true; }, (e) => { window.mediaError = String(e && e.code); });
-</script></body></html>`;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: false });
-}
-
-async function expectPlaying(page: Page): Promise<void> {
-  const video = page.locator('video').first();
-  await expect
-    .poll(async () => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 60_000 })
-    .toBeGreaterThan(1);
-  const t1 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
-  await page.waitForTimeout(2500);
-  expect(await video.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeGreaterThan(t1);
-}
 
 test.beforeAll(async () => {
   sandbox = await startSandboxProcess();
@@ -57,18 +27,15 @@ test.beforeAll(async () => {
     sourceType: 32,
   });
   entry = { id: added.id as string, token: added.streamPassword as string };
-  const html = playerPage(`${station.httpUrl}/watch/kaltura-ovp-player.js`);
-  pageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end(html));
-  const port = await freePort();
-  await new Promise<void>((resolve) => pageServer.listen(port, '127.0.0.1', resolve));
-  pageOrigin = `http://localhost:${port}`;
+  pageServer = await servePage(kalturaPlayerPage(`${station.httpUrl}/watch/kaltura-ovp-player.js`));
+  pageOrigin = pageServer.origin;
 });
 
 test.afterAll(async () => {
   for (const p of publishers) await p.stop();
   await station?.stop();
   await sandbox?.stop();
-  await new Promise<void>((resolve) => (pageServer ? pageServer.close(() => resolve()) : resolve()));
+  await pageServer?.close();
 });
 
 test('an offline entry: the unmodified player loads it as live and shows its not-live state (playManifest 404 error-36)', async ({
@@ -122,7 +89,7 @@ test('/watch of an offline entry says "not live yet" and starts by itself when t
     ),
   );
   await expect(page.locator('body')).toHaveAttribute('data-state', 'playing', { timeout: 60_000 });
-  await expectPlaying(page);
+  await expectVideoPlays(page);
   await expect(page.getByTestId('watch-slate')).toBeHidden();
   expect(csp).toEqual([]);
   await shot(page, 'watch');
@@ -139,7 +106,7 @@ test('a live stream from the station plays in the unmodified player: API, playMa
   expect(redirect.status()).toBe(302);
   const location = (await redirect.headerValue('location')) as string;
   expect(location.startsWith(`${station.httpUrl}/kLive/smil:${entry.id}_`)).toBe(true);
-  await expectPlaying(page);
+  await expectVideoPlays(page);
   expect(
     await page.evaluate(() =>
       (window as unknown as { playerErrors: { severity: number }[] }).playerErrors.filter((e) => e.severity === 2),

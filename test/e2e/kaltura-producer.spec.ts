@@ -3,26 +3,11 @@
 // code get their messages; the seeded login signs in; a new live entry is created; a real FFmpeg publisher uses
 // exactly what Connect shows; the entry's row then says "Live here". Screenshots go to test-results/screens/.
 import { expect, test, type Page } from '@playwright/test';
-import { startStation, type StationProcess } from '../helpers/station-process.js';
-import { startPublisher, type Publisher } from '../helpers/publisher.js';
-
-let station: StationProcess;
-const publishers: Publisher[] = [];
+import { startPublisher } from '../helpers/publisher.js';
+import { shot, stationForSpec } from './e2e-helpers.js';
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  station = await startStation();
-});
-
-test.afterAll(async () => {
-  for (const p of publishers) await p.stop();
-  await station?.stop();
-});
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: false });
-}
+const { station, publishers } = stationForSpec();
 
 async function sandboxLogin(page: Page, kind: 'plain' | '2fa'): Promise<{ loginId: string; password: string }> {
   await page.getByTestId('nav-sandbox').click();
@@ -46,7 +31,7 @@ async function signIn(page: Page, login: { loginId: string; password: string }, 
 }
 
 test("a wrong password and a 2FA account without the right code get Kaltura's reasons in words", async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   const plain = await sandboxLogin(page, 'plain');
   expect(plain.password).toMatch(/^[A-Za-z0-9]{16}$/);
   await signIn(page, { loginId: plain.loginId, password: 'not-the-password' });
@@ -66,7 +51,7 @@ test("a wrong password and a 2FA account without the right code get Kaltura's re
 test('the seeded login signs in, creates an entry, and a publisher with exactly what Connect shows makes it "Live here"', async ({
   page,
 }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   const plain = await sandboxLogin(page, 'plain');
   await signIn(page, plain);
   await expect(page.getByTestId('producer-account')).toContainText('Signed in to partner');
@@ -130,7 +115,7 @@ test('the seeded login signs in, creates an entry, and a publisher with exactly 
 test('the session outlives the page; sign-out forgets it; a new token needs a confirmation that warns about encoders', async ({
   page,
 }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await page.getByTestId('nav-kaltura').click();
   await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
   if (await page.getByTestId('producer-signin').isVisible()) await signIn(page, await sandboxLogin(page, 'plain'));
@@ -166,7 +151,7 @@ test('the session outlives the page; sign-out forgets it; a new token needs a co
 test('an entry is renamed, its DVR and recording switched, a bad name refused, and deleted after a confirmation naming it', async ({
   page,
 }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await page.getByTestId('nav-kaltura').click();
   await expect(page.getByTestId('producer-account').or(page.getByTestId('producer-signin'))).toBeVisible();
   if (await page.getByTestId('producer-signin').isVisible()) await signIn(page, await sandboxLogin(page, 'plain'));
@@ -203,7 +188,7 @@ test('an entry is renamed, its DVR and recording switched, a bad name refused, a
 });
 
 test('a login of two partners switches to the other in one click, without the password, and back', async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await signIn(page, await sandboxLogin(page, 'plain'));
   const account = page.getByTestId('producer-account');
   await expect(account).toContainText('Signed in to partner Sandbox partner (102)');
@@ -218,7 +203,7 @@ test('a login of two partners switches to the other in one click, without the pa
 });
 
 test('an account without live streaming or Hybrid eCDN is told what to ask Kaltura for', async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   // the sandbox-only switches sit in the Kaltura entries screen's sandbox panel
   await page.getByTestId('nav-kaltura').click();
   const panel = page.getByTestId('kaltura-sandbox-panel');

@@ -1,28 +1,14 @@
 // The producer's window against the headless station (built CLI, sandbox mode) with real FFmpeg publishers:
 // connect screen -> publish with exactly what it shows -> live entry -> ladder with measured bitrates ->
 // preview plays -> a wrong token is refused with its reason. Screenshots of each screen go to test-results/screens/.
-import { expect, test, type Page } from '@playwright/test';
-import { startStation, type StationProcess } from '../helpers/station-process.js';
-import { startPublisher, type Publisher } from '../helpers/publisher.js';
+import { expect, test } from '@playwright/test';
+import { startPublisher } from '../helpers/publisher.js';
+import { shot, stationForSpec } from './e2e-helpers.js';
 
 const ENTRY = '0_rkij47dr';
-let station: StationProcess;
-const publishers: Publisher[] = [];
 
 test.describe.configure({ mode: 'serial' });
-
-test.beforeAll(async () => {
-  station = await startStation();
-});
-
-test.afterAll(async () => {
-  for (const p of publishers) await p.stop();
-  await station?.stop();
-});
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: false });
-}
+const { station, publishers } = stationForSpec();
 
 /** Splits the OBS "Server" URL the Connect screen shows into what FFmpeg needs for the same wire form. */
 function parseServerUrl(serverUrl: string): { port: number; query: URLSearchParams } {
@@ -31,7 +17,7 @@ function parseServerUrl(serverUrl: string): { port: number; query: URLSearchPara
 }
 
 test('empty station tells the producer how to connect OBS', async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await expect(page.getByTestId('live-empty')).toBeVisible();
   await expect(page.getByTestId('live-empty')).toContainText('0_rkij47dr_1');
   await expect(page.getByTestId('status-ffmpeg')).toContainText(/\d/);
@@ -41,7 +27,7 @@ test('empty station tells the producer how to connect OBS', async ({ page }) => 
 test('connect screen gives the URL and key that a publisher then uses to go live with every rendition', async ({
   page,
 }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await page.getByTestId('nav-connect').click();
   await expect(page.getByTestId('connect-server-url')).toHaveValue(
     /^rtmp:\/\/.+\/kLive\/\?p=102&e=0_rkij47dr&i=0&t=.+/,
@@ -53,7 +39,7 @@ test('connect screen gives the URL and key that a publisher then uses to go live
   await shot(page, 'connect');
 
   const { port, query } = parseServerUrl(serverUrl);
-  expect(port).toBe(station.rtmpPort);
+  expect(port).toBe(station().rtmpPort);
   const publisher = startPublisher(
     {
       rtmpPort: port,
@@ -106,10 +92,10 @@ test('connect screen gives the URL and key that a publisher then uses to go live
 });
 
 test('a wrong-token publish shows the refusal with its reason', async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   const bad = startPublisher(
     {
-      rtmpPort: station.rtmpPort,
+      rtmpPort: station().rtmpPort,
       partnerId: 102,
       entryId: ENTRY,
       token: 'deadbeef',
@@ -128,7 +114,7 @@ test('a wrong-token publish shows the refusal with its reason', async ({ page })
 });
 
 test('settings validation messages appear and name the fix', async ({ page }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await page.getByTestId('nav-settings').click();
   await page.getByTestId('settings-mode').selectOption('saas');
   await page.getByTestId('settings-serviceUrl').fill('ftp://kaltura.example');
@@ -145,7 +131,7 @@ test('settings validation messages appear and name the fix', async ({ page }) =>
 test('sandbox screen shows its logins and partners and points to the Kaltura entries screen for entries', async ({
   page,
 }) => {
-  await page.goto(station.httpUrl + '/');
+  await page.goto(station().httpUrl + '/');
   await page.getByTestId('nav-sandbox').click();
   await expect(page.getByTestId('sandbox-login-plain')).toBeVisible();
   await expect(page.getByTestId('sandbox-partner-102')).toBeVisible();
