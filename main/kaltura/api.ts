@@ -51,28 +51,33 @@ export interface AuthenticateArgs {
   mediaServerIndex: MediaServerIndex;
 }
 
+export interface ServeConversionProfileArgs {
+  partnerId: number;
+  streamName: string;
+  extraParams: Record<string, string>;
+}
+
+export interface RegisterMediaServerArgs {
+  partnerId: number;
+  entryId: string;
+  mediaServerIndex: MediaServerIndex;
+  status: 'BROADCASTING' | 'PLAYABLE';
+  shouldCreateRecordedEntry?: boolean;
+}
+
+export interface UnregisterMediaServerArgs {
+  partnerId: number;
+  entryId: string;
+  mediaServerIndex: MediaServerIndex;
+}
 export interface KalturaApi {
   /** liveStream.authenticate(e, t, hostname, i), impersonating p in media-server mode. Not retried blindly. */
   authenticate(args: AuthenticateArgs): Promise<LiveStreamEntry>;
   getLiveStream(partnerId: number, entryId: string): Promise<LiveStreamEntry>;
   /** wowza_liveConversionProfile.serve: the XML text of the ladder for ENTRY_N */
-  serveConversionProfile(args: {
-    partnerId: number;
-    streamName: string;
-    extraParams: Record<string, string>;
-  }): Promise<string>;
-  registerMediaServer(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-    status: 'BROADCASTING' | 'PLAYABLE';
-    shouldCreateRecordedEntry?: boolean;
-  }): Promise<LiveStreamEntry>;
-  unregisterMediaServer(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-  }): Promise<void>;
+  serveConversionProfile(args: ServeConversionProfileArgs): Promise<string>;
+  registerMediaServer(args: RegisterMediaServerArgs): Promise<LiveStreamEntry>;
+  unregisterMediaServer(args: UnregisterMediaServerArgs): Promise<void>;
   /** beacon.add with relatedObjectType ENTRY_BEACON; privateData is a JSON string with no secrets */
   addBeacon(args: { partnerId: number; entryId: string; eventType: string; privateData: string }): Promise<void>;
 }

@@ -6,7 +6,9 @@ import type {
   EntryServerNodeInfo,
   KalturaLiveApi,
   LiveStreamEntry,
-  MediaServerIndex,
+  RegisterMediaServerArgs,
+  ServeConversionProfileArgs,
+  UnregisterMediaServerArgs,
 } from './api.js';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from './errors.js';
 import type { KalturaClient } from './client.js';
@@ -112,11 +114,7 @@ export class KalturaService implements KalturaLiveApi {
     return this.run(() => liveStreamGet(this.client, entryId, this.impersonationFor(partnerId)));
   }
 
-  serveConversionProfile(args: {
-    partnerId: number;
-    streamName: string;
-    extraParams: Record<string, string>;
-  }): Promise<string> {
+  serveConversionProfile(args: ServeConversionProfileArgs): Promise<string> {
     return this.run(() =>
       serveConversionProfile(
         this.client,
@@ -126,13 +124,7 @@ export class KalturaService implements KalturaLiveApi {
     );
   }
 
-  registerMediaServer(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-    status: 'BROADCASTING' | 'PLAYABLE';
-    shouldCreateRecordedEntry?: boolean;
-  }): Promise<LiveStreamEntry> {
+  registerMediaServer(args: RegisterMediaServerArgs): Promise<LiveStreamEntry> {
     return this.run(() =>
       liveStreamRegisterMediaServer(
         this.client,
@@ -151,11 +143,7 @@ export class KalturaService implements KalturaLiveApi {
     );
   }
 
-  async unregisterMediaServer(args: {
-    partnerId: number;
-    entryId: string;
-    mediaServerIndex: MediaServerIndex;
-  }): Promise<void> {
+  async unregisterMediaServer(args: UnregisterMediaServerArgs): Promise<void> {
     await this.run(() =>
       liveStreamUnregisterMediaServer(
         this.client,

@@ -26,6 +26,12 @@ export function findEntryOrInvalidId(ctx: ActionContext, entryId: string): Entry
   }
 }
 
+/** Whether a list shows the session an object of this partner: its own, or every partner's to the media server (-5). */
+export function listsPartner(ctx: ActionContext, ownerPartnerId: number): boolean {
+  const partnerId = ctx.session.partnerId;
+  return partnerId === MEDIA_SERVER_PARTNER_ID || ownerPartnerId === partnerId;
+}
+
 export function entryResult(ctx: ActionContext, entry: EntryRecord, objectType?: string): ApiObject {
   return entryToApi(entry, ctx.store, { admin: ctx.session.isAdmin, rtmpBaseUrl: ctx.rtmpBaseUrl }, objectType);
 }

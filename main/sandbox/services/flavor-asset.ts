@@ -3,7 +3,8 @@
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { listResponse } from '../model/api-objects.js';
-import { MEDIA_SERVER_PARTNER_ID, type LiveAssetRecord } from '../model/types.js';
+import type { LiveAssetRecord } from '../model/types.js';
+import { listsPartner } from './entry-access.js';
 import type { ApiObject } from '../wire/serialize.js';
 import { optBag, optInt, optString, reqString, optList } from '../wire/params.js';
 
@@ -41,8 +42,7 @@ function liveAssetToApi(ctx: ActionContext, asset: LiveAssetRecord): ApiObject {
   };
 }
 
-const visible = (ctx: ActionContext, asset: LiveAssetRecord): boolean =>
-  ctx.session.partnerId === MEDIA_SERVER_PARTNER_ID || asset.partnerId === ctx.session.partnerId;
+const visible = (ctx: ActionContext, asset: LiveAssetRecord): boolean => listsPartner(ctx, asset.partnerId);
 
 export const flavorAssetService: ServiceDef = {
   list: {

@@ -5,7 +5,7 @@ import { listResponse } from '../model/api-objects.js';
 import type { UpdateEntryInput } from '../model/entry-edit.js';
 import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';
 import { optBag, optEnum, optInt, optString, reqBag, reqString, type ParamBag } from '../wire/params.js';
-import { entryResult, findEntry } from './entry-access.js';
+import { entryResult, findEntry, listsPartner } from './entry-access.js';
 
 function ownPartner(ctx: ActionContext, call: string): number {
   const partnerId = ctx.session.partnerId;
@@ -63,12 +63,11 @@ export const liveStreamService: ServiceDef = {
       const pager = optBag(ctx.params, 'pager') ?? {};
       const pageSize = Math.max(1, Math.min(500, optInt(pager, 'pageSize') ?? 30));
       const pageIndex = Math.max(1, optInt(pager, 'pageIndex') ?? 1);
-      const partnerId = ctx.session.partnerId;
       const matching = ctx.store
         .entries()
         .filter(
           (e) =>
-            (partnerId === MEDIA_SERVER_PARTNER_ID || e.partnerId === partnerId) &&
+            listsPartner(ctx, e.partnerId) &&
             (idEqual === null || e.id === idEqual) &&
             (idIn === undefined || idIn.includes(e.id)) &&
             (nameLike === undefined || e.name.toLowerCase().includes(nameLike)),

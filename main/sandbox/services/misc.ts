@@ -3,10 +3,9 @@
 import { SandboxApiError } from '../errors.js';
 import { RawResult, type ServiceDef } from '../dispatch/types.js';
 import { listResponse, nodeToApi, profileToApi } from '../model/api-objects.js';
-import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';
 import { buildServeXml, parseServeStreamName } from '../serve/serve.js';
 import { getRaw, isBag, optBag, optBool, optInt, optString, reqBag, reqInt, reqString } from '../wire/params.js';
-import { findEntry } from './entry-access.js';
+import { findEntry, listsPartner } from './entry-access.js';
 
 const MAX_BEACON_FIELD_CHARS = 64 * 1024;
 
@@ -45,12 +44,11 @@ export const entryServerNodeService: ServiceDef = {
         ?.split(',')
         .map(Number);
       const statusIn = optString(filter, 'statusIn')?.split(',').map(Number);
-      const partnerId = ctx.session.partnerId;
       const nodes = ctx.store
         .nodes()
         .filter(
           (n) =>
-            (partnerId === MEDIA_SERVER_PARTNER_ID || n.partnerId === partnerId) &&
+            listsPartner(ctx, n.partnerId) &&
             (entryIdEqual === null || n.entryId === entryIdEqual) &&
             (entryIdIn === undefined || entryIdIn.includes(n.entryId)) &&
             (serverTypeIn === undefined || serverTypeIn.includes(n.serverType)) &&

@@ -5,10 +5,10 @@
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { listResponse } from '../model/api-objects.js';
-import { MEDIA_SERVER_PARTNER_ID, NodeStatus, type EntryRecord, type LiveAssetRecord } from '../model/types.js';
+import { NodeStatus, type EntryRecord, type LiveAssetRecord } from '../model/types.js';
 import { optBag, optInt, optString, reqString, type ParamBag } from '../wire/params.js';
 import type { ApiObject } from '../wire/serialize.js';
-import { entryResult, findEntry, findEntryOrInvalidId } from './entry-access.js';
+import { entryResult, findEntry, findEntryOrInvalidId, listsPartner } from './entry-access.js';
 
 /** The sandbox's one live HLS delivery profile (Kaltura's are per deployment; the player only echoes the id). */
 export const LIVE_HLS_DELIVERY_PROFILE_ID = 1001;
@@ -76,8 +76,7 @@ export function liveAssetToApi(ctx: ActionContext, asset: LiveAssetRecord): ApiO
 }
 
 function visibleEntries(ctx: ActionContext): readonly EntryRecord[] {
-  const partnerId = ctx.session.partnerId;
-  return ctx.store.entries().filter((e) => partnerId === MEDIA_SERVER_PARTNER_ID || e.partnerId === partnerId);
+  return ctx.store.entries().filter((e) => listsPartner(ctx, e.partnerId));
 }
 
 export const baseEntryService: ServiceDef = {

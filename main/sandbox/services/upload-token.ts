@@ -134,7 +134,10 @@ export const uploadTokenService: ServiceDef = {
   },
 };
 
-export type ResourceFields = Pick<RecordingRecord, 'uploadTokenId' | 'localFilePath' | 'storedFilePath' | 'fileSizeBytes'>;
+export type ResourceFields = Pick<
+  RecordingRecord,
+  'uploadTokenId' | 'localFilePath' | 'storedFilePath' | 'fileSizeBytes'
+>;
 
 /** KalturaUploadedFileTokenResource {token} (fully uploaded) or KalturaServerFileResource {localFilePath}. */
 export function resolveRecordingResource(ctx: ActionContext, resource: ParamBag): ResourceFields {
