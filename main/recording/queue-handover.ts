@@ -8,14 +8,13 @@
 // setRecordedContent with its total duration; KALTURA_RECORDING_DISABLED on setRecordedContent switches back.
 import fs from 'node:fs';
 import type { Logger } from '../log/logger.js';
-import { isKalturaApiError, KalturaApiError } from '../kaltura/errors.js';
 import { abortable } from './clock.js';
 import type { Clock } from './clock.js';
 import { appendDecision, pruneDone } from './queue-model.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour } from './queue-store.js';
 import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
 import { deliverSession } from './session-uploads.js';
-import { describeFailure, KALTURA_RECORDING_ENABLED, RecordingRefusal, refusalFix } from './uploader.js';
+import { describeFailure, isKalturaRecordingEnabled, RecordingRefusal, refusalCode, refusalFix } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
 
 /** A held (refused) hand-over is tried again this often, besides settings changes and Retry. */
@@ -80,7 +79,7 @@ export class QueueHandOver {
         this.context(item, 'appendRecording', signal, () => appendDecision(this.host.file, item)),
       );
     } catch (e) {
-      if (!isKalturaApiError(e, KALTURA_RECORDING_ENABLED)) throw e;
+      if (!isKalturaRecordingEnabled(e)) throw e;
       this.learn(item.partnerId, 'kaltura');
       return this.deliverSession(item, signal);
     }
@@ -91,7 +90,7 @@ export class QueueHandOver {
 
   /** Kaltura refused: keep the item (and those after it) with the reason and the fix until a retry. */
   hold(item: QueuedSegment, e: unknown): void {
-    const code = e instanceof KalturaApiError || e instanceof RecordingRefusal ? e.code : '';
+    const code = refusalCode(e);
     item.state = 'failed';
     item.held = true;
     item.reason = `${describeFailure(e)}. To fix: ${refusalFix(code)}. Nothing is lost: the recording stays queued and is tried again when the settings change, on Retry, and every ${Math.round((this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS) / 60_000)} min.`;

@@ -133,6 +133,16 @@ export function classifyFailure(e: unknown): FailureKind {
   return 'retry';
 }
 
+/** Kaltura's (or the hand-over's own) refusal code of a failure; '' when it is not a refusal. */
+export function refusalCode(e: unknown): string {
+  return e instanceof KalturaApiError || e instanceof RecordingRefusal ? e.code : '';
+}
+
+/** Kaltura answered appendRecording with KALTURA_RECORDING_ENABLED: the partner uses Kaltura recording. */
+export function isKalturaRecordingEnabled(e: unknown): boolean {
+  return e instanceof KalturaApiError && e.code === KALTURA_RECORDING_ENABLED;
+}
+
 /** What to do about a held hand-over, by Kaltura's code. */
 export function refusalFix(code: string): string {
   switch (code) {

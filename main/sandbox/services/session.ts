@@ -1,17 +1,52 @@
-// Owns the session service (kaltura.md 3.7): session.start with a partner's admin secret, emitting a KS v2
-// capped at the partner's ksMaxExpirySeconds; session.get for the current KS; session.startWidgetSession, the
-// anonymous viewer's KS that the Kaltura Player asks for first (kaltura-playback.md 1b, 4.3).
+// Owns the session service (kaltura.md 3.7) and how the sandbox issues a KS (issueKs): session.start with a
+// partner's admin secret, emitting a KS v2 capped at the partner's ksMaxExpirySeconds; session.get for the current
+// KS; session.startWidgetSession, the anonymous viewer's KS that the Kaltura Player asks for first
+// (kaltura-playback.md 1b, 4.3).
 import crypto from 'node:crypto';
+import { generateKsV2 } from '../../kaltura/ks.js';
 import { SandboxApiError } from '../errors.js';
-import type { ServiceDef } from '../dispatch/types.js';
+import type { ActionContext, ServiceDef } from '../dispatch/types.js';
+import type { PartnerRecord } from '../model/types.js';
 import { optEnum, optInt, optString, reqInt, reqString } from '../wire/params.js';
 
-import { DEFAULT_KS_EXPIRY_SECONDS as DEFAULT_EXPIRY_SECONDS, issueKs } from './issue-ks.js';
+export const DEFAULT_KS_EXPIRY_SECONDS = 86400;
 
 function secretsEqual(a: string, b: string): boolean {
   const ab = Buffer.from(a);
   const bb = Buffer.from(b);
   return ab.length === bb.length && crypto.timingSafeEqual(ab, bb);
+}
+
+/**
+ * How the sandbox issues every KS (session.start, startWidgetSession, user.loginByLoginId/loginByKs): a v2 KS signed
+ * with the partner's admin secret, lasting what was asked (a day when not, or not positive) but never longer than the
+ * partner's ksMaxExpirySeconds, and handed to the sandbox (onKsIssued) so it never reaches a log.
+ */
+export function issueKs(
+  ctx: ActionContext,
+  a: {
+    secret: string;
+    partner: Readonly<PartnerRecord>;
+    userId: string;
+    type: 0 | 2;
+    privileges: string;
+    requestedExpirySeconds: number;
+  },
+): string {
+  const expirySeconds = Math.min(
+    a.requestedExpirySeconds > 0 ? a.requestedExpirySeconds : DEFAULT_KS_EXPIRY_SECONDS,
+    a.partner.ksMaxExpirySeconds,
+  );
+  const ks = generateKsV2({
+    secret: a.secret,
+    partnerId: a.partner.id,
+    userId: a.userId,
+    type: a.type,
+    privileges: a.privileges,
+    expiresAtSeconds: Math.floor(ctx.now() / 1000) + expirySeconds,
+  });
+  ctx.onKsIssued(ks);
+  return ks;
 }
 
 export const sessionService: ServiceDef = {
@@ -22,7 +57,7 @@ export const sessionService: ServiceDef = {
       const partnerId = reqInt(ctx.params, 'partnerId');
       const userId = optString(ctx.params, 'userId') ?? '';
       const type = (optEnum(ctx.params, 'type', [0, 2], 'KalturaSessionType') ?? 0) as 0 | 2;
-      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
+      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_KS_EXPIRY_SECONDS;
       const privileges = optString(ctx.params, 'privileges') ?? '';
       const partner = ctx.store.partner(partnerId);
       if (!partner) throw new SandboxApiError('SERVICE_FORBIDDEN_CONTENT_BLOCKED');
@@ -48,7 +83,7 @@ export const sessionService: ServiceDef = {
       const partner = match ? ctx.store.partner(Number(match[1])) : undefined;
       const secret = partner ? ctx.store.adminSecret(partner.id) : undefined;
       if (!partner || !secret) throw new SandboxApiError('INVALID_WIDGET_ID', [widgetId]);
-      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_EXPIRY_SECONDS;
+      const requestedExpiry = optInt(ctx.params, 'expiry') ?? DEFAULT_KS_EXPIRY_SECONDS;
       // SessionService::startWidgetSession: a USER session of user 0 that may only view
       const ks = issueKs(ctx, {
         secret,

@@ -7,7 +7,7 @@ import { passwordsEqual } from '../model/logins.js';
 import { verifyTotp } from '../model/totp.js';
 import { optInt, optString, reqInt, reqString } from '../wire/params.js';
 
-import { DEFAULT_KS_EXPIRY_SECONDS as DEFAULT_EXPIRY_SECONDS, issueKs } from './issue-ks.js';
+import { DEFAULT_KS_EXPIRY_SECONDS as DEFAULT_EXPIRY_SECONDS, issueKs } from './session.js';
 
 export const userService: ServiceDef = {
   loginbyloginid: {
