@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
 import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/process/spawner.js';
 import type { MediaFeed } from '../../../main/media/flv-feed.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { ProgressSample } from '../../../main/transcode/progress.js';
 import { RecordingSink } from '../../helpers/feed-sink.js';
