@@ -1,13 +1,9 @@
 // Owns the life of one supervised child process, as datarhei/core's process package does: the wanted state
 // (run|stop) kept apart from the observed one, which changes only through the transition table (transitions.ts);
-// restarts and stops by policies that are data (restart-policy.ts); and, in this one place, the spawn, the fd-3
-// feed, the pid record, the polite quit and the escalation to SIGKILL of the process group. Every callback carries
-// the generation of its run, so output or an exit of a replaced run cannot change state.
-import type { Clock, TimerHandle } from '../core/clock.js';
-import type { Logger } from '../log/logger.js';
-import type { MediaFeed } from '../media/flv-feed.js';
-import { LineRing } from './line-ring.js';
-import type { PidRecords } from './pid-registry.js';
+// restarts and stops by policies that are data (restart-policy.ts); the watchdog; and the decision after each exit.
+// Each run (run.ts: spawn, fd-3 feed, pid record, quit and escalation to SIGKILL of the group) reports back with
+// its generation, so output or an exit of a replaced run cannot change state.
+import type { TimerHandle } from '../core/clock.js';
 import {
   DEFAULT_RESTART_POLICY,
   DEFAULT_STOP_POLICY,
@@ -16,86 +12,27 @@ import {
   replaceGraceMs,
   type RestartPolicy,
   type StopPolicy,
-  type StopStep,
 } from './restart-policy.js';
-import type { ChildHandle, Spawner } from './spawner.js';
+import { ProcessRun } from './run.js';
+import type {
+  ProcessEvents,
+  ProcessSnapshot,
+  ProcessSupervisorOptions,
+  RunExit,
+  Watchdog,
+} from './supervisor-options.js';
 import { assertTransition, type ProcessObserved, type ProcessWanted } from './transitions.js';
 
-export interface RunExit {
-  generation: number;
-  runIndex: number;
-  code: number | null;
-  signal: string | null;
-  /** why the spawn itself failed (ENOENT, EACCES), else null */
-  spawnError: string | null;
-  /** the last lines the run wrote on stderr */
-  stderrTail: string[];
-}
-
-export interface ProcessSnapshot {
-  wanted: ProcessWanted;
-  observed: ProcessObserved;
-  generation: number;
-  pid: number | null;
-  /** restarts after a failure or stall (not the first start, not a replacement) */
-  restarts: number;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastExit: { code: number | null; signal: string | null } | null;
-  stderrTail: string[];
-}
-
-export interface ProcessEvents {
-  state?(snapshot: ProcessSnapshot, generation: number): void;
-  spawned?(pid: number | null, generation: number, runIndex: number): void;
-  stdout?(chunk: string, generation: number): void;
-  /** the run is gone; a promise returned (collecting what it wrote) is awaited before a restart or a stop resolves */
-  exited?(exit: RunExit): void | Promise<void>;
-  /** the process ended by itself with code 0 while wanted, and the policy says that is the end (its input ended) */
-  inputEnded?(generation: number): void;
-  /** the restart policy gave up; wanted is stop */
-  gaveUp?(reason: string, generation: number): void;
-}
-
-/** With a watchdog a run counts as running at its first alive(), and stalls (SIGKILL, restart) without one in time. */
-export interface Watchdog {
-  /** allowed before the first sign of life */
-  startupMs: number;
-  /** allowed between two signs of life */
-  staleMs: number;
-}
-
-export interface ProcessSupervisorOptions {
-  /** in messages and logs, e.g. 'FFmpeg' */
-  name: string;
-  bin: string;
-  /** argv for run N (0 = first start) */
-  argsForRun(runIndex: number): string[];
-  /** written to each run's fd 3 (its argv reads pipe:3); ended on stop, detached when the run exits */
-  feed?: MediaFeed;
-  spawner: Spawner;
-  clock: Clock;
-  logger: Logger;
-  restart?: Partial<RestartPolicy>;
-  stop?: StopPolicy;
-  /** without one a run is running as soon as it is spawned */
-  watchdog?: Watchdog;
-  /** each run's pid is recorded here while it runs, so a crashed station's leftovers are ended at the next start */
-  pids?: PidRecords;
-  pidLabel?: string;
-  stderrLines?: number;
-  /** what to fix when the binary cannot be started, e.g. 'check the FFmpeg path in Settings' */
-  spawnFailureHint?: string;
-  events?: ProcessEvents;
-}
+export type { ProcessEvents, ProcessSnapshot, ProcessSupervisorOptions, RunExit, Watchdog };
 
 export class ProcessSupervisor {
   private wanted: ProcessWanted = 'stop';
   private observed: ProcessObserved = 'idle';
   private generation = 0;
   private runIndex = 0;
-  private child: ChildHandle | null = null;
-  private endFeedOfRun: (() => void) | null = null;
+  private run: ProcessRun | null = null;
+  /** the run now, or the last one once it is gone (its stderr tail is shown with the error) */
+  private latest: ProcessRun | null = null;
   private restarts = 0;
   private consecutiveFailures = 0;
   private lastError: string | null = null;
@@ -105,16 +42,13 @@ export class ProcessSupervisor {
   private runningSinceMs: number | null = null;
   private watchdogTimer: TimerHandle | null = null;
   private restartTimer: TimerHandle | null = null;
-  private stopTimers: TimerHandle[] = [];
   /** the exited hook of the last run is still collecting its output */
   private settling: Promise<void> | null = null;
   private stopWaiters: Array<() => void> = [];
-  private readonly stderr: LineRing;
   private readonly restartPolicy: RestartPolicy;
   private readonly stopPolicy: StopPolicy;
 
   constructor(private readonly options: ProcessSupervisorOptions) {
-    this.stderr = new LineRing(options.stderrLines ?? 50);
     this.restartPolicy = { ...DEFAULT_RESTART_POLICY, ...options.restart };
     this.stopPolicy = checkStopPolicy(options.stop ?? DEFAULT_STOP_POLICY);
   }
@@ -124,19 +58,19 @@ export class ProcessSupervisor {
       wanted: this.wanted,
       observed: this.observed,
       generation: this.generation,
-      pid: this.child?.pid ?? null,
+      pid: this.run?.pid ?? null,
       restarts: this.restarts,
       consecutiveFailures: this.consecutiveFailures,
       lastError: this.lastError,
       lastExit: this.lastExit,
-      stderrTail: this.stderr.lines(),
+      stderrTail: this.latest?.stderrTail() ?? [],
     };
   }
 
   /** wanted = run; spawns unless a run is up, a restart is pending, or the last exit is still being collected */
   start(): void {
     this.wanted = 'run';
-    if (this.child || this.restartTimer || this.settling) return;
+    if (this.run || this.restartTimer || this.settling) return;
     this.spawn();
   }
 
@@ -144,16 +78,17 @@ export class ProcessSupervisor {
   stop(): Promise<void> {
     this.wanted = 'stop';
     this.cancelRestart();
-    const child = this.child;
-    if (!child && !this.settling) {
+    const run = this.run;
+    if (!run && !this.settling) {
       if (this.observed === 'failed') this.setObserved('exited');
       else this.emitState();
       return Promise.resolve();
     }
     const done = new Promise<void>((resolve) => this.stopWaiters.push(resolve));
-    if (child && this.observed !== 'stopping') {
+    if (run && this.observed !== 'stopping') {
       this.options.logger.debug(`stopping ${this.options.name}`, { generation: this.generation });
-      this.quit(child, this.stopPolicy.escalation);
+      this.setObserved('stopping');
+      run.quit(this.stopPolicy.quit, this.stopPolicy.escalation);
     }
     return done;
   }
@@ -164,12 +99,12 @@ export class ProcessSupervisor {
    * 'finish' quits politely (it writes its last output), SIGKILL after the first escalation step's delay.
    */
   replace(how: 'discard' | 'finish'): void {
-    const child = this.child;
-    if (this.wanted !== 'run' || !child || this.observed === 'stopping') return;
+    const run = this.run;
+    if (this.wanted !== 'run' || !run || this.observed === 'stopping') return;
     this.options.logger.info(`replacing ${this.options.name} with a new run`, { generation: this.generation, how });
-    if (how === 'finish') return this.quit(child, [{ afterMs: replaceGraceMs(this.stopPolicy), signal: 'SIGKILL' }]);
     this.setObserved('stopping');
-    child.killGroup('SIGKILL');
+    if (how === 'discard') return run.kill('SIGKILL');
+    run.quit(this.stopPolicy.quit, [{ afterMs: replaceGraceMs(this.stopPolicy), signal: 'SIGKILL' }]);
   }
 
   /** The cause of the failures is gone (e.g. the publisher is back): a pending restart happens now, backoff reset. */
@@ -184,7 +119,7 @@ export class ProcessSupervisor {
 
   /** A sign of life from run `generation` (FFmpeg: a progress block): it is running, and the watchdog starts over. */
   alive(generation: number): void {
-    if (generation !== this.generation || !this.child) return;
+    if (generation !== this.generation || !this.run) return;
     if (this.observed === 'starting') this.markRunning();
     const watchdog = this.options.watchdog;
     if (watchdog && this.observed === 'running') this.armWatchdog(watchdog.staleMs, generation);
@@ -193,34 +128,40 @@ export class ProcessSupervisor {
   private spawn(): void {
     const generation = ++this.generation;
     const runIndex = this.runIndex++;
-    const args = this.options.argsForRun(runIndex);
-    this.stderr.clear();
+    const { name, spawnFailureHint: hint } = this.options;
     this.spawnError = null;
     this.runningSinceMs = null;
     this.runStartedAtMs = this.options.clock.nowMs();
-    const feed = this.options.feed;
-    const child = this.options.spawner.spawn(this.options.bin, args, feed ? { feed: true } : {});
-    this.child = child;
-    this.attachFeed(child);
-    // always read stdout: an unread pipe fills up and blocks the child
-    child.onStdout((chunk) => {
-      if (generation === this.generation) this.options.events?.stdout?.(chunk, generation);
+    const current = (): boolean => generation === this.generation;
+    this.run = new ProcessRun({
+      name,
+      bin: this.options.bin,
+      args: this.options.argsForRun(runIndex),
+      generation,
+      ...(this.options.feed ? { feed: this.options.feed } : {}),
+      spawner: this.options.spawner,
+      clock: this.options.clock,
+      logger: this.options.logger,
+      ...(this.options.pids ? { pids: this.options.pids } : {}),
+      pidLabel: this.options.pidLabel ?? name,
+      stderrLines: this.options.stderrLines ?? 50,
+      reports: {
+        stdout: (chunk) => {
+          if (current()) this.options.events?.stdout?.(chunk, generation);
+        },
+        error: (error) => {
+          if (!current()) return;
+          this.spawnError = `${name} could not be started (${error.code ?? error.message})${hint ? `: ${hint}` : ''}`;
+          this.lastError = this.spawnError;
+        },
+        exit: (code, signal) => {
+          if (current()) this.onExit(code, signal, generation, runIndex);
+        },
+      },
     });
-    child.onStderr((chunk) => {
-      if (generation !== this.generation) return;
-      const tag = this.options.name.toLowerCase();
-      for (const line of this.stderr.push(chunk)) this.options.logger.debug(tag, { line, generation });
-    });
-    child.onError((error) => {
-      if (generation !== this.generation) return;
-      const hint = this.options.spawnFailureHint;
-      this.spawnError = `${this.options.name} could not be started (${(error as NodeJS.ErrnoException).code ?? error.message})${hint ? `: ${hint}` : ''}`;
-      this.lastError = this.spawnError;
-    });
-    child.onExit((code, signal) => this.onExit(code, signal, generation, runIndex));
-    if (child.pid !== null) this.options.pids?.add(child.pid, this.options.pidLabel ?? this.options.name);
     this.setObserved('starting');
-    this.options.events?.spawned?.(child.pid, generation, runIndex);
+    this.latest = this.run;
+    this.options.events?.spawned?.(this.run.pid, generation, runIndex);
     const watchdog = this.options.watchdog;
     if (watchdog) this.armWatchdog(watchdog.startupMs, generation);
     else this.markRunning();
@@ -235,51 +176,24 @@ export class ProcessSupervisor {
     this.watchdogTimer?.cancel();
     this.watchdogTimer = this.options.clock.setTimer(() => {
       this.watchdogTimer = null;
-      const child = this.child;
-      if (generation !== this.generation || !child || this.wanted !== 'run') return;
+      const run = this.run;
+      if (generation !== this.generation || !run || this.wanted !== 'run') return;
       if (this.observed !== 'starting' && this.observed !== 'running') return;
       const name = this.options.name;
       this.lastError =
         this.runningSinceMs === null
           ? `${name} made no progress within ${Math.round(ms / 1000)} s of starting (input not readable?); restarting it`
           : `${name} stopped making progress for ${Math.round(ms / 1000)} s; restarting it`;
-      this.options.logger.warn(this.lastError, { generation, stderr: this.stderr.lines().slice(-5) });
+      this.options.logger.warn(this.lastError, { generation, stderr: run.stderrTail().slice(-5) });
       this.setObserved('stalled');
-      child.killGroup('SIGKILL');
+      run.kill('SIGKILL');
     }, ms);
   }
 
-  /** The polite quit (the feed's end first: it finishes FFmpeg as cleanly as 'q'), then the escalation steps. */
-  private quit(child: ChildHandle, steps: readonly StopStep[]): void {
-    this.setObserved('stopping');
-    this.endFeed();
-    const generation = this.generation;
-    // armed first: the exit (which cancels them) may come before the quit returns
-    for (const step of steps)
-      this.stopTimers.push(
-        this.options.clock.setTimer(() => {
-          this.options.logger.warn(
-            `${this.options.name} still runs ${step.afterMs} ms after it was asked to quit; sending ${step.signal} to its process group`,
-            { generation },
-          );
-          child.killGroup(step.signal);
-        }, step.afterMs),
-      );
-    const quit = this.stopPolicy.quit;
-    if ('stdin' in quit) child.writeStdin(quit.stdin);
-    else child.killGroup(quit.signal);
-  }
-
   private onExit(code: number | null, signal: string | null, generation: number, runIndex: number): void {
-    if (generation !== this.generation) return;
-    this.endFeed();
     this.watchdogTimer?.cancel();
     this.watchdogTimer = null;
-    for (const t of this.stopTimers) t.cancel();
-    this.stopTimers = [];
-    const pid = this.child?.pid ?? null;
-    this.child = null;
-    if (pid !== null) this.options.pids?.remove(pid);
+    this.run = null;
     this.lastExit = { code, signal };
     const exit: RunExit = {
       generation,
@@ -287,7 +201,7 @@ export class ProcessSupervisor {
       code,
       signal,
       spawnError: this.spawnError,
-      stderrTail: this.stderr.lines(),
+      stderrTail: this.latest?.stderrTail() ?? [],
     };
     const collecting = this.options.events?.exited?.(exit);
     if (!collecting) return this.afterExit(exit);
@@ -350,22 +264,6 @@ export class ProcessSupervisor {
       this.restarts++;
       this.spawn();
     }, decision.delayMs);
-  }
-
-  private attachFeed(child: ChildHandle): void {
-    const feed = this.options.feed;
-    const sink = child.feedSink;
-    if (!feed || !sink) return;
-    const detach = feed.attach(sink);
-    this.endFeedOfRun = () => {
-      detach();
-      if (!sink.destroyed) sink.end();
-    };
-  }
-
-  private endFeed(): void {
-    this.endFeedOfRun?.();
-    this.endFeedOfRun = null;
   }
 
   private cancelRestart(): void {
