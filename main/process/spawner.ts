@@ -23,6 +23,8 @@ export interface ChildHandle {
 export interface SpawnOptions {
   /** open fd 3 as a pipe the station writes the input into */
   feed?: boolean;
+  /** report the exit only once stdout and stderr were read to their end (runOnce reads all the output) */
+  waitForOutput?: boolean;
 }
 
 export interface Spawner {
@@ -66,7 +68,9 @@ export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
         exited = true;
         for (const fn of exitListeners) fn(code, signal);
       };
-      child.on('exit', (code, signal) => finish(code, signal));
+      child.on(options.waitForOutput ? 'close' : 'exit', (code: number | null, signal: string | null) =>
+        finish(code, signal),
+      );
       child.on('error', (error) => {
         // the error first, so whoever waits for the exit knows why it came
         for (const fn of errorListeners) fn(error);
