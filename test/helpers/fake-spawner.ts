@@ -61,14 +61,25 @@ export class FakeChild implements ChildHandle {
   }
 }
 
-/** every child it spawned, in order; pids count up from firstPid */
-export function fakeSpawner(firstPid = 1000): Spawner & { children: FakeChild[]; last(): FakeChild } {
+export interface FakeSpawnerOptions {
+  /** pids count up from firstPid by this much; 0: every run has the same pid */
+  pidStep?: number;
+  /** sets up each new child, e.g. how it answers stdin */
+  onSpawn?(child: FakeChild): void;
+}
+
+/** every child it spawned, in order */
+export function fakeSpawner(
+  firstPid = 1000,
+  options: FakeSpawnerOptions = {},
+): Spawner & { children: FakeChild[]; last(): FakeChild } {
   const children: FakeChild[] = [];
   return {
     children,
-    spawn(_bin, args, options) {
-      const child = new FakeChild(firstPid + children.length, args, options);
+    spawn(_bin, args, spawnOptions) {
+      const child = new FakeChild(firstPid + children.length * (options.pidStep ?? 1), args, spawnOptions);
       children.push(child);
+      options.onSpawn?.(child);
       return child;
     },
     last() {
