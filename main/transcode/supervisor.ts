@@ -2,28 +2,16 @@
 // supervisor.ts, ARCHITECTURE.md style rule 3): its -progress output parsed into samples that are the run's signs of
 // life (the watchdog restarts a run without them), the FFmpeg timings and restart policy, and the state the window
 // shows (wanted vs observed; a run being stopped shows what it was until it is gone).
-import type { MediaFeed } from '../media/flv-feed.js';
-import type { Clock } from '../core/clock.js';
-import type { Logger } from '../log/logger.js';
 import { ProgressParser, type ProgressSample } from './progress.js';
-import type { Spawner } from '../process/spawner.js';
-import type { PidRecords } from '../process/pid-registry.js';
-import { ProcessSupervisor, type ProcessSnapshot } from '../process/supervisor.js';
+import { ProcessSupervisor, type ProcessSnapshot, type ProcessSupervisorOptions } from '../process/supervisor.js';
+import type { ProcessWanted } from '../process/transitions.js';
 
-export type Wanted = 'run' | 'stop';
+export type Wanted = ProcessWanted;
 export type Observed = 'idle' | 'starting' | 'running' | 'stalled' | 'exited' | 'failed';
 
-export interface SupervisorState {
-  wanted: Wanted;
+/** the supervisor's snapshot, with the observed values the window shows */
+export interface SupervisorState extends Omit<ProcessSnapshot, 'observed'> {
   observed: Observed;
-  generation: number;
-  pid: number | null;
-  /** restarts after a failure or stall (not the first start) */
-  restarts: number;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastExit: { code: number | null; signal: string | null } | null;
-  stderrTail: string[];
 }
 
 export interface SupervisorEvents {
@@ -39,20 +27,12 @@ export interface SupervisorEvents {
   gaveUp?(reason: string, generation: number): void;
 }
 
-export interface SupervisorOptions {
-  bin: string;
-  /** argv for run N (0 = first start; later runs continue the playlists) */
-  argsForRun(runIndex: number): string[];
-  /** the input, written to each run's fd 3 (its argv reads FEED_INPUT_URL); without it FFmpeg opens its own input */
-  feed?: MediaFeed;
-  spawner: Spawner;
-  clock: Clock;
-  logger: Logger;
+/** what the process supervisor is given as is (argv per run: later runs continue the playlists), plus FFmpeg's timings */
+export interface SupervisorOptions extends Pick<
+  ProcessSupervisorOptions,
+  'bin' | 'argsForRun' | 'feed' | 'spawner' | 'clock' | 'logger' | 'pids' | 'pidLabel' | 'stderrLines'
+> {
   events?: SupervisorEvents;
-  /** each run's pid is recorded here while it runs (the station's PidRegistry) */
-  pids?: PidRecords;
-  /** what the pid record says the run is for, e.g. the stream name */
-  pidLabel?: string;
   /** no progress block for this long while running -> stalled -> restart; default 10 s */
   watchdogMs?: number;
   /** time allowed before the first progress block (input connect, probe); default 20 s */
@@ -64,7 +44,6 @@ export interface SupervisorOptions {
   /** after 'q': SIGINT to the group after this long, then SIGKILL after as long again; default 5 s */
   stopTimeoutMs?: number;
   maxConsecutiveFailures?: number;
-  stderrLines?: number;
 }
 
 export class FfmpegSupervisor {

@@ -1,17 +1,9 @@
 // runOnce with real processes: all output is read before it resolves, and a timeout ends the whole process group
 // (a child the process started included), not just the process.
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runOnce } from '../../../main/process/run-once.js';
 import { waitFor } from '../../helpers/net.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 describe('runOnce (real processes)', () => {
   it('reads output to its end', async () => {
@@ -32,6 +24,9 @@ describe('runOnce (real processes)', () => {
     expect(result.timedOut).toBe(true);
     const sleeper = Number(result.stdout.trim());
     expect(sleeper).toBeGreaterThan(1);
-    await waitFor(() => !alive(sleeper), { timeoutMs: 5000, what: 'the child of the timed-out process to be gone' });
+    await waitFor(() => !fs.existsSync(`/proc/${sleeper}`), {
+      timeoutMs: 5000,
+      what: 'the child of the timed-out process to be gone',
+    });
   });
 });
