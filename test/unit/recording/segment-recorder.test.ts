@@ -13,6 +13,7 @@ import type {
 } from '../../../main/recording/segment-recorder.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { fakeSpawner, type FakeChild } from '../../helpers/fake-spawner.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const recorders: SegmentRecorder[] = [];
 afterEach(async () => {
@@ -178,6 +179,27 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(log).toEqual(['add 999999', 'remove 999999', 'add 999999']);
     await recorder.stop();
     expect(pids.size).toBe(0);
+  });
+
+  it('an FFmpeg that ignores q: SIGKILL of its group after stopTimeoutMs on the injected clock, then stopped', async () => {
+    const clock = new ManualClock();
+    const deaf = fakeSpawner(4242);
+    const { recorder } = setup({ clock, spawner: deaf, stopTimeoutMs: 5000 });
+    await recorder.start();
+    expect(recorder.state()).toMatchObject({ observed: 'recording', pid: 4242 });
+    let stopped = false;
+    const stopping = recorder.stop().then(() => (stopped = true));
+    const child = deaf.last();
+    expect(child.stdin).toEqual(['q']);
+    clock.advance(4999);
+    expect(child.signals).toEqual([]);
+    clock.advance(1);
+    expect(child.signals).toEqual(['SIGKILL']);
+    expect(stopped).toBe(false);
+    child.exit(null, 'SIGKILL');
+    await stopping;
+    expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
+    expect(deaf.children).toHaveLength(1);
   });
 
   it('rejects a segment length below one second', () => {
