@@ -8,8 +8,8 @@
 // setRecordedContent with its total duration; KALTURA_RECORDING_DISABLED on setRecordedContent switches back.
 import fs from 'node:fs';
 import type { Logger } from '../log/logger.js';
-import { abortable } from './clock.js';
-import type { Clock } from './clock.js';
+import { abortable } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { appendDecision, pruneDone } from './queue-model.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour } from './queue-store.js';
 import { deliverSegment, type DeliveryOutcome } from './segment-delivery.js';
@@ -172,7 +172,7 @@ export class QueueHandOver {
     return deliverSession(
       {
         file: this.host.file,
-        now: () => this.host.clock.now(),
+        now: () => this.host.clock.nowMs(),
         logger: this.options.logger,
         needsSync: this.host.needsSync,
         keepDoneItems: this.options.keepDoneItems ?? 200,
@@ -207,7 +207,7 @@ export class QueueHandOver {
 
   private progress(item: QueuedSegment, sentBytes: number): void {
     this.host.progressBytes.set(item.id, Math.min(sentBytes, item.sizeBytes));
-    const nowMs = this.host.clock.now();
+    const nowMs = this.host.clock.nowMs();
     if (nowMs - (this.lastProgressAtMs.get(item.id) ?? -Infinity) < (this.options.progressIntervalMs ?? 250)) return;
     this.lastProgressAtMs.set(item.id, nowMs);
     this.host.publish(item.entryId);
@@ -216,7 +216,7 @@ export class QueueHandOver {
   private finish(item: QueuedSegment): void {
     item.state = 'done';
     item.reason = null;
-    item.doneAtMs = this.host.clock.now();
+    item.doneAtMs = this.host.clock.nowMs();
     item.uploadedBytes = item.sizeBytes;
     this.host.progressBytes.delete(item.id);
     this.lastProgressAtMs.delete(item.id);

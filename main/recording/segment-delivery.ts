@@ -9,7 +9,7 @@
 // as Kaltura does; a server that leaves it FULL_UPLOAD would receive that one append a second time.
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { abortable } from './clock.js';
+import { abortable } from '../core/clock.js';
 import type { QueuedSegment } from './queue-store.js';
 import type { RecordingUploader } from './uploader.js';
 import { KalturaApiError } from '../kaltura/errors.js';

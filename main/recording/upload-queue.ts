@@ -6,8 +6,8 @@
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
-import { isAbortError, systemClock } from './clock.js';
-import type { Clock } from './clock.js';
+import { isAbortError, sleep, systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { migrateLoadedItem, newQueuedSegment, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour } from './queue-store.js';
@@ -159,7 +159,7 @@ export class UploadQueue {
       this.options.logger.warn('segment already queued; ignoring the duplicate', { id });
       return { ...existing };
     }
-    const item = newQueuedSegment(id, segment, this.clock.now());
+    const item = newQueuedSegment(id, segment, this.clock.nowMs());
     this.file.items.push(item);
     this.persist();
     this.publish(item.entryId);
@@ -234,8 +234,8 @@ export class UploadQueue {
   }
 
   private async waitForRetry(entryId: string, generation: number, signal: AbortSignal): Promise<void> {
-    const sleep = this.clock.sleep(this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
-    await Promise.race([this.wakers.wait(entryId, generation, signal), sleep]);
+    const retry = sleep(this.clock, this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
+    await Promise.race([this.wakers.wait(entryId, generation, signal), retry]);
   }
 
   private async runEntry(entryId: string, signal: AbortSignal): Promise<void> {
@@ -288,7 +288,7 @@ export class UploadQueue {
         this.persist();
         this.publish(entryId);
         try {
-          await this.clock.sleep(backoffMs, signal);
+          await sleep(this.clock, backoffMs, signal);
         } catch {
           return;
         }

@@ -276,17 +276,16 @@ export class TranscodeSession {
       spawner: this.options.spawner ?? nodeSpawner(),
       clock: this.clock,
       logger: logger.child('ffmpeg'),
+      ...(this.options.pidRegistry ? { pids: this.options.pidRegistry, pidLabel: this.options.streamName } : {}),
       ...this.options.supervisor,
       events: {
         spawned: (pid) => {
           this.runningPid = pid;
           this.gop?.runStarted(this.clock.nowMs());
           if (pid === null) return;
-          this.options.pidRegistry?.add(pid, this.options.streamName);
           this.procMeter = new ProcessMeter(this.options.procReader ?? linuxProcReader(), pid);
         },
         exited: () => {
-          if (this.runningPid !== null) this.options.pidRegistry?.remove(this.runningPid);
           this.runningPid = null;
           this.lastSample = null;
         },

@@ -2,7 +2,7 @@
 import type { InputProbe, KalturaStatus, TranscoderState } from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
 import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { EventsLog } from '../../../main/station/events-log.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { StationRegistry, type RegistryOptions } from '../../../main/station/registry.js';

@@ -35,6 +35,32 @@ describe('import boundaries', () => {
     ).toEqual([]);
   });
 
+  it('refuses child_process in main outside main/process (main/electron included), and allows it there', async () => {
+    for (const [file, code] of [
+      ['main/recording/bad.ts', "import { spawn } from 'node:child_process';\nexport const s = spawn;\n"],
+      ['main/transcode/bad.ts', "import { execFile } from 'child_process';\nexport const e = execFile;\n"],
+      [
+        'main/electron/bad.ts',
+        "import type { ChildProcess } from 'node:child_process';\nexport type C = ChildProcess;\n",
+      ],
+    ] as const) {
+      const messages = await messagesFor(`${REPO_ROOT}/${file}`, code);
+      expect(messages.join('\n'), file).toMatch(/Only main\/process starts processes/);
+    }
+    expect(
+      await messagesFor(
+        `${REPO_ROOT}/main/process/ok.ts`,
+        "import { spawn } from 'node:child_process';\nexport const s = spawn;\n",
+      ),
+    ).toEqual([]);
+    // main/process is still kept from electron and React
+    const electron = await messagesFor(
+      `${REPO_ROOT}/main/process/bad.ts`,
+      "import { app } from 'electron';\nexport const a = app;\n",
+    );
+    expect(electron.join('\n')).toMatch(/Only main\/electron may import electron/);
+  });
+
   it('refuses shared importing main or node modules', async () => {
     const fromMain = await messagesFor(
       `${REPO_ROOT}/shared/bad.ts`,
@@ -54,22 +80,30 @@ describe('import boundaries', () => {
     ).toEqual([]);
   });
 
-  it('refuses a main folder importing its own floor or one above (the floors of main/README.md)', async () => {
+  it('refuses a main folder importing a floor above, and a feature importing another (ARCHITECTURE.md floors)', async () => {
     const up = await floors(
       'main/kaltura/bad.ts',
       "import { Station } from '../station/station.js';\nexport const s = Station;\n",
     );
-    expect(up.join('\n')).toMatch(/main\/kaltura\/ \(floor 2\) must not import main\/station\/ \(floor 5\)/);
+    expect(up.join('\n')).toMatch(/main\/kaltura\/ \(floor 2\) must not import main\/station\/ \(floor 3\)/);
     const sideways = await floors(
       'main/transcode/bad.ts',
       "import { x } from '../recording/x.js';\nexport const y = x;\n",
     );
-    expect(sideways.join('\n')).toMatch(/main\/transcode\/ \(floor 3\) must not import main\/recording\/ \(floor 3\)/);
+    expect(sideways.join('\n')).toMatch(
+      /main\/transcode\/ must not import main\/recording\/: features \(floor 2\) do not import each other/,
+    );
     const ground = await floors('main/core/bad.ts', "export { x } from '../log/logger.js';\n");
     expect(ground.join('\n')).toMatch(/main\/core\/ \(floor 0\)/);
   });
 
-  it('allows a main folder to import lower floors and itself', async () => {
+  it('allows a main folder to import lower floors and itself, and floor-1 folders each other', async () => {
+    expect(
+      await floors(
+        'main/process/ok.ts',
+        "import type { FeedSink } from '../media/flv-feed.js';\nexport type S = FeedSink;\n",
+      ),
+    ).toEqual([]);
     expect(
       await floors(
         'main/station/ok.ts',

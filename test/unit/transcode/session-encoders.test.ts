@@ -8,7 +8,7 @@ import { chooseEncoder, detectHardwareEncoders, testEncodeArgs } from '../../../
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
 import { serveExtraParams, javaDouble } from '../../../main/kaltura/serve-ladder-params.js';
 import type { ChildHandle, Spawner } from '../../../main/process/spawner.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { FfmpegCapabilities } from '../../../main/transcode/ffmpeg-capabilities.js';
 import { recordedCapabilities } from '../../helpers/ffmpeg-fixtures.js';

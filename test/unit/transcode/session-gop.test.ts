@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
 import type { ChildHandle, Spawner } from '../../../main/process/spawner.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { InputProbe } from '../../../shared/state.js';
 import { REPO_ROOT, SHARED_DIR, tempDir } from '../../helpers/net.js';
