@@ -120,10 +120,7 @@ export class IngestServer {
     await this.adapter.stop();
   }
 
-  /**
-   * The stream's owner is done with it (its reconnect grace ran out, or it was finished): a publish on the same name
-   * is a new stream with a new id from now on. The ingest holds a stream until this is called.
-   */
+  /** The owner is done with the stream (its grace ran out): the next publish on its name is a new stream. */
   release(streamId: StreamId): void {
     this.table.release(streamId);
   }
@@ -155,8 +152,10 @@ export class IngestServer {
     const busy = this.busyRefusal(slot);
     if (busy) return this.refuse(req, params, busy, false);
 
-    // a takeover of a silent publisher is a new attempt until accepted (then it joins the held stream)
-    const asking = this.table.live(slot) ? this.table.mint(params) : this.table.idFor(params).id;
+    // a publisher returning to a held stream is asked about under its id; any other attempt gets a new one (a
+    // takeover of a silent publisher joins the held stream only once accepted)
+    const heldId = this.table.live(slot) ? null : this.table.heldId(slot);
+    const asking = heldId ?? this.table.mint(params);
     const decision = await this.gate.check(params, () =>
       this.emitter.emit('streamAuthenticating', {
         streamId: asking,
@@ -168,13 +167,8 @@ export class IngestServer {
         atMs: this.now(),
       }),
     );
-    if (!this.adapter.isOpen(req.connectionId)) {
-      this.deps.logger.info('publisher left while being authenticated', {
-        entryId: params.entryId,
-        streamName: params.streamName,
-      });
-      return;
-    }
+    if (!this.adapter.isOpen(req.connectionId))
+      return this.deps.logger.info('publisher left while being authenticated', { streamName: params.streamName });
     if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked, asking);
 
     const existing = this.table.live(slot);
@@ -190,7 +184,7 @@ export class IngestServer {
       await this.adapter.close(existing.connectionId);
       if (!this.adapter.isOpen(req.connectionId)) return;
     }
-    this.accept(req, params, slot, decision.entry);
+    this.accept(req, params, slot, decision.entry, { id: asking, held: heldId !== null });
   }
 
   private busyRefusal(slot: string): Refusal | null {
@@ -201,10 +195,16 @@ export class IngestServer {
     return busyRefusal(existing, existing.streamName);
   }
 
-  private accept(req: PublishRequest, params: BroadcastParams, slot: string, entry: LiveStreamEntry): void {
+  private accept(
+    req: PublishRequest,
+    params: BroadcastParams,
+    slot: string,
+    entry: LiveStreamEntry,
+    attempt: { id: StreamId; held: boolean },
+  ): void {
     const nowMs = this.now();
-    // asked again after the gate: the owner may have released the stream while Kaltura was being asked
-    const { id } = this.table.idFor(params);
+    // the held stream's id; one released while Kaltura was asked is never used again
+    const id = this.table.heldId(slot) ?? (attempt.held ? this.table.mint(params) : attempt.id);
     const conn = openConnection(
       {
         connectionId: req.connectionId,

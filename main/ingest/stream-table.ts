@@ -1,7 +1,7 @@
 // Owns the streams the ingest holds: one per slot (ENTRY_N, or ENTRY_N-b for the backup) from its first accepted
 // publish until its owner (the station's pipeline, at the end of its reconnect grace) releases it. A publisher that
 // returns while its stream is held continues the same StreamId, feed and probe; the ingest keeps no timer of its own.
-import { mintStreamId, streamSlotOf, type StreamId, type StreamParts } from '../core/ids.js';
+import { mintStreamId, type StreamId, type StreamParts } from '../core/ids.js';
 import type { FeedSink, FlvFeed, MediaFeed } from '../media/flv-feed.js';
 import type { FlvProbe } from '../media/flv-probe.js';
 import type { InputProbe } from '../../shared/state.js';
@@ -34,14 +34,13 @@ export class StreamTable {
   private readonly byConnection = new Map<string, LiveConnection>();
   private nextSession = 1;
 
-  /** The id a publish on these parts belongs to: the held stream's, or a new one (minted once, here). */
-  idFor(parts: StreamParts): { id: StreamId; held: boolean } {
-    const stream = this.held.get(streamSlotOf(parts));
-    if (stream && !stream.released) return { id: stream.id, held: true };
-    return { id: mintStreamId(parts, this.nextSession++), held: false };
+  /** The id of the stream held on the slot (null: none, or its owner released it). */
+  heldId(slot: string): StreamId | null {
+    const stream = this.held.get(slot);
+    return stream && !stream.released ? stream.id : null;
   }
 
-  /** A fresh id for a publish attempt that is refused before it could join a held stream. */
+  /** A new stream's id (minted here only, once per stream). */
   mint(parts: StreamParts): StreamId {
     return mintStreamId(parts, this.nextSession++);
   }
