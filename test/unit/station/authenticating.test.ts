@@ -1,7 +1,7 @@
 // The "authenticating" state the window shows while the ingest asks Kaltura about a publish (it had no caller before
 // the ingest emitted streamAuthenticating): first publish, a reconnect within the grace, a takeover, a refusal.
 import { describe, expect, it } from 'vitest';
-import { ACCEPTED, liveEntry, makeRegistry } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, publisherLeft } from './helpers.js';
 
 type Reg = ReturnType<typeof makeRegistry>;
 
@@ -37,13 +37,7 @@ describe('authenticating', () => {
     const r = makeRegistry();
     accept(r, 's1');
     r.registry.playable('s1', '/hls/0_rkij47dr/master.m3u8');
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     asking(r, 's1');
     expect(stream(r)).toMatchObject([{ id: 's1', state: 'authenticating' }]);
     accept(r, 's1', true);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../../shared/state.js';
 import type { RegistryChange, AlertTransition } from '../../../main/station/registry.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder, publisherLeft } from './helpers.js';
 
 function accept(reg: ReturnType<typeof makeRegistry>, over: Partial<typeof ACCEPTED> = {}): void {
   reg.registry.streamAccepted({ ...ACCEPTED, ...over, entry: liveEntry(), connectedAtMs: reg.clock.nowMs() });
@@ -71,24 +71,12 @@ describe('StationRegistry', () => {
     const r = makeRegistry();
     accept(r);
     r.registry.playable('s1');
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     r.clock.advance(2000);
     accept(r, { resumed: true });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('playable');
     // a fresh (not resumed) publish starts over at live
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     accept(r, { streamId: 's3', resumed: false });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's3', state: 'live' });
   });
