@@ -24,7 +24,6 @@ import { chooseEncoder, detectHardwareEncoders, type EncoderDetection } from '..
 import { PidRegistry, defaultPidFile } from '../process/pid-registry.js';
 import { UploadQueue } from '../recording/upload-queue.js';
 import { RecordingService } from '../recording/recording-service.js';
-import type { InputProbe } from '../../shared/state.js';
 import type { EncoderAvailability, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { AppPaths } from './app-paths.js';
@@ -83,7 +82,6 @@ export class Station {
   private readonly queue: UploadQueue;
   private recording: RecordingService | null = null;
   private readonly pipelines = new Map<string, StreamPipeline>();
-  private readonly latestProbes = new Map<string, InputProbe>();
   /** entry -> partner, from accepted streams (the viewer page needs the partner when the station acts as -5) */
   private readonly entryPartners = new Map<string, number>();
   private readonly liveListeners = new Set<(n: number) => void>();
@@ -171,7 +169,6 @@ export class Station {
       clock: this.clock,
       registry: {
         defaultSegmentSeconds: this.settings.get().media.defaultSegmentDurationSeconds,
-        reconnectGraceMs: this.resumeGraceMs(),
       },
     });
     this.queue = new UploadQueue({
@@ -187,7 +184,6 @@ export class Station {
       logger: logger.child('ingest'),
       authenticate: (a) => this.kaltura.api.authenticate(a),
       now: () => this.clock.nowMs(),
-      options: { resumeGraceMs: this.resumeGraceMs() },
     });
     this.wireIngest();
   }
@@ -326,6 +322,7 @@ export class Station {
 
   private wireIngest(): void {
     const registry = this.monitor.registry;
+    this.ingest.on('streamAuthenticating', (event) => registry.streamAuthenticating(event));
     this.ingest.on('streamAccepted', (event) => {
       registry.streamAccepted(event);
       this.onAccepted(event);
@@ -333,14 +330,10 @@ export class Station {
     this.ingest.on('streamRefused', (event) => registry.streamRefused(event));
     this.ingest.on('streamEnded', (event) => {
       registry.streamEnded(event);
-      this.latestProbes.delete(event.streamId);
       this.pipelines.get(event.streamId)?.publisherLeft(event.reason === 'station-stopping');
       this.notifyLiveCount();
     });
-    this.ingest.on('probe', (event) => {
-      this.latestProbes.set(event.streamId, event.probe);
-      registry.probe(event);
-    });
+    this.ingest.on('probe', (event) => registry.probe(event));
   }
 
   /** Which Kaltura a viewer of /watch/<entryId> plays through, and as which partner. */
@@ -387,8 +380,7 @@ export class Station {
       pidRegistry: this.pids,
       clock: this.clock,
       logger: this.deps.logger,
-      latestProbe: (id) => this.latestProbes.get(id) ?? null,
-      feedFor: (e) => this.ingest.feed(e.streamName, e.mediaServerIndex),
+      ingest: this.ingest,
       resumeGraceMs: this.resumeGraceMs(),
       ...(this.deps.tuning?.keepAliveIntervalMs !== undefined
         ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs }
@@ -507,7 +499,7 @@ export class Station {
     }
   }
 
-  /** One grace period for ingest (resume), registry (reconnecting) and pipeline (finalise). */
+  /** The reconnect grace of a stream (its pipeline owns the timer; the ingest holds the id until then). */
   private resumeGraceMs(): number {
     return this.deps.tuning?.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
   }
