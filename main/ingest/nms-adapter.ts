@@ -132,6 +132,8 @@ export class NmsAdapter {
     conn.held = [];
     for (const packet of held) this.forward(conn, packet);
     this.options.hooks.onMediaBatch(conn.id);
+    // the encoder has its answer: the next connection's session is built now rather than while it waits
+    queueMicrotask(() => this.sessions.refill());
     return true;
   }
 
@@ -252,6 +254,7 @@ export class NmsAdapter {
       if (wasAccepted) this.options.hooks.onPublisherClosed(conn.id);
     } finally {
       for (const resolve of conn.closeWaiters.splice(0)) resolve();
+      this.sessions.refill();
     }
   }
 
