@@ -4,17 +4,17 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessageSchema, type BridgeError, type ServerMessage } from '../../shared/bridge/wire.js';
+import { CLOSE_UNAUTHORIZED, ClientMessageSchema, type ServerMessage } from '../../shared/bridge/wire.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../shared/bridge/errors.js';
 import { events as eventDefs, type EventName } from '../../shared/bridge/contract.js';
 import type { Snapshot } from '../../shared/state.js';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError, type BridgeHost } from './host.js';
+import type { BridgeHost } from './host.js';
 import { isLocalRequest, tokensEqual } from '../http/access-token.js';
 import type { StationHttpServer } from '../http/server.js';
 
 export const BRIDGE_PATH = '/bridge';
-/** close code for a client that must present the access token */
-export const CLOSE_UNAUTHORIZED = 4401;
+export { CLOSE_UNAUTHORIZED };
 
 export interface WsBridgeOptions {
   host: BridgeHost;
@@ -210,11 +210,8 @@ export class WsBridgeServer {
       const payload = await this.options.host.handle(msg.name, msg.payload, { transport: 'ws', trusted });
       this.send(client, { type: 'response', id: msg.id, ok: true, payload });
     } catch (e) {
-      const error: BridgeError =
-        e instanceof BridgeCallError
-          ? { code: e.code, message: e.message }
-          : { code: 'failed', message: 'internal error' };
-      if (!(e instanceof BridgeCallError))
+      const error = BridgeRequestError.toWire(e);
+      if (!(e instanceof BridgeRequestError))
         this.options.logger.error('bridge request crashed', { request: msg.name, error: (e as Error).message });
       this.send(client, { type: 'response', id: msg.id, ok: false, error });
     }
@@ -222,7 +219,7 @@ export class WsBridgeServer {
 
   private invalid(client: Client, id: number, message: string): void {
     client.invalidMessages++;
-    this.send(client, { type: 'response', id, ok: false, error: { code: 'invalid_message', message } });
+    this.send(client, { type: 'response', id, ok: false, error: { code: BridgeErrorCode.invalid_message, message } });
     if (client.invalidMessages >= 20) client.ws.close(1008, 'too many invalid messages');
   }
 

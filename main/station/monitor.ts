@@ -18,9 +18,9 @@ import { StationRegistry, type RegistryOptions } from './registry.js';
 import { StationMetrics } from './metrics.js';
 import { BeaconSender } from './beacons.js';
 import { SystemSampler, type SystemProbes } from './system-stats.js';
+import { forwardRegistryEvents } from '../bridge/state-changes.js';
 import {
   createBridgeHost,
-  forwardRegistryEvents,
   type BridgeHandlers,
   type BridgeHostOptions,
   type StationBridgeHost,

@@ -3,7 +3,8 @@
 import type { BridgeEvents, BridgeRequests, KliveBridge } from '../../../shared/bridge/api.js';
 import { events as eventDefs, requests as requestDefs } from '../../../shared/bridge/contract.js';
 import type { EventName, RequestName } from '../../../shared/bridge/contract.js';
-import { BridgeRequestError, WsBridgeClient } from './ws-client.js';
+import { WsBridgeClient } from './ws-client.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../../shared/bridge/errors.js';
 import type { ConnectionStatus } from './ws-client.js';
 
 export interface BridgeConnection {
@@ -51,13 +52,13 @@ export function validatingBridge(inner: KliveBridge): KliveBridge {
     request[name] = async (payload) => {
       if (!call)
         throw new BridgeRequestError(
-          'unknown_request',
+          BridgeErrorCode.unknown_request,
           `The station window does not offer ${name}: restart the app after updating it.`,
         );
       const checked = requestDefs[name].response.safeParse(await call(payload));
       if (!checked.success)
         throw new BridgeRequestError(
-          'invalid_response',
+          BridgeErrorCode.invalid_response,
           `The station's answer to ${name} did not match the contract: restart the app after updating it.`,
         );
       return checked.data;
