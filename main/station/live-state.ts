@@ -1,7 +1,7 @@
-// Owns the assembly of the station's state side, for the composition root: events log, registry,
-// metrics, beacons, system sampler and their timers, plus the bridge host, WebSocket transport and
-// ops routes built on them. station.ts constructs one, wires the parts' events into `registry`, and
-// starts/stops it.
+// Owns the live state's services, for the composition root: the events log, registry, metrics, beacons,
+// system sampler and their timers, plus what publishes that state: the bridge host, the WebSocket transport
+// and the ops routes (/metrics, /diagnostics). station.ts constructs one, wires the parts' events into
+// `registry`, and starts/stops it.
 import path from 'node:path';
 import type { KalturaApi } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
@@ -26,7 +26,7 @@ import {
   type StationBridgeHost,
 } from '../bridge/server.js';
 
-export interface StationMonitorOptions {
+export interface LiveStateServicesOptions {
   logger: Logger;
   /** events go to DATA/logs/events.log; null keeps them in memory (tests) */
   dataDir: string | null;
@@ -49,7 +49,7 @@ export interface StationMonitorOptions {
   systemProbes?: SystemProbes;
 }
 
-export class StationMonitor {
+export class LiveStateServices {
   readonly clock: Clock;
   readonly events: EventsLog;
   readonly registry: StationRegistry;
@@ -59,7 +59,7 @@ export class StationMonitor {
   private tickTimer: TimerHandle | null = null;
   private readonly cleanups: (() => void | Promise<void>)[] = [];
 
-  constructor(private readonly o: StationMonitorOptions) {
+  constructor(private readonly o: LiveStateServicesOptions) {
     this.clock = o.clock ?? systemClock();
     const redactor = o.logger.redactor;
     this.events = new EventsLog({
