@@ -13,11 +13,7 @@ import { createProducerHandlers } from './producer-handlers.js';
 
 export type { BridgeHandlerDeps } from './deps.js';
 
-export function publicSettings(
-  settings: Settings,
-  secrets: SecretStore,
-  startupOverrides: string[] = [],
-): PublicSettings {
+function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
   return {
     ...settings,
     adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null,

@@ -44,7 +44,7 @@ async function failing<T>(fn: () => Promise<T>, describe = (e: unknown) => (e as
 }
 
 /** Which Kaltura a producer signs in to: the running sandbox, or the configured service URL. */
-export function producerTarget(
+function producerTarget(
   settings: Settings,
   kaltura: Pick<BridgeKaltura, 'sandbox' | 'configurationProblem'>,
 ): ProducerTarget {

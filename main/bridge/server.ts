@@ -20,7 +20,7 @@ export type BridgeHandlers = {
   [N in RequestName]: (payload: RequestPayload<N>, caller: CallerContext) => Promise<ResponsePayload<N>>;
 };
 
-export type BridgeListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
+type BridgeListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void;
 
 export interface BridgeHostOptions {
   /** check handler responses and event payloads against the contract (default: `validatesOutgoing(process.env)`) */
@@ -40,7 +40,7 @@ export interface StationBridgeHost extends BridgeHost {
 }
 
 /** "kaltura.ksExpirySeconds: Too small: expected number to be >=20; limit: ..." for every issue. */
-export function formatIssues(error: z.ZodError): string {
+function formatIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 10)
     .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(payload)'}: ${i.message}`)

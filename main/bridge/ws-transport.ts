@@ -13,7 +13,7 @@ import type { BridgeHost } from './host.js';
 import { isLocalRequest, tokensEqual } from '../http/access-token.js';
 import type { StationHttpServer } from '../http/server.js';
 
-export const BRIDGE_PATH = '/bridge';
+const BRIDGE_PATH = '/bridge';
 export { CLOSE_UNAUTHORIZED };
 
 export interface WsBridgeOptions {
@@ -21,12 +21,9 @@ export interface WsBridgeOptions {
   accessToken: string;
   getSnapshot: () => Snapshot;
   logger: Logger;
-  path?: string;
   maxMessageBytes?: number;
   /** above this much unsent data a client stops getting deltas and is resynced with a snapshot */
   maxBufferedBytes?: number;
-  /** origins allowed besides the station's own (e.g. the Vite dev server) */
-  extraOrigins?: string[];
   /** a client that does not answer a ping within this long is dropped (default 30 s) */
   heartbeatMs?: number;
   /** test seam: the peer address (default req.socket.remoteAddress) */
@@ -49,12 +46,10 @@ export class WsBridgeServer {
   private readonly clients = new Set<Client>();
   /** subscribed to the bridge host only while a client is connected: no client, no event work */
   private unsubscribe: (() => void) | null = null;
-  private readonly path: string;
   private readonly maxBufferedBytes: number;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly options: WsBridgeOptions) {
-    this.path = options.path ?? BRIDGE_PATH;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.wss = new WebSocketServer({
       noServer: true,
@@ -80,13 +75,9 @@ export class WsBridgeServer {
     server.onUpgrade((req, socket, head, url) => this.handleUpgrade(req, socket, head, url));
   }
 
-  get clientCount(): number {
-    return this.clients.size;
-  }
-
   /** Takes upgrades for the bridge path; false lets other handlers try. */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    if (url.pathname !== this.path) return false;
+    if (url.pathname !== BRIDGE_PATH) return false;
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, req.headers.host)) {
       this.options.logger.warn('refused a bridge connection from a foreign page', { origin });
@@ -122,7 +113,6 @@ export class WsBridgeServer {
   }
 
   private originAllowed(origin: string, hostHeader: string | undefined): boolean {
-    if (this.options.extraOrigins?.includes(origin)) return true;
     try {
       const o = new URL(origin);
       return (

@@ -11,7 +11,7 @@ import type { HttpRoute, StationHttpServer } from '../http/server.js';
 import { createMetricsRoute } from '../http/metrics-route.js';
 import { createDiagnosticsRoute } from '../http/diagnostics-route.js';
 import { opsAccess } from '../http/ops-access.js';
-import { WsBridgeServer, type WsBridgeOptions } from '../bridge/ws-transport.js';
+import { WsBridgeServer } from '../bridge/ws-transport.js';
 import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { EventsLog } from './events-log.js';
 import { StationRegistry, type RegistryOptions } from './registry.js';
@@ -104,18 +104,12 @@ export class LiveStateServices {
   }
 
   /** The WebSocket bridge on /bridge of `http`; closed by stop(). */
-  attachWebSocket(
-    http: StationHttpServer,
-    host: StationBridgeHost,
-    accessToken: string,
-    extra: Partial<WsBridgeOptions> = {},
-  ): WsBridgeServer {
+  attachWebSocket(http: StationHttpServer, host: StationBridgeHost, accessToken: string): WsBridgeServer {
     const ws = new WsBridgeServer({
       host,
       accessToken,
       getSnapshot: () => this.registry.snapshot(),
       logger: this.o.logger.child('ws'),
-      ...extra,
     });
     ws.attach(http);
     this.cleanups.push(() => ws.close());

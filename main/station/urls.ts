@@ -28,7 +28,7 @@ export function uiUrlForHumans(host: string, httpPort: number, accessToken: stri
   return `http://${encoderHost(host)}:${httpPort}/?token=${accessToken}`;
 }
 
-export function isLoopbackBind(host: string): boolean {
+function isLoopbackBind(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 

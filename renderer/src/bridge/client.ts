@@ -45,7 +45,7 @@ export function bridgeUrl(location: BrowserEnv['location'], accessToken: string 
  * Wraps the preload's bridge so IPC answers and events are checked against the contract like WebSocket ones:
  * a mismatch (e.g. a stale preload) becomes a clear error instead of a crash deep in a component.
  */
-export function validatingBridge(inner: KliveBridge): KliveBridge {
+function validatingBridge(inner: KliveBridge): KliveBridge {
   const request: Record<string, (payload: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(requestDefs) as RequestName[]) {
     const call = inner.request[name] as unknown as ((payload: unknown) => Promise<unknown>) | undefined;
