@@ -1,5 +1,5 @@
-// The composition root: constructs every part of the station, starts them in order and stops them in
-// reverse. The same class runs under plain Node (cli.ts) and inside Electron (main/electron), which sees
+// The composition root: has the station's parts built (station-parts.ts), starts them in order and stops them
+// in reverse, and connects ingest to the stream pipelines. The same class runs under plain Node (cli.ts) and inside Electron (main/electron), which sees
 // it through StationForShell. Parts talk through their events; this file only connects them.
 import type { StationHttpServer } from '../http/server.js';
 import { IngestServer } from '../ingest/index.js';
@@ -47,7 +47,6 @@ export class Station {
   /** entry -> partner, from accepted streams (the viewer page needs the partner when the station acts as -5) */
   private readonly entryPartners = new Map<string, number>();
   private readonly liveListeners = new Set<(n: number) => void>();
-  private readonly accessToken: string;
   private bridge: StationBridgeHost | null = null;
   private info: StationInfo;
   private readonly ffmpeg: FfmpegInUse;
@@ -62,7 +61,6 @@ export class Station {
       clock: this.clock,
       settings: this.settings,
       kalturaConfig: this.kalturaConfig,
-      accessToken: this.accessToken,
       ffmpeg: this.ffmpeg,
       info: this.info,
       http: this.http,
@@ -284,7 +282,7 @@ export class Station {
 
   /** The UI address to print: with the access token when the station is reachable from the LAN. */
   uiUrlForHumans(): string {
-    return uiUrlForHumans(this.deps.options.host, this.http.port || this.deps.options.httpPort, this.accessToken);
+    return uiUrlForHumans(this.deps.options.host, this.http.port || this.deps.options.httpPort, this.parts.accessToken);
   }
 
   /** Where viewers reach this station's HTTP server: the bound address, or the first LAN address for 0.0.0.0 / ::. */
