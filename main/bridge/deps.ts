@@ -1,5 +1,6 @@
 // Owns what the bridge handlers need of the station, as narrow interfaces of their own: the station's
-// registry, events log and Kaltura runtime satisfy them structurally, so bridge/ never imports station/.
+// registry, events log and Kaltura runtime satisfy them structurally, so bridge/ imports neither station/ nor
+// another feature for them (the sandbox and the producer's Kaltura are typed where they are used).
 import type { ConnectionTestResult, RequestPayload } from '../../shared/bridge/contract.js';
 import type { EntryState, KalturaStatus, Snapshot, StationEvent } from '../../shared/state.js';
 import type { EncoderAvailability, Settings } from '../../shared/settings.js';
@@ -7,10 +8,7 @@ import type { StationInfo } from '../../shared/station-info.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import type { SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
-import type { KalturaApi } from '../kaltura/api.js';
-import type { ProducerSession } from '../kaltura/producer-session.js';
-import type { ObsControl } from '../obs/obs-control.js';
-import type { SandboxHandle } from '../sandbox/index.js';
+import type { BridgeObs, ObsTopRung } from './obs-handlers.js';
 
 /** The live state the bridge reads. */
 export interface BridgeLiveState {
@@ -24,17 +22,16 @@ export interface BridgeEventsLog {
   list(filter: RequestPayload<'events.list'>): StationEvent[];
 }
 
-/** The station's Kaltura as the bridge uses it: the sandbox, the media-server KS, serve for OBS warnings. */
+/** The station's Kaltura as the bridge uses it: why none is usable, the media-server KS. */
 export interface BridgeKaltura {
-  readonly sandbox: SandboxHandle | null;
   /** why no Kaltura is usable right now (null when one is) */
   readonly configurationProblem: string | null;
-  readonly api: Pick<KalturaApi, 'serveConversionProfile'>;
   testConnection(): Promise<ConnectionTestResult>;
   renewKs(): Promise<KalturaStatus['ks']>;
 }
 
-export interface BridgeHandlerDeps {
+/** What every group of handlers may be given. */
+export interface BridgeBaseDeps {
   info: () => StationInfo;
   registry: BridgeLiveState;
   events: BridgeEventsLog;
@@ -42,6 +39,9 @@ export interface BridgeHandlerDeps {
   secrets: SecretStore;
   kaltura: BridgeKaltura;
   logger: Logger;
+  obs: BridgeObs;
+  /** the top transcoded rung of an entry's profile, for OBS warnings (null: nothing to check) */
+  topRung: (partnerId: number, entryId: string) => Promise<ObsTopRung | null>;
   /** settings fields held by start-up flags for this run (shown as such in Settings) */
   startupOverrides?: string[];
   encoders: () => EncoderAvailability;
@@ -49,9 +49,6 @@ export interface BridgeHandlerDeps {
   partnerChanged?: () => void;
   /** tries refused recording hand-overs again; returns how many entries had one */
   retryRecordings: (entryId?: string) => number;
-  /** the producer's own Kaltura session (sign-in, live entries) */
-  producer: ProducerSession;
-  obs: ObsControl;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
 }

@@ -2,8 +2,25 @@
 // streams (live here, live elsewhere, starting, offline), primary and backup, profile name and KMC link.
 import type { EntryState } from '../../shared/state.js';
 import { kmcEntryUrl, type LiveState, type ProducerEntry } from '../../shared/producer.js';
-import type { ProducerLiveEntry } from '../kaltura/producer-actions.js';
-import type { EntryServerNode } from '../kaltura/types.js';
+
+/** What the row needs of a Kaltura live entry (kaltura/'s ProducerLiveEntry has it). */
+export interface LiveEntryFacts {
+  id: string;
+  partnerId: number;
+  name: string;
+  conversionProfileId: number | null;
+  dvrStatus: number;
+  recordStatus: number;
+}
+
+/** What the row needs of an entry server node (kaltura/'s EntryServerNode has it). */
+export interface ServerNodeFacts {
+  entryId: string;
+  /** EntryServerNodeStatus: -1 error, 0 stopped, 1 playable, 2 broadcasting, 3 authenticated, 4 stopping */
+  status: number;
+  /** EntryServerNodeType: 0 LIVE_PRIMARY, 1 LIVE_BACKUP */
+  serverType: number;
+}
 
 const NODE_STATUS: Record<number, string> = {
   [-1]: 'error',
@@ -23,8 +40,8 @@ export function hereIndexes(state: EntryState | null): Set<number> {
 
 /** A live entry's state from Kaltura's server nodes and this station's own streams (pure). */
 export function entryLiveState(
-  entry: ProducerLiveEntry,
-  nodes: readonly EntryServerNode[],
+  entry: LiveEntryFacts,
+  nodes: readonly ServerNodeFacts[],
   hereIndexes: ReadonlySet<number>,
   profileNames: ReadonlyMap<number, string>,
   kmcUrl: string | null,

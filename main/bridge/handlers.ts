@@ -4,14 +4,19 @@
 // says what to do; no secret ever appears in a response.
 import { bridgeFailure } from './host.js';
 import type { BridgeHandlers } from './server.js';
-import type { BridgeHandlerDeps } from './deps.js';
+import type { BridgeBaseDeps, BridgeKaltura } from './deps.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
 import type { PublicSettings, Settings } from '../../shared/settings.js';
 import { totpCode, type SandboxHandle } from '../sandbox/index.js';
-import { createProducerHandlers } from './producer-handlers.js';
+import { createProducerHandlers, type ProducerDeps } from './producer-handlers.js';
 
-export type { BridgeHandlerDeps } from './deps.js';
+export interface BridgeHandlerDeps extends BridgeBaseDeps {
+  /** the station's Kaltura, with the built-in sandbox while it runs */
+  kaltura: BridgeKaltura & { readonly sandbox: SandboxHandle | null };
+  /** the producer's own Kaltura session (sign-in, live entries) */
+  producer: ProducerDeps['producer'];
+}
 
 function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
   return {

@@ -2,38 +2,42 @@
 // profile's top transcoded rung so OBS's own output settings can be checked against the ladder; OBS status,
 // start, stop and disconnect.
 import type { PublishDetails } from '../../shared/sandbox.js';
-import type { ObsControl } from '../obs/obs-control.js';
-import type { TopRung } from '../obs/obs-warnings.js';
-import { parseServeLadder } from '../kaltura/serve-ladder.js';
-import type { BridgeKaltura } from './deps.js';
+import type { ObsStatus } from '../../shared/obs.js';
 import type { BridgeHandlers } from './server.js';
 
+/** The top transcoded rung of the entry's profile, which OBS's output is checked against. */
+export interface ObsTopRung {
+  width: number | null;
+  height: number | null;
+  videoBitrateBps: number | null;
+}
+
+/** The OBS link as the bridge uses it (obs/'s ObsControl satisfies it). */
+export interface BridgeObs {
+  send(args: {
+    address: string;
+    password: string;
+    server: string;
+    key: string;
+    entryId: string;
+    mediaServerIndex: number;
+    topRung: ObsTopRung | null;
+  }): Promise<ObsStatus>;
+  status(): Promise<ObsStatus>;
+  startStreaming(): Promise<ObsStatus>;
+  stopStreaming(): Promise<ObsStatus>;
+  disconnect(): Promise<void>;
+}
+
 export interface ObsHandlerDeps {
-  kaltura: BridgeKaltura;
-  obs: ObsControl;
+  obs: BridgeObs;
   /** the entry's server URLs and stream keys (read from Kaltura or the sandbox) */
   publishDetails: (entryId: string) => Promise<PublishDetails>;
+  /** the top transcoded rung of the entry's profile; null when there is none to check (passthrough, serve failed) */
+  topRung: (partnerId: number, entryId: string) => Promise<ObsTopRung | null>;
 }
 
 export function createObsHandlers(d: ObsHandlerDeps) {
-  /** The profile's top transcoded rung, for OBS warnings; null with a passthrough rung or when serve fails. */
-  const topRung = async (partnerId: number, entryId: string): Promise<TopRung | null> => {
-    try {
-      const xml = await d.kaltura.api.serveConversionProfile({
-        partnerId,
-        streamName: `${entryId}_1`,
-        extraParams: {},
-      });
-      const { ladder } = parseServeLadder(xml);
-      if (ladder.renditions.some((r) => r.video?.codec === 'copy')) return null;
-      const rungs = ladder.renditions.flatMap((r) => (r.video && r.video.codec === 'h264' ? [r.video] : []));
-      const top = rungs.sort((a, b) => (b.bitrateBps ?? 0) - (a.bitrateBps ?? 0))[0];
-      return top ? { width: top.width, height: top.height, videoBitrateBps: top.bitrateBps } : null;
-    } catch {
-      return null;
-    }
-  };
-
   return {
     'obs.send': async (req) => {
       const details = await d.publishDetails(req.entryId);
@@ -45,7 +49,7 @@ export function createObsHandlers(d: ObsHandlerDeps) {
         key: endpoint.streamKey,
         entryId: req.entryId,
         mediaServerIndex: req.mediaServerIndex,
-        topRung: await topRung(details.partnerId, req.entryId),
+        topRung: await d.topRung(details.partnerId, req.entryId),
       });
     },
     'obs.getStatus': async () => d.obs.status(),

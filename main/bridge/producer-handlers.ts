@@ -5,11 +5,11 @@
 import { bridgeFailure } from './host.js';
 import { BridgeRequestError } from '../../shared/bridge/errors.js';
 import type { BridgeHandlers } from './server.js';
-import type { BridgeHandlerDeps, BridgeKaltura } from './deps.js';
+import type { BridgeBaseDeps, BridgeKaltura } from './deps.js';
 import { entryLiveState, hereIndexes } from './entry-live-state.js';
 import { createObsHandlers } from './obs-handlers.js';
 import { ADMIN_SECRET_NAME } from '../config/secret-store.js';
-import { describeProducerError, type ProducerTarget } from '../kaltura/producer-session.js';
+import { describeProducerError, type ProducerSession, type ProducerTarget } from '../kaltura/producer-session.js';
 import {
   conversionProfileListLive,
   entryServerNodesFor,
@@ -25,13 +25,20 @@ import { buildPublishDetails, type PublishDetails } from '../../shared/sandbox.j
 import { kmcBaseUrl, type ProducerEntry } from '../../shared/producer.js';
 import type { Settings } from '../../shared/settings.js';
 
+/** What the producer's answers need besides the common deps: the producer's session, and the sandbox's address. */
+export interface ProducerDeps {
+  producer: ProducerSession;
+  kaltura: BridgeKaltura & { readonly sandbox: { readonly serviceUrl: string } | null };
+}
+
 export type ProducerHandlerDeps = Pick<
-  BridgeHandlerDeps,
-  'info' | 'registry' | 'events' | 'settings' | 'secrets' | 'kaltura' | 'logger' | 'producer' | 'obs' | 'applySettings'
-> & {
-  /** a sandbox entry's publish details without a producer session (sandbox mode); null outside it */
-  sandboxPublishDetails: (entryId: string) => PublishDetails | null;
-};
+  BridgeBaseDeps,
+  'info' | 'registry' | 'events' | 'settings' | 'secrets' | 'logger' | 'obs' | 'topRung' | 'applySettings'
+> &
+  ProducerDeps & {
+    /** a sandbox entry's publish details without a producer session (sandbox mode); null outside it */
+    sandboxPublishDetails: (entryId: string) => PublishDetails | null;
+  };
 
 /** Runs `fn`; anything but a BridgeRequestError becomes a failure with its own message. */
 async function failing<T>(fn: () => Promise<T>, describe = (e: unknown) => (e as Error).message): Promise<T> {
@@ -44,10 +51,7 @@ async function failing<T>(fn: () => Promise<T>, describe = (e: unknown) => (e as
 }
 
 /** Which Kaltura a producer signs in to: the running sandbox, or the configured service URL. */
-function producerTarget(
-  settings: Settings,
-  kaltura: Pick<BridgeKaltura, 'sandbox' | 'configurationProblem'>,
-): ProducerTarget {
+function producerTarget(settings: Settings, kaltura: ProducerDeps['kaltura']): ProducerTarget {
   if (settings.kaltura.mode === 'sandbox') {
     const handle = kaltura.sandbox;
     if (!handle)
@@ -261,7 +265,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
           d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Live entry deleted in Kaltura' });
           return { entryId };
         }),
-      ...createObsHandlers({ kaltura: d.kaltura, obs: d.obs, publishDetails }),
+      ...createObsHandlers({ obs: d.obs, publishDetails, topRung: d.topRung }),
     } satisfies Partial<BridgeHandlers>,
   };
 }

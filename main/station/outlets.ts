@@ -8,6 +8,7 @@ import type { Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { StationParts } from './station-parts.js';
 import { viewerRoutes } from './viewer-routes.js';
+import { servedTopRung } from '../kaltura/top-rung.js';
 
 export interface OutletsDeps {
   parts: StationParts;
@@ -37,6 +38,7 @@ export function openOutlets(d: OutletsDeps): StationBridgeHost {
       encoders: () => d.parts.ffmpeg.availability(),
       producer: d.parts.producer,
       obs: d.parts.obs,
+      topRung: (partnerId, entryId) => servedTopRung(kaltura.api, partnerId, entryId),
       applySettings: d.applySettings,
       retryRecordings: (entryId) => queue.retryHeld(entryId),
       partnerChanged: () => {
