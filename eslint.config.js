@@ -10,7 +10,6 @@ import { floorsRule } from './build/eslint/floors.js';
 const FLOORS_PENDING = [
   'main/bridge/handlers.ts -> sandbox',
   'main/bridge/producer-handlers.ts -> kaltura',
-  'main/bridge/ws-transport.ts -> http',
   'main/ingest/broadcast-url.ts -> kaltura',
   'main/ingest/events.ts -> kaltura',
   'main/ingest/gate.ts -> kaltura',

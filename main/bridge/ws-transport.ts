@@ -1,6 +1,7 @@
 // Owns the WebSocket transport of the bridge on /bridge: the wire envelope of shared/bridge/wire.ts,
 // a full snapshot on connect then deltas, every incoming message checked (size, JSON, schema), the
-// access token for anything that mutates, 4401 for non-loopback clients without it, and an Origin check.
+// access token for anything that mutates, 4401 for non-loopback clients without it, and an Origin check. The
+// token and loopback rules are the HTTP side's (http/access-token.ts), passed in as `BridgeAccess`.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -10,15 +11,26 @@ import { events as eventDefs, type EventName } from '../../shared/bridge/contrac
 import type { Snapshot } from '../../shared/state.js';
 import type { Logger } from '../log/logger.js';
 import type { BridgeHost } from './host.js';
-import { isLocalRequest, tokensEqual } from '../http/access-token.js';
-import type { StationHttpServer } from '../http/server.js';
 
 const BRIDGE_PATH = '/bridge';
 export { CLOSE_UNAUTHORIZED };
 
+/** The access rules of the station's HTTP side (http/access-token.ts), as the transport uses them. */
+export interface BridgeAccess {
+  /** whether `presented` is the station's access token (compared in constant time) */
+  trusts(presented: string | null | undefined): boolean;
+  /** a loopback peer that asked for a loopback host (no DNS rebinding) */
+  isLocal(remoteAddress: string | undefined, hostHeader: string | undefined): boolean;
+}
+
+/** Where the transport takes its upgrades (the station's HTTP server); `false` from a handler lets others try. */
+export interface UpgradeSource {
+  onUpgrade(handler: (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => boolean): void;
+}
+
 export interface WsBridgeOptions {
   host: BridgeHost;
-  accessToken: string;
+  access: BridgeAccess;
   getSnapshot: () => Snapshot;
   logger: Logger;
   maxMessageBytes?: number;
@@ -71,7 +83,7 @@ export class WsBridgeServer {
     this.heartbeat.unref();
   }
 
-  attach(server: StationHttpServer): void {
+  attach(server: UpgradeSource): void {
     server.onUpgrade((req, socket, head, url) => this.handleUpgrade(req, socket, head, url));
   }
 
@@ -88,9 +100,9 @@ export class WsBridgeServer {
     }
     const remote = (this.options.remoteAddressOf ?? ((r) => r.socket.remoteAddress))(req);
     const presented = url.searchParams.get('token') ?? bearer(req.headers.authorization);
-    const trusted = tokensEqual(presented, this.options.accessToken);
+    const trusted = this.options.access.trusts(presented);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!trusted && !isLocalRequest(remote, req.headers.host)) {
+      if (!trusted && !this.options.access.isLocal(remote, req.headers.host)) {
         this.options.logger.warn('refused a bridge client without the access token', { address: remote });
         ws.close(
           CLOSE_UNAUTHORIZED,
@@ -195,7 +207,7 @@ export class WsBridgeServer {
       client.events = new Set(msg.events.filter((e) => Object.prototype.hasOwnProperty.call(eventDefs, e)));
       return;
     }
-    const trusted = client.trusted || tokensEqual(msg.token, this.options.accessToken);
+    const trusted = client.trusted || this.options.access.trusts(msg.token);
     try {
       const payload = await this.options.host.handle(msg.name, msg.payload, { transport: 'ws', trusted });
       this.send(client, { type: 'response', id: msg.id, ok: true, payload });

@@ -11,6 +11,7 @@ import type { HttpRoute, StationHttpServer } from '../http/server.js';
 import { createMetricsRoute } from '../http/metrics-route.js';
 import { createDiagnosticsRoute } from '../http/diagnostics-route.js';
 import { opsAccess } from '../http/ops-access.js';
+import { isLocalRequest, tokensEqual } from '../http/access-token.js';
 import { WsBridgeServer } from '../bridge/ws-transport.js';
 import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { EventsLog } from './events-log.js';
@@ -107,7 +108,7 @@ export class LiveStateServices {
   attachWebSocket(http: StationHttpServer, host: StationBridgeHost, accessToken: string): WsBridgeServer {
     const ws = new WsBridgeServer({
       host,
-      accessToken,
+      access: { trusts: (presented) => tokensEqual(presented, accessToken), isLocal: isLocalRequest },
       getSnapshot: () => this.registry.snapshot(),
       logger: this.o.logger.child('ws'),
     });
