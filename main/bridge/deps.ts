@@ -1,10 +1,16 @@
 // Owns what the bridge handlers need of the station, as narrow interfaces of their own: the station's
-// registry, events log and Kaltura runtime satisfy them structurally, so bridge/ imports neither station/ nor
-// another feature for them (the sandbox and the producer's Kaltura are typed where they are used).
+// registry, events log, Kaltura runtime and sandbox satisfy them structurally, so bridge/ imports neither
+// station/ nor another feature for them (the producer's Kaltura session is typed in producer-handlers.ts).
 import type { ConnectionTestResult, RequestPayload } from '../../shared/bridge/contract.js';
 import type { EntryState, KalturaStatus, Snapshot, StationEvent } from '../../shared/state.js';
 import type { EncoderAvailability, Settings } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
+import type {
+  ConversionProfile,
+  SandboxEntry,
+  SandboxPartner,
+  UpdateSandboxPartnerRequest,
+} from '../../shared/sandbox.js';
 import type { SettingsStore } from '../config/settings-store.js';
 import type { SecretStore } from '../config/secret-store.js';
 import type { Logger } from '../log/logger.js';
@@ -51,4 +57,33 @@ export interface BridgeBaseDeps {
   retryRecordings: (entryId?: string) => number;
   /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
   applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
+  /** the current 2FA code of a sandbox login's TOTP secret (shown with the rehearsal logins) */
+  totpCode: (secret: string, nowMs: number) => string;
+}
+
+/** A sandbox entry as the handlers hold it between calls (the store's record has more). */
+export interface SandboxEntryRef {
+  readonly partnerId: number;
+}
+
+/** The built-in sandbox as the handlers use it (sandbox/'s SandboxHandle satisfies it). */
+export interface BridgeSandbox {
+  readonly serviceUrl: string;
+  /** the KMC logins for rehearsing sign-in; their passwords are rehearsal secrets shown to the producer */
+  logins(): readonly { loginId: string; password: string; partnerIds: number[]; otpSecret: string | null }[];
+  readonly store: {
+    entries(): readonly SandboxEntryRef[];
+    entry(entryId: string): SandboxEntryRef | undefined;
+    entryToken(entryId: string): string | undefined;
+    toSandboxEntry(entry: SandboxEntryRef): SandboxEntry;
+    updateEntry(
+      entryId: string,
+      patch: { name?: string; conversionProfileId?: number; dvr?: boolean; record?: boolean },
+    ): SandboxEntryRef;
+    listProfiles(): ConversionProfile[];
+    listPartners(): SandboxPartner[];
+    partner(partnerId: number): unknown;
+    updatePartner(partnerId: number, patch: Omit<UpdateSandboxPartnerRequest, 'partnerId'>): unknown;
+    toSandboxPartner(partnerId: number): SandboxPartner;
+  };
 }

@@ -4,16 +4,15 @@
 // says what to do; no secret ever appears in a response.
 import { bridgeFailure } from './host.js';
 import type { BridgeHandlers } from './server.js';
-import type { BridgeBaseDeps, BridgeKaltura } from './deps.js';
+import type { BridgeBaseDeps, BridgeKaltura, BridgeSandbox } from './deps.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
 import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
 import type { PublicSettings, Settings } from '../../shared/settings.js';
-import { totpCode, type SandboxHandle } from '../sandbox/index.js';
 import { createProducerHandlers, type ProducerDeps } from './producer-handlers.js';
 
 export interface BridgeHandlerDeps extends BridgeBaseDeps {
   /** the station's Kaltura, with the built-in sandbox while it runs */
-  kaltura: BridgeKaltura & { readonly sandbox: SandboxHandle | null };
+  kaltura: BridgeKaltura & { readonly sandbox: BridgeSandbox | null };
   /** the producer's own Kaltura session (sign-in, live entries) */
   producer: ProducerDeps['producer'];
 }
@@ -34,7 +33,7 @@ function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerI
 }
 
 export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
-  const sandbox = (): SandboxHandle => {
+  const sandbox = (): BridgeSandbox => {
     const handle = d.kaltura.sandbox;
     if (!handle)
       throw bridgeFailure(
@@ -115,7 +114,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
         loginId: l.loginId,
         password: l.password,
         partnerIds: l.partnerIds,
-        currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null,
+        currentCode: l.otpSecret ? d.totpCode(l.otpSecret, Date.now()) : null,
       }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],

@@ -9,6 +9,7 @@ import type { StationInfo } from '../../shared/station-info.js';
 import type { StationParts } from './station-parts.js';
 import { viewerRoutes } from './viewer-routes.js';
 import { servedTopRung } from '../kaltura/top-rung.js';
+import { totpCode } from '../sandbox/index.js';
 
 export interface OutletsDeps {
   parts: StationParts;
@@ -39,6 +40,7 @@ export function openOutlets(d: OutletsDeps): StationBridgeHost {
       producer: d.parts.producer,
       obs: d.parts.obs,
       topRung: (partnerId, entryId) => servedTopRung(kaltura.api, partnerId, entryId),
+      totpCode,
       applySettings: d.applySettings,
       retryRecordings: (entryId) => queue.retryHeld(entryId),
       partnerChanged: () => {
