@@ -13,8 +13,9 @@ import { createProducerHandlers, type ProducerDeps } from './producer-handlers.j
 export interface BridgeHandlerDeps extends BridgeBaseDeps {
   /** the station's Kaltura, with the built-in sandbox while it runs */
   kaltura: BridgeKaltura & { readonly sandbox: BridgeSandbox | null };
-  /** the producer's own Kaltura session (sign-in, live entries) */
+  /** the producer's own Kaltura session (sign-in, live entries) and the calls made with it */
   producer: ProducerDeps['producer'];
+  calls: ProducerDeps['calls'];
 }
 
 function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {

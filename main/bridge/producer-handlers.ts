@@ -9,25 +9,16 @@ import type { BridgeBaseDeps, BridgeKaltura } from './deps.js';
 import { entryLiveState, hereIndexes } from './entry-live-state.js';
 import { createObsHandlers } from './obs-handlers.js';
 import { ADMIN_SECRET_NAME } from '../config/secret-store.js';
-import { describeProducerError, type ProducerSession, type ProducerTarget } from '../kaltura/producer-session.js';
-import {
-  conversionProfileListLive,
-  entryServerNodesFor,
-  liveStreamAdd,
-  liveStreamDelete,
-  liveStreamGetForProducer,
-  liveStreamList,
-  liveStreamRegenerateToken,
-  liveStreamUpdate,
-  type ProducerLiveEntry,
-} from '../kaltura/producer-actions.js';
+import type { BridgeProducerSession, ProducerCalls, ProducerEntryFacts, ProducerTarget } from './producer-deps.js';
 import { buildPublishDetails, type PublishDetails } from '../../shared/sandbox.js';
 import { kmcBaseUrl, type ProducerEntry } from '../../shared/producer.js';
 import type { Settings } from '../../shared/settings.js';
 
 /** What the producer's answers need besides the common deps: the producer's session, and the sandbox's address. */
 export interface ProducerDeps {
-  producer: ProducerSession;
+  producer: BridgeProducerSession;
+  /** the Kaltura calls made with the producer's client */
+  calls: ProducerCalls;
   kaltura: BridgeKaltura & { readonly sandbox: { readonly serviceUrl: string } | null };
 }
 
@@ -80,15 +71,17 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
     }
   };
   const kaltura = async <T>(what: string, fn: () => Promise<T>): Promise<T> =>
-    failing(fn, (error) => d.logger.redactor.redact(`${what}: ${describeProducerError(error)}`));
-  const decorate = async (entries: ProducerLiveEntry[]): Promise<ProducerEntry[]> => {
+    failing(fn, (error) => d.logger.redactor.redact(`${what}: ${d.calls.describeError(error)}`));
+  const decorate = async (entries: ProducerEntryFacts[]): Promise<ProducerEntry[]> => {
     const c = client();
     const [nodes, profiles] = await Promise.all([
-      entryServerNodesFor(
-        c,
-        entries.map((e) => e.id),
-      ).catch(() => []),
-      conversionProfileListLive(c).catch(() => []),
+      d.calls
+        .entryServerNodesFor(
+          c,
+          entries.map((e) => e.id),
+        )
+        .catch(() => []),
+      d.calls.conversionProfileListLive(c).catch(() => []),
     ]);
     const names = new Map(profiles.map((p) => [p.id, p.name]));
     const kmc = d.producer.target?.kmcUrl ?? null;
@@ -104,7 +97,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         "Sign in to Kaltura first (Kaltura entries screen): the station then reads the entry's stream token for you.",
       );
     }
-    const entry = await kaltura('Could not read the entry', () => liveStreamGetForProducer(client(), entryId));
+    const entry = await kaltura('Could not read the entry', () => d.calls.liveStreamGetForProducer(client(), entryId));
     if (!entry.streamPassword) {
       throw bridgeFailure(
         `Kaltura did not reveal the stream token of ${entryId} to this session: sign in as a KMC admin (or with the admin secret), or as the entry's owner.`,
@@ -195,7 +188,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
       },
       'producer.listEntries': async (req) =>
         kaltura('Could not list the live entries', async () => {
-          const page = await liveStreamList(client(), req);
+          const page = await d.calls.liveStreamList(client(), req);
           return {
             entries: await decorate(page.objects),
             totalCount: page.totalCount,
@@ -205,7 +198,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         }),
       'producer.listProfiles': async () =>
         kaltura('Could not list the live conversion profiles', async () =>
-          (await conversionProfileListLive(client())).map((p) => ({
+          (await d.calls.conversionProfileListLive(client())).map((p) => ({
             id: p.id,
             name: p.name,
             description: p.description,
@@ -214,7 +207,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         ),
       'producer.createEntry': async (req) =>
         kaltura('Kaltura did not create the entry', async () => {
-          const created = await liveStreamAdd(client(), {
+          const created = await d.calls.liveStreamAdd(client(), {
             name: req.name,
             dvr: req.dvrEnabled,
             recording: req.recordingEnabled,
@@ -231,7 +224,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         }),
       'producer.regenerateToken': async ({ entryId }) =>
         kaltura('Kaltura did not make a new token', async () => {
-          const updated = await liveStreamRegenerateToken(client(), entryId);
+          const updated = await d.calls.liveStreamRegenerateToken(client(), entryId);
           if (updated.streamPassword) d.logger.redactor.addSecret(updated.streamPassword);
           d.events.add({
             severity: 'info',
@@ -244,7 +237,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         }),
       'producer.updateEntry': async ({ entryId, ...req }) =>
         kaltura('Kaltura did not change the entry', async () => {
-          const updated = await liveStreamUpdate(client(), entryId, {
+          const updated = await d.calls.liveStreamUpdate(client(), entryId, {
             ...(req.name !== undefined ? { name: req.name } : {}),
             ...(req.conversionProfileId !== undefined ? { conversionProfileId: req.conversionProfileId } : {}),
             ...(req.dvrEnabled !== undefined ? { dvr: req.dvrEnabled } : {}),
@@ -261,7 +254,7 @@ export function createProducerHandlers(d: ProducerHandlerDeps) {
         }),
       'producer.deleteEntry': async ({ entryId }) =>
         kaltura('Kaltura did not delete the entry', async () => {
-          await liveStreamDelete(client(), entryId);
+          await d.calls.liveStreamDelete(client(), entryId);
           d.events.add({ severity: 'info', kind: 'settings', entryId, message: 'Live entry deleted in Kaltura' });
           return { entryId };
         }),

@@ -10,6 +10,31 @@ import type { StationParts } from './station-parts.js';
 import { viewerRoutes } from './viewer-routes.js';
 import { servedTopRung } from '../kaltura/top-rung.js';
 import { totpCode } from '../sandbox/index.js';
+import {
+  conversionProfileListLive,
+  entryServerNodesFor,
+  liveStreamAdd,
+  liveStreamDelete,
+  liveStreamGetForProducer,
+  liveStreamList,
+  liveStreamRegenerateToken,
+  liveStreamUpdate,
+} from '../kaltura/producer-actions.js';
+import { describeProducerError } from '../kaltura/producer-session.js';
+import type { ProducerCalls } from '../bridge/producer-deps.js';
+
+/** A producer's Kaltura calls, from kaltura/, for the bridge's producer answers. */
+const producerCalls: ProducerCalls = {
+  conversionProfileListLive,
+  entryServerNodesFor,
+  liveStreamAdd,
+  liveStreamDelete,
+  liveStreamGetForProducer,
+  liveStreamList,
+  liveStreamRegenerateToken,
+  liveStreamUpdate,
+  describeError: describeProducerError,
+};
 
 export interface OutletsDeps {
   parts: StationParts;
@@ -38,6 +63,7 @@ export function openOutlets(d: OutletsDeps): StationBridgeHost {
       startupOverrides: kalturaConfig.overriddenFields(),
       encoders: () => d.parts.ffmpeg.availability(),
       producer: d.parts.producer,
+      calls: producerCalls,
       obs: d.parts.obs,
       topRung: (partnerId, entryId) => servedTopRung(kaltura.api, partnerId, entryId),
       totpCode,
