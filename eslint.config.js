@@ -1,6 +1,6 @@
 // Lint rules, including the import boundaries of ARCHITECTURE.md:
 // renderer and shared never import main; shared imports nothing app-specific;
-// only main/electron imports 'electron'.
+// only main/electron imports 'electron'; only main/process imports 'child_process'.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -13,6 +13,9 @@ const FLOORS_PENDING = [
   'main/ingest/gate.ts -> kaltura',
   'main/ingest/ingest-server.ts -> kaltura',
   'main/ingest/refusals.ts -> kaltura',
+  'main/ingest/server-deps.ts -> kaltura',
+  'main/ingest/publish-events.ts -> kaltura',
+  'main/ingest/live-connection.ts -> kaltura',
   'main/recording/kaltura-uploader.ts -> kaltura',
   'main/recording/recording-service.ts -> kaltura',
   'main/recording/segment-delivery.ts -> kaltura',
@@ -26,6 +29,35 @@ const FLOORS_PENDING = [
 ];
 
 const mainPatterns = ['**/main/**', '**/main', '../main/*', '../../main/*'];
+
+/** What a file in main/ may import: electron only in main/electron, child processes only through main/process. */
+function mainImports({ electron, childProcess }) {
+  const paths = [];
+  if (!electron)
+    paths.push({
+      name: 'electron',
+      message: 'Only main/electron may import electron: keep the station runnable under plain Node.',
+    });
+  if (!childProcess)
+    for (const name of ['child_process', 'node:child_process'])
+      paths.push({
+        name,
+        message:
+          'Only main/process starts processes: use its ProcessSupervisor (long-lived), runOnce (probes) or Spawner, so every child is in its own group, bounded in time and killed with the station.',
+      });
+  return [
+    'error',
+    {
+      paths,
+      patterns: [
+        {
+          group: ['react', 'react-dom', 'react/*', '**/renderer/**'],
+          message: 'main never imports React or the renderer.',
+        },
+      ],
+    },
+  ];
+}
 
 export default tseslint.config(
   {
@@ -59,26 +91,16 @@ export default tseslint.config(
   },
   {
     files: ['main/**/*.ts'],
-    ignores: ['main/electron/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: 'electron',
-              message: 'Only main/electron may import electron: keep the station runnable under plain Node.',
-            },
-          ],
-          patterns: [
-            {
-              group: ['react', 'react-dom', 'react/*', '**/renderer/**'],
-              message: 'main never imports React or the renderer.',
-            },
-          ],
-        },
-      ],
-    },
+    ignores: ['main/electron/**', 'main/process/**'],
+    rules: { 'no-restricted-imports': mainImports({ electron: false, childProcess: false }) },
+  },
+  {
+    files: ['main/process/**/*.ts'],
+    rules: { 'no-restricted-imports': mainImports({ electron: false, childProcess: true }) },
+  },
+  {
+    files: ['main/electron/**/*.ts'],
+    rules: { 'no-restricted-imports': mainImports({ electron: true, childProcess: false }) },
   },
   {
     files: ['renderer/src/**/*.ts', 'renderer/src/**/*.tsx'],

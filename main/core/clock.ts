@@ -1,4 +1,6 @@
-// Owns the station's notion of time for state and health: a narrow Clock that tests replace with a manual one.
+// Owns the station's one notion of time: a narrow Clock (wall-clock now, cancellable one-shot timers) that tests
+// replace with a manual one (test/helpers/manual-clock.ts), and what is built on it: the shared wakeup grid and
+// abortable sleeps.
 
 export interface TimerHandle {
   cancel(): void;
@@ -34,40 +36,53 @@ export function delayToGridMs(nowMs: number, periodMs: number): number {
   return delay < periodMs / 2 ? delay + periodMs : delay;
 }
 
-/** A clock that only moves when told to: for tests of throttling, hysteresis and retention. */
-export class ManualClock implements Clock {
-  private timeMs: number;
-  private timers: { atMs: number; fn: () => void; id: number }[] = [];
-  private nextId = 1;
+/** resolves after delayMs on the clock, or rejects with an AbortError as soon as signal aborts (the timer is cancelled) */
+export function sleep(clock: Clock, delayMs: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError());
+    const onAbort = (): void => {
+      timer.cancel();
+      reject(abortError());
+    };
+    const timer = clock.setTimer(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, delayMs);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
 
-  constructor(startMs = 1_700_000_000_000) {
-    this.timeMs = startMs;
-  }
+export function abortError(): Error {
+  const e = new Error('aborted');
+  e.name = 'AbortError';
+  return e;
+}
 
-  nowMs(): number {
-    return this.timeMs;
-  }
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
 
-  setTimer(fn: () => void, delayMs: number): TimerHandle {
-    const id = this.nextId++;
-    this.timers.push({ atMs: this.timeMs + Math.max(0, delayMs), fn, id });
-    return { cancel: () => (this.timers = this.timers.filter((t) => t.id !== id)) };
+/** Settles with p, or rejects with an AbortError as soon as signal aborts (p is left to settle unobserved). */
+export function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    p.catch(() => undefined);
+    return Promise.reject(abortError());
   }
-
-  /** moves time forward, firing due timers in order */
-  advance(ms: number): void {
-    const end = this.timeMs + ms;
-    for (;;) {
-      const due = this.timers.filter((t) => t.atMs <= end).sort((a, b) => a.atMs - b.atMs || a.id - b.id)[0];
-      if (!due) break;
-      this.timers = this.timers.filter((t) => t.id !== due.id);
-      this.timeMs = Math.max(this.timeMs, due.atMs);
-      due.fn();
-    }
-    this.timeMs = end;
-  }
-
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => {
+      p.catch(() => undefined);
+      reject(abortError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
 }

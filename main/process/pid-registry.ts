@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { linuxProcReader, type ProcReader } from './proc-stats.js';
+import { killProcessGroup } from './spawner.js';
 
 export interface PidRecord {
   pid: number;
@@ -21,12 +22,18 @@ export interface ReapResult {
   skipped: number[];
 }
 
+/** where a supervisor records the pid of each run while it runs (PidRegistry, or a stub in tests) */
+export interface PidRecords {
+  add(pid: number, label: string): void;
+  remove(pid: number): void;
+}
+
 export interface PidRegistryOptions {
   /** DATA/run/ffmpeg-pids.json */
   file: string;
   logger: Logger;
   proc?: ProcReader;
-  /** signals a process group; default process.kill(-pid) */
+  /** signals a process group; default killProcessGroup */
   killGroup?: (pid: number, signal: NodeJS.Signals) => void;
   now?: () => number;
 }
@@ -35,7 +42,7 @@ export function defaultPidFile(dataDir: string): string {
   return path.join(dataDir, 'run', 'ffmpeg-pids.json');
 }
 
-export class PidRegistry {
+export class PidRegistry implements PidRecords {
   private readonly proc: ProcReader;
   private readonly killGroup: (pid: number, signal: NodeJS.Signals) => void;
   /** the file's content once read: this registry is its only writer, and list() is asked every second */
@@ -43,7 +50,7 @@ export class PidRegistry {
 
   constructor(private readonly options: PidRegistryOptions) {
     this.proc = options.proc ?? linuxProcReader();
-    this.killGroup = options.killGroup ?? defaultKillGroup;
+    this.killGroup = options.killGroup ?? killProcessGroup;
   }
 
   add(pid: number, label: string): void {
@@ -133,17 +140,5 @@ export class PidRegistry {
     const tmp = `${this.options.file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(records, null, 2));
     fs.renameSync(tmp, this.options.file);
-  }
-}
-
-function defaultKillGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    try {
-      process.kill(pid, signal);
-    } catch {
-      // already gone
-    }
   }
 }

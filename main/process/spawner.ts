@@ -1,6 +1,6 @@
-// Owns how an FFmpeg process is started and signalled: spawn(bin, argv) with no shell, detached into its own
+// Owns how a child process is started and signalled: spawn(bin, argv) with no shell, detached into its own
 // process group (so the whole group can be killed), pipes on stdin/stdout/stderr (plus fd 3 for a media feed),
-// and a minimal environment.
+// and a minimal environment. killProcessGroup is the one place a process group is signalled.
 import { spawn } from 'node:child_process';
 import type { FeedSink } from '../media/flv-feed.js';
 import { childFeedSink } from '../media/pipe-sink.js';
@@ -23,6 +23,8 @@ export interface ChildHandle {
 export interface SpawnOptions {
   /** open fd 3 as a pipe the station writes the input into */
   feed?: boolean;
+  /** report the exit only once stdout and stderr were read to their end (runOnce reads all the output) */
+  waitForOutput?: boolean;
 }
 
 export interface Spawner {
@@ -60,13 +62,18 @@ export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
       const feedSink = options.feed ? childFeedSink(child.stdio[3]) : null;
       let exited = false;
       const exitListeners: Array<(code: number | null, signal: string | null) => void> = [];
+      const errorListeners: Array<(error: Error) => void> = [];
       const finish = (code: number | null, signal: string | null): void => {
         if (exited) return;
         exited = true;
         for (const fn of exitListeners) fn(code, signal);
       };
-      child.on('exit', (code, signal) => finish(code, signal));
-      child.on('error', () => {
+      child.on(options.waitForOutput ? 'close' : 'exit', (code: number | null, signal: string | null) =>
+        finish(code, signal),
+      );
+      child.on('error', (error) => {
+        // the error first, so whoever waits for the exit knows why it came
+        for (const fn of errorListeners) fn(error);
         // spawn failure (ENOENT/EACCES): no 'exit' follows
         if (child.pid === undefined) finish(null, null);
       });
@@ -81,18 +88,29 @@ export function nodeSpawner(env: NodeJS.ProcessEnv = ffmpegEnv()): Spawner {
         onStdout: (fn) => void child.stdout?.on('data', fn),
         onStderr: (fn) => void child.stderr?.on('data', fn),
         onExit: (fn) => void exitListeners.push(fn),
-        onError: (fn) => void child.on('error', fn),
+        onError: (fn) => void errorListeners.push(fn),
         killGroup(signal) {
           const pid = child.pid;
           if (pid === undefined || exited) return;
-          try {
-            if (process.platform === 'win32') child.kill(signal);
-            else process.kill(-pid, signal);
-          } catch {
-            // ESRCH: the group is already gone
-          }
+          killProcessGroup(pid, signal);
         },
       };
     },
   };
+}
+
+/**
+ * Signals the process group led by pid (every child spawned here leads its own), else the process alone (Windows,
+ * or a process that is not a group leader); a group or process that is already gone is fine.
+ */
+export function killProcessGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // ESRCH: already gone
+    }
+  }
 }

@@ -1,26 +1,23 @@
 // Owns asking FFmpeg's tools for a media file's duration (used for a segment FFmpeg never listed because it
 // was killed mid-file): ffprobe beside the FFmpeg in use when there is one, else that FFmpeg itself (the bundled
-// static build ships no ffprobe). Argv only, no shell, bounded in time.
-import { execFile } from 'node:child_process';
+// static build ships no ffprobe). Through runOnce: argv only, no shell, bounded in time.
 import fs from 'node:fs';
 import path from 'node:path';
+import { runOnce, succeeded } from '../process/run-once.js';
 
 export type ProbeDurationFn = (filePath: string) => Promise<number | null>;
 
 /** Duration in seconds, or null when ffprobe cannot read a duration (not a playable file). */
 export function ffprobeDuration(ffprobePath: string, timeoutMs = 15_000): ProbeDurationFn {
-  return (filePath) =>
-    new Promise((resolve) => {
-      execFile(
-        ffprobePath,
-        ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', filePath],
-        { timeout: timeoutMs, env: { PATH: process.env.PATH ?? '' } },
-        (error, stdout) => {
-          const seconds = Number(String(stdout).trim());
-          resolve(!error && Number.isFinite(seconds) && seconds > 0 ? seconds : null);
-        },
-      );
-    });
+  return async (filePath) => {
+    const result = await runOnce(
+      ffprobePath,
+      ['-v', 'error', '-show_entries', 'format=duration', '-of', 'default=noprint_wrappers=1:nokey=1', filePath],
+      { timeoutMs, env: probeEnv() },
+    );
+    const seconds = Number(result.stdout.trim());
+    return succeeded(result) && Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+  };
 }
 
 /**
@@ -28,17 +25,17 @@ export function ffprobeDuration(ffprobePath: string, timeoutMs = 15_000): ProbeD
  * 10 ms) and then exits 1 for want of an output: the exit code says nothing, the Duration line does.
  */
 export function ffmpegDuration(ffmpegPath: string, timeoutMs = 15_000): ProbeDurationFn {
-  return (filePath) =>
-    new Promise((resolve) => {
-      execFile(
-        ffmpegPath,
-        ['-hide_banner', '-nostdin', '-i', filePath],
-        { timeout: timeoutMs, env: { PATH: process.env.PATH ?? '' } },
-        (_error, _stdout, stderr) => {
-          resolve(parseDurationLine(String(stderr)));
-        },
-      );
+  return async (filePath) => {
+    const result = await runOnce(ffmpegPath, ['-hide_banner', '-nostdin', '-i', filePath], {
+      timeoutMs,
+      env: probeEnv(),
     });
+    return parseDurationLine(result.stderr);
+  };
+}
+
+function probeEnv(): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '' };
 }
 
 /** "  Duration: 00:00:05.03, start: 1.400000, bitrate: ..." -> 5.03; "Duration: N/A" or none -> null */

@@ -3,7 +3,7 @@
 // then appendRecording/setRecordedContent with `appendSent` persisted first (see upload-queue.ts).
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { abortable } from './clock.js';
+import { abortable } from '../core/clock.js';
 import type { QueuedSegment } from './queue-store.js';
 import type { RecordingUploader } from './uploader.js';
 import { KalturaApiError } from '../kaltura/errors.js';

@@ -19,8 +19,8 @@ import fs from 'node:fs';
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
 import type { MediaServerIndex } from '../kaltura/api.js';
-import { abortable, isAbortError, systemClock } from './clock.js';
-import type { Clock } from './clock.js';
+import { abortable, isAbortError, sleep, systemClock } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { appendDecision, pruneDone, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
@@ -201,7 +201,7 @@ export class UploadQueue {
       reason: null,
       held: false,
       attempts: 0,
-      enqueuedAtMs: this.clock.now(),
+      enqueuedAtMs: this.clock.nowMs(),
       doneAtMs: null,
       fileDeleted: false,
     };
@@ -297,8 +297,8 @@ export class UploadQueue {
   }
 
   private async waitForRetry(entryId: string, generation: number, signal: AbortSignal): Promise<void> {
-    const sleep = this.clock.sleep(this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
-    await Promise.race([this.waitForWake(entryId, generation, signal), sleep]);
+    const retry = sleep(this.clock, this.options.heldRetryMs ?? DEFAULT_HELD_RETRY_MS, signal).catch(() => undefined);
+    await Promise.race([this.waitForWake(entryId, generation, signal), retry]);
   }
 
   private async runEntry(entryId: string, signal: AbortSignal): Promise<void> {
@@ -351,7 +351,7 @@ export class UploadQueue {
         this.persist();
         this.publish(entryId);
         try {
-          await this.clock.sleep(backoffMs, signal);
+          await sleep(this.clock, backoffMs, signal);
         } catch {
           return;
         }
@@ -471,7 +471,7 @@ export class UploadQueue {
     return deliverSession(
       {
         file: this.file,
-        now: () => this.clock.now(),
+        now: () => this.clock.nowMs(),
         logger: this.options.logger,
         needsSync: this.needsSync,
         keepDoneItems: this.options.keepDoneItems ?? 200,
@@ -506,7 +506,7 @@ export class UploadQueue {
 
   private progress(item: QueuedSegment, sentBytes: number): void {
     this.progressBytes.set(item.id, Math.min(sentBytes, item.sizeBytes));
-    const nowMs = this.clock.now();
+    const nowMs = this.clock.nowMs();
     if (nowMs - (this.lastProgressAtMs.get(item.id) ?? -Infinity) < (this.options.progressIntervalMs ?? 250)) return;
     this.lastProgressAtMs.set(item.id, nowMs);
     this.publish(item.entryId);
@@ -515,7 +515,7 @@ export class UploadQueue {
   private finish(item: QueuedSegment): void {
     item.state = 'done';
     item.reason = null;
-    item.doneAtMs = this.clock.now();
+    item.doneAtMs = this.clock.nowMs();
     item.uploadedBytes = item.sizeBytes;
     this.progressBytes.delete(item.id);
     this.lastProgressAtMs.delete(item.id);

@@ -73,8 +73,6 @@ export interface StationParts {
 export interface StationPartsHooks {
   /** the station info current at call time (it changes on start and on settings) */
   info: () => StationInfo;
-  /** one grace period for ingest (resume), registry (reconnecting) and pipeline (finalise) */
-  resumeGraceMs: number;
 }
 
 export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): StationParts {
@@ -160,7 +158,6 @@ export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): 
     clock,
     registry: {
       defaultSegmentSeconds: settings.get().media.defaultSegmentDurationSeconds,
-      reconnectGraceMs: hooks.resumeGraceMs,
     },
   });
   const queue = new UploadQueue({

@@ -9,7 +9,6 @@ import type { PidRegistry } from '../process/pid-registry.js';
 import type { UploadQueue } from '../recording/upload-queue.js';
 import type { RecordingService } from '../recording/recording-service.js';
 import type { SettingsStore } from '../config/settings-store.js';
-import type { InputProbe } from '../../shared/state.js';
 import type { Settings, VideoEncoder } from '../../shared/settings.js';
 import type { StationInfo } from '../../shared/station-info.js';
 import type { BridgeHost } from '../bridge/host.js';
@@ -43,7 +42,6 @@ export class Station {
   private readonly queue: UploadQueue;
   private recording: RecordingService | null = null;
   private readonly pipelines = new Map<string, StreamPipeline>();
-  private readonly latestProbes = new Map<string, InputProbe>();
   /** entry -> partner, from accepted streams (the viewer page needs the partner when the station acts as -5) */
   private readonly entryPartners = new Map<string, number>();
   private readonly liveListeners = new Set<(n: number) => void>();
@@ -56,7 +54,7 @@ export class Station {
 
   constructor(private readonly deps: StationDeps) {
     const { options, logger } = deps;
-    this.parts = buildStationParts(deps, { info: () => this.info, resumeGraceMs: this.resumeGraceMs() });
+    this.parts = buildStationParts(deps, { info: () => this.info });
     ({
       clock: this.clock,
       settings: this.settings,
@@ -76,7 +74,6 @@ export class Station {
       logger: logger.child('ingest'),
       authenticate: (a) => this.kaltura.api.authenticate(a),
       now: () => this.clock.nowMs(),
-      options: { resumeGraceMs: this.resumeGraceMs() },
     });
     this.wireIngest();
   }
@@ -177,6 +174,7 @@ export class Station {
 
   private wireIngest(): void {
     const registry = this.monitor.registry;
+    this.ingest.on('streamAuthenticating', (event) => registry.streamAuthenticating(event));
     this.ingest.on('streamAccepted', (event) => {
       registry.streamAccepted(event);
       this.onAccepted(event);
@@ -184,14 +182,10 @@ export class Station {
     this.ingest.on('streamRefused', (event) => registry.streamRefused(event));
     this.ingest.on('streamEnded', (event) => {
       registry.streamEnded(event);
-      this.latestProbes.delete(event.streamId);
       this.pipelines.get(event.streamId)?.publisherLeft(event.reason === 'station-stopping');
       this.notifyLiveCount();
     });
-    this.ingest.on('probe', (event) => {
-      this.latestProbes.set(event.streamId, event.probe);
-      registry.probe(event);
-    });
+    this.ingest.on('probe', (event) => registry.probe(event));
   }
 
   private onAccepted(event: StreamAcceptedEvent): void {
@@ -214,8 +208,7 @@ export class Station {
       pidRegistry: this.pids,
       clock: this.clock,
       logger: this.deps.logger,
-      latestProbe: (id) => this.latestProbes.get(id) ?? null,
-      feedFor: (e) => this.ingest.feed(e.streamName, e.mediaServerIndex),
+      ingest: this.ingest,
       resumeGraceMs: this.resumeGraceMs(),
       ...(this.deps.tuning?.keepAliveIntervalMs !== undefined
         ? { keepAliveIntervalMs: this.deps.tuning.keepAliveIntervalMs }
@@ -275,7 +268,7 @@ export class Station {
     }
   }
 
-  /** One grace period for ingest (resume), registry (reconnecting) and pipeline (finalise). */
+  /** The reconnect grace of a stream (its pipeline owns the timer; the ingest holds the id until then). */
   private resumeGraceMs(): number {
     return this.deps.tuning?.resumeGraceMs ?? DEFAULT_RESUME_GRACE_MS;
   }

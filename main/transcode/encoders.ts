@@ -1,9 +1,8 @@
 // Owns hardware H.264 encoder detection: each candidate gets a real one-second test encode (lavfi testsrc -> null)
 // at start, because an encoder listed by `ffmpeg -encoders` often has no device or driver behind it. The station
 // uses the chosen one only if it passed, else falls back to libx264 with an alert.
-import { execFile } from 'node:child_process';
 import { HARDWARE_ENCODERS, type VideoEncoder } from './plan.js';
-import { ffmpegEnv } from '../process/spawner.js';
+import { howItEnded, runOnce, succeeded } from '../process/run-once.js';
 
 export interface TestRunResult {
   ok: boolean;
@@ -29,17 +28,15 @@ export function testEncodeArgs(encoder: VideoEncoder, vaapiDevice = '/dev/dri/re
   return args;
 }
 
-export const execTestRunner: TestRunner = (bin, args, timeoutMs) =>
-  new Promise((resolve) => {
-    execFile(bin, args, { timeout: timeoutMs, env: ffmpegEnv(), killSignal: 'SIGKILL' }, (error, _stdout, stderr) => {
-      const lines = String(stderr).trim().split('\n').filter(Boolean);
-      const detail = lines[lines.length - 1] ?? (error ? error.message : '');
-      resolve({
-        ok: !error,
-        detail: error && (error as { killed?: boolean }).killed ? `timed out after ${timeoutMs} ms` : detail,
-      });
-    });
-  });
+export const execTestRunner: TestRunner = async (bin, args, timeoutMs) => {
+  const result = await runOnce(bin, args, { timeoutMs });
+  const ok = succeeded(result);
+  const lastLine = result.stderr.trim().split('\n').filter(Boolean).at(-1);
+  return {
+    ok,
+    detail: result.timedOut ? howItEnded(result, timeoutMs) : (lastLine ?? (ok ? '' : howItEnded(result, timeoutMs))),
+  };
+};
 
 /** Runs one test encode per candidate, one at a time (the machine may have 2 cores). */
 export async function detectHardwareEncoders(options: {

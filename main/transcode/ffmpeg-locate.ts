@@ -1,11 +1,11 @@
 // Owns FFmpeg discovery, in one place: the setting, then FFMPEG_PATH, then `ffmpeg` on PATH,
 // then the binary of the @ffmpeg-installer npm package. Each candidate is run with -version;
 // a missing or broken FFmpeg is reported, never thrown.
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { FfmpegInfo } from '../../shared/station-info.js';
+import { howItEnded, runOnce, succeeded } from '../process/run-once.js';
 
 export interface FfmpegLocateInput {
   settingPath: string;
@@ -50,13 +50,13 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | null 
   return null;
 }
 
-export function runFfmpegVersion(bin: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(bin, ['-hide_banner', '-version'], { timeout: 10_000, env: {} }, (error, stdout) => {
-      if (error) reject(error);
-      else resolve(stdout);
-    });
-  });
+/** `bin -version`'s output; rejects with the spawn error (its code: ENOENT, EACCES) or how the run failed */
+export async function runFfmpegVersion(bin: string): Promise<string> {
+  const timeoutMs = 10_000;
+  const result = await runOnce(bin, ['-hide_banner', '-version'], { timeoutMs, env: {} });
+  if (result.error) throw result.error;
+  if (!succeeded(result)) throw new Error(`${bin} -version ${howItEnded(result, timeoutMs)}`);
+  return result.stdout;
 }
 
 /** "ffmpeg version 5.1.9-0+deb12u1 Copyright ..." -> "5.1.9-0+deb12u1" */

@@ -1,7 +1,6 @@
 // Owns asking the FFmpeg in use what it can do, at start and when its path changes: one short run per question
 // (CAPABILITY_PROBES), argv only, no shell, bounded in time; the answers go to the pure parsers.
-import { execFile } from 'node:child_process';
-import { ffmpegEnv } from '../process/spawner.js';
+import { howItEnded, runOnce, succeeded } from '../process/run-once.js';
 import type { FfmpegInfo } from '../../shared/station-info.js';
 import {
   CAPABILITY_PROBES,
@@ -15,20 +14,15 @@ import { ffmpegSupportNote } from './ffmpeg-dialect.js';
 /** Runs bin with args; resolves with stdout and stderr together (help goes to either, by version). */
 export type ProbeRunner = (bin: string, args: readonly string[]) => Promise<string>;
 
-export const execProbeRunner: ProbeRunner = (bin, args) =>
-  new Promise((resolve, reject) => {
-    execFile(
-      bin,
-      [...args],
-      { timeout: 10_000, env: ffmpegEnv(), maxBuffer: 8 * 1024 * 1024, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const text = `${String(stdout)}${String(stderr)}`;
-        // `-h muxer=x` exits 0; a failed probe with output is still an answer (old builds exit 1 after help)
-        if (error && text.trim() === '') reject(error);
-        else resolve(text);
-      },
-    );
-  });
+export const execProbeRunner: ProbeRunner = async (bin, args) => {
+  const timeoutMs = 10_000;
+  const result = await runOnce(bin, args, { timeoutMs });
+  const text = `${result.stdout}${result.stderr}`;
+  // `-h muxer=x` exits 0; a failed probe with output is still an answer (old builds exit 1 after help)
+  if (!succeeded(result) && text.trim() === '')
+    throw result.error ?? new Error(`${bin} ${args.join(' ')} ${howItEnded(result, timeoutMs)}`);
+  return text;
+};
 
 export async function readFfmpegCapabilities(
   bin: string,

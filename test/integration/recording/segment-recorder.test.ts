@@ -2,12 +2,13 @@
 // restart continues the numbering; a nearly full disk (an 8 MiB tmpfs: needs root, or CAP_SYS_ADMIN, to
 // mount; the test fails saying so otherwise, it never skips) raises the alert, pauses the recording cleanly,
 // leaves only playable MPEG-TS segments, and resumes it when space returns.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
+import { nodeSpawner } from '../../../main/process/spawner.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
 import type {
   DiskLowAlert,
@@ -118,7 +119,14 @@ describe('SegmentRecorder', () => {
       dataDir,
       stopTimeoutMs: 300,
       onSegment: () => undefined,
-      spawn: (_bin, _argv, options) => spawn('/bin/sh', ['-c', 'trap "" INT TERM; sleep 600 & wait'], options),
+      spawner: {
+        spawn: (_bin, _args, options) =>
+          nodeSpawner({ PATH: process.env.PATH ?? '' }).spawn(
+            '/bin/sh',
+            ['-c', 'trap "" INT TERM; sleep 600 & wait'],
+            options,
+          ),
+      },
     });
     await r.start();
     const pid = r.state().pid!;
@@ -209,9 +217,11 @@ describe('SegmentRecorder', () => {
       minFreeBytes: 10 * 1024 * 1024,
       onSegment: () => undefined,
       onAlert: (a) => alerts.push(a),
-      spawn: () => {
-        spawned += 1;
-        throw new Error('must not spawn');
+      spawner: {
+        spawn: () => {
+          spawned += 1;
+          throw new Error('must not spawn');
+        },
       },
     });
     await again.start();

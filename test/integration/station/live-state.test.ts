@@ -34,6 +34,7 @@ describe('LiveStateServices', () => {
     });
     live.start();
     live.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 1,
       streamName: '0_rkij47dr_1',
@@ -101,6 +102,7 @@ describe('LiveStateServices', () => {
     await waitFor(() => messages.some((m) => m.type === 'event' && m.name === 'state.snapshot'), { what: 'snapshot' });
 
     live.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 102,
       streamName: '0_rkij47dr_1',

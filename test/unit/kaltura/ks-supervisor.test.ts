@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KsSupervisor, type KsStatus } from '../../../main/kaltura/ks-supervisor.js';
 import { readKs } from '../../../main/kaltura/ks.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';
 
 const SECRET = 'abcdef0123456789abcdef0123456789';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKalturaStack } from '../../../main/kaltura/stack.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 import { apiException, flush, jsonResponse, stubFetch, type RecordedRequest } from './stub-fetch.js';
 import type { CallInfo } from '../../../main/kaltura/client.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { KEEP_ALIVE_RETRY_MAX_MS, RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import type { KalturaApi, LiveStreamEntry } from '../../../main/kaltura/api.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';
 
 type Call = { kind: 'register'; status: string } | { kind: 'unregister' };

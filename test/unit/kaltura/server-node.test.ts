@@ -11,7 +11,7 @@ import {
 import type { ServerNodeApi, ServerNodeInfo, ServerNodeSpec } from '../../../main/kaltura/server-node-actions.js';
 import { wowzaMediaServerNode } from '../../../main/kaltura/server-node-actions.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';
 
 const SPEC: ServerNodeSpec = {

@@ -1,11 +1,8 @@
 // Unit tests of SegmentRecorder with a fake FFmpeg child, a fake statfs and a fake ffprobe: segments are
 // reported from the CSV list, the unlisted tail after a crash is probed, the disk margin pauses a start until space returns,
 // and FFmpeg's stderr is redacted before it becomes the state's reason.
-import type { ChildProcess } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
@@ -15,30 +12,8 @@ import type {
   SegmentRecorderOptions,
 } from '../../../main/recording/segment-recorder.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
-
-class FakeChild extends EventEmitter {
-  readonly stdin = new PassThrough();
-  readonly stderr = new PassThrough();
-  readonly pid = 999_999;
-  exitCode: number | null = null;
-  signalCode: NodeJS.Signals | null = null;
-  constructor(readonly argv: string[]) {
-    super();
-    // 'q' on stdin: exit cleanly like FFmpeg
-    this.stdin.on('data', (d: Buffer) => {
-      if (d.toString().includes('q')) this.exit(0);
-    });
-  }
-  exit(code: number): void {
-    if (this.exitCode !== null) return;
-    this.exitCode = code;
-    this.emit('exit', code, null);
-  }
-  kill(): boolean {
-    this.exit(137);
-    return true;
-  }
-}
+import { fakeSpawner, type FakeChild } from '../../helpers/fake-spawner.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 
 const recorders: SegmentRecorder[] = [];
 afterEach(async () => {
@@ -47,7 +22,16 @@ afterEach(async () => {
 
 function setup(more: Partial<SegmentRecorderOptions> = {}) {
   const dataDir = tempDir('klive-recorder-unit-');
-  const children: FakeChild[] = [];
+  // every run has the same pid, and exits cleanly a moment after 'q' on its stdin, like FFmpeg
+  const spawner = fakeSpawner(999_999, {
+    pidStep: 0,
+    onSpawn: (child) => {
+      child.onWrite = (text) => {
+        if (text.includes('q')) setTimeout(() => child.exit(0), 1);
+      };
+    },
+  });
+  const children = spawner.children;
   const segments: FinishedSegment[] = [];
   const alerts: DiskLowAlert[] = [];
   const recorder = new SegmentRecorder({
@@ -62,17 +46,13 @@ function setup(more: Partial<SegmentRecorderOptions> = {}) {
     logger: silentLogger(),
     statfs: async () => ({ freeBytes: 10 * 1024 ** 3, totalBytes: 100 * 1024 ** 3 }),
     probeDuration: async (file) => (fs.statSync(file).size > 10 ? 1.5 : null),
-    spawn: (_bin, argv) => {
-      const child = new FakeChild(argv);
-      children.push(child);
-      return child as unknown as ChildProcess;
-    },
+    spawner,
     onSegment: (s) => segments.push(s),
     onAlert: (a) => alerts.push(a),
     ...more,
   });
   recorders.push(recorder);
-  const listPath = (child: FakeChild): string => child.argv[child.argv.indexOf('-segment_list') + 1]!;
+  const listPath = (child: FakeChild): string => child.args[child.args.indexOf('-segment_list') + 1]!;
   return { dataDir, recorder, children, segments, alerts, listPath };
 }
 
@@ -81,7 +61,7 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     const { recorder, children, segments, listPath } = setup();
     await recorder.start();
     const child = children[0]!;
-    expect(child.argv).toContain('-segment_start_number');
+    expect(child.args).toContain('-segment_start_number');
     expect(recorder.state().currentSegmentPath).toBe(path.join(recorder.directory, 'seg_000000.ts'));
     fs.writeFileSync(path.join(recorder.directory, 'seg_000000.ts'), Buffer.alloc(1000));
     fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(500));
@@ -122,7 +102,7 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     fs.writeFileSync(path.join(recorder.directory, 'seg_000001.ts'), Buffer.alloc(300));
     fs.writeFileSync(path.join(recorder.directory, 'seg_000002.ts'), Buffer.alloc(0));
     fs.writeFileSync(listPath(first), 'seg_000000.ts,0.000000,4.000000\n');
-    first.stderr.write('rtmp://127.0.0.1:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit: Connection reset\n');
+    first.stderr('rtmp://127.0.0.1:1935/kLive/?p=102&e=0_rkij47dr&i=0&t=dj94kfit: Connection reset\n');
     await new Promise((r) => setTimeout(r, 50));
     first.exit(1);
     await waitFor(() => children.length === 2, { what: 'the restart' });
@@ -132,7 +112,7 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     ]);
     expect(fs.existsSync(path.join(recorder.directory, 'seg_000002.ts'))).toBe(false);
     const second = children[1]!;
-    expect(second.argv[second.argv.indexOf('-segment_start_number') + 1]).toBe('2');
+    expect(second.args[second.args.indexOf('-segment_start_number') + 1]).toBe('2');
     expect(listPath(second)).not.toBe(listPath(first));
     expect(recorder.state().restarts).toBe(1);
     expect(recorder.state().reason).toContain('Connection reset');
@@ -169,7 +149,8 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     const { recorder, children } = setup();
     await recorder.start();
     await recorder.stop();
-    expect(children[0]!.exitCode).toBe(0);
+    expect(children[0]!.stdin).toEqual(['q']);
+    expect(children[0]!.signals).toEqual([]);
     expect(recorder.state().currentSegmentPath).toBeNull();
     expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
   });
@@ -198,6 +179,27 @@ describe('SegmentRecorder (fake FFmpeg)', () => {
     expect(log).toEqual(['add 999999', 'remove 999999', 'add 999999']);
     await recorder.stop();
     expect(pids.size).toBe(0);
+  });
+
+  it('an FFmpeg that ignores q: SIGKILL of its group after stopTimeoutMs on the injected clock, then stopped', async () => {
+    const clock = new ManualClock();
+    const deaf = fakeSpawner(4242);
+    const { recorder } = setup({ clock, spawner: deaf, stopTimeoutMs: 5000 });
+    await recorder.start();
+    expect(recorder.state()).toMatchObject({ observed: 'recording', pid: 4242 });
+    let stopped = false;
+    const stopping = recorder.stop().then(() => (stopped = true));
+    const child = deaf.last();
+    expect(child.stdin).toEqual(['q']);
+    clock.advance(4999);
+    expect(child.signals).toEqual([]);
+    clock.advance(1);
+    expect(child.signals).toEqual(['SIGKILL']);
+    expect(stopped).toBe(false);
+    child.exit(null, 'SIGKILL');
+    await stopping;
+    expect(recorder.state()).toMatchObject({ wanted: 'stop', observed: 'stopped', pid: null });
+    expect(deaf.children).toHaveLength(1);
   });
 
   it('rejects a segment length below one second', () => {

@@ -2,38 +2,20 @@
 // in-memory Kaltura uploadToken/appendRecording that can be taken down, made to hang or to refuse.
 import fs from 'node:fs';
 import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
-import { abortError } from '../../../main/recording/clock.js';
-import type { Clock } from '../../../main/recording/clock.js';
+import { abortError, type TimerHandle } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { RecordingRefusal } from '../../../main/recording/uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from '../../../main/recording/uploader.js';
 
-export class FakeClock implements Clock {
-  nowMs = 1_000_000;
+/** the manual clock, also remembering each delay asked for (the queue's backoff sleeps) */
+export class FakeClock extends ManualClock {
   readonly sleeps: number[] = [];
-  private timers: Array<{ atMs: number; resolve: () => void }> = [];
-  now(): number {
-    return this.nowMs;
+  constructor() {
+    super(1_000_000);
   }
-  sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    this.sleeps.push(ms);
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(abortError());
-      const timer = { atMs: this.nowMs + ms, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener('abort', () => {
-        this.timers = this.timers.filter((t) => t !== timer);
-        reject(abortError());
-      });
-    });
-  }
-  get pendingTimers(): number {
-    return this.timers.length;
-  }
-  advance(ms: number): void {
-    this.nowMs += ms;
-    const due = this.timers.filter((t) => t.atMs <= this.nowMs);
-    this.timers = this.timers.filter((t) => t.atMs > this.nowMs);
-    for (const t of due) t.resolve();
+  override setTimer(fn: () => void, delayMs: number): TimerHandle {
+    this.sleeps.push(delayMs);
+    return super.setTimer(fn, delayMs);
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BeaconSender } from '../../../main/station/beacons.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import { makeAlert } from '../../../main/station/health/stream-alerts.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EventsLog } from '../../../main/station/events-log.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { tempDir } from '../../helpers/net.js';
 

@@ -2,7 +2,7 @@
 import type { InputProbe, KalturaStatus, TranscoderState } from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
 import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { EventsLog } from '../../../main/station/events-log.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { StationRegistry, type RegistryOptions } from '../../../main/station/registry.js';
@@ -105,3 +105,14 @@ export const ACCEPTED = {
   sourceAddress: '127.0.0.1',
   resumed: false,
 };
+
+/** The encoder of stream s1 (ACCEPTED) left: the stream waits for it to come back. */
+export function publisherLeft(r: ReturnType<typeof makeRegistry>, streamId = 's1'): void {
+  r.registry.streamEnded({
+    streamId,
+    entryId: '0_rkij47dr',
+    streamName: '0_rkij47dr_1',
+    reason: 'publisher-left',
+    atMs: r.clock.nowMs(),
+  });
+}

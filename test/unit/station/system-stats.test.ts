@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { SystemSampler, type SystemProbes } from '../../../main/station/system-stats.js';
 
 function fakeProbes(files: Map<string, string>, cpu: { user: number; system: number }): SystemProbes {

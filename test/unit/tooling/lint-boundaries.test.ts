@@ -35,6 +35,32 @@ describe('import boundaries', () => {
     ).toEqual([]);
   });
 
+  it('refuses child_process in main outside main/process (main/electron included), and allows it there', async () => {
+    for (const [file, code] of [
+      ['main/recording/bad.ts', "import { spawn } from 'node:child_process';\nexport const s = spawn;\n"],
+      ['main/transcode/bad.ts', "import { execFile } from 'child_process';\nexport const e = execFile;\n"],
+      [
+        'main/electron/bad.ts',
+        "import type { ChildProcess } from 'node:child_process';\nexport type C = ChildProcess;\n",
+      ],
+    ] as const) {
+      const messages = await messagesFor(`${REPO_ROOT}/${file}`, code);
+      expect(messages.join('\n'), file).toMatch(/Only main\/process starts processes/);
+    }
+    expect(
+      await messagesFor(
+        `${REPO_ROOT}/main/process/ok.ts`,
+        "import { spawn } from 'node:child_process';\nexport const s = spawn;\n",
+      ),
+    ).toEqual([]);
+    // main/process is still kept from electron and React
+    const electron = await messagesFor(
+      `${REPO_ROOT}/main/process/bad.ts`,
+      "import { app } from 'electron';\nexport const a = app;\n",
+    );
+    expect(electron.join('\n')).toMatch(/Only main\/electron may import electron/);
+  });
+
   it('refuses shared importing main or node modules', async () => {
     const fromMain = await messagesFor(
       `${REPO_ROOT}/shared/bad.ts`,

@@ -1,64 +1,18 @@
 // FFmpeg supervision with a fake spawner and a manual clock: backoff, watchdog, stop escalation, generations.
 import { describe, expect, it } from 'vitest';
 import { FfmpegSupervisor, type SupervisorOptions, type SupervisorState } from '../../../main/transcode/supervisor.js';
-import type { ChildHandle, SpawnOptions, Spawner } from '../../../main/process/spawner.js';
 import type { MediaFeed } from '../../../main/media/flv-feed.js';
-import { ManualClock } from '../../../main/core/clock.js';
+import { ManualClock } from '../../helpers/manual-clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import type { ProgressSample } from '../../../main/transcode/progress.js';
-import { RecordingSink } from '../../helpers/feed-sink.js';
-
-class FakeChild implements ChildHandle {
-  stdin: string[] = [];
-  signals: string[] = [];
-  readonly feedSink: RecordingSink | null;
-  private out: Array<(c: string) => void> = [];
-  private err: Array<(c: string) => void> = [];
-  private exits: Array<(code: number | null, signal: string | null) => void> = [];
-  constructor(
-    readonly pid: number,
-    readonly args: string[],
-    readonly options: SpawnOptions = {},
-  ) {
-    this.feedSink = options.feed ? new RecordingSink() : null;
-  }
-  writeStdin(text: string): void {
-    this.stdin.push(text);
-  }
-  onStdout(fn: (c: string) => void): void {
-    this.out.push(fn);
-  }
-  onStderr(fn: (c: string) => void): void {
-    this.err.push(fn);
-  }
-  onExit(fn: (code: number | null, signal: string | null) => void): void {
-    this.exits.push(fn);
-  }
-  onError(): void {}
-  killGroup(signal: NodeJS.Signals): void {
-    this.signals.push(signal);
-  }
-  progress(frame: number): void {
-    for (const fn of this.out) fn(`frame=${frame}\nfps=15\nspeed=1.0x\nprogress=continue\n`);
-  }
-  stderr(text: string): void {
-    for (const fn of this.err) fn(text);
-  }
-  exit(code: number | null, signal: string | null = null): void {
-    for (const fn of this.exits) fn(code, signal);
-  }
-}
+import type { RecordingSink } from '../../helpers/feed-sink.js';
+import type { FakeChild } from '../../helpers/fake-spawner.js';
+import { fakeSpawner } from '../../helpers/fake-spawner.js';
 
 function setup(overrides: Partial<SupervisorOptions> = {}) {
   const clock = new ManualClock();
-  const children: FakeChild[] = [];
-  const spawner: Spawner = {
-    spawn: (_bin, args, options) => {
-      const child = new FakeChild(1000 + children.length, args, options);
-      children.push(child);
-      return child;
-    },
-  };
+  const spawner = fakeSpawner(1000);
+  const children = spawner.children;
   const states: SupervisorState[] = [];
   const samples: Array<{ sample: ProgressSample; generation: number }> = [];
   const ended: number[] = [];
@@ -83,11 +37,7 @@ function setup(overrides: Partial<SupervisorOptions> = {}) {
     stopTimeoutMs: 5_000,
     ...overrides,
   });
-  const last = (): FakeChild => {
-    const c = children[children.length - 1];
-    if (!c) throw new Error('no child');
-    return c;
-  };
+  const last = (): FakeChild => spawner.last();
   return { clock, children, supervisor, states, samples, ended, gaveUp, last };
 }
 
