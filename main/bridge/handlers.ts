@@ -1,50 +1,24 @@
 // Owns the answers to every bridge request (shared/bridge/contract.ts), for both transports. Each handler
 // is small and delegates: live state to the registry, settings to the settings store, Kaltura to the
-// runtime, sandbox entries to the sandbox store. Errors are thrown as BridgeCallError with a message that
+// runtime, sandbox entries to the sandbox store. Errors are thrown as BridgeRequestError with a message that
 // says what to do; no secret ever appears in a response.
-import { BridgeCallError } from './host.js';
+import { bridgeFailure } from './host.js';
 import type { BridgeHandlers } from './server.js';
-import type { StationRegistry } from '../station/registry.js';
-import type { EventsLog } from '../station/events-log.js';
-import type { KalturaRuntime } from '../station/kaltura-runtime.js';
-import type { SettingsStore } from '../config/settings-store.js';
+import type { BridgeBaseDeps, BridgeKaltura, BridgeSandbox } from './deps.js';
 import { ADMIN_SECRET_NAME, type SecretStore } from '../config/secret-store.js';
-import type { Logger } from '../log/logger.js';
 import { buildPublishDetails, type UpdateSandboxPartnerRequest } from '../../shared/sandbox.js';
-import type { EncoderAvailability, PublicSettings, Settings } from '../../shared/settings.js';
-import type { StationInfo } from '../../shared/station-info.js';
-import { totpCode, type SandboxHandle } from '../sandbox/index.js';
-import type { ProducerSession } from '../kaltura/producer-session.js';
-import type { ObsControl } from '../obs/obs-control.js';
-import { createProducerHandlers } from './producer-handlers.js';
+import type { PublicSettings, Settings } from '../../shared/settings.js';
+import { createProducerHandlers, type ProducerDeps } from './producer-handlers.js';
 
-export interface BridgeHandlerDeps {
-  info: () => StationInfo;
-  registry: StationRegistry;
-  events: EventsLog;
-  settings: SettingsStore;
-  secrets: SecretStore;
-  kaltura: KalturaRuntime;
-  logger: Logger;
-  /** settings fields held by start-up flags for this run (shown as such in Settings) */
-  startupOverrides?: string[];
-  encoders: () => EncoderAvailability;
-  /** a partner's features changed (sandbox): refused registrations and hand-overs are tried again */
-  partnerChanged?: () => void;
-  /** tries refused recording hand-overs again; returns how many entries had one */
-  retryRecordings: (entryId?: string) => number;
-  /** the producer's own Kaltura session (sign-in, live entries) */
-  producer: ProducerSession;
-  obs: ObsControl;
-  /** applies changed settings (reconfigures Kaltura, re-detects FFmpeg) */
-  applySettings: (previous: Settings, next: Settings, secretChanged: boolean) => Promise<void>;
+export interface BridgeHandlerDeps extends BridgeBaseDeps {
+  /** the station's Kaltura, with the built-in sandbox while it runs */
+  kaltura: BridgeKaltura & { readonly sandbox: BridgeSandbox | null };
+  /** the producer's own Kaltura session (sign-in, live entries) and the calls made with it */
+  producer: ProducerDeps['producer'];
+  calls: ProducerDeps['calls'];
 }
 
-export function publicSettings(
-  settings: Settings,
-  secrets: SecretStore,
-  startupOverrides: string[] = [],
-): PublicSettings {
+function publicSettings(settings: Settings, secrets: SecretStore, startupOverrides: string[] = []): PublicSettings {
   return {
     ...settings,
     adminSecretStored: secrets.get(ADMIN_SECRET_NAME) !== null,
@@ -60,22 +34,17 @@ function describePartnerPatch(patch: Omit<UpdateSandboxPartnerRequest, 'partnerI
 }
 
 export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
-  const sandbox = (): SandboxHandle => {
+  const sandbox = (): BridgeSandbox => {
     const handle = d.kaltura.sandbox;
     if (!handle)
-      throw new BridgeCallError(
-        'failed',
+      throw bridgeFailure(
         'The built-in sandbox is not running: sandbox entries exist only in Sandbox mode (Settings → Kaltura mode).',
       );
     return handle;
   };
   const sandboxEntry = (entryId: string) => {
     const entry = sandbox().store.entry(entryId);
-    if (!entry)
-      throw new BridgeCallError(
-        'failed',
-        `Sandbox entry ${entryId} does not exist: pick one from the list or create it.`,
-      );
+    if (!entry) throw bridgeFailure(`Sandbox entry ${entryId} does not exist: pick one from the list or create it.`);
     return entry;
   };
   const sandboxPublishDetails = (entryId: string) => {
@@ -83,7 +52,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     if (!handle) return null;
     const entry = sandboxEntry(entryId);
     const token = handle.store.entryToken(entryId);
-    if (!token) throw new BridgeCallError('failed', `Sandbox entry ${entryId} has no stream token: regenerate it.`);
+    if (!token) throw bridgeFailure(`Sandbox entry ${entryId} has no stream token: regenerate it.`);
     return buildPublishDetails({ rtmpUrl: d.info().rtmpUrl, partnerId: entry.partnerId, entryId, token });
   };
   const producer = createProducerHandlers({ ...d, sandboxPublishDetails });
@@ -146,7 +115,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
         loginId: l.loginId,
         password: l.password,
         partnerIds: l.partnerIds,
-        currentCode: l.otpSecret ? totpCode(l.otpSecret, Date.now()) : null,
+        currentCode: l.otpSecret ? d.totpCode(l.otpSecret, Date.now()) : null,
       }));
     },
     'sandbox.listProfiles': async () => d.kaltura.sandbox?.store.listProfiles() ?? [],
@@ -154,7 +123,7 @@ export function createBridgeHandlers(d: BridgeHandlerDeps): BridgeHandlers {
     'sandbox.updatePartner': async ({ partnerId, ...patch }) => {
       const { store } = sandbox();
       if (!store.partner(partnerId))
-        throw new BridgeCallError('failed', `Sandbox partner ${partnerId} does not exist: pick one from the list.`);
+        throw bridgeFailure(`Sandbox partner ${partnerId} does not exist: pick one from the list.`);
       store.updatePartner(partnerId, patch);
       d.events.add({
         severity: 'info',

@@ -1,6 +1,7 @@
 // The transport-independent side of the bridge: both the Electron IPC handlers and the WebSocket
 // server call into a BridgeHost. It validates payloads against the shared contract and dispatches.
 import type { EventName, EventPayload } from '../../shared/bridge/contract.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../shared/bridge/errors.js';
 
 export interface CallerContext {
   /** 'ipc' (Electron window), 'ws' (browser) */
@@ -10,18 +11,13 @@ export interface CallerContext {
 }
 
 export interface BridgeHost {
-  /** Validates `payload` against the contract; throws BridgeCallError on unknown name, bad payload, forbidden or failure. */
+  /** Validates `payload` against the contract; throws BridgeRequestError on unknown name, bad payload, forbidden or failure. */
   handle(name: string, payload: unknown, caller: CallerContext): Promise<unknown>;
   /** All events, already validated; returns an unsubscribe function. */
   subscribe(listener: <E extends EventName>(name: E, payload: EventPayload<E>) => void): () => void;
 }
 
-export class BridgeCallError extends Error {
-  constructor(
-    readonly code: 'unknown_request' | 'invalid_payload' | 'forbidden' | 'failed',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BridgeCallError';
-  }
+/** A request that failed for a reason the user can act on; the message says what to do. */
+export function bridgeFailure(message: string): BridgeRequestError {
+  return new BridgeRequestError(BridgeErrorCode.failed, message);
 }

@@ -1,32 +1,41 @@
 // Owns the WebSocket transport of the bridge on /bridge: the wire envelope of shared/bridge/wire.ts,
 // a full snapshot on connect then deltas, every incoming message checked (size, JSON, schema), the
-// access token for anything that mutates, 4401 for non-loopback clients without it, and an Origin check.
+// access token for anything that mutates, 4401 for non-loopback clients without it, and an Origin check. The
+// token and loopback rules are the HTTP side's (http/access-token.ts), passed in as `BridgeAccess`.
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessageSchema, type BridgeError, type ServerMessage } from '../../shared/bridge/wire.js';
+import { CLOSE_UNAUTHORIZED, ClientMessageSchema, type ServerMessage } from '../../shared/bridge/wire.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../shared/bridge/errors.js';
 import { events as eventDefs, type EventName } from '../../shared/bridge/contract.js';
 import type { Snapshot } from '../../shared/state.js';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError, type BridgeHost } from './host.js';
-import { isLocalRequest, tokensEqual } from '../http/access-token.js';
-import type { StationHttpServer } from '../http/server.js';
+import type { BridgeHost } from './host.js';
 
-export const BRIDGE_PATH = '/bridge';
-/** close code for a client that must present the access token */
-export const CLOSE_UNAUTHORIZED = 4401;
+const BRIDGE_PATH = '/bridge';
+export { CLOSE_UNAUTHORIZED };
+
+/** The access rules of the station's HTTP side (http/access-token.ts), as the transport uses them. */
+export interface BridgeAccess {
+  /** whether `presented` is the station's access token (compared in constant time) */
+  trusts(presented: string | null | undefined): boolean;
+  /** a loopback peer that asked for a loopback host (no DNS rebinding) */
+  isLocal(remoteAddress: string | undefined, hostHeader: string | undefined): boolean;
+}
+
+/** Where the transport takes its upgrades (the station's HTTP server); `false` from a handler lets others try. */
+export interface UpgradeSource {
+  onUpgrade(handler: (req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL) => boolean): void;
+}
 
 export interface WsBridgeOptions {
   host: BridgeHost;
-  accessToken: string;
+  access: BridgeAccess;
   getSnapshot: () => Snapshot;
   logger: Logger;
-  path?: string;
   maxMessageBytes?: number;
   /** above this much unsent data a client stops getting deltas and is resynced with a snapshot */
   maxBufferedBytes?: number;
-  /** origins allowed besides the station's own (e.g. the Vite dev server) */
-  extraOrigins?: string[];
   /** a client that does not answer a ping within this long is dropped (default 30 s) */
   heartbeatMs?: number;
   /** test seam: the peer address (default req.socket.remoteAddress) */
@@ -49,12 +58,10 @@ export class WsBridgeServer {
   private readonly clients = new Set<Client>();
   /** subscribed to the bridge host only while a client is connected: no client, no event work */
   private unsubscribe: (() => void) | null = null;
-  private readonly path: string;
   private readonly maxBufferedBytes: number;
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor(private readonly options: WsBridgeOptions) {
-    this.path = options.path ?? BRIDGE_PATH;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 4 * 1024 * 1024;
     this.wss = new WebSocketServer({
       noServer: true,
@@ -76,17 +83,13 @@ export class WsBridgeServer {
     this.heartbeat.unref();
   }
 
-  attach(server: StationHttpServer): void {
+  attach(server: UpgradeSource): void {
     server.onUpgrade((req, socket, head, url) => this.handleUpgrade(req, socket, head, url));
-  }
-
-  get clientCount(): number {
-    return this.clients.size;
   }
 
   /** Takes upgrades for the bridge path; false lets other handlers try. */
   handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, url: URL): boolean {
-    if (url.pathname !== this.path) return false;
+    if (url.pathname !== BRIDGE_PATH) return false;
     const origin = req.headers.origin;
     if (origin !== undefined && !this.originAllowed(origin, req.headers.host)) {
       this.options.logger.warn('refused a bridge connection from a foreign page', { origin });
@@ -97,9 +100,9 @@ export class WsBridgeServer {
     }
     const remote = (this.options.remoteAddressOf ?? ((r) => r.socket.remoteAddress))(req);
     const presented = url.searchParams.get('token') ?? bearer(req.headers.authorization);
-    const trusted = tokensEqual(presented, this.options.accessToken);
+    const trusted = this.options.access.trusts(presented);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      if (!trusted && !isLocalRequest(remote, req.headers.host)) {
+      if (!trusted && !this.options.access.isLocal(remote, req.headers.host)) {
         this.options.logger.warn('refused a bridge client without the access token', { address: remote });
         ws.close(
           CLOSE_UNAUTHORIZED,
@@ -122,7 +125,6 @@ export class WsBridgeServer {
   }
 
   private originAllowed(origin: string, hostHeader: string | undefined): boolean {
-    if (this.options.extraOrigins?.includes(origin)) return true;
     try {
       const o = new URL(origin);
       return (
@@ -205,16 +207,13 @@ export class WsBridgeServer {
       client.events = new Set(msg.events.filter((e) => Object.prototype.hasOwnProperty.call(eventDefs, e)));
       return;
     }
-    const trusted = client.trusted || tokensEqual(msg.token, this.options.accessToken);
+    const trusted = client.trusted || this.options.access.trusts(msg.token);
     try {
       const payload = await this.options.host.handle(msg.name, msg.payload, { transport: 'ws', trusted });
       this.send(client, { type: 'response', id: msg.id, ok: true, payload });
     } catch (e) {
-      const error: BridgeError =
-        e instanceof BridgeCallError
-          ? { code: e.code, message: e.message }
-          : { code: 'failed', message: 'internal error' };
-      if (!(e instanceof BridgeCallError))
+      const error = BridgeRequestError.toWire(e);
+      if (!(e instanceof BridgeRequestError))
         this.options.logger.error('bridge request crashed', { request: msg.name, error: (e as Error).message });
       this.send(client, { type: 'response', id: msg.id, ok: false, error });
     }
@@ -222,7 +221,7 @@ export class WsBridgeServer {
 
   private invalid(client: Client, id: number, message: string): void {
     client.invalidMessages++;
-    this.send(client, { type: 'response', id, ok: false, error: { code: 'invalid_message', message } });
+    this.send(client, { type: 'response', id, ok: false, error: { code: BridgeErrorCode.invalid_message, message } });
     if (client.invalidMessages >= 20) client.ws.close(1008, 'too many invalid messages');
   }
 

@@ -3,7 +3,7 @@
 // our app URL may call), and forwarding of every BridgeHost event to the window.
 import type { BrowserWindow, IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { Logger } from '../log/logger.js';
-import { BridgeCallError } from '../bridge/host.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../shared/bridge/errors.js';
 import type { BridgeHost } from '../bridge/host.js';
 import { isAppUrl } from './app-url.js';
 import { eventChannel, eventNames, requestChannel, requestNames } from './channels.js';
@@ -60,13 +60,16 @@ export function registerBridgeIpc(deps: BridgeIpcDeps): () => void {
         logger.warn('IPC request refused: untrusted sender', { request: name, problem, url: frameUrl(event) });
         return {
           ok: false,
-          error: { code: 'forbidden', message: `"${name}" may only be called by the kLive Station window` },
+          error: {
+            code: BridgeErrorCode.forbidden,
+            message: `"${name}" may only be called by the kLive Station window`,
+          },
         };
       }
       try {
         return { ok: true, payload: await host.handle(name, payload, { transport: 'ipc', trusted: true }) };
       } catch (e) {
-        const code = e instanceof BridgeCallError ? e.code : 'failed';
+        const code = e instanceof BridgeRequestError ? e.code : BridgeErrorCode.failed;
         const message = logger.redactor.redact(e instanceof Error ? e.message : String(e));
         logger.warn('IPC request refused', { request: name, code, message });
         return { ok: false, error: { code, message } };

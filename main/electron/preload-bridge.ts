@@ -2,6 +2,7 @@
 // and one subscribe function per event, derived from the shared contract. It is built over a narrow
 // IPC interface so that nothing Electron-specific (ipcRenderer, the IPC event, process) reaches the page.
 import type { KliveBridge } from '../../shared/bridge/api.js';
+import { BridgeErrorCode, BridgeErrorCodeSchema, BridgeRequestError } from '../../shared/bridge/errors.js';
 import { eventChannel, eventNames, requestChannel, requestNames } from './channels.js';
 import type { IpcReply } from './channels.js';
 
@@ -11,16 +12,10 @@ export interface PreloadIpc {
   removeListener(channel: string, listener: (event: unknown, payload: unknown) => void): unknown;
 }
 
-/** Thrown into the page when main refuses or fails a request; code is one of BridgeError's codes. */
-export class BridgeRequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    // contextBridge copies only the message across worlds, so the code leads it
-    super(`[${code}] ${message}`);
-    this.name = 'BridgeRequestError';
-  }
+/** Thrown into the page when main refuses or fails a request. */
+function refused(code: BridgeRequestError['code'], message: string): BridgeRequestError {
+  // contextBridge copies only the message across worlds, so the code leads it
+  return new BridgeRequestError(code, `[${code}] ${message}`);
 }
 
 function isReply(value: unknown): value is IpcReply {
@@ -33,8 +28,11 @@ export function buildBridge(ipc: PreloadIpc): KliveBridge {
     const channel = requestChannel(name);
     request[name] = async (payload: unknown) => {
       const reply = await ipc.invoke(channel, payload);
-      if (!isReply(reply)) throw new BridgeRequestError('failed', `"${name}" got a malformed reply from main`);
-      if (!reply.ok) throw new BridgeRequestError(reply.error.code, reply.error.message);
+      if (!isReply(reply)) throw refused(BridgeErrorCode.failed, `"${name}" got a malformed reply from main`);
+      if (!reply.ok) {
+        const code = BridgeErrorCodeSchema.safeParse(reply.error.code);
+        throw refused(code.success ? code.data : BridgeErrorCode.failed, reply.error.message);
+      }
       return reply.payload;
     };
   }

@@ -3,13 +3,20 @@
 // redacted), info (the station itself); anything else gets Wowza's "Got argument" error.
 import os from 'node:os';
 import type { IngestStream, Snapshot } from '../../shared/state.js';
-import type { RefusalRecord } from '../station/registry-types.js';
 import type { HttpRoute } from './server.js';
 import { onlyGet, refuseOps, type OpsAccess } from './ops-access.js';
 
+/** What /diagnostics/errors shows of one refused publish (the station's refusal records have it; token redacted). */
+export interface DiagnosticsRefusal {
+  atMs: number;
+  connectionUrl: string;
+  message: string;
+  ip: string;
+}
+
 export interface DiagnosticsSources {
   snapshot: () => Snapshot;
-  refusals: () => readonly RefusalRecord[];
+  refusals: () => readonly DiagnosticsRefusal[];
   nowMs: () => number;
   /** the server-node hostname this station registers with (X-Me, hostName) */
   me: () => string;
@@ -94,7 +101,7 @@ export function diagnosticsEntries(s: Snapshot, nowMs: number): Record<string, J
   return out;
 }
 
-export function diagnosticsErrors(refusals: readonly RefusalRecord[]): Record<string, Json> {
+export function diagnosticsErrors(refusals: readonly DiagnosticsRefusal[]): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const r of refusals.slice(-100)) {
     let key = String(r.atMs);

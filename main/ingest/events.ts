@@ -2,6 +2,8 @@
 // the shape of an active stream.
 import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
 import type { InputProbe } from '../../shared/state.js';
+import type { StreamId } from '../core/ids.js';
+import type { MediaFeed } from '../media/flv-feed.js';
 import type { AlertCode, RefusalReason } from './refusals.js';
 
 export interface IngestOptions {
@@ -14,8 +16,6 @@ export interface IngestOptions {
   failureBlockMs?: number;
   /** most different tokens one entry may have refused or pending within failureBlockMs; more are refused locally (default 5) */
   maxTokensPerEntry?: number;
-  /** a publisher returning within this time resumes the same stream session (default 10 s) */
-  resumeGraceMs?: number;
   /** a live publisher silent this long may be replaced by a new one on the same name (default 5 s) */
   deadPublisherAfterMs?: number;
   /** a live publisher silent this long is closed (default 30 s) */
@@ -37,14 +37,38 @@ export interface IngestOptions {
   readBatchAfterMs?: number;
 }
 
-/** An accepted publish: the active stream, plus what Kaltura said about the entry. */
+/** The sample the ingest reported last for a stream (once a second); null until its first one. */
+export interface LatestProbe {
+  latest(): InputProbe | null;
+}
+
+/**
+ * An accepted publish: the active stream, what Kaltura said about the entry, and what its readers need: the feed
+ * (FFmpeg's input, following a resumed publisher) and its latest probe. Both stay valid across resumes.
+ */
 export interface StreamAcceptedEvent extends ActiveStream {
   entry: LiveStreamEntry;
+  /** the publisher joined a stream that was still held (the same streamId): a reconnect, or a takeover */
   resumed: boolean;
   connectionUrl: string;
+  feed: MediaFeed;
+  probe: LatestProbe;
+}
+
+/** The gate started asking Kaltura about a publish (a cached answer or a local refusal skips this). */
+export interface StreamAuthenticatingEvent {
+  streamId: StreamId;
+  entryId: string;
+  partnerId: number;
+  streamName: string;
+  mediaServerIndex: MediaServerIndex;
+  sourceAddress: string;
+  atMs: number;
 }
 
 export interface StreamRefusedEvent {
+  /** the id this publish attempt had (null when the URL named no entry) */
+  streamId: StreamId | null;
   entryId: string | null;
   partnerId: number | null;
   streamName: string | null;
@@ -63,7 +87,7 @@ export interface StreamRefusedEvent {
 export type StreamEndReason = 'publisher-left' | 'replaced' | 'idle-timeout' | 'station-stopping';
 
 export interface StreamEndedEvent {
-  streamId: string;
+  streamId: StreamId;
   connectionId: string;
   entryId: string;
   streamName: string;
@@ -73,13 +97,14 @@ export interface StreamEndedEvent {
 }
 
 export interface ProbeEvent {
-  streamId: string;
+  streamId: StreamId;
   probe: InputProbe;
   videoStalled: boolean;
   audioStalled: boolean;
 }
 
 export interface IngestEvents extends Record<string, unknown> {
+  streamAuthenticating: StreamAuthenticatingEvent;
   streamAccepted: StreamAcceptedEvent;
   streamRefused: StreamRefusedEvent;
   streamEnded: StreamEndedEvent;
@@ -87,8 +112,8 @@ export interface IngestEvents extends Record<string, unknown> {
 }
 
 export interface ActiveStream {
-  /** stable across resumes: the entry session the station keeps going */
-  streamId: string;
+  /** minted once by the ingest, kept while the stream is held: see core/ids.ts */
+  streamId: StreamId;
   connectionId: string;
   entryId: string;
   partnerId: number;

@@ -80,7 +80,8 @@ export class IngestGate {
     return this.kalturaCalls;
   }
 
-  check(params: BroadcastParams): Promise<GateDecision> {
+  /** `asking` is called when the answer has to come from Kaltura (not from the cache or a local refusal). */
+  check(params: BroadcastParams, asking?: () => void): Promise<GateDecision> {
     const nowMs = this.now();
     this.prune(nowMs);
     const tokenDigest = this.digest(params.token);
@@ -100,13 +101,17 @@ export class IngestGate {
 
     const flightKey = `${params.entryId}|${tokenKey}`;
     const pending = this.inFlight.get(flightKey);
-    if (pending) return pending;
+    if (pending) {
+      asking?.();
+      return pending;
+    }
 
     if (known && this.liveBlocks(known, nowMs) + known.pending.size >= this.maxTokensPerEntry) {
       return Promise.resolve(this.floodRefusal(params, known, nowMs));
     }
     const entryBlocks = known ?? this.remember(params.entryId);
     entryBlocks.pending.add(tokenKey);
+    asking?.();
     const decision = this.ask(params, tokenKey, tokenDigest).finally(() => {
       this.inFlight.delete(flightKey);
       entryBlocks.pending.delete(tokenKey);

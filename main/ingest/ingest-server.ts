@@ -1,36 +1,29 @@
 // Owns the RTMP ingest of the station: every publish goes through URL parsing and the Kaltura gate
-// before any of its media reaches a reader; accepted streams are probed every second; ends, resumes
-// within a grace period and takeovers of dead connections are reported as typed events.
-import type { AuthenticateArgs, LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
-import type { Logger } from '../log/logger.js';
+// before any of its media reaches a reader; accepted streams are probed every second; ends, resumes of a
+// held stream and takeovers of dead connections are reported as typed events. The stream's id is minted here.
+import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
 import { delayToGridMs } from '../core/clock.js';
-import type { ActiveStream, IngestEvents, IngestOptions, StreamEndReason } from './events.js';
-import { parseBroadcast, redactedConnectionUrl, type BroadcastParams } from './broadcast-url.js';
-import { FlvFeed, type FeedSink, type MediaFeed } from '../media/flv-feed.js';
-import { FlvProbe } from '../media/flv-probe.js';
+import { streamSlotOf, type StreamId } from '../core/ids.js';
+import type { ActiveStream, IngestEvents, IngestOptions } from './events.js';
+import { parseBroadcast, type BroadcastParams } from './broadcast-url.js';
+import type { MediaFeed } from '../media/flv-feed.js';
 import { IngestGate } from './gate.js';
 import { NmsAdapter, type PublishRequest } from './nms-adapter.js';
 import { refusalFromUrl, type Refusal } from './refusals.js';
 import { TypedEmitter } from '../core/typed-emitter.js';
+import { adapterOptions, gateOptions, validateDeps, type IngestServerDeps } from './server-deps.js';
+import { openConnection } from './live-connection.js';
+import { StreamTable } from './stream-table.js';
+import {
+  acceptedEvent,
+  activeStream,
+  busyRefusal,
+  connectionUrlOf,
+  refusedEvent,
+  type RefusedWho,
+} from './publish-events.js';
 
-export interface IngestServerDeps {
-  host: string;
-  port: number;
-  /** the station's data dir; NMS writes nothing there (its store and recorder are not used) */
-  dataDir: string;
-  logger: Logger;
-  authenticate: (args: AuthenticateArgs) => Promise<LiveStreamEntry>;
-  now?: () => number;
-  options?: IngestOptions;
-}
-
-interface LiveStream extends ActiveStream {
-  key: string;
-  probe: FlvProbe;
-  /** the station's own readers (transcoder, recorder): FLV over a pipe */
-  feed: FlvFeed;
-  endReason: StreamEndReason | null;
-}
+export type { IngestServerDeps } from './server-deps.js';
 
 export class IngestServer {
   private readonly adapter: NmsAdapter;
@@ -38,20 +31,16 @@ export class IngestServer {
   private readonly emitter: TypedEmitter<IngestEvents>;
   private readonly now: () => number;
   private readonly opts: Required<
-    Pick<IngestOptions, 'resumeGraceMs' | 'deadPublisherAfterMs' | 'publisherIdleTimeoutMs' | 'probeIntervalMs'>
+    Pick<IngestOptions, 'deadPublisherAfterMs' | 'publisherIdleTimeoutMs' | 'probeIntervalMs'>
   >;
-  private readonly live = new Map<string, LiveStream>();
-  private readonly byConnection = new Map<string, LiveStream>();
-  private readonly recentlyEnded = new Map<string, { streamId: string; endedAtMs: number }>();
+  private readonly table = new StreamTable();
   private tick: NodeJS.Timeout | null = null;
   private ticking = false;
-  private nextStreamNumber = 1;
 
   constructor(private readonly deps: IngestServerDeps) {
     const o = deps.options ?? {};
     this.now = deps.now ?? Date.now;
     this.opts = {
-      resumeGraceMs: o.resumeGraceMs ?? 10_000,
       deadPublisherAfterMs: o.deadPublisherAfterMs ?? 5_000,
       publisherIdleTimeoutMs: o.publisherIdleTimeoutMs ?? 30_000,
       probeIntervalMs: o.probeIntervalMs ?? 1000,
@@ -60,28 +49,9 @@ export class IngestServer {
       deps.logger.error('ingest event listener failed', { event: name, error: (error as Error).message }),
     );
     validateDeps(deps);
-    this.gate = new IngestGate({
-      authenticate: deps.authenticate,
-      now: this.now,
-      successTtlMs: o.successTtlMs,
-      failureBlockMs: o.failureBlockMs,
-      maxTokensPerEntry: o.maxTokensPerEntry,
-      authTimeoutMs: o.authTimeoutMs,
-    });
-    this.adapter = new NmsAdapter({
-      host: deps.host,
-      port: deps.port,
-      logger: deps.logger,
-      appName: o.appName,
-      now: this.now,
-      maxConnections: o.maxConnections,
-      handshakeTimeoutMs: o.handshakeTimeoutMs,
-      maxMessageBytes: o.maxMessageBytes,
-      allowRemotePlay: o.allowRemotePlay,
-      maxReaderBacklogBytes: o.maxReaderBacklogBytes,
-      readBatchMs: o.readBatchMs,
-      readBatchAfterMs: o.readBatchAfterMs,
-      hooks: {
+    this.gate = new IngestGate(gateOptions(deps, this.now));
+    this.adapter = new NmsAdapter(
+      adapterOptions(deps, this.now, {
         onPublish: (req) => {
           this.onPublish(req).catch((error: unknown) => {
             deps.logger.error('publish handling failed', { error: (error as Error).message });
@@ -89,15 +59,15 @@ export class IngestServer {
           });
         },
         onMedia: (id, type, dts, size, data) => {
-          const stream = this.byConnection.get(id);
-          if (!stream) return;
-          stream.probe.onTag(type, dts, size, data);
-          stream.feed.push(type, dts, data, size);
+          const conn = this.table.connection(id);
+          if (!conn) return;
+          conn.probe.onTag(type, dts, size, data);
+          conn.feed.push(type, dts, data, size);
         },
-        onMediaBatch: (id) => this.byConnection.get(id)?.feed.flush(),
+        onMediaBatch: (id) => this.table.connection(id)?.feed.flush(),
         onPublisherClosed: (id) => this.onPublisherClosed(id),
-      },
-    });
+      }),
+    );
   }
 
   get port(): number {
@@ -146,44 +116,27 @@ export class IngestServer {
     this.ticking = false;
     if (this.tick) clearTimeout(this.tick);
     this.tick = null;
-    for (const stream of this.live.values()) stream.endReason = 'station-stopping';
+    for (const stream of this.table.streams()) if (stream.connection) stream.connection.endReason = 'station-stopping';
     await this.adapter.stop();
   }
 
-  /** The URL FFmpeg reads for ENTRY_N (the backup, i=1, is a separate stream). */
-  pullUrl(streamName: string, mediaServerIndex: MediaServerIndex = 0): string {
-    return this.adapter.pullUrl(internalName(streamName, mediaServerIndex));
+  /** The owner is done with the stream (its grace ran out): the next publish on its name is a new stream. */
+  release(streamId: StreamId): void {
+    this.table.release(streamId);
   }
 
-  /**
-   * The FLV feed of ENTRY_N (index 1: its backup) for the station's own FFmpeg readers. Each attach() reaches the
-   * stream live at that moment (a resumed publish is a new connection); with none live the sink is ended at once.
-   */
+  /** The URL a tool on this machine pulls ENTRY_N from (the backup, i=1, is a separate stream). */
+  pullUrl(streamName: string, mediaServerIndex: MediaServerIndex = 0): string {
+    return this.adapter.pullUrl(streamSlotOf({ streamName, mediaServerIndex }));
+  }
+
+  /** The FLV feed of whatever stream is live on ENTRY_N (index 1: its backup); the station reads the accepted event's. */
   feed(streamName: string, mediaServerIndex: MediaServerIndex = 0): MediaFeed {
-    const key = internalName(streamName, mediaServerIndex);
-    return {
-      attach: (sink: FeedSink) => {
-        const stream = this.live.get(key);
-        if (stream) return stream.feed.attach(sink);
-        if (!sink.destroyed) sink.end();
-        return () => undefined;
-      },
-    };
+    return this.table.slotFeed(streamSlotOf({ streamName, mediaServerIndex }));
   }
 
   activeStreams(): ActiveStream[] {
-    return [...this.live.values()].map((s) => ({
-      streamId: s.streamId,
-      connectionId: s.connectionId,
-      entryId: s.entryId,
-      partnerId: s.partnerId,
-      streamName: s.streamName,
-      suffix: s.suffix,
-      mediaServerIndex: s.mediaServerIndex,
-      sourceAddress: s.sourceAddress,
-      connectedAtMs: s.connectedAtMs,
-      pullUrl: s.pullUrl,
-    }));
+    return this.table.streams().flatMap(({ connection }) => (connection ? [activeStream(connection)] : []));
   }
 
   private async onPublish(req: PublishRequest): Promise<void> {
@@ -194,24 +147,33 @@ export class IngestServer {
       return;
     }
     const params = parsed.params;
-    const key = internalName(params.streamName, params.mediaServerIndex);
+    const slot = streamSlotOf(params);
     // A healthy publisher on the same name is refused before Kaltura is asked.
-    const busy = this.busyRefusal(key);
+    const busy = this.busyRefusal(slot);
     if (busy) return this.refuse(req, params, busy, false);
 
-    const decision = await this.gate.check(params);
-    if (!this.adapter.isOpen(req.connectionId)) {
-      this.deps.logger.info('publisher left while being authenticated', {
+    // a publisher returning to a held stream is asked about under its id; any other attempt gets a new one (a
+    // takeover of a silent publisher joins the held stream only once accepted)
+    const heldId = this.table.live(slot) ? null : this.table.heldId(slot);
+    const asking = heldId ?? this.table.mint(params);
+    const decision = await this.gate.check(params, () =>
+      this.emitter.emit('streamAuthenticating', {
+        streamId: asking,
         entryId: params.entryId,
+        partnerId: params.partnerId,
         streamName: params.streamName,
-      });
-      return;
-    }
-    if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked);
+        mediaServerIndex: params.mediaServerIndex,
+        sourceAddress: req.sourceAddress,
+        atMs: this.now(),
+      }),
+    );
+    if (!this.adapter.isOpen(req.connectionId))
+      return this.deps.logger.info('publisher left while being authenticated', { streamName: params.streamName });
+    if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked, asking);
 
-    const existing = this.live.get(key);
+    const existing = this.table.live(slot);
     if (existing) {
-      const again = this.busyRefusal(key);
+      const again = this.busyRefusal(slot);
       if (again) return this.refuse(req, params, again, false);
       existing.endReason = 'replaced';
       this.deps.logger.warn('replacing a silent publisher', {
@@ -222,78 +184,49 @@ export class IngestServer {
       await this.adapter.close(existing.connectionId);
       if (!this.adapter.isOpen(req.connectionId)) return;
     }
-    this.accept(req, params, key, decision.entry);
+    this.accept(req, params, slot, decision.entry, { id: asking, held: heldId !== null });
   }
 
-  private busyRefusal(key: string): Refusal | null {
-    const existing = this.live.get(key);
+  private busyRefusal(slot: string): Refusal | null {
+    const existing = this.table.live(slot);
     if (!existing) return null;
     const last = this.adapter.lastDataAtMs(existing.connectionId);
     if (last !== null && this.now() - last >= this.opts.deadPublisherAfterMs) return null;
-    return {
-      reason: 'stream-busy',
-      alertCode: 126,
-      kalturaCode: null,
-      message: `${existing.streamName} (server index ${existing.mediaServerIndex}) is already being published from ${existing.sourceAddress}: stop the other encoder, or use the next stream name (_2, _3) or the backup URL`,
-    };
+    return busyRefusal(existing, existing.streamName);
   }
 
-  private accept(req: PublishRequest, params: BroadcastParams, key: string, entry: LiveStreamEntry): void {
+  private accept(
+    req: PublishRequest,
+    params: BroadcastParams,
+    slot: string,
+    entry: LiveStreamEntry,
+    attempt: { id: StreamId; held: boolean },
+  ): void {
     const nowMs = this.now();
-    const previous = this.recentlyEnded.get(key);
-    const resumed = previous !== undefined && nowMs - previous.endedAtMs <= this.opts.resumeGraceMs;
-    const stream: LiveStream = {
-      streamId: resumed && previous ? previous.streamId : `${key}~${this.nextStreamNumber.toString(36)}`,
-      connectionId: req.connectionId,
-      entryId: params.entryId,
-      partnerId: entry.partnerId,
-      streamName: params.streamName,
-      suffix: params.suffix,
-      mediaServerIndex: params.mediaServerIndex,
-      sourceAddress: req.sourceAddress,
-      connectedAtMs: nowMs,
-      pullUrl: this.adapter.pullUrl(key),
-      key,
-      probe: new FlvProbe({
-        now: this.now,
-        stallAfterMs: this.deps.options?.stallAfterMs,
-        windowMs: this.deps.options?.probeWindowMs,
-      }),
-      feed: new FlvFeed({
-        maxBacklogBytes: this.deps.options?.maxFeedBacklogBytes,
-        onReaderLagging: ({ lagging, backlogBytes, droppedTags }) => {
-          if (lagging)
-            this.deps.logger.warn('an FFmpeg reading this stream fell behind: dropping frames until it catches up', {
-              streamName: params.streamName,
-              index: params.mediaServerIndex,
-              backlogBytes,
-            });
-          else
-            this.deps.logger.info('an FFmpeg reading this stream caught up', {
-              streamName: params.streamName,
-              index: params.mediaServerIndex,
-              droppedTags,
-            });
-        },
-      }),
-      endReason: null,
-    };
+    // the held stream's id; one released while Kaltura was asked is never used again
+    const id = this.table.heldId(slot) ?? (attempt.held ? this.table.mint(params) : attempt.id);
+    const conn = openConnection(
+      {
+        connectionId: req.connectionId,
+        sourceAddress: req.sourceAddress,
+        streamId: id,
+        slot,
+        params,
+        entry,
+        pullUrl: this.adapter.pullUrl(slot),
+        atMs: nowMs,
+      },
+      { logger: this.deps.logger, now: this.now, options: this.deps.options ?? {} },
+    );
     // the headers an encoder sent before it was accepted are released inside adapter.accept(): the probe and the
     // feed must already be listening, or the station's FFmpeg would start without the sequence headers
-    this.byConnection.set(req.connectionId, stream);
-    if (!this.adapter.accept(req.connectionId, key)) {
-      this.byConnection.delete(req.connectionId);
-      const refusal: Refusal = {
-        reason: 'stream-busy',
-        alertCode: 126,
-        kalturaCode: null,
-        message: `${params.streamName} could not be registered (another publisher holds it): retry in a few seconds`,
-      };
-      return this.refuse(req, params, refusal, false);
+    this.table.expect(conn);
+    if (!this.adapter.accept(req.connectionId, slot)) {
+      this.table.unexpect(req.connectionId);
+      return this.refuse(req, params, busyRefusal(null, params.streamName), false);
     }
-    if (!(resumed && previous)) this.nextStreamNumber++;
-    this.recentlyEnded.delete(key);
-    this.live.set(key, stream);
+    const held = this.table.attach(conn);
+    const { resumed } = held;
     this.deps.logger.info(resumed ? 'stream resumed' : 'stream accepted', {
       entryId: params.entryId,
       streamName: params.streamName,
@@ -301,70 +234,30 @@ export class IngestServer {
       from: req.sourceAddress,
       form: params.form,
     });
-    this.emitter.emit('streamAccepted', {
-      streamId: stream.streamId,
-      connectionId: stream.connectionId,
-      entryId: stream.entryId,
-      partnerId: stream.partnerId,
-      streamName: stream.streamName,
-      suffix: stream.suffix,
-      mediaServerIndex: stream.mediaServerIndex,
-      sourceAddress: stream.sourceAddress,
-      entry,
-      connectedAtMs: nowMs,
-      resumed,
-      pullUrl: stream.pullUrl,
-      // after the encoder was answered: nothing it waits for is spent on the record
-      connectionUrl: connectionUrlOf(req),
-    });
+    this.emitter.emit('streamAccepted', acceptedEvent(req, conn, held, entry));
   }
 
-  private refuse(
-    req: PublishRequest,
-    who: {
-      entryId: string | null;
-      partnerId: number | null;
-      streamName: string | null;
-      mediaServerIndex: MediaServerIndex | null;
-    },
-    refusal: Refusal,
-    blocked: boolean,
-  ): void {
+  private refuse(req: PublishRequest, who: RefusedWho, refusal: Refusal, blocked: boolean, streamId?: StreamId): void {
     this.adapter.refuse(req.connectionId, `${refusal.reason}: ${refusal.message}`);
-    const connectionUrl = connectionUrlOf(req);
     this.deps.logger.warn('publish refused', {
       reason: refusal.reason,
       alertCode: refusal.alertCode,
       message: refusal.message,
       from: req.sourceAddress,
-      url: connectionUrl,
+      url: connectionUrlOf(req),
     });
-    this.emitter.emit('streamRefused', {
-      entryId: who.entryId,
-      partnerId: who.partnerId,
-      streamName: who.streamName,
-      mediaServerIndex: who.mediaServerIndex,
-      sourceAddress: req.sourceAddress,
-      reason: refusal.reason,
-      alertCode: refusal.alertCode,
-      kalturaCode: refusal.kalturaCode,
-      message: refusal.message,
-      blocked,
-      connectionUrl,
-      atMs: this.now(),
-    });
+    // every refused attempt on a named entry gets its own id (the window lists it beside the entry's streams)
+    const parts = { streamName: who.streamName ?? '(no stream name)', mediaServerIndex: who.mediaServerIndex ?? 0 };
+    const id = streamId ?? (who.entryId === null ? null : this.table.mint(parts));
+    this.emitter.emit('streamRefused', refusedEvent(req, who, refusal, blocked, id, this.now()));
   }
 
   private onPublisherClosed(connectionId: string): void {
-    const stream = this.byConnection.get(connectionId);
+    const stream = this.table.detach(connectionId);
     if (!stream) return;
     stream.feed.end();
-    this.byConnection.delete(connectionId);
-    if (this.live.get(stream.key) === stream) this.live.delete(stream.key);
     const nowMs = this.now();
     const reason = stream.endReason ?? 'publisher-left';
-    if (reason !== 'station-stopping')
-      this.recentlyEnded.set(stream.key, { streamId: stream.streamId, endedAtMs: nowMs });
     this.deps.logger.info('stream ended', {
       entryId: stream.entryId,
       streamName: stream.streamName,
@@ -384,9 +277,9 @@ export class IngestServer {
 
   private onTick(): void {
     const nowMs = this.now();
-    for (const [key, ended] of this.recentlyEnded)
-      if (nowMs - ended.endedAtMs > this.opts.resumeGraceMs) this.recentlyEnded.delete(key);
-    for (const stream of this.live.values()) {
+    for (const held of this.table.streams()) {
+      const stream = held.connection;
+      if (!stream) continue;
       const last = this.adapter.lastDataAtMs(stream.connectionId);
       if (last !== null && nowMs - last >= this.opts.publisherIdleTimeoutMs && stream.endReason === null) {
         stream.endReason = 'idle-timeout';
@@ -394,39 +287,9 @@ export class IngestServer {
         void this.adapter.close(stream.connectionId);
         continue;
       }
-      this.emitter.emit('probe', { streamId: stream.streamId, probe: stream.probe.sample(), ...stream.probe.stalls() });
-    }
-  }
-}
-
-/** The connection URL for records and the UI, the token masked. */
-function connectionUrlOf(req: PublishRequest): string {
-  return redactedConnectionUrl({ app: req.app, tcUrl: req.tcUrl, publishName: req.publishName });
-}
-
-/** The name a stream is fanned out under: ENTRY_N for the primary, ENTRY_N-b for the backup. */
-function internalName(streamName: string, mediaServerIndex: MediaServerIndex): string {
-  return mediaServerIndex === 1 ? `${streamName}-b` : streamName;
-}
-
-function validateDeps(deps: IngestServerDeps): void {
-  if (!Number.isInteger(deps.port) || deps.port < 0 || deps.port > 65_535) {
-    throw new Error(
-      `RTMP port ${String(deps.port)} is not a port number: choose 0-65535 with --rtmp-port N (or KLIVE_RTMP_PORT=N)`,
-    );
-  }
-  if (typeof deps.host !== 'string' || deps.host.trim() === '') {
-    throw new Error(
-      'RTMP host is empty: set the address to listen on (127.0.0.1 for this machine only, 0.0.0.0 for the LAN)',
-    );
-  }
-  if (typeof deps.authenticate !== 'function') {
-    throw new Error('IngestServer needs an authenticate function (KalturaApi.authenticate): wire it from the station');
-  }
-  const o = deps.options ?? {};
-  for (const [name, value] of Object.entries(o)) {
-    if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) {
-      throw new Error(`ingest option ${name}=${value} must be a non-negative number`);
+      const probe = stream.probe.sample();
+      held.lastProbe = probe;
+      this.emitter.emit('probe', { streamId: stream.streamId, probe, ...stream.probe.stalls() });
     }
   }
 }

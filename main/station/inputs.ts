@@ -2,10 +2,11 @@
 // parts emit, so the composition root forwards them without translating.
 import type { LiveStreamEntry } from '../kaltura/api.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
+import type { StreamId } from '../core/ids.js';
 
-/** RTMP connect/publish seen, Kaltura authenticate in flight (optional: ingest may skip it). */
+/** The ingest asks Kaltura about a publish (a cached answer or a local refusal skips this). */
 export interface StreamAuthenticatingInput {
-  streamId: string;
+  streamId: StreamId;
   entryId: string;
   partnerId: number;
   streamName: string;
@@ -15,7 +16,7 @@ export interface StreamAuthenticatingInput {
 }
 
 export interface StreamAcceptedInput {
-  streamId: string;
+  streamId: StreamId;
   entryId: string;
   partnerId: number;
   streamName: string;
@@ -24,11 +25,13 @@ export interface StreamAcceptedInput {
   sourceAddress: string;
   entry: LiveStreamEntry;
   connectedAtMs: number;
-  /** the same entry/name/index came back within the ingest's grace period */
+  /** the publisher joined a stream still held (same streamId): a reconnect within the grace, or a takeover */
   resumed: boolean;
 }
 
 export interface StreamRefusedInput {
+  /** the id of the refused attempt; null when the URL named no entry (then only the ledger records it) */
+  streamId: StreamId | null;
   entryId: string | null;
   partnerId: number | null;
   streamName: string | null;
@@ -47,7 +50,7 @@ export interface StreamRefusedInput {
 }
 
 export interface StreamEndedInput {
-  streamId: string;
+  streamId: StreamId;
   entryId: string;
   streamName: string;
   /** ingest's StreamEndReason ('publisher-left', 'replaced', 'idle-timeout', 'station-stopping') or free text */
@@ -68,7 +71,7 @@ export function describeEnd(reason: string): { text: string; final: boolean } {
 }
 
 export interface ProbeInput {
-  streamId: string;
+  streamId: StreamId;
   probe: InputProbe;
 }
 

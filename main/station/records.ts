@@ -9,7 +9,7 @@ import { entryHealth, sortAlerts } from './health/entry-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
 
 export interface StreamRecord {
-  /** `${streamName}#${mediaServerIndex}`: a reconnect of the same name and index continues the record */
+  /** streamSlotOf(name, index) (core/ids.ts): a later session of the same name and index continues the record */
   key: string;
   stream: IngestStream;
   lifecycle: LifecyclePoint;
@@ -88,10 +88,6 @@ export function newStreamRecord(
     playableSeen: false,
     transient: [],
   };
-}
-
-export function streamKey(streamName: string, mediaServerIndex: number): string {
-  return `${streamName}#${mediaServerIndex}`;
 }
 
 export function recordAlerts(rec: StreamRecord): Alert[] {

@@ -1,14 +1,9 @@
 // Owns the types the registry publishes: changes for subscribers, alert transitions, refusal records.
-import type { Alert, EntryState, KalturaStatus, StationEvent, SystemStatus } from '../../shared/state.js';
-import type { StationInfo } from '../../shared/station-info.js';
+import type { Alert, SystemStatus } from '../../shared/state.js';
+import type { StateChange } from '../bridge/state-changes.js';
 
-export type RegistryChange =
-  | { type: 'entry'; entry: EntryState }
-  | { type: 'entryRemoved'; entryId: string }
-  | { type: 'kaltura'; kaltura: KalturaStatus }
-  | { type: 'system'; system: SystemStatus }
-  | { type: 'event'; event: StationEvent }
-  | { type: 'info'; info: StationInfo };
+/** What subscribers get: the changes the bridge forwards as events. */
+export type RegistryChange = StateChange;
 
 export interface AlertTransition {
   kind: 'raised' | 'cleared';

@@ -1,34 +1,19 @@
 // Owns the station's live state: the single writer of entries, streams, renditions, alerts, Kaltura and
-// system status. Parts report through the input methods (the exact payloads they emit); everything
-// else reads snapshot() or subscribes to throttled, coalesced changes.
-import type {
-  EntryState,
-  KalturaStatus,
-  RecordingState,
-  RegistrationState,
-  Snapshot,
-  SystemStatus,
-} from '../../shared/state.js';
+// system status. Parts report through the input methods (the exact payloads they emit: stream inputs in
+// stream-inputs.ts, the records in stream-book.ts); everything else reads snapshot() or subscribes to
+// throttled, coalesced changes, published from here.
+import type { KalturaStatus, Snapshot, SystemStatus } from '../../shared/state.js';
 import type { StationInfo } from '../../shared/station-info.js';
-import type { Ladder } from '../../shared/ladder.js';
 import type { Redactor } from '../log/redact.js';
 import type { Clock } from '../core/clock.js';
 import { CoalescingThrottle } from './change-throttle.js';
 import { apiEvent, ksEvent, serverNodeEvent } from './status-events.js';
 import { AuthLedger } from './auth-ledger.js';
 import type { EventsLog } from './events-log.js';
-import type {
-  ProbeInput,
-  StreamAcceptedInput,
-  StreamAuthenticatingInput,
-  StreamEndedInput,
-  StreamRefusedInput,
-  TranscodeStateInput,
-} from './inputs.js';
 import { DEFAULT_INPUT_THRESHOLDS, type InputThresholds } from './health/input-health.js';
 import { DEFAULT_TRANSCODE_THRESHOLDS, type TranscodeThresholds } from './health/rendition-health.js';
 import type { HysteresisOptions } from './health/hysteresis.js';
-import { StreamBook } from './stream-book.js';
+import { StreamInputs } from './stream-inputs.js';
 import {
   IDLE_SYSTEM,
   type RefusalRecord,
@@ -47,8 +32,6 @@ export interface RegistryOptions {
   redactor: Redactor;
   /** how long ended/refused/failed streams stay visible */
   retentionMs?: number;
-  /** how long a disconnected publisher may take to come back before its stream counts as ended */
-  reconnectGraceMs?: number;
   /** minimum spacing of published changes (coalesced) */
   publishIntervalMs?: number;
   /** HLS segment length when the entry does not set segmentDuration */
@@ -64,9 +47,7 @@ const REFUSALS_KEPT = 100;
 const KALTURA_KEY = 'kaltura';
 const SYSTEM_KEY = 'system';
 
-export class StationRegistry {
-  private readonly book: StreamBook;
-  private readonly ledger: AuthLedger;
+export class StationRegistry extends StreamInputs {
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly alertListeners = new Set<(t: AlertTransition) => void>();
   private readonly throttle: CoalescingThrottle;
@@ -74,14 +55,10 @@ export class StationRegistry {
   private kaltura: KalturaStatus;
   private systemStatus: SystemStatus = IDLE_SYSTEM;
   private readonly unsubscribeEvents: () => void;
-  private readonly o: Required<Omit<RegistryOptions, 'info' | 'kaltura' | 'alertTiming'>> & {
-    alertTiming: Record<number, HysteresisOptions> | undefined;
-  };
 
   constructor(options: RegistryOptions) {
-    this.o = {
+    const o = {
       retentionMs: 10 * 60_000,
-      reconnectGraceMs: 15_000,
       publishIntervalMs: 250,
       defaultSegmentSeconds: 2,
       restartAlertMs: 60_000,
@@ -90,18 +67,10 @@ export class StationRegistry {
       ...options,
       alertTiming: options.alertTiming,
     };
+    super({ ...o, ledger: new AuthLedger(options.redactor, REFUSALS_KEPT) });
     this.info = options.info;
     this.kaltura = options.kaltura;
-    this.ledger = new AuthLedger(options.redactor, REFUSALS_KEPT);
-    this.throttle = new CoalescingThrottle(options.clock, this.o.publishIntervalMs, (keys) => this.publish(keys));
-    this.book = new StreamBook({
-      ...this.o,
-      ledger: this.ledger,
-      markDirty: (entryId) => this.mark(`entry:${entryId}`),
-      onAlert: (t) => {
-        for (const l of this.alertListeners) l(t);
-      },
-    });
+    this.throttle = new CoalescingThrottle(options.clock, o.publishIntervalMs, (keys) => this.publish(keys));
     this.unsubscribeEvents = options.events.subscribe((event) => this.emit({ type: 'event', event }));
   }
 
@@ -110,25 +79,21 @@ export class StationRegistry {
   snapshot(eventLimit = 200): Snapshot {
     return {
       info: this.info,
-      entries: this.book.list(),
+      entries: this.list(),
       kaltura: this.kaltura,
       system: this.systemStatus,
       events: this.o.events.list({ limit: eventLimit }),
     };
   }
 
-  entry(entryId: string): EntryState | null {
-    return this.book.get(entryId);
-  }
-
   /** The last 100 refusals, oldest first, connection URLs already redacted (for /diagnostics/errors). */
   refusals(): readonly RefusalRecord[] {
-    return this.ledger.refusals();
+    return this.o.ledger.refusals();
   }
 
   /** Authentication outcomes by result ('accepted', or the Kaltura code / alert code of a refusal). */
   authResults(): AuthCounts {
-    return this.ledger.counts;
+    return this.o.ledger.counts;
   }
 
   /** Changes after this call (a new subscriber reads snapshot() first); with no subscriber nothing is published. */
@@ -145,50 +110,7 @@ export class StationRegistry {
     return () => this.alertListeners.delete(listener);
   }
 
-  // ---- stream lifecycle ----
-
-  streamAuthenticating(i: StreamAuthenticatingInput): void {
-    this.book.streamAuthenticating(i);
-  }
-
-  streamAccepted(i: StreamAcceptedInput): void {
-    this.book.streamAccepted(i);
-  }
-
-  streamRefused(i: StreamRefusedInput): void {
-    this.book.streamRefused(i);
-  }
-
-  streamEnded(i: StreamEndedInput): void {
-    this.book.streamEnded(i);
-  }
-
-  probe(i: ProbeInput): void {
-    this.book.probe(i);
-  }
-
-  ladder(streamId: string, ladder: Ladder): void {
-    this.book.ladder(streamId, ladder);
-  }
-
-  transcoderState(streamId: string, s: TranscodeStateInput): void {
-    this.book.transcoderState(streamId, s);
-  }
-
-  /** the first HLS segments are ready; masterPlaylistUrl is what the UI plays */
-  playable(streamId: string, masterPlaylistUrl: string | null = null): void {
-    this.book.playable(streamId, masterPlaylistUrl);
-  }
-
-  transcodeFailed(streamId: string, reason: string): void {
-    this.book.transcodeFailed(streamId, reason);
-  }
-
-  // ---- Kaltura, recording, system ----
-
-  registration(i: { entryId: string; mediaServerIndex: number; state: RegistrationState }): void {
-    this.book.registration(i);
-  }
+  // ---- Kaltura, system ----
 
   kalturaConfig(c: Pick<KalturaStatus, 'mode' | 'serviceUrl' | 'partnerId'>): void {
     this.kaltura = { ...this.kaltura, ...c };
@@ -218,10 +140,6 @@ export class StationRegistry {
     this.markKaltura();
   }
 
-  recording(entryId: string, state: RecordingState): void {
-    this.book.recording(entryId, state);
-  }
-
   system(status: SystemStatus): void {
     this.systemStatus = status;
     this.mark(SYSTEM_KEY);
@@ -233,11 +151,6 @@ export class StationRegistry {
   }
 
   // ---- time ----
-
-  /** Once a second: ends streams whose grace ran out, drops old finished ones, re-judges silent inputs. */
-  tick(): void {
-    this.book.expire();
-  }
 
   /** Publishes what is pending now (tests, and the station before it stops). */
   flush(): void {
@@ -252,6 +165,14 @@ export class StationRegistry {
   }
 
   // ---- internals ----
+
+  protected markDirty(entryId: string): void {
+    this.mark(`entry:${entryId}`);
+  }
+
+  protected alertChanged(t: AlertTransition): void {
+    for (const l of this.alertListeners) l(t);
+  }
 
   private markKaltura(): void {
     this.mark(KALTURA_KEY);
@@ -268,7 +189,7 @@ export class StationRegistry {
       else if (key === SYSTEM_KEY) this.emit({ type: 'system', system: this.systemStatus });
       else {
         const id = key.slice('entry:'.length);
-        const entry = this.book.get(id);
+        const entry = this.entry(id);
         this.emit(entry ? { type: 'entry', entry } : { type: 'entryRemoved', entryId: id });
       }
     }

@@ -1,9 +1,10 @@
-// Owns what happens to ONE accepted ingest stream: its transcode (ladder from Kaltura -> FFmpeg -> HLS),
-// its registration with Kaltura (BROADCASTING, PLAYABLE + keep-alive, unregister) and, for the primary
-// source of an entry that records, its recording. Feeds every part's events into the registry.
-// A publisher that leaves gets a grace period to come back before the session is finalised.
+// Owns what happens to ONE stream (one StreamId) from its accept to its unregister: its transcode (ladder from
+// Kaltura -> FFmpeg -> HLS), its registration with Kaltura (BROADCASTING, PLAYABLE + keep-alive, unregister) and,
+// for the primary source of an entry that records, its recording. Feeds every part's events into the registry.
+// It owns the stream's one reconnect grace: a publisher that leaves has that long to come back (the ingest holds
+// the stream's id meanwhile) before the session is finalised and the ingest lets the id go.
 import type { StreamAcceptedEvent } from '../ingest/events.js';
-import type { MediaFeed } from '../media/flv-feed.js';
+import { hlsFolder, type StreamId } from '../core/ids.js';
 import { shouldCreateRecordedEntry, type KalturaApi } from '../kaltura/api.js';
 import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
@@ -15,7 +16,7 @@ import type { VideoEncoder } from '../transcode/plan.js';
 import { TranscodeSession } from '../transcode/transcode-session.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { StationRegistry } from './registry.js';
-import type { InputProbe } from '../../shared/state.js';
+import { fetchLadder } from './ladder-source.js';
 
 export interface StreamPipelineDeps {
   registry: StationRegistry;
@@ -29,11 +30,9 @@ export interface StreamPipelineDeps {
   pidRegistry: PidRegistry;
   clock: Clock;
   logger: Logger;
-  /** the latest probe of this stream (for the serve extraParams) */
-  latestProbe: (streamId: string) => InputProbe | null;
-  /** the ingest's FLV feed of this stream (its ENTRY_N and index): what FFmpeg reads */
-  feedFor: (event: StreamAcceptedEvent) => MediaFeed;
-  /** how long a publisher may be gone before the session is finalised (matches the ingest's grace) */
+  /** the ingest holds the stream's id until the pipeline releases it */
+  ingest: { release(streamId: StreamId): void };
+  /** how long a publisher may be gone before the session is finalised */
   resumeGraceMs: number;
   keepAliveIntervalMs?: number;
   preset?: string;
@@ -42,6 +41,8 @@ export interface StreamPipelineDeps {
 export class StreamPipeline {
   private readonly keeper: RegistrationKeeper;
   private session: TranscodeSession | null = null;
+  /** the ladder is being asked for: a resume meanwhile must not start a second transcode */
+  private transcoding = false;
   private graceTimer: TimerHandle | null = null;
   private recording = false;
   /** liveParams id of the recorded (source) rendition; its live asset is looked up at hand-over */
@@ -67,14 +68,10 @@ export class StreamPipeline {
       logger: deps.logger.child('registration'),
       ...(deps.keepAliveIntervalMs !== undefined ? { keepAliveIntervalMs: deps.keepAliveIntervalMs } : {}),
     });
-    this.cleanups.push(
-      this.keeper.onChange((state) =>
-        deps.registry.registration({ entryId: event.entryId, mediaServerIndex: event.mediaServerIndex, state }),
-      ),
-    );
+    this.cleanups.push(this.keeper.onChange((state) => deps.registry.registration(event.streamId, state)));
   }
 
-  get streamId(): string {
+  get streamId(): StreamId {
     return this.event.streamId;
   }
 
@@ -104,7 +101,7 @@ export class StreamPipeline {
     this.graceTimer = null;
     this.keeper.reaffirm();
     if (this.session) this.session.resume();
-    else void this.startTranscode(true);
+    else if (!this.transcoding) void this.startTranscode(true);
     // the drop ended the recorder's input: it records the returned publisher now, not after its restart backoff
     if (this.recording) this.deps.recording?.resume(event.entryId);
     this.startRecording();
@@ -130,6 +127,9 @@ export class StreamPipeline {
     this.finished = true;
     this.graceTimer?.cancel();
     this.graceTimer = null;
+    // from here a publish on the same name is a new stream, and a stream still waiting for its publisher has ended
+    this.deps.ingest.release(this.event.streamId);
+    this.deps.registry.streamFinished(this.event.streamId);
     await this.stopTranscoder();
     await this.stopRecording();
     await this.unregister();
@@ -152,23 +152,48 @@ export class StreamPipeline {
 
   private async startTranscode(resumed: boolean): Promise<void> {
     const { deps, event } = this;
+    const id = event.streamId;
     const ffmpegPath = deps.ffmpegPath();
     if (!ffmpegPath) {
       deps.registry.transcodeFailed(
-        event.streamId,
+        id,
         'no working FFmpeg: install FFmpeg or set its path in Settings, then reconnect the encoder',
       );
       return;
     }
+    const logger = deps.logger.child(`transcode:${event.streamName}`);
+    this.transcoding = true;
+    // one probe for the serve extraParams and the first plan
+    const probeAtStart = event.probe.latest();
+    const fetched = await fetchLadder(deps.kaltura, {
+      partnerId: event.partnerId,
+      streamName: event.streamName,
+      probe: probeAtStart,
+    });
+    this.transcoding = false;
+    if (this.finished) return;
+    if (!fetched.ok) {
+      logger.error(fetched.reason, fetched.kalturaCode ? { kalturaCode: fetched.kalturaCode } : undefined);
+      return this.transcodeFailed(fetched.reason);
+    }
+    const { ladder, warnings } = fetched;
+    for (const w of warnings) logger.warn(w, { streamName: event.streamName });
+    deps.registry.ladder(id, ladder);
+    // the recorder copies the source: its rendition is the ladder's source/ingest liveParams (passthrough),
+    // and the recording goes under the entry's live asset with that flavorParamsId (looked up at hand-over)
+    const source = ladder.renditions.find((r) => r.video?.codec === 'copy') ?? ladder.renditions[0];
+    this.sourceFlavorParamsId = source?.flavorId ?? null;
+    this.startRecording();
     const session = new TranscodeSession({
       entryId: event.entryId,
       partnerId: event.partnerId,
       streamName: event.streamName,
       hlsRootDir: deps.hlsRootDir,
-      outputId: hlsOutputId(event),
-      feed: deps.feedFor(event),
-      probeAtStart: deps.latestProbe(event.streamId),
-      probe: () => deps.latestProbe(event.streamId),
+      outputId: hlsFolder(id),
+      feed: event.feed,
+      probeAtStart,
+      probe: () => this.event.probe.latest(),
+      ladder,
       entry: {
         segmentDurationMs: event.entry.segmentDuration,
         dvrEnabled: event.entry.dvrStatus === 1,
@@ -178,8 +203,7 @@ export class StreamPipeline {
       ffmpeg: deps.ffmpegCapabilities?.() ?? null,
       encoder: deps.encoder(),
       ...(deps.preset ? { preset: deps.preset } : {}),
-      kaltura: deps.kaltura,
-      logger: deps.logger.child(`transcode:${event.streamName}`),
+      logger,
       clock: deps.clock,
       pidRegistry: deps.pidRegistry,
       resumed,
@@ -187,28 +211,21 @@ export class StreamPipeline {
       openUntilStop: true,
     });
     this.session = session;
-    const id = event.streamId;
     this.cleanups.push(
-      session.on('ladder', ({ ladder }) => {
-        deps.registry.ladder(id, ladder);
-        // the recorder copies the source: its rendition is the ladder's source/ingest liveParams (passthrough),
-        // and the recording goes under the entry's live asset with that flavorParamsId (looked up at hand-over)
-        const source = ladder.renditions.find((r) => r.video?.codec === 'copy') ?? ladder.renditions[0];
-        this.sourceFlavorParamsId = source?.flavorId ?? null;
-        this.startRecording();
-      }),
       session.on('state', (s) => deps.registry.transcoderState(id, s)),
       session.on('playable', ({ masterUrl }) => {
         deps.registry.playable(id, masterUrl);
         this.keeper.markPlayable();
       }),
-      session.on('failed', ({ reason }) => {
-        deps.registry.transcodeFailed(id, reason);
-        // nothing is served for this stream (no ladder, or FFmpeg gave up): Kaltura must not send viewers here
-        void this.keeper.stop();
-      }),
+      session.on('failed', ({ reason }) => this.transcodeFailed(reason)),
     );
     await session.start();
+  }
+
+  /** Nothing is served for this stream (no ladder, or FFmpeg gave up): Kaltura must not send viewers here. */
+  private transcodeFailed(reason: string): void {
+    this.deps.registry.transcodeFailed(this.event.streamId, reason);
+    void this.keeper.stop();
   }
 
   private startRecording(): void {
@@ -224,16 +241,10 @@ export class StreamPipeline {
         flavorParamsId: this.sourceFlavorParamsId,
         recordedEntryId: () => this.recordedEntryId ?? event.entry.recordedEntryId,
         input: feedInput(),
-        feed: deps.feedFor(event),
+        feed: event.feed,
       })
       .catch((e: unknown) =>
         deps.logger.error('recording failed to start', { entryId: event.entryId, error: (e as Error).message }),
       );
   }
-}
-
-/** The primary's first ingest owns /hls/<entryId>/; a backup or another ingest stream gets its own folder. */
-export function hlsOutputId(event: Pick<StreamAcceptedEvent, 'entryId' | 'mediaServerIndex' | 'suffix'>): string {
-  if (event.mediaServerIndex === 0 && event.suffix === 1) return event.entryId;
-  return `${event.entryId}-${event.mediaServerIndex === 1 ? 'b' : 'p'}${event.suffix}`;
 }

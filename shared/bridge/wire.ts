@@ -1,5 +1,9 @@
 // The envelope on the WebSocket transport (Electron IPC carries the same payloads natively).
 import { z } from 'zod';
+import { BridgeErrorSchema } from './errors.js';
+
+/** The close code for a client that must present the access token (retrying without it cannot help). */
+export const CLOSE_UNAUTHORIZED = 4401;
 
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -12,12 +16,6 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), events: z.array(z.string().max(100)).max(100) }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
-
-export const BridgeErrorSchema = z.object({
-  code: z.enum(['invalid_message', 'unknown_request', 'invalid_payload', 'forbidden', 'failed']),
-  message: z.string(),
-});
-export type BridgeError = z.infer<typeof BridgeErrorSchema>;
 
 export const ServerMessageSchema = z.union([
   z.object({ type: z.literal('response'), id: z.number(), ok: z.literal(true), payload: z.unknown() }),

@@ -10,8 +10,16 @@ import { summarize, type Summary } from './stats.js';
 export interface AuthResult {
   coldMs: Summary;
   cachedMs: Summary;
+  /** publish command -> answer of the cached publishes: the station's own share of the cached figure */
+  cachedPublishToAnswerMs: Summary;
   codes: string[];
 }
+
+/**
+ * Cached publishes per entry, all within the gate's 10 s success window (1.5 s apart, so the close of the one
+ * before and the station's work after an accept are done): n cached = runs x this.
+ */
+export const CACHED_PUBLISHES_PER_ENTRY = 4;
 
 export async function benchAuth(runs: number): Promise<AuthResult> {
   const dataDir = tempDir('klive-bench-auth-');
@@ -19,6 +27,7 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
   const station = await startStationChild(dataDir);
   const cold: number[] = [];
   const cached: number[] = [];
+  const cachedPublish: number[] = [];
   const codes: string[] = [];
   try {
     for (const e of entries) {
@@ -27,18 +36,28 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
       codes.push(first.code);
       if (first.code === 'NetStream.Publish.Start') cold.push(first.elapsedMs);
       first.socket.destroy();
-      await sleep(1500);
-      const second = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
-      codes.push(second.code);
-      if (second.code === 'NetStream.Publish.Start') cached.push(second.elapsedMs);
-      second.socket.destroy();
+      for (let i = 0; i < CACHED_PUBLISHES_PER_ENTRY; i++) {
+        await sleep(1500);
+        const again = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
+        codes.push(again.code);
+        if (again.code === 'NetStream.Publish.Start') {
+          cached.push(again.elapsedMs);
+          cachedPublish.push(again.publishToAnswerMs);
+        }
+        again.socket.destroy();
+      }
       await sleep(300);
     }
   } finally {
     await station.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  return { coldMs: summarize(cold), cachedMs: summarize(cached), codes };
+  return {
+    coldMs: summarize(cold),
+    cachedMs: summarize(cached),
+    cachedPublishToAnswerMs: summarize(cachedPublish),
+    codes,
+  };
 }
 
 export interface PlayableResult {

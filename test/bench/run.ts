@@ -92,16 +92,18 @@ function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out:
   let mode: Plan['mode'] = 'default';
   let only: Set<string> | null = null;
   let ffmpegs = 'system,bundled';
+  let authRuns: number | null = null;
   let out = path.join(process.cwd(), 'bench-results', 'latest.json');
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') mode = 'quick';
     else if (a === '--only') only = new Set((argv[++i] ?? '').split(','));
     else if (a === '--out') out = path.resolve(argv[++i] ?? out);
+    else if (a === '--auth-runs') authRuns = positiveInt(a, argv[++i]);
     else if (a === '--ffmpeg') ffmpegs = argv[++i] ?? ffmpegs;
     else if (a === '--help' || a === '-h') {
       console.log(
-        'usage: npm run bench [-- --quick] [--only auth,playable,longgop,cpu,pacing,capacity,renderer] [--ffmpeg system,bundled] [--out FILE]',
+        'usage: npm run bench [-- --quick] [--only auth,playable,longgop,cpu,pacing,capacity,renderer] [--auth-runs N] [--ffmpeg system,bundled] [--out FILE]',
       );
       console.log(
         '  --ffmpeg: playable and cpu run once per FFmpeg (default system,bundled); the other sections use the first',
@@ -109,12 +111,22 @@ function parseArgs(argv: string[]): { plan: Plan; only: Set<string> | null; out:
       process.exit(0);
     } else {
       console.error(
-        `unknown bench option "${a}": use --quick, --only auth,playable,longgop,cpu,pacing,capacity,renderer, or --out FILE`,
+        `unknown bench option "${a}": use --quick, --only auth,playable,longgop,cpu,pacing,capacity,renderer, --auth-runs N, or --out FILE`,
       );
       process.exit(2);
     }
   }
-  return { plan: PLANS[mode], only, out, ffmpegs: ffmpegs.split(',').filter(Boolean).map(benchFfmpeg) };
+  const plan = { ...PLANS[mode], authRuns: authRuns ?? PLANS[mode].authRuns };
+  return { plan, only, out, ffmpegs: ffmpegs.split(',').filter(Boolean).map(benchFfmpeg) };
+}
+
+function positiveInt(option: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`${option} needs a whole number of runs of 1 or more, got "${value ?? ''}"`);
+    process.exit(2);
+  }
+  return n;
 }
 
 async function section<T>(
@@ -143,6 +155,7 @@ function table(r: Results): string {
   if (r.auth) {
     rows.push(['Auth decision, cold (ms, connect -> Publish.Start)', fmt(r.auth.coldMs)]);
     rows.push(['Auth decision, cached (ms, 2nd publish < 10 s)', fmt(r.auth.cachedMs)]);
+    rows.push(['  of which publish command -> answer (ms)', fmt(r.auth.cachedPublishToAnswerMs, 2)]);
   }
   if (r.longGop) {
     const g = r.longGop;

@@ -3,7 +3,8 @@
 import type { BridgeEvents, BridgeRequests, KliveBridge } from '../../../shared/bridge/api.js';
 import { events as eventDefs, requests as requestDefs } from '../../../shared/bridge/contract.js';
 import type { EventName, RequestName } from '../../../shared/bridge/contract.js';
-import { BridgeRequestError, WsBridgeClient } from './ws-client.js';
+import { WsBridgeClient } from './ws-client.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../../shared/bridge/errors.js';
 import type { ConnectionStatus } from './ws-client.js';
 
 export interface BridgeConnection {
@@ -44,20 +45,20 @@ export function bridgeUrl(location: BrowserEnv['location'], accessToken: string 
  * Wraps the preload's bridge so IPC answers and events are checked against the contract like WebSocket ones:
  * a mismatch (e.g. a stale preload) becomes a clear error instead of a crash deep in a component.
  */
-export function validatingBridge(inner: KliveBridge): KliveBridge {
+function validatingBridge(inner: KliveBridge): KliveBridge {
   const request: Record<string, (payload: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(requestDefs) as RequestName[]) {
     const call = inner.request[name] as unknown as ((payload: unknown) => Promise<unknown>) | undefined;
     request[name] = async (payload) => {
       if (!call)
         throw new BridgeRequestError(
-          'unknown_request',
+          BridgeErrorCode.unknown_request,
           `The station window does not offer ${name}: restart the app after updating it.`,
         );
       const checked = requestDefs[name].response.safeParse(await call(payload));
       if (!checked.success)
         throw new BridgeRequestError(
-          'invalid_response',
+          BridgeErrorCode.invalid_response,
           `The station's answer to ${name} did not match the contract: restart the app after updating it.`,
         );
       return checked.data;

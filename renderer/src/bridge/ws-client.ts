@@ -4,8 +4,9 @@
 import { events as eventDefs, requests as requestDefs } from '../../../shared/bridge/contract.js';
 import type { EventName, RequestName } from '../../../shared/bridge/contract.js';
 import type { BridgeEvents, BridgeRequests, KliveBridge } from '../../../shared/bridge/api.js';
-import { ServerMessageSchema } from '../../../shared/bridge/wire.js';
-import type { BridgeError, ClientMessage } from '../../../shared/bridge/wire.js';
+import { CLOSE_UNAUTHORIZED, ServerMessageSchema } from '../../../shared/bridge/wire.js';
+import type { ClientMessage } from '../../../shared/bridge/wire.js';
+import { BridgeErrorCode, BridgeRequestError } from '../../../shared/bridge/errors.js';
 
 /** The part of the browser WebSocket this client uses (a fake one in tests). */
 export interface SocketLike {
@@ -26,9 +27,6 @@ export interface Timers {
 /** 'unauthorized': the station closed with 4401 (a LAN page without the access token): retrying cannot help */
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'unauthorized' | 'closed';
 
-/** The close code the station uses for a client that must present the access token. */
-export const CLOSE_UNAUTHORIZED = 4401;
-
 export interface WsBridgeOptions {
   url: string;
   /** the access token from <meta name="klive-access-token">; null = read-only (mutations are refused) */
@@ -38,17 +36,6 @@ export interface WsBridgeOptions {
   requestTimeoutMs?: number;
   initialReconnectDelayMs?: number;
   maxReconnectDelayMs?: number;
-}
-
-/** A request the station refused or could not answer; `code` comes from the wire (or 'disconnected'/'timeout'/'invalid_response'). */
-export class BridgeRequestError extends Error {
-  constructor(
-    readonly code: BridgeError['code'] | 'disconnected' | 'timeout' | 'invalid_response',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BridgeRequestError';
-  }
 }
 
 interface Pending {
@@ -113,7 +100,7 @@ export class WsBridgeClient implements KliveBridge {
       socket.onclose = null;
       socket.close(1000, 'client closed');
     }
-    this.failAll('disconnected', 'The connection to the station was closed.');
+    this.failAll(BridgeErrorCode.disconnected, 'The connection to the station was closed.');
     this.setStatus('closed');
   }
 
@@ -141,14 +128,14 @@ export class WsBridgeClient implements KliveBridge {
       if (ev.code === CLOSE_UNAUTHORIZED) {
         this.stopped = true;
         this.failAll(
-          'disconnected',
+          BridgeErrorCode.disconnected,
           'The station wants its access token: open the address the station printed (it ends in ?token=...).',
         );
         this.setStatus('unauthorized');
         return;
       }
       this.failAll(
-        'disconnected',
+        BridgeErrorCode.disconnected,
         'Lost the connection to the station while waiting for an answer; it is reconnecting, try again in a moment.',
       );
       if (this.stopped) return;
@@ -163,7 +150,8 @@ export class WsBridgeClient implements KliveBridge {
   }
 
   private call(name: RequestName, payload: unknown): Promise<unknown> {
-    if (this.stopped) return Promise.reject(new BridgeRequestError('disconnected', 'The bridge client was closed.'));
+    if (this.stopped)
+      return Promise.reject(new BridgeRequestError(BridgeErrorCode.disconnected, 'The bridge client was closed.'));
     const id = this.nextId++;
     const message: ClientMessage = { type: 'request', id, name, payload };
     if (requestDefs[name].mutates && this.options.accessToken) message.token = this.options.accessToken;
@@ -172,7 +160,7 @@ export class WsBridgeClient implements KliveBridge {
         this.pending.delete(id);
         reject(
           new BridgeRequestError(
-            'timeout',
+            BridgeErrorCode.timeout,
             `The station did not answer ${name} in time. Check that it is still running.`,
           ),
         );
@@ -220,7 +208,7 @@ export class WsBridgeClient implements KliveBridge {
     if (!checked.success) {
       pending.reject(
         new BridgeRequestError(
-          'invalid_response',
+          BridgeErrorCode.invalid_response,
           `The station's answer to ${pending.name} did not match the contract: is the page from a different station version? Reload it.`,
         ),
       );
@@ -239,7 +227,7 @@ export class WsBridgeClient implements KliveBridge {
     return () => set.delete(listener);
   }
 
-  private failAll(code: 'disconnected', text: string): void {
+  private failAll(code: typeof BridgeErrorCode.disconnected, text: string): void {
     for (const [id, p] of this.pending) {
       this.timers.clearTimeout(p.timer);
       p.reject(new BridgeRequestError(code, text));

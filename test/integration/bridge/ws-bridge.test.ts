@@ -6,13 +6,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StationHttpServer } from '../../../main/http/server.js';
 import { WsBridgeServer, CLOSE_UNAUTHORIZED } from '../../../main/bridge/ws-transport.js';
-import { createBridgeHost, forwardRegistryEvents } from '../../../main/bridge/server.js';
+import { createBridgeHost } from '../../../main/bridge/server.js';
+import { forwardRegistryEvents } from '../../../main/bridge/state-changes.js';
 import { StationRegistry } from '../../../main/station/registry.js';
 import { EventsLog } from '../../../main/station/events-log.js';
 import { systemClock } from '../../../main/core/clock.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { silentLogger } from '../../../main/log/logger.js';
-import { loadOrCreateAccessToken } from '../../../main/http/access-token.js';
+import { isLocalRequest, loadOrCreateAccessToken, tokensEqual } from '../../../main/http/access-token.js';
 import type { ServerMessage } from '../../../shared/bridge/wire.js';
 import { freePort, tempDir, waitFor } from '../../helpers/net.js';
 import { INFO, KALTURA, liveEntry } from '../../unit/station/helpers.js';
@@ -54,7 +55,7 @@ async function rig(remoteAddress?: string, heartbeatMs?: number): Promise<Rig> {
   const off = forwardRegistryEvents((l) => registry.subscribe(l), host);
   const ws = new WsBridgeServer({
     host,
-    accessToken: token,
+    access: { trusts: (presented) => tokensEqual(presented, token), isLocal: isLocalRequest },
     getSnapshot: () => registry.snapshot(),
     logger: silentLogger(),
     ...(remoteAddress ? { remoteAddressOf: () => remoteAddress } : {}),

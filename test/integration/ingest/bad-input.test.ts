@@ -7,8 +7,9 @@ import { PortInUseError } from '../../../main/core/errors.js';
 import { IngestServer } from '../../../main/ingest/index.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
-import { keyFormArgs, startHarness, stubKaltura, type Harness } from './harness.js';
+import { ENTRY, keyFormArgs, PARTNER, startHarness, stubKaltura, TOKEN, type Harness } from './harness.js';
 import { amfString } from '../../helpers/flv.js';
+import { rtmpPublish } from '../../bench/rtmp-client.js';
 
 let h: Harness | null = null;
 const sockets: net.Socket[] = [];
@@ -131,6 +132,28 @@ describe('bad input (integration)', () => {
     // Still serving: a real publisher is accepted.
     await h.spawnFfmpeg(keyFormArgs(port, 1)).exited;
     expect(h.events.streamAccepted).toHaveLength(1);
+  });
+
+  // Regression: the phase was overwritten to `playing` by a play command on a publishing connection, so its close
+  // never told the ingest; the phase table (conn-phase.ts) makes that move an error that closes the connection.
+  it('closes an accepted publisher that sends play, and reports its end', async () => {
+    h = await startHarness();
+    const app = `kLive/?p=${PARTNER}&e=${ENTRY}&i=0&t=${TOKEN}`;
+    const published = await rtmpPublish({ port: h.port, app, streamName: `${ENTRY}_1` });
+    sockets.push(published.socket);
+    expect(published.code).toBe('NetStream.Publish.Start');
+    await waitFor(() => h?.events.streamAccepted.length === 1, { timeoutMs: 3000, what: 'the stream accepted' });
+    const play = Buffer.concat([amfString('play'), amfNumber(4), Buffer.from([5]), amfString(`${ENTRY}_1`)]);
+    const header = Buffer.alloc(12);
+    header[0] = 0x08;
+    header.writeUIntBE(play.length, 4, 3);
+    header[7] = 20;
+    header.writeUInt32LE(1, 8);
+    published.socket.write(Buffer.concat([header, play]));
+    await closed(published.socket);
+    await waitFor(() => h?.events.streamEnded.length === 1, { timeoutMs: 3000, what: 'the end reported' });
+    expect(h.lines.some((l) => l.includes('cannot go from accepted to playing'))).toBe(true);
+    await waitFor(() => h?.server.connectionCount === 0, { timeoutMs: 3000, what: 'no connections left' });
   });
 
   it('bounds a flood of idle connects by maxConnections and the handshake timeout', async () => {

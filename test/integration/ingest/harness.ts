@@ -76,7 +76,14 @@ export async function startHarness(options: IngestOptions = {}): Promise<Harness
     authenticate: stub.authenticate,
     options,
   });
-  const events = { streamAccepted: [], streamRefused: [], streamEnded: [], probe: [] } as Harness['events'];
+  const events = {
+    streamAuthenticating: [],
+    streamAccepted: [],
+    streamRefused: [],
+    streamEnded: [],
+    probe: [],
+  } as Harness['events'];
+  server.on('streamAuthenticating', (e) => events.streamAuthenticating.push(e));
   server.on('streamAccepted', (e) => events.streamAccepted.push(e));
   server.on('streamRefused', (e) => events.streamRefused.push(e));
   server.on('streamEnded', (e) => events.streamEnded.push(e));

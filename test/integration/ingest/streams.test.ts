@@ -104,20 +104,27 @@ describe('ingest streams (integration)', () => {
     process.kill(pub.child.pid ?? 0, 'SIGKILL');
   });
 
-  it('reports a reconnect within the grace period as a resume of the same stream, and not after it', async () => {
-    h = await startHarness({ resumeGraceMs: 3000 });
+  it('reports a reconnect as a resume of the same stream while its owner holds it, and not after the release', async () => {
+    h = await startHarness();
     await h.spawnFfmpeg(keyFormArgs(h.port, 2)).exited;
     const first = await waitFor(() => h?.events.streamEnded[0], { timeoutMs: 5000, what: 'first end' });
     await h.spawnFfmpeg(keyFormArgs(h.port, 2)).exited;
     await waitFor(() => h?.events.streamEnded[1], { timeoutMs: 5000, what: 'second end' });
     expect(h.events.streamAccepted[1]).toMatchObject({ resumed: true, streamId: first.streamId });
-    await new Promise((r) => setTimeout(r, 3500));
+    // the resumed publish hands its readers the same feed and probe objects
+    expect(h.events.streamAccepted[1]?.feed).toBe(h.events.streamAccepted[0]?.feed);
+    expect(h.events.streamAccepted[1]?.probe).toBe(h.events.streamAccepted[0]?.probe);
+    // the station's pipeline releases the stream when its reconnect grace runs out
+    h.server.release(first.streamId);
     await h.spawnFfmpeg(keyFormArgs(h.port, 1)).exited;
     await waitFor(() => h?.events.streamAccepted[2], { timeoutMs: 5000, what: 'third accept' });
     expect(h.events.streamAccepted[2]?.resumed).toBe(false);
     expect(h.events.streamAccepted[2]?.streamId).not.toBe(first.streamId);
-    // The 10 s success cache: one Kaltura call for the three sessions.
+    // The 10 s success cache: one Kaltura call for the three sessions, so "authenticating" was shown once.
     expect(h.calls).toHaveLength(1);
+    expect(h.events.streamAuthenticating).toEqual([
+      expect.objectContaining({ streamId: first.streamId, entryId: ENTRY, mediaServerIndex: 0 }),
+    ]);
   });
 
   it('probes bitrate, frame rate and keyframe interval within 10 % of what the publisher sends', async () => {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TranscodeSession } from '../../../main/transcode/transcode-session.js';
+import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import { parseMediaPlaylist } from '../../../main/transcode/hls-playlist.js';
 import { readFfmpegCapabilities } from '../../../main/transcode/ffmpeg-probe.js';
 import type { FfmpegCapabilities } from '../../../main/transcode/ffmpeg-capabilities.js';
@@ -92,7 +93,7 @@ function run(xml: string): Promise<void> {
     encoder: 'libx264',
     preset: 'ultrafast',
     threads: 1,
-    kaltura: { serveConversionProfile: async () => xml },
+    ladder: parseServeLadder(xml).ladder,
     logger: silentLogger(),
   });
   sessions.push(session);

@@ -8,6 +8,7 @@ import { IngestServer } from '../../../main/ingest/index.js';
 import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
+import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import { parseMediaPlaylist } from '../../../main/transcode/hls-playlist.js';
 import { freePort, SHARED_DIR, tempDir, waitFor } from '../../helpers/net.js';
 import { startPublisher, type Publisher } from '../../helpers/publisher.js';
@@ -66,7 +67,7 @@ describe('live RTMP -> transcode', () => {
         encoder: 'libx264',
         preset: 'ultrafast',
         threads: 1,
-        kaltura: { serveConversionProfile: async () => xml },
+        ladder: parseServeLadder(xml).ladder,
         logger: silentLogger(),
       });
       const s = session;

@@ -1,7 +1,7 @@
 // A producer's entry row (pure): live here when this station has a stream for it; live on another server when
 // Kaltura lists a PLAYABLE/BROADCASTING server node and this station has none; primary/backup per node.
 import { describe, expect, it } from 'vitest';
-import { entryLiveState } from '../../../main/bridge/producer-handlers.js';
+import { entryLiveState } from '../../../main/bridge/entry-live-state.js';
 import type { ProducerLiveEntry } from '../../../main/kaltura/producer-actions.js';
 import type { EntryServerNode } from '../../../main/kaltura/types.js';
 

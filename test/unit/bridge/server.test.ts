@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createBridgeHost, forwardRegistryEvents } from '../../../main/bridge/server.js';
-import { BridgeCallError } from '../../../main/bridge/host.js';
+import { createBridgeHost } from '../../../main/bridge/server.js';
+import { forwardRegistryEvents } from '../../../main/bridge/state-changes.js';
+import { BridgeRequestError } from '../../../shared/bridge/errors.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { settingsHandlers, stubHandlers } from './stub-handlers.js';
 import { makeRegistry } from '../station/helpers.js';
@@ -8,14 +9,14 @@ import { makeRegistry } from '../station/helpers.js';
 const trusted = { transport: 'ws' as const, trusted: true };
 const untrusted = { transport: 'ws' as const, trusted: false };
 
-async function callError(p: Promise<unknown>): Promise<BridgeCallError> {
+async function callError(p: Promise<unknown>): Promise<BridgeRequestError> {
   try {
     await p;
   } catch (e) {
-    if (e instanceof BridgeCallError) return e;
+    if (e instanceof BridgeRequestError) return e;
     throw e;
   }
-  throw new Error('expected a BridgeCallError');
+  throw new Error('expected a BridgeRequestError');
 }
 
 describe('createBridgeHost', () => {

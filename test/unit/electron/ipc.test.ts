@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { BrowserWindow, IpcMain } from 'electron';
 import { registerBridgeIpc } from '../../../main/electron/ipc.js';
 import { eventChannel, requestChannel } from '../../../main/electron/channels.js';
-import { BridgeCallError } from '../../../main/bridge/host.js';
+import { BridgeRequestError } from '../../../shared/bridge/errors.js';
 import type { BridgeHost } from '../../../main/bridge/host.js';
 import { events, requests } from '../../../shared/bridge/contract.js';
 import type { EventName, EventPayload } from '../../../shared/bridge/contract.js';
@@ -23,10 +23,10 @@ function contractHost() {
   const host: BridgeHost = {
     async handle(name, payload, caller) {
       const def = (requests as Record<string, (typeof requests)[keyof typeof requests]>)[name];
-      if (!def) throw new BridgeCallError('unknown_request', `no request "${name}"`);
+      if (!def) throw new BridgeRequestError('unknown_request', `no request "${name}"`);
       const parsed = def.request.safeParse(payload);
       if (!parsed.success)
-        throw new BridgeCallError(
+        throw new BridgeRequestError(
           'invalid_payload',
           `"${name}" payload is invalid: ${parsed.error.issues.map((i) => i.message).join('; ')}`,
         );

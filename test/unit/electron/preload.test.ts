@@ -81,6 +81,11 @@ describe('preload surface', () => {
     await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toThrow(
       '[invalid_payload] name: expected string',
     );
+    // the one BridgeRequestError of shared/bridge, with main's code (contextBridge passes only the message on)
+    await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toMatchObject({
+      name: 'BridgeRequestError',
+      code: 'invalid_payload',
+    });
     electron.invoke = async () => 'garbage';
     await expect((bridge.request[first] as (p: unknown) => Promise<unknown>)({})).rejects.toThrow('[failed]');
   });

@@ -94,6 +94,7 @@ describe('/diagnostics JSON in the media-server shape', () => {
     const at = r.clock.nowMs();
     for (let i = 0; i < 105; i++) {
       r.registry.streamRefused({
+        streamId: 'r1',
         entryId: '0_rkij47dr',
         partnerId: 102,
         streamName: '0_rkij47dr_1',

@@ -4,14 +4,26 @@ import { describe, expect, it } from 'vitest';
 import type {
   ProbeEvent,
   StreamAcceptedEvent,
+  StreamAuthenticatingEvent,
   StreamEndedEvent,
   StreamRefusedEvent,
 } from '../../../main/ingest/events.js';
 import { ACCEPTED, liveEntry, makeRegistry, probe } from '../station/helpers.js';
 
 describe('registry inputs from ingest events', () => {
-  it('accepts streamAccepted / probe / streamEnded / streamRefused payloads unchanged', () => {
-    const r = makeRegistry({ reconnectGraceMs: 10_000 });
+  it('accepts streamAuthenticating / streamAccepted / probe / streamEnded / streamRefused payloads unchanged', () => {
+    const r = makeRegistry();
+    const authenticating: StreamAuthenticatingEvent = {
+      streamId: 's1',
+      entryId: '0_rkij47dr',
+      partnerId: 102,
+      streamName: '0_rkij47dr_1',
+      mediaServerIndex: 0,
+      sourceAddress: '127.0.0.1',
+      atMs: r.clock.nowMs(),
+    };
+    r.registry.streamAuthenticating(authenticating);
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's1', state: 'authenticating' });
     const accepted: StreamAcceptedEvent = {
       ...ACCEPTED,
       mediaServerIndex: 0,
@@ -20,6 +32,8 @@ describe('registry inputs from ingest events', () => {
       connectedAtMs: r.clock.nowMs(),
       pullUrl: 'rtmp://127.0.0.1/kLive/0_rkij47dr_1',
       connectionUrl: 'rtmp://127.0.0.1/kLive',
+      feed: { attach: () => () => undefined },
+      probe: { latest: () => null },
     };
     r.registry.streamAccepted(accepted);
     const p: ProbeEvent = {
@@ -45,6 +59,7 @@ describe('registry inputs from ingest events', () => {
     });
 
     const refused: StreamRefusedEvent = {
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 102,
       streamName: '0_rkij47dr_2',
@@ -68,6 +83,7 @@ describe('registry inputs from ingest events', () => {
   it('a malformed URL is shown and counted but raises no alert (so no beacon)', () => {
     const r = makeRegistry();
     r.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: null,
       streamName: '0_rkij47dr_1',

@@ -18,7 +18,9 @@ describe('IngestServer settings', () => {
   });
   it('refuses an empty host and negative options', () => {
     expect(() => new IngestServer({ ...base, host: ' ' })).toThrow(/host is empty/);
-    expect(() => new IngestServer({ ...base, options: { resumeGraceMs: -1 } })).toThrow(/resumeGraceMs=-1/);
+    expect(() => new IngestServer({ ...base, options: { deadPublisherAfterMs: -1 } })).toThrow(
+      /deadPublisherAfterMs=-1/,
+    );
   });
   it('builds pull URLs for primary and backup', () => {
     const s = new IngestServer(base);

@@ -3,7 +3,8 @@
 // reader starts on the current GOP, a reader that falls behind loses frames up to a key frame and recovers, and the
 // end of the publisher ends every reader.
 import { describe, expect, it } from 'vitest';
-import { classifyTag, FlvFeed, flvHeader, flvTag } from '../../../main/media/flv-feed.js';
+import { FlvFeed } from '../../../main/media/flv-feed.js';
+import { classifyTag, flvHeader, flvTag } from '../../../main/media/flv-tags.js';
 import { AAC_HEADER, AVC_HEADER_320x180, amfString } from '../../helpers/flv.js';
 import { RecordingSink } from '../../helpers/feed-sink.js';
 

@@ -1,7 +1,8 @@
 // The WebSocket bridge client against a fake socket and fake timers: envelope, token on mutations only,
 // response validation, events, queueing while disconnected, reconnect backoff and close.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BridgeRequestError, WsBridgeClient } from '../../../renderer/src/bridge/ws-client.js';
+import { WsBridgeClient } from '../../../renderer/src/bridge/ws-client.js';
+import { BridgeRequestError } from '../../../shared/bridge/errors.js';
 import type { SocketLike, Timers } from '../../../renderer/src/bridge/ws-client.js';
 import { bridgeUrl, connectBridge, readAccessToken } from '../../../renderer/src/bridge/client.js';
 import { describeError } from '../../../renderer/src/state/sync.js';

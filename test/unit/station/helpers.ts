@@ -105,3 +105,14 @@ export const ACCEPTED = {
   sourceAddress: '127.0.0.1',
   resumed: false,
 };
+
+/** The encoder of stream s1 (ACCEPTED) left: the stream waits for it to come back. */
+export function publisherLeft(r: ReturnType<typeof makeRegistry>, streamId = 's1'): void {
+  r.registry.streamEnded({
+    streamId,
+    entryId: '0_rkij47dr',
+    streamName: '0_rkij47dr_1',
+    reason: 'publisher-left',
+    atMs: r.clock.nowMs(),
+  });
+}

@@ -44,6 +44,7 @@ function liveRig(): { metrics: StationMetrics; r: ReturnType<typeof makeRegistry
     ],
   });
   r.registry.streamRefused({
+    streamId: 'r1',
     entryId: '0_zzzzzzzz',
     partnerId: 102,
     streamName: '0_zzzzzzzz_1',

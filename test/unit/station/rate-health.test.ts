@@ -8,7 +8,7 @@ import { BeaconSender } from '../../../main/station/beacons.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { RATE_ALERT_CONDITIONS } from '../../../main/station/health/alert-catalog.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder, publisherLeft } from './helpers.js';
 
 function rig() {
   const r = makeRegistry();
@@ -175,13 +175,7 @@ describe('rate alerts (issue 21)', () => {
     expect(codes()).toContain(120);
     expect(codes()).not.toContain(122);
 
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     expect(seen('cleared', 120)).toBe(true);
     expect(codes()).not.toContain(122);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../../shared/state.js';
 import type { RegistryChange, AlertTransition } from '../../../main/station/registry.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
+import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder, publisherLeft } from './helpers.js';
 
 function accept(reg: ReturnType<typeof makeRegistry>, over: Partial<typeof ACCEPTED> = {}): void {
   reg.registry.streamAccepted({ ...ACCEPTED, ...over, entry: liveEntry(), connectedAtMs: reg.clock.nowMs() });
@@ -9,7 +9,7 @@ function accept(reg: ReturnType<typeof makeRegistry>, over: Partial<typeof ACCEP
 
 describe('StationRegistry', () => {
   it('follows a stream from accepted to playable to reconnecting to ended, then forgets it after the retention', () => {
-    const r = makeRegistry({ reconnectGraceMs: 10_000, retentionMs: 60_000 });
+    const r = makeRegistry({ retentionMs: 60_000 });
     accept(r);
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('live');
     expect(r.registry.entry('0_rkij47dr')?.name).toBe('Town hall');
@@ -29,12 +29,17 @@ describe('StationRegistry', () => {
     const reconnecting = r.registry.entry('0_rkij47dr');
     expect(reconnecting?.streams[0]?.state).toBe('reconnecting');
     expect(reconnecting?.health).toBe('Fair');
-    r.clock.advance(10_000);
+    // the registry keeps no grace timer of its own: a tick much later still shows the stream reconnecting
+    r.clock.advance(30_000);
     r.registry.tick();
+    expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('reconnecting');
+    // the pipeline's grace ran out: it finishes the stream
+    r.registry.streamFinished('s1');
     expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({
       state: 'ended',
       reason: 'publisher closed the connection',
     });
+    expect(r.events.list({ limit: 50 }).at(-1)?.message).toBe('0_rkij47dr_1 ended: publisher closed the connection');
     expect(r.registry.entry('0_rkij47dr')?.healthReason).toMatch(/^Offline: the stream ended/);
     r.clock.advance(60_000);
     r.registry.tick();
@@ -66,24 +71,12 @@ describe('StationRegistry', () => {
     const r = makeRegistry();
     accept(r);
     r.registry.playable('s1');
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     r.clock.advance(2000);
     accept(r, { resumed: true });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]?.state).toBe('playable');
     // a fresh (not resumed) publish starts over at live
-    r.registry.streamEnded({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      streamName: '0_rkij47dr_1',
-      reason: 'publisher-left',
-      atMs: r.clock.nowMs(),
-    });
+    publisherLeft(r);
     accept(r, { streamId: 's3', resumed: false });
     expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's3', state: 'live' });
   });
@@ -93,6 +86,7 @@ describe('StationRegistry', () => {
     const transitions: AlertTransition[] = [];
     r.registry.onAlert((t) => transitions.push(t));
     r.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 102,
       streamName: '0_rkij47dr_1',
@@ -134,6 +128,7 @@ describe('StationRegistry', () => {
     const r = makeRegistry();
     accept(r);
     r.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 102,
       streamName: '0_rkij47dr_1',
@@ -298,11 +293,7 @@ describe('StationRegistry', () => {
   it('registration, KS and API changes land in the state and the events log', () => {
     const r = makeRegistry();
     accept(r);
-    r.registry.registration({
-      entryId: '0_rkij47dr',
-      mediaServerIndex: 0,
-      state: { status: 'playable', lastKeepAliveAtMs: r.clock.nowMs(), lastError: null },
-    });
+    r.registry.registration('s1', { status: 'playable', lastKeepAliveAtMs: r.clock.nowMs(), lastError: null });
     r.registry.ksState({
       state: 'valid',
       validUntilMs: r.clock.nowMs() + 86_400_000,

@@ -1,7 +1,7 @@
 // Regression: OBS's stream refused with "the input has neither video nor audio" when the session planned from a
 // probe window that had seen no tag yet (seen with real OBS 29 in the Send-to-OBS e2e test).
 import { describe, expect, it } from 'vitest';
-import { latestProbe } from '../../../main/transcode/transcode-session.js';
+import { latestProbe } from '../../../main/transcode/session-plan.js';
 import type { InputProbe } from '../../../shared/state.js';
 
 const probe = (over: Partial<InputProbe>): InputProbe => ({

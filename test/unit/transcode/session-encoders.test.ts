@@ -1,11 +1,11 @@
-// TranscodeSession decisions with stubs (Kaltura refusals, ladder refusals, resume with a discontinuity),
+// TranscodeSession decisions with stubs (ladder refusals, resume with a discontinuity),
 // and hardware encoder detection/fallback with a fake test-encode runner.
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TranscodeSession } from '../../../main/transcode/transcode-session.js';
 import { chooseEncoder, detectHardwareEncoders, testEncodeArgs } from '../../../main/transcode/encoders.js';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import { serveExtraParams, javaDouble } from '../../../main/kaltura/serve-ladder-params.js';
 import type { ChildHandle, Spawner } from '../../../main/process/spawner.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
@@ -40,11 +40,7 @@ function fakeSpawner() {
   return { spawner, spawned };
 }
 
-function session(
-  serve: () => Promise<string>,
-  dir: string,
-  extra: { resumed?: boolean; ffmpeg?: FfmpegCapabilities } = {},
-) {
+function session(serveXml: string, dir: string, extra: { resumed?: boolean; ffmpeg?: FfmpegCapabilities } = {}) {
   const { spawner, spawned } = fakeSpawner();
   const s = new TranscodeSession({
     entryId: '0_abcd1234',
@@ -56,13 +52,13 @@ function session(
     entry: { segmentDurationMs: 6000, dvrEnabled: true, dvrWindowMinutes: 2 },
     ffmpegPath: '/usr/bin/ffmpeg',
     encoder: 'libx264',
-    kaltura: { serveConversionProfile: serve },
+    ladder: parseServeLadder(serveXml).ladder,
     logger: silentLogger(),
     spawner,
     clock: new ManualClock(),
     ...extra,
   });
-  const failed: Array<{ reason: string; kalturaCode: string | null }> = [];
+  const failed: Array<{ reason: string }> = [];
   const ended: string[] = [];
   s.on('failed', (f) => failed.push(f));
   s.on('ended', (e) => ended.push(e.reason));
@@ -73,14 +69,13 @@ describe('TranscodeSession', () => {
   // issue 22: an FFmpeg that cannot run the ladder failed every start and was restarted in a loop
   it('an FFmpeg lacking what the ladder needs fails the stream once, with the fix, and spawns nothing', async () => {
     const caps = recordedCapabilities('ffmpeg4.1-static');
-    const { s, spawned, failed } = session(async () => xml, tempDir(), {
+    const { s, spawned, failed } = session(xml, tempDir(), {
       ffmpeg: { ...caps, encoders: new Set(['aac']) },
     });
     expect(await s.start()).toBe(false);
     expect(spawned).toHaveLength(0);
     expect(failed).toEqual([
       {
-        kalturaCode: null,
         reason: expect.stringMatching(
           /^cannot transcode 0_abcd1234_1: the FFmpeg in use \(N-47683-g0e8eb07980-static\) cannot encode H\.264 on the CPU \(it lacks encoder libx264, FFmpeg 4\.0\+ has it\): install a current FFmpeg/,
         ),
@@ -90,7 +85,7 @@ describe('TranscodeSession', () => {
 
   it('on 4.1 the session links numbered folders to the named ones before FFmpeg starts and runs its dialect', async () => {
     const dir = tempDir();
-    const { s, spawned } = session(async () => xml, dir, { ffmpeg: recordedCapabilities('ffmpeg4.1-static') });
+    const { s, spawned } = session(xml, dir, { ffmpeg: recordedCapabilities('ffmpeg4.1-static') });
     expect(await s.start()).toBe(true);
     const out = path.join(dir, '0_abcd1234');
     expect(['0', '1', '2', '3'].map((i) => fs.readlinkSync(path.join(out, i)))).toEqual(
@@ -101,46 +96,9 @@ describe('TranscodeSession', () => {
     await s.stop();
   });
 
-  it('reports a Kaltura refusal with its code and spawns nothing', async () => {
-    const dir = tempDir();
-    const { s, spawned, failed } = session(
-      () =>
-        Promise.reject(
-          new KalturaApiError(
-            'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE',
-            'Ingest "0_abcd1234_9" is not in conversion profile',
-          ),
-        ),
-      dir,
-    );
-    expect(await s.start()).toBe(false);
-    expect(failed).toEqual([
-      {
-        kalturaCode: 'INGEST_NOT_FOUND_IN_CONVERSION_PROFILE',
-        reason: expect.stringMatching(
-          /\(INGEST_NOT_FOUND_IN_CONVERSION_PROFILE\): Ingest "0_abcd1234_9" is not in conversion profile/,
-        ),
-      },
-    ]);
-    expect(spawned).toHaveLength(0);
-    const t = session(() => Promise.reject(new KalturaTransportError('timeout', 'serve timed out after 10 s')), dir);
-    expect(await t.s.start()).toBe(false);
-    expect(t.failed[0]).toEqual({ kalturaCode: null, reason: expect.stringMatching(/serve timed out/) });
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('refuses an empty serve answer (Kaltura errors inside serve give an empty body)', async () => {
-    const dir = tempDir();
-    const { s, failed, spawned } = session(() => Promise.resolve(''), dir);
-    expect(await s.start()).toBe(false);
-    expect(failed[0]?.reason).toMatch(/ladder refused for 0_abcd1234_1: Kaltura returned an empty conversion profile/);
-    expect(spawned).toHaveLength(0);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-
   it('uses the entry segment duration and DVR window, and a resume continues the playlists after a discontinuity', async () => {
     const dir = tempDir();
-    const { s, spawned, ended } = session(() => Promise.resolve(xml), dir);
+    const { s, spawned, ended } = session(xml, dir);
     expect(await s.start()).toBe(true);
     const first = spawned[0]?.args ?? [];
     expect(first[first.indexOf('-hls_time') + 1]).toBe('6');
@@ -163,7 +121,7 @@ describe('TranscodeSession', () => {
 
   it('reports ended once when the input ended and the stream is then stopped without a resume', async () => {
     const dir = tempDir();
-    const { s, spawned, ended } = session(() => Promise.resolve(xml), dir);
+    const { s, spawned, ended } = session(xml, dir);
     await s.start();
     spawned[0]?.exit(0);
     await s.stop();

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
+import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import type { ChildHandle, Spawner } from '../../../main/process/spawner.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { silentLogger } from '../../../main/log/logger.js';
@@ -71,7 +72,7 @@ function rig(serveXml = xml) {
     entry: { segmentDurationMs: 2000, dvrEnabled: false, dvrWindowMinutes: null },
     ffmpegPath: '/usr/bin/ffmpeg',
     encoder: 'libx264',
-    kaltura: { serveConversionProfile: () => Promise.resolve(serveXml) },
+    ladder: parseServeLadder(serveXml).ladder,
     logger: silentLogger(),
     spawner,
     clock,

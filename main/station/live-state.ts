@@ -1,7 +1,7 @@
-// Owns the assembly of the station's state side, for the composition root: events log, registry,
-// metrics, beacons, system sampler and their timers, plus the bridge host, WebSocket transport and
-// ops routes built on them. station.ts constructs one, wires the parts' events into `registry`, and
-// starts/stops it.
+// Owns the live state's services, for the composition root: the events log, registry, metrics, beacons,
+// system sampler and their timers, plus what publishes that state: the bridge host, the WebSocket transport
+// and the ops routes (/metrics, /diagnostics). station.ts constructs one, wires the parts' events into
+// `registry`, and starts/stops it.
 import path from 'node:path';
 import type { KalturaApi } from '../kaltura/api.js';
 import type { Logger } from '../log/logger.js';
@@ -11,22 +11,23 @@ import type { HttpRoute, StationHttpServer } from '../http/server.js';
 import { createMetricsRoute } from '../http/metrics-route.js';
 import { createDiagnosticsRoute } from '../http/diagnostics-route.js';
 import { opsAccess } from '../http/ops-access.js';
-import { WsBridgeServer, type WsBridgeOptions } from '../bridge/ws-transport.js';
+import { isLocalRequest, tokensEqual } from '../http/access-token.js';
+import { WsBridgeServer } from '../bridge/ws-transport.js';
 import { delayToGridMs, systemClock, type Clock, type TimerHandle } from '../core/clock.js';
 import { EventsLog } from './events-log.js';
 import { StationRegistry, type RegistryOptions } from './registry.js';
 import { StationMetrics } from './metrics.js';
 import { BeaconSender } from './beacons.js';
 import { SystemSampler, type SystemProbes } from './system-stats.js';
+import { forwardRegistryEvents } from '../bridge/state-changes.js';
 import {
   createBridgeHost,
-  forwardRegistryEvents,
   type BridgeHandlers,
   type BridgeHostOptions,
   type StationBridgeHost,
 } from '../bridge/server.js';
 
-export interface StationMonitorOptions {
+export interface LiveStateServicesOptions {
   logger: Logger;
   /** events go to DATA/logs/events.log; null keeps them in memory (tests) */
   dataDir: string | null;
@@ -49,7 +50,7 @@ export interface StationMonitorOptions {
   systemProbes?: SystemProbes;
 }
 
-export class StationMonitor {
+export class LiveStateServices {
   readonly clock: Clock;
   readonly events: EventsLog;
   readonly registry: StationRegistry;
@@ -59,7 +60,7 @@ export class StationMonitor {
   private tickTimer: TimerHandle | null = null;
   private readonly cleanups: (() => void | Promise<void>)[] = [];
 
-  constructor(private readonly o: StationMonitorOptions) {
+  constructor(private readonly o: LiveStateServicesOptions) {
     this.clock = o.clock ?? systemClock();
     const redactor = o.logger.redactor;
     this.events = new EventsLog({
@@ -104,18 +105,12 @@ export class StationMonitor {
   }
 
   /** The WebSocket bridge on /bridge of `http`; closed by stop(). */
-  attachWebSocket(
-    http: StationHttpServer,
-    host: StationBridgeHost,
-    accessToken: string,
-    extra: Partial<WsBridgeOptions> = {},
-  ): WsBridgeServer {
+  attachWebSocket(http: StationHttpServer, host: StationBridgeHost, accessToken: string): WsBridgeServer {
     const ws = new WsBridgeServer({
       host,
-      accessToken,
+      access: { trusts: (presented) => tokensEqual(presented, accessToken), isLocal: isLocalRequest },
       getSnapshot: () => this.registry.snapshot(),
       logger: this.o.logger.child('ws'),
-      ...extra,
     });
     ws.attach(http);
     this.cleanups.push(() => ws.close());

@@ -1,11 +1,11 @@
-// The assembled state side (StationMonitor) on a real HTTP server on loopback: a refused publish shows
+// The assembled state side (LiveStateServices) on a real HTTP server on loopback: a refused publish shows
 // up for a WebSocket client, in /diagnostics/errors, in /metrics and as a Kaltura beacon; stop() cleans up.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StationHttpServer } from '../../../main/http/server.js';
-import { StationMonitor } from '../../../main/station/monitor.js';
+import { LiveStateServices } from '../../../main/station/live-state.js';
 import { createIndexTransform, loadOrCreateAccessToken } from '../../../main/http/access-token.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import type { ServerMessage } from '../../../shared/bridge/wire.js';
@@ -19,9 +19,9 @@ afterEach(async () => {
   while (stops.length > 0) await stops.pop()?.();
 });
 
-describe('StationMonitor', () => {
+describe('LiveStateServices', () => {
   it('stop() does not wait for a hanging Kaltura beyond beaconFlushOnStopMs', async () => {
-    const monitor = new StationMonitor({
+    const live = new LiveStateServices({
       logger: createLogger({ sinks: [] }),
       dataDir: null,
       info: INFO,
@@ -32,8 +32,9 @@ describe('StationMonitor', () => {
       me: () => 'x',
       beaconFlushOnStopMs: 100,
     });
-    monitor.start();
-    monitor.registry.streamRefused({
+    live.start();
+    live.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 1,
       streamName: '0_rkij47dr_1',
@@ -46,7 +47,7 @@ describe('StationMonitor', () => {
       atMs: Date.now(),
     });
     const startedMs = Date.now();
-    await monitor.stop();
+    await live.stop();
     expect(Date.now() - startedMs).toBeLessThan(5000);
   });
 
@@ -55,7 +56,7 @@ describe('StationMonitor', () => {
     const sink = memorySink();
     const logger = createLogger({ sinks: [sink], level: 'debug' });
     const beacons: { eventType: string; privateData: string }[] = [];
-    const monitor = new StationMonitor({
+    const live = new LiveStateServices({
       logger,
       dataDir,
       info: INFO,
@@ -77,16 +78,16 @@ describe('StationMonitor', () => {
       renderer: { root: dataDir, transformIndex: createIndexTransform(token) },
       logger,
     });
-    const host = monitor.createBridgeHost(
-      stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => monitor.registry.snapshot() }),
+    const host = live.createBridgeHost(
+      stubHandlers({ ...settingsHandlers(), 'state.getSnapshot': async () => live.registry.snapshot() }),
       { validateOutgoing: true },
     );
-    monitor.attachWebSocket(http, host, token);
-    for (const route of monitor.routes(token)) http.addRoute(route);
+    live.attachWebSocket(http, host, token);
+    for (const route of live.routes(token)) http.addRoute(route);
     await http.listen();
-    monitor.start();
+    live.start();
     stops.push(async () => {
-      await monitor.stop();
+      await live.stop();
       await http.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     });
@@ -100,7 +101,8 @@ describe('StationMonitor', () => {
     ws.on('message', (d) => messages.push(JSON.parse(String(d)) as ServerMessage));
     await waitFor(() => messages.some((m) => m.type === 'event' && m.name === 'state.snapshot'), { what: 'snapshot' });
 
-    monitor.registry.streamRefused({
+    live.registry.streamRefused({
+      streamId: 'r1',
       entryId: '0_rkij47dr',
       partnerId: 102,
       streamName: '0_rkij47dr_1',
@@ -155,7 +157,7 @@ describe('StationMonitor', () => {
       { what: 'system status' },
     );
 
-    monitor.registry.streamAccepted({
+    live.registry.streamAccepted({
       streamId: 's1',
       entryId: '0_rkij47dr',
       partnerId: 102,

@@ -1,0 +1,190 @@
+// Owns the per-instance overrides on node-media-server's RtmpSession of one connection (no prototype patches): input
+// limits, the OBS-form application reduced before NMS's name check, NetStream.Publish.Start held back until the gate
+// accepts, the answers to one read corked into one write, malformed input closing the connection, and the close.
+// What a hook decides is handed to the adapter through SessionEvents; the connection's phase moves by conn-phase.ts.
+import type net from 'node:net';
+import { applicationName } from './broadcast-url.js';
+import { IllegalPhaseMoveError, movePhase, type ConnPhase } from './conn-phase.js';
+import type { NmsConnectReq, NmsPacket, NmsRtmp, NmsRtmpSession } from './nms-internals.js';
+import type { PacedReader } from './paced-reader.js';
+import type { ReadPacer } from './read-pacer.js';
+
+/** One RTMP connection as the adapter tracks it. */
+export interface Conn {
+  id: string;
+  session: NmsRtmpSession;
+  socket: net.Socket;
+  sourceAddress: string;
+  phase: ConnPhase;
+  /** RTMP connect app, tcUrl and publish name as sent (our parser reads them, NMS sees reduced ones) */
+  app: string | null;
+  tcUrl: string | null;
+  publishName: string | null;
+  connectReq: NmsConnectReq | null;
+  lastDataAtMs: number;
+  /** codec headers that arrived while the gate decides */
+  held: NmsPacket[];
+  timer: NodeJS.Timeout | null;
+  /** set once accepted: how often its socket is read (pacer), and the batches themselves (reader) */
+  pacer: ReadPacer | null;
+  reader: PacedReader | null;
+  closeWaiters: Array<() => void>;
+  /** NMS's own handlers, called where ours let the protocol go on */
+  original: {
+    onConnect: (req: NmsConnectReq) => void;
+    onPush: () => void;
+    onPlay: () => void;
+    onPacket: (p: NmsPacket) => void;
+  };
+}
+
+/** Input that closes its connection, with a reason for the log. */
+export class BadInputError extends Error {}
+
+export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: number): Conn {
+  return {
+    id: session.id,
+    session,
+    socket,
+    sourceAddress: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    phase: 'handshake',
+    app: null,
+    tcUrl: null,
+    publishName: null,
+    connectReq: null,
+    lastDataAtMs: nowMs,
+    held: [],
+    timer: null,
+    pacer: null,
+    reader: null,
+    closeWaiters: [],
+    original: {
+      onConnect: session.onConnect,
+      onPush: session.onPush,
+      onPlay: session.onPlay,
+      onPacket: session.onPacket,
+    },
+  };
+}
+
+/** Moves `conn` to `to`; throws IllegalPhaseMoveError when the phase table does not allow it. */
+export function moveConn(conn: Conn, to: ConnPhase): void {
+  conn.phase = movePhase(conn.phase, to);
+}
+
+export interface SessionLimits {
+  maxMessageBytes: number;
+  maxChunkStreams: number;
+}
+
+/** What the hooks hand to the adapter. */
+export interface SessionEvents {
+  now(): number;
+  /** a publish command passed NMS's checks: the gate decides */
+  onPush(conn: Conn): void;
+  /** a play command passed NMS's checks */
+  onPlay(conn: Conn): void;
+  onPacket(conn: Conn, packet: NmsPacket): void;
+  /** one read of an accepted publisher was parsed: its tags are all out */
+  onParsedBatch(conn: Conn): void;
+  /** the socket closed; `wasPhase` is the phase it had */
+  onClosed(conn: Conn, wasPhase: ConnPhase): void;
+  kill(conn: Conn, why: string): void;
+  debug(message: string, fields: Record<string, unknown>): void;
+}
+
+/** Installs the overrides; call before session.run() wires the protocol callbacks. */
+export function installSessionHooks(
+  conn: Conn,
+  rtmpProto: NmsRtmp,
+  limits: SessionLimits,
+  events: SessionEvents,
+): void {
+  const { session } = conn;
+  const rtmp = session.rtmp;
+  const originalOnData = session.onData;
+  const originalOnClose = session.onClose;
+
+  rtmp.packetAlloc = () => {
+    const length = rtmp.parserPacket.header.length;
+    if (length > limits.maxMessageBytes)
+      throw new BadInputError(`RTMP message of ${length} bytes is larger than ${limits.maxMessageBytes}`);
+    if (rtmp.inPackets.size > limits.maxChunkStreams)
+      throw new BadInputError(`more than ${limits.maxChunkStreams} RTMP chunk streams`);
+    rtmpProto.packetAlloc.call(rtmp);
+  };
+  rtmp.onConnect = (msg: unknown) => {
+    if (conn.app !== null) throw new BadInputError('second connect command');
+    const cmdObj = (msg as { cmdObj?: Record<string, unknown> } | null)?.cmdObj;
+    if (!cmdObj || typeof cmdObj['app'] !== 'string') throw new BadInputError('connect command without app');
+    conn.app = cmdObj['app'];
+    conn.tcUrl = typeof cmdObj['tcUrl'] === 'string' ? cmdObj['tcUrl'] : null;
+    // OBS sends `kLive/?p=..`: NMS's name check would drop it, so it sees only the bare application.
+    const bare = applicationName(conn.app);
+    cmdObj['app'] = bare;
+    if (!conn.tcUrl || !URL.canParse(conn.tcUrl)) cmdObj['tcUrl'] = `rtmp://localhost/${bare}`;
+    rtmpProto.onConnect.call(rtmp, msg);
+  };
+  rtmp.onPublish = (msg: unknown) => {
+    const name = (msg as { streamName?: unknown } | null)?.streamName;
+    if (typeof name !== 'string') throw new BadInputError('publish command without a stream name');
+    if (conn.phase !== 'handshake') throw new BadInputError('second publish or play on one connection');
+    if (conn.app === null) throw new BadInputError('publish before connect');
+    conn.publishName = name;
+    // NMS answers NetStream.Publish.Start before any hook runs; we hold that answer back until the
+    // gate accepts, so an encoder does not start sending (FFmpeg, OBS wait for it) on a refused stream.
+    rtmp.respondPublish = () => {};
+    try {
+      rtmpProto.onPublish.call(rtmp, msg);
+    } finally {
+      delete (rtmp as Partial<NmsRtmp>).respondPublish;
+    }
+  };
+  session.onConnect = (req: NmsConnectReq) => {
+    conn.connectReq = req;
+  };
+  session.onPush = () => events.onPush(conn);
+  session.onPlay = () => events.onPlay(conn);
+  session.onPacket = (packet: NmsPacket) => events.onPacket(conn, packet);
+  session.onData = (data: Buffer) => {
+    if (conn.phase === 'closed' || conn.socket.destroyed) return;
+    conn.lastDataAtMs = events.now();
+    conn.pacer?.onRead(data.length, conn.lastDataAtMs);
+    // NMS writes every answer separately (connect alone is four messages); corked, the answers to one read
+    // leave in one write(2), so the encoder wakes once per command instead of once per message.
+    conn.socket.cork();
+    try {
+      originalOnData(data);
+    } catch (error) {
+      events.kill(conn, killReason(error));
+      return;
+    } finally {
+      conn.socket.uncork();
+    }
+    const chunk = rtmp.inChunkSize;
+    if (!(chunk >= 1 && chunk <= 0x7fffffff)) events.kill(conn, `absurd RTMP chunk size ${chunk}`);
+    else if (conn.phase === 'accepted') {
+      events.onParsedBatch(conn);
+      conn.reader?.afterData(conn.lastDataAtMs);
+    }
+  };
+  session.onClose = () => {
+    if (conn.phase === 'closed') return;
+    const wasPhase = conn.phase;
+    moveConn(conn, 'closed');
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.reader?.stop();
+    conn.held = [];
+    try {
+      originalOnClose();
+    } catch (error) {
+      events.debug('NMS close handler failed', { error: (error as Error).message });
+    }
+    events.onClosed(conn, wasPhase);
+  };
+}
+
+function killReason(error: unknown): string {
+  if (error instanceof BadInputError || error instanceof IllegalPhaseMoveError) return error.message;
+  return `malformed RTMP (${(error as Error).name})`;
+}

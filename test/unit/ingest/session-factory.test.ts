@@ -1,0 +1,50 @@
+// NMS sessions are built ahead of the connection that takes them: the spare gets the connection's socket and address,
+// holds no FLV parser buffer (NMS's RTMP protocol never uses it: 1 MiB per connection), and is rebuilt only when
+// refilled while started.
+import type net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { loadNms } from '../../../main/ingest/nms-internals.js';
+import { SessionFactory } from '../../../main/ingest/session-factory.js';
+
+const socketFrom = (port: number): net.Socket =>
+  ({ remoteAddress: '127.0.0.1', remotePort: port }) as unknown as net.Socket;
+
+describe('SessionFactory', () => {
+  it('hands out the spare session with the connection socket, and builds the next one only on refill', () => {
+    const factory = new SessionFactory(loadNms());
+    factory.prepare();
+    const first = factory.take(socketFrom(5001));
+    expect(first.socket.remotePort).toBe(5001);
+    expect(first.ip).toBe('127.0.0.1:5001');
+    expect((first.rtmp as unknown as { flv: unknown }).flv).toBeNull();
+
+    const built = factory.take(socketFrom(5002));
+    expect(built).not.toBe(first);
+    expect(built.ip).toBe('127.0.0.1:5002');
+    expect((built.rtmp as unknown as { flv: unknown }).flv).toBeNull();
+
+    factory.refill();
+    const spare = factory.take(socketFrom(5003));
+    expect(spare.ip).toBe('127.0.0.1:5003');
+    expect(spare.id).not.toBe(built.id);
+  });
+
+  it('builds nothing ahead once stopped, and only on demand', () => {
+    const nms = loadNms();
+    let built = 0;
+    const Counted = class extends nms.RtmpSession {
+      constructor(socket: net.Socket) {
+        super(socket);
+        built++;
+      }
+    };
+    const factory = new SessionFactory({ ...nms, RtmpSession: Counted });
+    factory.prepare();
+    expect(built).toBe(1);
+    factory.stop();
+    factory.refill();
+    expect(built).toBe(1);
+    expect(factory.take(socketFrom(5004)).ip).toBe('127.0.0.1:5004');
+    expect(built).toBe(2);
+  });
+});
