@@ -6,28 +6,6 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import { floorsRule } from './build/eslint/floors.js';
 
-// Imports that still run up a floor, each to be removed by the redesign step (issue 19); the list must end empty.
-const FLOORS_PENDING = [
-  'main/ingest/broadcast-url.ts -> kaltura',
-  'main/ingest/events.ts -> kaltura',
-  'main/ingest/gate.ts -> kaltura',
-  'main/ingest/ingest-server.ts -> kaltura',
-  'main/ingest/refusals.ts -> kaltura',
-  'main/ingest/server-deps.ts -> kaltura',
-  'main/ingest/publish-events.ts -> kaltura',
-  'main/ingest/live-connection.ts -> kaltura',
-  'main/recording/kaltura-uploader.ts -> kaltura',
-  'main/recording/recording-service.ts -> kaltura',
-  'main/recording/segment-delivery.ts -> kaltura',
-  'main/recording/session-uploads.ts -> kaltura',
-  'main/recording/upload-queue.ts -> kaltura',
-  'main/recording/uploader.ts -> kaltura',
-  'main/sandbox/dispatch/auth.ts -> kaltura',
-  'main/sandbox/services/session.ts -> kaltura',
-  'main/sandbox/services/user.ts -> kaltura',
-  'main/transcode/transcode-session.ts -> kaltura',
-];
-
 const mainPatterns = ['**/main/**', '**/main', '../main/*', '../../main/*'];
 
 /** What a file in main/ may import: electron only in main/electron, child processes only through main/process. */
@@ -87,7 +65,7 @@ export default tseslint.config(
   {
     files: ['main/**/*.ts'],
     plugins: { local: { rules: { floors: floorsRule } } },
-    rules: { 'local/floors': ['error', { allow: FLOORS_PENDING }] },
+    rules: { 'local/floors': 'error' },
   },
   {
     files: ['main/**/*.ts'],

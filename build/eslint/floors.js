@@ -40,7 +40,7 @@ export const floorsRule = {
     docs: {
       description: 'main/ folders import only their own floor or below, features never each other (main/README.md)',
     },
-    schema: [{ type: 'object', properties: { allow: { type: 'array', items: { type: 'string' } } } }],
+    schema: [],
     messages: {
       up: 'main/{{from}}/ (floor {{fromFloor}}) must not import main/{{to}}/ (floor {{toFloor}}): a folder imports only its own floor or below. Move what both need down (core/, media/, process/) or have station/ pass it in through a narrow interface.',
       feature:
@@ -54,8 +54,6 @@ export const floorsRule = {
     const mainDir = path.join(context.cwd, 'main');
     const from = folderOf(mainDir, file);
     if (from === undefined) return {};
-    const allow = new Set(context.options[0]?.allow ?? []);
-    const relFile = path.relative(context.cwd, file).split(path.sep).join('/');
     const check = (node, spec) => {
       if (typeof spec !== 'string' || !spec.startsWith('.')) return;
       const to = folderOf(mainDir, path.resolve(path.dirname(file), spec));
@@ -64,7 +62,6 @@ export const floorsRule = {
       if (!(to in FLOORS)) return context.report({ node, messageId: 'unknown', data: { folder: to } });
       if (FLOORS[to] < FLOORS[from]) return;
       if (FLOORS[to] === FLOORS[from] && FLOORS[to] < FEATURE_FLOOR) return;
-      if (allow.has(`${relFile} -> ${to}`)) return;
       const data = { from, to, fromFloor: FLOORS[from], toFloor: FLOORS[to] };
       context.report({
         node,

@@ -1,7 +1,7 @@
 // Owns the parsing of what an encoder sends on connect + publish into Kaltura broadcast parameters
 // (kaltura.md 1.1-1.3): the OBS form (query on the app), the stream-key-query form (query on the
 // publish name) and Kaltura's host form. Pure: no I/O. Refusal messages never contain the token.
-import type { MediaServerIndex } from '../kaltura/api.js';
+import type { MediaServerIndex } from '../core/kaltura-api.js';
 
 export type BroadcastUrlForm = 'obs' | 'stream-key' | 'host';
 

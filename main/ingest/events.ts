@@ -1,6 +1,6 @@
 // Owns the types of the ingest surface: options, the typed events the station subscribes to, and
 // the shape of an active stream.
-import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
+import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import type { InputProbe } from '../../shared/state.js';
 import type { StreamId } from '../core/ids.js';
 import type { MediaFeed } from '../media/flv-feed.js';

@@ -5,8 +5,8 @@
 // different tokens one entry may have refused or pending within a window is capped, so a flood of made-up tokens
 // cannot grow memory or turn into Kaltura calls.
 import { createHmac, randomBytes } from 'node:crypto';
-import type { AuthenticateArgs, LiveStreamEntry } from '../kaltura/api.js';
-import { KalturaTransportError } from '../kaltura/errors.js';
+import type { AuthenticateArgs, LiveStreamEntry } from '../core/kaltura-api.js';
+import { KalturaTransportError } from '../core/kaltura-errors.js';
 import type { BroadcastParams } from './broadcast-url.js';
 import { refusalFromAuthError, type Refusal } from './refusals.js';
 

@@ -1,7 +1,7 @@
 // Owns the RTMP ingest of the station: every publish goes through URL parsing and the Kaltura gate
 // before any of its media reaches a reader; accepted streams are probed every second; ends, resumes of a
 // held stream and takeovers of dead connections are reported as typed events. The stream's id is minted here.
-import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
+import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import { delayToGridMs } from '../core/clock.js';
 import { streamSlotOf, type StreamId } from '../core/ids.js';
 import type { ActiveStream, IngestEvents, IngestOptions } from './events.js';

@@ -1,7 +1,7 @@
 // Owns what one accepted publisher connection carries: its probe (read once a second) and its FLV feed for the
 // station's own readers, with the log lines a reader falling behind (and catching up) deserves.
 import type { StreamId } from '../core/ids.js';
-import type { LiveStreamEntry } from '../kaltura/api.js';
+import type { LiveStreamEntry } from '../core/kaltura-api.js';
 import type { Logger } from '../log/logger.js';
 import { FlvFeed } from '../media/flv-feed.js';
 import { FlvProbe } from '../media/flv-probe.js';

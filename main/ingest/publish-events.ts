@@ -1,6 +1,6 @@
 // Owns the payloads the ingest emits about a publish: accepted (with the held stream's feed and probe), refused
 // (connection URL with the token masked), the words of a busy-name refusal, and what activeStreams() shows.
-import type { LiveStreamEntry, MediaServerIndex } from '../kaltura/api.js';
+import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import type { StreamId } from '../core/ids.js';
 import { redactedConnectionUrl } from './broadcast-url.js';
 import type { ActiveStream, StreamAcceptedEvent, StreamRefusedEvent } from './events.js';

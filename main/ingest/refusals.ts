@@ -1,6 +1,6 @@
 // Owns the vocabulary of refused publishes: a typed reason, Kaltura's alert code (kaltura.md 7) and a
 // human message that names the problem and the fix. Messages never carry the stream token.
-import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../kaltura/errors.js';
+import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../core/kaltura-errors.js';
 import { describeUrlRefusal, type UrlRefusal } from './broadcast-url.js';
 
 export type RefusalReason =

@@ -1,6 +1,6 @@
 // Owns what an IngestServer is built from (listen address, data dir, logger, Kaltura's authenticate, options) and
 // the check that refuses a bad one with the fix, before anything listens.
-import type { AuthenticateArgs, LiveStreamEntry } from '../kaltura/api.js';
+import type { AuthenticateArgs, LiveStreamEntry } from '../core/kaltura-api.js';
 import type { Logger } from '../log/logger.js';
 import type { IngestOptions } from './events.js';
 import type { GateOptions } from './gate.js';

@@ -2,7 +2,7 @@
 // (un)registerMediaServer / get / isLive, beacon.add, entryServerNode.list and serve; their parameter names, which
 // are safe to retry on a transport failure, and their results. Recording's actions are recording-actions.ts;
 // mode decisions live in service.ts.
-import type { LiveStreamEntry, MediaServerIndex } from './api.js';
+import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import type { KalturaClient } from './client.js';
 import {
   parseBoolean,

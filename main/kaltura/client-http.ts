@@ -1,7 +1,7 @@
 // Owns one HTTP exchange with api_v3 for the client: the service URL's normal form, path-pair escaping of
 // file actions, and a fetch with a timeout whose failures become KalturaTransportError (origin only, no secrets)
 // or, for an error status carrying a Kaltura exception, KalturaApiError.
-import { KalturaApiError, KalturaTransportError } from './errors.js';
+import { KalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
 import { isApiException, toApiError } from './wire.js';
 
 export interface HttpAnswer {

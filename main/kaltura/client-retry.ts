@@ -1,7 +1,7 @@
 // Owns the client's retry rules: bounded retries with capped exponential backoff of idempotent calls on transport
 // failures (network, timeout, HTTP 5xx/429/408), one KS regeneration + retry on INVALID_KS, and the per-attempt
 // CallInfo report (an observer that throws never breaks a call).
-import { KalturaApiError, KalturaTransportError, isKalturaApiError } from './errors.js';
+import { KalturaApiError, KalturaTransportError, isKalturaApiError } from '../core/kaltura-errors.js';
 import type { Logger } from '../log/logger.js';
 
 export interface CallInfo {

@@ -1,7 +1,7 @@
 // Owns the call forms of api_v3 (kaltura.md 2): one JSON POST per call, multirequest, multipart uploads, the GET
 // path-pair form of serve, and decoding their answers. One HTTP exchange is client-http.ts; retries of idempotent
 // calls and the one KS regeneration on INVALID_KS are client-retry.ts. No KS or secret reaches an error.
-import type { KalturaApiError } from './errors.js';
+import type { KalturaApiError } from '../core/kaltura-errors.js';
 import { normaliseServiceUrl, pathSegment, sendRequest, type HttpAnswer } from './client-http.js';
 import { DEFAULT_RETRY, withRetries, type CallInfo, type RetryContext, type RetryPolicy } from './client-retry.js';
 import { Redactor } from '../log/redact.js';

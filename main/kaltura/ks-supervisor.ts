@@ -1,8 +1,8 @@
 // Owns the station's media-server KS (kaltura.md 3.6): generated locally (user MediaServer, ADMIN) at start,
 // renewed at a fraction of its lifetime, kept while valid when a renewal fails (retried with backoff), and
 // optionally checked against the API. Publishes KalturaStatus.ks; every async step carries a generation id.
-import { generateKsV2 } from './ks.js';
-import { KalturaApiError } from './errors.js';
+import { generateKsV2 } from '../core/ks.js';
+import { KalturaApiError } from '../core/kaltura-errors.js';
 import { ObservedState } from './observed-state.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';

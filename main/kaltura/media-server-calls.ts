@@ -1,6 +1,6 @@
 // Owns a media-server call's answer to MEDIA_SERVER_NOT_FOUND: register the station's server node once more and
 // run the call again, once; a second refusal carries the node's reason (hostname, why, the fix).
-import { KalturaApiError } from './errors.js';
+import { KalturaApiError } from '../core/kaltura-errors.js';
 import type { ServerNodeKeeper } from './server-node.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';

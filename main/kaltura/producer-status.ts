@@ -2,7 +2,7 @@
 // what to do, the account's features (FEATURE_LIVE_STREAM, _HYBRID_ECDN, _SERVER_NODE) read from
 // permission.getCurrentPermissions, and the ProducerStatus projection (never the KS or a secret).
 import type { KalturaClient } from './client.js';
-import { KalturaApiError, KalturaTransportError } from './errors.js';
+import { KalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
 import { permissionGetCurrent } from './producer-actions.js';
 import type { Capability, ProducerStatus } from '../../shared/producer.js';
 

@@ -1,7 +1,7 @@
 // Owns the api_v3 actions that deliver a recording (kaltura.md 4, kaltura-producer.md §2): uploadToken.add and
 // (chunked) upload, liveStream.appendRecording / setRecordedContent, and flavorAsset.list of the entry's live
 // assets; their parameter names, which are safe to retry on a transport failure, and their results.
-import type { LiveStreamEntry, MediaServerIndex } from './api.js';
+import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import type { Impersonate } from './actions.js';
 import type { KalturaClient } from './client.js';
 import {

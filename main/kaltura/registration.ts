@@ -2,8 +2,8 @@
 // flows, PLAYABLE when segments exist and again every 60 s, unregister on stop. Calls are serialised, failed
 // ones retried with capped backoff, and nothing is thrown to the caller: a stream never stops because Kaltura
 // is unreachable. Every call carries a generation id so a late answer cannot change a newer state.
-import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from './api.js';
-import { KalturaModeError, isKalturaApiError } from './errors.js';
+import type { KalturaApi, LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
+import { KalturaModeError, isKalturaApiError } from '../core/kaltura-errors.js';
 import { ObservedState } from './observed-state.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';

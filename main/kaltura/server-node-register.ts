@@ -1,7 +1,7 @@
 // Owns one registration of the station's server node (kaltura-producer.md §1): serverNode.reportStatus, or
 // list + add + enable where reportStatus is not permitted, and what each answer means: registered, refused
 // (with the reason and the fix, from Kaltura's code) or worth another try (transport, KS).
-import { KalturaApiError, KalturaTransportError } from './errors.js';
+import { KalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
 import {
   SERVER_NODE_STATUS,
   type ServerNodeApi,

@@ -9,8 +9,8 @@ import type {
   RegisterMediaServerArgs,
   ServeConversionProfileArgs,
   UnregisterMediaServerArgs,
-} from './api.js';
-import { KalturaApiError, KalturaModeError, KalturaTransportError } from './errors.js';
+} from '../core/kaltura-api.js';
+import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../core/kaltura-errors.js';
 import type { KalturaClient } from './client.js';
 import {
   LIVE_ENTRY_STATUS,

@@ -1,6 +1,6 @@
 // Owns the top transcoded rung of an entry's conversion profile, as Kaltura serves it: what Send to OBS checks
 // OBS's own output against. Null with a passthrough rung (OBS's stream is then played as sent) or when serve fails.
-import type { KalturaApi } from './api.js';
+import type { KalturaApi } from '../core/kaltura-api.js';
 import { parseServeLadder } from './serve-ladder.js';
 
 export interface ServedTopRung {

@@ -3,7 +3,7 @@
 // transport error naming the call and the field. Optional fields of the wrong type read as absent, as Kaltura's
 // own clients do.
 import { z } from 'zod';
-import type { LiveStreamEntry } from './api.js';
+import type { LiveStreamEntry } from '../core/kaltura-api.js';
 import { enumNumber, invalidResponse } from './wire.js';
 
 export interface EntryServerNode {

@@ -1,6 +1,6 @@
 // Owns the api_v3 wire format (kaltura.md 2): JSON request bags with nulls dropped, decoding of results
 // and KalturaAPIException objects, the X-Kaltura error headers of file actions, and enum parsing.
-import { KalturaApiError, KalturaTransportError } from './errors.js';
+import { KalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
 
 export type Params = Record<string, unknown>;
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { MediaFeed } from '../media/flv-feed.js';
-import type { MediaServerIndex } from '../kaltura/api.js';
+import type { MediaServerIndex } from '../core/kaltura-api.js';
 import type { RecordingState, UploadItem } from '../../shared/state.js';
 import { segmentSequence, sessionDirectory } from './segment-files.js';
 import { SegmentRecorder } from './segment-recorder.js';

@@ -12,7 +12,7 @@ import type { Logger } from '../log/logger.js';
 import { abortable } from '../core/clock.js';
 import type { QueuedSegment } from './queue-store.js';
 import type { RecordingUploader } from './uploader.js';
-import { KalturaApiError } from '../kaltura/errors.js';
+import { KalturaApiError } from '../core/kaltura-errors.js';
 
 export interface DeliveryContext {
   uploader: RecordingUploader;

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../log/logger.js';
-import { isKalturaApiError } from '../kaltura/errors.js';
+import { isKalturaApiError } from '../core/kaltura-errors.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour, SessionUpload } from './queue-store.js';
 import { freshDelivery, sessionKey, pruneDone } from './queue-model.js';
 import { buildSessionFile, sessionFilePath } from './session-file.js';

@@ -5,7 +5,7 @@
 // Handing one item over is queue-handover.ts; the steps of one upload (token, chunks, append) segment-delivery.ts.
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
-import type { MediaServerIndex } from '../kaltura/api.js';
+import type { MediaServerIndex } from '../core/kaltura-api.js';
 import { isAbortError, sleep, systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
 import { migrateLoadedItem, newQueuedSegment, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';

@@ -1,8 +1,8 @@
 // Owns the narrow interface the upload queue needs from Kaltura (uploadToken + liveStream recording
 // actions), and the rule that decides which failures are worth retrying. The integrator adapts the
 // Kaltura client to RecordingUploader; the queue never sees HTTP, KS or secrets.
-import { KalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
-import type { MediaServerIndex } from '../kaltura/api.js';
+import { KalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
+import type { MediaServerIndex } from '../core/kaltura-api.js';
 
 export interface UploadTokenStatus {
   /** bytes Kaltura holds for the token, contiguous from byte 0 (uploadToken.get -> uploadedFileSize) */

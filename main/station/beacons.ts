@@ -1,7 +1,7 @@
 // Owns reporting alerts to Kaltura as beacons (beacon.add, eventType "<index>_healthData", kaltura.md 4):
 // per entry and server index, the current alert set is sent at most once per interval and only when it
 // changed. Built with JSON.stringify; no token or secret ever goes in. Failures are logged and dropped.
-import type { KalturaApi } from '../kaltura/api.js';
+import type { KalturaApi } from '../core/kaltura-api.js';
 import type { Logger } from '../log/logger.js';
 import type { Redactor } from '../log/redact.js';
 import type { Alert } from '../../shared/state.js';

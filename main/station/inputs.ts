@@ -1,6 +1,6 @@
 // Owns the shapes the registry accepts: exactly the payloads the ingest, transcode, kaltura and recording
 // parts emit, so the composition root forwards them without translating.
-import type { LiveStreamEntry } from '../kaltura/api.js';
+import type { LiveStreamEntry } from '../core/kaltura-api.js';
 import type { InputProbe, RenditionState, TranscoderState } from '../../shared/state.js';
 import type { StreamId } from '../core/ids.js';
 

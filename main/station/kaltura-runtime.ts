@@ -2,8 +2,8 @@
 // its media-server secret used for the KS) or a real Kaltura account (admin secret from the secret store).
 // Rebuilt when the settings change; everything else reaches Kaltura through `api`, which always targets
 // the current configuration, so a stream accepted before a switch never talks to a half-built client.
-import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../kaltura/api.js';
-import { KalturaModeError } from '../kaltura/errors.js';
+import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../core/kaltura-api.js';
+import { KalturaModeError } from '../core/kaltura-errors.js';
 import { callWithNode, mediaServerNotFound, ServerNodeKeeper } from '../kaltura/server-node.js';
 import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actions.js';
 import type { Clock } from '../core/clock.js';
@@ -18,7 +18,7 @@ import type { KalturaSettings } from '../../shared/settings.js';
 import type { KalturaStatus } from '../../shared/state.js';
 import type { ConnectionTestResult } from '../../shared/bridge/contract.js';
 import type { RecordingUploader } from '../recording/uploader.js';
-import { kalturaRecordingUploader } from '../recording/kaltura-uploader.js';
+import { kalturaRecordingUploader } from './recording-uploader.js';
 
 export interface KalturaRuntimeOptions {
   dataDir: string;

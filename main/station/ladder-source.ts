@@ -3,8 +3,8 @@
 // handed the ladder as data; a Kaltura refusal or an unreadable profile fails the stream once, in words.
 import type { Ladder } from '../../shared/ladder.js';
 import type { InputProbe } from '../../shared/state.js';
-import type { KalturaApi } from '../kaltura/api.js';
-import { isKalturaApiError, KalturaTransportError } from '../kaltura/errors.js';
+import type { KalturaApi } from '../core/kaltura-api.js';
+import { isKalturaApiError, KalturaTransportError } from '../core/kaltura-errors.js';
 import { LadderError, parseServeLadder } from '../kaltura/serve-ladder.js';
 import { serveExtraParams } from '../kaltura/serve-ladder-params.js';
 

@@ -3,7 +3,7 @@
 // and the ops routes (/metrics, /diagnostics). station.ts constructs one, wires the parts' events into
 // `registry`, and starts/stops it.
 import path from 'node:path';
-import type { KalturaApi } from '../kaltura/api.js';
+import type { KalturaApi } from '../core/kaltura-api.js';
 import type { Logger } from '../log/logger.js';
 import type { KalturaStatus } from '../../shared/state.js';
 import type { StationInfo } from '../../shared/station-info.js';

@@ -5,7 +5,7 @@
 // the stream's id meanwhile) before the session is finalised and the ingest lets the id go.
 import type { StreamAcceptedEvent } from '../ingest/events.js';
 import { hlsFolder, type StreamId } from '../core/ids.js';
-import { shouldCreateRecordedEntry, type KalturaApi } from '../kaltura/api.js';
+import { shouldCreateRecordedEntry, type KalturaApi } from '../core/kaltura-api.js';
 import { RegistrationKeeper } from '../kaltura/registration.js';
 import type { Logger } from '../log/logger.js';
 import type { RecordingService } from '../recording/recording-service.js';

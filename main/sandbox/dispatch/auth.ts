@@ -1,6 +1,6 @@
 // Owns KS checks and impersonation for each call (kaltura.md 2.4, 3.5): parse + verify against the partner's
 // admin secrets, expiry (and the ksLifetimeSeconds fault), partnerId/p impersonation, and the action's access level.
-import { readKs } from '../../kaltura/ks-read.js';
+import { readKs } from '../../core/ks-read.js';
 import { SandboxApiError } from '../errors.js';
 import type { SandboxStore } from '../model/store.js';
 import { MEDIA_SERVER_PARTNER_ID } from '../model/types.js';

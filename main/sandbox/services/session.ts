@@ -3,7 +3,7 @@
 // KS; session.startWidgetSession, the anonymous viewer's KS that the Kaltura Player asks for first
 // (kaltura-playback.md 1b, 4.3).
 import crypto from 'node:crypto';
-import { generateKsV2 } from '../../kaltura/ks.js';
+import { generateKsV2 } from '../../core/ks.js';
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import type { PartnerRecord } from '../model/types.js';

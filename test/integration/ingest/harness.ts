@@ -2,8 +2,8 @@
 // readers in their own process groups (killed in cleanup), and an IngestServer on a free port.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { IngestServer, type IngestOptions, type IngestEvents } from '../../../main/ingest/index.js';
-import type { AuthenticateArgs, LiveStreamEntry } from '../../../main/kaltura/api.js';
-import { KalturaApiError } from '../../../main/kaltura/errors.js';
+import type { AuthenticateArgs, LiveStreamEntry } from '../../../main/core/kaltura-api.js';
+import { KalturaApiError } from '../../../main/core/kaltura-errors.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import { freePort, tempDir } from '../../helpers/net.js';
 

@@ -11,7 +11,7 @@ import {
   type SandboxHandle,
 } from '../../../main/sandbox/index.js';
 import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/stack.js';
-import { KalturaApiError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError } from '../../../main/core/kaltura-errors.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import {

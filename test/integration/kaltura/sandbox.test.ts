@@ -13,11 +13,11 @@ import {
 } from '../../../main/sandbox/index.js';
 import { createKalturaStack, type KalturaStack } from '../../../main/kaltura/stack.js';
 import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
-import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { systemClock } from '../../../main/core/clock.js';
 import { sessionStart } from '../../../main/kaltura/actions.js';
-import { readKs } from '../../../main/kaltura/ks.js';
-import { kalturaRecordingUploader } from '../../../main/recording/kaltura-uploader.js';
+import { readKs } from '../../../main/core/ks.js';
+import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import { newQueuedSegment } from '../../../main/recording/queue-model.js';
 import { deliverSegment, type DeliveryContext } from '../../../main/recording/segment-delivery.js';
 import type { RecordingUploader } from '../../../main/recording/uploader.js';

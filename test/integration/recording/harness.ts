@@ -3,7 +3,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { KalturaClient } from '../../../main/kaltura/client.js';
-import { kalturaRecordingUploader } from '../../../main/recording/kaltura-uploader.js';
+import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import type { RecordingUploader } from '../../../main/recording/uploader.js';
 
 export const FFMPEG = '/usr/bin/ffmpeg';

@@ -5,9 +5,9 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KalturaClient } from '../../../main/kaltura/client.js';
-import { generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV2 } from '../../../main/core/ks.js';
 import { silentLogger } from '../../../main/log/logger.js';
-import { kalturaRecordingUploader } from '../../../main/recording/kaltura-uploader.js';
+import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import { RecordingService } from '../../../main/recording/recording-service.js';
 import type { FinishedSegment } from '../../../main/recording/segment-recorder.js';
 import { UploadQueue } from '../../../main/recording/upload-queue.js';

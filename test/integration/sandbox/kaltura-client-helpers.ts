@@ -2,7 +2,7 @@
 // a narrow typing (also per test: officialClient), a client per sandbox, and the three callers a station meets (media server -5, the
 // eCDN partner's own admin session, a partner admin).
 import { createRequire } from 'node:module';
-import { generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV2 } from '../../../main/core/ks.js';
 import type { SandboxHandle } from '../../../main/sandbox/index.js';
 
 export interface KRequest {

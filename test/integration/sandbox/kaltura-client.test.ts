@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
-import { generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV2 } from '../../../main/core/ks.js';
 import { tempDir } from '../../helpers/net.js';
 import {
   client as sandboxClient,

@@ -5,7 +5,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger, memorySink, silentLogger } from '../../../main/log/logger.js';
 import { runSandboxCommand, startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
-import { generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV2 } from '../../../main/core/ks.js';
 import { freePort, tempDir } from '../../helpers/net.js';
 
 const handles: SandboxHandle[] = [];

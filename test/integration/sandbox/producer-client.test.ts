@@ -12,7 +12,7 @@ import {
   totpCode,
   type SandboxHandle,
 } from '../../../main/sandbox/index.js';
-import { generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV2 } from '../../../main/core/ks.js';
 import { tempDir } from '../../helpers/net.js';
 import { client as sandboxClient, officialClient, type KClient, type ListResult } from './kaltura-client-helpers.js';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
-import { generateKsV1, generateKsV2 } from '../../../main/kaltura/ks.js';
+import { generateKsV1, generateKsV2 } from '../../../main/core/ks.js';
 import { SHARED_DIR, tempDir } from '../../helpers/net.js';
 
 let sandbox: SandboxHandle;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IngestServer } from '../../../main/ingest/index.js';
-import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
+import type { LiveStreamEntry } from '../../../main/core/kaltura-api.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
 import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';

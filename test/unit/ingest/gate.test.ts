@@ -2,8 +2,8 @@
 // (entry, index, token), 30 s failure block per (entry, index, token) that retries do not extend, the cap on
 // different tokens per entry, and the mapping of Kaltura errors to reasons and alert codes.
 import { describe, expect, it } from 'vitest';
-import type { AuthenticateArgs, LiveStreamEntry } from '../../../main/kaltura/api.js';
-import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import type { AuthenticateArgs, LiveStreamEntry } from '../../../main/core/kaltura-api.js';
+import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { IngestGate } from '../../../main/ingest/gate.js';
 import type { BroadcastParams } from '../../../main/ingest/broadcast-url.js';
 

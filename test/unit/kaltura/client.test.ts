@@ -1,7 +1,7 @@
 // The api_v3 client over a scripted fetch: wire format, error decoding, retries, INVALID_KS regeneration.
 import { describe, expect, it, vi } from 'vitest';
 import { KalturaClient, type CallInfo } from '../../../main/kaltura/client.js';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { apiException, jsonResponse, stubFetch, type Responder } from './stub-fetch.js';
 
 const KS1 = 'djJ8LTV8AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1111';

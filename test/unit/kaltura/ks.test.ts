@@ -10,7 +10,7 @@ import {
   ksV2FieldsString,
   readKs,
   type KsInput,
-} from '../../../main/kaltura/ks.js';
+} from '../../../main/core/ks.js';
 import { SHARED_DIR } from '../../helpers/net.js';
 
 interface VectorInputs {

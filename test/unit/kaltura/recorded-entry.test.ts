@@ -2,7 +2,7 @@
 // BackendClient.registerEntryInDatabase), not recordStatus: an explicit-live entry whose recording is STOPPED
 // or PAUSED gets no new recorded entry although its recordStatus is APPENDED.
 import { describe, expect, it } from 'vitest';
-import { shouldCreateRecordedEntry } from '../../../main/kaltura/api.js';
+import { shouldCreateRecordedEntry } from '../../../main/core/kaltura-api.js';
 
 describe('shouldCreateRecordedEntry', () => {
   it.each([

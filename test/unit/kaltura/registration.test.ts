@@ -2,8 +2,8 @@
 // unregister after in-flight calls, and late answers from a stopped keeper ignored (generation ids).
 import { describe, expect, it } from 'vitest';
 import { KEEP_ALIVE_RETRY_MAX_MS, RegistrationKeeper } from '../../../main/kaltura/registration.js';
-import type { KalturaApi, LiveStreamEntry } from '../../../main/kaltura/api.js';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import type { KalturaApi, LiveStreamEntry } from '../../../main/core/kaltura-api.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';
 

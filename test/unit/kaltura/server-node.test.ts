@@ -10,7 +10,7 @@ import {
 } from '../../../main/kaltura/server-node.js';
 import type { ServerNodeApi, ServerNodeInfo, ServerNodeSpec } from '../../../main/kaltura/server-node-actions.js';
 import { wowzaMediaServerNode } from '../../../main/kaltura/server-node-actions.js';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { KalturaClient } from '../../../main/kaltura/client.js';
 import { KalturaService } from '../../../main/kaltura/service.js';
-import { KalturaModeError } from '../../../main/kaltura/errors.js';
+import { KalturaModeError } from '../../../main/core/kaltura-errors.js';
 import { apiException, jsonResponse, stubFetch, type Responder } from './stub-fetch.js';
 
 const KS = 'djJ8LTV8c2VydmljZS10ZXN0LWtzLXZhbHVlLXh4eHh4eHh4eHh4eHh4eHh4';

@@ -1,7 +1,7 @@
 // The zod schemas of kaltura/types.ts accept and refuse what the hand parsers they replaced did (issue 19),
 // and a refusal is an invalid-response transport error naming the call and the field.
 import { describe, expect, it } from 'vitest';
-import { KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import {
   parseBoolean,
   parseEntryServerNode,

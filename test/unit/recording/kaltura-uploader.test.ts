@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { KalturaClient } from '../../../main/kaltura/client.js';
 import { KalturaService } from '../../../main/kaltura/service.js';
 import { silentLogger } from '../../../main/log/logger.js';
-import { kalturaRecordingUploader } from '../../../main/recording/kaltura-uploader.js';
+import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import { newQueuedSegment } from '../../../main/recording/queue-model.js';
 import { deliverSegment, type DeliveryContext } from '../../../main/recording/segment-delivery.js';
 import { classifyFailure } from '../../../main/recording/uploader.js';

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { marginBytes } from '../../../main/recording/disk-space.js';
 import { buildRecorderArgs, rtmpPullInput } from '../../../main/recording/recorder-args.js';
 import {

@@ -1,7 +1,7 @@
 // Test doubles for the recording queue: a fake clock that records requested sleeps, and an
 // in-memory Kaltura uploadToken/appendRecording that can be taken down, made to hang or to refuse.
 import fs from 'node:fs';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { abortError, type TimerHandle } from '../../../main/core/clock.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { RecordingRefusal } from '../../../main/recording/uploader.js';

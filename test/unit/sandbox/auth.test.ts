@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
-import { generateKsV1, generateKsV2, type KsInput } from '../../../main/kaltura/ks.js';
+import { generateKsV1, generateKsV2, type KsInput } from '../../../main/core/ks.js';
 import { KsAgeTable, resolveSession } from '../../../main/sandbox/dispatch/auth.js';
 import type { ActionAccess } from '../../../main/sandbox/dispatch/types.js';
 import { SandboxApiError } from '../../../main/sandbox/errors.js';

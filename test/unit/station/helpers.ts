@@ -1,7 +1,7 @@
 // Test builders for station unit tests: probes, transcoder states, a registry on a manual clock.
 import type { InputProbe, KalturaStatus, TranscoderState } from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
-import type { LiveStreamEntry } from '../../../main/kaltura/api.js';
+import type { LiveStreamEntry } from '../../../main/core/kaltura-api.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { EventsLog } from '../../../main/station/events-log.js';
 import { Redactor } from '../../../main/log/redact.js';

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fetchLadder } from '../../../main/station/ladder-source.js';
-import { KalturaApiError, KalturaTransportError } from '../../../main/kaltura/errors.js';
+import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { SHARED_DIR } from '../../helpers/net.js';
 import { probe } from './helpers.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StreamPipeline } from '../../../main/station/stream-pipeline.js';
 import type { StreamAcceptedEvent } from '../../../main/ingest/events.js';
-import type { KalturaApi } from '../../../main/kaltura/api.js';
+import type { KalturaApi } from '../../../main/core/kaltura-api.js';
 import { PidRegistry } from '../../../main/process/pid-registry.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir } from '../../helpers/net.js';

@@ -13,8 +13,8 @@ import {
   uploadTokenUpload,
 } from '../kaltura/recording-actions.js';
 import { parseUploadToken } from '../kaltura/types.js';
-import { RecordingConfigError, RecordingRefusal } from './uploader.js';
-import type { RecordingUploader, UploadTokenStatus } from './uploader.js';
+import { RecordingConfigError, RecordingRefusal } from '../recording/uploader.js';
+import type { RecordingUploader, UploadTokenStatus } from '../recording/uploader.js';
 
 /** UploadTokenStatus CLOSED 3 (a resource used it), TIMED_OUT 4, DELETED 5: the token takes no more bytes. */
 const TOKEN_UNUSABLE_STATUSES = new Set([3, 4, 5]);
