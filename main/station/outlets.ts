@@ -50,12 +50,12 @@ export interface OutletsDeps {
 
 /** Builds the bridge and adds every route to the station's HTTP server; returns the bridge host. */
 export function openOutlets(d: OutletsDeps): StationBridgeHost {
-  const { monitor, kaltura, kalturaConfig, queue, http, accessToken } = d.parts;
-  const bridge = monitor.createBridgeHost(
+  const { liveState, kaltura, kalturaConfig, queue, http, accessToken } = d.parts;
+  const bridge = liveState.createBridgeHost(
     createBridgeHandlers({
       info: d.info,
-      registry: monitor.registry,
-      events: monitor.events,
+      registry: liveState.registry,
+      events: liveState.events,
       settings: d.parts.settings,
       secrets: d.parts.secrets,
       kaltura,
@@ -75,7 +75,7 @@ export function openOutlets(d: OutletsDeps): StationBridgeHost {
       },
     }),
   );
-  monitor.attachWebSocket(http, bridge, accessToken);
+  liveState.attachWebSocket(http, bridge, accessToken);
   const viewers = viewerRoutes({
     dataDir: d.dataDir,
     logger: d.logger,
@@ -83,6 +83,6 @@ export function openOutlets(d: OutletsDeps): StationBridgeHost {
     sandbox: () => kaltura.sandbox,
     entryPartners: d.entryPartners,
   });
-  for (const route of [...monitor.routes(accessToken), ...viewers]) http.addRoute(route);
+  for (const route of [...liveState.routes(accessToken), ...viewers]) http.addRoute(route);
   return bridge;
 }

@@ -66,7 +66,7 @@ export interface StationParts {
   kaltura: KalturaRuntime;
   producer: ProducerSession;
   obs: ObsControl;
-  monitor: LiveStateServices;
+  liveState: LiveStateServices;
   queue: UploadQueue;
 }
 
@@ -92,12 +92,12 @@ export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): 
   logger.redactor.addSecret(accessToken);
   const { rtmpUrl, httpUrl, viewerUrl } = stationUrls(options.host, options.httpPort, options.rtmpPort);
   // eslint-disable-next-line prefer-const -- assigned once the parts it needs exist; read only by callbacks
-  let monitor: LiveStateServices;
+  let liveState: LiveStateServices;
   const ffmpeg = new FfmpegInUse({
     logger,
     env: deps.env,
     settingPath: () => settings.get().media.ffmpegPath,
-    addEvent: (event) => monitor.events.add(event),
+    addEvent: (event) => liveState.events.add(event),
   });
   const info: StationInfo = {
     name: 'kLive Station',
@@ -133,20 +133,20 @@ export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): 
     onStatus: (status) => {
       // only the configuration here: passing the whole status would make ks/api/serverNode look unchanged
       // to the calls below, and their events (KS renewed, node refused...) would never be logged
-      monitor.registry.kalturaConfig({
+      liveState.registry.kalturaConfig({
         mode: status.mode,
         serviceUrl: status.serviceUrl,
         partnerId: status.partnerId,
       });
-      monitor.registry.ksState(status.ks);
-      monitor.registry.apiState(status.api);
-      monitor.registry.serverNodeState(status.serverNode);
+      liveState.registry.ksState(status.ks);
+      liveState.registry.apiState(status.api);
+      liveState.registry.serverNodeState(status.serverNode);
     },
-    onCall: (call) => monitor.metrics.recordApiCall(call),
+    onCall: (call) => liveState.metrics.recordApiCall(call),
   });
   const producer = new ProducerSession({ version: paths.version, logger: logger.child('producer') });
   const obs = new ObsControl({ logger: logger.child('obs') });
-  monitor = new LiveStateServices({
+  liveState = new LiveStateServices({
     logger,
     dataDir: options.dataDir,
     info,
@@ -179,7 +179,7 @@ export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): 
     kaltura,
     producer,
     obs,
-    monitor,
+    liveState,
     queue,
   };
 }
@@ -188,11 +188,11 @@ export function buildStationParts(deps: StationDeps, hooks: StationPartsHooks): 
 export function createRecordingService(
   ffmpegPath: string | null,
   deps: StationDeps,
-  parts: Pick<StationParts, 'clock' | 'settings' | 'queue' | 'pids' | 'monitor'>,
+  parts: Pick<StationParts, 'clock' | 'settings' | 'queue' | 'pids' | 'liveState'>,
 ): RecordingService | null {
   if (!ffmpegPath) return null;
   const { options, logger, tuning } = deps;
-  const { monitor } = parts;
+  const { liveState } = parts;
   return new RecordingService({
     dataDir: options.dataDir,
     ffmpegPath,
@@ -206,9 +206,9 @@ export function createRecordingService(
       ? { diskCheckIntervalMs: tuning.recordingDiskCheckIntervalMs }
       : {}),
     onAlert: (alert) =>
-      monitor.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
+      liveState.events.add({ severity: 'error', kind: 'upload', entryId: alert.entryId, message: alert.message }),
     onDiskRecovered: (event) =>
-      monitor.events.add({ severity: 'info', kind: 'upload', entryId: event.entryId, message: event.message }),
-    onChange: (entryId, state) => monitor.registry.recording(entryId, state),
+      liveState.events.add({ severity: 'info', kind: 'upload', entryId: event.entryId, message: event.message }),
+    onChange: (entryId, state) => liveState.registry.recording(entryId, state),
   });
 }

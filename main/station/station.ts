@@ -37,7 +37,7 @@ export class Station {
   private readonly kaltura: KalturaRuntime;
   /** every long-lived part, as built (the fields here name the ones this file uses) */
   private readonly parts: StationParts;
-  private readonly monitor: LiveStateServices;
+  private readonly liveState: LiveStateServices;
   private readonly ingest: IngestServer;
   private readonly queue: UploadQueue;
   private recording: RecordingService | null = null;
@@ -64,7 +64,7 @@ export class Station {
       http: this.http,
       pids: this.pids,
       kaltura: this.kaltura,
-      monitor: this.monitor,
+      liveState: this.liveState,
       queue: this.queue,
     } = this.parts);
     this.ingest = new IngestServer({
@@ -108,7 +108,7 @@ export class Station {
     await this.http.listen();
     await this.ingest.start();
     this.info = { ...this.info, ...stationUrls(options.host, this.http.port, this.ingest.port) };
-    this.monitor.registry.setInfo(this.info);
+    this.liveState.registry.setInfo(this.info);
     this.bridge = openOutlets({
       parts: this.parts,
       logger,
@@ -119,9 +119,9 @@ export class Station {
     });
     await this.kaltura.configure(this.kalturaConfig.effective());
     this.queue.start();
-    this.monitor.start();
+    this.liveState.start();
     if (this.settings.loadProblem)
-      this.monitor.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
+      this.liveState.events.add({ severity: 'error', kind: 'settings', message: this.settings.loadProblem });
     if (!this.deps.tuning?.skipEncoderDetection) void this.ffmpeg.detectEncoders();
     this.started = true;
     this.http.setReady(true);
@@ -155,7 +155,7 @@ export class Station {
     await Promise.all([...this.pipelines.values()].map((p) => p.finish()));
     this.pipelines.clear();
     this.pids.killAll();
-    await this.monitor.stop().catch(() => undefined);
+    await this.liveState.stop().catch(() => undefined);
     this.parts.producer.stop();
     await this.parts.obs.disconnect();
     await this.kaltura.stop();
@@ -173,7 +173,7 @@ export class Station {
   }
 
   private wireIngest(): void {
-    const registry = this.monitor.registry;
+    const registry = this.liveState.registry;
     this.ingest.on('streamAuthenticating', (event) => registry.streamAuthenticating(event));
     this.ingest.on('streamAccepted', (event) => {
       registry.streamAccepted(event);
@@ -198,7 +198,7 @@ export class Station {
     }
     if (existing) void existing.finish();
     const pipeline = new StreamPipeline(event, {
-      registry: this.monitor.registry,
+      registry: this.liveState.registry,
       kaltura: this.kaltura.api,
       hlsRootDir: this.hlsRootDir(),
       ffmpegPath: () => this.info.ffmpeg.path,
@@ -245,19 +245,19 @@ export class Station {
     const ffmpeg = await this.ffmpeg.detect();
     this.info = { ...this.info, ffmpeg };
     this.recording = this.createRecordingService(ffmpeg.path);
-    if (this.started) this.monitor.registry.setInfo(this.info);
+    if (this.started) this.liveState.registry.setInfo(this.info);
   }
 
   /** Recording needs FFmpeg; rebuilt when the FFmpeg in use changes (no recording is running then). */
   private createRecordingService(ffmpegPath: string | null): RecordingService | null {
-    const { clock, settings, queue, pids, monitor } = this;
-    return createRecordingService(ffmpegPath, this.deps, { clock, settings, queue, pids, monitor });
+    const { clock, settings, queue, pids, liveState } = this;
+    return createRecordingService(ffmpegPath, this.deps, { clock, settings, queue, pids, liveState });
   }
 
   private async applySettings(previous: Settings, next: Settings, secretChanged: boolean): Promise<void> {
     if (secretChanged || JSON.stringify(previous.kaltura) !== JSON.stringify(next.kaltura)) {
       this.info = { ...this.info, hostname: this.kalturaConfig.effective().hostname };
-      this.monitor.registry.setInfo(this.info);
+      this.liveState.registry.setInfo(this.info);
       await this.kaltura.configure(this.kalturaConfig.effective());
       // a refused recording hand-over may go through with the new account, secret or mode
       this.queue.retryHeld();
