@@ -13,19 +13,8 @@ import {
   parseString,
   type EntryServerNode,
   type SessionInfo,
+  type Impersonate,
 } from './types.js';
-
-export {
-  flavorAssetListLive,
-  liveStreamAppendRecording,
-  liveStreamSetRecordedContent,
-  uploadTokenAdd,
-  uploadTokenUpload,
-  type LiveAssetInfo,
-} from './recording-actions.js';
-
-/** Impersonated partner for the call, or null for the KS's own partner. */
-export type Impersonate = number | null;
 
 export const LIVE_ENTRY_STATUS = { PLAYABLE: 1, BROADCASTING: 2 } as const;
 /** BeaconObjectTypes.ENTRY_BEACON as the PHP client sends it */

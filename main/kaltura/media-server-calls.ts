@@ -1,12 +1,14 @@
 // Owns a media-server call's answer to MEDIA_SERVER_NOT_FOUND: register the station's server node once more and
 // run the call again, once; a second refusal carries the node's reason (hostname, why, the fix).
 import { KalturaApiError } from '../core/kaltura-errors.js';
-import type { ServerNodeKeeper } from './server-node.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
 
 /** What a media-server call needs of the keeper: its state, and one more registration on demand. */
-export type NodeForCalls = Pick<ServerNodeKeeper, 'state' | 'reregister'>;
+export interface NodeForCalls {
+  state(): ServerNodeState;
+  reregister(): Promise<ServerNodeState>;
+}
 
 /**
  * Runs a media-server call (authenticate, registerMediaServer); on MEDIA_SERVER_NOT_FOUND registers the node once

@@ -2,7 +2,7 @@
 // (chunked) upload, liveStream.appendRecording / setRecordedContent, and flavorAsset.list of the entry's live
 // assets; their parameter names, which are safe to retry on a transport failure, and their results.
 import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
-import type { Impersonate } from './actions.js';
+import type { Impersonate } from './types.js';
 import type { KalturaClient } from './client.js';
 import {
   parseListResponse,

@@ -12,7 +12,6 @@ import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
 
 export { describeServerNodeRefusal, SERVER_NODE_FEATURE_MISSING } from './server-node-register.js';
-export { callWithNode, mediaServerNotFound, type NodeForCalls } from './media-server-calls.js';
 
 /** Kaltura's ServerNode::SERVER_NODE_TTL_TIME */
 export const SERVER_NODE_TTL_MS = 120_000;

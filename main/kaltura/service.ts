@@ -23,8 +23,8 @@ import {
   liveStreamUnregisterMediaServer,
   serveConversionProfile,
   sessionGet,
-  type Impersonate,
 } from './actions.js';
+import type { Impersonate } from './types.js';
 import type { KalturaMode } from '../../shared/settings.js';
 import { Redactor } from '../log/redact.js';
 

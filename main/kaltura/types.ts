@@ -181,3 +181,6 @@ export function parseBoolean(raw: unknown, call: string): boolean {
 export function parseString(raw: unknown, call: string): string {
   return parseWith(stringSchema, raw, call);
 }
+
+/** Impersonated partner for the call, or null for the KS's own partner. */
+export type Impersonate = number | null;

@@ -4,7 +4,23 @@
 import path from 'node:path';
 import type { UploadItem } from '../../shared/state.js';
 import type { QueueFile, QueuedSegment } from './queue-store.js';
-import type { SegmentToUpload } from './upload-queue.js';
+import type { MediaServerIndex } from '../core/kaltura-api.js';
+
+/** One recorded segment handed to the queue, as the recorder knows it. */
+export interface SegmentToUpload {
+  entryId: string;
+  partnerId: number;
+  mediaServerIndex: MediaServerIndex;
+  assetId?: string | null;
+  /** the recorded rendition's liveParams id; its live asset is looked up (flavorAsset.list) at hand-over */
+  flavorParamsId?: number | null;
+  recordedEntryId?: string | null;
+  sessionId: string;
+  filePath: string;
+  sequence: number;
+  durationSeconds: number;
+  sizeBytes: number;
+}
 
 export function queueFilePath(dataDir: string): string {
   return path.join(dataDir, 'recordings', 'queue.json');

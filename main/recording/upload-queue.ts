@@ -5,10 +5,16 @@
 // Handing one item over is queue-handover.ts; the steps of one upload (token, chunks, append) segment-delivery.ts.
 import type { Logger } from '../log/logger.js';
 import type { UploadItem } from '../../shared/state.js';
-import type { MediaServerIndex } from '../core/kaltura-api.js';
 import { isAbortError, sleep, systemClock } from '../core/clock.js';
 import type { Clock } from '../core/clock.js';
-import { migrateLoadedItem, newQueuedSegment, queueFilePath, sessionKey, toUploadItem } from './queue-model.js';
+import {
+  migrateLoadedItem,
+  newQueuedSegment,
+  queueFilePath,
+  sessionKey,
+  toUploadItem,
+  type SegmentToUpload,
+} from './queue-model.js';
 import { loadQueueFile, saveQueueFile } from './queue-store.js';
 import type { QueueFile, QueuedSegment, RecordingFlavour } from './queue-store.js';
 import { DEFAULT_HELD_RETRY_MS, QueueHandOver } from './queue-handover.js';
@@ -41,21 +47,6 @@ export interface UploadQueueOptions {
   keepDoneItems?: number;
   /** minimum time between progress notifications of one item; default 250 ms */
   progressIntervalMs?: number;
-}
-
-export interface SegmentToUpload {
-  entryId: string;
-  partnerId: number;
-  mediaServerIndex: MediaServerIndex;
-  assetId?: string | null;
-  /** the recorded rendition's liveParams id; its live asset is looked up (flavorAsset.list) at hand-over */
-  flavorParamsId?: number | null;
-  recordedEntryId?: string | null;
-  sessionId: string;
-  filePath: string;
-  sequence: number;
-  durationSeconds: number;
-  sizeBytes: number;
 }
 
 export type UploadQueueListener = (entryId: string, items: UploadItem[]) => void;

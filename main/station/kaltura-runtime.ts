@@ -4,7 +4,8 @@
 // the current configuration, so a stream accepted before a switch never talks to a half-built client.
 import type { AuthenticateArgs, KalturaApi, LiveStreamEntry } from '../core/kaltura-api.js';
 import { KalturaModeError } from '../core/kaltura-errors.js';
-import { callWithNode, mediaServerNotFound, ServerNodeKeeper } from '../kaltura/server-node.js';
+import { ServerNodeKeeper } from '../kaltura/server-node.js';
+import { callWithNode, mediaServerNotFound } from '../kaltura/media-server-calls.js';
 import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actions.js';
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';

@@ -4,7 +4,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { KalturaClient } from '../kaltura/client.js';
-import type { Impersonate } from '../kaltura/actions.js';
 import {
   flavorAssetListLive,
   liveStreamAppendRecording,
@@ -12,7 +11,7 @@ import {
   uploadTokenAdd,
   uploadTokenUpload,
 } from '../kaltura/recording-actions.js';
-import { parseUploadToken } from '../kaltura/types.js';
+import { parseUploadToken, type Impersonate } from '../kaltura/types.js';
 import { RecordingConfigError, RecordingRefusal } from '../recording/uploader.js';
 import type { RecordingUploader, UploadTokenStatus } from '../recording/uploader.js';
 
