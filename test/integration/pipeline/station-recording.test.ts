@@ -69,9 +69,17 @@ describe('recording through the station', () => {
       expect(stored.equals(mine)).toBe(true);
     });
 
-    // the UI sees the queue drained
-    const snap = await s.snapshot();
-    const items = snap.entries.find((e) => e.entryId === ENTRY)?.recording.items ?? [];
-    expect(items.filter((i) => i.state === 'done')).toHaveLength(recordings.length);
+    // the UI sees the queue drained. The sandbox stores the last chunk before the station has read Kaltura's answer
+    // and published the item as done (changes are coalesced for up to 250 ms), so wait for the snapshot to catch up.
+    const done = await waitFor(
+      async () => {
+        const snap = await s.snapshot();
+        const items = snap.entries.find((e) => e.entryId === ENTRY)?.recording.items ?? [];
+        const doneItems = items.filter((i) => i.state === 'done');
+        return doneItems.length >= recordings.length ? doneItems : null;
+      },
+      { timeoutMs: 10_000, what: 'every recorded segment shown as uploaded in the window' },
+    );
+    expect(done).toHaveLength(recordings.length);
   });
 });
