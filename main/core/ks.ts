@@ -12,8 +12,6 @@ import {
   sha1,
 } from './ks-format.js';
 
-export { readKs, type KsReadResult, type KsSession } from './ks-read.js';
-
 export interface KsInput {
   secret: string;
   partnerId: number;

@@ -20,15 +20,6 @@ import { SessionFactory } from './session-factory.js';
 
 import { DEFAULT_READ_BATCH_AFTER_MS, DEFAULT_READ_BATCH_MS, type NmsAdapterOptions } from './adapter-contract.js';
 
-export { DEFAULT_MAX_CONNECTIONS } from './rtmp-listener.js';
-export {
-  DEFAULT_READ_BATCH_AFTER_MS,
-  DEFAULT_READ_BATCH_MS,
-  type NmsAdapterHooks,
-  type NmsAdapterOptions,
-  type PublishRequest,
-} from './adapter-contract.js';
-
 export class NmsAdapter {
   private readonly nms: Nms;
   private readonly sessions: SessionFactory;

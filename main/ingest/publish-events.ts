@@ -4,7 +4,7 @@ import type { LiveStreamEntry, MediaServerIndex } from '../core/kaltura-api.js';
 import type { StreamId } from '../core/ids.js';
 import { redactedConnectionUrl } from './broadcast-url.js';
 import type { ActiveStream, StreamAcceptedEvent, StreamRefusedEvent } from './events.js';
-import type { PublishRequest } from './nms-adapter.js';
+import type { PublishRequest } from './adapter-contract.js';
 import type { Refusal } from './refusals.js';
 import type { HeldStream, LiveConnection } from './stream-table.js';
 

@@ -2,7 +2,7 @@
 // an answer; only transport failures mean unreachable), with the last latency and error for the UI, and
 // whether it is degraded: answering, but a share of the last minute's calls failed (server errors or lost
 // connections), as on a flapping uplink. Degraded is not down: the station keeps working through it.
-import type { CallInfo } from './client.js';
+import type { CallInfo } from './client-retry.js';
 import type { KalturaStatus } from '../../shared/state.js';
 
 export type ApiStatus = KalturaStatus['api'];

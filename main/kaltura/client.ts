@@ -16,8 +16,6 @@ import {
   type Params,
 } from './wire.js';
 
-export { DEFAULT_RETRY, type CallInfo, type RetryPolicy } from './client-retry.js';
-
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
 export interface KalturaClientOptions {

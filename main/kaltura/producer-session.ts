@@ -15,8 +15,6 @@ import type { SignedIn } from './producer-status.js';
 import type { Logger } from '../log/logger.js';
 import type { ProducerSignInRequest, ProducerStatus } from '../../shared/producer.js';
 
-export { describeProducerError } from './producer-status.js';
-
 export interface ProducerTarget {
   serviceUrl: string;
   /** KMC base URL for entry links; null for the sandbox */

@@ -11,8 +11,6 @@ import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { ServerNodeState } from '../../shared/state.js';
 
-export { describeServerNodeRefusal, SERVER_NODE_FEATURE_MISSING } from './server-node-register.js';
-
 /** Kaltura's ServerNode::SERVER_NODE_TTL_TIME */
 export const SERVER_NODE_TTL_MS = 120_000;
 export const MAX_HEARTBEAT_INTERVAL_MS = 60_000;

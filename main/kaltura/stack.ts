@@ -2,7 +2,8 @@
 // -> mode-aware service, plus the KalturaStatus the station publishes. The admin secret is passed in, never stored.
 import os from 'node:os';
 import { ApiHealth } from './api-health.js';
-import { KalturaClient, kalturaClientTag, type CallInfo, type RetryPolicy } from './client.js';
+import { KalturaClient, kalturaClientTag } from './client.js';
+import { type CallInfo, type RetryPolicy } from './client-retry.js';
 import { KsSupervisor } from './ks-supervisor.js';
 import { KalturaService } from './service.js';
 import { sessionGet } from './actions.js';

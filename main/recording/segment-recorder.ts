@@ -25,7 +25,6 @@ export type {
   RecorderState,
   SegmentRecorderOptions,
 } from './recorder-types.js';
-export { feedInput, rtmpPullInput } from './recorder-args.js';
 
 /** a run that lasted this long starts the restart backoff over */
 const STABLE_RUN_MS = 30_000;

@@ -21,7 +21,6 @@ import { DEFAULT_HELD_RETRY_MS, QueueHandOver } from './queue-handover.js';
 import { EntryWakers } from './entry-wakers.js';
 import { classifyFailure, describeFailure } from './uploader.js';
 import type { RecordingUploader } from './uploader.js';
-export { queueFilePath } from './queue-model.js';
 
 export interface UploadQueueOptions {
   /** the station's data folder; the queue lives in DATA/recordings/queue.json */

@@ -4,7 +4,8 @@ import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import { KsAgeTable } from './dispatch/auth.js';
 import type { DispatchDeps } from './dispatch/dispatch.js';
-import { parseTimeScale, scaledClock, timeScaleFromEnv } from './clock.js';
+import { scaledClock } from './clock.js';
+import { parseTimeScale, timeScaleFromEnv } from '../config/time-scale.js';
 import { Faults, type FaultControl } from './faults.js';
 import { createSandboxServer } from './http.js';
 import { SandboxLogins, type LoginRecord } from './model/logins.js';
@@ -13,15 +14,12 @@ import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model
 
 export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
 export { totpCode } from './model/totp.js';
-export {
-  SandboxStore,
-  NODE_EXPIRY_MS,
-  type CreateEntryInput,
-  type PartnerSettingsPatch,
-  type UpdateEntryInput,
-} from './model/store.js';
+export { SandboxStore, type PartnerSettingsPatch, type UpdateEntryInput } from './model/store.js';
+export { NODE_EXPIRY_MS } from './model/entry-nodes.js';
+export type { CreateEntryInput } from './model/entry-factory.js';
 export { SERVER_NODE_TTL_SECONDS } from './model/server-nodes.js';
-export { TIME_SCALE_ENV, parseTimeScale, scaledClock } from './clock.js';
+export { scaledClock } from './clock.js';
+export { TIME_SCALE_ENV, parseTimeScale } from '../config/time-scale.js';
 export type {
   LiveAssetRecord,
   PartnerFeatures,

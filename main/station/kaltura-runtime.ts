@@ -10,7 +10,7 @@ import { serverNodeApi, type ServerNodeSpec } from '../kaltura/server-node-actio
 import type { Clock } from '../core/clock.js';
 import { systemClock } from '../core/clock.js';
 import { createKalturaStack, type KalturaStack } from '../kaltura/stack.js';
-import type { CallInfo } from '../kaltura/client.js';
+import type { CallInfo } from '../kaltura/client-retry.js';
 import type { Logger } from '../log/logger.js';
 import { startSandbox, type SandboxHandle } from '../sandbox/index.js';
 import type { SecretStore } from '../config/secret-store.js';

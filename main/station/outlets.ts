@@ -20,7 +20,7 @@ import {
   liveStreamRegenerateToken,
   liveStreamUpdate,
 } from '../kaltura/producer-actions.js';
-import { describeProducerError } from '../kaltura/producer-session.js';
+import { describeProducerError } from '../kaltura/producer-status.js';
 import type { ProducerCalls } from '../bridge/producer-deps.js';
 
 /** A producer's Kaltura calls, from kaltura/, for the bridge's producer answers. */

@@ -32,9 +32,7 @@ import {
   type UploadTokenRecord,
 } from './types.js';
 
-export { randomHex, type CreateEntryInput } from './entry-factory.js';
 export type { PartnerSettingsPatch } from './partners.js';
-export { NODE_EXPIRY_MS } from './entry-nodes.js';
 export type { UpdateEntryInput } from './entry-edit.js';
 
 export class SandboxStore {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { SandboxApiError } from '../errors.js';
 import type { ActionContext, ServiceDef } from '../dispatch/types.js';
 import { uploadTokenToApi } from '../model/api-objects.js';
-import { randomHex } from '../model/store.js';
+import { randomHex } from '../model/entry-factory.js';
 import type { RecordingRecord, UploadTokenRecord } from '../model/types.js';
 import {
   getRaw,

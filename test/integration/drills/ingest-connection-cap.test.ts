@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IngestServer } from '../../../main/ingest/index.js';
-import { DEFAULT_MAX_CONNECTIONS } from '../../../main/ingest/nms-adapter.js';
+import { DEFAULT_MAX_CONNECTIONS } from '../../../main/ingest/rtmp-listener.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { freePort, tempDir } from '../../helpers/net.js';
 import { sleep } from './drill-kit.js';

@@ -16,7 +16,7 @@ import { RegistrationKeeper } from '../../../main/kaltura/registration.js';
 import { KalturaApiError, KalturaModeError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { systemClock } from '../../../main/core/clock.js';
 import { sessionStart } from '../../../main/kaltura/actions.js';
-import { readKs } from '../../../main/core/ks.js';
+import { readKs } from '../../../main/core/ks-read.js';
 import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import { newQueuedSegment } from '../../../main/recording/queue-model.js';
 import { deliverSegment, type DeliveryContext } from '../../../main/recording/segment-delivery.js';

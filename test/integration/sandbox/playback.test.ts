@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
-import { readKs } from '../../../main/core/ks.js';
+import { readKs } from '../../../main/core/ks-read.js';
 import { startSandbox, type SandboxHandle } from '../../../main/sandbox/index.js';
 import { NodeStatus, ServerNodeStatus } from '../../../main/sandbox/model/types.js';
 import { tempDir } from '../../helpers/net.js';

@@ -3,7 +3,7 @@
 // Pins issue 20: 30 % errors showed as a plain "API reachable", hiding the flapping uplink from the producer.
 import { describe, expect, it } from 'vitest';
 import { ApiHealth, API_HEALTH_WINDOW_MS } from '../../../main/kaltura/api-health.js';
-import type { CallInfo } from '../../../main/kaltura/client.js';
+import type { CallInfo } from '../../../main/kaltura/client-retry.js';
 
 const ok: CallInfo = { call: 'livestream.registermediaserver', durationMs: 2000, outcome: 'ok' };
 const serverError: CallInfo = {

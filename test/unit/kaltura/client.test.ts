@@ -1,6 +1,7 @@
 // The api_v3 client over a scripted fetch: wire format, error decoding, retries, INVALID_KS regeneration.
 import { describe, expect, it, vi } from 'vitest';
-import { KalturaClient, type CallInfo } from '../../../main/kaltura/client.js';
+import { KalturaClient } from '../../../main/kaltura/client.js';
+import { type CallInfo } from '../../../main/kaltura/client-retry.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { apiException, jsonResponse, stubFetch, type Responder } from './stub-fetch.js';
 

@@ -2,7 +2,7 @@
 // a failed renewal keeps the old KS while valid and retries with backoff, expiry, verification by the API.
 import { describe, expect, it } from 'vitest';
 import { KsSupervisor, type KsStatus } from '../../../main/kaltura/ks-supervisor.js';
-import { readKs } from '../../../main/core/ks.js';
+import { readKs } from '../../../main/core/ks-read.js';
 import { KalturaApiError, KalturaTransportError } from '../../../main/core/kaltura-errors.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { flush } from './stub-fetch.js';

@@ -3,14 +3,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  generateKsV1,
-  generateKsV2,
-  ksPrivilegeMap,
-  ksV2FieldsString,
-  readKs,
-  type KsInput,
-} from '../../../main/core/ks.js';
+import { generateKsV1, generateKsV2, ksPrivilegeMap, ksV2FieldsString, type KsInput } from '../../../main/core/ks.js';
+import { readKs } from '../../../main/core/ks-read.js';
 import { SHARED_DIR } from '../../helpers/net.js';
 
 interface VectorInputs {

@@ -6,7 +6,7 @@ import { createLogger, memorySink } from '../../../main/log/logger.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { DEFAULT_SETTINGS } from '../../../shared/settings.js';
 import { apiException, flush, jsonResponse, stubFetch, type RecordedRequest } from './stub-fetch.js';
-import type { CallInfo } from '../../../main/kaltura/client.js';
+import type { CallInfo } from '../../../main/kaltura/client-retry.js';
 import { KalturaStatusSchema } from '../../../shared/state.js';
 import { ConnectionTestResultSchema } from '../../../shared/bridge/contract.js';
 

@@ -2,7 +2,8 @@
 // 60 s, the add + enable fallback, refusals with the reason and the fix (SERVICE_FORBIDDEN = the partner lacks
 // the feature), slow retries of refusals, backoff on transport failures, markOffline on stop.
 import { describe, expect, it } from 'vitest';
-import { ServerNodeKeeper, SERVER_NODE_FEATURE_MISSING } from '../../../main/kaltura/server-node.js';
+import { ServerNodeKeeper } from '../../../main/kaltura/server-node.js';
+import { SERVER_NODE_FEATURE_MISSING } from '../../../main/kaltura/server-node-register.js';
 import { callWithNode, mediaServerNotFound } from '../../../main/kaltura/media-server-calls.js';
 import type { ServerNodeApi, ServerNodeInfo, ServerNodeSpec } from '../../../main/kaltura/server-node-actions.js';
 import { wowzaMediaServerNode } from '../../../main/kaltura/server-node-actions.js';

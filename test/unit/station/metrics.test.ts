@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { register as globalRegister } from 'prom-client';
 import { StationMetrics } from '../../../main/station/metrics.js';
 import { parsePrometheusText } from './prom-text.js';
-import type { CallInfo } from '../../../main/kaltura/client.js';
+import type { CallInfo } from '../../../main/kaltura/client-retry.js';
 import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder } from './helpers.js';
 
 function liveRig(): { metrics: StationMetrics; r: ReturnType<typeof makeRegistry> } {
