@@ -14,6 +14,7 @@ import type { FfmpegCapabilities } from '../transcode/ffmpeg-capabilities.js';
 import type { PidRegistry } from '../process/pid-registry.js';
 import type { VideoEncoder } from '../transcode/plan.js';
 import { TranscodeSession } from '../transcode/transcode-session.js';
+import { latestProbe } from '../transcode/session-plan.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { StationRegistry } from './registry.js';
 import { fetchLadder } from './ladder-source.js';
@@ -163,8 +164,8 @@ export class StreamPipeline {
     }
     const logger = deps.logger.child(`transcode:${event.streamName}`);
     this.transcoding = true;
-    // one probe for the serve extraParams and the first plan
-    const probeAtStart = event.probe.latest();
+    // one probe for the serve extraParams and the first plan (none while it has seen no frame yet)
+    const probeAtStart = latestProbe(event.probe.latest(), null);
     const fetched = await fetchLadder(deps.kaltura, {
       partnerId: event.partnerId,
       streamName: event.streamName,

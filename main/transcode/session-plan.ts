@@ -99,12 +99,14 @@ export class SessionPlan {
 }
 
 /**
- * The latest probe where it has seen the codecs, else the one at the start. A probe window that has seen no tag
- * yet (OBS's stream right after its metadata) says nothing about which tracks exist: taken as is, it made the
- * plan think the input had neither video nor audio and refuse the ladder.
+ * The latest probe where it has seen the codecs, else the one at the start where that has, else none. A probe
+ * window that has seen no tag yet (OBS's stream right after its metadata; any publisher whose first second the
+ * station sampled before its first frame, as 20 publishers starting together showed) says nothing about which
+ * tracks exist: taken as is, it made the plan think the input had neither video nor audio and refuse the ladder.
  */
 export function latestProbe(latest: InputProbe | null, atStart: InputProbe | null): InputProbe | null {
-  if (!latest) return atStart;
-  if (latest.videoCodec === null && latest.audioCodec === null && atStart) return atStart;
-  return latest;
+  const seen = (p: InputProbe | null): p is InputProbe =>
+    p !== null && (p.videoCodec !== null || p.audioCodec !== null);
+  if (seen(latest)) return latest;
+  return seen(atStart) ? atStart : null;
 }

@@ -74,6 +74,14 @@ export function seedEntries(
     });
     out.push({ entryId: id, token });
   }
+  // Kaltura caps a partner's concurrent live streams (10 passthrough inputs by default; the sandbox refuses the 11th
+  // with alert 115, as Kaltura does): a bench partner is given room for every entry it seeds, as an account manager
+  // would raise it for a large event.
+  const partner = store.partner(PARTNER_ID);
+  store.updatePartner(PARTNER_ID, {
+    maxLiveStreamInputs: Math.max(partner?.maxLiveStreamInputs ?? 0, count),
+    maxLiveStreamOutputs: Math.max(partner?.maxLiveStreamOutputs ?? 0, count),
+  });
   store.save();
   return out;
 }

@@ -29,11 +29,18 @@ describe('latestProbe', () => {
     );
   });
 
-  it('falls back to whatever there is', () => {
+  it('falls back to the probe at the start, else to none', () => {
     const atStart = probe({});
     expect(latestProbe(null, atStart)).toBe(atStart);
     expect(latestProbe(null, null)).toBeNull();
+  });
+
+  // Regression: in the capacity bench (20 publishers starting together) one stream's first probe sample came before
+  // its first frame, and its ladder was refused with "neither video nor audio".
+  it('knows nothing from probes that have seen no codec yet, rather than an input without tracks', () => {
     const empty = probe({ videoCodec: null, audioCodec: null } as unknown as Partial<InputProbe>);
-    expect(latestProbe(empty, null)).toBe(empty);
+    expect(latestProbe(empty, null)).toBeNull();
+    expect(latestProbe(empty, empty)).toBeNull();
+    expect(latestProbe(null, empty)).toBeNull();
   });
 });
