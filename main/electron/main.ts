@@ -26,13 +26,13 @@ import type { Logger } from '../log/logger.js';
 import { fileSink } from '../log/file-sink.js';
 import { findAppPaths } from '../station/app-paths.js';
 import { Station } from '../station/station.js';
-import type { StationDeps } from '../station/station.js';
+import type { StationDeps } from '../station/station-parts.js';
 import type { SecretStore } from '../config/secret-store.js';
 import { PLAIN_SECRETS_FILE } from '../config/file-secret-store.js';
 import { handleAppProtocol, registerAppScheme } from './app-protocol.js';
 import { registerBridgeIpc } from './ipc.js';
 import { liveQuitMessage, QuitController } from './lifecycle.js';
-import { packagedFfmpegPath, stationEnv } from './packaged-resources.js';
+import { packagedFfmpegPath, shellNodeEnv, stationEnv } from './packaged-resources.js';
 import { installAppQuitHooks, installWindowQuitHooks } from './quit-hooks.js';
 import { askSecretFallback, ElectronSecretStore } from './secret-store.js';
 import { installSessionSecurity } from './security.js';
@@ -75,6 +75,8 @@ function fatal(title: string, e: unknown, logger?: Logger): void {
 async function startShell(setWindow: (w: BrowserWindow) => void): Promise<void> {
   // Same options code as the CLI; no argv (Chromium adds its own switches), KLIVE_* env still applies.
   const env = process.env;
+  const nodeEnv = shellNodeEnv(app.isPackaged, env.NODE_ENV);
+  if (nodeEnv !== undefined) env.NODE_ENV = nodeEnv;
   const options = parseCommandLine([], {
     ...env,
     KLIVE_DATA_DIR: env.KLIVE_DATA_DIR || app.getPath('userData'),

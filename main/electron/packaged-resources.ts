@@ -31,3 +31,13 @@ export function stationEnv(env: NodeJS.ProcessEnv, packagedFfmpeg: string | null
   if (!packagedFfmpeg || (env.FFMPEG_PATH && env.FFMPEG_PATH !== '')) return { ...env };
   return { ...env, FFMPEG_PATH: packagedFfmpeg };
 }
+
+/**
+ * NODE_ENV for the Electron main process: an unpackaged run (`npm start`) is development, so the bridge checks its
+ * own answers and events against the contract (main/bridge/server.ts, validatesOutgoing); a packaged app, or a
+ * NODE_ENV the user set, is left as it is.
+ */
+export function shellNodeEnv(isPackaged: boolean, nodeEnv: string | undefined): string | undefined {
+  if (isPackaged || (nodeEnv !== undefined && nodeEnv !== '')) return nodeEnv;
+  return 'development';
+}

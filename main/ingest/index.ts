@@ -1,6 +1,6 @@
 // Owns the public surface of RTMP ingest: the server, its events, URL parsing, the gate and the probe.
 export { IngestServer } from './ingest-server.js';
-export type { IngestServerDeps } from './ingest-server.js';
+export type { IngestServerDeps } from './server-deps.js';
 export type {
   ActiveStream,
   IngestEvents,

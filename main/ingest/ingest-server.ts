@@ -24,8 +24,6 @@ import {
   type RefusedWho,
 } from './publish-events.js';
 
-export type { IngestServerDeps } from './server-deps.js';
-
 export class IngestServer {
   private readonly adapter: NmsAdapter;
   private readonly gate: IngestGate;

@@ -15,7 +15,7 @@ import type {
   PidRecords,
   RecorderState,
   SegmentRecorderOptions,
-} from './segment-recorder.js';
+} from './recorder-types.js';
 import type { UploadQueue } from './upload-queue.js';
 
 export interface RecorderLike {

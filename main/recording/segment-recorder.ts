@@ -17,15 +17,6 @@ import type { RecorderState, SegmentRecorderOptions } from './recorder-types.js'
 import { SegmentCollector } from './segment-collector.js';
 import { segmentFileName, sessionDirectory } from './segment-files.js';
 
-export type {
-  DiskLowAlert,
-  DiskRecoveredEvent,
-  FinishedSegment,
-  PidRecords,
-  RecorderState,
-  SegmentRecorderOptions,
-} from './recorder-types.js';
-
 /** a run that lasted this long starts the restart backoff over */
 const STABLE_RUN_MS = 30_000;
 

@@ -14,7 +14,9 @@ import { MEDIA_SERVER_PARTNER_ID, SEED_ENTRY_ID, SEED_PARTNER_ID } from './model
 
 export { PRODUCER_LOGIN_ID, PRODUCER_2FA_LOGIN_ID, type LoginRecord } from './model/logins.js';
 export { totpCode } from './model/totp.js';
-export { SandboxStore, type PartnerSettingsPatch, type UpdateEntryInput } from './model/store.js';
+export { SandboxStore } from './model/store.js';
+export type { PartnerSettingsPatch } from './model/partners.js';
+export type { UpdateEntryInput } from './model/entry-edit.js';
 export { NODE_EXPIRY_MS } from './model/entry-nodes.js';
 export type { CreateEntryInput } from './model/entry-factory.js';
 export { SERVER_NODE_TTL_SECONDS } from './model/server-nodes.js';

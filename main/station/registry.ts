@@ -22,8 +22,6 @@ import {
   type AuthCounts,
 } from './registry-types.js';
 
-export type { RegistryChange, AlertTransition, RefusalRecord, AuthCounts } from './registry-types.js';
-
 export interface RegistryOptions {
   clock: Clock;
   info: StationInfo;

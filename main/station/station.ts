@@ -24,8 +24,6 @@ import { openOutlets } from './outlets.js';
 import { stationUrls, uiUrlForHumans, viewerBaseUrl } from './urls.js';
 import { hlsRootDir } from './viewer-routes.js';
 
-export type { StationDeps, StationTuning } from './station-parts.js';
-
 const DEFAULT_RESUME_GRACE_MS = 10_000;
 
 export class Station {

@@ -17,8 +17,6 @@ import type { FfmpegCapabilities } from './ffmpeg-capabilities.js';
 import { assertCapable, dialectOf, type FeatureRequirement, type FfmpegDialect } from './ffmpeg-dialect.js';
 import { audioCodecArgs, formatNumber, pixelFormat, videoCodecArgs } from './codec-args.js';
 
-export type { EncodeOptions, HlsOutput, TranscodeInput, VideoEncoder } from './plan.js';
-
 /**
  * `ffmpeg` is what the FFmpeg in use can do (null: not read, the modern dialect). Throws FfmpegCapabilityError
  * when the plan needs something that FFmpeg lacks with no older equivalent.

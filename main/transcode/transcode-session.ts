@@ -20,8 +20,6 @@ import { FfmpegSupervisor } from './supervisor.js';
 import { SessionPlan } from './session-plan.js';
 import type { TranscodeSessionEvents, TranscodeSessionOptions } from './session-options.js';
 
-export type { TranscodeSessionEvents, TranscodeSessionOptions, TranscodeStateEvent } from './session-options.js';
-
 /** before playable: poll often, the master is due as soon as every rendition has a segment */
 const FAST_TICK_MS = 100;
 const TICK_MS = 1_000;

@@ -2,7 +2,8 @@
 // data dir, so a test can look at the bridge and at the sandbox's persisted state.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Station, type StationTuning } from '../../main/station/station.js';
+import { Station } from '../../main/station/station.js';
+import { type StationTuning } from '../../main/station/station-parts.js';
 import type { KalturaStartup } from '../../main/config/kaltura-startup.js';
 import { findAppPaths } from '../../main/station/app-paths.js';
 import { createLogger, memorySink } from '../../main/log/logger.js';

@@ -32,9 +32,6 @@ import {
   type UploadTokenRecord,
 } from './types.js';
 
-export type { PartnerSettingsPatch } from './partners.js';
-export type { UpdateEntryInput } from './entry-edit.js';
-
 export class SandboxStore {
   private readonly corruptFiles: CorruptFileReport[] = [];
   private state: SandboxState;

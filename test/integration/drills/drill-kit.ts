@@ -3,7 +3,8 @@
 // start, and process-group cleanup. Not a test file: the drills import it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Station, type StationTuning } from '../../../main/station/station.js';
+import { Station } from '../../../main/station/station.js';
+import { type StationTuning } from '../../../main/station/station-parts.js';
 import { findAppPaths } from '../../../main/station/app-paths.js';
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import type { SandboxHandle } from '../../../main/sandbox/index.js';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
-import type { FinishedSegment } from '../../../main/recording/segment-recorder.js';
+import type { FinishedSegment } from '../../../main/recording/recorder-types.js';
 import { UploadQueue } from '../../../main/recording/upload-queue.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { startFakeKaltura } from './fake-kaltura.js';

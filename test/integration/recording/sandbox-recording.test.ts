@@ -9,7 +9,7 @@ import { generateKsV2 } from '../../../main/core/ks.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { kalturaRecordingUploader } from '../../../main/station/recording-uploader.js';
 import { RecordingService } from '../../../main/recording/recording-service.js';
-import type { FinishedSegment } from '../../../main/recording/segment-recorder.js';
+import type { FinishedSegment } from '../../../main/recording/recorder-types.js';
 import { UploadQueue } from '../../../main/recording/upload-queue.js';
 import { SEED_ENTRY_ID, SEED_PARTNER_ID, startSandbox } from '../../../main/sandbox/index.js';
 import type { SandboxHandle } from '../../../main/sandbox/index.js';

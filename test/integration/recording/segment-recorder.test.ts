@@ -15,7 +15,7 @@ import type {
   DiskRecoveredEvent,
   FinishedSegment,
   SegmentRecorderOptions,
-} from '../../../main/recording/segment-recorder.js';
+} from '../../../main/recording/recorder-types.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { FFMPEG, FFPROBE, makeSourceFlv, probeSegment } from './harness.js';
 

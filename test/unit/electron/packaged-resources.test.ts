@@ -1,6 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { ffmpegBinaryName, packagedFfmpegPath, stationEnv } from '../../../main/electron/packaged-resources.js';
+import {
+  ffmpegBinaryName,
+  packagedFfmpegPath,
+  shellNodeEnv,
+  stationEnv,
+} from '../../../main/electron/packaged-resources.js';
+import { validatesOutgoing } from '../../../main/bridge/server.js';
 import { assertStationForShell } from '../../../main/electron/station-shell.js';
 
 vi.mock('electron', () => {
@@ -47,5 +53,20 @@ describe('StationForShell check', () => {
         bridgeHost: fn,
       }),
     ).not.toThrow();
+  });
+});
+
+describe('NODE_ENV of the Electron shell', () => {
+  it('is development in an unpackaged run, so the bridge checks what main sends against the contract', () => {
+    expect(shellNodeEnv(false, undefined)).toBe('development');
+    expect(shellNodeEnv(false, '')).toBe('development');
+    expect(validatesOutgoing({ NODE_ENV: shellNodeEnv(false, undefined) })).toBe(true);
+  });
+
+  it('leaves a packaged app and a NODE_ENV the user set alone', () => {
+    expect(shellNodeEnv(true, undefined)).toBeUndefined();
+    expect(validatesOutgoing({ NODE_ENV: shellNodeEnv(true, undefined) })).toBe(false);
+    expect(shellNodeEnv(false, 'production')).toBe('production');
+    expect(shellNodeEnv(true, 'development')).toBe('development');
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { RecordingService, sessionIdAt } from '../../../main/recording/recording-service.js';
 import type { RecorderLike } from '../../../main/recording/recording-service.js';
-import type { RecorderState, SegmentRecorderOptions } from '../../../main/recording/segment-recorder.js';
+import type { RecorderState, SegmentRecorderOptions } from '../../../main/recording/recorder-types.js';
 import { UploadQueue } from '../../../main/recording/upload-queue.js';
 import type { RecordingState } from '../../../shared/state.js';
 import { tempDir } from '../../helpers/net.js';

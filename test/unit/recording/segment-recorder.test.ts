@@ -6,11 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../main/log/logger.js';
 import { SegmentRecorder } from '../../../main/recording/segment-recorder.js';
-import type {
-  DiskLowAlert,
-  FinishedSegment,
-  SegmentRecorderOptions,
-} from '../../../main/recording/segment-recorder.js';
+import type { DiskLowAlert, FinishedSegment, SegmentRecorderOptions } from '../../../main/recording/recorder-types.js';
 import { tempDir, waitFor } from '../../helpers/net.js';
 import { fakeSpawner, type FakeChild } from '../../helpers/fake-spawner.js';
 import { ManualClock } from '../../helpers/manual-clock.js';

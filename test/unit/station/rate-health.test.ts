@@ -3,7 +3,7 @@
 // alert transitions the beacons are built from), on a manual clock with one sample a second.
 import { describe, expect, it } from 'vitest';
 import type { InputProbe, RenditionState, TranscoderState } from '../../../shared/state.js';
-import type { AlertTransition } from '../../../main/station/registry.js';
+import type { AlertTransition } from '../../../main/station/registry-types.js';
 import { BeaconSender } from '../../../main/station/beacons.js';
 import { Redactor } from '../../../main/log/redact.js';
 import { silentLogger } from '../../../main/log/logger.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../../shared/state.js';
-import type { RegistryChange, AlertTransition } from '../../../main/station/registry.js';
+import type { RegistryChange, AlertTransition } from '../../../main/station/registry-types.js';
 import { ACCEPTED, liveEntry, makeRegistry, probe, transcoder, publisherLeft } from './helpers.js';
 
 function accept(reg: ReturnType<typeof makeRegistry>, over: Partial<typeof ACCEPTED> = {}): void {

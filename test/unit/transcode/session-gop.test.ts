@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TranscodeSession, type TranscodeStateEvent } from '../../../main/transcode/transcode-session.js';
+import { TranscodeSession } from '../../../main/transcode/transcode-session.js';
+import { type TranscodeStateEvent } from '../../../main/transcode/session-options.js';
 import { parseServeLadder } from '../../../main/kaltura/serve-ladder.js';
 import type { ChildHandle, Spawner } from '../../../main/process/spawner.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
