@@ -1,5 +1,5 @@
 // KalturaService modes over a scripted fetch: media-server impersonation, eCDN refusal, p=-5 lookup,
-// typed results (enums as numeric strings), serve path pairs. Recording uploads: test/unit/recording/kaltura-uploader.test.ts.
+// typed results (enums as numeric strings), serve path pairs. Recording uploads: test/unit/station/recording-uploader.test.ts.
 import { describe, expect, it } from 'vitest';
 import { KalturaClient } from '../../../main/kaltura/client.js';
 import { KalturaService } from '../../../main/kaltura/service.js';
