@@ -201,6 +201,8 @@ export class IngestServer {
     entry: LiveStreamEntry,
     attempt: { id: StreamId; held: boolean },
   ): void {
+    // the encoder waits for this answer; the set-up below is synchronous, so none of its media is read before it
+    this.adapter.answerPublish(req.connectionId);
     const nowMs = this.now();
     // the held stream's id; one released while Kaltura was asked is never used again
     const id = this.table.heldId(slot) ?? (attempt.held ? this.table.mint(params) : attempt.id);

@@ -9,7 +9,7 @@
 // (`kLive-<tag>`), so their paths never collide, and NMS log lines are routed (nms-log-router.ts).
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import { moveConn, newConn, installSessionHooks, type Conn } from './session-hooks.js';
+import { moveConn, newConn, installSessionHooks, sendPublishStart, type Conn } from './session-hooks.js';
 import { closeLaggingReaders, fanOutToNms, holdHeader, releaseReaders } from './nms-fan-out.js';
 import { loadNms, type Nms, type NmsPacket } from './nms-internals.js';
 import { routeNmsLogs } from './nms-log-router.js';
@@ -98,7 +98,20 @@ export class NmsAdapter {
     return this.conns.get(connectionId)?.lastDataAtMs ?? null;
   }
 
-  /** Registers the waiting publisher under `internalName` and releases its held headers. */
+  /**
+   * Tells the waiting publisher NetStream.Publish.Start (the gate accepted it), ahead of the set-up: the encoder waits
+   * for this answer and sends nothing but media after it, and no media is read before accept() has run (call it in
+   * the same synchronous step). Returns false when the publisher is no longer waiting.
+   */
+  answerPublish(connectionId: string): boolean {
+    const conn = this.conns.get(connectionId);
+    if (!conn || conn.phase !== 'gate' || conn.socket.destroyed || conn.publishAnswered) return false;
+    sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
+    conn.publishAnswered = true;
+    return true;
+  }
+
+  /** Registers the waiting publisher under `internalName` and releases its held headers (answering it if not yet). */
   accept(connectionId: string, internalName: string): boolean {
     const conn = this.conns.get(connectionId);
     if (!conn || conn.phase !== 'gate' || conn.socket.destroyed || !conn.connectReq) return false;
@@ -108,7 +121,8 @@ export class NmsAdapter {
     moveConn(conn, 'accepted');
     // the encoder waits for this answer: it goes out before the rest of the set-up (all synchronous, so no media is
     // read before the pacer, the reader and the publish below are in place)
-    this.nms.rtmpProto.respondPublish.call(conn.session.rtmp);
+    if (!conn.publishAnswered) sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
+    conn.publishAnswered = true;
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
     conn.reader = new PacedReader({
       socket: conn.socket,

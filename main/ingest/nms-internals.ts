@@ -28,13 +28,36 @@ export interface NmsConnectReq {
   query: unknown;
 }
 
+/** NMS's handshake states (protocol/rtmp.js): nothing read yet, and C0C1 answered (C2 awaited) */
+export const NMS_HANDSHAKE_UNINIT = 0;
+export const NMS_HANDSHAKE_AWAITING_C2 = 2;
+
 /** NMS's RTMP protocol object of one connection (protocol/rtmp.js) */
 export interface NmsRtmp {
   onConnect(msg: unknown): void;
   onPublish(msg: unknown): void;
   packetAlloc(): void;
+  respondConnect(transactionId: unknown): void;
+  respondCreateStream(transactionId: unknown): void;
   respondPublish(): void;
   sendStatusMessage(streamId: number, level: string, code: string, description: string): void;
+  /** the session's writer, set by session.run() */
+  onOutputCallback(data: Buffer): void;
+  handshakeState: number;
+  handshakeBytes: number;
+  /** from the connect command: any value an encoder sent */
+  objectEncoding: unknown;
+  /** what NMS's connect handler records of the command */
+  connectCmdObj: Record<string, unknown>;
+  streamHost: string;
+  connectTime: Date;
+  startTimestamp: number;
+  /** the chunk size NMS writes at, announced in the connect answer */
+  outChunkSize: number;
+  /** message streams created so far (createStream's answer is the count) */
+  streams: number;
+  streamApp: string;
+  streamName: string;
   streamId: number;
   parserPacket: { header: { length: number } };
   inPackets: Map<number, unknown>;

@@ -22,6 +22,8 @@ export interface RtmpListenerOptions {
 
 export class RtmpListener {
   private server: net.Server | null = null;
+  /** the port bound, read once (server.address() is a getsockname(2) per call, and every publish asks) */
+  private boundPort: number | null = null;
   private dropCount = 0;
   private dropLoggedAtMs = 0;
 
@@ -33,8 +35,7 @@ export class RtmpListener {
 
   /** the bound port (the configured one before start) */
   get port(): number {
-    const address = this.server?.address();
-    return typeof address === 'object' && address ? address.port : this.options.port;
+    return this.boundPort ?? this.options.port;
   }
 
   async start(): Promise<void> {
@@ -66,6 +67,8 @@ export class RtmpListener {
     });
     server.on('error', (error) => logger.error('RTMP listener error', { error: error.message }));
     this.server = server;
+    const address = server.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : this.options.port;
   }
 
   /** Stops accepting; resolves once the server closed (after its connections did). */
@@ -73,6 +76,7 @@ export class RtmpListener {
     const server = this.server;
     if (!server) return Promise.resolve();
     this.server = null;
+    this.boundPort = null;
     return new Promise<void>((resolve) => server.close(() => resolve()));
   }
 

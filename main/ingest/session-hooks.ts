@@ -5,9 +5,24 @@
 import type net from 'node:net';
 import { applicationName } from './broadcast-url.js';
 import { IllegalPhaseMoveError, movePhase, type ConnPhase } from './conn-phase.js';
-import type { NmsConnectReq, NmsPacket, NmsRtmp, NmsRtmpSession } from './nms-internals.js';
+import {
+  NMS_HANDSHAKE_AWAITING_C2,
+  NMS_HANDSHAKE_UNINIT,
+  type NmsConnectReq,
+  type NmsPacket,
+  type NmsRtmp,
+  type NmsRtmpSession,
+} from './nms-internals.js';
 import type { PacedReader } from './paced-reader.js';
 import type { ReadPacer } from './read-pacer.js';
+import {
+  connectPreamble,
+  connectResult,
+  createStreamResult,
+  HANDSHAKE_BYTES,
+  publishStart,
+  simpleHandshakeAnswer,
+} from './rtmp-answers.js';
 
 /** One RTMP connection as the adapter tracks it. */
 export interface Conn {
@@ -21,6 +36,8 @@ export interface Conn {
   tcUrl: string | null;
   publishName: string | null;
   connectReq: NmsConnectReq | null;
+  /** NetStream.Publish.Start was sent */
+  publishAnswered: boolean;
   lastDataAtMs: number;
   /** codec headers that arrived while the gate decides */
   held: NmsPacket[];
@@ -52,6 +69,7 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
     tcUrl: null,
     publishName: null,
     connectReq: null,
+    publishAnswered: false,
     lastDataAtMs: nowMs,
     held: [],
     timer: null,
@@ -113,17 +131,40 @@ export function installSessionHooks(
       throw new BadInputError(`more than ${limits.maxChunkStreams} RTMP chunk streams`);
     rtmpProto.packetAlloc.call(rtmp);
   };
+  // the answers an encoder waits for, from rtmp-answers.ts; a value NMS's answer would carry as it came (a missing
+  // or non-number transaction id or object encoding) gets NMS's own answer
+  rtmp.respondConnect = (transactionId: unknown) => {
+    const encoding = rtmp.objectEncoding;
+    if (typeof transactionId === 'number' && typeof encoding === 'number')
+      rtmp.onOutputCallback(connectResult(transactionId, encoding));
+    else rtmpProto.respondConnect.call(rtmp, transactionId);
+  };
+  rtmp.respondCreateStream = (transactionId: unknown) => {
+    if (typeof transactionId !== 'number') return rtmpProto.respondCreateStream.call(rtmp, transactionId);
+    rtmp.streams += 1;
+    rtmp.onOutputCallback(createStreamResult(transactionId, rtmp.streams));
+  };
+  // NMS's connect handler, as it is with one URL parse and the control messages pre-built; the OBS form of the
+  // application (`kLive/?p=..`) would fail NMS's name check, so NMS sees only the bare application.
   rtmp.onConnect = (msg: unknown) => {
     if (conn.app !== null) throw new BadInputError('second connect command');
-    const cmdObj = (msg as { cmdObj?: Record<string, unknown> } | null)?.cmdObj;
+    const command = msg as { cmdObj?: Record<string, unknown>; transId?: unknown } | null;
+    const cmdObj = command?.cmdObj;
     if (!cmdObj || typeof cmdObj['app'] !== 'string') throw new BadInputError('connect command without app');
     conn.app = cmdObj['app'];
     conn.tcUrl = typeof cmdObj['tcUrl'] === 'string' ? cmdObj['tcUrl'] : null;
-    // OBS sends `kLive/?p=..`: NMS's name check would drop it, so it sees only the bare application.
     const bare = applicationName(conn.app);
     cmdObj['app'] = bare;
-    if (!conn.tcUrl || !URL.canParse(conn.tcUrl)) cmdObj['tcUrl'] = `rtmp://localhost/${bare}`;
-    rtmpProto.onConnect.call(rtmp, msg);
+    const host = hostOf(conn.tcUrl);
+    if (host === null) cmdObj['tcUrl'] = `rtmp://localhost/${bare}`;
+    rtmp.connectCmdObj = cmdObj;
+    rtmp.streamApp = bare;
+    rtmp.streamHost = host ?? 'localhost';
+    rtmp.objectEncoding = cmdObj['objectEncoding'] ?? 0;
+    rtmp.connectTime = new Date();
+    rtmp.startTimestamp = Date.now();
+    rtmp.onOutputCallback(connectPreamble(rtmp.outChunkSize));
+    rtmp.respondConnect(command?.transId);
   };
   rtmp.onPublish = (msg: unknown) => {
     const name = (msg as { streamName?: unknown } | null)?.streamName;
@@ -154,7 +195,8 @@ export function installSessionHooks(
     // leave in one write(2), so the encoder wakes once per command instead of once per message.
     conn.socket.cork();
     try {
-      originalOnData(data);
+      const rest = answerSimpleHandshake(rtmp, data);
+      if (rest.length > 0) originalOnData(rest);
     } catch (error) {
       events.kill(conn, killReason(error));
       return;
@@ -182,6 +224,38 @@ export function installSessionHooks(
     }
     events.onClosed(conn, wasPhase);
   };
+}
+
+/**
+ * Answers the C0C1 of a simple handshake (a zero version in C1) and returns the bytes after it; any other read is
+ * returned whole, for NMS. NMS answers it the same way, after two HMACs over C1 that look for a digest; a client
+ * that sends zeros there has none (see simpleHandshakeAnswer), and the encoder waits for this answer.
+ */
+function answerSimpleHandshake(rtmp: NmsRtmp, data: Buffer): Buffer {
+  if (rtmp.handshakeState !== NMS_HANDSHAKE_UNINIT) return data;
+  const answer = simpleHandshakeAnswer(data);
+  if (!answer) return data;
+  rtmp.onOutputCallback(answer);
+  rtmp.handshakeState = NMS_HANDSHAKE_AWAITING_C2;
+  rtmp.handshakeBytes = 0;
+  return data.subarray(1 + HANDSHAKE_BYTES);
+}
+
+/** The host of an RTMP tcUrl, or null when it is no URL. */
+function hostOf(tcUrl: string | null): string | null {
+  if (tcUrl === null) return null;
+  try {
+    return new URL(tcUrl).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/** Sends NetStream.Publish.Start (the gate accepted the publisher that waits for it). */
+export function sendPublishStart(rtmp: NmsRtmp, rtmpProto: NmsRtmp): void {
+  const answer = publishStart(rtmp.streamId, rtmp.streamApp, rtmp.streamName);
+  if (answer) rtmp.onOutputCallback(answer);
+  else rtmpProto.respondPublish.call(rtmp);
 }
 
 function killReason(error: unknown): string {

@@ -1,9 +1,11 @@
 // Owns two latency benches: the authentication decision on the wire (RTMP publish -> NetStream.Publish.Start,
 // cold and cached) and publish start -> first playable segment of every rendition of the default ladder.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { rtmpPublish } from './rtmp-client.js';
+import { rtmpPublish, type RtmpPublishResult } from './rtmp-client.js';
 import { PARTNER_ID, publishLive, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -12,7 +14,50 @@ export interface AuthResult {
   cachedMs: Summary;
   /** publish command -> answer of the cached publishes: the station's own share of the cached figure */
   cachedPublishToAnswerMs: Summary;
+  /** the cached figure by step, as the encoder sees each round trip (see RtmpPublishResult.stepsMs) */
+  cachedStepsMs: Record<keyof RtmpPublishResult['stepsMs'], Summary>;
+  /** the same client against a server that answers every step at once with fixed bytes, timed between the cached
+   * publishes: what two processes on loopback cost on this machine, the floor under the cached figure */
+  floorMs: Summary;
+  floorStepsMs: Record<keyof RtmpPublishResult['stepsMs'], Summary>;
   codes: string[];
+}
+
+type Steps = Record<keyof RtmpPublishResult['stepsMs'], number[]>;
+const newSteps = (): Steps => ({ tcp: [], handshake: [], connect: [], createStream: [], publish: [] });
+const pushSteps = (steps: Steps, r: RtmpPublishResult): void => {
+  for (const k of Object.keys(steps) as (keyof Steps)[]) steps[k].push(r.stepsMs[k]);
+};
+const summarizeSteps = (steps: Steps): AuthResult['cachedStepsMs'] => ({
+  tcp: summarize(steps.tcp),
+  handshake: summarize(steps.handshake),
+  connect: summarize(steps.connect),
+  createStream: summarize(steps.createStream),
+  publish: summarize(steps.publish),
+});
+
+/** Publishes the client warms up on before it is timed (V8 optimises its code, as an encoder's is compiled). */
+export const CLIENT_WARMUP_PUBLISHES = 200;
+
+interface CannedServer {
+  port: number;
+  stop(): void;
+}
+
+/** Starts canned-rtmp-server.js as its own process. */
+async function startCannedServer(): Promise<CannedServer> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'canned-rtmp-server.js');
+  const child = spawn(process.execPath, [script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /port (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the canned RTMP server exited with ${String(code)}`)));
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
 }
 
 /**
@@ -25,11 +70,22 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
   const dataDir = tempDir('klive-bench-auth-');
   const entries = seedEntries(dataDir, runs, 'passthrough', 'au');
   const station = await startStationChild(dataDir);
+  const canned = await startCannedServer();
   const cold: number[] = [];
   const cached: number[] = [];
   const cachedPublish: number[] = [];
+  const steps = newSteps();
+  const floor: number[] = [];
+  const floorSteps = newSteps();
   const codes: string[] = [];
+  const cannedPublish = async (): Promise<RtmpPublishResult> => {
+    const r = await rtmpPublish({ port: canned.port, app: 'kLive', streamName: 'bench_1' });
+    r.socket.destroy();
+    if (r.code !== 'NetStream.Publish.Start') throw new Error(`the canned RTMP server answered ${r.code}`);
+    return r;
+  };
   try {
+    for (let i = 0; i < CLIENT_WARMUP_PUBLISHES; i++) await cannedPublish();
     for (const e of entries) {
       const app = `kLive/?p=${PARTNER_ID}&e=${e.entryId}&i=0&t=${e.token}`;
       const first = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
@@ -37,18 +93,25 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
       if (first.code === 'NetStream.Publish.Start') cold.push(first.elapsedMs);
       first.socket.destroy();
       for (let i = 0; i < CACHED_PUBLISHES_PER_ENTRY; i++) {
-        await sleep(1500);
+        // the floor is timed half-way, so both servers have been idle as long
+        await sleep(750);
+        const f = await cannedPublish();
+        floor.push(f.elapsedMs);
+        pushSteps(floorSteps, f);
+        await sleep(750);
         const again = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
         codes.push(again.code);
         if (again.code === 'NetStream.Publish.Start') {
           cached.push(again.elapsedMs);
           cachedPublish.push(again.publishToAnswerMs);
+          pushSteps(steps, again);
         }
         again.socket.destroy();
       }
       await sleep(300);
     }
   } finally {
+    canned.stop();
     await station.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -56,6 +119,9 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
     coldMs: summarize(cold),
     cachedMs: summarize(cached),
     cachedPublishToAnswerMs: summarize(cachedPublish),
+    cachedStepsMs: summarizeSteps(steps),
+    floorMs: summarize(floor),
+    floorStepsMs: summarizeSteps(floorSteps),
     codes,
   };
 }

@@ -20,6 +20,9 @@ export interface RtmpPublishResult {
   publishToAnswerMs: number;
   /** the open socket (still publishing when accepted); the caller closes it */
   socket: net.Socket;
+  /** where the elapsed time went, each from the step before: TCP connect, handshake (C0C1 -> S0S1S2), connect
+   * command -> _result, createStream -> _result, publish -> onStatus */
+  stepsMs: { tcp: number; handshake: number; connect: number; createStream: number; publish: number };
 }
 
 type Amf = string | number | boolean | null | Record<string, unknown>;
@@ -218,6 +221,7 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     let publishSentAt = 0;
+    const marks = { tcp: 0, handshake: 0, connect: 0, createStream: 0 };
     const socket = net.connect(target.port, '127.0.0.1');
     socket.setNoDelay(true);
     let phase: 'handshake' | 'commands' | 'done' = 'handshake';
@@ -227,11 +231,19 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
       phase = 'done';
       clearTimeout(timer);
       const now = performance.now();
+      const step = (to: number, from: number): number => (to && from ? to - from : Number.NaN);
       resolve({
         code,
         elapsedMs: now - t0,
         publishToAnswerMs: publishSentAt ? now - publishSentAt : Number.NaN,
         socket,
+        stepsMs: {
+          tcp: step(marks.tcp, t0),
+          handshake: step(marks.handshake, marks.tcp),
+          connect: step(marks.connect, marks.handshake),
+          createStream: step(marks.createStream, marks.connect),
+          publish: step(now, marks.createStream),
+        },
       });
     };
     const timer = setTimeout(() => {
@@ -244,10 +256,12 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
       const values = decodeAmf0(payload);
       const [name, txn] = values;
       if (name === '_result' && txn === 1) {
+        marks.connect = performance.now();
         socket.write(CREATE_STREAM);
       } else if (name === '_result' && txn === 2) {
         const streamId = typeof values[3] === 'number' ? values[3] : 1;
         publishSentAt = performance.now();
+        marks.createStream = publishSentAt;
         socket.write(streamId === 1 ? publishOnStream1 : publishMessage(target.streamName, streamId));
       } else if (name === 'onStatus') {
         const info = values[3];
@@ -257,7 +271,10 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
         finish('_error');
       }
     });
-    socket.on('connect', () => socket.write(C0C1));
+    socket.on('connect', () => {
+      marks.tcp = performance.now();
+      socket.write(C0C1);
+    });
     socket.on('data', (data: Buffer) => {
       if (phase === 'handshake') {
         hs = hs.length === 0 ? data : Buffer.concat([hs, data]);
@@ -265,6 +282,7 @@ export function rtmpPublish(target: RtmpPublishTarget, timeoutMs = 15_000): Prom
         const s1 = hs.subarray(1, 1537);
         const rest = hs.subarray(1 + 1536 + 1536);
         phase = 'commands';
+        marks.handshake = performance.now();
         socket.write(Buffer.concat([s1, connect]));
         if (rest.length > 0) reader.push(rest);
         return;

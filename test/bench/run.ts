@@ -156,6 +156,11 @@ function table(r: Results): string {
     rows.push(['Auth decision, cold (ms, connect -> Publish.Start)', fmt(r.auth.coldMs)]);
     rows.push(['Auth decision, cached (ms, 2nd publish < 10 s)', fmt(r.auth.cachedMs)]);
     rows.push(['  of which publish command -> answer (ms)', fmt(r.auth.cachedPublishToAnswerMs, 2)]);
+    const bySteps = (s: AuthResult['cachedStepsMs']): string =>
+      [s.tcp, s.handshake, s.connect, s.createStream, s.publish].map((x) => x.median.toFixed(2)).join(' / ');
+    rows.push(['  by step: tcp / handshake / connect / createStream / publish (ms)', bySteps(r.auth.cachedStepsMs)]);
+    rows.push(['  floor: same client, a server answering at once (ms)', fmt(r.auth.floorMs)]);
+    rows.push(['  floor by step (ms)', bySteps(r.auth.floorStepsMs)]);
   }
   if (r.longGop) {
     const g = r.longGop;
