@@ -1,5 +1,6 @@
 // The headless entry point: `npm run station` (and `npm run station -- sandbox --port N`).
 // Prints one line with the URLs when ready; SIGINT/SIGTERM stop it cleanly; bad input exits 2 with one line.
+import './core/baseline-code.js';
 import path from 'node:path';
 import { parseCommandLine, USAGE, type StationOptions } from './config/options.js';
 import { UsageError } from './config/errors.js';

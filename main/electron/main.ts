@@ -1,6 +1,7 @@
 // The Electron entry point (package.json "main" after tsc): one instance, the station started in this
 // process with the same options code as the headless CLI (data in userData), one hardened window on
 // klive://app/, the bridge over IPC, secrets in safeStorage, a live indicator, and a clean quit.
+import '../core/baseline-code.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {

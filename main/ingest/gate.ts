@@ -80,8 +80,13 @@ export class IngestGate {
     return this.kalturaCalls;
   }
 
-  /** `asking` is called when the answer has to come from Kaltura (not from the cache or a local refusal). */
-  check(params: BroadcastParams, asking?: () => void): Promise<GateDecision> {
+  /**
+   * The gate's decision on a publish. One it can make from what it remembers (a cached success, a blocked token, a
+   * flood of tokens) is returned at once, not as a promise: the encoder waits for it, and a promise would put the
+   * answer behind everything else queued on this turn of the event loop. Only an ask to Kaltura is a promise.
+   * `asking` is called when the answer has to come from Kaltura.
+   */
+  check(params: BroadcastParams, asking?: () => void): GateDecision | Promise<GateDecision> {
     const nowMs = this.now();
     this.prune(nowMs);
     const tokenDigest = this.digest(params.token);
@@ -90,13 +95,13 @@ export class IngestGate {
 
     const block = known?.blocks.get(tokenKey);
     if (block) {
-      if (nowMs - block.atMs < this.failureBlockMs) return Promise.resolve(this.blockedRefusal(block, nowMs));
+      if (nowMs - block.atMs < this.failureBlockMs) return this.blockedRefusal(block, nowMs);
       known?.blocks.delete(tokenKey);
     }
 
     const success = this.successes.get(`${params.entryId}|${params.mediaServerIndex}`);
     if (success && success.tokenDigest === tokenDigest && nowMs - success.atMs < this.successTtlMs) {
-      return Promise.resolve({ ok: true, entry: success.entry, cached: true });
+      return { ok: true, entry: success.entry, cached: true };
     }
 
     const flightKey = `${params.entryId}|${tokenKey}`;
@@ -107,7 +112,7 @@ export class IngestGate {
     }
 
     if (known && this.liveBlocks(known, nowMs) + known.pending.size >= this.maxTokensPerEntry) {
-      return Promise.resolve(this.floodRefusal(params, known, nowMs));
+      return this.floodRefusal(params, known, nowMs);
     }
     const entryBlocks = known ?? this.remember(params.entryId);
     entryBlocks.pending.add(tokenKey);

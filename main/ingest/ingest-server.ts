@@ -155,7 +155,9 @@ export class IngestServer {
     // takeover of a silent publisher joins the held stream only once accepted)
     const heldId = this.table.live(slot) ? null : this.table.heldId(slot);
     const asking = heldId ?? this.table.mint(params);
-    const decision = await this.gate.check(params, () =>
+    // a decision the gate makes from memory is not a promise: awaiting it would queue the answer behind the rest of
+    // this read's work (the publish command is parsed inside the socket's data handler)
+    const verdict = this.gate.check(params, () =>
       this.emitter.emit('streamAuthenticating', {
         streamId: asking,
         entryId: params.entryId,
@@ -166,6 +168,7 @@ export class IngestServer {
         atMs: this.now(),
       }),
     );
+    const decision = verdict instanceof Promise ? await verdict : verdict;
     if (!this.adapter.isOpen(req.connectionId))
       return this.deps.logger.info('publisher left while being authenticated', { streamName: params.streamName });
     if (!decision.ok) return this.refuse(req, params, decision.refusal, decision.blocked, asking);

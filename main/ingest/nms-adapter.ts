@@ -9,7 +9,7 @@
 // (`kLive-<tag>`), so their paths never collide, and NMS log lines are routed (nms-log-router.ts).
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import { moveConn, newConn, installSessionHooks, sendPublishStart, type Conn } from './session-hooks.js';
+import { flushCorked, moveConn, newConn, installSessionHooks, sendPublishStart, type Conn } from './session-hooks.js';
 import { closeLaggingReaders, fanOutToNms, holdHeader, releaseReaders } from './nms-fan-out.js';
 import { loadNms, type Nms, type NmsPacket } from './nms-internals.js';
 import { routeNmsLogs } from './nms-log-router.js';
@@ -107,6 +107,7 @@ export class NmsAdapter {
     const conn = this.conns.get(connectionId);
     if (!conn || conn.phase !== 'gate' || conn.socket.destroyed || conn.publishAnswered) return false;
     sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
+    flushCorked(conn.socket);
     conn.publishAnswered = true;
     return true;
   }
@@ -121,7 +122,10 @@ export class NmsAdapter {
     moveConn(conn, 'accepted');
     // the encoder waits for this answer: it goes out before the rest of the set-up (all synchronous, so no media is
     // read before the pacer, the reader and the publish below are in place)
-    if (!conn.publishAnswered) sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
+    if (!conn.publishAnswered) {
+      sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
+      flushCorked(conn.socket);
+    }
     conn.publishAnswered = true;
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
     conn.reader = new PacedReader({
@@ -182,7 +186,6 @@ export class NmsAdapter {
   }
 
   private onSocket(socket: net.Socket): void {
-    socket.setNoDelay(true);
     const session = this.sessions.take(socket);
     const conn = newConn(session, socket, this.now());
     this.conns.set(conn.id, conn);

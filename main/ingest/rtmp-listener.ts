@@ -42,8 +42,9 @@ export class RtmpListener {
     if (this.server) return;
     const { host, port, logger } = this.options;
     // highWaterMark 0: a paused socket holds nothing in Node and asks its handle for nothing more, so a publisher
-    // read in batches (paced-reader.ts) does not wake the station for every TCP segment.
-    const server = net.createServer({ highWaterMark: 0 }, (socket) => {
+    // read in batches (paced-reader.ts) does not wake the station for every TCP segment. noDelay: every answer of
+    // the handshake and the commands goes out at once (set by Node as it accepts, not by a call per socket).
+    const server = net.createServer({ highWaterMark: 0, noDelay: true }, (socket) => {
       if (!this.server) socket.destroy();
       else this.options.onSocket(socket);
     });

@@ -251,6 +251,16 @@ function hostOf(tcUrl: string | null): string | null {
   }
 }
 
+/**
+ * Sends what is corked on `socket` now, keeping the cork: the hooks cork a socket while one of its reads is parsed,
+ * and an answer decided inside that read (a cached gate decision) must not wait for the set-up that follows it.
+ */
+export function flushCorked(socket: net.Socket): void {
+  const corked = socket.writableCorked;
+  for (let i = 0; i < corked; i++) socket.uncork();
+  for (let i = 0; i < corked; i++) socket.cork();
+}
+
 /** Sends NetStream.Publish.Start (the gate accepted the publisher that waits for it). */
 export function sendPublishStart(rtmp: NmsRtmp, rtmpProto: NmsRtmp): void {
   const answer = publishStart(rtmp.streamId, rtmp.streamApp, rtmp.streamName);

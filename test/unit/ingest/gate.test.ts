@@ -50,6 +50,18 @@ function setup(fail?: (a: AuthenticateArgs) => Error | null) {
 }
 
 describe('IngestGate', () => {
+  it('decides from memory at once (no promise: the answer is not queued) and asks Kaltura through a promise', async () => {
+    const { gate } = setup();
+    const asked = gate.check(params());
+    expect(asked).toBeInstanceOf(Promise);
+    await asked;
+    expect(gate.check(params())).toMatchObject({ ok: true, cached: true });
+    const wrong = gate.check(params({ token: 'wrongtok' }));
+    expect(wrong).toBeInstanceOf(Promise);
+    await wrong;
+    expect(gate.check(params({ token: 'wrongtok' }))).toMatchObject({ ok: false, blocked: true });
+  });
+
   it('caches a success for 10 s per (entry, index)', async () => {
     const { gate, calls, advance } = setup();
     expect(await gate.check(params())).toEqual({ ok: true, entry: ENTRY, cached: false });

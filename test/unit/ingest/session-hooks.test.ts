@@ -1,0 +1,110 @@
+// The per-connection overrides on node-media-server's session answer as NMS does: the connect exchange (control
+// messages and _result) is NMS's byte for byte, a simple handshake gets S1 = S2 = C1 with what follows C0C1 parsed,
+// and an answer decided inside a read leaves at once while the socket stays corked for the rest of that read.
+import type net from 'node:net';
+import { Writable } from 'node:stream';
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+import { loadNms, type NmsRtmp } from '../../../main/ingest/nms-internals.js';
+import { flushCorked, installSessionHooks, newConn, type SessionEvents } from '../../../main/ingest/session-hooks.js';
+
+const require = createRequire(import.meta.url);
+const NmsRtmpClass = require('node-media-server/src/protocol/rtmp.js') as new () => NmsRtmp;
+
+/** a socket whose writes are collected, as the session's writer sees it */
+function fakeSocket(): { socket: net.Socket; written: Buffer[] } {
+  const written: Buffer[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      written.push(Buffer.from(chunk));
+      done();
+    },
+  });
+  Object.assign(sink, { remoteAddress: '127.0.0.1', remotePort: 5000, destroyed: false });
+  return { socket: sink as unknown as net.Socket, written };
+}
+
+const events: SessionEvents = {
+  now: () => 0,
+  onPush: () => {},
+  onPlay: () => {},
+  onPacket: () => {},
+  onParsedBatch: () => {},
+  onClosed: () => {},
+  kill: (_c, why) => {
+    throw new Error(`killed: ${why}`);
+  },
+  debug: () => {},
+};
+
+function hookedSession() {
+  const nms = loadNms();
+  const { socket, written } = fakeSocket();
+  const session = new nms.RtmpSession(socket);
+  const conn = newConn(session, socket, 0);
+  installSessionHooks(conn, nms.rtmpProto, { maxMessageBytes: 1 << 20, maxChunkStreams: 8 }, events);
+  session.rtmp.onOutputCallback = (b: Buffer) => socket.write(b);
+  return { conn, session, written };
+}
+
+const CONNECT = {
+  cmd: 'connect',
+  transId: 1,
+  cmdObj: {
+    app: 'kLive/?p=102&e=0_abcdefgh&i=0&t=secret',
+    tcUrl: 'rtmp://studio.local:1935/kLive/?p=102',
+    objectEncoding: 0,
+  },
+};
+
+describe('session hooks', () => {
+  it('answer connect with the bytes NMS sends, and keep the full application for the gate', () => {
+    const { conn, session, written } = hookedSession();
+    session.rtmp.onConnect(structuredClone(CONNECT));
+
+    const reference = new NmsRtmpClass();
+    const out: Buffer[] = [];
+    reference.onOutputCallback = (b: Buffer) => out.push(Buffer.from(b));
+    reference.onConnect({ ...structuredClone(CONNECT), cmdObj: { ...CONNECT.cmdObj, app: 'kLive' } });
+
+    expect(Buffer.concat(written).equals(Buffer.concat(out))).toBe(true);
+    expect(conn.app).toBe(CONNECT.cmdObj.app);
+    expect(session.rtmp.streamApp).toBe('kLive');
+    expect(session.rtmp.streamHost).toBe('studio.local');
+  });
+
+  it('take a connect without a usable tcUrl as localhost, as before', () => {
+    const { session } = hookedSession();
+    session.rtmp.onConnect({ ...CONNECT, cmdObj: { app: 'kLive', tcUrl: 'not a url' } });
+    expect(session.rtmp.streamHost).toBe('localhost');
+    expect(session.rtmp.objectEncoding).toBe(0);
+  });
+
+  it('answer a simple handshake itself and hand what follows C0C1 to NMS', () => {
+    const { session, written } = hookedSession();
+    const c0c1 = Buffer.alloc(1537, 7);
+    c0c1[0] = 3;
+    c0c1.writeUInt32BE(0, 5);
+    const c2 = Buffer.alloc(1536, 1);
+    session.onData(Buffer.concat([c0c1, c2.subarray(0, 100)]));
+    expect(written).toHaveLength(1);
+    expect((written[0] as Buffer).subarray(1, 1537).equals(c0c1.subarray(1))).toBe(true);
+    expect((written[0] as Buffer).subarray(1537).equals(c0c1.subarray(1))).toBe(true);
+    // NMS counted the 100 bytes of C2 it was given
+    expect((session.rtmp as unknown as { handshakeBytes: number }).handshakeBytes).toBe(100);
+  });
+
+  it('flushCorked sends what is corked and keeps the cork', () => {
+    const { socket, written } = fakeSocket();
+    socket.cork();
+    socket.write(Buffer.from('answer'));
+    expect(written).toHaveLength(0);
+    flushCorked(socket);
+    expect(Buffer.concat(written).toString()).toBe('answer');
+    expect(socket.writableCorked).toBe(1);
+    socket.write(Buffer.from('later'));
+    expect(written).toHaveLength(1);
+    socket.uncork();
+    expect(Buffer.concat(written).toString()).toBe('answerlater');
+  });
+});
