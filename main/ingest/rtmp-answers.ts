@@ -1,8 +1,9 @@
 // Owns the bytes of the answers an encoder waits for before it may publish: the simple handshake's S0S1S2, the
 // connect and createStream results and NetStream.Publish.Start. They are the messages node-media-server 4.4.3 sends
 // (test/unit/ingest/rtmp-answers.test.ts compares them byte for byte), written by a small AMF0 writer instead of NMS's
-// general one, which concatenates a buffer per value: each answer is one round trip of the encoder's publish, and the
-// connect answer, the same for every encoder, is built once.
+// general one, which concatenates a buffer per value: each answer is one round trip of the encoder's publish. The
+// connect answer, the same for every encoder, is built once; Publish.Start is kept for the last 64 stream names, so
+// an encoder that reconnects gets it ready. Answers are written as they are, never changed after they are built.
 
 /** RTMP's handshake version byte (C0/S0), the only one there is */
 export const RTMP_VERSION = 3;
@@ -160,12 +161,24 @@ export function createStreamResult(transactionId: number, messageStreamId: numbe
   return commandMessage(0, ['_result', transactionId, null, messageStreamId]) as Buffer;
 }
 
+/** the last Publish.Start answers: an encoder that reconnects gets its answer without building it again */
+const publishAnswers = new Map<string, Buffer>();
+const PUBLISH_ANSWERS_KEPT = 64;
+
 /** NetStream.Publish.Start on the publisher's message stream, worded as NMS words it; null past one chunk. */
 export function publishStart(messageStreamId: number, app: string, streamName: string): Buffer | null {
-  return commandMessage(messageStreamId, [
+  const key = `${messageStreamId}/${app}/${streamName}`;
+  const kept = publishAnswers.get(key);
+  if (kept) return kept;
+  const answer = commandMessage(messageStreamId, [
     'onStatus',
     0,
     null,
     { level: 'status', code: 'NetStream.Publish.Start', description: `/${app}/${streamName} is now published.` },
   ]);
+  if (answer && answer.length <= 1024) {
+    publishAnswers.set(key, answer);
+    if (publishAnswers.size > PUBLISH_ANSWERS_KEPT) publishAnswers.delete(publishAnswers.keys().next().value as string);
+  }
+  return answer;
 }

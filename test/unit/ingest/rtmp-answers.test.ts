@@ -71,6 +71,13 @@ describe('rtmp answers', () => {
     expect(ours.equals(out[0] as Buffer)).toBe(true);
   });
 
+  it('NetStream.Publish.Start is kept for a reconnecting encoder, per stream id, app and name', () => {
+    const first = publishStart(1, 'kLive', '0_keptname_1');
+    expect(publishStart(1, 'kLive', '0_keptname_1')).toBe(first);
+    expect(publishStart(1, 'kLive', '0_keptname_2')).not.toBe(first);
+    expect(publishStart(2, 'kLive', '0_keptname_1')?.readUInt32LE(8)).toBe(2);
+  });
+
   it('a non-ASCII stream name carries its UTF-8 byte length (NMS writes the UTF-16 length) and decodes whole', () => {
     const ours = publishStart(1, 'kLive', 'café_1') as Buffer;
     const decoded = nmsAmf.decodeAmf0Cmd(ours.subarray(12));
