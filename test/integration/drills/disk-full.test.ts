@@ -1,7 +1,7 @@
 // Drill: the disk fills while a live stream records. The data dir's recordings folder is a real 64 MiB tmpfs
 // (mounting one needs root: CI runs as root; anywhere else the drill fails saying so, it never skips); a
 // filler file takes the disk below the recording margin (16 MiB here, tuned down from 500 MiB) for
-// KLIVE_DRILL_DISK_FULL_SECONDS (20 s in CI), then is deleted. Pinned: live HLS goes on (on another disk) with
+// KLIVE_DRILL_DISK_FULL_SECONDS (15 s in CI), then is deleted. Pinned: live HLS goes on (on another disk) with
 // old segments still pruned; recording pauses with an alert and an event ("disk full: N MB free, recording
 // paused"); nothing already recorded is lost or corrupted (ffprobe every segment, every byte handed over);
 // queued uploads go on during the pause; recording resumes by itself, in the same session, when space returns.

@@ -23,13 +23,13 @@ export const DRILL_WINDOWS = {
   flood: { env: 'KLIVE_DRILL_FLOOD_SECONDS', quickSeconds: 10, fullSeconds: 30, what: 'malformed RTMP flood' },
   diskFull: {
     env: 'KLIVE_DRILL_DISK_FULL_SECONDS',
-    quickSeconds: 20,
+    quickSeconds: 15,
     fullSeconds: 60,
     what: 'recording on a filling tmpfs, then space freed',
   },
   reconnectStorm: {
     env: 'KLIVE_DRILL_RECONNECT_SECONDS',
-    quickSeconds: 20,
+    quickSeconds: 15,
     fullSeconds: 60,
     what: 'encoder reconnecting every few seconds',
   },
@@ -41,7 +41,7 @@ export const DRILL_WINDOWS = {
   },
   flappingUplink: {
     env: 'KLIVE_DRILL_FLAPPING_SECONDS',
-    quickSeconds: 20,
+    quickSeconds: 15,
     fullSeconds: 60,
     what: '30 % errors and 2 s latency while live and uploading',
   },

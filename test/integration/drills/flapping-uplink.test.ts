@@ -1,5 +1,5 @@
 // Drill: a flapping uplink. The sandbox's fault settings fail 30 % of Kaltura calls (INTERNAL_SERVERL_ERROR)
-// and delay every call by 2 s for KLIVE_DRILL_FLAPPING_SECONDS (20 s in CI, 60 s in the issue) while a
+// and delay every call by 2 s for KLIVE_DRILL_FLAPPING_SECONDS (15 s in CI, 60 s in the issue) while a
 // recorded stream is live and its 3 s segments upload. Pinned: no duplicate hand-over (one appendRecording
 // per segment), no recorded byte lost, keep-alives never more than 120 s apart (Kaltura forgets a node after
 // 120 s), and the window's Kaltura status says degraded (answering, some calls failing), never down.

@@ -1,5 +1,5 @@
 // Drill: the encoder's connection drops every few seconds and it reconnects at once (OBS's auto-reconnect on
-// a bad venue network), for KLIVE_DRILL_RECONNECT_SECONDS (20 s in CI, 60 s in the issue). Each drop is a real
+// a bad venue network), for KLIVE_DRILL_RECONNECT_SECONDS (15 s in CI, 60 s in the issue). Each drop is a real
 // FFmpeg publisher killed (the TCP connection cut) and a new one started a second later, inside the station's
 // default 10 s grace. Pinned: the stream resumes each time (one stream, never ended); Kaltura sees no
 // unregister/register churn (no unregister, the node is never replaced: at most one registration change per real
