@@ -160,6 +160,10 @@ function table(r: Results): string {
       [s.tcp, s.handshake, s.connect, s.createStream, s.publish].map((x) => x.median.toFixed(2)).join(' / ');
     rows.push(['  by step: tcp / handshake / connect / createStream / publish (ms)', bySteps(r.auth.cachedStepsMs)]);
     rows.push(['  floor: same client, a server answering at once (ms)', fmt(r.auth.floorMs)]);
+    rows.push([
+      "  the station's share: cached - floor, medians (ms)",
+      n(r.auth.cachedMs.median - r.auth.floorMs.median, 2),
+    ]);
     rows.push(['  floor by step (ms)', bySteps(r.auth.floorStepsMs)]);
   }
   if (r.longGop) {
