@@ -16,7 +16,7 @@ import { silentLogger } from '../../../main/log/logger.js';
 import { isLocalRequest, loadOrCreateAccessToken, tokensEqual } from '../../../main/http/access-token.js';
 import type { ServerMessage } from '../../../shared/bridge/wire.js';
 import { freePort, tempDir, waitFor } from '../../helpers/net.js';
-import { INFO, KALTURA, liveEntry } from '../../unit/station/helpers.js';
+import { ACCEPTED, INFO, KALTURA, liveEntry } from '../../unit/station/helpers.js';
 import { settingsHandlers, stubHandlers } from '../../unit/bridge/stub-handlers.js';
 
 interface Rig {
@@ -110,18 +110,7 @@ describe('WebSocket bridge', () => {
     const r = await rig();
     const c = await Client.open(r.url);
     await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
-    r.registry.streamAccepted({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      partnerId: 102,
-      streamName: '0_rkij47dr_1',
-      suffix: 1,
-      mediaServerIndex: 0,
-      sourceAddress: '127.0.0.1',
-      entry: liveEntry(),
-      connectedAtMs: Date.now(),
-      resumed: false,
-    });
+    r.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: Date.now() });
     const delta = await waitFor(() => c.events('state.entry')[0], { what: 'entry delta' });
     expect(delta.type === 'event' && (delta.payload as { entryId: string }).entryId).toBe('0_rkij47dr');
   });
@@ -132,18 +121,7 @@ describe('WebSocket bridge', () => {
     await waitFor(() => c.events('state.snapshot').length === 1, { what: 'snapshot' });
     c.ws.send(JSON.stringify({ type: 'subscribe', events: ['state.event', 'no.such.event'] }));
     await new Promise((resolve) => setTimeout(resolve, 100));
-    r.registry.streamAccepted({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      partnerId: 102,
-      streamName: '0_rkij47dr_1',
-      suffix: 1,
-      mediaServerIndex: 0,
-      sourceAddress: '127.0.0.1',
-      entry: liveEntry(),
-      connectedAtMs: Date.now(),
-      resumed: false,
-    });
+    r.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: Date.now() });
     await waitFor(() => c.events('state.event').length > 0, { what: 'event line' });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(c.events('state.entry')).toEqual([]);

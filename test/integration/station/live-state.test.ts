@@ -10,7 +10,7 @@ import { createIndexTransform, loadOrCreateAccessToken } from '../../../main/htt
 import { createLogger, memorySink } from '../../../main/log/logger.js';
 import type { ServerMessage } from '../../../shared/bridge/wire.js';
 import { freePort, tempDir, waitFor } from '../../helpers/net.js';
-import { INFO, KALTURA, liveEntry } from '../../unit/station/helpers.js';
+import { ACCEPTED, INFO, KALTURA, liveEntry } from '../../unit/station/helpers.js';
 import { settingsHandlers, stubHandlers } from '../../unit/bridge/stub-handlers.js';
 import { parsePrometheusText } from '../../unit/station/prom-text.js';
 
@@ -157,18 +157,7 @@ describe('LiveStateServices', () => {
       { what: 'system status' },
     );
 
-    live.registry.streamAccepted({
-      streamId: 's1',
-      entryId: '0_rkij47dr',
-      partnerId: 102,
-      streamName: '0_rkij47dr_1',
-      suffix: 1,
-      mediaServerIndex: 0,
-      sourceAddress: '127.0.0.1',
-      entry: liveEntry(),
-      connectedAtMs: Date.now(),
-      resumed: false,
-    });
+    live.registry.streamAccepted({ ...ACCEPTED, entry: liveEntry(), connectedAtMs: Date.now() });
     await waitFor(() => beacons.length > 1, { what: 'all-clear beacon' });
     expect(JSON.parse(beacons[1]?.privateData ?? '{}')).toEqual({ alerts: [], maxSeverity: 1 });
 

@@ -8,7 +8,7 @@ import type {
   StreamEndedEvent,
   StreamRefusedEvent,
 } from '../../../main/ingest/events.js';
-import { ACCEPTED, liveEntry, makeRegistry, probe } from '../station/helpers.js';
+import { acceptedEvent, ACCEPTED, liveEntry, makeRegistry, probe } from '../station/helpers.js';
 
 describe('registry inputs from ingest events', () => {
   it('accepts streamAuthenticating / streamAccepted / probe / streamEnded / streamRefused payloads unchanged', () => {
@@ -24,17 +24,7 @@ describe('registry inputs from ingest events', () => {
     };
     r.registry.streamAuthenticating(authenticating);
     expect(r.registry.entry('0_rkij47dr')?.streams[0]).toMatchObject({ id: 's1', state: 'authenticating' });
-    const accepted: StreamAcceptedEvent = {
-      ...ACCEPTED,
-      mediaServerIndex: 0,
-      connectionId: 'c1',
-      entry: liveEntry(),
-      connectedAtMs: r.clock.nowMs(),
-      pullUrl: 'rtmp://127.0.0.1/kLive/0_rkij47dr_1',
-      connectionUrl: 'rtmp://127.0.0.1/kLive',
-      feed: { attach: () => () => undefined },
-      probe: { latest: () => null },
-    };
+    const accepted: StreamAcceptedEvent = acceptedEvent(r.clock.nowMs());
     r.registry.streamAccepted(accepted);
     const p: ProbeEvent = {
       streamId: 's1',

@@ -2,6 +2,7 @@
 import type { InputProbe, KalturaStatus, TranscoderState } from '../../../shared/state.js';
 import type { StationInfo } from '../../../shared/station-info.js';
 import type { LiveStreamEntry } from '../../../main/core/kaltura-api.js';
+import type { StreamAcceptedEvent } from '../../../main/ingest/events.js';
 import { ManualClock } from '../../helpers/manual-clock.js';
 import { EventsLog } from '../../../main/station/events-log.js';
 import { Redactor } from '../../../main/log/redact.js';
@@ -105,6 +106,21 @@ export const ACCEPTED = {
   sourceAddress: '127.0.0.1',
   resumed: false,
 };
+
+/** The ingest's accepted event of stream s1 (ACCEPTED) at `atMs`, with a feed and probe that carry nothing. */
+export function acceptedEvent(atMs: number): StreamAcceptedEvent {
+  return {
+    ...ACCEPTED,
+    mediaServerIndex: 0,
+    connectionId: 'c1',
+    entry: liveEntry(),
+    connectedAtMs: atMs,
+    pullUrl: 'rtmp://127.0.0.1/kLive/0_rkij47dr_1',
+    connectionUrl: 'rtmp://127.0.0.1/kLive',
+    feed: { attach: () => () => undefined },
+    probe: { latest: () => null },
+  };
+}
 
 /** The encoder of stream s1 (ACCEPTED) left: the stream waits for it to come back. */
 export function publisherLeft(r: ReturnType<typeof makeRegistry>, streamId = 's1'): void {

@@ -3,12 +3,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StreamPipeline } from '../../../main/station/stream-pipeline.js';
-import type { StreamAcceptedEvent } from '../../../main/ingest/events.js';
 import type { KalturaApi } from '../../../main/core/kaltura-api.js';
 import { PidRegistry } from '../../../main/process/pid-registry.js';
 import { silentLogger } from '../../../main/log/logger.js';
 import { tempDir } from '../../helpers/net.js';
-import { ACCEPTED, liveEntry, makeRegistry, publisherLeft } from './helpers.js';
+import { acceptedEvent, liveEntry, makeRegistry, publisherLeft } from './helpers.js';
 
 const GRACE_MS = 10_000;
 
@@ -21,17 +20,7 @@ function rig() {
     // the ladder never comes: the stream stays live without FFmpeg, which leaves the grace to look at
     serveConversionProfile: () => new Promise<string>(() => undefined),
   } as unknown as KalturaApi;
-  const event: StreamAcceptedEvent = {
-    ...ACCEPTED,
-    mediaServerIndex: 0,
-    connectionId: 'c1',
-    entry: liveEntry(),
-    connectedAtMs: r.clock.nowMs(),
-    pullUrl: 'rtmp://127.0.0.1/kLive/0_rkij47dr_1',
-    connectionUrl: 'rtmp://127.0.0.1/kLive',
-    feed: { attach: () => () => undefined },
-    probe: { latest: () => null },
-  };
+  const event = acceptedEvent(r.clock.nowMs());
   const dir = tempDir();
   const pipeline = new StreamPipeline(event, {
     registry: r.registry,
