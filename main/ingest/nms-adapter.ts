@@ -119,14 +119,11 @@ export class NmsAdapter {
     conn.original.onConnect({ ...conn.connectReq, app: this.internalApp, name: internalName });
     if (conn.socket.destroyed || conn.socket.writableEnded) return false;
     if (conn.session.broadcast.publisher) return false;
+    // the encoder waits for this answer (the ingest sends it sooner, ahead of its own set-up; answering twice is a
+    // no-op): it goes out before the rest of the set-up, all synchronous, so no media is read before the pacer, the
+    // reader and the publish below are in place
+    this.answerPublish(connectionId);
     moveConn(conn, 'accepted');
-    // the encoder waits for this answer: it goes out before the rest of the set-up (all synchronous, so no media is
-    // read before the pacer, the reader and the publish below are in place)
-    if (!conn.publishAnswered) {
-      sendPublishStart(conn.session.rtmp, this.nms.rtmpProto);
-      flushCorked(conn.socket);
-    }
-    conn.publishAnswered = true;
     conn.pacer = new ReadPacer({ maxPauseMs: this.readBatchMs, startAfterMs: this.readBatchAfterMs }, this.now());
     conn.reader = new PacedReader({
       socket: conn.socket,

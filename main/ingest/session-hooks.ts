@@ -155,7 +155,7 @@ export function installSessionHooks(
     conn.tcUrl = typeof cmdObj['tcUrl'] === 'string' ? cmdObj['tcUrl'] : null;
     const bare = applicationName(conn.app);
     cmdObj['app'] = bare;
-    const host = hostOf(conn.tcUrl);
+    const host = tcUrlHost(conn.tcUrl);
     if (host === null) cmdObj['tcUrl'] = `rtmp://localhost/${bare}`;
     rtmp.connectCmdObj = cmdObj;
     rtmp.streamApp = bare;
@@ -242,7 +242,7 @@ function answerSimpleHandshake(rtmp: NmsRtmp, data: Buffer): Buffer {
 }
 
 /** The host of an RTMP tcUrl, or null when it is no URL. */
-function hostOf(tcUrl: string | null): string | null {
+function tcUrlHost(tcUrl: string | null): string | null {
   if (tcUrl === null) return null;
   try {
     return new URL(tcUrl).hostname;
