@@ -4,9 +4,10 @@
 // per window, while a corrected token is asked at once. Tokens are held only as keyed digests, and the number of
 // different tokens one entry may have refused or pending within a window is capped, so a flood of made-up tokens
 // cannot grow memory or turn into Kaltura calls.
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AuthenticateArgs, LiveStreamEntry } from '../core/kaltura-api.js';
 import { KalturaTransportError } from '../core/kaltura-errors.js';
+import { sipHash24HexOfString } from '../core/siphash.js';
 import type { BroadcastParams } from './broadcast-url.js';
 import { refusalFromAuthError, type Refusal } from './refusals.js';
 
@@ -58,7 +59,7 @@ export class IngestGate {
   private readonly maxTokensPerEntry: number;
   private readonly maxRemembered: number;
   /** a per-gate key: the digests in memory cannot be turned back into short tokens by trying them */
-  private readonly digestKey = randomBytes(32);
+  private readonly digestKey = randomBytes(16);
   /** keyed `${entryId}|${index}` */
   private readonly successes = new Map<string, Success>();
   /** keyed by entry id */
@@ -208,9 +209,15 @@ export class IngestGate {
     }
   }
 
-  /** The token is compared by a keyed digest so the gate never holds it, or anything printable that reveals it. */
+  /**
+   * The token is compared by a keyed digest so the gate never holds it, or anything printable that reveals it.
+   * SipHash-2-4 (a keyed pseudo-random function, 64 bits): a wrong token passes for a cached right one only by
+   * guessing the digest under a key it cannot see, one in 2^64, and an entry's refused tokens are capped per window.
+   * It runs in JavaScript because the encoder waits for it: HMAC-SHA-256 took ~0.1 ms on its first call after a
+   * pause, this ~0.04 ms.
+   */
   private digest(token: string): string {
-    return createHmac('sha256', this.digestKey).update(token).digest('base64url');
+    return sipHash24HexOfString(this.digestKey, token);
   }
 }
 
