@@ -9,9 +9,17 @@
 // (`kLive-<tag>`), so their paths never collide, and NMS log lines are routed (nms-log-router.ts).
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import { flushCorked, moveConn, newConn, installSessionHooks, sendPublishStart, type Conn } from './session-hooks.js';
+import {
+  attachSocket,
+  flushCorked,
+  installSessionHooks,
+  moveConn,
+  newConn,
+  sendPublishStart,
+  type Conn,
+} from './session-hooks.js';
 import { closeLaggingReaders, fanOutToNms, holdHeader, releaseReaders } from './nms-fan-out.js';
-import { loadNms, type Nms, type NmsPacket } from './nms-internals.js';
+import { loadNms, type Nms, type NmsPacket, type NmsRtmpSession } from './nms-internals.js';
 import { routeNmsLogs } from './nms-log-router.js';
 import { PacedReader, sharedReadBuffer } from './paced-reader.js';
 import { ReadPacer } from './read-pacer.js';
@@ -22,7 +30,7 @@ import { DEFAULT_READ_BATCH_AFTER_MS, DEFAULT_READ_BATCH_MS, type NmsAdapterOpti
 
 export class NmsAdapter {
   private readonly nms: Nms;
-  private readonly sessions: SessionFactory;
+  private readonly sessions: SessionFactory<Conn>;
   private readonly listener: RtmpListener;
   private readonly tag = randomBytes(4).toString('hex');
   private readonly appName: string;
@@ -37,7 +45,7 @@ export class NmsAdapter {
 
   constructor(private readonly options: NmsAdapterOptions) {
     this.nms = loadNms();
-    this.sessions = new SessionFactory(this.nms);
+    this.sessions = new SessionFactory(this.nms, (session) => this.prepareConn(session));
     this.appName = options.appName ?? 'kLive';
     this.internalApp = `${this.appName}-${this.tag}`;
     this.now = options.now ?? Date.now;
@@ -67,7 +75,7 @@ export class NmsAdapter {
     const { logger } = this.options;
     await this.listener.start();
     this.unrouteLogs = routeNmsLogs((sessionId) => this.conns.has(sessionId), logger.child('nms'));
-    this.sessions.prepare();
+    this.sessions.start();
     logger.info('RTMP ingest listening', { host: this.options.host, port: this.port });
   }
 
@@ -182,10 +190,9 @@ export class NmsAdapter {
     return done;
   }
 
-  private onSocket(socket: net.Socket): void {
-    const session = this.sessions.take(socket);
-    const conn = newConn(session, socket, this.now());
-    this.conns.set(conn.id, conn);
+  /** A connection's bookkeeping and hooks, built on its session before its socket is known (session-factory.ts). */
+  private prepareConn(session: NmsRtmpSession): Conn {
+    const conn = newConn(session, session.socket, this.now());
     installSessionHooks(
       conn,
       this.nms.rtmpProto,
@@ -204,7 +211,14 @@ export class NmsAdapter {
         debug: (message, fields) => this.options.logger.debug(message, fields),
       },
     );
-    session.run();
+    return conn;
+  }
+
+  private onSocket(socket: net.Socket): void {
+    const conn = this.sessions.take(socket);
+    attachSocket(conn, socket, this.now());
+    this.conns.set(conn.id, conn);
+    conn.session.run();
     const timeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
     conn.timer = setTimeout(() => {
       if (conn.phase === 'handshake') this.kill(conn, `no publish or play within ${timeoutMs} ms`);

@@ -1,8 +1,9 @@
-// Owns making node-media-server's RtmpSession for a new connection off the connection's critical path. Building one
-// costs ~0.1-0.2 ms (a random id, a protocol object whose unused FLV parser zero-fills 1 MiB, a placeholder broadcast),
-// paid while the encoder waits for the handshake. So one spare session is built ahead, after the work an encoder
-// waits for (the adapter refills once a publish was answered or a connection closed), and a connection takes it
-// and gets its socket; a burst of connections builds the rest on demand.
+// Owns making a connection's node-media-server RtmpSession, and what the adapter builds on it, off the connection's
+// critical path. Building a session costs ~0.1-0.2 ms (a random id, a protocol object whose unused FLV parser
+// zero-fills 1 MiB, a placeholder broadcast) and the adapter's hooks on it ~0.05-0.08 ms more, paid while the encoder
+// waits for its handshake answer. So one spare is built and prepared ahead, after the work an encoder waits for (the
+// adapter refills once a publish was answered or a connection closed); a connection takes it and gets its socket, and
+// a burst of connections builds the rest on demand.
 // The unused FLV parser (NMS's RTMP protocol never parses FLV) is released, so a connection does not hold 1 MiB.
 import type net from 'node:net';
 import type { Nms, NmsRtmpSession } from './nms-internals.js';
@@ -10,33 +11,42 @@ import type { Nms, NmsRtmpSession } from './nms-internals.js';
 /** what NMS's session constructor reads of its socket before any socket exists */
 const NO_SOCKET = { remoteAddress: '', remotePort: 0 } as unknown as net.Socket;
 
-export class SessionFactory {
-  private spare: NmsRtmpSession | null = null;
+/** What the factory hands out: a session and what was prepared on it before its socket was known. */
+export interface PreparedSession {
+  session: NmsRtmpSession;
+}
+
+export class SessionFactory<T extends PreparedSession> {
+  private spare: T | null = null;
   private stopped = true;
 
-  constructor(private readonly nms: Nms) {}
+  /** `prepare` builds on a new session (hooks, bookkeeping); its socket is attached later, by take() */
+  constructor(
+    private readonly nms: Nms,
+    private readonly prepare: (session: NmsRtmpSession) => T,
+  ) {}
 
   /** The listener started: builds the spare, so the first connection does not pay for it either. */
-  prepare(): void {
+  start(): void {
     this.stopped = false;
     this.refill();
   }
 
   /** Builds the spare if it was taken; call where nobody waits for the station (after an answer, on a close). */
   refill(): void {
-    if (!this.stopped) this.spare ??= this.build(NO_SOCKET);
+    if (!this.stopped) this.spare ??= this.build();
   }
 
-  /** An RtmpSession of `socket`: the spare one when there is one, else a new one. */
-  take(socket: net.Socket): NmsRtmpSession {
-    const spare = this.spare;
+  /** A prepared session for `socket`: the spare one when there is one, else a new one. */
+  take(socket: net.Socket): T {
+    const prepared = this.spare ?? this.build();
     this.spare = null;
-    if (!spare) return this.build(socket);
+    const session = prepared.session;
     // the constructor's only uses of its socket (its handlers read `this.socket` when called)
-    spare.socket = socket;
-    spare.ip = `${socket.remoteAddress}:${socket.remotePort}`;
-    spare.createTime = Date.now();
-    return spare;
+    session.socket = socket;
+    session.ip = `${socket.remoteAddress}:${socket.remotePort}`;
+    session.createTime = Date.now();
+    return prepared;
   }
 
   stop(): void {
@@ -44,9 +54,9 @@ export class SessionFactory {
     this.spare = null;
   }
 
-  private build(socket: net.Socket): NmsRtmpSession {
-    const session = new this.nms.RtmpSession(socket);
+  private build(): T {
+    const session = new this.nms.RtmpSession(NO_SOCKET);
     (session.rtmp as { flv?: unknown }).flv = null;
-    return session;
+    return this.prepare(session);
   }
 }

@@ -63,7 +63,7 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
     id: session.id,
     session,
     socket,
-    sourceAddress: (socket.remoteAddress ?? '').replace(/^::ffff:/, ''),
+    sourceAddress: addressOf(socket),
     phase: 'handshake',
     app: null,
     tcUrl: null,
@@ -83,6 +83,17 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
       onPacket: session.onPacket,
     },
   };
+}
+
+/** Gives a connection prepared ahead (newConn on the session's placeholder socket, hooks installed) its socket. */
+export function attachSocket(conn: Conn, socket: net.Socket, nowMs: number): void {
+  conn.socket = socket;
+  conn.sourceAddress = addressOf(socket);
+  conn.lastDataAtMs = nowMs;
+}
+
+function addressOf(socket: net.Socket): string {
+  return (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
 }
 
 /** Moves `conn` to `to`; throws IllegalPhaseMoveError when the phase table does not allow it. */

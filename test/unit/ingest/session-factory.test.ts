@@ -1,9 +1,9 @@
-// NMS sessions are built ahead of the connection that takes them: the spare gets the connection's socket and address,
-// holds no FLV parser buffer (NMS's RTMP protocol never uses it: 1 MiB per connection), and is rebuilt only when
-// refilled while started.
+// NMS sessions are built and prepared ahead of the connection that takes them: the spare gets the connection's socket
+// and address, holds no FLV parser buffer (NMS's RTMP protocol never uses it: 1 MiB per connection), is prepared once,
+// before any socket, and is rebuilt only when refilled while started.
 import type net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { loadNms } from '../../../main/ingest/nms-internals.js';
+import { loadNms, type NmsRtmpSession } from '../../../main/ingest/nms-internals.js';
 import { SessionFactory } from '../../../main/ingest/session-factory.js';
 
 const socketFrom = (port: number): net.Socket =>
@@ -11,20 +11,31 @@ const socketFrom = (port: number): net.Socket =>
 
 describe('SessionFactory', () => {
   it('hands out the spare session with the connection socket, and builds the next one only on refill', () => {
-    const factory = new SessionFactory(loadNms());
-    factory.prepare();
-    const first = factory.take(socketFrom(5001));
+    const prepared: NmsRtmpSession[] = [];
+    const factory = new SessionFactory(loadNms(), (session) => {
+      // what the adapter prepares runs before the socket is known
+      expect(session.socket.remotePort).toBe(0);
+      prepared.push(session);
+      return { session, mark: prepared.length };
+    });
+    factory.start();
+    expect(prepared).toHaveLength(1);
+    const taken = factory.take(socketFrom(5001));
+    expect(taken.mark).toBe(1);
+    const first = taken.session;
     expect(first.socket.remotePort).toBe(5001);
     expect(first.ip).toBe('127.0.0.1:5001');
     expect((first.rtmp as unknown as { flv: unknown }).flv).toBeNull();
 
-    const built = factory.take(socketFrom(5002));
+    const built = factory.take(socketFrom(5002)).session;
     expect(built).not.toBe(first);
     expect(built.ip).toBe('127.0.0.1:5002');
     expect((built.rtmp as unknown as { flv: unknown }).flv).toBeNull();
 
     factory.refill();
-    const spare = factory.take(socketFrom(5003));
+    expect(prepared).toHaveLength(3);
+    const spare = factory.take(socketFrom(5003)).session;
+    expect(prepared).toHaveLength(3);
     expect(spare.ip).toBe('127.0.0.1:5003');
     expect(spare.id).not.toBe(built.id);
   });
@@ -38,13 +49,13 @@ describe('SessionFactory', () => {
         built++;
       }
     };
-    const factory = new SessionFactory({ ...nms, RtmpSession: Counted });
-    factory.prepare();
+    const factory = new SessionFactory({ ...nms, RtmpSession: Counted }, (session) => ({ session }));
+    factory.start();
     expect(built).toBe(1);
     factory.stop();
     factory.refill();
     expect(built).toBe(1);
-    expect(factory.take(socketFrom(5004)).ip).toBe('127.0.0.1:5004');
+    expect(factory.take(socketFrom(5004)).session.ip).toBe('127.0.0.1:5004');
     expect(built).toBe(2);
   });
 });
