@@ -13,6 +13,7 @@ import {
   attachSocket,
   flushCorked,
   installSessionHooks,
+  learnPeer,
   moveConn,
   newConn,
   sendPublishStart,
@@ -231,7 +232,7 @@ export class NmsAdapter {
     moveConn(conn, 'gate');
     this.options.hooks.onPublish({
       connectionId: conn.id,
-      sourceAddress: conn.sourceAddress,
+      sourceAddress: learnPeer(conn),
       app: conn.app ?? '',
       tcUrl: conn.tcUrl,
       publishName: conn.publishName ?? '',
@@ -279,7 +280,7 @@ export class NmsAdapter {
 
   private kill(conn: Conn, why: string): void {
     if (conn.phase === 'closed') return;
-    this.options.logger.warn('closing RTMP connection', { connection: conn.id, from: conn.sourceAddress, why });
+    this.options.logger.warn('closing RTMP connection', { connection: conn.id, from: learnPeer(conn), why });
     if (conn.phase !== 'accepted' && conn.phase !== 'refused') moveConn(conn, 'refused');
     conn.socket.destroy();
   }

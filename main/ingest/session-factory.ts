@@ -42,9 +42,9 @@ export class SessionFactory<T extends PreparedSession> {
     const prepared = this.spare ?? this.build();
     this.spare = null;
     const session = prepared.session;
-    // the constructor's only uses of its socket (its handlers read `this.socket` when called)
+    // the constructor's uses of its socket (its handlers read `this.socket` when called); its `ip` is set by the
+    // adapter once the first answer went out (learnPeer in session-hooks.ts), not here, while the encoder waits
     session.socket = socket;
-    session.ip = `${socket.remoteAddress}:${socket.remotePort}`;
     session.createTime = Date.now();
     return prepared;
   }

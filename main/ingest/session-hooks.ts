@@ -29,7 +29,9 @@ export interface Conn {
   id: string;
   session: NmsRtmpSession;
   socket: net.Socket;
+  /** the peer's address once learnPeer() ran, '' before */
   sourceAddress: string;
+  peerKnown: boolean;
   phase: ConnPhase;
   /** RTMP connect app, tcUrl and publish name as sent (our parser reads them, NMS sees reduced ones) */
   app: string | null;
@@ -63,7 +65,8 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
     id: session.id,
     session,
     socket,
-    sourceAddress: addressOf(socket),
+    sourceAddress: '',
+    peerKnown: false,
     phase: 'handshake',
     app: null,
     tcUrl: null,
@@ -88,12 +91,24 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
 /** Gives a connection prepared ahead (newConn on the session's placeholder socket, hooks installed) its socket. */
 export function attachSocket(conn: Conn, socket: net.Socket, nowMs: number): void {
   conn.socket = socket;
-  conn.sourceAddress = addressOf(socket);
+  conn.sourceAddress = '';
+  conn.peerKnown = false;
   conn.lastDataAtMs = nowMs;
 }
 
-function addressOf(socket: net.Socket): string {
-  return (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+/**
+ * The peer's address (also NMS's `ip`, for its log lines), asked of the socket once: after the first answer went out,
+ * or sooner where it is needed (a publish, a kill). It is a getpeername(2), ~30 us cold, and on accepting the
+ * connection the encoder's C0C1 is usually already waiting for the station.
+ */
+export function learnPeer(conn: Conn): string {
+  if (!conn.peerKnown) {
+    const address = conn.socket.remoteAddress;
+    conn.sourceAddress = (address ?? '').replace(/^::ffff:/, '');
+    conn.session.ip = `${address}:${conn.socket.remotePort}`;
+    conn.peerKnown = true;
+  }
+  return conn.sourceAddress;
 }
 
 /** Moves `conn` to `to`; throws IllegalPhaseMoveError when the phase table does not allow it. */
@@ -214,6 +229,7 @@ export function installSessionHooks(
     } finally {
       conn.socket.uncork();
     }
+    if (!conn.peerKnown) learnPeer(conn);
     const chunk = rtmp.inChunkSize;
     if (!(chunk >= 1 && chunk <= 0x7fffffff)) events.kill(conn, `absurd RTMP chunk size ${chunk}`);
     else if (conn.phase === 'accepted') {

@@ -6,7 +6,13 @@ import { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { loadNms, type NmsRtmp } from '../../../main/ingest/nms-internals.js';
-import { flushCorked, installSessionHooks, newConn, type SessionEvents } from '../../../main/ingest/session-hooks.js';
+import {
+  flushCorked,
+  installSessionHooks,
+  learnPeer,
+  newConn,
+  type SessionEvents,
+} from '../../../main/ingest/session-hooks.js';
 
 const require = createRequire(import.meta.url);
 const NmsRtmpClass = require('node-media-server/src/protocol/rtmp.js') as new () => NmsRtmp;
@@ -92,6 +98,30 @@ describe('session hooks', () => {
     expect((written[0] as Buffer).subarray(1537).equals(c0c1.subarray(1))).toBe(true);
     // NMS counted the 100 bytes of C2 it was given
     expect((session.rtmp as unknown as { handshakeBytes: number }).handshakeBytes).toBe(100);
+  });
+
+  it('ask the socket for the peer address only after the handshake answer went out, once', () => {
+    const { conn, session, written } = hookedSession();
+    let reads = 0;
+    let writtenAtFirstRead = -1;
+    Object.defineProperty(conn.socket, 'remoteAddress', {
+      get() {
+        reads++;
+        if (writtenAtFirstRead < 0) writtenAtFirstRead = written.length;
+        return '::ffff:192.168.1.20';
+      },
+    });
+    expect(conn.peerKnown).toBe(false);
+    const c0c1 = Buffer.alloc(1537, 7);
+    c0c1[0] = 3;
+    c0c1.writeUInt32BE(0, 5);
+    session.onData(c0c1);
+    expect(writtenAtFirstRead).toBe(1);
+    expect(conn.sourceAddress).toBe('192.168.1.20');
+    expect(session.ip).toBe('::ffff:192.168.1.20:5000');
+    session.onData(Buffer.alloc(100, 1));
+    expect(learnPeer(conn)).toBe('192.168.1.20');
+    expect(reads).toBe(1);
   });
 
   it('flushCorked sends what is corked and keeps the cork', () => {
