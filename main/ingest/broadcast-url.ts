@@ -55,7 +55,7 @@ export const HOST_FORM_PARTNER_ID = -5;
 /** Splits `a=1&b=2` into decoded pairs; parts without `=` are dropped, the first value wins. */
 export function parseQuery(query: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (const part of query.replace(/\/+$/, '').split('&')) {
+  for (const part of (query.endsWith('/') ? query.replace(/\/+$/, '') : query).split('&')) {
     const eq = part.indexOf('=');
     if (eq <= 0) continue;
     const key = safeDecode(part.slice(0, eq));
@@ -66,6 +66,8 @@ export function parseQuery(query: string): Map<string, string> {
 }
 
 function safeDecode(text: string): string {
+  // most values have nothing to decode: a publish is answered sooner without the calls
+  if (!text.includes('%') && !text.includes('+')) return text;
   try {
     return decodeURIComponent(text.replace(/\+/g, ' '));
   } catch {
@@ -92,12 +94,14 @@ function hostOf(tcUrl: string | null): string | null {
 
 export function parseBroadcast(input: ConnectInput, expectedApp = 'kLive'): ParseResult {
   const partial: PartialBroadcast = { partnerId: null, entryId: null, streamName: null, mediaServerIndex: null };
-  const refuse = (refusal: UrlRefusal): ParseResult => ({ ok: false, refusal, partial });
-
   const app = applicationName(input.app);
   const q = input.publishName.indexOf('?');
   const streamName = q >= 0 ? input.publishName.slice(0, q) : input.publishName;
-  partial.streamName = streamName === '' ? null : maskTokens(streamName);
+  // the masked name is for the refusal record only: an accepted publish does not wait for it
+  const refuse = (refusal: UrlRefusal): ParseResult => {
+    partial.streamName = streamName === '' ? null : maskTokens(streamName);
+    return { ok: false, refusal, partial };
+  };
   if (app !== expectedApp) return refuse({ kind: 'wrong-application', application: app, expected: expectedApp });
 
   // Precedence (kaltura.md 1.2): app/tcUrl query first, then the publish-name query; host form fills gaps.

@@ -60,6 +60,20 @@ describe('parseBroadcast', () => {
       publishName: '0_rkij47dr_1',
     });
     expect(r).toMatchObject({ ok: true, params: { token: 'a+b&c' } });
+    // a plus is a space, a broken escape is kept as sent, a value without either is taken as it is
+    const token = (t: string): unknown => {
+      const parsed = parseBroadcast({
+        app: `kLive/?p=102&e=0_rkij47dr&i=0&t=${t}`,
+        tcUrl: null,
+        publishName: '0_rkij47dr_1',
+      });
+      return parsed.ok ? parsed.params.token : parsed.refusal;
+    };
+    expect(token('a+b')).toBe('a b');
+    expect(token('100%')).toBe('100%');
+    expect(token('100%25')).toBe('100%');
+    expect(token('dj94kfit/')).toBe('dj94kfit');
+    expect(token('dj94kfit')).toBe('dj94kfit');
   });
 
   it("reads Kaltura's host form: entry and index from the host, partner -5", () => {
