@@ -4,8 +4,8 @@ import type { Logger } from '../log/logger.js';
 
 export interface PublishRequest {
   connectionId: string;
-  /** remote IP without port */
-  sourceAddress: string;
+  /** remote IP without port (a getpeername(2) on first read: read it after answering, where the encoder waits) */
+  readonly sourceAddress: string;
   /** RTMP connect app as sent (may carry the OBS-form query) */
   app: string;
   tcUrl: string | null;

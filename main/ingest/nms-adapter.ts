@@ -232,7 +232,10 @@ export class NmsAdapter {
     moveConn(conn, 'gate');
     this.options.hooks.onPublish({
       connectionId: conn.id,
-      sourceAddress: learnPeer(conn),
+      // asked of the socket when first read: for a cached publish, after NetStream.Publish.Start went out
+      get sourceAddress() {
+        return learnPeer(conn);
+      },
       app: conn.app ?? '',
       tcUrl: conn.tcUrl,
       publishName: conn.publishName ?? '',
@@ -241,6 +244,7 @@ export class NmsAdapter {
 
   private onPlay(conn: Conn): void {
     if (conn.timer) clearTimeout(conn.timer);
+    learnPeer(conn);
     const req = conn.connectReq;
     const local =
       conn.socket.remoteAddress === conn.socket.localAddress ||

@@ -97,9 +97,10 @@ export function attachSocket(conn: Conn, socket: net.Socket, nowMs: number): voi
 }
 
 /**
- * The peer's address (also NMS's `ip`, for its log lines), asked of the socket once: after the first answer went out,
- * or sooner where it is needed (a publish, a kill). It is a getpeername(2), ~30 us cold, and on accepting the
- * connection the encoder's C0C1 is usually already waiting for the station.
+ * The peer's address (also NMS's `ip`, for its log lines), asked of the socket once, where it is first needed: for a
+ * cached publish after NetStream.Publish.Start went out. It is a getpeername(2), ~30 us cold, and any earlier it
+ * delays an answer: on accepting, the encoder's C0C1 is usually waiting already, and after an answer the encoder's
+ * next command usually arrives before the station's write(2) returned (it wakes the encoder).
  */
 export function learnPeer(conn: Conn): string {
   if (!conn.peerKnown) {
@@ -229,7 +230,6 @@ export function installSessionHooks(
     } finally {
       conn.socket.uncork();
     }
-    if (!conn.peerKnown) learnPeer(conn);
     const chunk = rtmp.inChunkSize;
     if (!(chunk >= 1 && chunk <= 0x7fffffff)) events.kill(conn, `absurd RTMP chunk size ${chunk}`);
     else if (conn.phase === 'accepted') {
