@@ -9,16 +9,8 @@
 // (`kLive-<tag>`), so their paths never collide, and NMS log lines are routed (nms-log-router.ts).
 import { randomBytes } from 'node:crypto';
 import type net from 'node:net';
-import {
-  attachSocket,
-  flushCorked,
-  installSessionHooks,
-  learnPeer,
-  moveConn,
-  newConn,
-  sendPublishStart,
-  type Conn,
-} from './session-hooks.js';
+import { attachSocket, ConnPublishRequest, learnPeer, moveConn, newConn, type Conn } from './conn.js';
+import { flushCorked, installSessionHooks, sendPublishStart } from './session-hooks.js';
 import { closeLaggingReaders, fanOutToNms, holdHeader, releaseReaders } from './nms-fan-out.js';
 import { loadNms, type Nms, type NmsPacket, type NmsRtmpSession } from './nms-internals.js';
 import { routeNmsLogs } from './nms-log-router.js';
@@ -230,16 +222,7 @@ export class NmsAdapter {
   private onPush(conn: Conn): void {
     if (conn.timer) clearTimeout(conn.timer);
     moveConn(conn, 'gate');
-    this.options.hooks.onPublish({
-      connectionId: conn.id,
-      // asked of the socket when first read: for a cached publish, after NetStream.Publish.Start went out
-      get sourceAddress() {
-        return learnPeer(conn);
-      },
-      app: conn.app ?? '',
-      tcUrl: conn.tcUrl,
-      publishName: conn.publishName ?? '',
-    });
+    this.options.hooks.onPublish(new ConnPublishRequest(conn));
   }
 
   private onPlay(conn: Conn): void {

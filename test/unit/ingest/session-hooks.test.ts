@@ -6,13 +6,8 @@ import { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { loadNms, type NmsRtmp } from '../../../main/ingest/nms-internals.js';
-import {
-  flushCorked,
-  installSessionHooks,
-  learnPeer,
-  newConn,
-  type SessionEvents,
-} from '../../../main/ingest/session-hooks.js';
+import { learnPeer, newConn } from '../../../main/ingest/conn.js';
+import { flushCorked, installSessionHooks, type SessionEvents } from '../../../main/ingest/session-hooks.js';
 
 const require = createRequire(import.meta.url);
 const NmsRtmpClass = require('node-media-server/src/protocol/rtmp.js') as new () => NmsRtmp;
