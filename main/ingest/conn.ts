@@ -72,8 +72,6 @@ export function newConn(session: NmsRtmpSession, socket: net.Socket, nowMs: numb
 /** Gives a connection prepared ahead (newConn on the session's placeholder socket, hooks installed) its socket. */
 export function attachSocket(conn: Conn, socket: net.Socket, nowMs: number): void {
   conn.socket = socket;
-  conn.sourceAddress = '';
-  conn.peerKnown = false;
   conn.lastDataAtMs = nowMs;
 }
 

@@ -227,11 +227,9 @@ export class NmsAdapter {
 
   private onPlay(conn: Conn): void {
     if (conn.timer) clearTimeout(conn.timer);
-    learnPeer(conn);
     const req = conn.connectReq;
-    const local =
-      conn.socket.remoteAddress === conn.socket.localAddress ||
-      /^(127\.|::1$|::ffff:127\.)/.test(conn.socket.remoteAddress ?? '');
+    // learnPeer drops the ::ffff: of an IPv4-mapped address
+    const local = /^(127\.|::1$)/.test(learnPeer(conn)) || conn.socket.remoteAddress === conn.socket.localAddress;
     if (!req || req.app !== this.appName)
       return this.kill(conn, `play of unknown application ${JSON.stringify(req?.app ?? '')}`);
     if (!local && !this.options.allowRemotePlay) return this.kill(conn, 'play from another host is not allowed');

@@ -43,7 +43,7 @@ export class SessionFactory<T extends PreparedSession> {
     this.spare = null;
     const session = prepared.session;
     // the constructor's uses of its socket (its handlers read `this.socket` when called); its `ip` is set by the
-    // adapter where the address is first needed (learnPeer in session-hooks.ts), not here, while the encoder waits
+    // adapter where the address is first needed (learnPeer in conn.ts), not here, while the encoder waits
     session.socket = socket;
     session.createTime = Date.now();
     return prepared;
