@@ -15,6 +15,7 @@ import { closeLaggingReaders, fanOutToNms, holdHeader, releaseReaders } from './
 import { loadNms, type Nms, type NmsPacket, type NmsRtmpSession } from './nms-internals.js';
 import { routeNmsLogs } from './nms-log-router.js';
 import { PacedReader, sharedReadBuffer } from './paced-reader.js';
+import { takeQueued } from './queued-read.js';
 import { ReadPacer } from './read-pacer.js';
 import { RtmpListener } from './rtmp-listener.js';
 import { SessionFactory } from './session-factory.js';
@@ -33,6 +34,8 @@ export class NmsAdapter {
   private readonly readBatchMs: number;
   private readonly readBatchAfterMs: number;
   private readonly readBuffer = sharedReadBuffer();
+  /** the eager reads of connections that have not published (their commands are small; NMS copies what it keeps) */
+  private readonly commandBuffer = Buffer.allocUnsafe(64 * 1024);
   private readonly conns = new Map<string, Conn>();
   private unrouteLogs: (() => void) | null = null;
 
@@ -201,6 +204,7 @@ export class NmsAdapter {
         onParsedBatch: (c) => this.options.hooks.onMediaBatch(c.id),
         onClosed: (c, wasPhase) => this.onClosed(c, wasPhase === 'accepted'),
         kill: (c, why) => this.kill(c, why),
+        readQueued: (c) => takeQueued(c.socket, this.commandBuffer),
         debug: (message, fields) => this.options.logger.debug(message, fields),
       },
     );
@@ -217,6 +221,10 @@ export class NmsAdapter {
       if (conn.phase === 'handshake') this.kill(conn, `no publish or play within ${timeoutMs} ms`);
     }, timeoutMs);
     conn.timer.unref();
+    // the encoder sent C0C1 as it connected: it is usually queued already, and answered now rather than after
+    // another turn of the event loop
+    const c0c1 = takeQueued(socket, this.commandBuffer);
+    if (c0c1) conn.session.onData(c0c1);
   }
 
   private onPush(conn: Conn): void {

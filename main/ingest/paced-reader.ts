@@ -5,18 +5,12 @@
 // wakeup and one entry into JavaScript per batch, shared by every stream on the same grid step. Such a read returns
 // all that was queued, which is what lets the pacer learn the connection's receive window. Without a descriptor
 // (Windows) the socket is paused and resumed around each batch, and the pacer keeps to its smallest budget.
-import fs from 'node:fs';
 import type net from 'node:net';
+import { handleOf, NOTHING_QUEUED, readQueued, socketFd } from './queued-read.js';
 import type { ReadPacer } from './read-pacer.js';
 
 /** one batch of a 20 Mbps stream at the longest pause fits; a larger backlog is read in several passes */
 const SHARED_BUFFER_BYTES = 256 * 1024;
-
-interface LibuvHandle {
-  fd?: number;
-  reading?: boolean;
-  readStop?: () => number;
-}
 
 export interface PacedReaderOptions {
   socket: net.Socket;
@@ -82,18 +76,17 @@ export class PacedReader {
   private readBatch(): void {
     const { socket, buffer } = this.o;
     if (this.stopped || socket.destroyed) return;
-    const fd = handleOf(socket)?.fd;
-    if (typeof fd !== 'number' || fd < 0) return;
+    const fd = socketFd(socket);
+    if (fd === null) return;
     for (;;) {
       let n: number;
       try {
-        n = fs.readSync(fd, buffer, 0, buffer.length, null);
+        n = readQueued(fd, buffer);
       } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN' || code === 'EWOULDBLOCK') break;
         socket.destroy(error as Error);
         return;
       }
+      if (n === NOTHING_QUEUED) break;
       if (n === 0) {
         // the publisher closed its side: what a libuv read would have reported as the end
         socket.destroy();
@@ -112,8 +105,4 @@ export class PacedReader {
     this.direct = false;
     socket.resume();
   }
-}
-
-function handleOf(socket: net.Socket): LibuvHandle | null {
-  return (socket as unknown as { _handle?: LibuvHandle | null })._handle ?? null;
 }

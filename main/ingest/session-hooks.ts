@@ -22,6 +22,12 @@ import {
   simpleHandshakeAnswer,
 } from './rtmp-answers.js';
 
+/**
+ * Eager reads after one read of a connection that has not published: the handshake's C2 with connect, createStream
+ * (FFmpeg sends releaseStream and FCPublish with it) and publish are three; one more for a command split in two.
+ */
+export const EAGER_READS = 4;
+
 /** Input that closes its connection, with a reason for the log. */
 export class BadInputError extends Error {}
 
@@ -43,6 +49,8 @@ export interface SessionEvents {
   /** the socket closed; `wasPhase` is the phase it had */
   onClosed(conn: Conn, wasPhase: ConnPhase): void;
   kill(conn: Conn, why: string): void;
+  /** what the connection's socket has queued now, read without waiting (queued-read.ts); null when nothing is */
+  readQueued(conn: Conn): Buffer | null;
   debug(message: string, fields: Record<string, unknown>): void;
 }
 
@@ -122,8 +130,9 @@ export function installSessionHooks(
   session.onPush = () => events.onPush(conn);
   session.onPlay = () => events.onPlay(conn);
   session.onPacket = (packet: NmsPacket) => events.onPacket(conn, packet);
-  session.onData = (data: Buffer) => {
-    if (conn.phase === 'closed' || conn.socket.destroyed) return;
+  // one read's bytes through NMS's parser, its answers corked into one write; false once the connection is gone
+  const parse = (data: Buffer): boolean => {
+    if (conn.phase === 'closed' || conn.socket.destroyed) return false;
     conn.lastDataAtMs = events.now();
     conn.pacer?.onRead(data.length, conn.lastDataAtMs);
     // NMS writes every answer separately (connect alone is four messages); corked, the answers to one read
@@ -134,15 +143,29 @@ export function installSessionHooks(
       if (rest.length > 0) originalOnData(rest);
     } catch (error) {
       events.kill(conn, killReason(error));
-      return;
+      return false;
     } finally {
       conn.socket.uncork();
     }
     const chunk = rtmp.inChunkSize;
-    if (!(chunk >= 1 && chunk <= 0x7fffffff)) events.kill(conn, `absurd RTMP chunk size ${chunk}`);
-    else if (conn.phase === 'accepted') {
+    if (!(chunk >= 1 && chunk <= 0x7fffffff)) {
+      events.kill(conn, `absurd RTMP chunk size ${chunk}`);
+      return false;
+    }
+    if (conn.phase === 'accepted') {
       events.onParsedBatch(conn);
       conn.reader?.afterData(conn.lastDataAtMs);
+    }
+    return true;
+  };
+  session.onData = (data: Buffer) => {
+    if (!parse(data)) return;
+    // Before its publish, an encoder answers each answer at once: by the time the write(2) of ours returned (it wakes
+    // the encoder) its next command is usually queued. Read it now rather than through another turn of the event
+    // loop; nothing queued costs one read(2). Bounded, so a peer that floods cannot hold the loop.
+    for (let i = 0; i < EAGER_READS && conn.phase === 'handshake'; i++) {
+      const more = events.readQueued(conn);
+      if (more === null || !parse(more)) return;
     }
   };
   session.onClose = () => {

@@ -187,9 +187,11 @@ class ChunkReader {
 }
 
 const C0C1 = Buffer.concat([Buffer.from([0x03]), Buffer.alloc(1536)]);
-const CREATE_STREAM = chunkMessage(3, 20, 0, Buffer.concat([amfString('createStream'), amfNumber(2), AMF_NULL]));
+/** createStream (transaction 2) as one chunk on chunk stream 3 */
+export const CREATE_STREAM = chunkMessage(3, 20, 0, Buffer.concat([amfString('createStream'), amfNumber(2), AMF_NULL]));
 
-function connectMessage(target: RtmpPublishTarget): Buffer {
+/** the connect command (transaction 1) of a publish to `target`, as this client sends it */
+export function connectMessage(target: RtmpPublishTarget): Buffer {
   const tcUrl = `rtmp://127.0.0.1:${target.port}/${target.app}`;
   const payload = Buffer.concat([
     amfString('connect'),
@@ -199,7 +201,8 @@ function connectMessage(target: RtmpPublishTarget): Buffer {
   return chunkMessage(3, 20, 0, payload);
 }
 
-function publishMessage(streamName: string, streamId: number): Buffer {
+/** the publish command (transaction 3) of `streamName` on message stream `streamId` */
+export function publishMessage(streamName: string, streamId: number): Buffer {
   const payload = Buffer.concat([
     amfString('publish'),
     amfNumber(3),

@@ -6,8 +6,14 @@ import { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { loadNms, type NmsRtmp } from '../../../main/ingest/nms-internals.js';
-import { learnPeer, newConn } from '../../../main/ingest/conn.js';
-import { flushCorked, installSessionHooks, type SessionEvents } from '../../../main/ingest/session-hooks.js';
+import { learnPeer, moveConn, newConn, type Conn } from '../../../main/ingest/conn.js';
+import {
+  EAGER_READS,
+  flushCorked,
+  installSessionHooks,
+  type SessionEvents,
+} from '../../../main/ingest/session-hooks.js';
+import { connectMessage, CREATE_STREAM, decodeAmf0, publishMessage } from '../../bench/rtmp-client.js';
 
 const require = createRequire(import.meta.url);
 const NmsRtmpClass = require('node-media-server/src/protocol/rtmp.js') as new () => NmsRtmp;
@@ -35,15 +41,21 @@ const events: SessionEvents = {
   kill: (_c, why) => {
     throw new Error(`killed: ${why}`);
   },
+  readQueued: () => null,
   debug: () => {},
 };
 
-function hookedSession() {
+function hookedSession(overrides: Partial<SessionEvents> = {}) {
   const nms = loadNms();
   const { socket, written } = fakeSocket();
   const session = new nms.RtmpSession(socket);
   const conn = newConn(session, socket, 0);
-  installSessionHooks(conn, nms.rtmpProto, { maxMessageBytes: 1 << 20, maxChunkStreams: 8 }, events);
+  installSessionHooks(
+    conn,
+    nms.rtmpProto,
+    { maxMessageBytes: 1 << 20, maxChunkStreams: 8 },
+    { ...events, ...overrides },
+  );
   session.rtmp.onOutputCallback = (b: Buffer) => socket.write(b);
   return { conn, session, written };
 }
@@ -119,6 +131,77 @@ describe('session hooks', () => {
     expect(reads).toBe(1);
   });
 
+  it('before the publish, read what the encoder queued after each answer at once, and stop at the publish', () => {
+    const queue: Buffer[] = [];
+    let asked = 0;
+    const pushed: Conn[] = [];
+    const writesAtRead: number[] = [];
+    const { session, written } = hookedSession({
+      readQueued: () => {
+        asked++;
+        writesAtRead.push(written.length);
+        return queue.shift() ?? null;
+      },
+      onPush: (c) => {
+        moveConn(c, 'gate');
+        pushed.push(c);
+      },
+    });
+    // NMS's session wires this in run(), which also listens on the socket
+    (session.rtmp as unknown as { onPushCallback: () => void }).onPushCallback = () => session.onPush();
+    const c0c1 = simpleC0C1();
+    const target = { port: 1935, app: 'kLive/?p=102&e=0_abcdefgh&i=0&t=secret', streamName: '0_abcdefgh_1' };
+    queue.push(
+      Buffer.concat([c0c1.subarray(1), connectMessage(target)]),
+      CREATE_STREAM,
+      publishMessage(target.streamName, 1),
+      Buffer.from('media that waits for the gate'),
+    );
+    session.onData(c0c1);
+    // S0S1S2, then the answers to connect and to createStream, each written before the next read
+    expect((written[0] as Buffer).length).toBe(1 + 2 * 1536);
+    expect(commandsIn(Buffer.concat(written.slice(1)))).toEqual(['_result', '_result']);
+    expect(writesAtRead[0]).toBe(1);
+    expect(writesAtRead[1]).toBeGreaterThan(1);
+    expect(writesAtRead[2]).toBe(written.length);
+    expect(pushed).toHaveLength(1);
+    expect(session.rtmp.streamName).toBe('0_abcdefgh_1');
+    // the publish moved the connection on: what follows it is read the ordinary way, when the gate lets it
+    expect(asked).toBe(3);
+    expect(queue).toHaveLength(1);
+  });
+
+  it('read at most EAGER_READS times after one read, so a peer that trickles bytes cannot hold the loop', () => {
+    let asked = 0;
+    const { session } = hookedSession({
+      readQueued: () => {
+        asked++;
+        return Buffer.alloc(1, 1);
+      },
+    });
+    session.onData(simpleC0C1());
+    expect(asked).toBe(EAGER_READS);
+  });
+
+  it('not read on after input that closes the connection', () => {
+    let asked = 0;
+    let killed = '';
+    const { session } = hookedSession({
+      readQueued: () => {
+        asked++;
+        // a message that announces 16 MiB
+        return Buffer.from([0x03, 0, 0, 0, 0xff, 0xff, 0xff, 20, 0, 0, 0, 0, 2]);
+      },
+      kill: (c, why) => {
+        killed = why;
+        c.socket.destroy();
+      },
+    });
+    session.onData(Buffer.concat([simpleC0C1(), Buffer.alloc(1536, 1)]));
+    expect(killed).toMatch(/larger than/);
+    expect(asked).toBe(1);
+  });
+
   it('flushCorked sends what is corked and keeps the cork', () => {
     const { socket, written } = fakeSocket();
     socket.cork();
@@ -133,3 +216,26 @@ describe('session hooks', () => {
     expect(Buffer.concat(written).toString()).toBe('answerlater');
   });
 });
+
+/** C0C1 of a simple handshake (zero version in C1) */
+function simpleC0C1(): Buffer {
+  const c0c1 = Buffer.alloc(1537, 7);
+  c0c1[0] = 3;
+  c0c1.writeUInt32BE(0, 5);
+  return c0c1;
+}
+
+/** the AMF0 command names in the RTMP messages of one write (single-chunk command messages, as answered here) */
+function commandsIn(bytes: Buffer): string[] {
+  const names: string[] = [];
+  let p = 0;
+  while (p < bytes.length) {
+    const fmt = (bytes[p] ?? 0) >> 6;
+    const header = [12, 8, 4, 1][fmt] ?? 1;
+    const length = fmt <= 1 ? bytes.readUIntBE(p + 4, 3) : 0;
+    const type = fmt <= 1 ? bytes[p + 7] : 0;
+    if (type === 20) names.push(String(decodeAmf0(bytes.subarray(p + header, p + header + length))[0]));
+    p += header + length;
+  }
+  return names;
+}
