@@ -34,8 +34,13 @@ export const NMS_HANDSHAKE_AWAITING_C2 = 2;
 
 /** NMS's RTMP protocol object of one connection (protocol/rtmp.js) */
 export interface NmsRtmp {
+  /** decodes the AMF command in parserPacket and calls the handler of its name */
+  invokeHandler(): void;
   onConnect(msg: unknown): void;
+  onCreateStream(msg: unknown): void;
   onPublish(msg: unknown): void;
+  onPlay(msg: unknown): void;
+  onDeleteStream(msg: unknown): void;
   packetAlloc(): void;
   respondConnect(transactionId: unknown): void;
   respondCreateStream(transactionId: unknown): void;
@@ -59,7 +64,8 @@ export interface NmsRtmp {
   streamApp: string;
   streamName: string;
   streamId: number;
-  parserPacket: { header: { length: number } };
+  /** the message being parsed: its header and its body (payload[0, header.length)) */
+  parserPacket: { header: { length: number; type: number }; payload: Buffer };
   inPackets: Map<number, unknown>;
   inChunkSize: number;
 }

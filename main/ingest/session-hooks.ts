@@ -13,6 +13,7 @@ import {
   type NmsPacket,
   type NmsRtmp,
 } from './nms-internals.js';
+import { decodeCommand } from './rtmp-command.js';
 import {
   connectPreamble,
   connectResult,
@@ -27,6 +28,9 @@ import {
  * (FFmpeg sends releaseStream and FCPublish with it) and publish are three; one more for a command split in two.
  */
 export const EAGER_READS = 4;
+
+/** RTMP message type 17: an AMF3 command, whose AMF0 body follows one format byte (NMS's FLEX_MESSAGE) */
+const RTMP_TYPE_AMF3_COMMAND = 17;
 
 /** Input that closes its connection, with a reason for the log. */
 export class BadInputError extends Error {}
@@ -73,6 +77,28 @@ export function installSessionHooks(
     if (rtmp.inPackets.size > limits.maxChunkStreams)
       throw new BadInputError(`more than ${limits.maxChunkStreams} RTMP chunk streams`);
     rtmpProto.packetAlloc.call(rtmp);
+  };
+  // the commands before a publish, decoded in place (rtmp-command.ts); any other message is NMS's to decode
+  rtmp.invokeHandler = () => {
+    const packet = rtmp.parserPacket;
+    const command = decodeCommand(
+      packet.payload,
+      packet.header.type === RTMP_TYPE_AMF3_COMMAND ? 1 : 0,
+      packet.header.length,
+    );
+    if (command === null) return rtmpProto.invokeHandler.call(rtmp);
+    switch (command.cmd) {
+      case 'connect':
+        return rtmp.onConnect(command);
+      case 'createStream':
+        return rtmp.onCreateStream(command);
+      case 'publish':
+        return rtmp.onPublish(command);
+      case 'play':
+        return rtmp.onPlay(command);
+      case 'deleteStream':
+        return rtmp.onDeleteStream(command);
+    }
   };
   // the answers an encoder waits for, from rtmp-answers.ts; a value NMS's answer would carry as it came (a missing
   // or non-number transaction id or object encoding) gets NMS's own answer

@@ -4,7 +4,7 @@
 import type net from 'node:net';
 import { Writable } from 'node:stream';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadNms, type NmsRtmp } from '../../../main/ingest/nms-internals.js';
 import { learnPeer, moveConn, newConn, type Conn } from '../../../main/ingest/conn.js';
 import {
@@ -169,6 +169,30 @@ describe('session hooks', () => {
     // the publish moved the connection on: what follows it is read the ordinary way, when the gate lets it
     expect(asked).toBe(3);
     expect(queue).toHaveLength(1);
+  });
+
+  it("decode the commands before a publish in place, and leave NMS's decoder the others", () => {
+    const proto = loadNms().rtmpProto;
+    const nmsDecodes = vi.spyOn(proto, 'invokeHandler');
+    try {
+      const { session, written } = hookedSession();
+      const target = { port: 1935, app: 'kLive', streamName: '0_abcdefgh_1' };
+      const c0c1 = simpleC0C1();
+      session.onData(c0c1);
+      session.onData(Buffer.concat([c0c1.subarray(1), connectMessage(target), CREATE_STREAM]));
+      expect(commandsIn(Buffer.concat(written.slice(1)))).toEqual(['_result', '_result']);
+      expect(session.rtmp.streamApp).toBe('kLive');
+      expect(nmsDecodes).not.toHaveBeenCalled();
+      // FFmpeg's releaseStream (NMS only logs it)
+      const release = Buffer.from(
+        '0300000000001e140000000002000d72656c6561736553747265616d004000000000000000050200016b',
+        'hex',
+      );
+      session.onData(release);
+      expect(nmsDecodes).toHaveBeenCalledTimes(1);
+    } finally {
+      nmsDecodes.mockRestore();
+    }
   });
 
   it('read at most EAGER_READS times after one read, so a peer that trickles bytes cannot hold the loop', () => {
