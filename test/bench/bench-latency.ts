@@ -5,8 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { rtmpPublish, type RtmpPublishResult } from './rtmp-client.js';
-import { PARTNER_ID, publishLive, seedEntries, sleep, startStationChild, tempDir, waitUntil } from './harness.js';
+import { buildEncoderClient } from './encoder-client.js';
+import { rtmpPublish, type RtmpPublishResult, type RtmpPublishTarget } from './rtmp-client.js';
+import {
+  PARTNER_ID,
+  publishLive,
+  type BenchEntry,
+  seedEntries,
+  sleep,
+  startStationChild,
+  tempDir,
+  waitUntil,
+} from './harness.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface AuthResult {
@@ -15,20 +25,33 @@ export interface AuthResult {
   /** publish command -> answer of the cached publishes: the station's own share of the cached figure */
   cachedPublishToAnswerMs: Summary;
   /** the cached figure by step, as the encoder sees each round trip (see RtmpPublishResult.stepsMs) */
-  cachedStepsMs: Record<keyof RtmpPublishResult['stepsMs'], Summary>;
+  cachedStepsMs: StepSummaries;
   /** the same client against a server that answers every step at once with fixed bytes, timed between the cached
    * publishes: what two processes on loopback cost on this machine, the floor under the cached figure */
   floorMs: Summary;
-  floorStepsMs: Record<keyof RtmpPublishResult['stepsMs'], Summary>;
+  floorStepsMs: StepSummaries;
+  codes: string[];
+  /** the same passes with the blocking client (encoder-client.c), or why it could not be built */
+  encoder: EncoderAuthResult | { unavailable: string };
+}
+
+export interface EncoderAuthResult {
+  coldMs: Summary;
+  cachedMs: Summary;
+  cachedStepsMs: StepSummaries;
+  floorMs: Summary;
+  floorStepsMs: StepSummaries;
   codes: string[];
 }
 
-type Steps = Record<keyof RtmpPublishResult['stepsMs'], number[]>;
+type StepName = keyof RtmpPublishResult['stepsMs'];
+type StepSummaries = Record<StepName, Summary>;
+type Steps = Record<StepName, number[]>;
 const newSteps = (): Steps => ({ tcp: [], handshake: [], connect: [], createStream: [], publish: [] });
-const pushSteps = (steps: Steps, r: RtmpPublishResult): void => {
-  for (const k of Object.keys(steps) as (keyof Steps)[]) steps[k].push(r.stepsMs[k]);
+const pushSteps = (steps: Steps, r: TimedPublish): void => {
+  for (const k of Object.keys(steps) as StepName[]) steps[k].push(r.stepsMs[k]);
 };
-const summarizeSteps = (steps: Steps): AuthResult['cachedStepsMs'] => ({
+const summarizeSteps = (steps: Steps): StepSummaries => ({
   tcp: summarize(steps.tcp),
   handshake: summarize(steps.handshake),
   connect: summarize(steps.connect),
@@ -36,8 +59,10 @@ const summarizeSteps = (steps: Steps): AuthResult['cachedStepsMs'] => ({
   publish: summarize(steps.publish),
 });
 
-/** Publishes the client warms up on before it is timed (V8 optimises its code, as an encoder's is compiled). */
+/** Publishes the Node client warms up on before it is timed (V8 optimises its code, as an encoder's is compiled). */
 export const CLIENT_WARMUP_PUBLISHES = 200;
+/** ... and the blocking client (its binary and the kernel's paths in the caches) */
+const ENCODER_WARMUP_PUBLISHES = 20;
 
 interface CannedServer {
   port: number;
@@ -66,64 +91,135 @@ async function startCannedServer(): Promise<CannedServer> {
  */
 export const CACHED_PUBLISHES_PER_ENTRY = 4;
 
-export async function benchAuth(runs: number): Promise<AuthResult> {
-  const dataDir = tempDir('klive-bench-auth-');
-  const entries = seedEntries(dataDir, runs, 'passthrough', 'au');
-  const station = await startStationChild(dataDir);
-  const canned = await startCannedServer();
-  const cold: number[] = [];
-  const cached: number[] = [];
-  const cachedPublish: number[] = [];
-  const steps = newSteps();
-  const floor: number[] = [];
-  const floorSteps = newSteps();
-  const codes: string[] = [];
-  const cannedPublish = async (): Promise<RtmpPublishResult> => {
-    const r = await rtmpPublish({ port: canned.port, app: 'kLive', streamName: 'bench_1' });
-    r.socket.destroy();
+/** what a pass needs of a client's publish: the socket (if any) is closed by the client */
+interface TimedPublish {
+  code: string;
+  elapsedMs: number;
+  stepsMs: RtmpPublishResult['stepsMs'];
+}
+type Publisher = (target: RtmpPublishTarget) => Promise<TimedPublish>;
+
+interface Pass {
+  cold: number[];
+  cached: number[];
+  cachedPublish: number[];
+  steps: Steps;
+  floor: number[];
+  floorSteps: Steps;
+  codes: string[];
+}
+
+/**
+ * One client's pass: each entry published once (cold), then CACHED_PUBLISHES_PER_ENTRY times 1.5 s apart, the
+ * canned server timed half-way between (so both servers have been idle as long).
+ */
+async function authPass(
+  entries: BenchEntry[],
+  stationPort: number,
+  cannedPort: number,
+  publish: Publisher,
+  warmups: number,
+): Promise<Pass> {
+  const pass: Pass = {
+    cold: [],
+    cached: [],
+    cachedPublish: [],
+    steps: newSteps(),
+    floor: [],
+    floorSteps: newSteps(),
+    codes: [],
+  };
+  const cannedPublish = async (): Promise<TimedPublish> => {
+    const r = await publish({ port: cannedPort, app: 'kLive', streamName: 'bench_1' });
     if (r.code !== 'NetStream.Publish.Start') throw new Error(`the canned RTMP server answered ${r.code}`);
     return r;
   };
-  try {
-    for (let i = 0; i < CLIENT_WARMUP_PUBLISHES; i++) await cannedPublish();
-    for (const e of entries) {
-      const app = `kLive/?p=${PARTNER_ID}&e=${e.entryId}&i=0&t=${e.token}`;
-      const first = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
-      codes.push(first.code);
-      if (first.code === 'NetStream.Publish.Start') cold.push(first.elapsedMs);
-      first.socket.destroy();
-      for (let i = 0; i < CACHED_PUBLISHES_PER_ENTRY; i++) {
-        // the floor is timed half-way, so both servers have been idle as long
-        await sleep(750);
-        const f = await cannedPublish();
-        floor.push(f.elapsedMs);
-        pushSteps(floorSteps, f);
-        await sleep(750);
-        const again = await rtmpPublish({ port: station.rtmpPort, app, streamName: `${e.entryId}_1` });
-        codes.push(again.code);
-        if (again.code === 'NetStream.Publish.Start') {
-          cached.push(again.elapsedMs);
-          cachedPublish.push(again.publishToAnswerMs);
-          pushSteps(steps, again);
-        }
-        again.socket.destroy();
+  for (let i = 0; i < warmups; i++) await cannedPublish();
+  for (const e of entries) {
+    const target = {
+      port: stationPort,
+      app: `kLive/?p=${PARTNER_ID}&e=${e.entryId}&i=0&t=${e.token}`,
+      streamName: `${e.entryId}_1`,
+    };
+    const first = await publish(target);
+    pass.codes.push(first.code);
+    if (first.code === 'NetStream.Publish.Start') pass.cold.push(first.elapsedMs);
+    for (let i = 0; i < CACHED_PUBLISHES_PER_ENTRY; i++) {
+      await sleep(750);
+      const f = await cannedPublish();
+      pass.floor.push(f.elapsedMs);
+      pushSteps(pass.floorSteps, f);
+      await sleep(750);
+      const again = await publish(target);
+      pass.codes.push(again.code);
+      if (again.code === 'NetStream.Publish.Start') {
+        pass.cached.push(again.elapsedMs);
+        pass.cachedPublish.push(again.stepsMs.publish);
+        pushSteps(pass.steps, again);
       }
-      await sleep(300);
     }
+    await sleep(300);
+  }
+  return pass;
+}
+
+/** The Node client (rtmp-client.ts), its socket closed once answered. */
+const nodePublisher: Publisher = async (target) => {
+  const r = await rtmpPublish(target);
+  r.socket.destroy();
+  return r;
+};
+
+export async function benchAuth(runs: number): Promise<AuthResult> {
+  const encoderClient = buildEncoderClient();
+  const dataDir = tempDir('klive-bench-auth-');
+  const entries = seedEntries(dataDir, typeof encoderClient === 'string' ? runs : 2 * runs, 'passthrough', 'au');
+  const station = await startStationChild(dataDir);
+  const canned = await startCannedServer();
+  try {
+    const node = await authPass(
+      entries.slice(0, runs),
+      station.rtmpPort,
+      canned.port,
+      nodePublisher,
+      CLIENT_WARMUP_PUBLISHES,
+    );
+    let encoder: AuthResult['encoder'];
+    if (typeof encoderClient === 'string') encoder = { unavailable: encoderClient };
+    else {
+      const c = encoderClient;
+      const pass = await authPass(
+        entries.slice(runs),
+        station.rtmpPort,
+        canned.port,
+        (t) => c.publish(t),
+        ENCODER_WARMUP_PUBLISHES,
+      );
+      encoder = {
+        coldMs: summarize(pass.cold),
+        cachedMs: summarize(pass.cached),
+        cachedStepsMs: summarizeSteps(pass.steps),
+        floorMs: summarize(pass.floor),
+        floorStepsMs: summarizeSteps(pass.floorSteps),
+        codes: pass.codes,
+      };
+    }
+    return {
+      coldMs: summarize(node.cold),
+      cachedMs: summarize(node.cached),
+      cachedPublishToAnswerMs: summarize(node.cachedPublish),
+      cachedStepsMs: summarizeSteps(node.steps),
+      floorMs: summarize(node.floor),
+      floorStepsMs: summarizeSteps(node.floorSteps),
+      codes: node.codes,
+      encoder,
+    };
   } finally {
     canned.stop();
     await station.stop();
+    if (typeof encoderClient !== 'string') encoderClient.dispose();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  return {
-    coldMs: summarize(cold),
-    cachedMs: summarize(cached),
-    cachedPublishToAnswerMs: summarize(cachedPublish),
-    cachedStepsMs: summarizeSteps(steps),
-    floorMs: summarize(floor),
-    floorStepsMs: summarizeSteps(floorSteps),
-    codes,
-  };
 }
 
 export interface PlayableResult {

@@ -35,7 +35,7 @@ interface Plan {
 const PLANS: Record<Plan['mode'], Plan> = {
   quick: {
     mode: 'quick',
-    authRuns: 3,
+    authRuns: 6,
     playableRuns: 2,
     longGopRuns: 1,
     longGopHoldSeconds: 20,
@@ -52,7 +52,7 @@ const PLANS: Record<Plan['mode'], Plan> = {
   },
   default: {
     mode: 'default',
-    authRuns: 5,
+    authRuns: 10,
     playableRuns: 3,
     longGopRuns: 2,
     longGopHoldSeconds: 40,
@@ -165,6 +165,18 @@ function table(r: Results): string {
       n(r.auth.cachedMs.median - r.auth.floorMs.median, 2),
     ]);
     rows.push(['  floor by step (ms)', bySteps(r.auth.floorStepsMs)]);
+    const enc = r.auth.encoder;
+    if ('unavailable' in enc) rows.push(['Auth decision, blocking C client', `not measured: ${enc.unavailable}`]);
+    else {
+      rows.push(['Auth decision, cached, blocking C client as encoders wait (ms)', fmt(enc.cachedMs)]);
+      rows.push(['  by step: tcp / handshake / connect / createStream / publish (ms)', bySteps(enc.cachedStepsMs)]);
+      rows.push(['  floor: the C client, a server answering at once (ms)', fmt(enc.floorMs)]);
+      rows.push([
+        "  the station's share: cached - floor, medians (ms)",
+        n(enc.cachedMs.median - enc.floorMs.median, 2),
+      ]);
+      rows.push(['  floor by step (ms)', bySteps(enc.floorStepsMs)]);
+    }
   }
   if (r.longGop) {
     const g = r.longGop;
