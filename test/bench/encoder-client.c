@@ -75,6 +75,14 @@ static int seen(const char *marker, size_t from) {
   return 0;
 }
 
+/* reads until `marker` is among the bytes from `from` on; an _error answer ends the run */
+static void wait_for(int fd, const char *marker, size_t from) {
+  while (!seen(marker, from)) {
+    if (seen("_error", from)) finish("_error");
+    read_more(fd);
+  }
+}
+
 int main(int argc, char **argv) {
   if (argc != 5) {
     fprintf(stderr, "usage: encoder-client PORT CONNECT_FILE CREATE_STREAM_FILE PUBLISH_FILE\n");
@@ -110,18 +118,12 @@ int main(int argc, char **argv) {
   memcpy(c2_connect + HANDSHAKE_BYTES, connect_msg, connect_bytes);
   size_t from = 1 + 2 * HANDSHAKE_BYTES;
   write_all(fd, c2_connect, HANDSHAKE_BYTES + connect_bytes);
-  while (!seen("NetConnection.Connect.Success", from)) {
-    if (seen("_error", from)) finish("_error");
-    read_more(fd);
-  }
+  wait_for(fd, "NetConnection.Connect.Success", from);
   double t_connect = now_ms();
 
   from = received_bytes;
   write_all(fd, create_msg, create_bytes);
-  while (!seen("_result", from)) {
-    if (seen("_error", from)) finish("_error");
-    read_more(fd);
-  }
+  wait_for(fd, "_result", from);
   double t_create = now_ms();
 
   from = received_bytes;
