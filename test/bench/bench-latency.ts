@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { buildEncoderClient } from './encoder-client.js';
-import { rtmpPublish, type RtmpPublishResult, type RtmpPublishTarget } from './rtmp-client.js';
+import { rtmpPublish, type RtmpPublishResult, type RtmpPublishTarget, type TimedPublish } from './rtmp-client.js';
 import {
   PARTNER_ID,
   publishLive,
@@ -19,11 +19,10 @@ import {
 } from './harness.js';
 import { summarize, type Summary } from './stats.js';
 
-export interface AuthResult {
+/** one client's figures: cold and cached publishes to the station, and the floor (the canned server) */
+export interface PassResult {
   coldMs: Summary;
   cachedMs: Summary;
-  /** publish command -> answer of the cached publishes: the station's own share of the cached figure */
-  cachedPublishToAnswerMs: Summary;
   /** the cached figure by step, as the encoder sees each round trip (see RtmpPublishResult.stepsMs) */
   cachedStepsMs: StepSummaries;
   /** the same client against a server that answers every step at once with fixed bytes, timed between the cached
@@ -31,17 +30,13 @@ export interface AuthResult {
   floorMs: Summary;
   floorStepsMs: StepSummaries;
   codes: string[];
-  /** the same passes with the blocking client (encoder-client.c), or why it could not be built */
-  encoder: EncoderAuthResult | { unavailable: string };
 }
 
-export interface EncoderAuthResult {
-  coldMs: Summary;
-  cachedMs: Summary;
-  cachedStepsMs: StepSummaries;
-  floorMs: Summary;
-  floorStepsMs: StepSummaries;
-  codes: string[];
+/** the Node client's pass, and the blocking client's (encoder-client.c) or why it could not be built */
+export interface AuthResult extends PassResult {
+  /** publish command -> answer of the cached publishes: the station's own share of the cached figure */
+  cachedPublishToAnswerMs: Summary;
+  encoder: PassResult | { unavailable: string };
 }
 
 type StepName = keyof RtmpPublishResult['stepsMs'];
@@ -91,18 +86,12 @@ async function startCannedServer(): Promise<CannedServer> {
  */
 export const CACHED_PUBLISHES_PER_ENTRY = 4;
 
-/** what a pass needs of a client's publish: the socket (if any) is closed by the client */
-interface TimedPublish {
-  code: string;
-  elapsedMs: number;
-  stepsMs: RtmpPublishResult['stepsMs'];
-}
+/** a client's publish; the client closes its connection once answered */
 type Publisher = (target: RtmpPublishTarget) => Promise<TimedPublish>;
 
 interface Pass {
   cold: number[];
   cached: number[];
-  cachedPublish: number[];
   steps: Steps;
   floor: number[];
   floorSteps: Steps;
@@ -123,7 +112,6 @@ async function authPass(
   const pass: Pass = {
     cold: [],
     cached: [],
-    cachedPublish: [],
     steps: newSteps(),
     floor: [],
     floorSteps: newSteps(),
@@ -154,7 +142,6 @@ async function authPass(
       pass.codes.push(again.code);
       if (again.code === 'NetStream.Publish.Start') {
         pass.cached.push(again.elapsedMs);
-        pass.cachedPublish.push(again.stepsMs.publish);
         pushSteps(pass.steps, again);
       }
     }
@@ -162,6 +149,15 @@ async function authPass(
   }
   return pass;
 }
+
+const summarizePass = (pass: Pass): PassResult => ({
+  coldMs: summarize(pass.cold),
+  cachedMs: summarize(pass.cached),
+  cachedStepsMs: summarizeSteps(pass.steps),
+  floorMs: summarize(pass.floor),
+  floorStepsMs: summarizeSteps(pass.floorSteps),
+  codes: pass.codes,
+});
 
 /** The Node client (rtmp-client.ts), its socket closed once answered. */
 const nodePublisher: Publisher = async (target) => {
@@ -184,36 +180,19 @@ export async function benchAuth(runs: number): Promise<AuthResult> {
       nodePublisher,
       CLIENT_WARMUP_PUBLISHES,
     );
-    let encoder: AuthResult['encoder'];
-    if (typeof encoderClient === 'string') encoder = { unavailable: encoderClient };
-    else {
-      const c = encoderClient;
-      const pass = await authPass(
-        entries.slice(runs),
-        station.rtmpPort,
-        canned.port,
-        (t) => c.publish(t),
-        ENCODER_WARMUP_PUBLISHES,
-      );
-      encoder = {
-        coldMs: summarize(pass.cold),
-        cachedMs: summarize(pass.cached),
-        cachedStepsMs: summarizeSteps(pass.steps),
-        floorMs: summarize(pass.floor),
-        floorStepsMs: summarizeSteps(pass.floorSteps),
-        codes: pass.codes,
-      };
-    }
-    return {
-      coldMs: summarize(node.cold),
-      cachedMs: summarize(node.cached),
-      cachedPublishToAnswerMs: summarize(node.cachedPublish),
-      cachedStepsMs: summarizeSteps(node.steps),
-      floorMs: summarize(node.floor),
-      floorStepsMs: summarizeSteps(node.floorSteps),
-      codes: node.codes,
-      encoder,
-    };
+    const encoder =
+      typeof encoderClient === 'string'
+        ? { unavailable: encoderClient }
+        : summarizePass(
+            await authPass(
+              entries.slice(runs),
+              station.rtmpPort,
+              canned.port,
+              (t) => encoderClient.publish(t),
+              ENCODER_WARMUP_PUBLISHES,
+            ),
+          );
+    return { ...summarizePass(node), cachedPublishToAnswerMs: summarize(node.steps.publish), encoder };
   } finally {
     canned.stop();
     await station.stop();

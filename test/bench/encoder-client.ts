@@ -6,7 +6,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CREATE_STREAM, connectMessage, publishMessage, type RtmpPublishTarget } from './rtmp-client.js';
+import {
+  CREATE_STREAM,
+  connectMessage,
+  publishMessage,
+  type RtmpPublishTarget,
+  type TimedPublish,
+} from './rtmp-client.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** beside this file when run from source; from dist/node/test/bench, in test/bench (tsc does not copy C files) */
@@ -16,16 +22,10 @@ export const ENCODER_CLIENT_SOURCE =
     path.resolve(HERE, '..', '..', '..', '..', 'test', 'bench', 'encoder-client.c'),
   ].find((p) => fs.existsSync(p)) ?? path.join(HERE, 'encoder-client.c');
 
-export interface EncoderPublishResult {
-  /** NetStream.Publish.Start when accepted, else NetStream.Publish.Denied, _error, closed or timeout */
-  code: string;
-  elapsedMs: number;
-  stepsMs: { tcp: number; handshake: number; connect: number; createStream: number; publish: number };
-}
-
 export interface EncoderClient {
-  /** one publish, by a process of its own (it blocks; this process stays free to serve); closed once answered */
-  publish(target: RtmpPublishTarget): Promise<EncoderPublishResult>;
+  /** one publish, by a process of its own (it blocks; this process stays free to serve); closed once answered. The
+   * code is NetStream.Publish.Start when accepted, else NetStream.Publish.Denied, _error, closed or timeout */
+  publish(target: RtmpPublishTarget): Promise<TimedPublish>;
   dispose(): void;
 }
 
@@ -71,7 +71,7 @@ export function buildEncoderClient(source = ENCODER_CLIENT_SOURCE): EncoderClien
 }
 
 /** `CODE total tcp handshake connect createStream publish` (ms), or a bare code when there was no answer. */
-export function parseEncoderLine(line: string): EncoderPublishResult {
+export function parseEncoderLine(line: string): TimedPublish {
   const [code = 'closed', ...rest] = line.trim().split(/\s+/);
   const ms = rest.map(Number);
   const at = (i: number): number => (ms.length === 6 && Number.isFinite(ms[i]) ? (ms[i] as number) : Number.NaN);

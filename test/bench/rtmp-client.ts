@@ -25,6 +25,9 @@ export interface RtmpPublishResult {
   stepsMs: { tcp: number; handshake: number; connect: number; createStream: number; publish: number };
 }
 
+/** what the auth bench reads of any client's publish (rtmp-client.ts, encoder-client.c) */
+export type TimedPublish = Pick<RtmpPublishResult, 'code' | 'elapsedMs' | 'stepsMs'>;
+
 type Amf = string | number | boolean | null | Record<string, unknown>;
 
 function amfString(s: string): Buffer {
